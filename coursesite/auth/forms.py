@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from ..models.user import NOTIFY_CHOICES
+
+PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Remember me")
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    password = PasswordField("Password", validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+    join_code = StringField("Course join code (optional)", validators=[Optional(), Length(max=16)])
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    notify_email = RadioField(
+        "Email me about comments on my essays and replies to my comments",
+        choices=list(
+            zip(NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them here)"), strict=True)
+        ),
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    password = PasswordField("New password", validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+
+
+class InvitationForm(NewPasswordForm):
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])

@@ -1,0 +1,183 @@
+"""Accounts: sign up, log in and out, profile, password reset and invitations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..security import form_checks_csrf
+from ..services import accounts, tokens
+from ..services.mail import send_mail
+from .forms import (
+    InvitationForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetRequestForm,
+    SignupForm,
+)
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+LOGIN_FAILED = "That email and password do not match an account."
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never another host, a scheme, or a protocol-relative //host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ch in target for ch in "\r\n\\"):
+        return default
+    return target
+
+
+def _login_key() -> str:
+    """Failed logins count per account *and* address: a classroom behind one NAT is not locked out."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"login:{email}:{request.remote_addr}"
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key, methods=["POST"],
+               deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"],
+               deduct_when=_login_failed)
+@form_checks_csrf
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(form.email.data)
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
+        form.form_errors.append(LOGIN_FAILED)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("courses.index"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@form_checks_csrf
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("courses.index"))
+    form = SignupForm(join_code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        course = None
+        if form.join_code.data:
+            course = accounts.course_by_join_code(form.join_code.data)
+            if course is None:
+                form.join_code.errors.append("No course has this join code. Check it with your instructor.")
+        if accounts.find_user(form.email.data) is not None:
+            form.email.errors.append("An account with this email already exists. Log in instead.")
+        if not form.errors:
+            user = accounts.create_user(form.email.data, form.display_name.data, form.password.data)
+            if course is not None:
+                accounts.enroll(user, course)
+            db.session.commit()
+            login_user(user)
+            if course is not None:
+                return redirect(url_for("courses.welcome", slug=course.slug))
+            flash("Welcome to Coursesite. Join a course with the code your instructor gave you.", "success")
+            return redirect(url_for("courses.index"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def account():
+    profile = ProfileForm(obj=current_user, prefix="profile")
+    password = PasswordChangeForm(prefix="password")
+    if request.method == "POST" and "profile-display_name" in request.form and profile.validate_on_submit():
+        current_user.display_name = profile.display_name.data.strip()
+        current_user.notify_email = profile.notify_email.data
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("auth.account"))
+    if request.method == "POST" and "password-password" in request.form and password.validate_on_submit():
+        if not current_user.check_password(password.current_password.data):
+            password.current_password.errors.append("That is not your current password.")
+        else:
+            current_user.set_password(password.password.data)
+            db.session.commit()
+            login_user(current_user)
+            flash("Your password is changed.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", profile=profile, password=password)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+@form_checks_csrf
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(form.email.data)
+        if user is not None and user.is_active:
+            link = url_for("auth.reset", token=tokens.make_token(user, "reset"), _external=True)
+            hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+            send_mail(
+                user.email,
+                "Reset your Coursesite password",
+                f"Hello {user.display_name},\n\nTo choose a new password, open this link within "
+                f"{hours} hours:\n\n{link}\n\nIt works once. If you did not ask for it, ignore this message.\n",
+            )
+        flash("If an account has that email, a link to reset the password is on its way.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@form_checks_csrf
+def reset(token: str):
+    user = tokens.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        flash("That reset link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("auth.reset_request"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash("Your new password is set.", "success")
+        return redirect(url_for("courses.index"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@form_checks_csrf
+def invitation(token: str):
+    user = tokens.read_token(token, "invite", current_app.config["INVITATION_MAX_AGE"])
+    if user is None:
+        flash("That invitation has expired or was already used. Ask your instructor, or reset your password.",
+              "error")
+        return redirect(url_for("auth.reset_request"))
+    form = InvitationForm(display_name=user.display_name)
+    if form.validate_on_submit():
+        user.display_name = form.display_name.data.strip()
+        user.is_guest = False
+        user.set_password(form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash("Your account is ready.", "success")
+        return redirect(url_for("courses.index"))
+    return render_template("auth/invitation.html", form=form, user=user)

@@ -1,0 +1,7 @@
+"""Peer commenting: threaded, timestamped comments on essays."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("comments", __name__, url_prefix="/c/<slug>")

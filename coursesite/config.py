@@ -1,0 +1,80 @@
+"""Configuration: defaults in code, COURSESITE_* environment variables override."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "COURSESITE_"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot serve safely; the message says what to set."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret(instance_path: Path) -> str:
+    """A development secret generated once and kept in instance/, never in code."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def build_config(instance_path: Path) -> dict:
+    env = _env("ENV", "development")
+    production = env == "production"
+    database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'coursesite.sqlite3'}"
+    secret = _env("SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError("COURSESITE_SECRET_KEY must be set in production")
+        secret = _dev_secret(instance_path)
+    config = {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # A student may write for hours: the CSRF token is tied to the session, not to a clock.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(16 * 1024 * 1024))),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_SERVER": _env("SMTP_HOST"),
+        "MAIL_PORT": int(_env("SMTP_PORT", "587")),
+        "MAIL_USERNAME": _env("SMTP_USER"),
+        "MAIL_PASSWORD": _env("SMTP_PASSWORD"),
+        "MAIL_USE_TLS": _env_bool("SMTP_TLS", True),
+        "MAIL_SENDER": _env("MAIL_SENDER", "Coursesite <no-reply@localhost>"),
+        "MAIL_TO_LOG": _env_bool("MAIL_TO_LOG", not production),
+        "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
+        "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 86400))),
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
+        "LOGIN_ADDRESS_RATE_LIMIT": _env("LOGIN_ADDRESS_RATE_LIMIT", "300 per 5 minutes"),
+        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }
+    if production and not config["MAIL_SERVER"] and not config["MAIL_TO_LOG"]:
+        raise ConfigError("set COURSESITE_SMTP_HOST, or COURSESITE_MAIL_TO_LOG=1 to write mail to the log")
+    return config

@@ -1,0 +1,187 @@
+"""Courses: the list of courses, creating and joining one, settings and roster."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Course, Enrollment, User
+from ..permissions import can_create_course, can_manage_roster, course_view, is_member, membership
+from ..security import form_checks_csrf
+from ..services import accounts
+from ..services import courses as course_service
+from ..services.courses import CourseError
+from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
+
+bp = Blueprint("courses", __name__)
+
+
+@bp.route("/")
+def index():
+    mine = []
+    if current_user.is_authenticated:
+        mine = db.session.execute(
+            select(Course, Enrollment.role)
+            .join(Enrollment, Enrollment.course_id == Course.id)
+            .where(Enrollment.user_id == current_user.id, Enrollment.ended_at.is_(None))
+            .order_by(Course.created_at.desc())
+        ).all()
+    mine_ids = {course.id for course, _ in mine}
+    public = [
+        c
+        for c in db.session.scalars(
+            select(Course).where(Course.visibility == "public").order_by(Course.created_at.desc()).limit(50)
+        )
+        if c.id not in mine_ids
+    ]
+    return render_template("courses/index.html", mine=mine, public=public)
+
+
+def _apply_course_error(form, error: CourseError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    (target.errors if target is not None else form.form_errors).append(str(error))
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def new_course():
+    if not can_create_course(current_user):
+        abort(403)
+    form = CourseForm()
+    if form.validate_on_submit():
+        try:
+            course = course_service.create_course(
+                current_user,
+                slug=form.slug.data.strip(),
+                title=form.title.data,
+                timezone=form.timezone.data.strip(),
+                term=(form.term.data or "").strip(),
+                visibility=form.visibility.data,
+                allow_indexing=form.allow_indexing.data,
+            )
+        except CourseError as error:
+            db.session.rollback()
+            _apply_course_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{course.title} is ready. Students join with the code {course.join_code}.", "success")
+            return redirect(url_for("courses.settings", slug=course.slug))
+    return render_template("courses/new.html", form=form)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+@form_checks_csrf
+def join():
+    form = JoinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        course = accounts.course_by_join_code(form.code.data)
+        if course is None:
+            form.code.errors.append("No course has this join code. Check it with your instructor.")
+        else:
+            if not is_member(current_user, course):
+                accounts.enroll(current_user, course)
+                db.session.commit()
+            return redirect(url_for("courses.welcome", slug=course.slug))
+    return render_template("courses/join.html", form=form)
+
+
+@bp.route("/c/<slug>/welcome", methods=["GET", "POST"])
+@login_required
+@course_view(is_member)
+@form_checks_csrf
+def welcome(course: Course):
+    enrollment = membership(current_user, course)
+    form = WelcomeForm(obj=enrollment)
+    if form.validate_on_submit():
+        enrollment.course_name = (form.course_name.data or "").strip() or None
+        db.session.commit()
+        flash(f"Welcome to {course.title}.", "success")
+        return redirect(url_for("posts.blog", slug=course.slug))
+    return render_template("courses/welcome.html", form=form, enrollment=enrollment)
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@course_view(can_manage_roster)
+@form_checks_csrf
+def settings(course: Course):
+    form = CourseSettingsForm(obj=course)
+    if form.validate_on_submit():
+        try:
+            course_service.check_course_fields(form.slug.data.strip(), form.timezone.data.strip(), course)
+        except CourseError as error:
+            _apply_course_error(form, error)
+        else:
+            form.populate_obj(course)
+            course.slug = course.slug.strip()
+            course.timezone = course.timezone.strip()
+            db.session.commit()
+            flash("Course settings saved.", "success")
+            return redirect(url_for("courses.settings", slug=course.slug))
+    return render_template("courses/settings.html", form=form)
+
+
+@bp.route("/c/<slug>/settings/join-code", methods=["POST"])
+@course_view(can_manage_roster)
+def new_join_code(course: Course):
+    code = course_service.regenerate_join_code(course)
+    db.session.commit()
+    flash(f"The new join code is {code}. The old one no longer works.", "success")
+    return redirect(url_for("courses.settings", slug=course.slug))
+
+
+@bp.route("/c/<slug>/roster")
+@course_view(can_manage_roster)
+def roster(course: Course):
+    enrollments = db.session.scalars(course_service.roster_query(course)).all()
+    return render_template("courses/roster.html", enrollments=enrollments)
+
+
+def _course_enrollment(course: Course, enrollment_id: int) -> Enrollment:
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.course_id != course.id or enrollment.ended_at is not None:
+        abort(404)
+    return enrollment
+
+
+def _is_last_instructor(course: Course, enrollment: Enrollment) -> bool:
+    return enrollment.role == "instructor" and course_service.instructor_count(course) <= 1
+
+
+@bp.route("/c/<slug>/roster/<int:enrollment_id>", methods=["GET", "POST"])
+@course_view(can_manage_roster)
+@form_checks_csrf
+def edit_enrollment(course: Course, enrollment_id: int):
+    enrollment = _course_enrollment(course, enrollment_id)
+    form = EnrollmentForm(obj=enrollment)
+    if request.method == "GET":
+        form.section.data = enrollment.section.name if enrollment.section else ""
+    if form.validate_on_submit():
+        if form.role.data != "instructor" and _is_last_instructor(course, enrollment):
+            form.role.errors.append("A course needs at least one instructor. Make someone else instructor first.")
+        else:
+            enrollment.role = form.role.data
+            enrollment.section = course_service.section_named(course, form.section.data)
+            enrollment.course_name = (form.course_name.data or "").strip() or None
+            enrollment.extra_minutes = form.extra_minutes.data or 0
+            db.session.commit()
+            flash(f"{enrollment.user.display_name} is updated.", "success")
+            return redirect(url_for("courses.roster", slug=course.slug))
+    return render_template("courses/enrollment.html", form=form, enrollment=enrollment)
+
+
+@bp.route("/c/<slug>/roster/<int:enrollment_id>/remove", methods=["POST"])
+@course_view(can_manage_roster)
+def remove_enrollment(course: Course, enrollment_id: int):
+    enrollment = _course_enrollment(course, enrollment_id)
+    if _is_last_instructor(course, enrollment):
+        flash("A course needs at least one instructor. Make someone else instructor first.", "error")
+        return redirect(url_for("courses.roster", slug=course.slug))
+    name = db.session.get(User, enrollment.user_id).display_name
+    course_service.end_enrollment(enrollment)
+    db.session.commit()
+    flash(f"{name} was removed from the course. Their essays and comments stay.", "success")
+    return redirect(url_for("courses.roster", slug=course.slug))

@@ -1,0 +1,36 @@
+"""The one shared model layer."""
+
+from .assignment import Assignment, Excusal, Extension, SectionDeadline
+from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
+from .course import Course, Enrollment, Section
+from .grade import Grade, GradeChange, RubricCriterion
+from .post import Post, PostRevision, PostTerm, Term, Upload
+from .types import UTCDateTime, utcnow
+from .user import AnonymousUser, User
+
+__all__ = [
+    "AnonymousUser",
+    "Assignment",
+    "Comment",
+    "CommentReport",
+    "CommentRevision",
+    "Course",
+    "Enrollment",
+    "Excusal",
+    "Extension",
+    "Grade",
+    "GradeChange",
+    "Notification",
+    "PeerAssignment",
+    "Post",
+    "PostRevision",
+    "PostTerm",
+    "RubricCriterion",
+    "Section",
+    "SectionDeadline",
+    "Term",
+    "UTCDateTime",
+    "Upload",
+    "User",
+    "utcnow",
+]

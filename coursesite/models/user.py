@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+NOTIFY_CHOICES = ("digest", "instant", "off")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index is case-insensitive on every backend.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    can_create_courses: Mapped[bool] = mapped_column(default=False)
+    # Imported authors (WordPress) who have no login until an instructor invites them.
+    is_guest: Mapped[bool] = mapped_column(default=False)
+    notify_email: Mapped[str] = mapped_column(String(10), default="digest")
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @validates("email")
+    def _normalize_email(self, key: str, value: str | None) -> str | None:
+        return normalize_email(value) if value else None
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: guests cannot log in
+        return not self.is_guest and self.password_hash is not None
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.split() if p[:1].isalnum()]
+        letters = "".join(p[0] for p in parts[:2]) or self.display_name[:1]
+        return letters.upper() or "?"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """The visitor: answers every question a signed-in user does, so checks never branch on None."""
+
+    id = None
+    is_admin = False
+    can_create_courses = False
+    display_name = "Visitor"
+    email = None

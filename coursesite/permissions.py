@@ -1,0 +1,151 @@
+"""Who may do what: role lookups and object predicates, shared by views and templates.
+
+The table "Who may do what" in DESIGN.md is the specification; tests/functional/test_authorization.py
+walks every route against it.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Course, Enrollment
+
+
+def membership(user, course: Course) -> Enrollment | None:
+    """The user's active enrollment in the course, looked up once per request."""
+    if not user.is_authenticated:
+        return None
+    cache = g.setdefault("_memberships", {})
+    key = (user.id, course.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Enrollment).where(
+                Enrollment.user_id == user.id,
+                Enrollment.course_id == course.id,
+                Enrollment.ended_at.is_(None),
+            )
+        )
+    return cache[key]
+
+
+def role_in(user, course: Course) -> str | None:
+    enrollment = membership(user, course)
+    return enrollment.role if enrollment else None
+
+
+def is_member(user, course: Course) -> bool:
+    return membership(user, course) is not None
+
+
+def is_staff(user, course: Course) -> bool:
+    return role_in(user, course) in {"instructor", "ta"}
+
+
+def is_instructor(user, course: Course) -> bool:
+    return role_in(user, course) == "instructor"
+
+
+def can_read_course(user, course: Course) -> bool:
+    return course.is_public or user.is_admin or is_member(user, course)
+
+
+def can_write_in(user, course: Course) -> bool:
+    """Write essays and comments: any member; site admins only read and moderate."""
+    return is_member(user, course)
+
+
+def can_comment_in(user, course: Course) -> bool:
+    enrollment = membership(user, course)
+    return enrollment is not None and not enrollment.comment_suspended
+
+
+def can_see_private_work(user, course: Course) -> bool:
+    """Drafts, revisions and hidden comments of others."""
+    return user.is_admin or is_staff(user, course)
+
+
+def can_moderate(user, course: Course) -> bool:
+    return user.is_admin or is_staff(user, course)
+
+
+def can_manage_assignments(user, course: Course) -> bool:
+    return is_staff(user, course)
+
+
+def can_manage_roster(user, course: Course) -> bool:
+    return user.is_admin or is_instructor(user, course)
+
+
+def can_grade(user, course: Course) -> bool:
+    return is_staff(user, course)
+
+
+def can_release_grades(user, course: Course) -> bool:
+    return user.is_admin or is_instructor(user, course)
+
+
+def can_create_course(user) -> bool:
+    return user.is_authenticated and (user.is_admin or user.can_create_courses)
+
+
+def can_edit_post(user, post) -> bool:
+    return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
+
+
+def load_course(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        abort(404)
+    return course
+
+
+def require(predicate, course: Course) -> None:
+    """403 for a signed-in user who may not; the login page for a visitor."""
+    if predicate(current_user, course):
+        return
+    if not current_user.is_authenticated:
+        from .extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def course_view(predicate=can_read_course):
+    """Load the course named by `slug` into g.course, check `predicate`, then run the view."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(slug: str, **kwargs):
+            g.course = load_course(slug)
+            require(predicate, g.course)
+            return view(g.course, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+TEMPLATE_PREDICATES = {
+    fn.__name__: fn
+    for fn in (
+        is_member,
+        is_staff,
+        is_instructor,
+        can_read_course,
+        can_write_in,
+        can_comment_in,
+        can_see_private_work,
+        can_moderate,
+        can_manage_assignments,
+        can_manage_roster,
+        can_grade,
+        can_release_grades,
+        can_create_course,
+        can_edit_post,
+    )
+}

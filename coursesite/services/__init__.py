@@ -1,0 +1,1 @@
+"""The rules, request-free: views call these, and commit once."""

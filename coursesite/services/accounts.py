@@ -1,0 +1,65 @@
+"""Accounts and course membership."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Course, Enrollment, User, utcnow
+from ..models.user import normalize_email
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is for the user."""
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str | None,
+    *,
+    is_admin: bool = False,
+    can_create_courses: bool = False,
+) -> User:
+    if find_user(email) is not None:
+        raise AccountError("An account with this email already exists.")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        is_admin=is_admin,
+        can_create_courses=can_create_courses or is_admin,
+    )
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def course_by_join_code(code: str) -> Course | None:
+    code = code.strip().upper()
+    if not code:
+        return None
+    return db.session.scalar(select(Course).where(Course.join_code == code))
+
+
+def enroll(user: User, course: Course, role: str = "student", **fields) -> Enrollment:
+    """Add the user to the course, or bring back an ended enrollment; idempotent."""
+    enrollment = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
+    if enrollment is None:
+        enrollment = Enrollment(user=user, course=course, role=role, joined_at=utcnow(), **fields)
+        db.session.add(enrollment)
+    else:
+        if enrollment.ended_at is not None:
+            enrollment.ended_at = None
+            enrollment.joined_at = utcnow()
+        for key, value in fields.items():
+            setattr(enrollment, key, value)
+    db.session.flush()
+    return enrollment

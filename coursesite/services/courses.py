@@ -1,0 +1,89 @@
+"""Courses, sections and the roster."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Course, Enrollment, Section, User, utcnow
+from .accounts import enroll
+from .timefmt import is_timezone
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"new", "join", "static", "auth", "admin"})
+
+
+class CourseError(ValueError):
+    """A course change that cannot be made; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_course_fields(slug: str, timezone: str, course: Course | None = None) -> None:
+    if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+        raise CourseError("Use lower-case letters, digits and single hyphens, e.g. engl-101-fall.", "slug")
+    taken = db.session.scalar(select(Course.id).where(Course.slug == slug))
+    if taken is not None and (course is None or taken != course.id):
+        raise CourseError("Another course already uses this address. Choose another.", "slug")
+    if not is_timezone(timezone):
+        raise CourseError("Unknown time zone. Use a name like America/New_York.", "timezone")
+
+
+def create_course(creator: User, *, slug: str, title: str, timezone: str, **fields) -> Course:
+    check_course_fields(slug, timezone)
+    course = Course(slug=slug, title=title.strip(), timezone=timezone, created_by_id=creator.id, **fields)
+    db.session.add(course)
+    db.session.flush()
+    enroll(creator, course, role="instructor")
+    return course
+
+
+def regenerate_join_code(course: Course) -> str:
+    from ..models.course import new_join_code
+
+    course.join_code = new_join_code()
+    db.session.flush()
+    return course.join_code
+
+
+def section_named(course: Course, name: str | None) -> Section | None:
+    """The course's section of that name, created on first use; None for a blank name."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    section = db.session.scalar(select(Section).where(Section.course_id == course.id, Section.name == name))
+    if section is None:
+        section = Section(course=course, name=name)
+        db.session.add(section)
+        db.session.flush()
+    return section
+
+
+def roster_query(course: Course, include_ended: bool = False):
+    query = (
+        select(Enrollment)
+        .join(User, Enrollment.user_id == User.id)
+        .where(Enrollment.course_id == course.id)
+        .order_by(Enrollment.role, func.lower(User.display_name))
+    )
+    if not include_ended:
+        query = query.where(Enrollment.ended_at.is_(None))
+    return query
+
+
+def end_enrollment(enrollment: Enrollment) -> None:
+    """The person leaves the course; their essays and comments stay."""
+    enrollment.ended_at = utcnow()
+    db.session.flush()
+
+
+def instructor_count(course: Course) -> int:
+    return db.session.scalar(
+        select(func.count(Enrollment.id)).where(
+            Enrollment.course_id == course.id, Enrollment.role == "instructor", Enrollment.ended_at.is_(None)
+        )
+    )

@@ -1,0 +1,59 @@
+"""The demo course: people, sections and enough work over several weeks to look alive."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Course, User
+from . import accounts
+from .courses import create_course, section_named
+
+DEMO_SLUG = "demo-101"
+DEMO_PASSWORD = "coursesite-demo"  # noqa: S105 - published demo login, listed in the README
+STUDENT_COUNT = 12
+STUDENT_NAMES = [
+    "Amara Okafor", "Benjamin Hart", "Chen Wei", "Daniela Ruiz", "Elif Yilmaz", "Farah Haddad",
+    "Gabriel Moreau", "Hana Sato", "Isaac Mensah", "Julia Novak", "Kiran Patel", "Liam O'Connell",
+]
+
+LOGIN_HELP = f"""Demo course loaded: /c/{DEMO_SLUG}/
+Logins (password: {DEMO_PASSWORD}):
+  instructor@example.edu   instructor
+  ta@example.edu           teaching assistant
+  student1@example.edu ... student{STUDENT_COUNT}@example.edu   students"""
+
+
+def has_data() -> bool:
+    return bool(db.session.scalar(select(func.count(User.id))))
+
+
+def demo_exists() -> bool:
+    return db.session.scalar(select(Course.id).where(Course.slug == DEMO_SLUG)) is not None
+
+
+def _user(email: str, name: str, **flags) -> User:
+    return accounts.find_user(email) or accounts.create_user(email, name, DEMO_PASSWORD, **flags)
+
+
+def build_demo() -> Course:
+    instructor = _user("instructor@example.edu", "Dr. Rosa Alvarez", can_create_courses=True)
+    ta = _user("ta@example.edu", "Sam Whitfield")
+    course = create_course(
+        instructor,
+        slug=DEMO_SLUG,
+        title="Writing About History",
+        term="Fall 2026",
+        timezone="America/New_York",
+        visibility="public",
+        description="A first-year seminar: short essays on twentieth-century history, read and answered by peers.",
+    )
+    accounts.enroll(ta, course, role="ta")
+    sections = [section_named(course, "Section A"), section_named(course, "Section B")]
+    students = []
+    for number, name in enumerate(STUDENT_NAMES, start=1):
+        student = _user(f"student{number}@example.edu", name)
+        accounts.enroll(student, course, role="student", section=sections[(number - 1) * 2 // STUDENT_COUNT])
+        students.append(student)
+    db.session.flush()
+    return course

@@ -1,0 +1,40 @@
+"""Signed, expiring, single-use links (password reset, account invitation).
+
+A token carries a fingerprint of the password hash: setting a password spends every earlier token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..models import User
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"coursesite-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def read_token(token: str, purpose: str, max_age: int) -> User | None:
+    """The user the token was made for, or None if it is forged, expired or already used."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or data.get("f") != _fingerprint(user):
+        return None
+    return user

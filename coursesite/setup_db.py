@@ -1,0 +1,61 @@
+"""`make run`'s set-up: back up the SQLite file, upgrade the schema, load the demo into an empty database."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+
+from . import create_app
+from .extensions import db, migrate
+from .services import demo
+
+
+def _schema_heads() -> tuple[set[str], set[str]]:
+    """(the revisions the database is at, the newest revisions the code has)."""
+    script = ScriptDirectory.from_config(migrate.get_config())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current, set(script.get_heads())
+
+
+def _backup_sqlite() -> Path | None:
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    path = Path(url.database)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    backup = path.with_name(f"{path.name}.{stamp}.bak")
+    with sqlite3.connect(path) as source, sqlite3.connect(backup) as target:
+        source.backup(target)
+    return backup
+
+
+def main() -> int:
+    app = create_app()
+    with app.app_context():
+        current, heads = _schema_heads()
+        if current != heads:
+            backup = _backup_sqlite() if current else None
+            if backup:
+                print(f"backed up the database to {backup}")
+            upgrade()
+        if not demo.has_data():
+            demo.build_demo()
+            db.session.commit()
+            print(demo.LOGIN_HELP)
+        else:
+            print(f"Demo logins (if the demo is loaded): password {demo.DEMO_PASSWORD}; "
+                  "instructor@example.edu, ta@example.edu, student1@example.edu ... student12@example.edu")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""What every template may use: time filters, permission predicates, the current course."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g, request, url_for
+from markupsafe import Markup, escape
+
+from . import permissions
+from .services import timefmt
+
+
+def _course_zone(tz_name: str | None) -> str:
+    if tz_name:
+        return tz_name
+    course = g.get("course")
+    return course.timezone if course is not None else "UTC"
+
+
+def time_tag(value: datetime | None, tz_name: str | None = None, style: str = "datetime") -> Markup:
+    """<time datetime="2017-04-03T12:23:00-04:00">April 3, 2017 at 12:23 pm</time> in the course's zone."""
+    if value is None:
+        return Markup("")
+    tz = _course_zone(tz_name)
+    shown = {
+        "datetime": timefmt.wp_datetime,
+        "date": timefmt.wp_date,
+        "deadline": timefmt.deadline_text,
+    }[style](value, tz)
+    return Markup('<time datetime="{}">{}</time>').format(timefmt.iso_local(value, tz), shown)
+
+
+def modify_query(**changes) -> str:
+    """The current URL with some query arguments changed (pagination, sorting)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
+    app.jinja_env.globals.update(time_tag=time_tag, modify_query=modify_query)
+    app.jinja_env.filters["elapsed"] = timefmt.elapsed_text
+    app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text).split("\n"))
+
+    @app.context_processor
+    def _course():
+        return {"course": g.get("course")}

@@ -1,0 +1,85 @@
+"""Plain factory functions: each makes one object with sensible defaults and flushes it."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from coursesite.extensions import db
+from coursesite.models import Assignment, Comment, Course, Post, User, utcnow
+from coursesite.services import accounts
+
+DEFAULT_PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+def make_user(name: str | None = None, email: str | None = None, password: str = DEFAULT_PASSWORD,
+              **flags) -> User:
+    n = next(_seq)
+    user = accounts.create_user(email or f"user{n}@example.org", name or f"User {n}", password, **flags)
+    return user
+
+
+def make_course(instructor: User | None = None, **fields) -> Course:
+    n = next(_seq)
+    instructor = instructor or make_user(f"Instructor {n}")
+    fields.setdefault("slug", f"course-{n}")
+    fields.setdefault("title", f"Course {n}")
+    fields.setdefault("timezone", "America/New_York")
+    fields.setdefault("visibility", "public")
+    course = Course(created_by_id=instructor.id, **fields)
+    db.session.add(course)
+    db.session.flush()
+    accounts.enroll(instructor, course, role="instructor")
+    return course
+
+
+def instructor_of(course: Course) -> User:
+    from sqlalchemy import select
+
+    from coursesite.models import Enrollment
+
+    return db.session.scalar(
+        select(User).join(Enrollment).where(Enrollment.course_id == course.id, Enrollment.role == "instructor")
+    )
+
+
+def make_member(course: Course, role: str = "student", name: str | None = None, **fields) -> User:
+    user = make_user(name)
+    accounts.enroll(user, course, role=role, **fields)
+    return user
+
+
+def make_assignment(course: Course, **fields) -> Assignment:
+    now = utcnow()
+    fields.setdefault("title", f"Essay {next(_seq)}")
+    fields.setdefault("opens_at", now - timedelta(days=7))
+    fields.setdefault("post_due_at", now + timedelta(days=3))
+    fields.setdefault("comments_due_at", now + timedelta(days=6))
+    fields.setdefault("required_comments", 3)
+    fields.setdefault("min_comment_words", 20)
+    assignment = Assignment(course=course, **fields)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def make_post(course: Course, author: User, *, title: str | None = None, body: str = "An essay body.",
+              status: str = "published", **fields) -> Post:
+    n = next(_seq)
+    title = title or f"Essay number {n}"
+    fields.setdefault("published_at", utcnow() - timedelta(hours=1) if status == "published" else None)
+    fields.setdefault("word_count", len(body.split()))
+    post = Post(course_id=course.id, author_id=author.id, title=title, slug=f"essay-{n}", body=body,
+                body_html=f"<p>{body}</p>", status=status, **fields)
+    db.session.add(post)
+    db.session.flush()
+    return post
+
+
+def make_comment(post: Post, author: User, body: str = "A thoughtful comment.", **fields) -> Comment:
+    fields.setdefault("word_count", len(body.split()))
+    comment = Comment(post_id=post.id, author_id=author.id, body=body, body_html=f"<p>{body}</p>", **fields)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
