@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("comments", __name__, url_prefix="/c/<slug>")
+bp = Blueprint("comments", __name__)
