@@ -32,6 +32,8 @@ def _base_config(tmp_path_factory) -> dict:
         "RATELIMIT_ENABLED": True,
         "MAIL_SERVER": None,
         "SERVER_NAME": "coursesite.test",
+        # Hashing strength is not under test; a cheap method keeps the suite fast.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

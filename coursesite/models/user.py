@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -38,7 +39,7 @@ class User(UserMixin, db.Model):
         return normalize_email(value) if value else None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
