@@ -55,8 +55,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousUser
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<password fingerprint>": a changed password ends the sessions opened with the old one.
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or fingerprint != user.password_fingerprint:
+            return None
+        return user
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 
 import pytest
+from flask import g, request_started, request_tearing_down
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.security import generate_password_hash
 
 from coursesite import create_app
 from coursesite.extensions import db, limiter
@@ -35,6 +38,17 @@ def _base_config(tmp_path_factory) -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """scrypt takes a noticeable fraction of a second per hash; tests make hundreds of accounts."""
+    from coursesite.models import user as user_module
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(user_module, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def base_config(tmp_path_factory) -> dict:
     config = _base_config(tmp_path_factory)
@@ -53,11 +67,19 @@ def app_config(base_config, tmp_path) -> dict:
     return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
 
 
+def _fresh_globals(sender, **extra) -> None:
+    """Requests in a test share the test's app context (and so its DB session); give each one an empty
+    `g`, as a real request has, so the logged-in user and per-request caches do not leak between them."""
+    vars(g._get_current_object()).clear()
+
+
 @pytest.fixture
 def app(app_config, monkeypatch, tmp_path):
     monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config)
     app.extensions["coursesite_outbox"] = []
+    request_started.connect(_fresh_globals, app)
+    request_tearing_down.connect(_fresh_globals, app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
