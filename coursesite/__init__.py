@@ -83,6 +83,7 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .comments.views import bp as comments_bp
+    from .courses import roster_views  # noqa: F401 - adds the roster import to the courses blueprint
     from .courses.views import bp as courses_bp
     from .dashboard.views import bp as dashboard_bp
     from .posts.views import bp as posts_bp

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import choices, strip
@@ -53,3 +54,11 @@ class EnrollmentForm(FlaskForm):
         "Extra time on every deadline (minutes)", validators=[Optional(), NumberRange(min=0, max=60 * 24 * 30)],
         default=0,
     )
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file to upload.")])
+
+
+class RosterConfirmForm(FlaskForm):
+    payload = HiddenField()
