@@ -12,6 +12,7 @@ from functools import partial
 import pytest
 from flask import g, request_started, request_tearing_down
 from flask_sqlalchemy.session import _app_ctx_id
+from jinja2 import BytecodeCache
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.security import generate_password_hash
@@ -67,6 +68,23 @@ def app_config(base_config, tmp_path) -> dict:
     return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
 
 
+class _SharedTemplateCache(BytecodeCache):
+    """Each test makes a new app; compile each template once per test session, not once per test."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _SharedTemplateCache()
+
+
 def _fresh_globals(sender, **extra) -> None:
     """Requests in a test share the test's app context (and so its DB session); give each one an empty
     `g`, as a real request has, so the logged-in user and per-request caches do not leak between them."""
@@ -78,6 +96,7 @@ def app(app_config, monkeypatch, tmp_path):
     monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config)
     app.extensions["coursesite_outbox"] = []
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     request_started.connect(_fresh_globals, app)
     request_tearing_down.connect(_fresh_globals, app)
     with app.app_context():
