@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app
@@ -43,6 +44,14 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: spends reset links and ends other sessions."""
+        return hashlib.sha256((self.password_hash or "unset").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:  # Flask-Login: the session and remember-me cookie hold this
+        return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: guests cannot log in
