@@ -80,14 +80,11 @@ def import_wxr_command(file: str, slug: str, timezone: str | None, visibility: s
         fail(f"course {slug} already uses the time zone {course.timezone}; --timezone is for a new course")
     options = ImportOptions(include_drafts=include_drafts, include_pending=include_pending, dry_run=dry_run)
     try:
+        # The import rolls its own savepoint back on an error and after a dry run: nothing is written then.
         report = import_wxr(doc, importer=owner, options=options, course=course, new_course=new_course)
     except WxrError as error:
-        db.session.rollback()
         fail(f"{file}: {error}")
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    db.session.commit()
     click.echo("\n".join(report.lines()))
 
 
