@@ -27,6 +27,7 @@ from .wxr_report import ImportReport
 TERM_KINDS = {"category": "category", "post_tag": "tag", "tag": "tag"}
 DRAFT_STATUSES = frozenset({"draft", "pending"})
 COMMENT_TYPES = frozenset({"", "comment"})
+NOT_ESSAYS = {"page": "a page", "attachment": "a media file (upload it to the course)", "nav_menu_item": "a menu item"}
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ class _Import:
 
     def _skip_reason(self, item: WxrItem, seen: set[int]) -> str | None:
         if item.post_type != "post":
-            return f"a {item.post_type or 'item of no type'}: only posts become essays"
+            kind = NOT_ESSAYS.get(item.post_type, f"of type “{item.post_type or 'none'}”")
+            return f"{kind}: only posts become essays"
         if item.post_id <= 0:
             return "no WordPress post id"
         if item.post_id in seen:
