@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Comment, CommentRevision, Course, Post, PostRevision, PostTerm, Term, User, utcnow
 from . import courses as course_service
+from .html_markdown import html_to_markdown
 from .words import count_html_words
 from .wxr_content import comment_html, essay_html, html_to_text, plain_line
 from .wxr_parse import WxrComment, WxrDocument, WxrError, WxrItem, wxr_time
@@ -159,7 +160,7 @@ class _Import:
         published = item.status == "publish"
         post = Post(
             course_id=self.course.id, author_id=author.id, title=title, slug=self._unique_slug(item, title),
-            body=html_to_text(body_html), body_html=body_html, status="published" if published else "draft",
+            body=html_to_markdown(body_html), body_html=body_html, status="published" if published else "draft",
             word_count=count_html_words(body_html), created_at=when, published_at=when if published else None,
             wp_post_id=item.post_id,
         )

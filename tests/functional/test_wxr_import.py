@@ -8,7 +8,9 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import Comment, Enrollment, Post, PostTerm, Term, User
 from coursesite.services import wxr_import as wxr_import_module
+from coursesite.services.rendering import render_essay
 from coursesite.services.timefmt import wp_datetime
+from coursesite.services.words import html_to_text
 from coursesite.services.wxr_parse import WxrError, parse_wxr
 
 from .. import factories as f
@@ -33,6 +35,8 @@ def test_every_file_imports_what_it_holds(name, course):
     for post in posts:
         assert sum(c.post_id == post.id for c in comments) == want.comments_by_post[post.wp_post_id]
         assert post.word_count == wxr_import_module.count_html_words(post.body_html)
+        # The Markdown kept for the editor renders to the same text as the imported HTML.
+        assert "".join(html_to_text(render_essay(post.body)).split()) == "".join(html_to_text(post.body_html).split())
 
 
 @pytest.mark.parametrize("name", GOOD_FILES)
