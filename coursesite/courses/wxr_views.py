@@ -19,6 +19,10 @@ from .wxr_forms import WxrImportForm
 bp = Blueprint("wxr", __name__)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _max_bytes() -> int:
     return current_app.config.get("WXR_MAX_BYTES", MAX_WXR_BYTES)
 
@@ -61,8 +65,8 @@ def confirm_import(course: Course):
         return redirect(url_for("wxr.import_wxr", slug=course.slug))
     db.session.delete(pending)
     db.session.commit()
-    flash(f"Imported {len(report.posts_created)} essays and {report.comments_created} comments"
-          f" ({len(report.people_created)} new guest authors).", "success")
+    flash(f"Imported {_count(len(report.posts_created), 'essay')} and {_count(report.comments_created, 'comment')}"
+          f" ({_count(len(report.people_created), 'new guest author')}).", "success")
     return redirect(url_for("posts.blog", slug=course.slug))
 
 

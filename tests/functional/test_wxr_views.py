@@ -38,7 +38,8 @@ def test_preview_writes_nothing_then_confirm_imports(client, auth, course):
     response = _upload(client, course, include_drafts="y")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Preview of the WordPress import" in page
-    assert "<strong>5</strong> new essays" in page and "Private Post" in page
+    assert "<strong>5</strong> new essays" in page and "<strong>1</strong> new comment<" in page
+    assert "Private Post" in page
     assert row_counts() == before
     token = db.session.scalar(select(PendingImport.token))
     confirmed = client.post(f"/c/{course.slug}/import/confirm", data={"token": token})
@@ -46,7 +47,7 @@ def test_preview_writes_nothing_then_confirm_imports(client, auth, course):
     assert len(course_posts(course)) == 5 and len(course_comments(course)) == 1
     assert db.session.scalar(select(func.count(PendingImport.id))) == 0
     blog = client.get(f"/c/{course.slug}/").get_data(as_text=True)
-    assert "Imported 5 essays and 1 comments" in blog and "Hello world!" in blog
+    assert "Imported 5 essays and 1 comment (4 new guest authors)" in blog and "Hello world!" in blog
     again = client.post(f"/c/{course.slug}/import/confirm", data={"token": token})
     assert again.status_code == 302 and again.headers["Location"].endswith(f"/c/{course.slug}/import")
 
