@@ -91,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, courses_bp, dashboard_bp, comments_bp, posts_bp):
         app.register_blueprint(bp)
+    from .courses.wxr_views import bp as wxr_bp
+
+    app.register_blueprint(wxr_bp)
 
 
 def register_errors(app: Flask) -> None:

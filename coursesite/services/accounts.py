@@ -70,3 +70,14 @@ def enroll(user: User, course: Course, role: str | None = None, **fields) -> Enr
             setattr(enrollment, key, value)
     db.session.flush()
     return enrollment
+
+
+def create_guest(display_name: str, email: str | None = None) -> User:
+    """Someone who wrote on an imported blog: no password, no login, no email sent, not enrolled.
+
+    An instructor may invite them later (the invitation sets a password and ends guest status).
+    """
+    user = User(email=email or None, display_name=display_name.strip()[:120] or "Guest", is_guest=True)
+    db.session.add(user)
+    db.session.flush()
+    return user
