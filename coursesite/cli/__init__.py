@@ -10,3 +10,6 @@ def init_cli(app: Flask) -> None:
 
     for command in (create_user_command, demo_command):
         app.cli.add_command(command)
+    from .digests import send_digests_command
+
+    app.cli.add_command(send_digests_command)
