@@ -6,7 +6,7 @@ same blueprint from the modules imported at the end.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from ..permissions import can_see_private_work, course_view, is_member, membersh
 from ..security import form_checks_csrf
 from ..services import comments as comment_service
 from ..services import moderation
-from ..services.comment_thread import FormState
+from ..services.comment_thread import FORM_STATE_KEY, FormState
 from ..services.comments import CommentError, can_still_edit, comment_visible_to, edit_deadline
 from .blueprint import bp
 from .forms import CommentForm
@@ -72,7 +72,7 @@ def essay_url(course: Course, post: Post, comment_id: int | None = None, anchor:
 
 def rerender_essay(course: Course, post: Post, state: FormState, status: int):
     """Show the essay page again with the refused comment in the box and the message above it."""
-    g.comment_form_state = state
+    request.environ[FORM_STATE_KEY] = state
     response = make_response(current_app.view_functions["posts.essay"](slug=course.slug, post_slug=post.slug))
     response.status_code = status
     return response

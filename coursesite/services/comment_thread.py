@@ -3,7 +3,7 @@
 The essay page (posts.essay) calls comments.thread_context(post, current_user), which lands here. Two
 things come from the request because that call has only two arguments: `?replytocom=<id>` (the reply
 form without JavaScript) and, after a refused comment, the typed text and message that
-comments.create leaves in `g.comment_form_state`.
+comments.create leaves on the request (FORM_STATE_KEY).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import and_, select
 
 from ..extensions import db
@@ -21,6 +21,7 @@ from .comments import can_still_edit, closed_reason, comment_visible_to
 from .participation import Hint
 from .words import count_text_words
 
+FORM_STATE_KEY = "coursesite.comment_form_state"
 MAX_DEPTH = 5  # WordPress's default: deeper replies are shown at the fifth level
 AVATAR_HUES = 8
 
@@ -66,7 +67,7 @@ def initials_of(name: str) -> str:
 def _incoming_form() -> FormState:
     if not has_request_context():
         return FormState()
-    state = g.get("comment_form_state")
+    state = request.environ.get(FORM_STATE_KEY)
     if state is not None:
         return state
     reply = request.args.get("replytocom", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coursesite.extensions import db
 from coursesite.models import Assignment, Course, Post, User
 
 from .. import factories as f
@@ -43,4 +44,6 @@ def seminar(**course_fields) -> Seminar:
                                    comment_points=10)
     essay = f.make_post(course, alice, title="The Illusion of Khrushchev", assignment_id=assignment.id)
     bob_essay = f.make_post(course, bob, title="Berlin, 1961", assignment_id=assignment.id)
+    # Committed (to a savepoint of the test's transaction) so a view's rollback keeps the set-up.
+    db.session.commit()
     return Seminar(course, instructor, ta, alice, bob, carol, outsider, assignment, essay, bob_essay)
