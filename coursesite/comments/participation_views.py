@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Assignment, Course
+from ..models import Assignment, Course, utcnow
 from ..permissions import can_manage_assignments, course_view, is_member, membership
 from ..services import my_comments as checklist_service
 from ..services import readers
@@ -19,7 +20,11 @@ from .blueprint import bp
 def my_comments(course: Course):
     enrollment = membership(current_user, course)
     lists = checklist_service.checklists(course, current_user.id) if enrollment.role == "student" else []
-    return render_template("comments/my_comments.html", checklists=lists, enrollment=enrollment)
+    assignments = [] if enrollment.role == "student" else db.session.scalars(
+        select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.comments_due_at, Assignment.id)
+    ).all()
+    return render_template("comments/my_comments.html", checklists=lists, enrollment=enrollment, now=utcnow(),
+                           assignments=assignments)
 
 
 def _course_assignment(course: Course, assignment_id: int) -> Assignment:
