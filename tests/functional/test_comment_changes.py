@@ -58,7 +58,7 @@ def test_editing_after_the_window_is_refused_and_the_text_kept(client, auth, app
     assert "this one is now fixed" in html and "Too late to change" in html
     db.session.refresh(c)
     assert c.body == "Original words here."
-    assert "comments/%d/edit" % c.id not in client.get(s.essay_url()).get_data(as_text=True)
+    assert f"comments/{c.id}/edit" not in client.get(s.essay_url()).get_data(as_text=True)
 
 
 def test_an_empty_edit_is_refused(client, auth, app):

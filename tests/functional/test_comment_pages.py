@@ -1,8 +1,8 @@
 """Feeds, the My comments checklist and the readers page."""
 
 from datetime import UTC, datetime, timedelta
-from xml.etree import ElementTree
 
+from defusedxml import ElementTree
 from sqlalchemy import func, select
 
 from coursesite.extensions import db
@@ -109,8 +109,8 @@ def test_staff_assign_readers_and_adjust_by_hand(client, auth, app):
     client.post(url, data={"action": "assign"})
     pairs = db.session.scalars(select(PeerAssignment)).all()
     assert len(pairs) == 3
-    assert all(p.post_id != {s.alice.id: s.essay.id, s.bob.id: s.bob_essay.id, s.carol.id: carol_essay.id}[p.reviewer_id]
-               for p in pairs)
+    own = {s.alice.id: s.essay.id, s.bob.id: s.bob_essay.id, s.carol.id: carol_essay.id}
+    assert all(p.post_id != own[p.reviewer_id] for p in pairs)
     html = client.get(url).get_data(as_text=True)
     assert "Carol on Suez" in html
     mine = next(p for p in pairs if p.reviewer_id == s.alice.id)
