@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Assignment, Comment, CommentRevision, Notification, Post
+from ..models import Assignment, Comment, CommentReport, CommentRevision, Notification, Post
 from . import notifications, readers
 from .demo_comments_essays import ensure_essays
 from .rendering import render_comment
@@ -150,7 +150,10 @@ def _open_comments(assignment: Assignment, people: dict, now: datetime) -> None:
             _comment(essays[t], students[number - 1], PEER_COMMENTS[offset % len(PEER_COMMENTS)], at)
     _comment(essays[1], people["ta"], "A reminder for everyone reading this one: the map in section 2 of the "
              "reader shows the air corridors, which helps with the second paragraph.", start + timedelta(days=1))
-    _comment(essays[3], students[9], SHORT_COMMENTS[1], start + timedelta(days=2))
+    short = _comment(essays[3], students[9], SHORT_COMMENTS[1], start + timedelta(days=2))
+    reason = "This is the same two lines posted on several essays; it does not answer this one."
+    db.session.add(CommentReport(comment_id=short.id, reporter_id=students[3].id, reason=reason,
+                                 created_at=start + timedelta(days=2, hours=5)))
     hidden = _comment(essays[2], students[6], HIDDEN[0], start + timedelta(days=1, hours=4))
     hidden.status, hidden.hidden_reason, hidden.moderated_by_id = "hidden", HIDDEN[1], people["ta"].id
 

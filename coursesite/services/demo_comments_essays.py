@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Course, Post
 from .rendering import render_essay
+from .timefmt import local_to_utc, to_local
 from .words import count_html_words
 
 ESSAY_1 = [
@@ -69,6 +70,12 @@ PARAGRAPH_2 = (
 )
 
 
+def _five_pm(course: Course, now: datetime, days: int) -> datetime:
+    """5:00 pm in the course's zone, `days` from today: deadlines as an instructor would set them."""
+    local = to_local(now, course.timezone) + timedelta(days=days)
+    return local_to_utc(datetime(local.year, local.month, local.day, 17, 0), course.timezone, fold=0)
+
+
 def _assignment(course: Course, now: datetime, **fields) -> Assignment:
     assignment = Assignment(course=course, created_at=now - timedelta(days=60), **fields)
     db.session.add(assignment)
@@ -96,13 +103,13 @@ def ensure_essays(course: Course, students: list, now: datetime) -> list[Assignm
     if existing and has_essays:
         return list(existing)
     first = _assignment(
-        course, now, title="Essay 1: A Turning Point of 1917", post_due_at=now - timedelta(days=24),
-        comments_due_at=now - timedelta(days=17), required_comments=2, min_comment_words=40, comment_points=5,
+        course, now, title="Essay 1: A Turning Point of 1917", post_due_at=_five_pm(course, now, -24),
+        comments_due_at=_five_pm(course, now, -17), required_comments=2, min_comment_words=40, comment_points=5,
         post_points=10, peer_mode="assigned", peer_scope="course",
     )
     second = _assignment(
-        course, now, title="Essay 2: The Berlin Airlift", post_due_at=now - timedelta(days=4),
-        comments_due_at=now + timedelta(days=3), required_comments=2, min_comment_words=40, comment_points=5,
+        course, now, title="Essay 2: The Berlin Airlift", post_due_at=_five_pm(course, now, -4),
+        comments_due_at=_five_pm(course, now, 3), required_comments=2, min_comment_words=40, comment_points=5,
         post_points=10, peer_mode="open", peer_scope="course",
     )
     for i, (title, opening) in enumerate(ESSAY_1):
