@@ -64,7 +64,8 @@ def plan_readers(
         by_group_readers[reader.group].append(reader)
     for essay in essays:
         by_group_essays[essay.group].append(essay)
-    pairs: set[Pair] = set(locked)
+    # Locked pairs of people who are no longer readers (they left the course) go; all others stay.
+    pairs: set[Pair] = set()
     for group in sorted(by_group_readers, key=repr):
         group_pairs = _plan_group(
             by_group_readers[group], by_group_essays.get(group, []), per_reader, f"{seed}:{group!r}", existing, locked
