@@ -121,7 +121,8 @@ def edit(course: Course, comment_id: int):
             error, status = CSRF_MESSAGE, 400
         else:
             try:
-                comment_service.edit_comment(comment, current_user, form.body.data)
+                suspended = membership(current_user, course).comment_suspended
+                comment_service.edit_comment(comment, current_user, form.body.data, suspended=suspended)
             except CommentError as exc:
                 db.session.rollback()
                 error, status = str(exc), exc.status

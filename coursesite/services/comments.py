@@ -159,12 +159,15 @@ def create_comment(
     return comment
 
 
-def edit_comment(comment: Comment, editor: User, body: str | None, now: datetime | None = None) -> bool:
+def edit_comment(comment: Comment, editor: User, body: str | None, now: datetime | None = None,
+                 suspended: bool = False) -> bool:
     """Save a new version within the edit window; False when nothing changed."""
     now = now or utcnow()
     course = comment.post.course
     if comment.author_id != editor.id or comment.deleted_at is not None:
         raise CommentError("Only the author can edit this comment.", 403)
+    if suspended:
+        raise CommentError("Your commenting in this course is suspended. Ask your instructor about it.", 403)
     if comment.status == "hidden":
         raise CommentError("This comment was hidden by the course staff and can no longer be edited.", 403)
     if now > edit_deadline(comment, course):

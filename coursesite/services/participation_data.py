@@ -184,7 +184,7 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None,
              overrides: Mapping[int, datetime] | None = None) -> Hint | None:
     """The line under the comment box: will a comment here count toward the essay's assignment?"""
     assignment = post.assignment
-    if assignment is None:
+    if assignment is None or assignment.required_comments <= 0:
         return None
     data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now)
     essay = data.essays.get(post.id)

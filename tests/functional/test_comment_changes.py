@@ -61,6 +61,18 @@ def test_editing_after_the_window_is_refused_and_the_text_kept(client, auth, app
     assert f"comments/{c.id}/edit" not in client.get(s.essay_url()).get_data(as_text=True)
 
 
+def test_a_suspended_author_cannot_edit(client, auth, app):
+    s = seminar()
+    c = committed_comment(s, s.bob)
+    db.session.scalar(select(Enrollment).where(Enrollment.user_id == s.bob.id)).comment_suspended = True
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(edit_url(s, c), data={"body": "Sneaky edit"})
+    assert response.status_code == 403 and "suspended" in response.get_data(as_text=True)
+    db.session.refresh(c)
+    assert c.body == "Original words here."
+
+
 def test_an_empty_edit_is_refused(client, auth, app):
     s = seminar()
     c = committed_comment(s, s.bob)
