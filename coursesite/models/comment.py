@@ -77,6 +77,8 @@ class PeerAssignment(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A reader given this essay late (a late essay, a reassignment) has until then to comment on it.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Notification(db.Model):
