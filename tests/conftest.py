@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import re
 from functools import partial
+from pathlib import Path
 
 import pytest
-from flask import g, request_started, request_tearing_down
+from flask import Flask, g, request_started, request_tearing_down
 from flask_sqlalchemy.session import _app_ctx_id
 from jinja2 import BytecodeCache
 from sqlalchemy import event
@@ -93,14 +94,31 @@ def _fresh_globals(sender, **extra) -> None:
     vars(g._get_current_object()).clear()
 
 
+# Settings that differ per test and are applied to a shared app rather than making a new one.
+PER_TEST_SETTINGS = frozenset({"UPLOAD_FOLDER"})
+_APPS: dict[str, Flask] = {}
+
+
+def _app_for(config: dict, instance_path: Path) -> Flask:
+    """One app per distinct configuration: building an app compiles every URL rule, which cost more
+    than most tests. Each test still gets its own transaction, config, outbox and limiter state."""
+    key = repr(sorted((k, repr(v)) for k, v in config.items() if k not in PER_TEST_SETTINGS))
+    if key not in _APPS:
+        os.environ["COURSESITE_INSTANCE_PATH"] = str(instance_path)
+        app = create_app(config)
+        app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+        request_started.connect(_fresh_globals, app)
+        request_tearing_down.connect(_fresh_globals, app)
+        _APPS[key] = app
+    return _APPS[key]
+
+
 @pytest.fixture
-def app(app_config, monkeypatch, tmp_path):
-    monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(app_config)
+def app(app_config, tmp_path_factory):
+    app = _app_for(app_config, tmp_path_factory.mktemp("instance"))
+    saved_config = app.config.copy()
+    app.config.update({k: v for k, v in app_config.items() if k in PER_TEST_SETTINGS})
     app.extensions["coursesite_outbox"] = []
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    request_started.connect(_fresh_globals, app)
-    request_tearing_down.connect(_fresh_globals, app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -118,7 +136,8 @@ def app(app_config, monkeypatch, tmp_path):
             db.session = original_session
             outer.rollback()
             connection.close()
-            db.engine.dispose()
+            app.config.clear()
+            app.config.update(saved_config)
 
 
 @pytest.fixture

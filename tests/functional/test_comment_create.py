@@ -214,7 +214,7 @@ class TestCsrf:
     def test_a_missing_token_keeps_the_text(self, client, app):
         s = seminar()
         with client.session_transaction() as session:
-            session["_user_id"] = str(s.bob.id)
+            session["_user_id"] = s.bob.get_id()
             session["_fresh"] = True
         response = client.post(s.create_url(), data={"body": "Typed for an hour"})
         html = response.get_data(as_text=True)
