@@ -38,9 +38,13 @@ def count_html_words(fragment: str) -> int:
     return count_text_words(html_to_text(fragment))
 
 
+HEADING = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1>", re.I | re.S)
+
+
 def excerpt(fragment: str, words: int = EXCERPT_WORDS) -> str:
-    """The first `words` words of rendered HTML as plain text, the way WordPress makes an excerpt."""
-    text = " ".join(html_to_text(fragment).split())
+    """The first `words` words of rendered HTML as plain text, the way WordPress makes an excerpt
+    (headings left out: run into the sentences around them they read as nonsense)."""
+    text = " ".join(html_to_text(HEADING.sub(" ", fragment)).split())
     matches = WORD.finditer(text)
     for number, match in enumerate(matches, start=1):
         if number == words:

@@ -157,6 +157,14 @@
   function save(options) {
     if (state.saving) { return state.saving; }
     if (!state.dirty || state.blocked) { return Promise.resolve(); }
+    if (state.needsToken) {
+      state.saving = refreshToken().then(function (fresh) {
+        state.saving = null;
+        if (fresh) { return save(options); }
+        retryLater();
+      });
+      return state.saving;
+    }
     var sent = text();
     if (!autosaveUrl && !sent.title.trim() && !sent.body.trim()) { return Promise.resolve(); }
     setStatus("Saving…");
@@ -177,6 +185,23 @@
     state.retryTimer = window.setTimeout(function () { save(); }, RETRY_MS);
   }
 
+  // After a new login (in another tab), this page's CSRF token belongs to the old session: read a fresh one
+  // from the editor page. A login page in reply means the writer has not logged in yet.
+  function refreshToken() {
+    // getAttribute: the buttons named "action" shadow the form's own .action property.
+    return fetch(form.getAttribute("action"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var token = page.querySelector("#editor-form input[name=csrf_token]");
+        if (!token) { return false; }
+        csrf.value = token.value;
+        state.needsToken = false;
+        hideNotice();
+        return true;
+      }, function () { return false; });
+  }
+
   function handleReply(reply, sent) {
     var json = reply.json || {};
     if (reply.ok) {
@@ -187,15 +212,17 @@
       setStatus(json.saved_text || "Saved", "ok");
       return;
     }
-    if (reply.status === 401) {
-      setStatus("", "");
+    if (reply.status === 401 || reply.status === 400) {
+      // Logged out, or the session that issued this page's token ended: ask to log in again, and keep
+      // trying to pick up a fresh token so saving resumes by itself once the writer has logged in.
       var login = element("a", "", "Log in again (opens a new tab)");
       login.href = data.loginUrl;
       login.target = "_blank";
       login.rel = "noopener";
-      showNotice([element("p", "", json.message || "You are logged out, so this was not saved to the server. Your " +
-        "text is kept in this browser; log in again and saving resumes."), login]);
+      showNotice([element("p", "", "Your login has ended or changed, so this was not saved to the server. Your " +
+        "text is kept in this browser. Log in again in another tab: saving resumes here by itself."), login]);
       setStatus("Not saved: logged out. Your text is kept in this browser.", "pending");
+      state.needsToken = true;
       retryLater();
     } else if (reply.status === 409) {
       state.blocked = true;
@@ -204,9 +231,6 @@
       state.blocked = true;
       setStatus("This essay can no longer be saved here (it may have been moved to the trash). Your text is kept " +
         "in this browser.", "error");
-    } else if (reply.status === 400) {
-      setStatus((json.message || "The server refused this save.") + " Reload the page: your text is kept in this " +
-        "browser.", "error");
     } else {
       setStatus((json.message || "Not saved (error " + reply.status + ").") + " Your text is kept in this browser.",
         "error");
@@ -218,7 +242,7 @@
     var oldKey = storageKey;
     autosaveUrl = json.autosave_url;
     storageKey = json.storage_key;
-    form.action = json.edit_url;
+    form.setAttribute("action", json.edit_url);
     dropLocal(oldKey);
     if (window.history && window.history.replaceState) { window.history.replaceState(null, "", json.edit_url); }
   }
@@ -384,6 +408,11 @@
       return;
     }
     writeLocal(true);
+    if (state.needsToken) {
+      event.preventDefault();
+      setStatus("Log in again first (the link is above); your text is kept in this browser.", "pending");
+      return;
+    }
     if (state.saving) {
       // Let the autosave in flight finish first, so the form carries the version it produced.
       event.preventDefault();
