@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, jsonify, render_template, reques
 from flask_login import current_user
 
 from ..errors import _wants_json as wants_json
+from ..errors import render_error
 from ..extensions import db
 from ..models import Course
 from ..permissions import can_write_in, course_view
@@ -29,6 +30,17 @@ def _refused(message: str, status: int = 400):
     return render_template("posts/upload.html", error=message, upload=None), status
 
 
+@bp.errorhandler(413)
+def too_large(error):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if request.endpoint != "posts.upload" or not limit:
+        return render_error(413)
+    size = f"{limit / 1_000_000:.0f} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
+    message = (f"This file is larger than the {size} this site accepts. Choose a smaller picture, "
+               "or shrink it on your phone or computer first.")
+    return _refused(message, 413)
+
+
 @bp.route("/uploads", methods=["POST"])
 @login_or_401
 @course_view(can_write_in)
@@ -40,7 +52,7 @@ def upload(course: Course):
         record = save_upload(storage_for(current_app.config), course, current_user, sent.read())
     except ImageError as error:
         db.session.rollback()
-        return _refused(str(error), 415 if "not an image" in str(error) else 400)
+        return _refused(str(error), 415 if error.unsupported else 400)
     db.session.commit()
     url = url_for("posts.upload_file", slug=course.slug, key=record.storage_key)
     alt = _alt_text(request.form.get("alt")) or "image"

@@ -107,10 +107,11 @@ def _after_save(course: Course, post: Post, now):
 
 def _invalid_form(course: Course, post: Post | None, form):
     form.friendly_csrf_errors()
+    status = 400 if form.csrf_failed else 422
     if request.form.get("action") == "autosave":
-        message = " ".join(form.csrf_token.errors) or "Some fields could not be read; save with the buttons below."
-        return jsonify(error="invalid", message=message), 400 if form.csrf_token.errors else 422
-    return editor_page(course, form, post, status=400 if form.csrf_token.errors else 422)
+        message = " ".join(form.csrf_token.errors) if form.csrf_failed else "Some fields could not be read."
+        return jsonify(error="invalid", message=message), status
+    return editor_page(course, form, post, status=status)
 
 
 @bp.route("/posts/new", methods=["GET", "POST"])
@@ -156,8 +157,8 @@ def autosave(course: Course, post_id: int):
     title = str(payload.get("title") or "").strip()
     body = str(payload.get("body") or "").replace("\r\n", "\n")
     try:
-        version = int(payload.get("version", -1))
-    except (TypeError, ValueError):
+        version = int(payload["version"])
+    except (KeyError, TypeError, ValueError):
         return jsonify(error="invalid", message="The editor sent no version; reload the page."), 400
     now = utcnow()
     try:
@@ -233,6 +234,7 @@ def _visible_for_action(course: Course, post_id: int) -> Post:
 
 
 @bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@login_or_401
 @course_view()
 def delete_post(course: Course, post_id: int):
     post = _visible_for_action(course, post_id)
@@ -247,6 +249,7 @@ def delete_post(course: Course, post_id: int):
 
 
 @bp.route("/posts/<int:post_id>/restore", methods=["POST"])
+@login_or_401
 @course_view()
 def restore_post(course: Course, post_id: int):
     post = _visible_for_action(course, post_id)

@@ -14,10 +14,15 @@ MAX_PIXELS = 60_000_000
 FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "GIF": ("gif", "image/gif"),
            "WEBP": ("webp", "image/webp")}
 NOT_AN_IMAGE = "This file is not an image we can show. Upload a PNG, JPEG, GIF or WebP picture."
+TOO_MANY_PIXELS = "This picture has too many pixels. Make it smaller and upload it again."
 
 
 class ImageError(ValueError):
-    pass
+    """A file that cannot be used as an image; `unsupported` when it is not an accepted image type at all."""
+
+    def __init__(self, message: str, unsupported: bool = False):
+        super().__init__(message)
+        self.unsupported = unsupported
 
 
 @dataclass(frozen=True)
@@ -35,15 +40,16 @@ def _open(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise ImageError(NOT_AN_IMAGE)
+                raise ImageError(NOT_AN_IMAGE, unsupported=True)
             if image.width * image.height > MAX_PIXELS:
-                raise ImageError("This picture has too many pixels. Make it smaller and upload it again.")
+                raise ImageError(TOO_MANY_PIXELS)
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as error:
-        if isinstance(error, ImageError):
-            raise
-        raise ImageError(NOT_AN_IMAGE) from error
+    except ImageError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise ImageError(TOO_MANY_PIXELS) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ImageError(NOT_AN_IMAGE, unsupported=True) from error
     return image
 
 
@@ -86,7 +92,7 @@ def clean_image(data: bytes) -> CleanImage:
     try:
         encoded = _encode(image, kind)
     except (OSError, ValueError) as error:
-        raise ImageError(NOT_AN_IMAGE) from error
+        raise ImageError(NOT_AN_IMAGE, unsupported=True) from error
     extension, content_type = FORMATS[kind]
     with Image.open(io.BytesIO(encoded)) as result:
         width, height = result.size

@@ -19,7 +19,7 @@ URL = re.compile(rf"(?:https?://|www\.)[^{SPACE}]+", re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
 BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd|figcaption)>|<br\s*/?>", re.I)
 # A word: one CJK character, or a run of other non-space characters holding at least one letter or digit.
-WORD = re.compile(rf"[{CJK}]|[^{SPACE}{CJK}]*[^\W_][^{SPACE}{CJK}]*")
+WORD = re.compile(rf"[{CJK}]|[^{SPACE}{CJK}]*[^\W_{CJK}][^{SPACE}{CJK}]*")
 
 EXCERPT_WORDS = 55
 EXCERPT_MORE = " [\u2026]"
