@@ -50,6 +50,13 @@ def make_member(course: Course, role: str = "student", name: str | None = None, 
     return user
 
 
+def make_author(course: Course, role: str = "student", name: str | None = None, **fields) -> User:
+    """A member who does not log in during the test: no password, so no slow hashing in bulk set-ups."""
+    user = make_user(name, password=None)
+    accounts.enroll(user, course, role=role, **fields)
+    return user
+
+
 def make_assignment(course: Course, **fields) -> Assignment:
     now = utcnow()
     fields.setdefault("title", f"Essay {next(_seq)}")
