@@ -12,6 +12,19 @@ from wtforms.widgets import TextInput
 from ..services.grading import Criterion, criterion_field, points_text
 from ..services.rubrics import CriterionRow
 
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs
+
+    def SelectChoice(value: str, label: str) -> tuple[str, str]:  # stands in for the class
+        return value, label
+
+
+def csrf_failed(form: FlaskForm) -> bool:
+    """The form's token was refused: show the form again with what was typed, and check nothing else."""
+    token = getattr(form, "csrf_token", None)
+    return bool(token is not None and token.errors)
+
 
 class NumberField(Field):
     """A number or a blank (None). Typed as text so the server, not the browser, explains what is wrong."""
@@ -74,7 +87,8 @@ class CriterionForm(Form):
 class RubricForm(FlaskForm):
     mode = RadioField(
         "How is the essay scored?",
-        choices=[("rubric", "With a rubric: the criteria below"), ("single", "With a single score")],
+        choices=[SelectChoice("rubric", "With a rubric: the criteria below"),
+                 SelectChoice("single", "With a single score")],
         default="single",
     )
     criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=40)

@@ -11,7 +11,7 @@ from ..models import Assignment, Course, Enrollment, Post, utcnow
 from ..security import form_checks_csrf
 from ..services import grade_reports, grades, grading, rubrics
 from .blueprint import bp, course_assignment
-from .forms import GradeFormBase, grade_form_class
+from .forms import GradeFormBase, csrf_failed, grade_form_class
 
 
 def _student_enrollment(course: Course, student_id: int) -> Enrollment:
@@ -66,9 +66,11 @@ def _stale_form(form: GradeFormBase) -> None:
 
 
 def _show_errors(form: GradeFormBase, errors: dict[str, str]) -> None:
+    """Add the rules' errors to the form's, leaving a field that could not even be read with its own."""
     for name, message in errors.items():
         if name and name in form:
-            form[name].errors = [*form[name].errors, message]
+            if not form[name].errors:
+                form[name].errors = [message]
         else:
             form.form_errors.append(message)
 
@@ -86,16 +88,16 @@ def grade(assignment_id: int, student_id: int):
     form_class = grade_form_class(criteria)
     form = form_class() if request.method == "POST" else form_class(formdata=None, data=_initial_data(saved, rows))
     conflict = None
-    if form.validate_on_submit():
+    readable = form.validate_on_submit()
+    if request.method == "POST" and not csrf_failed(form):
         entry = _entry(form, criteria)
         errors = grading.grade_entry_errors(rules, criteria, entry.awarded, entry.single, entry.override, entry.reason)
-        if errors:
+        if errors or not readable:
             _show_errors(form, errors)
         else:
             try:
                 grades.save_grade(assignment, student_id, current_user, entry, form.expected_version(), utcnow())
             except grades.GradeConflict:
-                db.session.rollback()
                 saved = grades.grade_for(assignment.id, student_id)
                 conflict = saved or _stale_form(form)
                 form.version.data = str(saved.version if saved else 0)

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..security import form_checks_csrf
 from ..services import rubrics
 from .blueprint import bp, course_assignment
-from .forms import RubricForm
+from .forms import RubricForm, csrf_failed
 
 BLANK_ROWS_FOR_NEW_RUBRIC = 3
 
@@ -26,11 +26,17 @@ def _initial_form(criteria) -> RubricForm:
 
 
 def _show_errors(form: RubricForm, errors: rubrics.RubricErrors) -> None:
+    """Add the rules' errors to the form's, leaving a field that could not even be read with its own."""
+    field_errors = False
     for (index, name), message in errors.items():
         if index is None:
             form.form_errors.append(message)
-        else:
-            form.criteria[index][name].errors = [*form.criteria[index][name].errors, message]
+        elif not form.criteria[index][name].errors:
+            form.criteria[index][name].errors = [message]
+        field_errors = True
+    field_errors = field_errors or any(entry.form.errors for entry in form.criteria)
+    if field_errors and not form.form_errors:
+        form.form_errors.append("Please correct the fields marked below. Nothing was saved.")
 
 
 @bp.route("/assignments/<int:assignment_id>/rubric", methods=["GET", "POST"])
@@ -44,15 +50,17 @@ def rubric(assignment_id: int):
         form = RubricForm()
         if request.form.get("action") == "add":
             form.criteria.append_entry()  # another blank row; nothing is saved yet
-        elif form.validate_on_submit():
-            kept, errors = rubrics.check_rubric([entry.form.row() for entry in form.criteria], form.mode.data,
-                                                assignment.post_points)
-            if not errors:
-                rubrics.save_rubric(assignment, kept)
-                db.session.commit()
-                flash(f"The rubric of {assignment.title} is saved." if kept
-                      else f"{assignment.title} is scored with a single score.", "success")
-                return redirect(url_for("dashboard.rubric", slug=course.slug, assignment_id=assignment.id))
-            _show_errors(form, errors)
+        else:
+            readable = form.validate_on_submit()
+            if not csrf_failed(form):
+                kept, errors = rubrics.check_rubric([entry.form.row() for entry in form.criteria], form.mode.data,
+                                                    assignment.post_points)
+                if readable and not errors:
+                    rubrics.save_rubric(assignment, kept)
+                    db.session.commit()
+                    flash(f"The rubric of {assignment.title} is saved." if kept
+                          else f"{assignment.title} is scored with a single score.", "success")
+                    return redirect(url_for("dashboard.rubric", slug=course.slug, assignment_id=assignment.id))
+                _show_errors(form, errors)
     return render_template("dashboard/rubric.html", form=form, assignment=assignment,
                            graded=rubrics.graded_count(assignment.id))

@@ -89,7 +89,7 @@ def save_grade(
     """Save a checked entry (see grading.grade_entry_errors) and log what changed, by whom and when.
 
     `expected_version` is the grade's version when the form was opened (0 for no grade yet). Raises
-    GradeConflict if the grade changed since; the caller rolls back and shows both versions.
+    GradeConflict, having written nothing, if the grade changed since: the caller shows both versions.
     """
     grade = grade_for(assignment.id, student_id)
     if (grade.version if grade else 0) != expected_version:
@@ -109,22 +109,26 @@ def save_grade(
     changes = _diff(_snapshot(grade, titles), new)
     if grade is not None and not changes:
         return grade
-    if grade is None:
-        grade = Grade(assignment_id=assignment.id, student_id=student_id)
-        db.session.add(grade)
-    grade.post_score = essay
-    grade.rubric_scores = {str(c.id): entry.awarded.get(c.id) for c in criteria}
-    grade.comment_score_override = entry.override
-    grade.override_reason = new["override_reason"]
-    grade.feedback = new["feedback"]
-    grade.feedback_html = render_essay(new["feedback"]) if new["feedback"] else ""
-    grade.graded_by_id = grader.id
-    grade.graded_at = now
+    # A savepoint, so that losing a race to another grader undoes only this save.
+    savepoint = db.session.begin_nested()
     try:
+        if grade is None:
+            grade = Grade(assignment_id=assignment.id, student_id=student_id)
+            db.session.add(grade)
+        grade.post_score = essay
+        grade.rubric_scores = {str(c.id): entry.awarded.get(c.id) for c in criteria}
+        grade.comment_score_override = entry.override
+        grade.override_reason = new["override_reason"]
+        grade.feedback = new["feedback"]
+        grade.feedback_html = render_essay(new["feedback"]) if new["feedback"] else ""
+        grade.graded_by_id = grader.id
+        grade.graded_at = now
         db.session.flush()
     except (StaleDataError, IntegrityError) as error:
         # Another grader's save landed between our read and our write.
+        savepoint.rollback()
         raise GradeConflict() from error
+    savepoint.commit()
     db.session.add(GradeChange(grade_id=grade.id, changed_by_id=grader.id, changed_at=now, changes=changes))
     db.session.flush()
     return grade
