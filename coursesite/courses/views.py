@@ -62,8 +62,7 @@ def new_course():
                 visibility=form.visibility.data,
                 allow_indexing=form.allow_indexing.data,
             )
-        except CourseError as error:
-            db.session.rollback()
+        except CourseError as error:  # raised before anything is added: nothing to roll back
             _apply_course_error(form, error)
         else:
             db.session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Course, Enrollment, Section, User, utcnow
@@ -13,6 +13,7 @@ from .timefmt import is_timezone
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"new", "join", "static", "auth", "admin"})
+ROLE_ORDER = case({"instructor": 0, "ta": 1}, value=Enrollment.role, else_=2)
 
 
 class CourseError(ValueError):
@@ -68,7 +69,7 @@ def roster_query(course: Course, include_ended: bool = False):
         select(Enrollment)
         .join(User, Enrollment.user_id == User.id)
         .where(Enrollment.course_id == course.id)
-        .order_by(Enrollment.role, func.lower(User.display_name))
+        .order_by(ROLE_ORDER, func.lower(User.display_name))
     )
     if not include_ended:
         query = query.where(Enrollment.ended_at.is_(None))
