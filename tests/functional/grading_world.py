@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
-
-from flask import g
-from werkzeug.security import generate_password_hash
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Course, Enrollment, Grade, Post, User, utcnow
-from coursesite.services import accounts
 from coursesite.services.courses import section_named
 
 from .. import factories as f
-
-_seq = itertools.count(1)
-
-
-@cache
-def _quick_hash() -> str:
-    # One cheap hash of the usual test password, shared by every person here: login works, tests stay fast.
-    return generate_password_hash(f.DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")
-
-
-def person(name: str, **flags) -> User:
-    user = accounts.create_user(f"grading{next(_seq)}@example.org", name, None, **flags)
-    user.password_hash = _quick_hash()
-    return user
-
-
-def member(course: Course, role: str, name: str, **fields) -> User:
-    user = person(name)
-    accounts.enroll(user, course, role=role, **fields)
-    return user
 
 
 @dataclass
@@ -51,14 +25,14 @@ class GradingWorld:
 
 
 def build_grading_world() -> GradingWorld:
-    instructor = person("Rosa Alvarez")
+    instructor = f.make_user("Rosa Alvarez")
     course = f.make_course(instructor)
-    ta = member(course, "ta", "Sam Whitfield")
+    ta = f.make_member(course, "ta", "Sam Whitfield")
     section_a, section_b = section_named(course, "Section A"), section_named(course, "Section B")
     students = [
-        member(course, "student", "Amara Okafor", section=section_a, canvas_user_id="9001", sis_user_id="S-1"),
-        member(course, "student", "Benjamin Hart", section=section_b),
-        member(course, "student", "Chen Wei", section=section_a),
+        f.make_member(course, "student", "Amara Okafor", section=section_a, canvas_user_id="9001", sis_user_id="S-1"),
+        f.make_member(course, "student", "Benjamin Hart", section=section_b),
+        f.make_member(course, "student", "Chen Wei", section=section_a),
     ]
     now = utcnow()
     assignment = f.make_assignment(
@@ -66,10 +40,10 @@ def build_grading_world() -> GradingWorld:
         min_comment_words=3, post_due_at=now - timedelta(days=2), comments_due_at=now - timedelta(days=1),
         canvas_assignment_id="4512",
     )
-    other = f.make_course(person("Other Instructor"))
-    outsider = member(other, "student", "Outside Student")
-    other_ta = member(other, "ta", "Other TA")
-    admin = person("Site Admin", is_admin=True)
+    other = f.make_course(f.make_user("Other Instructor"))
+    outsider = f.make_member(other, "student", "Outside Student")
+    other_ta = f.make_member(other, "ta", "Other TA")
+    admin = f.make_user("Site Admin", is_admin=True)
     return GradingWorld(course, instructor, ta, students, assignment, admin, outsider, other_ta)
 
 
@@ -98,17 +72,3 @@ def add_class(course: Course, assignment: Assignment, commenter: User, count: in
     db.session.flush()
     return users
 
-
-def forget_current_user() -> None:
-    """Before another test client (browser) makes a request.
-
-    Requests in a test run inside the test's own app context, where Flask-Login caches the signed-in user;
-    without this, the next client would act as the previous one.
-    """
-    g.pop("_login_user", None)
-
-
-def forget_request_caches() -> None:
-    """What a real request starts without: the cached user and course memberships (see forget_current_user)."""
-    g.pop("_login_user", None)
-    g.pop("_memberships", None)

@@ -9,7 +9,7 @@ from coursesite.models import Grade, GradeChange
 
 from .. import factories as f
 from ..conftest import AuthActions
-from .grading_world import build_grading_world, forget_current_user
+from .grading_world import build_grading_world
 
 
 @pytest.fixture
@@ -119,7 +119,6 @@ def test_feedback_is_sanitized(client, w):
 def test_two_graders_the_second_is_told_and_loses_nothing(app, client, w):
     thesis, evidence, style = with_rubric(w)
     ta_client = app.test_client()
-    forget_current_user()
     AuthActions(ta_client).login(w.ta)
     # Both open the form on an ungraded essay (version 0); the TA saves first.
     assert ta_client.post(url(w), data={f"criterion_{thesis.id}": "2", f"criterion_{evidence.id}": "2",
@@ -127,7 +126,6 @@ def test_two_graders_the_second_is_told_and_loses_nothing(app, client, w):
                           ).status_code == 302
     mine = {f"criterion_{thesis.id}": "4", f"criterion_{evidence.id}": "4", f"criterion_{style.id}": "1",
             "feedback": "Instructor's careful feedback", "version": "0"}
-    forget_current_user()
     response = client.post(url(w), data=mine)
     page = response.get_data(as_text=True)
     assert response.status_code == 200

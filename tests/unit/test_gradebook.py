@@ -21,7 +21,8 @@ from coursesite.services.grading import AssignmentRules, assignment_result
 
 from .. import canvas_rules
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "canvas"
+# Canvas's own gradebook fixtures, kept with the roster import's (see tests/fixtures/roster/README.md).
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "roster"
 RULES = AssignmentRules(post_points=10, comment_points=5, required_comments=2)
 ESSAY_1 = GradebookItem("Essay 1: Cold War", "4512", RULES)
 ESSAY_2 = GradebookItem("Essay 2", None, RULES)
