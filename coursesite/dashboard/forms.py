@@ -97,7 +97,7 @@ class RubricForm(FlaskForm):
 class GradeFormBase(FlaskForm):
     essay_score = NumberField("Essay score")
     comment_override = NumberField("Replace the comment score with")
-    override_reason = StringField("Reason for replacing it", validators=[Length(max=500)])
+    override_reason = TextAreaField("Reason for replacing it", validators=[Length(max=500)], render_kw={"rows": 2})
     feedback = TextAreaField("Private feedback", validators=[Length(max=20000)], render_kw={"rows": 8})
     version = HiddenField()
 

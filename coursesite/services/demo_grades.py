@@ -15,14 +15,14 @@ from .grade_reports import active_students, course_assignments
 from .rubrics import CriterionRow, check_rubric, criteria_of, save_rubric
 
 FEEDBACK = [
-    "Your thesis about the 1956 Hungarian uprising is clear from the first paragraph, and the radio "
-    "broadcasts you quote carry the argument. Say more about why the West did not intervene.",
-    "Good use of the Marshall Plan figures. The second half drifts into summary: tie each paragraph back "
-    "to your claim that aid was a political tool first.",
-    "The comparison of the two partitions is ambitious. Keep it, but cut the background on the Raj to make "
-    "room for the refugees' own accounts, which are the strongest part of the essay.",
-    "A careful reading of the Berlin airlift sources. Watch the dates in the third paragraph, and give the "
-    "reader a sentence on what Stalin hoped the blockade would achieve.",
+    "Your thesis is clear from the first paragraph, and the primary sources you quote carry the argument. "
+    "Say more about why the other side chose not to act.",
+    "Good use of the figures you found. The second half drifts into summary: tie each paragraph back to "
+    "your claim, and cut what does not serve it.",
+    "An ambitious comparison. Keep it, but trim the background to make room for the witnesses' own "
+    "accounts, which are the strongest part of the essay.",
+    "A careful reading of the sources. Check the dates in the third paragraph, and give the reader a "
+    "sentence on what each government hoped to gain.",
 ]
 SHARES = [(1.0, 0.75, 1.0), (0.75, 0.75, 0.5), (0.5, 0.75, 1.0), (1.0, 1.0, 0.5)]
 
