@@ -113,7 +113,16 @@ def grade(assignment_id: int, student_id: int):
         describe_change=grades.describe_change, rules=rules,
         comments=grading.comment_score(qualifying, rules.required_comments, rules.comment_points),
         penalty=grading.late_penalty(late_by, rules), excused=grade_reports.is_excused(assignment.id, student_id),
+        score_before_rubric=_score_before_rubric(saved, rows),
     )
+
+
+def _score_before_rubric(saved, criteria) -> float | None:
+    """An essay score saved before the rubric existed (saving the blank rubric would clear it)."""
+    if not criteria or saved is None or saved.post_score is None:
+        return None
+    scored = saved.rubric_scores or {}
+    return None if any(scored.get(str(c.id)) is not None for c in criteria) else saved.post_score
 
 
 def _after_save(course: Course, assignment: Assignment, enrollment: Enrollment):

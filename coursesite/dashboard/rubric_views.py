@@ -49,7 +49,10 @@ def rubric(assignment_id: int):
     else:
         form = RubricForm()
         if request.form.get("action") == "add":
-            form.criteria.append_entry()  # another blank row; nothing is saved yet
+            if len(form.criteria) < form.criteria.max_entries:
+                form.criteria.append_entry()  # another blank row; nothing is saved yet
+            else:
+                form.form_errors.append(f"A rubric has at most {form.criteria.max_entries} criteria.")
         else:
             readable = form.validate_on_submit()
             if not csrf_failed(form):

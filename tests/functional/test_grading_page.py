@@ -181,3 +181,9 @@ def test_queue_shows_each_student_state(client, w):
 def test_excused_student_is_flagged_on_the_grading_page(client, w):
     f.make_excusal(w.assignment, w.students[0])
     assert "This student is excused" in client.get(url(w)).get_data(as_text=True)
+
+
+def test_a_score_given_before_the_rubric_is_pointed_out(client, w):
+    f.make_grade(w.assignment, w.students[0], post_score=7)
+    with_rubric(w)
+    assert "The saved essay score, 7, was given without this rubric." in client.get(url(w)).get_data(as_text=True)

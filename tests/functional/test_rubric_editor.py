@@ -103,3 +103,10 @@ def test_tas_may_edit_the_rubric(client, auth, w):
     auth.login(w.ta)
     assert client.post(url(w), data=rows(("Everything", "10"))).status_code == 302
     assert db.session.scalar(select(func.count(RubricCriterion.id))) >= 1
+
+
+def test_adding_rows_stops_at_the_limit(client, w):
+    data = rows(*[(f"C{n}", "0.25") for n in range(40)], action="add")
+    page = client.post(url(w), data=data).get_data(as_text=True)
+    assert "A rubric has at most 40 criteria." in page
+    assert saved(w) == []
