@@ -143,11 +143,12 @@ def load_deadline_book(assignments, user_ids) -> DeadlineBook:
         )
     }
     excused = frozenset(
-        db.session.execute(
+        (row.assignment_id, row.user_id)
+        for row in db.session.execute(
             select(Excusal.assignment_id, Excusal.user_id).where(
                 Excusal.assignment_id.in_(ids), Excusal.user_id.in_(user_ids)
             )
-        ).tuples()
+        )
     )
     posts = db.session.execute(
         select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at)

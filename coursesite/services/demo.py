@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Course, User
-from . import accounts
+from ..models import Course, User, utcnow
+from . import accounts, demo_assignments
 from .courses import create_course, section_named
 
 DEMO_SLUG = "demo-101"
@@ -56,4 +56,6 @@ def build_demo() -> Course:
         accounts.enroll(student, course, role="student", section=sections[(number - 1) * 2 // STUDENT_COUNT])
         students.append(student)
     db.session.flush()
+    people = {"instructor": instructor, "ta": ta, "students": students}
+    demo_assignments.build(course, people, utcnow())
     return course
