@@ -42,8 +42,7 @@ def copy_course(course: Course):
                 term=(form.term.data or "").strip(),
                 weeks=form.weeks.data or 0,
             )
-        except CourseError as error:
-            db.session.rollback()
+        except CourseError as error:  # raised before anything is written
             target = getattr(form, error.field, None) if error.field else None
             if target is not None:
                 target.errors = [*target.errors, str(error)]

@@ -213,7 +213,7 @@ def time_left_text(due: datetime, now: datetime) -> str:
     ahead = delta >= timedelta(0)
     size = abs(delta)
     if size >= 2 * DAY:
-        text = f"{size // DAY} days"
+        text = f"{round(size / DAY)} days"
     elif size < timedelta(minutes=1):
         return "now"
     else:

@@ -171,6 +171,7 @@ def test_publishing_closed_only_for_closed_policy_after_grace():
     ("delta", "text"),
     [
         (timedelta(days=2, hours=3), "in 2 days"),
+        (timedelta(days=4, hours=23, minutes=59), "in 5 days"),
         (timedelta(days=1, hours=4), "in 1 day 4 h"),
         (timedelta(hours=3, minutes=10, seconds=40), "in 3 h 10 min"),
         (timedelta(seconds=20), "now"),
