@@ -130,7 +130,7 @@ class AssignmentForm(FlaskForm):
     min_post_words = _count("Minimum words per essay", 50_000, 0)
     post_points = _amount("Points for the essay", 10_000, 10)
     comment_points = _amount("Points for the comments", 10_000, 0)
-    late_policy = RadioField("Late essays", choices=LATE_POLICY_CHOICES, default="accept")
+    late_policy = RadioField("What happens to late essays", choices=LATE_POLICY_CHOICES, default="accept")
     grace_minutes = _count("Grace period (minutes)", 60 * 24 * 14, 0)
     penalty_percent_per_day = _amount("Penalty per started day after the grace period (%)", 100, 0)
     penalty_cap_percent = _amount("Largest penalty (%)", 100, 100)

@@ -12,7 +12,7 @@ from ..models import Assignment, Course, utcnow
 from ..permissions import can_manage_assignments, can_view_assignments, course_view, is_member
 from ..security import form_checks_csrf
 from ..services import assignments as assignment_service
-from ..services.deadline_book import load_deadline_book
+from ..services.deadline_book import load_deadline_book, work_item
 from ..services.timefmt import LocalTimeError
 from .assignment_forms import AssignmentForm
 from .blueprint import bp
@@ -120,7 +120,7 @@ def assignment(course: Course, assignment_id: int):
     staff = can_manage_assignments(current_user, course)
     item = None
     if is_member(current_user, course) and not staff:
-        item = load_deadline_book([assignment], [current_user.id]).item(assignment.id, current_user.id, now)
+        item = work_item(assignment, current_user.id, now)
     context = {"assignment": assignment, "item": item, "now": now, "staff": staff,
                "is_open": staff or current_user.is_admin or assignment_service.is_open(assignment, now)}
     if staff:

@@ -179,3 +179,8 @@ def essay_facts(rows) -> dict[tuple[int, int], EssayFacts]:
             current = EssayFacts(current.published_at, current.published_post_id, post_id)
         facts[key] = current
     return facts
+
+
+def work_item(assignment, user_id: int, now: datetime) -> WorkItem:
+    """One student's deadlines and status for one assignment (e.g. to refuse publishing when `.closed`)."""
+    return load_deadline_book([assignment], [user_id]).item(assignment.id, user_id, now)

@@ -5,11 +5,17 @@
     var boxes = Array.prototype.slice.call(table.querySelectorAll("tbody input[type=checkbox]"));
     var cell = table.querySelector("thead .select-cell");
     if (!boxes.length || !cell) { return; }
+    var label = document.createElement("label");
     var all = document.createElement("input");
+    var text = document.createElement("span");
+    label.className = "select-all";
     all.type = "checkbox";
-    all.setAttribute("aria-label", "Choose all students");
+    text.className = "visually-hidden select-all__text";
+    text.textContent = "Choose all students";
+    label.appendChild(all);
+    label.appendChild(text);
     cell.textContent = "";
-    cell.appendChild(all);
+    cell.appendChild(label);
     function sync() {
       var chosen = boxes.filter(function (box) { return box.checked; }).length;
       all.checked = chosen === boxes.length;

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coursesite.extensions import db
 from coursesite.models import Enrollment, utcnow
-from coursesite.services.deadline_book import load_deadline_book
+from coursesite.services.deadline_book import load_deadline_book, work_item
 from coursesite.services.deadlines import EssayState
 
 from .. import factories as f
@@ -142,3 +142,11 @@ def test_deadline_book_for_a_whole_course_takes_five_queries(app, course, count_
     assert items[(assignments[0].id, students[0].id)].status.state is EssayState.ON_TIME
     assert items[(assignments[0].id, students[1].id)].deadlines.source == "extension"
     assert items[(assignments[1].id, students[2].id)].status.state is EssayState.EXCUSED
+
+
+def test_work_item_tells_the_editor_when_publishing_is_refused(app, course):
+    student = member(course)
+    closed = past_assignment(course, "Closed", late_policy="closed")
+    assert work_item(closed, student.id, utcnow()).closed
+    f.make_extension(closed, student, post_due_at=utcnow() + timedelta(days=1))
+    assert not work_item(closed, student.id, utcnow()).closed
