@@ -37,6 +37,7 @@ def register_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin otherwise
 
 
 def register_extensions(app: Flask) -> None:
@@ -55,8 +56,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousUser
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<password fingerprint>": a changed password ends the sessions opened with the old one.
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or fingerprint != user.password_fingerprint:
+            return None
+        return user
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -78,12 +84,21 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .comments.views import bp as comments_bp
+    from .courses import (  # noqa: F401 - each adds its routes to the courses blueprint
+        assignment_views,
+        exception_views,
+        roster_views,
+        work_views,
+    )
     from .courses.views import bp as courses_bp
     from .dashboard.views import bp as dashboard_bp
     from .posts.views import bp as posts_bp
 
     for bp in (auth_bp, courses_bp, dashboard_bp, comments_bp, posts_bp):
         app.register_blueprint(bp)
+    from .courses.wxr_views import bp as wxr_bp
+
+    app.register_blueprint(wxr_bp)
 
 
 def register_errors(app: Flask) -> None:

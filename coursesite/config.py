@@ -68,6 +68,7 @@ def build_config(instance_path: Path) -> dict:
         "MAIL_USE_TLS": _env_bool("SMTP_TLS", True),
         "MAIL_SENDER": _env("MAIL_SENDER", "Coursesite <no-reply@localhost>"),
         "MAIL_TO_LOG": _env_bool("MAIL_TO_LOG", not production),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", str(2 * 3600))),
         "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 86400))),
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per 5 minutes"),

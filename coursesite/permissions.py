@@ -98,6 +98,11 @@ def can_release_grades(user, course: Course) -> bool:
     return user.is_admin or is_instructor(user, course)
 
 
+def can_import_export_wxr(user, course: Course) -> bool:
+    """Bring a WordPress blog into the course, or take the course blog out as WXR."""
+    return user.is_admin or is_instructor(user, course)
+
+
 def can_create_course(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.can_create_courses)
 
@@ -156,6 +161,7 @@ TEMPLATE_PREDICATES = {
         can_manage_roster,
         can_grade,
         can_release_grades,
+        can_import_export_wxr,
         can_create_course,
         can_edit_post,
     )

@@ -39,6 +39,8 @@ def init_security(app: Flask) -> None:
     def _check_csrf() -> None:
         if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
             return
+        if request.routing_exception is not None:
+            return  # let the 404 or 405 answer
         view = current_app.view_functions.get(request.endpoint or "")
         if view is not None and getattr(view, "csrf_checked_by_form", False):
             return

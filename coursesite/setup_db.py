@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from . import create_app
+from .config import ConfigError
 from .extensions import db, migrate
 from .services import demo
 
@@ -39,7 +40,11 @@ def _backup_sqlite() -> Path | None:
 
 
 def main() -> int:
-    app = create_app()
+    try:
+        app = create_app()
+    except ConfigError as error:
+        print(f"Coursesite cannot start: {error}", file=sys.stderr)
+        return 1
     with app.app_context():
         current, heads = _schema_heads()
         if current != heads:

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 
 import pytest
+from flask import g, request_started, request_tearing_down
 from flask_sqlalchemy.session import _app_ctx_id
+from jinja2 import BytecodeCache
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.security import generate_password_hash
 
 from coursesite import create_app
 from coursesite.extensions import db, limiter
@@ -32,7 +36,20 @@ def _base_config(tmp_path_factory) -> dict:
         "RATELIMIT_ENABLED": True,
         "MAIL_SERVER": None,
         "SERVER_NAME": "coursesite.test",
+        # Hashing strength is not under test; a cheap method keeps the suite fast.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """scrypt takes a noticeable fraction of a second per hash; tests make hundreds of accounts."""
+    from coursesite.models import user as user_module
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(user_module, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
@@ -53,11 +70,37 @@ def app_config(base_config, tmp_path) -> dict:
     return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
 
 
+class _SharedTemplateCache(BytecodeCache):
+    """Each test makes a new app; compile each template once per test session, not once per test."""
+
+    def __init__(self):
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _SharedTemplateCache()
+
+
+def _fresh_globals(sender, **extra) -> None:
+    """Requests in a test share the test's app context (and so its DB session); give each one an empty
+    `g`, as a real request has, so the logged-in user and per-request caches do not leak between them."""
+    vars(g._get_current_object()).clear()
+
+
 @pytest.fixture
 def app(app_config, monkeypatch, tmp_path):
     monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config)
     app.extensions["coursesite_outbox"] = []
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    request_started.connect(_fresh_globals, app)
+    request_tearing_down.connect(_fresh_globals, app)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -107,3 +107,26 @@ def make_excusal(assignment: Assignment, user: User, reason: str = ""):
     db.session.add(excusal)
     db.session.flush()
     return excusal
+
+
+def make_thread_comment(post: Post, author: User, body: str = "A thoughtful comment.", *, parent=None,
+                        at=None, **fields) -> Comment:
+    """A comment as the site writes it: rendered body, word count and its first revision."""
+    from coursesite.models import CommentRevision
+    from coursesite.services.rendering import render_comment
+    from coursesite.services.words import count_html_words
+
+    html = render_comment(body)
+    at = at or utcnow()
+    comment = Comment(post_id=post.id, author_id=author.id, body=body, body_html=html,
+                      word_count=count_html_words(html), parent_id=parent.id if parent else None, created_at=at,
+                      **fields)
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add(CommentRevision(comment_id=comment.id, body=body, word_count=comment.word_count, created_at=at))
+    db.session.flush()
+    return comment
+
+
+def words(n: int, word: str = "history") -> str:
+    return " ".join([word] * n)

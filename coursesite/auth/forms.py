@@ -4,32 +4,35 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ..forms import choices, strip
 from ..models.user import NOTIFY_CHOICES
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], filters=[strip])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Remember me")
 
 
 class SignupForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[strip]
+    )
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)], filters=[strip])
     password = PasswordField("Password", validators=PASSWORD_RULES)
     confirm = PasswordField(
         "Password again", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
     )
-    join_code = StringField("Course join code (optional)", validators=[Optional(), Length(max=16)])
+    join_code = StringField("Course join code (optional)", validators=[Optional(), Length(max=16)], filters=[strip])
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)], filters=[strip])
     notify_email = RadioField(
         "Email me about comments on my essays and replies to my comments",
-        choices=list(
+        choices=choices(
             zip(NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them here)"), strict=True)
         ),
     )
@@ -44,7 +47,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], filters=[strip])
 
 
 class NewPasswordForm(FlaskForm):
@@ -55,4 +58,4 @@ class NewPasswordForm(FlaskForm):
 
 
 class InvitationForm(NewPasswordForm):
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)], filters=[strip])

@@ -33,7 +33,8 @@ def safe_next(target: str | None, default: str) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return default
-    if any(ch in target for ch in "\r\n\\"):
+    # Browsers drop tabs and newlines inside URLs ("/\t/evil.com" becomes "//evil.com"), and read "\\" as "/".
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return default
     return target
 
@@ -87,7 +88,9 @@ def signup():
             if course is None:
                 form.join_code.errors.append("No course has this join code. Check it with your instructor.")
         if accounts.find_user(form.email.data) is not None:
-            form.email.errors.append("An account with this email already exists. Log in instead.")
+            form.email.errors.append(
+                "An account with this email already exists. Log in, or reset the password if you were invited."
+            )
         if not form.errors:
             user = accounts.create_user(form.email.data, form.display_name.data, form.password.data)
             if course is not None:
@@ -132,7 +135,9 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = accounts.find_user(form.email.data)
-        if user is not None and user.is_active:
+        # Also for people added from a roster who lost their invitation (no password yet); not for
+        # imported authors (guests), whom an instructor invites.
+        if user is not None and not user.is_guest:
             link = url_for("auth.reset", token=tokens.make_token(user, "reset"), _external=True)
             hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
             send_mail(

@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app wsgi create-user`, `demo`, and the import/export commands."""
+"""Flask commands: `flask --app wsgi create-user`, `demo`, `send-digests`, and the WXR import/export."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def init_cli(app: Flask) -> None:
+    from .digests import send_digests_command
     from .users import create_user_command, demo_command
+    from .wxr import export_wxr_command, import_wxr_command
 
-    for command in (create_user_command, demo_command):
+    for command in (create_user_command, demo_command, send_digests_command, import_wxr_command, export_wxr_command):
         app.cli.add_command(command)

@@ -1,1 +1,1 @@
-
+"""Peer commenting: threaded, timestamped comments on essays."""

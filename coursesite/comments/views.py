@@ -1,7 +1,169 @@
-"""Peer commenting: threaded, timestamped comments on essays."""
+"""Peer commenting: writing, editing, deleting and reporting comments on essays.
+
+Moderation, participation (My comments, readers), notifications and feeds register their routes on the
+same blueprint from the modules imported at the end.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
 
-bp = Blueprint("comments", __name__)
+from ..extensions import db, limiter, login_manager, remote_address
+from ..models import Comment, Course, Post, utcnow
+from ..permissions import can_see_private_work, course_view, is_member, membership
+from ..security import form_checks_csrf
+from ..services import comments as comment_service
+from ..services import moderation
+from ..services.comment_thread import FORM_STATE_KEY, FormState
+from ..services.comments import CommentError, can_still_edit, comment_visible_to, edit_deadline
+from .blueprint import bp
+from .forms import CommentForm
+
+DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
+CSRF_MESSAGE = "This form was open for too long or came from another page. Your text is below: send it again."
+
+
+def _comment_rate() -> str:
+    return current_app.config.get("COMMENT_RATE_LIMIT", DEFAULT_COMMENT_RATE_LIMIT)
+
+
+def _commenter_key() -> str:
+    """Per person, not per address: a classroom behind one NAT shares an address."""
+    return f"comments:{current_user.get_id() or remote_address()}"
+
+
+def course_post(course: Course, post_slug: str) -> Post:
+    """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
+    post = db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == post_slug))
+    if post is None:
+        abort(404)
+    if comment_service.post_is_live(post):
+        return post
+    own = current_user.is_authenticated and post.author_id == current_user.id and post.deleted_at is None
+    if own or can_see_private_work(current_user, course):
+        return post
+    abort(404)
+
+
+def viewer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def course_comment(course: Course, comment_id: int) -> Comment:
+    """The comment if it is in this course and the reader may see it; 404 otherwise."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.post.course_id != course.id:
+        abort(404)
+    staff = can_see_private_work(current_user, course)
+    if comment.deleted_at is not None:
+        if not staff and comment.author_id != viewer_id():
+            abort(404)
+    elif not comment_visible_to(comment, viewer_id(), staff):
+        abort(404)
+    return comment
+
+
+def essay_url(course: Course, post: Post, comment_id: int | None = None, anchor: str | None = None) -> str:
+    anchor = anchor or (f"comment-{comment_id}" if comment_id else None)
+    return url_for("posts.essay", slug=course.slug, post_slug=post.slug, _anchor=anchor)
+
+
+def rerender_essay(course: Course, post: Post, state: FormState, status: int):
+    """Show the essay page again with the refused comment in the box and the message above it."""
+    request.environ[FORM_STATE_KEY] = state
+    response = make_response(current_app.view_functions["posts.essay"](slug=course.slug, post_slug=post.slug))
+    response.status_code = status
+    return response
+
+
+def _parent_id(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.route("/c/<slug>/essays/<post_slug>/comments", methods=["POST"])
+@limiter.limit(_comment_rate, key_func=_commenter_key)
+@course_view()
+@form_checks_csrf
+def create(course: Course, post_slug: str):
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    post = course_post(course, post_slug)
+    form = CommentForm()
+    body = form.body.data or ""
+    parent_id = _parent_id(form.parent_id.data)
+    if not form.validate_on_submit():
+        return rerender_essay(course, post, FormState(body, parent_id, CSRF_MESSAGE), 400)
+    try:
+        comment = comment_service.create_comment(post, current_user, membership(current_user, course), body, parent_id)
+    except CommentError as error:
+        db.session.rollback()
+        return rerender_essay(course, post, FormState(body, parent_id, str(error)), error.status)
+    db.session.commit()
+    if comment.status == "held":
+        flash("Your comment is awaiting approval by the course staff. Only you and they can see it for now.", "info")
+    return redirect(essay_url(course, post, comment.id))
+
+
+@bp.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@course_view(is_member)
+@form_checks_csrf
+def edit(course: Course, comment_id: int):
+    comment = course_comment(course, comment_id)
+    if comment.author_id != current_user.id or comment.deleted_at is not None:
+        abort(403)
+    form = CommentForm(data={"body": comment.body} if request.method == "GET" else None)
+    error, status = None, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            error, status = CSRF_MESSAGE, 400
+        else:
+            try:
+                suspended = membership(current_user, course).comment_suspended
+                comment_service.edit_comment(comment, current_user, form.body.data, suspended=suspended)
+            except CommentError as exc:
+                db.session.rollback()
+                error, status = str(exc), exc.status
+            else:
+                db.session.commit()
+                flash("Your comment is updated.", "success")
+                return redirect(essay_url(course, comment.post, comment.id))
+    open_now = can_still_edit(comment, course, current_user.id)
+    if not open_now and error is None:
+        error = (f"Comments can be edited for {course.comment_edit_minutes} minutes after posting; "
+                 "this one is now fixed.")
+    return render_template("comments/edit.html", form=form, comment=comment, post=comment.post, error=error,
+                           open_now=open_now, edit_until=edit_deadline(comment, course)), status
+
+
+@bp.route("/c/<slug>/comments/<int:comment_id>/delete", methods=["POST"])
+@course_view(is_member)
+def delete(course: Course, comment_id: int):
+    comment = course_comment(course, comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    comment_service.delete_comment(comment, current_user, utcnow())
+    db.session.commit()
+    flash("Your comment is deleted.", "success")
+    return redirect(essay_url(course, comment.post, anchor="comments"))
+
+
+@bp.route("/c/<slug>/comments/<int:comment_id>/report", methods=["POST"])
+@course_view(is_member)
+def report(course: Course, comment_id: int):
+    comment = course_comment(course, comment_id)
+    try:
+        created = moderation.report(comment, current_user, request.form.get("reason"))
+    except CommentError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(essay_url(course, comment.post, comment.id))
+    db.session.commit()
+    flash("Thank you: the course staff will look at this comment." if created
+          else "You already reported this comment; the course staff will look at it.", "success")
+    return redirect(essay_url(course, comment.post, comment.id))
+
+
+from . import feed_views, moderation_views, notification_views, participation_views  # noqa: E402,F401

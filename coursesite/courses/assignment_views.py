@@ -15,7 +15,7 @@ from ..services import assignments as assignment_service
 from ..services.deadline_book import load_deadline_book, work_item
 from ..services.timefmt import LocalTimeError
 from .assignment_forms import AssignmentForm
-from .blueprint import bp
+from .views import bp
 
 
 def load_assignment(course: Course, assignment_id: int) -> Assignment:

@@ -16,7 +16,7 @@ from ..services.deadlines import DueDates
 from ..services.timefmt import LocalTimeError
 from .assignment_forms import ExceptionsForm, section_deadlines_form
 from .assignment_views import load_assignment
-from .blueprint import bp
+from .views import bp
 
 
 def _utc(field, tz_name: str, errors: list) -> object:

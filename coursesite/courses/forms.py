@@ -1,23 +1,29 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..forms import choices, strip
 from ..models.course import MODERATION_CHOICES, ROLES
 
-VISIBILITY_CHOICES = [
-    ("public", "Public: anyone can read the blog and its comments"),
-    ("members", "Members only: only people in the course can read it"),
-]
+VISIBILITY_CHOICES = choices(
+    [
+        ("public", "Public: anyone can read the blog and its comments"),
+        ("members", "Members only: only people in the course can read it"),
+    ]
+)
 MODERATION_LABELS = ["Publish comments at once", "Hold a student's first comment", "Hold every student comment"]
 
 
 class CourseForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    term = StringField("Term", validators=[Optional(), Length(max=80)])
-    slug = StringField("Address", validators=[DataRequired(), Length(max=64)])
-    timezone = StringField("Time zone", validators=[DataRequired(), Length(max=64)], default="America/New_York")
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)], filters=[strip])
+    term = StringField("Term", validators=[Optional(), Length(max=80)], filters=[strip])
+    slug = StringField("Address", validators=[DataRequired(), Length(max=64)], filters=[strip])
+    timezone = StringField(
+        "Time zone", validators=[DataRequired(), Length(max=64)], filters=[strip], default="America/New_York"
+    )
     visibility = RadioField("Who can read the blog", choices=VISIBILITY_CHOICES, default="members")
     allow_indexing = BooleanField("Let search engines list the public blog")
 
@@ -25,7 +31,7 @@ class CourseForm(FlaskForm):
 class CourseSettingsForm(CourseForm):
     description = TextAreaField("About this course", validators=[Optional(), Length(max=5000)])
     comment_moderation = RadioField(
-        "Comment approval", choices=list(zip(MODERATION_CHOICES, MODERATION_LABELS, strict=True)), default="off"
+        "Comment approval", choices=choices(zip(MODERATION_CHOICES, MODERATION_LABELS, strict=True)), default="off"
     )
     comment_edit_minutes = IntegerField(
         "Minutes a comment stays editable", validators=[NumberRange(min=0, max=1440)], default=15
@@ -33,18 +39,26 @@ class CourseSettingsForm(CourseForm):
 
 
 class JoinForm(FlaskForm):
-    code = StringField("Join code", validators=[DataRequired(), Length(max=16)])
+    code = StringField("Join code", validators=[DataRequired(), Length(max=16)], filters=[strip])
 
 
 class WelcomeForm(FlaskForm):
-    course_name = StringField("Name shown in this course", validators=[Optional(), Length(max=120)])
+    course_name = StringField("Name shown in this course", validators=[Optional(), Length(max=120)], filters=[strip])
 
 
 class EnrollmentForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.upper() if r == "ta" else r.title()) for r in ROLES])
-    section = StringField("Section", validators=[Optional(), Length(max=80)])
-    course_name = StringField("Course display name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=choices((r, r.upper() if r == "ta" else r.title()) for r in ROLES))
+    section = StringField("Section", validators=[Optional(), Length(max=80)], filters=[strip])
+    course_name = StringField("Course display name", validators=[Optional(), Length(max=120)], filters=[strip])
     extra_minutes = IntegerField(
         "Extra time on every deadline (minutes)", validators=[Optional(), NumberRange(min=0, max=60 * 24 * 30)],
         default=0,
     )
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file to upload.")])
+
+
+class RosterConfirmForm(FlaskForm):
+    payload = HiddenField()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,9 +13,9 @@ from ..security import form_checks_csrf
 from ..services import accounts
 from ..services import courses as course_service
 from ..services.courses import CourseError
-from . import assignment_views, exception_views, work_views  # noqa: F401 - their routes join bp
-from .blueprint import bp
 from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
+
+bp = Blueprint("courses", __name__)
 
 
 @bp.route("/")
@@ -62,8 +62,7 @@ def new_course():
                 visibility=form.visibility.data,
                 allow_indexing=form.allow_indexing.data,
             )
-        except CourseError as error:
-            db.session.rollback()
+        except CourseError as error:  # raised before anything is added: nothing to roll back
             _apply_course_error(form, error)
         else:
             db.session.commit()

@@ -14,7 +14,7 @@ from ..services.course_copy import copy_course as copy_course_service
 from ..services.courses import CourseError
 from ..services.deadline_book import load_deadline_book
 from .assignment_forms import CopyCourseForm
-from .blueprint import bp
+from .views import bp
 
 
 @bp.route("/c/<slug>/my-work")

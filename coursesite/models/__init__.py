@@ -7,6 +7,7 @@ from .grade import Grade, GradeChange, RubricCriterion
 from .post import Post, PostRevision, PostTerm, Term, Upload
 from .types import UTCDateTime, utcnow
 from .user import AnonymousUser, User
+from .wordpress import PendingImport, WordPressPerson
 
 __all__ = [
     "AnonymousUser",
@@ -22,6 +23,7 @@ __all__ = [
     "GradeChange",
     "Notification",
     "PeerAssignment",
+    "PendingImport",
     "Post",
     "PostRevision",
     "PostTerm",
@@ -32,5 +34,6 @@ __all__ = [
     "UTCDateTime",
     "Upload",
     "User",
+    "WordPressPerson",
     "utcnow",
 ]

@@ -18,7 +18,11 @@ COMMENT_STATUSES = ("visible", "held", "hidden")
 
 class Comment(db.Model):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_post_created", "post_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_post_created", "post_id", "created_at"),
+        # A WordPress comment is imported onto its essay once.
+        Index("uq_comments_post_wp_comment_id", "post_id", "wp_comment_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
@@ -73,6 +77,8 @@ class PeerAssignment(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A reader given this essay late (a late essay, a reassignment) has until then to comment on it.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Notification(db.Model):

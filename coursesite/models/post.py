@@ -22,6 +22,8 @@ class Post(db.Model):
     __table_args__ = (
         UniqueConstraint("course_id", "slug"),
         Index("ix_posts_course_status_published", "course_id", "status", "published_at"),
+        # A WordPress post is imported into a course once (re-importing the same file changes nothing).
+        Index("uq_posts_course_wp_post_id", "course_id", "wp_post_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
+from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -38,10 +40,18 @@ class User(UserMixin, db.Model):
         return normalize_email(value) if value else None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does: spends reset links and ends other sessions."""
+        return hashlib.sha256((self.password_hash or "unset").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:  # Flask-Login: the session and remember-me cookie hold this
+        return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: guests cannot log in

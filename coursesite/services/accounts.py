@@ -47,19 +47,37 @@ def course_by_join_code(code: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.join_code == code))
 
 
-def enroll(user: User, course: Course, role: str = "student", **fields) -> Enrollment:
-    """Add the user to the course, or bring back an ended enrollment; idempotent."""
+def enroll(user: User, course: Course, role: str | None = None, **fields) -> Enrollment:
+    """Add the user to the course, or bring back an ended enrollment; idempotent.
+
+    Without `role`, a new or returning member is a student and an active member keeps their role:
+    someone removed as a TA who rejoins with the code comes back as a student.
+    """
     enrollment = db.session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
     )
     if enrollment is None:
-        enrollment = Enrollment(user=user, course=course, role=role, joined_at=utcnow(), **fields)
+        enrollment = Enrollment(user=user, course=course, role=role or "student", joined_at=utcnow(), **fields)
         db.session.add(enrollment)
     else:
         if enrollment.ended_at is not None:
             enrollment.ended_at = None
             enrollment.joined_at = utcnow()
+            enrollment.role = role or "student"
+        elif role:
+            enrollment.role = role
         for key, value in fields.items():
             setattr(enrollment, key, value)
     db.session.flush()
     return enrollment
+
+
+def create_guest(display_name: str, email: str | None = None) -> User:
+    """Someone who wrote on an imported blog: no password, no login, no email sent, not enrolled.
+
+    An instructor may invite them later (the invitation sets a password and ends guest status).
+    """
+    user = User(email=email or None, display_name=display_name.strip()[:120] or "Guest", is_guest=True)
+    db.session.add(user)
+    db.session.flush()
+    return user

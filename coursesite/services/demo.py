@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Course, User, utcnow
-from . import accounts, demo_assignments
+from . import accounts, demo_assignments, demo_comments
 from .courses import create_course, section_named
 
 DEMO_SLUG = "demo-101"
@@ -56,6 +56,7 @@ def build_demo() -> Course:
         accounts.enroll(student, course, role="student", section=sections[(number - 1) * 2 // STUDENT_COUNT])
         students.append(student)
     db.session.flush()
-    people = {"instructor": instructor, "ta": ta, "students": students}
-    demo_assignments.build(course, people, utcnow())
+    people, now = {"instructor": instructor, "ta": ta, "students": students}, utcnow()
+    demo_assignments.build(course, people, now)
+    demo_comments.build(course, people, now)
     return course

@@ -9,9 +9,6 @@ from coursesite.extensions import db
 from coursesite.models import Assignment, Excusal
 
 from .. import factories as f
-from .helpers import fast_passwords  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 @pytest.fixture

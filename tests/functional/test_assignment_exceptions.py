@@ -9,9 +9,7 @@ from coursesite.extensions import db
 from coursesite.models import Excusal, Extension, SectionDeadline
 
 from .. import factories as f
-from .helpers import fast_passwords, login_client  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.usefixtures("fast_passwords")
+from .helpers import login_client
 
 DUE = datetime(2030, 9, 20, 21, 0, tzinfo=UTC)  # Friday 5:00 pm EDT
 COMMENTS_DUE = datetime(2030, 9, 24, 21, 0, tzinfo=UTC)

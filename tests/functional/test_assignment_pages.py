@@ -9,9 +9,7 @@ from coursesite.extensions import db
 from coursesite.models import Assignment, utcnow
 
 from .. import factories as f
-from .helpers import fast_passwords, login_client  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.usefixtures("fast_passwords")
+from .helpers import login_client
 
 
 def valid_form(**changes):
@@ -98,6 +96,12 @@ class TestDetail:
 
     def test_unknown_assignment_is_not_found(self, app, course, instructor):
         assert login_client(app, instructor).get(f"/c/{course.slug}/assignments/999999").status_code == 404
+
+    def test_assignment_of_another_course_is_not_found(self, app, course, instructor):
+        elsewhere = f.make_assignment(f.make_course(instructor))
+        client = login_client(app, instructor)
+        for suffix in ("", "/edit", "/deadlines", "/exceptions"):
+            assert client.get(f"/c/{course.slug}/assignments/{elsewhere.id}{suffix}").status_code == 404
 
 
 class TestCreate:

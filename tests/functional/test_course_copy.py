@@ -10,9 +10,7 @@ from coursesite.extensions import db
 from coursesite.models import Assignment, Course, Enrollment, Post, RubricCriterion, SectionDeadline
 
 from .. import factories as f
-from .helpers import fast_passwords, login_client  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.usefixtures("fast_passwords")
+from .helpers import login_client
 
 
 @pytest.fixture

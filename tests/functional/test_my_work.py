@@ -11,9 +11,7 @@ from coursesite.services.deadline_book import load_deadline_book, work_item
 from coursesite.services.deadlines import EssayState
 
 from .. import factories as f
-from .helpers import fast_passwords, login_client  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.usefixtures("fast_passwords")
+from .helpers import login_client
 
 
 @pytest.fixture

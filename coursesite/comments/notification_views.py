@@ -1,0 +1,41 @@
+"""Notifications: the list, mark as read, and the unread count every page header shows."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..permissions import can_moderate
+from ..services import moderation, notifications
+from .blueprint import bp
+
+
+@bp.route("/notifications", methods=["GET", "POST"], endpoint="notifications")
+@login_required
+def notifications_page():
+    if request.method == "POST":
+        raw = request.form.get("notification_id", "")
+        notifications.mark_read(current_user.id, int(raw) if raw.isdigit() else None)
+        db.session.commit()
+        return redirect(url_for("comments.notifications"))
+    return render_template("comments/notifications.html", items=notifications.recent_for(current_user.id))
+
+
+
+@bp.app_context_processor
+def header_counts() -> dict:
+    """Unread notifications and, for staff in a course, comments waiting for moderation: once per request."""
+    if not has_request_context():
+        return {}
+    # Kept on the request itself: a test client may share one app context (and `g`) across requests.
+    counts = request.environ.get("coursesite.header_counts")
+    if counts is None:
+        counts = {"unread_notifications": 0, "moderation_waiting": 0}
+        if current_user.is_authenticated:
+            counts["unread_notifications"] = notifications.unread_count(current_user.id)
+            course = g.get("course")
+            if course is not None and can_moderate(current_user, course):
+                counts["moderation_waiting"] = moderation.waiting_count(course)
+        request.environ["coursesite.header_counts"] = counts
+    return counts

@@ -1,0 +1,70 @@
+"""Required comments where people act: a student's My comments checklist; staff's assigned readers."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assignment, Course, utcnow
+from ..permissions import can_manage_assignments, course_view, is_member, membership
+from ..services import my_comments as checklist_service
+from ..services import readers
+from ..services.comments import CommentError
+from .blueprint import bp
+
+
+@bp.route("/c/<slug>/my-comments")
+@course_view(is_member)
+def my_comments(course: Course):
+    enrollment = membership(current_user, course)
+    lists = checklist_service.checklists(course, current_user.id) if enrollment.role == "student" else []
+    assignments = [] if enrollment.role == "student" else db.session.scalars(
+        select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.comments_due_at, Assignment.id)
+    ).all()
+    return render_template("comments/my_comments.html", checklists=lists, enrollment=enrollment, now=utcnow(),
+                           assignments=assignments)
+
+
+def _course_assignment(course: Course, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.course_id != course.id:
+        abort(404)
+    return assignment
+
+
+def _int(name: str) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.route("/c/<slug>/assignments/<int:assignment_id>/readers", methods=["GET", "POST"], endpoint="readers")
+@course_view(can_manage_assignments)
+def readers_page(course: Course, assignment_id: int):
+    assignment = _course_assignment(course, assignment_id)
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "assign":
+                plan = readers.assign_readers(assignment)
+                message = (f"Readers assigned: {len(plan.pairs)} pairs"
+                           f" ({len(plan.added)} new, {len(plan.removed)} moved or removed).")
+            elif action == "add":
+                readers.add_pair(assignment, _int("reviewer_id") or 0, _int("post_id") or 0)
+                message = "Reader added."
+            elif action == "remove":
+                readers.remove_pair(assignment, _int("pair_id") or 0)
+                message = "Reader removed."
+            else:
+                abort(400)
+        except CommentError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("comments.readers", slug=course.slug, assignment_id=assignment.id))
+    rows, essays = readers.readers_table(assignment)
+    return render_template("comments/readers.html", assignment=assignment, rows=rows, essays=essays)
+

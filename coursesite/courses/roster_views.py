@@ -1,0 +1,91 @@
+"""Roster CSV import: upload, preview (nothing written), confirm."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from ..extensions import db
+from ..models import Course, User
+from ..permissions import can_manage_roster, course_view
+from ..security import form_checks_csrf
+from ..services import roster_import as importer
+from ..services import tokens
+from ..services.mail import send_mail
+from .forms import RosterConfirmForm, RosterUploadForm
+from .views import bp
+
+MAX_ROSTER_BYTES = 2 * 1024 * 1024
+
+
+def _read_upload(form: RosterUploadForm):
+    """The parsed file, or None with the reason put on the file field."""
+    data = form.file.data.read(MAX_ROSTER_BYTES + 1)
+    if len(data) > MAX_ROSTER_BYTES:
+        form.file.errors.append("The file is larger than 2 MB. Split it into smaller files.")
+        return None
+    try:
+        return importer.parse_roster(data)
+    except importer.RosterFileError as error:
+        form.file.errors.append(str(error))
+        return None
+
+
+def _preview(course: Course, upload, confirm, parsed, filename: str):
+    plan = importer.plan_import(course, parsed.rows, parsed.problems)
+    confirm.payload.data = importer.dump_preview(course, parsed, filename)
+    return render_template(
+        "courses/roster_import.html", upload=upload, confirm=confirm, parsed=parsed, plan=plan, filename=filename,
+        FIELD_LABELS=importer.FIELD_LABELS,
+    )
+
+
+def _send_invitations(course: Course, people: list[User]) -> None:
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    for user in people:
+        link = url_for("auth.invitation", token=tokens.make_token(user, "invite"), _external=True)
+        send_mail(
+            user.email,
+            f"You are invited to {course.title} on Coursesite",
+            f"Hello {user.display_name},\n\nYou have been added to {course.title}"
+            f"{' (' + course.term + ')' if course.term else ''} on Coursesite. To set up your account and choose "
+            f"a password, open this link within {days} days:\n\n{link}\n\nIt works once. If the link has expired, "
+            f"ask for a password reset at {url_for('auth.reset_request', _external=True)}.\n",
+        )
+
+
+def _import(course: Course, upload, confirm):
+    try:
+        parsed, filename = importer.load_preview(course, confirm.payload.data or "")
+    except ValueError as error:
+        upload.file.errors = [str(error)]  # the upload form was not validated: its errors are still a tuple
+        return render_template("courses/roster_import.html", upload=upload, confirm=None, plan=None)
+    if not confirm.validate_on_submit():  # the CSRF token was refused: show the same preview again
+        return _preview(course, upload, confirm, parsed, filename)
+    plan = importer.plan_import(course, parsed.rows, parsed.problems)
+    to_invite = importer.apply_plan(course, plan)
+    db.session.commit()
+    _send_invitations(course, to_invite)
+    counts = ", ".join(
+        f"{plan.count(action)} {label}"
+        for action, label in (("invite", "invited"), ("add", "added"), ("update", "updated"),
+                              ("unchanged", "unchanged"))
+        if plan.count(action)
+    )
+    skipped = f" {len(plan.problems)} lines were not imported." if plan.problems else ""
+    flash(f"Roster imported from {filename}: {counts or 'nobody'}.{skipped}", "success")
+    return redirect(url_for("courses.roster", slug=course.slug))
+
+
+@bp.route("/c/<slug>/roster/import", methods=["GET", "POST"])
+@course_view(can_manage_roster)
+@form_checks_csrf
+def roster_import(course: Course):
+    upload = RosterUploadForm()
+    confirm = RosterConfirmForm()
+    if request.method == "POST" and "payload" in request.form:
+        return _import(course, upload, confirm)
+    if upload.validate_on_submit():
+        parsed = _read_upload(upload)
+        if parsed is not None:
+            return _preview(course, upload, confirm, parsed, upload.file.data.filename or "the file")
+    return render_template("courses/roster_import.html", upload=upload, confirm=None, plan=None)

@@ -1,0 +1,81 @@
+"""WordPress in and out for a course: upload a WXR file, preview what it brings, confirm; download WXR."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Course
+from ..permissions import can_import_export_wxr, course_view
+from ..security import form_checks_csrf
+from ..services import wxr_pending
+from ..services.wxr_export import export_wxr as export_blog
+from ..services.wxr_import import ImportOptions
+from ..services.wxr_import import import_wxr as import_blog
+from ..services.wxr_parse import MAX_WXR_BYTES, WxrError, parse_wxr
+from .wxr_forms import WxrImportForm
+
+bp = Blueprint("wxr", __name__)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _max_bytes() -> int:
+    return current_app.config.get("WXR_MAX_BYTES", MAX_WXR_BYTES)
+
+
+@bp.route("/c/<slug>/import", methods=["GET", "POST"])
+@course_view(can_import_export_wxr)
+@form_checks_csrf
+def import_wxr(course: Course):
+    """Upload, then see the report of a dry run; nothing is written until the import is confirmed."""
+    form = WxrImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(_max_bytes() + 1)
+        options = ImportOptions(include_drafts=form.include_drafts.data, include_pending=form.include_pending.data,
+                                dry_run=True)
+        try:
+            report = import_blog(parse_wxr(data, _max_bytes()), importer=current_user, options=options,
+                                 course=course)
+        except WxrError as error:
+            form.file.errors.append(f"This file cannot be imported: {error}.")
+        else:
+            pending = wxr_pending.keep_upload(course, current_user, upload.filename or "", data, options)
+            db.session.commit()
+            return render_template("courses/wxr_preview.html", report=report, pending=pending)
+    return render_template("courses/wxr_import.html", form=form)
+
+
+@bp.route("/c/<slug>/import/confirm", methods=["POST"])
+@course_view(can_import_export_wxr)
+def confirm_import(course: Course):
+    pending = wxr_pending.find_upload(course, current_user, request.form.get("token", ""))
+    if pending is None:
+        flash("That preview is no longer available. Upload the file again.", "error")
+        return redirect(url_for("wxr.import_wxr", slug=course.slug))
+    try:
+        report = import_blog(parse_wxr(pending.data, _max_bytes()), importer=current_user,
+                             options=wxr_pending.options_of(pending), course=course)
+    except WxrError as error:
+        flash(f"Nothing was imported: {error}.", "error")
+        return redirect(url_for("wxr.import_wxr", slug=course.slug))
+    db.session.delete(pending)
+    db.session.commit()
+    flash(f"Imported {_count(len(report.posts_created), 'essay')} and {_count(report.comments_created, 'comment')}"
+          f" ({_count(len(report.people_created), 'new guest author')}).", "success")
+    return redirect(url_for("posts.blog", slug=course.slug))
+
+
+@bp.route("/c/<slug>/export.xml")
+@course_view(can_import_export_wxr)
+def export_wxr(course: Course):
+    """The course blog as a WordPress export file (emails only when asked for)."""
+    xml = export_blog(course, site_url=request.url_root, include_emails=request.args.get("emails") == "1")
+    response = Response(xml, mimetype="application/xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{course.slug}.wordpress.xml"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,198 @@
+"""The facts the participation rules need, for a course or one assignment, in a fixed number of queries.
+
+The dashboard calls load_course_participation() once for every student; the essay page and the My
+comments page load the same facts for one student. Per-student comment deadlines (extensions, section
+deadlines, accommodations) come in as `overrides`; without one the assignment's comments_due_at applies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select
+
+from ..extensions import db
+from ..models import Assignment, Comment, CommentRevision, Course, Enrollment, PeerAssignment, Post, User, utcnow
+from .participation import (
+    CommentFacts,
+    EssayFacts,
+    Hint,
+    Requirement,
+    Revision,
+    Tally,
+    comment_hint,
+    comment_score,
+    tally_student,
+)
+
+
+@dataclass(frozen=True)
+class EssayInfo:
+    post_id: int
+    title: str
+    slug: str
+    author_id: int
+    author_name: str
+    assignment_id: int
+    live: bool  # readable on the blog now
+
+
+@dataclass
+class ParticipationData:
+    assignments: dict[int, Assignment]
+    requirements: dict[int, Requirement]
+    essays: dict[int, EssayFacts]
+    essay_info: dict[int, EssayInfo]
+    comments_by_author: dict[int, list[CommentFacts]]
+    assigned: dict[tuple[int, int], dict[int, datetime | None]]
+    comment_counts: dict[int, int]
+    overrides: Mapping[tuple[int, int], datetime] = field(default_factory=dict)
+
+    def deadline(self, assignment_id: int, student_id: int) -> datetime | None:
+        own = self.overrides.get((assignment_id, student_id))
+        return own if own is not None else self.requirements[assignment_id].comments_due_at
+
+    def assigned_to(self, assignment_id: int, student_id: int) -> dict[int, datetime | None]:
+        return self.assigned.get((assignment_id, student_id), {})
+
+    def tally(self, assignment_id: int, student_id: int) -> Tally:
+        requirement = self.requirements[assignment_id]
+        assigned = self.assigned_to(assignment_id, student_id) if requirement.peer_mode == "assigned" else None
+        return tally_student(
+            student_id, requirement, self.comments_by_author.get(student_id, []), self.essays,
+            self.deadline(assignment_id, student_id), assigned,
+        )
+
+    def score(self, assignment_id: int, student_id: int) -> float:
+        requirement = self.requirements[assignment_id]
+        return comment_score(requirement.points, self.tally(assignment_id, student_id).qualifying, requirement.required)
+
+    def essays_of(self, assignment_id: int) -> list[EssayInfo]:
+        return [info for info in self.essay_info.values() if info.assignment_id == assignment_id]
+
+
+def requirement_of(assignment: Assignment) -> Requirement:
+    return Requirement(
+        assignment_id=assignment.id,
+        required=assignment.required_comments,
+        min_words=assignment.min_comment_words,
+        per_essay=assignment.comments_counted_per_essay,
+        points=assignment.comment_points,
+        peer_mode=assignment.peer_mode,
+        comments_due_at=assignment.comments_due_at,
+    )
+
+
+def load_course_participation(course: Course, overrides: Mapping[tuple[int, int], datetime] | None = None,
+                              student_id: int | None = None, now: datetime | None = None) -> ParticipationData:
+    """Every assignment of the course; `overrides` maps (assignment id, student id) to a comment deadline."""
+    ids = select(Assignment.id).where(Assignment.course_id == course.id)
+    return _load(ids, overrides or {}, student_id, now or utcnow())
+
+
+def load_assignment_participation(assignment: Assignment, overrides: Mapping[int, datetime] | None = None,
+                                  student_id: int | None = None, now: datetime | None = None) -> ParticipationData:
+    """One assignment; `overrides` maps a student id to their comment deadline."""
+    ids = select(Assignment.id).where(Assignment.id == assignment.id)
+    keyed = {(assignment.id, uid): due for uid, due in (overrides or {}).items()}
+    return _load(ids, keyed, student_id, now or utcnow())
+
+
+def _load(ids: Select, overrides, student_id: int | None, now: datetime) -> ParticipationData:
+    assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
+    essays, info = _essays(ids, now)
+    comment_filter = [Post.assignment_id.in_(ids)]
+    if student_id is not None:
+        comment_filter.append(Comment.author_id == student_id)
+    revisions: dict[int, list[Revision]] = defaultdict(list)
+    for comment_id, at, words in db.session.execute(
+        select(CommentRevision.comment_id, CommentRevision.created_at, CommentRevision.word_count)
+        .join(Comment, Comment.id == CommentRevision.comment_id)
+        .join(Post, Post.id == Comment.post_id)
+        .where(*comment_filter)
+        .order_by(CommentRevision.created_at, CommentRevision.id)
+    ):
+        revisions[comment_id].append(Revision(at, words))
+    by_author: dict[int, list[CommentFacts]] = defaultdict(list)
+    for cid, author_id, post_id, words, status, deleted_at, created_at in db.session.execute(
+        select(Comment.id, Comment.author_id, Comment.post_id, Comment.word_count, Comment.status,
+               Comment.deleted_at, Comment.created_at)
+        .join(Post, Post.id == Comment.post_id)
+        .where(*comment_filter)
+        .order_by(Comment.created_at, Comment.id)
+    ):
+        history = tuple(revisions.get(cid) or [Revision(created_at, words)])
+        facts = CommentFacts(cid, author_id, post_id, words, history, status, deleted_at is not None)
+        by_author[author_id].append(facts)
+    return ParticipationData(
+        assignments=assignments,
+        requirements={a.id: requirement_of(a) for a in assignments.values()},
+        essays=essays,
+        essay_info=info,
+        comments_by_author=dict(by_author),
+        assigned=_assigned(ids, student_id),
+        comment_counts=_comment_counts(ids),
+        overrides=overrides,
+    )
+
+
+def _essays(ids: Select, now: datetime) -> tuple[dict[int, EssayFacts], dict[int, EssayInfo]]:
+    essays: dict[int, EssayFacts] = {}
+    info: dict[int, EssayInfo] = {}
+    rows = db.session.execute(
+        select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at, Post.deleted_at,
+               Post.title, Post.slug, User.display_name, Enrollment.course_name, Enrollment.role)
+        .join(User, User.id == Post.author_id)
+        .outerjoin(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == Post.course_id))
+        .where(Post.assignment_id.in_(ids))
+    )
+    for post_id, author_id, assignment_id, status, published_at, deleted_at, title, slug, *names, role in rows:
+        name, course_name = names
+        published = status == "published" and published_at is not None and published_at <= now
+        essays[post_id] = EssayFacts(post_id, author_id, assignment_id, published, role == "student")
+        info[post_id] = EssayInfo(post_id, title, slug, author_id, course_name or name, assignment_id,
+                                  published and deleted_at is None)
+    return essays, info
+
+
+def _assigned(ids: Select, student_id: int | None) -> dict[tuple[int, int], dict[int, datetime | None]]:
+    query = select(PeerAssignment.assignment_id, PeerAssignment.reviewer_id, PeerAssignment.post_id,
+                   PeerAssignment.due_at).where(PeerAssignment.assignment_id.in_(ids))
+    if student_id is not None:
+        query = query.where(PeerAssignment.reviewer_id == student_id)
+    assigned: dict[tuple[int, int], dict[int, datetime | None]] = defaultdict(dict)
+    for assignment_id, reviewer_id, post_id, due_at in db.session.execute(query):
+        assigned[(assignment_id, reviewer_id)][post_id] = due_at
+    return dict(assigned)
+
+
+def _comment_counts(ids: Select) -> dict[int, int]:
+    """Visible comments per essay, for offering the least-answered essays first."""
+    rows = db.session.execute(
+        select(Comment.post_id, func.count(Comment.id))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.assignment_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
+        .group_by(Comment.post_id)
+    )
+    return {post_id: count for post_id, count in rows}
+
+
+def hint_for(post: Post, student_id: int, now: datetime | None = None,
+             overrides: Mapping[int, datetime] | None = None) -> Hint | None:
+    """The line under the comment box: will a comment here count toward the essay's assignment?"""
+    assignment = post.assignment
+    if assignment is None or assignment.required_comments <= 0:
+        return None
+    data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now)
+    essay = data.essays.get(post.id)
+    if essay is None:
+        return None
+    requirement = data.requirements[assignment.id]
+    return comment_hint(
+        student_id, essay, requirement, assignment.title, data.tally(assignment.id, student_id),
+        data.deadline(assignment.id, student_id), now or utcnow(),
+        data.assigned_to(assignment.id, student_id) if requirement.peer_mode == "assigned" else None,
+    )

@@ -1,0 +1,84 @@
+// Comment form enhancements; without JavaScript, Reply links go to ?replytocom=<id>#respond instead.
+(function () {
+  "use strict";
+
+  // Counts words as services/words.py count_text_words does: URLs removed, each Han/Kana character one
+  // word, other runs with a letter or digit one word. Uses the shared counter (static/js/words.js) when
+  // the page has it.
+  var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var URL = /(?:https?:\/\/|www\.)\S+/gi;
+  var WORD = new RegExp("[" + CJK + "]|[^\\s" + CJK + "]*[\\p{L}\\p{N}][^\\s" + CJK + "]*", "gu");
+
+  function countWords(text) {
+    var shared = window.Coursesite && window.Coursesite.countTextWords;
+    if (typeof shared === "function") { return shared(text); }
+    var matches = text.replace(URL, " ").match(WORD);
+    return matches ? matches.length : 0;
+  }
+
+  function setUpCounter(textarea) {
+    var out = document.getElementById("comment-words");
+    if (!textarea || !out) { return; }
+    var min = parseInt(out.getAttribute("data-min-words"), 10) || 0;
+    function update() {
+      var n = countWords(textarea.value);
+      out.textContent = min ? n + " / " + min + " words" : n + (n === 1 ? " word" : " words");
+      out.classList.toggle("comment-words--enough", min > 0 && n >= min);
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  function setUpReplies(respond) {
+    var form = document.getElementById("commentform");
+    var parentField = document.getElementById("comment_parent");
+    var title = document.getElementById("reply-title-text");
+    var cancel = document.getElementById("cancel-comment-reply-link");
+    if (!form || !parentField || !title || !cancel) { return; }
+    var home = document.createElement("div");
+    home.id = "respond-home";
+    home.hidden = true;
+    respond.parentNode.insertBefore(home, respond);
+
+    function moveTo(link) {
+      var item = document.getElementById("div-comment-" + link.getAttribute("data-comment-id"));
+      if (!item) { return false; }
+      item.parentNode.insertBefore(respond, item.nextSibling);
+      parentField.value = link.getAttribute("data-comment-id");
+      title.textContent = "Reply to " + link.getAttribute("data-author");
+      cancel.hidden = false;
+      respond.classList.add("comment-respond--inline");
+      document.getElementById("comment").focus();
+      return true;
+    }
+
+    function reset() {
+      home.parentNode.insertBefore(respond, home);
+      parentField.value = "";
+      title.textContent = title.getAttribute("data-default");
+      cancel.hidden = true;
+      respond.classList.remove("comment-respond--inline");
+    }
+
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest(".comment-reply-link");
+      if (link && moveTo(link)) { event.preventDefault(); }
+    });
+    cancel.addEventListener("click", function (event) {
+      event.preventDefault();
+      reset();
+      document.getElementById("comment").focus();
+    });
+    // Arrived by ?replytocom= (no JS before): show the form under that comment.
+    if (parentField.value) {
+      var current = document.querySelector('.comment-reply-link[data-comment-id="' + parentField.value + '"]');
+      if (current) { moveTo(current); }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var respond = document.getElementById("respond");
+    setUpCounter(document.querySelector("#commentform textarea[name=body]"));
+    if (respond) { setUpReplies(respond); }
+  });
+})();

@@ -1,0 +1,48 @@
+"""Courses: creating and joining, the welcome page, settings, roster and roster import."""
+
+from tests.functional.authz_specs import Spec
+
+COURSE = lambda w: {"slug": w.course.slug}  # noqa: E731
+MEMBERS_COURSE = lambda w: {"slug": w.members_course.slug}  # noqa: E731
+ENROLLMENT = lambda w: {"slug": w.course.slug, "enrollment_id": w.enrollment.id}  # noqa: E731
+
+# Roster, sections, roles, join code, course settings: instructors and site admins.
+ROSTER_PAGE = dict(anonymous=302, student=403, outsider=403, ta=403, instructor=200, admin=200)
+ROSTER_CHANGE = dict(anonymous=302, student=403, outsider=403, ta=403, instructor=302, admin=302)
+
+
+def settings_data(w) -> dict:
+    return {"title": "Renamed", "slug": w.course.slug, "timezone": "America/New_York", "visibility": "public",
+            "comment_moderation": "off", "comment_edit_minutes": "15"}
+
+
+SPECS = [
+    Spec("courses.index", "GET", anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),
+    # Creating a course: course creators (the instructor here) and site admins.
+    Spec("courses.new_course", "GET", anonymous=302, student=403, outsider=403, ta=403, instructor=200, admin=200),
+    Spec("courses.new_course", "POST", anonymous=302, student=403, outsider=403, ta=403, instructor=302, admin=302,
+         data={"title": "New", "slug": "brand-new", "timezone": "UTC", "visibility": "members"}),
+    Spec("courses.join", "GET", anonymous=302, student=200, outsider=200, ta=200, instructor=200, admin=200),
+    Spec("courses.join", "POST", anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302,
+         data=lambda w: {"code": w.course.join_code}),
+    # The welcome page is for members only.
+    Spec("courses.welcome", "GET", COURSE,
+         anonymous=302, student=200, outsider=403, ta=200, instructor=200, admin=403),
+    Spec("courses.welcome", "POST", MEMBERS_COURSE,
+         anonymous=302, student=302, outsider=403, ta=302, instructor=302, admin=403, data={"course_name": ""}),
+    Spec("courses.settings", "GET", COURSE, **ROSTER_PAGE),
+    Spec("courses.settings", "POST", COURSE, **ROSTER_CHANGE, data=settings_data),
+    Spec("courses.new_join_code", "POST", COURSE, **ROSTER_CHANGE),
+    Spec("courses.roster", "GET", COURSE, **ROSTER_PAGE),
+    Spec("courses.roster", "GET", MEMBERS_COURSE, **ROSTER_PAGE),
+    Spec("courses.roster_import", "GET", COURSE, **ROSTER_PAGE),
+    Spec("courses.roster_import", "POST", COURSE, **ROSTER_PAGE, data={}),
+    Spec("courses.edit_enrollment", "GET", ENROLLMENT, **ROSTER_PAGE),
+    Spec("courses.edit_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"role": "student", "section": ""}),
+    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE),
+    # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course
+    # to members and site admins; a signed-in outsider is told how to join.
+    Spec("posts.blog", "GET", COURSE, anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),
+    Spec("posts.blog", "GET", MEMBERS_COURSE,
+         anonymous=302, student=200, outsider=403, ta=200, instructor=200, admin=200),
+]

@@ -1,0 +1,223 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coursesite.extensions import db
+from coursesite.models import Comment, CommentRevision, Notification
+from coursesite.services.comments import MAX_COMMENT_CHARS
+
+from .. import factories as f
+from .comment_helpers import seminar
+
+
+def comment_count() -> int:
+    return db.session.scalar(select(func.count(Comment.id)))
+
+
+def test_a_member_posts_a_comment_and_lands_on_it(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "A **fine** point about 1956."})
+    assert response.status_code == 302
+    comment = db.session.scalar(select(Comment))
+    assert response.headers["Location"].endswith(f"{s.essay_url()}#comment-{comment.id}")
+    assert comment.body_html.strip() == "<p>A <strong>fine</strong> point about 1956.</p>"
+    assert comment.word_count == 5
+    revisions = db.session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)).all()
+    assert [r.body for r in revisions] == ["A **fine** point about 1956."]
+    html = client.get(s.essay_url()).get_data(as_text=True)
+    assert "One thought on" in html and "<strong>fine</strong>" in html
+
+
+def test_a_reply_carries_its_parent(client, auth, app):
+    s = seminar()
+    parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "A reply.", "parent_id": str(parent.id)})
+    reply = db.session.scalar(select(Comment).where(Comment.body == "A reply."))
+    assert reply.parent_id == parent.id
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "Write your comment before posting it."),
+        ("   \n  ", "Write your comment before posting it."),
+        ("x" * (MAX_COMMENT_CHARS + 1), "the limit is 10,000"),
+    ],
+)
+def test_empty_or_over_long_comments_are_refused_with_the_text_kept(client, auth, app, body, message):
+    s = seminar()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": body})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html
+    assert comment_count() == 0
+    if body.strip():
+        assert body in html  # kept in the box
+
+
+def test_reply_to_a_comment_on_another_essay_is_refused(client, auth, app):
+    s = seminar()
+    elsewhere = f.make_thread_comment(s.bob_essay, s.carol, "On Bob's essay.")
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Misplaced reply", "parent_id": str(elsewhere.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "not on this essay" in html and "Misplaced reply" in html
+    assert comment_count() == 1
+
+
+def test_reply_to_a_hidden_comment_is_refused(client, auth, app):
+    s = seminar()
+    hidden = f.make_thread_comment(s.essay, s.carol, "Hidden one.", status="hidden", hidden_reason="Spam")
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Answering the hidden", "parent_id": str(hidden.id)})
+    assert response.status_code == 422
+    assert "no longer shown" in response.get_data(as_text=True)
+    assert comment_count() == 1
+
+
+def test_commenting_on_a_draft_is_refused_for_its_author_and_invisible_to_others(client, auth, app):
+    s = seminar()
+    draft = f.make_post(s.course, s.bob, title="Unfinished", status="draft")
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(s.create_url(draft), data={"body": "Note to self"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "This essay is a draft. Comments open once it is published." in html and "Note to self" in html
+    auth.logout()
+    auth.login(s.carol)
+    assert client.post(s.create_url(draft), data={"body": "Sneaky"}).status_code == 404
+    assert comment_count() == 0
+
+
+def test_scheduled_and_trashed_essays_take_no_comments(client, auth, app):
+    s = seminar()
+    scheduled = f.make_post(s.course, s.bob, title="Tomorrow", published_at=datetime.now(UTC) + timedelta(days=1))
+    trashed = f.make_post(s.course, s.bob, title="Binned", deleted_at=datetime.now(UTC))
+    db.session.commit()
+    auth.login(s.bob)
+    assert "scheduled" in client.post(s.create_url(scheduled), data={"body": "x"}).get_data(as_text=True)
+    auth.logout()
+    auth.login(s.instructor)
+    response = client.post(s.create_url(trashed), data={"body": "Staff note"})
+    assert response.status_code == 409 and "in the trash" in response.get_data(as_text=True)
+    assert comment_count() == 0
+
+
+def test_a_non_member_is_told_and_nothing_is_written(client, auth, app):
+    s = seminar()
+    auth.login(s.outsider)
+    response = client.post(s.create_url(), data={"body": "Drive-by opinion"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Only members of this course can comment" in html and "Drive-by opinion" in html
+    assert comment_count() == 0
+
+
+def test_visitors_are_sent_to_log_in(client, app):
+    s = seminar()
+    response = client.post(s.create_url(), data={"body": "Anonymous"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert comment_count() == 0
+
+
+def test_members_only_course_refuses_outsiders(client, auth, app):
+    s = seminar(visibility="members")
+    auth.login(s.outsider)
+    assert client.post(s.create_url(), data={"body": "Hello"}).status_code == 403
+    assert comment_count() == 0
+
+
+def test_a_suspended_student_cannot_comment(client, auth, app):
+    s = seminar()
+    from coursesite.services import accounts
+
+    accounts.enroll(s.bob, s.course, comment_suspended=True)
+    db.session.commit()
+    auth.login(s.bob)
+    html = client.get(s.essay_url()).get_data(as_text=True)
+    assert "Your commenting in this course is suspended" in html and 'name="body"' not in html
+    response = client.post(s.create_url(), data={"body": "Still here"})
+    assert response.status_code == 403 and "suspended" in response.get_data(as_text=True)
+    assert comment_count() == 0
+
+
+def test_the_same_text_twice_in_a_row_is_refused(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "Great essay!"})
+    response = client.post(s.create_url(), data={"body": "  Great essay!  "})
+    assert response.status_code == 422
+    assert "You already posted this comment" in response.get_data(as_text=True)
+    assert comment_count() == 1
+
+
+def test_unknown_essay_is_404(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(f"/c/{s.course.slug}/essays/nope/comments", data={"body": "x"}).status_code == 404
+
+
+def test_moderation_first_holds_a_students_first_comment_only(client, auth, app):
+    s = seminar(comment_moderation="first")
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "My first comment."}, follow_redirects=True)
+    assert "awaiting approval" in response.get_data(as_text=True)
+    first = db.session.scalar(select(Comment))
+    assert first.status == "held"
+    assert db.session.scalar(select(func.count(Notification.id))) == 0
+    first.status = "visible"
+    db.session.flush()
+    client.post(s.create_url(), data={"body": "My second comment."})
+    second = db.session.scalar(select(Comment).where(Comment.body == "My second comment."))
+    assert second.status == "visible"
+
+
+def test_moderation_all_holds_students_but_not_staff(client, auth, app):
+    s = seminar(comment_moderation="all")
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "Student comment."})
+    auth.logout()
+    auth.login(s.ta)
+    client.post(s.create_url(), data={"body": "TA comment."})
+    statuses = dict(db.session.execute(select(Comment.body, Comment.status)).all())
+    assert statuses == {"Student comment.": "held", "TA comment.": "visible"}
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self, base_config, tmp_path):
+        return {**base_config, "COMMENT_RATE_LIMIT": "3 per minute"}
+
+    def test_too_many_comments_answer_429(self, client, auth, app):
+        s = seminar()
+        auth.login(s.bob)
+        codes = [client.post(s.create_url(), data={"body": f"Comment number {i}"}).status_code for i in range(4)]
+        assert codes == [302, 302, 302, 429]
+        auth.logout()
+        auth.login(s.carol)  # the limit is per person
+        assert client.post(s.create_url(), data={"body": "Carol's turn"}).status_code == 302
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self, base_config, tmp_path):
+        return {**base_config, "WTF_CSRF_ENABLED": True}
+
+    def test_a_missing_token_keeps_the_text(self, client, app):
+        s = seminar()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(s.bob.id)
+            session["_fresh"] = True
+        response = client.post(s.create_url(), data={"body": "Typed for an hour"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "Typed for an hour" in html and "send it again" in html
+        assert comment_count() == 0

@@ -1,0 +1,140 @@
+"""Feeds, the My comments checklist and the readers page."""
+
+from datetime import UTC, datetime, timedelta
+
+from defusedxml import ElementTree
+from sqlalchemy import func, select
+
+from coursesite.extensions import db
+from coursesite.models import PeerAssignment
+
+from .. import factories as f
+from .comment_helpers import seminar
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_essay_and_course_feeds_list_only_visible_comments(client, app):
+    s = seminar()
+    f.make_thread_comment(s.essay, s.bob, "Public *thought*.")
+    f.make_thread_comment(s.essay, s.carol, "Secret hidden.", status="hidden", hidden_reason="x")
+    f.make_thread_comment(s.essay, s.carol, "Held back.", status="held")
+    f.make_thread_comment(s.bob_essay, s.carol, "On Berlin.")
+    draft = f.make_post(s.course, s.carol, status="draft")
+    f.make_thread_comment(draft, s.carol, "Draft note.")
+    db.session.commit()
+    response = client.get(f"/c/{s.course.slug}/essays/{s.essay.slug}/comments.atom")
+    assert response.status_code == 200 and response.content_type.startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.data)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{ATOM}title").text == "Bob Brandt on “The Illusion of Khrushchev”"
+    assert "<em>thought</em>" in entries[0].find(f"{ATOM}content").text
+    body = response.get_data(as_text=True)
+    assert "Secret hidden" not in body and "Held back" not in body
+    course_feed = client.get(f"/c/{s.course.slug}/comments.atom").get_data(as_text=True)
+    assert "On Berlin." in course_feed and "Public" in course_feed and "Draft note." not in course_feed
+    assert "grade" not in course_feed.lower()
+    assert client.get(f"/c/{s.course.slug}/essays/{draft.slug}/comments.atom").status_code == 404
+
+
+def test_members_course_feeds_are_404_for_visitors(client, app):
+    s = seminar(visibility="members")
+    assert client.get(f"/c/{s.course.slug}/comments.atom").status_code == 404
+    assert client.get(f"/c/{s.course.slug}/essays/{s.essay.slug}/comments.atom").status_code == 404
+
+
+def test_my_comments_moves_from_zero_to_done(client, auth, app):
+    s = seminar()
+    auth.login(s.carol)
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "0 of 2 done" in html and "Essays waiting for a comment" in html
+    assert "The Illusion of Khrushchev" in html and "Berlin, 1961" in html
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "This will count toward Essay 2 once it has 5 words: 0 of 2 done." in essay_page
+    assert "0 / 5 words" in essay_page
+    client.post(s.create_url(), data={"body": "Too short here."})
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "2 of 2 done" in html and "Complete" in html
+    assert "shorter than 5 words" in html or "another comment of yours" in html
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "already counts toward Essay 2" in essay_page
+
+
+def test_my_comments_shows_the_deadline_and_late_ones_apart(client, auth, app):
+    s = seminar()
+    s.assignment.comments_due_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "Late but thoughtful words about this."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "<strong>0 of 2 done</strong>, was due <time" in html
+    assert "<h3>Late</h3>" in html
+
+
+def test_own_essay_hint(client, auth, app):
+    s = seminar()
+    auth.login(s.alice)
+    html = client.get(s.essay_url()).get_data(as_text=True)
+    assert "Your own essay: does not count toward Essay 2." in html
+
+
+def test_hidden_comment_stops_counting(client, auth, app):
+    s = seminar()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    assert "1 of 2 done" in client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    from coursesite.models import Comment
+
+    comment = db.session.scalar(select(Comment))
+    auth.logout()
+    auth.login(s.ta)
+    client.post(f"/c/{s.course.slug}/comments/{comment.id}/hide", data={"reason": "Copied text"})
+    auth.logout()
+    auth.login(s.carol)
+    assert "0 of 2 done" in client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+
+
+def test_staff_assign_readers_and_adjust_by_hand(client, auth, app):
+    s = seminar()
+    s.assignment.peer_mode = "assigned"
+    s.assignment.required_comments = 1
+    carol_essay = f.make_post(s.course, s.carol, title="Carol on Suez", assignment_id=s.assignment.id)
+    db.session.commit()
+    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+    auth.login(s.ta)
+    assert "Assign readers" in client.get(url).get_data(as_text=True)
+    client.post(url, data={"action": "assign"})
+    pairs = db.session.scalars(select(PeerAssignment)).all()
+    assert len(pairs) == 3
+    own = {s.alice.id: s.essay.id, s.bob.id: s.bob_essay.id, s.carol.id: carol_essay.id}
+    assert all(p.post_id != own[p.reviewer_id] for p in pairs)
+    html = client.get(url).get_data(as_text=True)
+    assert "Carol on Suez" in html
+    mine = next(p for p in pairs if p.reviewer_id == s.alice.id)
+    client.post(url, data={"action": "remove", "pair_id": str(mine.id)})
+    assert db.session.scalar(select(func.count(PeerAssignment.id))) == 2
+    response = client.post(url, data={"action": "add", "reviewer_id": str(s.alice.id), "post_id": str(s.essay.id)},
+                           follow_redirects=True)
+    assert "cannot be given their own essay" in response.get_data(as_text=True)
+    client.post(url, data={"action": "add", "reviewer_id": str(s.alice.id), "post_id": str(carol_essay.id)})
+    assert db.session.scalar(select(func.count(PeerAssignment.id))) == 3
+    auth.logout()
+    auth.login(s.alice)
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "Essays assigned to you" in html and "Carol on Suez" in html
+    bob_page = client.get(s.essay_url(s.bob_essay)).get_data(as_text=True)
+    assert "Not one of the essays assigned to you" in bob_page
+
+
+def test_readers_page_is_for_staff_of_the_course(client, auth, app):
+    s = seminar()
+    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+    auth.login(s.bob)
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"action": "assign"}).status_code == 403
+    auth.logout()
+    auth.login(s.instructor)
+    assert client.get(f"/c/{s.course.slug}/assignments/999999/readers").status_code == 404

