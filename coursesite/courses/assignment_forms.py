@@ -18,24 +18,24 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import NumberInput
 
+from ..forms import choices, strip
 from ..services import timefmt
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-LATE_POLICY_CHOICES = [
-    SelectChoice("accept", "Accept late essays, marked late"),
-    SelectChoice("penalty", "Accept late essays with a penalty per day"),
-    SelectChoice("closed", "Refuse essays after the deadline (and grace period)"),
-]
-PEER_MODE_CHOICES = [
-    SelectChoice("open", "Open: students comment on any classmate’s essay"),
-    SelectChoice("assigned", "Assigned: each student is given essays to comment on"),
-]
-PEER_SCOPE_CHOICES = [SelectChoice("course", "The whole course"), SelectChoice("section", "Their own section")]
+LATE_POLICY_CHOICES = choices([
+    ("accept", "Accept late essays, marked late"),
+    ("penalty", "Accept late essays with a penalty per day"),
+    ("closed", "Refuse essays after the deadline (and grace period)"),
+])
+PEER_MODE_CHOICES = choices([
+    ("open", "Open: students comment on any classmate’s essay"),
+    ("assigned", "Assigned: each student is given essays to comment on"),
+])
+PEER_SCOPE_CHOICES = choices([("course", "The whole course"), ("section", "Their own section")])
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -120,7 +120,9 @@ def _amount(label: str, maximum: float, default: float = 0) -> PointsField:
 
 
 class AssignmentForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(message="Give the assignment a title."), Length(max=200)])
+    title = StringField(
+        "Title", validators=[DataRequired(message="Give the assignment a title."), Length(max=200)], filters=[strip]
+    )
     prompt = TextAreaField("Prompt", validators=[Optional(), Length(max=50_000)])
     opens_at = LocalDateTimeField("Opens at")
     post_due_at = LocalDateTimeField("Essay due")
@@ -144,6 +146,7 @@ class AssignmentForm(FlaskForm):
     )
     canvas_assignment_id = StringField(
         "Canvas assignment id",
+        filters=[strip],
         validators=[Optional(), Length(max=64), Regexp(r"^\d+$", message="Canvas assignment ids are digits only.")],
     )
 
@@ -158,11 +161,11 @@ class ExceptionsForm(FlaskForm):
     students = SelectMultipleField("Students", coerce=int, validate_choice=True)
     action = RadioField(
         "Action",
-        choices=[
-            SelectChoice("extend", "Extend their deadlines"),
-            SelectChoice("excuse", "Excuse them from this assignment"),
-            SelectChoice("clear", "Remove their extensions and excusals"),
-        ],
+        choices=choices([
+            ("extend", "Extend their deadlines"),
+            ("excuse", "Excuse them from this assignment"),
+            ("clear", "Remove their extensions and excusals"),
+        ]),
         default="extend",
     )
     post_due_at = LocalDateTimeField("New essay deadline")
@@ -171,9 +174,9 @@ class ExceptionsForm(FlaskForm):
 
 
 class CopyCourseForm(FlaskForm):
-    title = StringField("Title of the new course", validators=[DataRequired(), Length(max=200)])
-    term = StringField("Term", validators=[Optional(), Length(max=80)])
-    slug = StringField("Address", validators=[DataRequired(), Length(max=64)])
+    title = StringField("Title of the new course", validators=[DataRequired(), Length(max=200)], filters=[strip])
+    term = StringField("Term", validators=[Optional(), Length(max=80)], filters=[strip])
+    slug = StringField("Address", validators=[DataRequired(), Length(max=64)], filters=[strip])
     weeks = IntegerField(
         "Move every date by this many weeks",
         validators=[NumberRange(min=-260, max=260, message="Enter a whole number of weeks from -260 to 260.")],

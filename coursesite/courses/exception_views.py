@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
+from ..forms import choices
 from ..models import Course, utcnow
 from ..permissions import can_manage_assignments, course_view
 from ..security import form_checks_csrf
@@ -95,7 +95,7 @@ def assignment_exceptions(course: Course, assignment_id: int):
     now = utcnow()
     rows = exceptions.exception_rows(course, assignment, now)
     form = ExceptionsForm()
-    form.students.choices = [SelectChoice(row.enrollment.user_id, row.enrollment.user.display_name) for row in rows]
+    form.students.choices = choices((row.enrollment.user_id, row.enrollment.user.display_name) for row in rows)
     if form.validate_on_submit():
         message = _apply_exceptions(form, assignment, rows)
         if message:

@@ -71,8 +71,6 @@ def test_instructor_copies_the_course(app, course):
     assert [(c.title, c.points) for c in criteria] == [("Argument", 6), ("Sources", 4)]
 
 
-# The foundation's settings form still passes choices as tuples, which WTForms 3.3 deprecates.
-@pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning")
 def test_settings_page_links_to_copy(app, course):
     page = login_client(app, f.instructor_of(course)).get(f"/c/{course.slug}/settings").get_data(as_text=True)
     assert f"/c/{course.slug}/copy" in page
