@@ -107,7 +107,7 @@ def make_extension(assignment: Assignment, user: User, **fields):
     return extension
 
 
-def make_excusal(assignment: Assignment, user: User, reason: str = ""):
+def make_excusal(assignment: Assignment, user: User, reason: str = "Medical leave"):
     from coursesite.models import Excusal
 
     excusal = Excusal(assignment_id=assignment.id, user_id=user.id, reason=reason)
@@ -161,12 +161,3 @@ def make_grade(assignment: Assignment, student: User, grader: User | None = None
     db.session.add(grade)
     db.session.flush()
     return grade
-
-
-def make_excusal(assignment: Assignment, student: User, reason: str = "Medical leave"):
-    from coursesite.models import Excusal
-
-    excusal = Excusal(assignment_id=assignment.id, user_id=student.id, reason=reason)
-    db.session.add(excusal)
-    db.session.flush()
-    return excusal
