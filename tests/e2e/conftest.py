@@ -88,7 +88,7 @@ class Incidents:
         lines += [f"JavaScript dialog opened: {d}" for d in self.dialogs]
         lines += [f"Content-Security-Policy violation: {c}" for c in self.csp]
         lines += [f"uncaught script error: {e}" for e in self.script_errors]
-        return lines
+        return list(dict.fromkeys(lines))
 
 
 @pytest.fixture
