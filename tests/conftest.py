@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from flask import g, request_started
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -72,6 +73,10 @@ def app(app_config, monkeypatch, tmp_path):
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
         )
         limiter.reset()
+        # Requests made while this app context is pushed reuse it, and so its `g`: without this, the
+        # logged-in user and the membership cache of one request would leak into the next, as never in
+        # production, where each request has its own context.
+        request_started.connect(_forget_previous_request, app)
         try:
             yield app
         finally:
@@ -80,6 +85,11 @@ def app(app_config, monkeypatch, tmp_path):
             outer.rollback()
             connection.close()
             db.engine.dispose()
+
+
+def _forget_previous_request(sender, **extra) -> None:
+    for name in list(g):
+        g.pop(name)
 
 
 @pytest.fixture

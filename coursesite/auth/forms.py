@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from ..models.user import NOTIFY_CHOICES
@@ -29,9 +30,12 @@ class ProfileForm(FlaskForm):
     display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     notify_email = RadioField(
         "Email me about comments on my essays and replies to my comments",
-        choices=list(
-            zip(NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them here)"), strict=True)
-        ),
+        choices=[
+            SelectChoice(value, label)
+            for value, label in zip(
+                NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them here)"), strict=True
+            )
+        ],
     )
 
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..models.course import MODERATION_CHOICES, ROLES
 
 VISIBILITY_CHOICES = [
-    ("public", "Public: anyone can read the blog and its comments"),
-    ("members", "Members only: only people in the course can read it"),
+    SelectChoice("public", "Public: anyone can read the blog and its comments"),
+    SelectChoice("members", "Members only: only people in the course can read it"),
 ]
 MODERATION_LABELS = ["Publish comments at once", "Hold a student's first comment", "Hold every student comment"]
 
@@ -25,7 +26,9 @@ class CourseForm(FlaskForm):
 class CourseSettingsForm(CourseForm):
     description = TextAreaField("About this course", validators=[Optional(), Length(max=5000)])
     comment_moderation = RadioField(
-        "Comment approval", choices=list(zip(MODERATION_CHOICES, MODERATION_LABELS, strict=True)), default="off"
+        "Comment approval",
+        choices=[SelectChoice(v, label) for v, label in zip(MODERATION_CHOICES, MODERATION_LABELS, strict=True)],
+        default="off",
     )
     comment_edit_minutes = IntegerField(
         "Minutes a comment stays editable", validators=[NumberRange(min=0, max=1440)], default=15
@@ -41,7 +44,7 @@ class WelcomeForm(FlaskForm):
 
 
 class EnrollmentForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.upper() if r == "ta" else r.title()) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r.upper() if r == "ta" else r.title()) for r in ROLES])
     section = StringField("Section", validators=[Optional(), Length(max=80)])
     course_name = StringField("Course display name", validators=[Optional(), Length(max=120)])
     extra_minutes = IntegerField(
