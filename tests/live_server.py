@@ -110,8 +110,11 @@ def main() -> int:
     parser.add_argument("--instance", type=Path, default=None)
     parser.add_argument("--log", type=Path, default=None)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the app, e.g. COURSESITE_RATELIMIT_ENABLED=0")
     args = parser.parse_args()
-    server = LiveServer(args.port, args.instance, args.log, args.workers).start()
+    env = dict(item.split("=", 1) for item in args.env)
+    server = LiveServer(args.port, args.instance, args.log, args.workers, env=env).start()
     print(server.url, flush=True)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
