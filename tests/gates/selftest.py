@@ -12,7 +12,8 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 | course looked up by raw SQL on slug | bandit -ll; sqlmap against the course address                 |
 
 A gate whose test file is not in the tree yet is reported PENDING and runs as soon as the file exists.
-Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log
+Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log, and its screenshots or reports in
+ci-artifacts/gate-selftest/<fault>/<gate>-files/
 """
 
 from __future__ import annotations
@@ -119,19 +120,21 @@ def run_gate(gate: Gate, tree: Path, out: Path) -> tuple[str, int | None, str]:
     files = gate.files(tree)
     if files is None:
         return "pending", None, ""
-    out.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"\W+", "-", gate.name).strip("-")
+    files_out = out / f"{slug}-files"  # screenshots, traces, scanner reports of this gate's run
+    files_out.mkdir(parents=True, exist_ok=True)
     command = []
     for part in gate.command:
-        command += files if part == "{files}" else [part.replace("{out}", str(out))]
+        command += files if part == "{files}" else [part.replace("{out}", str(files_out))]
     env = {**os.environ, "PYTHONPATH": str(tree), "COURSESITE_NODE_MODULES": str(ROOT / "tests/e2e/node_modules"),
-           "COURSESITE_SCAN_BIN": str(ROOT / ".venv-scan/bin"), "COURSESITE_E2E_ARTIFACTS": str(out),
-           "COURSESITE_SCAN_ARTIFACTS": str(out / "scan")}
+           "COURSESITE_SCAN_BIN": str(ROOT / ".venv-scan/bin"), "COURSESITE_E2E_ARTIFACTS": str(files_out),
+           "COURSESITE_SCAN_ARTIFACTS": str(files_out)}
     env.pop("COURSESITE_TEST_DATABASE_URL", None)
     started = time.monotonic()
     result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=900,
                             stdin=subprocess.DEVNULL)
     output = result.stdout + result.stderr
-    log_name = re.sub(r"\W+", "-", gate.name).strip("-") + ".log"
+    log_name = f"{slug}.log"
     (out / log_name).write_text(output)
     print(f"    {gate.name}: exit {result.returncode} in {time.monotonic() - started:.0f} s "
           f"(log: {out / log_name})", flush=True)
