@@ -12,6 +12,7 @@ import pytest
 
 from coursesite import create_app
 from coursesite.config import ConfigError, build_config
+from coursesite.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "s" * 40
@@ -87,6 +88,8 @@ def test_production_cookies_are_secure(env, tmp_path, base_config):
     client = app.test_client()
     with app.app_context():
         response = client.post("/auth/reset", data={"email": "nobody@example.org"})  # flashes: sets the session
+        db.session.remove()
+        db.engine.dispose()
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
