@@ -231,6 +231,16 @@ def test_login_rate_limit_is_per_account_and_address(client):
     assert response.status_code == 302
 
 
+def test_reset_requests_are_limited_per_account_and_address(client, outbox):
+    f.make_user(email="forgetful@example.org")
+    f.make_user(email="classmate@example.org")
+    for _ in range(5):
+        assert client.post("/auth/reset", data={"email": "forgetful@example.org"}).status_code == 302
+    assert client.post("/auth/reset", data={"email": "forgetful@example.org"}).status_code == 429
+    assert client.post("/auth/reset", data={"email": "classmate@example.org"}).status_code == 302
+    assert len(outbox) == 6
+
+
 def test_successful_logins_do_not_count_toward_the_limit(client, auth):
     user = f.make_user()
     for _ in range(5):
@@ -283,6 +293,26 @@ def test_change_password(app, client, auth):
     # This browser stays logged in; a session opened with the old password ends.
     assert client.get("/auth/account").status_code == 200
     assert other_device.get("/auth/account").status_code == 302
+
+
+def test_change_password_keeps_this_browser_remembered(app, client):
+    user = f.make_user()
+    client.post("/auth/login", data={"email": user.email, "password": f.DEFAULT_PASSWORD, "remember": "y"})
+    old_cookie = client.get_cookie("remember_token", domain="coursesite.test").value
+    client.post(
+        "/auth/account",
+        data={
+            "password-current_password": f.DEFAULT_PASSWORD,
+            "password-password": "a brand new password",
+            "password-confirm": "a brand new password",
+        },
+    )
+    new_cookie = client.get_cookie("remember_token", domain="coursesite.test").value
+    assert new_cookie != old_cookie
+    for cookie, expected in ((new_cookie, 200), (old_cookie, 302)):
+        fresh = app.test_client()
+        fresh.set_cookie("remember_token", cookie, domain="coursesite.test")
+        assert fresh.get("/auth/account").status_code == expected
 
 
 def test_change_password_needs_current_password(client, auth):
