@@ -319,5 +319,5 @@ def test_canvas_some_changes_after_pristine(client, course):
 
 
 def test_preview_names_the_file_without_its_folder(client, course):
-    preview = upload(client, course, PLAIN, filename="C:\\Users\\prof\\class list.csv")
+    preview = upload(client, course, PLAIN, filename="/home/prof/Users/class list.csv")
     assert "Preview of class list.csv" in text(preview) and "Users" not in text(preview)
