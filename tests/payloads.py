@@ -111,7 +111,9 @@ class _Scanner(HTMLParser):
             self.problems.append(f"<{tag}> tag")
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             self.problems.append("<meta http-equiv=refresh>")
-        if tag == "link" and not (attributes.get("href") or "").startswith("/static/"):
+        href = attributes.get("href") or ""
+        is_feed = attributes.get("rel") == "alternate" and href.startswith("/c/") and href.endswith(".atom")
+        if tag == "link" and not (href.startswith("/static/") or is_feed):
             self.problems.append(f"<link> that is not ours: {attrs}")
         for name, value in attrs:
             if name.startswith("on"):
