@@ -129,4 +129,5 @@ def test_fixed_number_of_queries_whatever_the_class_size(client, auth, w, count_
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 13, counts
+    # The comment score reads the participation facts (services/participation_data.py: six statements).
+    assert counts[1] <= 18, counts
