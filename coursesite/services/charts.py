@@ -14,15 +14,15 @@ from datetime import date, timedelta
 from .dashboard_data import CourseFacts
 from .timefmt import to_local
 
-DAY_WIDTH = 14
-BAR_WIDTH = 6
-CHART_HEIGHT = 140
+DAY_WIDTH = 16
+BAR_WIDTH = 7
+CHART_HEIGHT = 180
 LEFT, TOP, BOTTOM = 36, 12, 34
 MAX_DAYS = 120
 WEB_LIMIT = 60
 WEB_TOP = 30
-CELL = 18
-LABEL = 150
+CELL = 22
+LABEL = 160
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,11 @@ class CommentWeb:
     label: int
     shown: int
     total_students: int
+
+    @property
+    def width(self) -> int:
+        """Room on the right for the last column's slanted name."""
+        return self.size + 110
 
     @property
     def truncated(self) -> bool:

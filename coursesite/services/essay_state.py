@@ -36,7 +36,7 @@ LABELS = {
 # Text symbols shown beside the words, so the state never rests on colour alone.
 ICONS = {
     EssayKind.ON_TIME: "✓",
-    EssayKind.LATE: "⏱",
+    EssayKind.LATE: "⚠",
     EssayKind.DRAFT: "✎",
     EssayKind.MISSING: "✗",
     EssayKind.EXCUSED: "—",
