@@ -7,11 +7,10 @@ Numbers are computed here, never in templates: each cell carries its essay state
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from ..models import Assignment
 from .dashboard_data import CourseFacts, EssayRow, StudentInfo, load_course_facts
-from .essay_state import EssayKind, EssayState, essay_state
+from .essay_state import EssayKind, EssayState, from_status
 from .participation import Tally
 
 SORTS = ("name", "section", "total")
@@ -19,17 +18,9 @@ SORTS = ("name", "section", "total")
 
 def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: int,
                         posts: list[EssayRow]) -> EssayState:
-    """The one place that decides an essay's state for the dashboard.
-
-    It reads the assignment's own due date and grace period; per-student deadlines (sections, extensions,
-    accommodations) belong here once services/deadlines.py is merged.
-    """
-    published = [p.published_at for p in posts if p.status == "published" and p.published_at is not None]
-    return essay_state(
-        assignment.post_due_at, min(published) if published else None,
-        any(p.status == "draft" for p in posts), (assignment.id, student_id) in facts.excused, facts.now,
-        timedelta(minutes=assignment.grace_minutes or 0),
-    )
+    """The one place that decides an essay's state for the dashboard: services/deadlines.py's rules, with
+    the student's own due date (section, extension, accommodation), grace period and join date."""
+    return from_status(facts.deadlines.item(assignment.id, student_id, facts.now).status)
 
 
 @dataclass(frozen=True)

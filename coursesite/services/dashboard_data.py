@@ -20,12 +20,12 @@ from ..models import (
     CommentReport,
     Course,
     Enrollment,
-    Excusal,
     Grade,
     Post,
     Section,
     User,
 )
+from .deadline_book import DeadlineBook, load_deadline_book
 from .participation_data import ParticipationData, load_course_participation
 
 Pair = tuple[int, int]  # (assignment id, student id)
@@ -90,6 +90,7 @@ class CourseFacts:
     waiting: list[WaitingComment]
     participation: ParticipationData
     names: dict[int, str]  # every course member's shown name, staff included
+    deadlines: DeadlineBook  # each student's own due dates (sections, extensions, accommodations)
 
     def student(self, user_id: int) -> StudentInfo | None:
         return next((s for s in self.students if s.user_id == user_id), None)
@@ -106,7 +107,7 @@ class CourseFacts:
 
 
 def load_course_facts(course: Course, now: datetime) -> CourseFacts:
-    """Eleven statements (six of them the participation loader's) for any number of students."""
+    """Fifteen statements (six the participation loader's, five the deadline book's) for any class size."""
     members = db.session.execute(
         select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
                Enrollment.course_name, User.display_name, Section.name)
@@ -133,11 +134,24 @@ def load_course_facts(course: Course, now: datetime) -> CourseFacts:
                Post.created_at, Post.published_at, Post.deleted_at)
         .where(Post.course_id == course.id)
     )]
+    book = load_deadline_book(assignments, [s.user_id for s in students])
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
-        grades=_grades(course), excused=_excused(course), waiting=_waiting(course, names),
-        participation=load_course_participation(course, now=now), names=names,
+        grades=_grades(course), excused=set(book.excused), waiting=_waiting(course, names),
+        participation=load_course_participation(course, _comment_deadlines(book, assignments), now=now),
+        names=names, deadlines=book,
     )
+
+
+def _comment_deadlines(book: DeadlineBook, assignments: list[Assignment]) -> dict[Pair, datetime]:
+    """Each student's own comment deadline where it differs from the assignment's."""
+    overrides = {}
+    for a in assignments:
+        for user_id in book.students:
+            due = book.deadlines(a.id, user_id).comments
+            if due is not None and due != a.comments_due_at:
+                overrides[(a.id, user_id)] = due
+    return overrides
 
 
 def _grades(course: Course) -> dict[Pair, GradeInfo]:
@@ -149,13 +163,6 @@ def _grades(course: Course) -> dict[Pair, GradeInfo]:
     )
     return {(a, s): GradeInfo(score is not None, at, score, override, feedback or "")
             for a, s, score, at, override, feedback in rows}
-
-
-def _excused(course: Course) -> set[Pair]:
-    rows = db.session.execute(
-        select(Excusal.assignment_id, Excusal.user_id).join(Assignment).where(Assignment.course_id == course.id)
-    )
-    return {(a, u) for a, u in rows}
 
 
 def _waiting(course: Course, names: dict[int, str]) -> list[WaitingComment]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from .deadlines import EssayState as DeadlineState
+from .deadlines import EssayStatus
 from .timefmt import elapsed_text
 
 
@@ -21,6 +23,8 @@ class EssayKind(StrEnum):
     EXCUSED = "excused"
     NOT_DUE = "not_due"  # nothing published yet, and the due date has not come
     SUBMITTED = "submitted"  # published, and the assignment has no due date
+    SCHEDULED = "scheduled"  # published to appear later
+    NOT_REQUIRED = "not_required"  # joined the course after the due date
 
 
 LABELS = {
@@ -31,6 +35,8 @@ LABELS = {
     EssayKind.EXCUSED: "Excused",
     EssayKind.NOT_DUE: "Not due yet",
     EssayKind.SUBMITTED: "Posted",
+    EssayKind.SCHEDULED: "Scheduled",
+    EssayKind.NOT_REQUIRED: "Not required",
 }
 
 # Text symbols shown beside the words, so the state never rests on colour alone.
@@ -42,6 +48,8 @@ ICONS = {
     EssayKind.EXCUSED: "—",
     EssayKind.NOT_DUE: "·",
     EssayKind.SUBMITTED: "✓",
+    EssayKind.SCHEDULED: "…",
+    EssayKind.NOT_REQUIRED: "—",
 }
 
 
@@ -93,3 +101,20 @@ def essay_state(due_at: datetime | None, published_at: datetime | None, has_draf
     if past_due:
         return EssayState(EssayKind.MISSING, past_due=True)
     return EssayState(EssayKind.NOT_DUE)
+
+
+def from_status(status: EssayStatus) -> EssayState:
+    """The dashboard's reading of services/deadlines.py's essay status (per-student deadlines applied)."""
+    state = status.state
+    if state in (DeadlineState.MISSING, DeadlineState.CLOSED):
+        return EssayState(EssayKind.DRAFT if status.has_draft else EssayKind.MISSING, past_due=True)
+    if state is DeadlineState.LATE:
+        return EssayState(EssayKind.LATE, status.late_by)
+    return EssayState({
+        DeadlineState.ON_TIME: EssayKind.ON_TIME,
+        DeadlineState.EXCUSED: EssayKind.EXCUSED,
+        DeadlineState.DRAFT: EssayKind.DRAFT,
+        DeadlineState.NOT_STARTED: EssayKind.NOT_DUE,
+        DeadlineState.SCHEDULED: EssayKind.SCHEDULED,
+        DeadlineState.NOT_REQUIRED: EssayKind.NOT_REQUIRED,
+    }[state])

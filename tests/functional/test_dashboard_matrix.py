@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from coursesite.extensions import db
-from coursesite.models import utcnow
+from coursesite.models import Enrollment, utcnow
 
 from .. import factories as f
 from .grading_world import add_class, build_grading_world
@@ -14,6 +15,10 @@ from .grading_world import add_class, build_grading_world
 @pytest.fixture
 def w(app, auth):
     world = build_grading_world()
+    # Enrolled before the essay was due: a student who joins later owes nothing (services/deadlines.py).
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.course_id == world.course.id)):
+        enrollment.joined_at = world.assignment.post_due_at - timedelta(days=10)
+    db.session.flush()
     auth.login(world.instructor)
     return world
 
@@ -146,9 +151,9 @@ def test_assignment_of_another_course_is_not_found(client, w):
     assert client.get(f"/c/{w.course.slug}/dashboard/assignments/{other.id}").status_code == 404
 
 
-# Login and course (4), the course facts (11: six of them the participation loader's), then per page:
+# Login and course (4), the course facts (15: six the participation loader's, five the deadline book's); then
 # home adds grading progress (3) and the navigation's moderation badge; the others a little less.
-STATEMENTS = {"home": 21, "students": 17, "assignments": 18}
+STATEMENTS = {"home": 25, "students": 21, "assignments": 22}
 
 
 @pytest.mark.parametrize("path", ["dashboard/", "dashboard/?sort=total", "dashboard/students/{s}",
@@ -170,3 +175,15 @@ def test_dashboard_pages_run_a_fixed_number_of_statements(client, w, count_queri
         assert page.count("Bulk Student") >= 3 * 190
     assert counts[0] == counts[1], counts
     assert counts[1] == STATEMENTS[path.split("/")[1].split("?")[0] or "home"], counts
+
+
+def test_an_extension_makes_the_late_essay_on_time(client, w):
+    from coursesite.models import Extension
+
+    write_essays(w)
+    db.session.add(Extension(assignment_id=w.assignment.id, user_id=w.students[1].id,
+                             post_due_at=w.assignment.post_due_at + timedelta(days=2)))
+    db.session.flush()
+    page = matrix_of(home(client, w))
+    assert "Late by" not in page
+    assert page.count("On time") == 2  # Amara's and Benjamin's
