@@ -46,7 +46,8 @@ def register_extensions(app: Flask) -> None:
     from .models import AnonymousUser, User
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    # An absolute path: `flask db ...` and the tests work from any directory.
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
