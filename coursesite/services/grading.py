@@ -8,15 +8,11 @@ database stand in for services/deadlines.py and services/participation.py until 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
-
-from ..extensions import db
-from ..models import Assignment, Comment, Post
+from ..models import Assignment
 from .timefmt import elapsed_text
 
 EXCUSED = "EX"
@@ -329,41 +325,26 @@ def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> tim
 def qualifying_comment_counts(
     course_id: int, *, student_id: int | None = None, assignment_id: int | None = None
 ) -> dict[tuple[int, int], int]:
-    """{(assignment id, student id): qualifying comments}, in one query for the whole course.
+    """{(assignment id, student id): comments that count toward K}, by the rules of services/participation.py.
 
-    MERGE: replace with services/participation.py. This simple reading counts a student's visible,
-    undeleted comments of at least M words, written by the comment deadline, on published essays of
-    the assignment by others, at most `comments_counted_per_essay` per essay; it ignores peer
-    assignment mode and the time a comment first reached M words.
+    A fixed number of queries for the whole course (services/participation_data.py loads the facts).
     """
-    query = (
-        select(Post.assignment_id, Comment.author_id, Comment.post_id, Assignment.comments_counted_per_essay,
-               func.count(Comment.id))
-        .join(Post, Comment.post_id == Post.id)
-        .join(Assignment, Post.assignment_id == Assignment.id)
-        .where(
-            Post.course_id == course_id,
-            Post.status == "published",
-            Post.author_id != Comment.author_id,
-            Comment.status == "visible",
-            Comment.deleted_at.is_(None),
-            Comment.word_count >= Assignment.min_comment_words,
-            or_(Assignment.comments_due_at.is_(None), Comment.created_at <= Assignment.comments_due_at),
-        )
-        .group_by(Post.assignment_id, Comment.author_id, Comment.post_id, Assignment.comments_counted_per_essay)
-    )
-    if student_id is not None:
-        query = query.where(Comment.author_id == student_id)
-    if assignment_id is not None:
-        query = query.where(Post.assignment_id == assignment_id)
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for assignment_id, author_id, _post_id, per_essay, n in db.session.execute(query):
-        counts[(assignment_id, author_id)] += min(n, max(1, per_essay or 1))
-    return dict(counts)
+    from .participation_data import load_participation_by_ids
+
+    data = load_participation_by_ids(course_id, assignment_id=assignment_id, student_id=student_id)
+    counts: dict[tuple[int, int], int] = {}
+    for author_id in data.comments_by_author:
+        if student_id is not None and author_id != student_id:
+            continue
+        for a_id in data.assignments:
+            qualifying = data.tally(a_id, author_id).qualifying
+            if qualifying:
+                counts[(a_id, author_id)] = qualifying
+    return counts
 
 
 def qualifying_comment_count(assignment: Assignment, student) -> int:
-    """MERGE: replace with services/participation.py (see qualifying_comment_counts)."""
+    """Comments of `student` that count toward the assignment's K."""
     student_id = getattr(student, "id", student)
     counts = qualifying_comment_counts(assignment.course_id, student_id=student_id, assignment_id=assignment.id)
     return counts.get((assignment.id, student_id), 0)

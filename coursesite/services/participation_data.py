@@ -93,6 +93,16 @@ def load_course_participation(course: Course, overrides: Mapping[tuple[int, int]
     return _load(ids, overrides or {}, student_id, now or utcnow())
 
 
+def load_participation_by_ids(course_id: int, assignment_id: int | None = None, student_id: int | None = None,
+                              overrides: Mapping[tuple[int, int], datetime] | None = None,
+                              now: datetime | None = None) -> ParticipationData:
+    """The course's assignments (or one of them) by id, for callers holding ids rather than rows."""
+    ids = select(Assignment.id).where(Assignment.course_id == course_id)
+    if assignment_id is not None:
+        ids = ids.where(Assignment.id == assignment_id)
+    return _load(ids, overrides or {}, student_id, now or utcnow())
+
+
 def load_assignment_participation(assignment: Assignment, overrides: Mapping[int, datetime] | None = None,
                                   student_id: int | None = None, now: datetime | None = None) -> ParticipationData:
     """One assignment; `overrides` maps a student id to their comment deadline."""

@@ -15,6 +15,10 @@ def _assignment(w):
     return {"slug": w.course.slug, "assignment_id": w.assignment.id}
 
 
+def _student(w):
+    return {"slug": w.course.slug, "user_id": w.student.id}
+
+
 def _grading(w):
     return {"slug": w.course.slug, "assignment_id": w.assignment.id, "student_id": w.student.id}
 
@@ -52,4 +56,6 @@ SPECS = [
     Spec("dashboard.unrelease", "POST", _assignment, data=None, **RELEASERS_POST),
     Spec("dashboard.export_canvas", "GET", _course, **RELEASERS),
     Spec("dashboard.export_csv", "GET", _course, **RELEASERS),
+    Spec("dashboard.student", "GET", _student, **STAFF),
+    Spec("dashboard.assignment", "GET", _assignment, **STAFF),
 ]

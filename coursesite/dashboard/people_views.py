@@ -1,0 +1,28 @@
+"""The dashboard's page per student (a timeline) and per assignment (every essay and its grade state)."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template
+
+from ..models import utcnow
+from ..services.dashboard_data import load_course_facts
+from ..services.dashboard_people import assignment_page, student_page
+from .blueprint import bp, course_assignment
+
+
+@bp.route("/students/<int:user_id>")
+def student(user_id: int):
+    facts = load_course_facts(g.course, utcnow())
+    page = student_page(facts, user_id)
+    if page is None:
+        abort(404)
+    return render_template("dashboard/student.html", page=page)
+
+
+@bp.route("/assignments/<int:assignment_id>")
+def assignment(assignment_id: int):
+    chosen = course_assignment(g.course, assignment_id)
+    facts = load_course_facts(g.course, utcnow())
+    lines = assignment_page(facts, chosen)
+    ungraded = sum(1 for line in lines if not line.cell.graded and line.cell.essay.kind != "excused")
+    return render_template("dashboard/assignment.html", assignment=chosen, lines=lines, ungraded=ungraded)

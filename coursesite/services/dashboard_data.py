@@ -1,0 +1,188 @@
+"""Everything the dashboard pages show about a course, loaded in a fixed number of statements.
+
+Students, sections, assignments, essays (only the columns shown), grades, excusals, comments awaiting a
+look, and the participation facts of services/participation_data.py. Whatever the class size, the count
+of SQL statements stays the same: rows are loaded in bulk and combined in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from ..extensions import db
+from ..models import (
+    Assignment,
+    Comment,
+    CommentReport,
+    Course,
+    Enrollment,
+    Grade,
+    Post,
+    Section,
+    User,
+)
+from .deadline_book import DeadlineBook, load_deadline_book
+from .participation_data import ParticipationData, load_course_participation
+
+Pair = tuple[int, int]  # (assignment id, student id)
+
+
+@dataclass(frozen=True)
+class StudentInfo:
+    user_id: int
+    name: str
+    section_id: int | None
+    section_name: str
+
+
+@dataclass(frozen=True)
+class EssayRow:
+    post_id: int
+    author_id: int
+    assignment_id: int | None
+    title: str
+    slug: str
+    status: str
+    word_count: int
+    created_at: datetime
+    published_at: datetime | None
+    deleted: bool
+
+    def live(self, now: datetime) -> bool:
+        return (self.status == "published" and self.published_at is not None and self.published_at <= now
+                and not self.deleted)
+
+
+@dataclass(frozen=True)
+class GradeInfo:
+    graded: bool
+    graded_at: datetime | None
+    post_score: float | None
+    comment_override: float | None
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class WaitingComment:
+    comment_id: int
+    status: str
+    reported: bool
+    author_name: str
+    post_title: str
+    post_slug: str
+    created_at: datetime
+
+
+@dataclass
+class CourseFacts:
+    course: Course
+    now: datetime
+    students: list[StudentInfo]
+    sections: list[tuple[int, str]]
+    assignments: list[Assignment]
+    posts: list[EssayRow]
+    grades: dict[Pair, GradeInfo]
+    excused: set[Pair]
+    waiting: list[WaitingComment]
+    participation: ParticipationData
+    names: dict[int, str]  # every course member's shown name, staff included
+    deadlines: DeadlineBook  # each student's own due dates (sections, extensions, accommodations)
+
+    def student(self, user_id: int) -> StudentInfo | None:
+        return next((s for s in self.students if s.user_id == user_id), None)
+
+    def essays_by_pair(self) -> dict[Pair, list[EssayRow]]:
+        """Each student's undeleted posts per assignment, the first published first."""
+        pairs: dict[Pair, list[EssayRow]] = defaultdict(list)
+        for post in self.posts:
+            if post.assignment_id is not None and not post.deleted:
+                pairs[(post.assignment_id, post.author_id)].append(post)
+        for rows in pairs.values():
+            rows.sort(key=lambda p: (p.published_at is None, p.published_at or p.created_at, p.post_id))
+        return dict(pairs)
+
+
+def load_course_facts(course: Course, now: datetime) -> CourseFacts:
+    """Fifteen statements (six the participation loader's, five the deadline book's) for any class size."""
+    members = db.session.execute(
+        select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
+               Enrollment.course_name, User.display_name, Section.name)
+        .join(User, User.id == Enrollment.user_id)
+        .outerjoin(Section, Section.id == Enrollment.section_id)
+        .where(Enrollment.course_id == course.id)
+    ).all()
+    names = {uid: course_name or display for uid, _r, _e, _s, course_name, display, _n in members}
+    students = sorted(
+        (StudentInfo(uid, course_name or display, section_id, section or "")
+         for uid, role, ended, section_id, course_name, display, section in members
+         if role == "student" and ended is None),
+        key=lambda s: (s.name.casefold(), s.user_id),
+    )
+    sections = [tuple(row) for row in db.session.execute(
+        select(Section.id, Section.name).where(Section.course_id == course.id).order_by(Section.name, Section.id)
+    )]
+    assignments = list(db.session.scalars(
+        select(Assignment).where(Assignment.course_id == course.id)
+        .order_by(Assignment.post_due_at.is_(None), Assignment.post_due_at, Assignment.id)
+    ))
+    posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(
+        select(Post.id, Post.author_id, Post.assignment_id, Post.title, Post.slug, Post.status, Post.word_count,
+               Post.created_at, Post.published_at, Post.deleted_at)
+        .where(Post.course_id == course.id)
+    )]
+    book = load_deadline_book(assignments, [s.user_id for s in students])
+    return CourseFacts(
+        course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
+        grades=_grades(course), excused=set(book.excused), waiting=_waiting(course, names),
+        participation=load_course_participation(course, _comment_deadlines(book, assignments), now=now),
+        names=names, deadlines=book,
+    )
+
+
+def _comment_deadlines(book: DeadlineBook, assignments: list[Assignment]) -> dict[Pair, datetime]:
+    """Each student's own comment deadline where it differs from the assignment's."""
+    overrides = {}
+    for a in assignments:
+        for user_id in book.students:
+            due = book.deadlines(a.id, user_id).comments
+            if due is not None and due != a.comments_due_at:
+                overrides[(a.id, user_id)] = due
+    return overrides
+
+
+def _grades(course: Course) -> dict[Pair, GradeInfo]:
+    rows = db.session.execute(
+        select(Grade.assignment_id, Grade.student_id, Grade.post_score, Grade.graded_at,
+               Grade.comment_score_override, Grade.feedback_html)
+        .join(Assignment, Assignment.id == Grade.assignment_id)
+        .where(Assignment.course_id == course.id)
+    )
+    return {(a, s): GradeInfo(score is not None, at, score, override, feedback or "")
+            for a, s, score, at, override, feedback in rows}
+
+
+def _waiting(course: Course, names: dict[int, str]) -> list[WaitingComment]:
+    """Held comments, reported ones still shown, and hidden ones nobody has looked at since a report."""
+    open_reports = (
+        select(CommentReport.comment_id, func.count(CommentReport.id).label("n"))
+        .where(CommentReport.resolved_at.is_(None))
+        .group_by(CommentReport.comment_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Comment.id, Comment.status, open_reports.c.n, Comment.author_id, User.display_name, Post.title,
+               Post.slug, Comment.created_at)
+        .join(Post, Post.id == Comment.post_id)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(open_reports, open_reports.c.comment_id == Comment.id)
+        .where(Post.course_id == course.id, Comment.deleted_at.is_(None),
+               or_(Comment.status == "held", open_reports.c.n.is_not(None),
+                   and_(Comment.status == "hidden", Comment.moderated_by_id.is_(None))))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return [WaitingComment(cid, status, bool(n), names.get(author_id, display), title, slug, at)
+            for cid, status, n, author_id, display, title, slug, at in rows]

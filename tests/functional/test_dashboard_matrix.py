@@ -1,0 +1,189 @@
+"""The dashboard's matrix, needs attention, pages per student and per assignment, and pictures."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from coursesite.extensions import db
+from coursesite.models import Enrollment, utcnow
+
+from .. import factories as f
+from .grading_world import add_class, build_grading_world
+
+
+@pytest.fixture
+def w(app, auth):
+    world = build_grading_world()
+    # Enrolled before the essay was due: a student who joins later owes nothing (services/deadlines.py).
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.course_id == world.course.id)):
+        enrollment.joined_at = world.assignment.post_due_at - timedelta(days=10)
+    db.session.flush()
+    auth.login(world.instructor)
+    return world
+
+
+def home(client, w, **args):
+    response = client.get(f"/c/{w.course.slug}/dashboard/", query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def matrix_of(page):
+    return page.split('id="matrix-heading"', 1)[1].split('id="grading-heading"', 1)[0]
+
+
+def write_essays(w):
+    """Amara on time, Benjamin a day late, Chen nothing; Chen comments once on Amara's essay."""
+    amara, benjamin, chen = w.students
+    due = w.assignment.post_due_at
+    essay = f.make_post(w.course, amara, title="Airlift Logistics", assignment_id=w.assignment.id,
+                        published_at=due - timedelta(hours=3), body=f.words(320))
+    f.make_post(w.course, benjamin, title="Berlin Blockade", assignment_id=w.assignment.id,
+                published_at=due + timedelta(days=1))
+    f.make_thread_comment(essay, chen, "The tonnage figures here persuade me completely.",
+                          at=due + timedelta(hours=2))
+    return essay
+
+
+def test_matrix_shows_each_essay_state_and_comments_given(client, w):
+    write_essays(w)
+    page = matrix_of(home(client, w))
+    assert "On time" in page
+    assert "Late by 1 day" in page or "Late by 24 h" in page
+    assert "Missing" in page
+    assert "1/2 comments" in page  # Chen's one comment of two
+    assert f"/dashboard/assignments/{w.assignment.id}/grade/{w.students[2].id}" in page
+    assert f"/dashboard/students/{w.students[0].id}" in page
+
+
+def test_needs_attention_names_the_missing_essay(client, w):
+    write_essays(w)
+    attention = home(client, w).split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+    assert "1 essay overdue" in attention
+    assert "Chen Wei" in attention and "Missing" in attention
+
+
+def test_needs_attention_lists_students_behind_before_the_comment_deadline(client, w):
+    w.assignment.comments_due_at = utcnow() + timedelta(days=2)
+    write_essays(w)
+    attention = home(client, w).split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+    assert "behind on comments" in attention
+    assert "1 of 2 comments" in attention  # Chen
+    assert "0 of 2 comments" in attention  # Amara and Benjamin
+
+
+def test_needs_attention_lists_held_comments(client, w):
+    essay = write_essays(w)
+    f.make_thread_comment(essay, w.students[1], "Held back for a look by staff.", status="held")
+    page = home(client, w)
+    assert "1 comment awaiting a look" in page
+    assert "held for approval" in page
+
+
+def test_sort_by_total_puts_who_is_behind_first(client, w):
+    write_essays(w)
+    page = matrix_of(home(client, w, sort="total"))
+    names = [n for n in ("Amara Okafor", "Benjamin Hart", "Chen Wei")]
+    positions = sorted(names, key=page.index)
+    assert positions[-1] == "Amara Okafor"  # the only essay on time
+    assert 'aria-sort="ascending"' in page
+
+
+def test_sort_by_section_and_filter_by_section(client, w):
+    page = matrix_of(home(client, w, sort="section"))
+    assert page.index("Chen Wei") < page.index("Benjamin Hart")  # Section A before Section B
+    section_b = next(s for s in w.course.sections if s.name == "Section B")
+    page = matrix_of(home(client, w, section=section_b.id))
+    assert "Benjamin Hart" in page and "Amara Okafor" not in page
+
+
+def test_unknown_sort_and_section_fall_back_to_everyone_by_name(client, w):
+    page = matrix_of(home(client, w, sort="nonsense", section="99999"))
+    assert page.index("Amara Okafor") < page.index("Benjamin Hart") < page.index("Chen Wei")
+
+
+def test_grading_links_stay_below_the_matrix(client, w):
+    page = home(client, w)
+    assert page.index('id="matrix-heading"') < page.index('id="grading-heading"') < page.index("Canvas gradebook CSV")
+
+
+def test_pictures_are_svg_with_text_alternatives_and_tables(client, w):
+    write_essays(w)
+    page = home(client, w)
+    assert page.count("<svg") == 2
+    assert "<title id=\"activity-title\">" in page and "<desc id=\"web-desc\">" in page
+    assert "Table view: essays and comments per day" in page
+    assert "Table view: every commenter and essay author pair" in page
+    assert "<script" not in page.split("<main", 1)[1]
+
+
+def test_student_page_is_a_timeline_with_grades_and_feedback(client, w):
+    write_essays(w)
+    amara, _benjamin, chen = w.students
+    f.make_grade(w.assignment, amara, post_score=8, feedback="Strong use of sources.",
+                 feedback_html="<p>Strong use of sources.</p>")
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
+    assert "Airlift Logistics" in page and "320 words" in page
+    assert "Chen Wei commented on" in page
+    assert "Strong use of sources." in page
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{chen.id}").get_data(as_text=True)
+    assert "Commented on Amara Okafor’s" in page
+    assert "On time, counts" in page  # written before the comment deadline
+
+
+def test_student_page_refuses_people_who_are_not_students_here(client, w):
+    for user in (w.ta, w.outsider, w.instructor):
+        assert client.get(f"/c/{w.course.slug}/dashboard/students/{user.id}").status_code == 404
+
+
+def test_assignment_page_lists_every_essay_and_the_next_ungraded(client, w):
+    write_essays(w)
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "Airlift Logistics" in page and "320" in page
+    assert "Next ungraded" in page
+    assert f"/dashboard/assignments/{w.assignment.id}/next" in page
+    assert "Missing" in page
+
+
+def test_assignment_of_another_course_is_not_found(client, w):
+    other = f.make_assignment(f.make_course(f.make_user("Someone Else")))
+    assert client.get(f"/c/{w.course.slug}/dashboard/assignments/{other.id}").status_code == 404
+
+
+# Login and course (4), the course facts (15: six the participation loader's, five the deadline book's); then
+# home adds grading progress (3) and the navigation's moderation badge; the others a little less.
+STATEMENTS = {"home": 25, "students": 21, "assignments": 22}
+
+
+@pytest.mark.parametrize("path", ["dashboard/", "dashboard/?sort=total", "dashboard/students/{s}",
+                                  "dashboard/assignments/{a}"])
+def test_dashboard_pages_run_a_fixed_number_of_statements(client, w, count_queries, path):
+    url = f"/c/{w.course.slug}/" + path.format(a=w.assignment.id, s=w.students[0].id)
+    enrolled, counts = len(w.students), []
+    for class_size in (10, 200):
+        add_class(w.course, w.assignment, w.students[0], class_size - enrolled, start=enrolled)
+        enrolled = class_size
+        db.session.flush()
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(counter.count)
+    if path == "dashboard/":  # too many students for one picture: the most active ones, and every pair in the table
+        page = response.get_data(as_text=True)
+        assert "the picture shows the 30 most active" in page
+        assert page.count("Bulk Student") >= 3 * 190
+    assert counts[0] == counts[1], counts
+    assert counts[1] == STATEMENTS[path.split("/")[1].split("?")[0] or "home"], counts
+
+
+def test_an_extension_makes_the_late_essay_on_time(client, w):
+    from coursesite.models import Extension
+
+    write_essays(w)
+    db.session.add(Extension(assignment_id=w.assignment.id, user_id=w.students[1].id,
+                             post_due_at=w.assignment.post_due_at + timedelta(days=2)))
+    db.session.flush()
+    page = matrix_of(home(client, w))
+    assert "Late by" not in page
+    assert page.count("On time") == 2  # Amara's and Benjamin's
