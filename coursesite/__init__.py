@@ -87,9 +87,10 @@ def register_blueprints(app: Flask) -> None:
     from .courses import roster_views  # noqa: F401 - adds the roster import to the courses blueprint
     from .courses.views import bp as courses_bp
     from .dashboard.views import bp as dashboard_bp
+    from .grades.views import bp as grades_bp
     from .posts.views import bp as posts_bp
 
-    for bp in (auth_bp, courses_bp, dashboard_bp, comments_bp, posts_bp):
+    for bp in (auth_bp, courses_bp, dashboard_bp, grades_bp, comments_bp, posts_bp):
         app.register_blueprint(bp)
     from .courses.wxr_views import bp as wxr_bp
 

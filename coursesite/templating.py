@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from . import permissions
 from .services import timefmt
+from .services.grading import points_text
 
 
 def _course_zone(tz_name: str | None) -> str:
@@ -48,6 +49,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
     app.jinja_env.globals.update(time_tag=time_tag, modify_query=modify_query)
     app.jinja_env.filters["elapsed"] = timefmt.elapsed_text
+    app.jinja_env.filters["points"] = points_text
     app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text).split("\n"))
 
     @app.context_processor

@@ -50,6 +50,13 @@ def make_member(course: Course, role: str = "student", name: str | None = None, 
     return user
 
 
+def make_author(course: Course, role: str = "student", name: str | None = None, **fields) -> User:
+    """A member who does not log in during the test: no password, so no slow hashing in bulk set-ups."""
+    user = make_user(name, password=None)
+    accounts.enroll(user, course, role=role, **fields)
+    return user
+
+
 def make_assignment(course: Course, **fields) -> Assignment:
     now = utcnow()
     fields.setdefault("title", f"Essay {next(_seq)}")
@@ -106,3 +113,36 @@ def make_thread_comment(post: Post, author: User, body: str = "A thoughtful comm
 
 def words(n: int, word: str = "history") -> str:
     return " ".join([word] * n)
+
+
+def make_criteria(assignment: Assignment, *criteria: tuple[str, float]) -> list:
+    """Rubric criteria, e.g. make_criteria(a, ("Thesis", 4), ("Evidence", 6))."""
+    from coursesite.models import RubricCriterion
+
+    rows = [
+        RubricCriterion(assignment_id=assignment.id, position=n, title=title, points=points)
+        for n, (title, points) in enumerate(criteria, start=1)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def make_grade(assignment: Assignment, student: User, grader: User | None = None, **fields):
+    from coursesite.models import Grade
+
+    fields.setdefault("post_score", assignment.post_points)
+    grade = Grade(assignment_id=assignment.id, student_id=student.id,
+                  graded_by_id=grader.id if grader else None, graded_at=utcnow(), **fields)
+    db.session.add(grade)
+    db.session.flush()
+    return grade
+
+
+def make_excusal(assignment: Assignment, student: User, reason: str = "Medical leave"):
+    from coursesite.models import Excusal
+
+    excusal = Excusal(assignment_id=assignment.id, user_id=student.id, reason=reason)
+    db.session.add(excusal)
+    db.session.flush()
+    return excusal

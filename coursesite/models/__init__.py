@@ -4,7 +4,7 @@ from .assignment import Assignment, Excusal, Extension, SectionDeadline
 from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
 from .course import Course, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
-from .post import Post, PostRevision, PostTerm, Term, Upload
+from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
 from .types import UTCDateTime, utcnow
 from .user import AnonymousUser, User
 from .wordpress import PendingImport, WordPressPerson
@@ -25,6 +25,7 @@ __all__ = [
     "PeerAssignment",
     "PendingImport",
     "Post",
+    "PostAutosave",
     "PostRevision",
     "PostTerm",
     "RubricCriterion",

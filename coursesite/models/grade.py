@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .user import User
 
 
 class RubricCriterion(db.Model):
@@ -38,6 +42,12 @@ class Grade(db.Model):
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    graded_by: Mapped[User | None] = relationship(foreign_keys=[graded_by_id])
+
+    # Optimistic locking: every UPDATE checks the version it read, so a second grader's stale save fails
+    # instead of silently replacing the first grader's work.
+    __mapper_args__ = {"version_id_col": version}
+
 
 class GradeChange(db.Model):
     """Who changed a grade, when, and to what."""
@@ -49,3 +59,5 @@ class GradeChange(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])

@@ -44,6 +44,9 @@ class Post(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Last edit of title or body after publication ("Updated ...").
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Last time the text reached the server (any save, autosave included): the editor compares it
+    # with the browser's own copy to decide which is newer.
+    modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     wp_post_id: Mapped[int | None] = mapped_column()
@@ -51,6 +54,23 @@ class Post(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     course: Mapped[Course] = relationship()
     assignment: Mapped[Assignment | None] = relationship()
+    terms: Mapped[list[Term]] = relationship(secondary="post_terms", order_by="Term.name", viewonly=True)
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.deleted_at is not None
+
+    def is_live(self, now: datetime) -> bool:
+        """Shown to readers: published, due, not in the trash (the rule of services.posts.visible_posts)."""
+        return (
+            self.status == "published"
+            and self.published_at is not None
+            and self.published_at <= now
+            and self.deleted_at is None
+        )
+
+    def is_scheduled(self, now: datetime) -> bool:
+        return self.status == "published" and self.published_at is not None and self.published_at > now
 
     def __repr__(self) -> str:
         return f"<Post {self.id} {self.slug}>"
@@ -72,6 +92,21 @@ class PostRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class PostAutosave(db.Model):
+    """The newest unsaved text of a published essay: autosaves never change what readers see."""
+
+    __tablename__ = "post_autosaves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # The post's version the text was written on: a different current version means a conflict.
+    base_version: Mapped[int] = mapped_column()
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Term(db.Model):
     """A category or tag of a course's blog."""
 
@@ -89,7 +124,7 @@ class PostTerm(db.Model):
     __tablename__ = "post_terms"
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
-    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), primary_key=True, index=True)
 
 
 class Upload(db.Model):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Course, User, utcnow
-from . import accounts, demo_comments
+from . import accounts, demo_comments, demo_grades, demo_posts
 from .courses import create_course, section_named
 
 DEMO_SLUG = "demo-101"
@@ -56,5 +56,10 @@ def build_demo() -> Course:
         accounts.enroll(student, course, role="student", section=sections[(number - 1) * 2 // STUDENT_COUNT])
         students.append(student)
     db.session.flush()
-    demo_comments.build(course, {"instructor": instructor, "ta": ta, "students": students}, utcnow())
+    people = {"instructor": instructor, "ta": ta, "students": students}
+    now = utcnow()
+    demo_posts.build(course, people, now)
+    demo_comments.build(course, people, now)
+    demo_grades.build(course, people, now)
+    db.session.flush()
     return course

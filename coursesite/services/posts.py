@@ -1,12 +1,18 @@
-"""Essays: what is visible, and to whom."""
+"""Essays: what is visible, and the facts a list of essays shows (author names, comment counts)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
-from ..models import Course, Post, utcnow
+from ..extensions import db
+from ..models import Assignment, Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
+
+SEARCH_MAX_CHARS = 200
 
 
 def visible_posts(course: Course, now: datetime | None = None) -> Select:
@@ -19,3 +25,156 @@ def visible_posts(course: Course, now: datetime | None = None) -> Select:
         Post.published_at <= now,
         Post.deleted_at.is_(None),
     )
+
+
+def newest_first(query: Select) -> Select:
+    """Newest first, with the id breaking ties so pages never repeat or skip an essay."""
+    return query.options(selectinload(Post.author), selectinload(Post.assignment), selectinload(Post.terms)).order_by(
+        Post.published_at.desc(), Post.id.desc()
+    )
+
+
+def by_author(query: Select, user_id: int) -> Select:
+    return query.where(Post.author_id == user_id)
+
+
+def by_assignment(query: Select, assignment_id: int) -> Select:
+    return query.where(Post.assignment_id == assignment_id)
+
+
+def by_term(query: Select, term: Term) -> Select:
+    return query.where(Post.id.in_(select(PostTerm.post_id).where(PostTerm.term_id == term.id)))
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matching(query: Select, text: str) -> Select:
+    """Essays whose title or body holds every word of `text` (case-insensitive, on SQLite and PostgreSQL)."""
+    for word in text[:SEARCH_MAX_CHARS].split()[:10]:
+        pattern = _like_pattern(word)
+        query = query.where(or_(Post.title.ilike(pattern, escape="\\"), Post.body.ilike(pattern, escape="\\")))
+    return query
+
+
+@dataclass
+class ListFacts:
+    """What a list of essays shows beside each one, fetched in a fixed number of queries."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    comment_counts: dict[int, int] = field(default_factory=dict)
+
+    def name(self, user_id: int) -> str:
+        return self.names.get(user_id, "A former member")
+
+    def comments(self, post_id: int) -> int:
+        return self.comment_counts.get(post_id, 0)
+
+
+def author_names(course: Course, users: Iterable[User]) -> dict[int, str]:
+    """Each author's name in this course: the course display name (pseudonym) when set, else the account's."""
+    users = {user.id: user for user in users}
+    if not users:
+        return {}
+    pseudonyms = dict(
+        db.session.execute(
+            select(Enrollment.user_id, Enrollment.course_name).where(
+                Enrollment.course_id == course.id, Enrollment.user_id.in_(users), Enrollment.course_name.is_not(None)
+            )
+        ).all()
+    )
+    return {uid: (pseudonyms.get(uid) or "").strip() or user.display_name for uid, user in users.items()}
+
+
+def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(post_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Comment.post_id, func.count(Comment.id))
+        .where(Comment.post_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
+        .group_by(Comment.post_id)
+    ).all()
+    return dict(rows)
+
+
+def list_facts(course: Course, posts: list[Post]) -> ListFacts:
+    return ListFacts(
+        names=author_names(course, (post.author for post in posts)),
+        comment_counts=visible_comment_counts(post.id for post in posts),
+    )
+
+
+def find_post(course: Course, slug: str) -> Post | None:
+    return db.session.scalar(
+        select(Post)
+        .options(selectinload(Post.author), selectinload(Post.assignment), selectinload(Post.terms))
+        .where(Post.course_id == course.id, Post.slug == slug)
+    )
+
+
+def course_post(course: Course, post_id: int) -> Post | None:
+    post = db.session.get(Post, post_id)
+    return post if post is not None and post.course_id == course.id else None
+
+
+def neighbours(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
+    """(the essay published just before, the one just after) among visible essays; none for a hidden one."""
+    now = now or utcnow()
+    if not post.is_live(now):
+        return None, None
+    base = visible_posts(post.course, now)
+    earlier = or_(
+        Post.published_at < post.published_at, and_(Post.published_at == post.published_at, Post.id < post.id)
+    )
+    later = or_(
+        Post.published_at > post.published_at, and_(Post.published_at == post.published_at, Post.id > post.id)
+    )
+    previous = db.session.scalar(base.where(earlier).order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
+    following = db.session.scalar(base.where(later).order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
+    return previous, following
+
+
+def course_assignment(course: Course, assignment_id: int) -> Assignment | None:
+    assignment = db.session.get(Assignment, assignment_id)
+    return assignment if assignment is not None and assignment.course_id == course.id else None
+
+
+def course_author(course: Course, user_id: int) -> User | None:
+    """A person who is or was in the course, or who wrote in it (imported authors have no enrollment)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(Enrollment.course_id == course.id, Enrollment.user_id == user_id)
+    )
+    wrote = enrolled or db.session.scalar(
+        select(Post.id).where(Post.course_id == course.id, Post.author_id == user_id).limit(1)
+    )
+    return user if wrote else None
+
+
+def find_term(course: Course, kind: str, slug: str) -> Term | None:
+    return db.session.scalar(select(Term).where(Term.course_id == course.id, Term.kind == kind, Term.slug == slug))
+
+
+def sidebar(course: Course, now: datetime | None = None) -> dict:
+    """The blog's side column: assignments and categories that have visible essays."""
+    visible_ids = visible_posts(course, now).with_only_columns(Post.id)
+    assignments = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.course_id == course.id, Assignment.id.in_(visible_ids.with_only_columns(Post.assignment_id)))
+        .order_by(Assignment.post_due_at.asc().nulls_last(), Assignment.title)
+    ).all()
+    categories = db.session.scalars(
+        select(Term)
+        .where(
+            Term.course_id == course.id,
+            Term.kind == "category",
+            Term.id.in_(select(PostTerm.term_id).where(PostTerm.post_id.in_(visible_ids))),
+        )
+        .order_by(Term.name)
+    ).all()
+    return {"assignments": assignments, "categories": categories}

@@ -14,7 +14,8 @@ from markdown_it import MarkdownIt
 
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-UPLOAD_PATH = re.compile(r"^/c/[a-z0-9-]+/uploads/[A-Za-z0-9_.-]+$")
+# Exactly the addresses posts.upload_file serves: a course slug and a storage key (services/storage.KEY).
+UPLOAD_PATH = re.compile(r"^/c/[a-z0-9-]+/uploads/[A-Za-z0-9_-]{16,64}\.(?:png|jpg|gif|webp)$")
 
 COMMENT_TAGS = frozenset({"a", "p", "br", "em", "strong", "code", "pre", "blockquote", "del", "s"})
 ESSAY_TAGS = COMMENT_TAGS | frozenset(

@@ -1,0 +1,79 @@
+"""Releasing an assignment's grades to students, and the gradebook files.
+
+DESIGN's table: instructors and site admins release grades and export the gradebook; TAs do not.
+"""
+
+from __future__ import annotations
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+
+from ..extensions import db
+from ..models import utcnow
+from ..permissions import can_release_grades
+from ..services import grade_reports, gradebook, grades
+from .blueprint import bp, course_assignment, permits
+
+
+@bp.route("/assignments/<int:assignment_id>/release", methods=["GET", "POST"])
+@permits(can_release_grades)
+def release(assignment_id: int):
+    """GET asks for confirmation (it works without JavaScript); POST releases."""
+    course = g.course
+    assignment = course_assignment(course, assignment_id)
+    if request.method == "GET":
+        queue = grade_reports.grading_queue(assignment)
+        return render_template("dashboard/release.html", assignment=assignment, students=len(queue),
+                               graded=sum(1 for row in queue if row.result.graded and not row.result.excused),
+                               excused=sum(1 for row in queue if row.result.excused),
+                               waiting=sum(1 for row in queue if row.needs_grading))
+    if grades.release_grades(assignment, utcnow()):
+        db.session.commit()
+        flash(f"Grades of {assignment.title} are released: students see them on My grades.", "success")
+    else:
+        flash(f"Grades of {assignment.title} were already released.", "info")
+    return redirect(url_for("dashboard.home", slug=course.slug))
+
+
+@bp.route("/assignments/<int:assignment_id>/unrelease", methods=["POST"])
+@permits(can_release_grades)
+def unrelease(assignment_id: int):
+    course = g.course
+    assignment = course_assignment(course, assignment_id)
+    if grades.unrelease_grades(assignment):
+        db.session.commit()
+        flash(f"Grades of {assignment.title} are hidden from students again.", "success")
+    else:
+        flash(f"Grades of {assignment.title} were not released.", "info")
+    return redirect(url_for("dashboard.home", slug=course.slug))
+
+
+def _csv_response(text: str, filename: str) -> Response:
+    # A byte-order mark lets Excel read names in any script; Canvas and Moodle skip it.
+    response = Response(("\ufeff" + text).encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _wants(name: str) -> bool:
+    return request.args.get(name) == "1"
+
+
+def _filename(kind: str) -> str:
+    return f"{g.course.slug}-{kind}-{utcnow():%Y-%m-%d}.csv"
+
+
+@bp.route("/export/canvas.csv")
+@permits(can_release_grades)
+def export_canvas():
+    """?separate=1: essay and comment columns; ?unreleased=1: assignments not yet released too."""
+    book = grade_reports.load_gradebook(g.course, include_unreleased=_wants("unreleased"))
+    return _csv_response(gradebook.canvas_csv(book, separate=_wants("separate")), _filename("canvas-gradebook"))
+
+
+@bp.route("/export/grades.csv")
+@permits(can_release_grades)
+def export_csv():
+    book = grade_reports.load_gradebook(g.course, include_unreleased=_wants("unreleased"))
+    return _csv_response(gradebook.plain_csv(book), _filename("grades"))

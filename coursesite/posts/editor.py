@@ -1,0 +1,139 @@
+"""The editor page: filling the form, reading it back, and the JSON the autosave script receives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import jsonify, render_template, url_for
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import Assignment, Course, Post, utcnow
+from ..services import posts as post_service
+from ..services import timefmt
+from ..services.revisions import diff_lines, trim_context
+from ..services.terms import TermError, names_of, parse_term_names
+from ..services.writing import EditConflict, EssayText, PostError, pending_autosave, rendered
+
+
+def assignment_choices(course: Course, post: Post | None, now: datetime) -> list[tuple[int, str]]:
+    """Assignments that have opened (and the essay's own), soonest due first."""
+    current_id = post.assignment_id if post is not None else None
+    assignments = db.session.scalars(
+        select(Assignment)
+        .where(
+            Assignment.course_id == course.id,
+            or_(Assignment.opens_at.is_(None), Assignment.opens_at <= now, Assignment.id == (current_id or 0)),
+        )
+        .order_by(Assignment.post_due_at.asc().nulls_last(), Assignment.title)
+    ).all()
+    return [(0, "No assignment")] + [(a.id, a.title) for a in assignments]
+
+
+def pick_assignment(course: Course, form, post: Post | None, now: datetime) -> Assignment | None | bool:
+    """The assignment chosen in the form; False when it may not change (the essay is out, and its
+    publication time counts for that assignment only)."""
+    if post is not None and (post.is_live(now) or post.is_scheduled(now)):
+        return False
+    chosen = form.assignment_id.data or 0
+    return post_service.course_assignment(course, chosen) if chosen else None
+
+
+def _publish_at(form, course: Course) -> datetime | None:
+    typed = form.publish_at.data
+    if typed is None:
+        return None
+    try:
+        return timefmt.local_to_utc(typed, course.timezone)
+    except timefmt.AmbiguousLocalTime:
+        # A student's schedule needs no choice: the earlier of the two (the clocks fall back).
+        return timefmt.local_to_utc(typed, course.timezone, fold=0)
+    except timefmt.LocalTimeError as error:
+        raise PostError(str(error)[:1].upper() + str(error)[1:] + ".", "publish_at") from error
+
+
+def essay_text_from(form, course: Course) -> EssayText:
+    try:
+        categories = parse_term_names(form.categories.data)
+    except TermError as error:
+        raise PostError(f"Categories: {error}", "categories") from error
+    try:
+        tags = parse_term_names(form.tags.data)
+    except TermError as error:
+        raise PostError(f"Tags: {error}", "tags") from error
+    return EssayText(
+        title=(form.title.data or "").strip(),
+        body=(form.body.data or "").replace("\r\n", "\n"),
+        categories=categories,
+        tags=tags,
+        publish_at=_publish_at(form, course),
+    )
+
+
+def fill_form(form, post: Post) -> dict | None:
+    """Load the essay into the form; a newer autosave of a published essay is loaded instead and described."""
+    form.title.data, form.body.data = post.title, post.body
+    form.categories.data, form.tags.data = names_of(post, "category"), names_of(post, "tag")
+    form.assignment_id.data = post.assignment_id or 0
+    if post.is_scheduled(utcnow()):
+        form.publish_at.data = timefmt.to_local(post.published_at, post.course.timezone).replace(tzinfo=None)
+    pending = pending_autosave(post)
+    if pending is None:
+        return None
+    if pending.base_version == post.version:
+        form.title.data, form.body.data = pending.title, pending.body
+        return {"kind": "restored", "saved_at": pending.saved_at}
+    return {"kind": "stale", "saved_at": pending.saved_at, "title": pending.title, "body": pending.body}
+
+
+def _epoch_ms(moment: datetime | None) -> int:
+    return int(moment.timestamp() * 1000) if moment else 0
+
+
+def editor_page(course: Course, form, post: Post | None, *, conflict: EditConflict | None = None,
+                restored: dict | None = None, status: int = 200):
+    now = utcnow()
+    if conflict is not None:
+        version = conflict.post.version  # shown both texts, the writer may now save over the other one
+    elif form.is_submitted():
+        version = form.version.data or 0
+    else:
+        version = post.version if post is not None else 0
+    assignment = post_service.course_assignment(course, form.assignment_id.data) if form.assignment_id.data else None
+    conflict_rows = None
+    if conflict is not None:
+        conflict_rows = trim_context(diff_lines(conflict.current_body, (form.body.data or "").replace("\r\n", "\n")))
+    live = post is not None and post.is_live(now)
+    server_saved = restored["saved_at"] if restored and restored["kind"] == "restored" else (
+        post.modified_at if post is not None else None)
+    return render_template(
+        "posts/editor.html",
+        form=form,
+        post=post,
+        live=live,
+        scheduled=post is not None and post.is_scheduled(now),
+        assignment_locked=post is not None and (live or post.is_scheduled(now)),
+        assignment=assignment,
+        version=version,
+        conflict=conflict,
+        conflict_rows=conflict_rows,
+        restored=restored,
+        server_saved_ms=_epoch_ms(server_saved),
+        initial_words=rendered((form.body.data or "").replace("\r\n", "\n"))[1],
+        storage_key=f"coursesite:essay:{course.slug}:{post.id if post is not None else 'new'}",
+        now=now,
+    ), status
+
+
+def json_saved(course: Course, post: Post, saved_at: datetime):
+    return jsonify(
+        ok=True,
+        post_id=post.id,
+        version=post.version,
+        saved_at=saved_at.isoformat(),
+        saved_at_ms=_epoch_ms(saved_at),
+        saved_text=f"Saved at {timefmt.wp_datetime(saved_at, course.timezone).split(' at ')[-1]}",
+        autosave_url=url_for("posts.autosave", slug=course.slug, post_id=post.id),
+        edit_url=url_for("posts.edit_post", slug=course.slug, post_id=post.id),
+        storage_key=f"coursesite:essay:{course.slug}:{post.id}",
+    )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
+
+from ..services.writing import MAX_TITLE_CHARS
+
+CSRF_LOST = ("Your session changed while you were writing (for example you logged in again elsewhere), "
+             "so nothing was saved yet. Your text is below: press the button again to save it.")
+
+
+class PostForm(FlaskForm):
+    title = StringField("Title", validators=[Length(max=MAX_TITLE_CHARS)])
+    # The length limit is checked by the writing service, which says how long the text is.
+    body = TextAreaField("Essay", render_kw={"rows": 18, "spellcheck": "true"})
+    assignment_id = SelectField("Assignment", coerce=int, default=0)
+    publish_at = DateTimeLocalField("Publish at", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                    validators=[Optional()])
+    categories = StringField("Categories", validators=[Optional(), Length(max=700)])
+    tags = StringField("Tags", validators=[Optional(), Length(max=700)])
+    version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional()])
+
+    @property
+    def csrf_failed(self) -> bool:
+        token = getattr(self, "csrf_token", None)  # absent when CSRF protection is off (tests)
+        return bool(token is not None and token.errors)
+
+    def friendly_csrf_errors(self) -> None:
+        if self.csrf_failed:
+            self.csrf_token.errors = [CSRF_LOST]

@@ -1,0 +1,81 @@
+"""Images for essays: upload (from the editor's Image button or a plain form) and serving."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
+
+from ..errors import _wants_json as wants_json
+from ..errors import render_error
+from ..extensions import db
+from ..models import Course
+from ..permissions import can_write_in, course_view
+from ..services.images import ImageError
+from ..services.storage import storage_for
+from ..services.uploads import find_upload, save_upload
+from .blueprint import bp
+from .writing import login_or_401
+
+NO_FILE = "Choose a picture to upload (PNG, JPEG, GIF or WebP)."
+
+
+def _alt_text(raw: str | None) -> str:
+    # Square brackets would end the Markdown image's description early.
+    return " ".join((raw or "").replace("[", "(").replace("]", ")").split())[:200]
+
+
+def _refused(message: str, status: int = 400):
+    if wants_json():
+        return jsonify(error="invalid", message=message), status
+    return render_template("posts/upload.html", error=message, upload=None), status
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    if request.endpoint != "posts.upload" or not limit:
+        return render_error(413)
+    size = f"{limit / 1_000_000:.0f} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
+    message = (f"This file is larger than the {size} this site accepts. Choose a smaller picture, "
+               "or shrink it on your phone or computer first.")
+    return _refused(message, 413)
+
+
+@bp.route("/uploads", methods=["POST"])
+@login_or_401
+@course_view(can_write_in)
+def upload(course: Course):
+    sent = request.files.get("image")
+    if sent is None or not sent.filename:
+        return _refused(NO_FILE)
+    try:
+        record = save_upload(storage_for(current_app.config), course, current_user, sent.read())
+    except ImageError as error:
+        db.session.rollback()
+        return _refused(str(error), 415 if error.unsupported else 400)
+    db.session.commit()
+    url = url_for("posts.upload_file", slug=course.slug, key=record.storage_key)
+    alt = _alt_text(request.form.get("alt")) or "image"
+    markdown = f"![{alt}]({url})"
+    if wants_json():
+        return jsonify(url=url, markdown=markdown, width=record.width, height=record.height), 201
+    return render_template("posts/upload.html", upload=record, url=url, markdown=markdown, error=None), 201
+
+
+@bp.route("/uploads/<key>")
+@course_view()
+def upload_file(course: Course, key: str):
+    record = find_upload(course, key)
+    if record is None:
+        abort(404)
+    try:
+        data = storage_for(current_app.config).open(record.storage_key)
+    except KeyError:
+        abort(404)
+    response = Response(data, mimetype=record.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    # A members course's images must not sit in shared caches; keys never change content, so cache long.
+    response.headers["Cache-Control"] = ("public" if course.is_public else "private") + ", max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

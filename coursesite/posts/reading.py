@@ -1,0 +1,140 @@
+"""Reading: the course blog, its archives and search, and the essay page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, false
+
+from ..extensions import db
+from ..models import Assignment, Course, Post, utcnow
+from ..permissions import can_see_private_work, course_view, is_member
+from ..services import posts as post_service
+from ..services.comments import thread_context
+from ..services.revisions import edited_after, revisions_of
+from ..services.words import excerpt
+from .blueprint import bp
+
+PER_PAGE = 10
+
+
+@bp.app_template_filter("excerpt")
+def excerpt_filter(html: str) -> str:
+    return excerpt(html or "")
+
+
+@bp.app_template_filter("comments_label")
+def comments_label(count: int) -> str:
+    """WordPress's words: "No Comments", "1 Comment", "5 Comments"."""
+    if not count:
+        return "No Comments"
+    return "1 Comment" if count == 1 else f"{count} Comments"
+
+
+@bp.app_template_global()
+def assignment_url(assignment: Assignment) -> str:
+    """Members go to the assignment itself (once the courses blueprint has that page); readers to its essays."""
+    course = assignment.course
+    if "courses.assignment" in current_app.view_functions and is_member(current_user, course):
+        return url_for("courses.assignment", slug=course.slug, assignment_id=assignment.id)
+    return url_for("posts.by_assignment", slug=course.slug, assignment_id=assignment.id)
+
+
+def _listing(course: Course, query: Select, **context):
+    """One page of essays, newest first, with names and comment counts in a fixed number of queries."""
+    page = db.paginate(post_service.newest_first(query), per_page=PER_PAGE, error_out=False)
+    if page.page > 1 and not page.items:
+        abort(404)
+    facts = post_service.list_facts(course, page.items)
+    context.setdefault("feed_url", None)
+    return render_template(
+        "posts/blog.html", page=page, facts=facts, sidebar=post_service.sidebar(course), **context
+    )
+
+
+def _feed_if_public(course: Course, endpoint: str, **args) -> str | None:
+    return url_for(endpoint, slug=course.slug, **args) if course.is_public else None
+
+
+@bp.route("/")
+@course_view()
+def blog(course: Course):
+    return _listing(course, post_service.visible_posts(course), feed_url=_feed_if_public(course, "posts.course_feed"))
+
+
+@bp.route("/search")
+@course_view()
+def search(course: Course):
+    text = (request.args.get("q") or "").strip()[: post_service.SEARCH_MAX_CHARS]
+    query = post_service.visible_posts(course)
+    query = post_service.matching(query, text) if text else query.where(false())
+    return _listing(course, query, heading="Search", search_text=text)
+
+
+@bp.route("/author/<int:user_id>/")
+@course_view()
+def author(course: Course, user_id: int):
+    person = post_service.course_author(course, user_id) or abort(404)
+    name = post_service.author_names(course, [person])[person.id]
+    return _listing(
+        course,
+        post_service.by_author(post_service.visible_posts(course), person.id),
+        heading=f"Essays by {name}",
+        feed_url=_feed_if_public(course, "posts.author_feed", user_id=person.id),
+    )
+
+
+@bp.route("/assignment/<int:assignment_id>/")
+@course_view()
+def by_assignment(course: Course, assignment_id: int):
+    assignment = post_service.course_assignment(course, assignment_id) or abort(404)
+    return _listing(
+        course,
+        post_service.by_assignment(post_service.visible_posts(course), assignment.id),
+        heading=f"Essays for {assignment.title}",
+        archive_assignment=assignment,
+        feed_url=_feed_if_public(course, "posts.assignment_feed", assignment_id=assignment.id),
+    )
+
+
+@bp.route("/<any(category, tag):kind>/<term_slug>/")
+@course_view()
+def by_term(course: Course, kind: str, term_slug: str):
+    term = post_service.find_term(course, kind, term_slug) or abort(404)
+    return _listing(
+        course,
+        post_service.by_term(post_service.visible_posts(course), term),
+        heading=f"{kind.title()}: {term.name}",
+    )
+
+
+def _may_see(post: Post, now) -> bool:
+    if post.is_live(now):
+        return True
+    return post.author_id == current_user.id or can_see_private_work(current_user, post.course)
+
+
+@bp.route("/essays/<post_slug>/")
+@course_view()
+def essay(course: Course, post_slug: str):
+    now = utcnow()
+    post = post_service.find_post(course, post_slug)
+    if post is None or not _may_see(post, now):
+        abort(404)
+    previous, following = post_service.neighbours(post, now)
+    staff_view = can_see_private_work(current_user, course)
+    edited_after_due = False
+    if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
+        edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
+    return render_template(
+        "posts/essay.html",
+        post=post,
+        author_name=post_service.author_names(course, [post.author])[post.author_id],
+        previous=previous,
+        following=following,
+        now=now,
+        staff_view=staff_view,
+        edited_after_due=edited_after_due,
+        feed_url=_feed_if_public(course, "posts.course_feed"),
+        **thread_context(post, current_user),
+    )

@@ -1,0 +1,84 @@
+"""Demo essays: published over several weeks, one edited after publishing, one draft, one scheduled,
+one in the trash. Written through the writing service, so slugs, revisions and word counts are real."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assignment, Course, Post, User
+from . import writing
+from .demo_essays import EDITED_ADDITION, EDITED_REPLACE, ESSAYS
+from .terms import parse_term_names
+
+
+def _people(people, key: str):
+    return people[key] if isinstance(people, Mapping) else getattr(people, key)
+
+
+def _assignments(course: Course) -> list[Assignment]:
+    query = select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.title)
+    return list(db.session.scalars(query))
+
+
+def _published_at(essay: dict, assignment: Assignment | None, now: datetime) -> datetime:
+    """Just before the assignment's due date (after it for a late essay) when that date has passed,
+    else some days ago; never in the future."""
+    due = assignment.post_due_at if assignment is not None else None
+    if due is not None and due < now:
+        moment = due - timedelta(hours=essay["hours_early"])
+    else:
+        moment = now - timedelta(days=essay.get("days_ago", 1), hours=essay["author"])
+    return min(moment, now - timedelta(hours=1))
+
+
+def _text(essay: dict, body: str | None = None, publish_at: datetime | None = None) -> writing.EssayText:
+    return writing.EssayText(
+        title=essay["title"],
+        body=body or essay["body"],
+        categories=parse_term_names(essay.get("categories")),
+        tags=parse_term_names(essay.get("tags")),
+        publish_at=publish_at,
+    )
+
+
+def _write(course: Course, author: User, essay: dict, assignment: Assignment | None, now: datetime) -> Post:
+    state = essay.get("state", "published")
+    if state in ("draft", "scheduled"):
+        post = writing.new_post(course, author, assignment, now - timedelta(days=2))
+        schedule = now + timedelta(days=3) if state == "scheduled" else None
+        return writing.save(post, author, _text(essay, publish_at=schedule), publish=state == "scheduled",
+                            expected_version=0, now=now - timedelta(hours=5))
+    when = _published_at(essay, assignment, now)
+    post = writing.new_post(course, author, assignment, when - timedelta(days=1))
+    writing.save(post, author, _text(essay), publish=False, expected_version=0, now=when - timedelta(hours=20))
+    try:
+        writing.save(post, author, _text(essay), publish=True, expected_version=post.version, now=when)
+    except writing.PostError:
+        post.assignment = None  # the assignment closed before this demo date: publish it on its own
+        writing.save(post, author, _text(essay), publish=True, expected_version=post.version, now=when)
+    if essay.get("edited_body"):
+        edited = essay["body"].replace(*EDITED_REPLACE) + EDITED_ADDITION
+        writing.save(post, author, _text(essay, body=edited), publish=True, expected_version=post.version,
+                     now=min(when + timedelta(days=2), now - timedelta(minutes=30)))
+    if state == "trashed":
+        writing.trash(post, author, when + timedelta(days=1))
+    return post
+
+
+def build(course: Course, people, now: datetime) -> list[Post]:
+    """Write the demo essays into `course`. `people` has `students` (a list, in order) as a key or attribute."""
+    students = list(_people(people, "students"))
+    assignments = _assignments(course)
+    posts = []
+    for essay in ESSAYS:
+        if essay["author"] > len(students):
+            continue
+        index = essay.get("assignment")
+        assignment = assignments[index] if index is not None and index < len(assignments) else None
+        posts.append(_write(course, students[essay["author"] - 1], essay, assignment, now))
+    db.session.flush()
+    return posts

@@ -1,0 +1,288 @@
+"""Writing essays: drafts, autosaves, publishing, revisions and the trash.
+
+Every change goes through an optimistic lock: the editor sends the version it started from, and a save
+based on an older version is refused with both texts, never applied over the newer one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Assignment, Course, Post, PostAutosave, PostRevision, User
+from .rendering import render_essay
+from .terms import set_terms, slugify
+from .words import count_html_words
+
+MAX_TITLE_CHARS = 300
+MAX_BODY_CHARS = 100_000
+
+
+class PostError(ValueError):
+    """A save that cannot be made; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class EditConflict(Exception):
+    """The essay changed since the editor loaded it (another tab or device)."""
+
+    def __init__(self, post: Post, title: str, body: str):
+        super().__init__("the essay changed since this editor loaded it")
+        self.post = post
+        self.current_title = title
+        self.current_body = body
+
+
+@dataclass
+class EssayText:
+    title: str
+    body: str
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    # When to publish, aware UTC; None for "now".
+    publish_at: datetime | None = None
+
+
+def rendered(body: str) -> tuple[str, int]:
+    """(sanitized HTML, word count): the one pipeline the editor's preview, saves and autosaves share."""
+    html = render_essay(body)
+    return html, count_html_words(html)
+
+
+def check_length(text: EssayText) -> None:
+    if len(text.title) > MAX_TITLE_CHARS:
+        raise PostError(f"Keep the title under {MAX_TITLE_CHARS} characters.", "title")
+    if len(text.body) > MAX_BODY_CHARS:
+        raise PostError(
+            f"The essay is {len(text.body):,} characters long; the limit is {MAX_BODY_CHARS:,}. "
+            "Shorten it (your text is still below).",
+            "body",
+        )
+
+
+def unique_slug(course_id: int, title: str, post_id: int | None = None) -> str:
+    base = slugify(title, fallback="essay", max_length=80)
+    taken = set(
+        db.session.scalars(
+            select(Post.slug).where(
+                Post.course_id == course_id, Post.slug.like(f"{base}%"), Post.id != (post_id or 0)
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _check_can_publish(post: Post, now: datetime) -> None:
+    """The one place publishing asks the deadline rules whether it may happen at `now`.
+
+    Until the deadlines service is wired in, only a closed assignment refuses, once its due date
+    plus grace period has passed.
+    """
+    assignment: Assignment | None = post.assignment
+    if assignment is None or assignment.late_policy != "closed" or assignment.post_due_at is None:
+        return
+    if now > assignment.post_due_at + timedelta(minutes=assignment.grace_minutes or 0):
+        raise PostError(
+            f"{assignment.title} closed at its due date, so essays for it can no longer be published. "
+            "Your text is kept as a draft; ask your instructor about an extension."
+        )
+
+
+def new_post(course: Course, author: User, assignment: Assignment | None, now: datetime) -> Post:
+    post = Post(
+        course_id=course.id,
+        author_id=author.id,
+        assignment=assignment,
+        title="",
+        slug=unique_slug(course.id, "draft"),
+        body="",
+        status="draft",
+        version=0,
+        created_at=now,
+        modified_at=now,
+    )
+    db.session.add(post)
+    return post
+
+
+def _locked(post: Post) -> Post:
+    """Re-read the post under a row lock (PostgreSQL) so two saves cannot both pass the version check."""
+    if post.id is None:
+        return post
+    db.session.flush()
+    return db.session.scalar(select(Post).where(Post.id == post.id).with_for_update().execution_options(
+        populate_existing=True
+    ))
+
+
+def _check_version(post: Post, expected: int, title: str, body: str) -> None:
+    if post.id is not None and expected != post.version and (title, body) != (post.title, post.body):
+        raise EditConflict(post, post.title, post.body)
+
+
+def _apply_text(post: Post, title: str, body: str, now: datetime, keep_slug: bool = False) -> bool:
+    """Set title and body; True when they changed. The address follows the title until readers have seen it."""
+    changed = (title, body) != (post.title, post.body)
+    if changed or not post.body_html:
+        post.title, post.body = title, body
+        post.body_html, post.word_count = rendered(body)
+    if not keep_slug and (changed or post.id is None):
+        post.slug = unique_slug(post.course_id, title or "draft", post.id)
+    post.modified_at = now
+    return changed
+
+
+def _add_revision(post: Post, editor: User, now: datetime) -> None:
+    last = db.session.scalar(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id.desc()).limit(1)
+    )
+    if last is not None and (last.title, last.body, last.status) == (post.title, post.body, post.status):
+        return
+    db.session.add(
+        PostRevision(
+            post_id=post.id, version=post.version, title=post.title, body=post.body, word_count=post.word_count,
+            status=post.status, saved_by_id=editor.id, created_at=now,
+        )
+    )
+
+
+def _publish_time(post: Post, text: EssayText, now: datetime) -> datetime:
+    if text.publish_at is None:
+        return post.published_at if post.is_live(now) else now
+    if post.is_live(now):
+        return post.published_at  # already out: the publication date stays what readers saw
+    if text.publish_at <= now:
+        raise PostError("Choose a time in the future, or leave it empty to publish now.", "publish_at")
+    return text.publish_at
+
+
+def save(post: Post, editor: User, text: EssayText, *, publish: bool, expected_version: int, now: datetime) -> Post:
+    """Save a draft, publish, schedule or update an essay; flushes, never commits."""
+    check_length(text)
+    if not text.title.strip():
+        raise PostError("Give your essay a title.", "title")
+    if publish and not text.body.strip():
+        raise PostError("Write your essay before publishing it.", "body")
+    post = _locked(post)
+    _check_version(post, expected_version, text.title, text.body)
+    was_live = post.is_live(now)
+    publish = publish or was_live  # a published essay never goes back to draft through a save
+    when = _publish_time(post, text, now) if publish else None
+    if publish and not was_live:
+        _check_can_publish(post, when)
+    changed = _apply_text(post, text.title, text.body, now, keep_slug=was_live)
+    post.status, post.published_at = ("published", when) if publish else ("draft", None)
+    if changed and was_live:
+        post.updated_at = now
+    post.version += 1
+    db.session.flush()
+    set_terms(post, "category", text.categories)
+    set_terms(post, "tag", text.tags)
+    _add_revision(post, editor, now)
+    db.session.execute(PostAutosave.__table__.delete().where(PostAutosave.post_id == post.id))
+    db.session.flush()
+    return post
+
+
+@dataclass
+class AutosaveResult:
+    post: Post
+    version: int
+    saved_at: datetime
+
+
+def autosave(
+    post: Post, editor: User, title: str, body: str, *, expected_version: int, now: datetime
+) -> AutosaveResult:
+    """Keep what is being typed. A draft is saved in place; a published essay keeps its text for readers
+    and the typed text waits beside it until the author presses Update."""
+    check_length(EssayText(title, body))
+    post = _locked(post)
+    _check_version(post, expected_version, title, body)
+    if post.status == "draft":
+        if (title, body) != (post.title, post.body) or post.id is None:
+            _apply_text(post, title, body, now, keep_slug=post.published_at is not None)
+            post.version += 1
+        db.session.flush()
+        return AutosaveResult(post, post.version, now)
+    pending = db.session.scalar(select(PostAutosave).where(PostAutosave.post_id == post.id))
+    if (title, body) == (post.title, post.body):
+        if pending is not None:
+            db.session.delete(pending)
+    else:
+        pending = pending or PostAutosave(post_id=post.id)
+        pending.title, pending.body, pending.base_version = title, body, post.version
+        pending.user_id, pending.saved_at = editor.id, now
+        db.session.add(pending)
+    db.session.flush()
+    return AutosaveResult(post, post.version, now)
+
+
+def pending_autosave(post: Post) -> PostAutosave | None:
+    if post.id is None:
+        return None
+    return db.session.scalar(select(PostAutosave).where(PostAutosave.post_id == post.id))
+
+
+def trash(post: Post, by: User, now: datetime) -> None:
+    if post.deleted_at is None:
+        post.deleted_at, post.deleted_by_id = now, by.id
+    db.session.flush()
+
+
+def restore(post: Post) -> None:
+    post.deleted_at, post.deleted_by_id = None, None
+    db.session.flush()
+
+
+def drafts_of(course: Course, author: User, now: datetime) -> list[Post]:
+    """The author's drafts and scheduled essays, newest change first."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.course_id == course.id,
+                Post.author_id == author.id,
+                Post.deleted_at.is_(None),
+                (Post.status == "draft") | (Post.published_at > now),
+            )
+            .order_by(func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
+        )
+    )
+
+
+def others_drafts(course: Course, author: User, now: datetime) -> list[Post]:
+    """Everyone else's drafts and scheduled essays (staff only)."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.course_id == course.id,
+                Post.author_id != author.id,
+                Post.deleted_at.is_(None),
+                (Post.status == "draft") | (Post.published_at > now),
+            )
+            .order_by(func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
+        )
+    )
+
+
+def trashed(course: Course) -> list[Post]:
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.course_id == course.id, Post.deleted_at.is_not(None))
+            .order_by(Post.deleted_at.desc())
+        )
+    )

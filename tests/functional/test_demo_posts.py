@@ -1,0 +1,60 @@
+"""The demo course's essays show every state an essay can be in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from coursesite.extensions import db
+from coursesite.models import Post, PostRevision, utcnow
+from coursesite.services import demo, demo_posts
+
+from .. import factories as f
+
+
+def test_demo_essays_show_every_state(client):
+    course = demo.build_demo()
+    db.session.commit()
+    now = utcnow()
+    posts = list(db.session.scalars(select(Post).where(Post.course_id == course.id)))
+    live = [p for p in posts if p.is_live(now)]
+    assert len(live) >= 8
+    assert len({p.author_id for p in posts}) >= 9
+    assert sum(p.status == "draft" for p in posts) == 1
+    assert sum(p.is_scheduled(now) for p in posts) == 1
+    assert sum(p.is_trashed for p in posts) == 1
+    edited = [p for p in live if p.updated_at is not None]
+    assert len(edited) == 1
+    published_versions = db.session.scalars(
+        select(PostRevision).where(PostRevision.post_id == edited[0].id, PostRevision.status == "published"))
+    assert len(list(published_versions)) == 2
+    dates = sorted(p.published_at for p in live)
+    assert dates[-1] - dates[0] >= timedelta(weeks=3)
+    for post in posts:
+        assert 150 <= post.word_count <= 600, (post.title, post.word_count)
+        assert post.body_html.count("<p>") >= 3 and "<h2>" in post.body_html
+        assert "<blockquote>" in post.body_html and ("<ul>" in post.body_html or "<ol>" in post.body_html)
+    blog = client.get(f"/c/{course.slug}/").get_data(as_text=True)
+    assert "The Night the Wall Opened" in blog and "Apollo 11" not in blog and "Versailles" not in blog
+
+
+def test_demo_essays_answer_the_course_assignments_in_title_order(app):
+    course = f.make_course()
+    students = [f.make_author(course) for _ in range(12)]
+    unit_b = f.make_assignment(course, title="B: Empire", post_due_at=utcnow() - timedelta(days=20))
+    unit_a = f.make_assignment(course, title="A: Recovery", post_due_at=utcnow() - timedelta(days=30))
+    posts = demo_posts.build(course, {"students": students}, utcnow())
+    marshall = next(p for p in posts if p.title.startswith("The Marshall Plan"))
+    airlift = next(p for p in posts if p.title.startswith("Eleven Months"))
+    assert marshall.assignment_id == unit_a.id and airlift.assignment_id == unit_b.id
+    assert marshall.published_at < unit_a.post_due_at
+    late = next(p for p in posts if p.title.startswith("Partition"))
+    assert late.published_at > unit_b.post_due_at  # one essay is published a little late
+
+
+def test_without_assignments_essays_stand_alone(app):
+    course = f.make_course()
+    students = [f.make_author(course) for _ in range(5)]
+    posts = demo_posts.build(course, {"students": students}, utcnow())
+    assert len(posts) == 5 and all(p.assignment_id is None for p in posts)

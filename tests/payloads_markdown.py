@@ -1,0 +1,66 @@
+"""Hostile Markdown and HTML: each must render inert (no script, no event handler, no dangerous URL).
+
+Used by the rendering unit tests and pushed through the essay form by the functional tests.
+"""
+
+from __future__ import annotations
+
+HOSTILE_MARKDOWN = [
+    # Raw HTML: markdown-it's js-default preset escapes it; nh3 would strip it anyway.
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">click</text></a></svg>",
+    "<svg><animate attributeName=href values=javascript:alert(1) /></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\"></object>",
+    "<embed src=\"javascript:alert(1)\">",
+    "<body onload=alert(1)>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "<form action=\"javascript:alert(1)\"><button>go</button></form>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<base href=\"javascript:alert(1)//\">",
+    "<link rel=stylesheet href=\"javascript:alert(1)\">",
+    "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<style>@import 'javascript:alert(1)';</style>",
+    # Markdown links and images with dangerous targets.
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](javascript&#58;alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click]( javascript:alert(1))",
+    "[click](vbscript:msgbox(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](file:///etc/passwd)",
+    "![x](javascript:alert(1))",
+    "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "![x\" onerror=\"alert(1)](/c/demo-101/uploads/abcdefghijklmnopqrstuvwx.png)",
+    "![x](/c/demo-101/uploads/../../evil.png)",
+    "![x](https://evil.example/tracker.png)",
+    "[ref]\n\n[ref]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "[a](https://example.org \"title\\\" onmouseover=alert(1) x=\\\"\")",
+    "[xss](https://example.org\"onmouseover=\"alert(1))",
+    # Entities and encodings.
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "\\<script>alert(1)\\</script>",
+    "`<script>alert(1)</script>`",
+    "```html\n<script>alert(1)</script>\n```",
+    "```\" onmouseover=\"alert(1)\nx\n```",
+    "| a | b |\n|---|---|\n| <img src=x onerror=alert(1)> | [x](javascript:alert(1)) |",
+    "> <script>alert(1)</script>\n> [x](javascript:alert(1))",
+    "- <svg onload=alert(1)>\n- [x](javascript:alert(1))",
+    "# <img src=x onerror=alert(1)>",
+    "**<script>alert(1)</script>**",
+]
