@@ -13,6 +13,7 @@ import argparse
 import random
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import insert, text
 from werkzeug.security import generate_password_hash
@@ -134,7 +135,7 @@ def generate(size: str, seed: int = 8) -> dict:
             posts.append(dict(id=post_id, course_id=1, author_id=author, assignment_id=assignment["id"],
                               title=f"Essay {post_id} on the archive", slug=f"essay-{post_id}", body=body,
                               body_html=html, status="published", word_count=words, version=1,
-                              created_at=published, published_at=published))
+                              created_at=published, published_at=published, modified_at=published))
     _comments_for(rng, posts, student_ids, remarks, comments, revisions, now)
     _insert(Post, posts)
     _insert(Comment, comments)
@@ -175,6 +176,10 @@ def _comments_for(rng, posts, student_ids, remarks, comments, revisions, now) ->
 
 
 def build(url: str, size: str) -> dict:
+    if url.startswith("sqlite:///"):
+        # A new file rather than DROP TABLE: dropping is a row-by-row delete under foreign keys.
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():
         db.drop_all()
