@@ -35,3 +35,8 @@ test: $(VENV)/.installed-dev lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmark (issue 8): SIZES=S,M skips the large course. Needs wrk (apt-get install -y wrk) and PostgreSQL binaries.
+SIZES ?= S,M,L
+bench: $(VENV)/.installed
+	COURSESITE_INSTANCE_PATH=/tmp/bench-inst PYTHONPATH=. .ci/with-postgres.sh $(BIN)/python -m bench.run --sizes $(SIZES)

@@ -32,12 +32,14 @@ ESSAY_200 = "bench-essay-200"
 CHUNK = 2000
 
 WORDS = (
-    "archive treaty empire colony reform revolution harvest railway parliament strike census famine border "
-    "migration memory witness letter newspaper pamphlet ministry province harbour frontier council monarchy "
-    "republic armistice ration factory union suffrage soldier refugee mission charter tariff embassy "
-    "the a of and in to that was were which their its by with from as on for but not this these those "
-    "historians argue evidence suggests contemporaries believed sources show records reveal however"
-).split()
+    "archive", "treaty", "empire", "colony", "reform", "revolution", "harvest", "railway", "parliament",
+    "strike", "census", "famine", "border", "migration", "memory", "witness", "letter", "newspaper", "pamphlet",
+    "ministry", "province", "harbour", "frontier", "council", "monarchy", "republic", "armistice", "ration",
+    "factory", "union", "suffrage", "soldier", "refugee", "mission", "charter", "tariff", "embassy", "the", "a",
+    "of", "and", "in", "to", "that", "was", "were", "which", "their", "its", "by", "with", "from", "as", "on",
+    "for", "but", "not", "this", "these", "those", "historians", "argue", "evidence", "suggests",
+    "contemporaries", "believed", "sources", "show", "records", "reveal", "however",
+)
 
 
 def course_slug(size: str) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from coursesite import create_app
 from coursesite.extensions import db
-from coursesite.models import Assignment, Course, Post, User
+from coursesite.models import Assignment, Course, User
 
 from .generate import ESSAY_4, ESSAY_200
 
@@ -42,8 +42,9 @@ MAX_RUNS = 25
 @dataclass
 class World:
     slug: str
-    student: User
-    instructor: User
+    student_id: int
+    student_session: str
+    instructor_session: str
     assignment_id: int
     open_assignment_id: int
     post_slugs: dict[str, str]
@@ -54,7 +55,7 @@ def _world() -> World:
     student = db.session.scalar(select(User).where(User.email == "student7@bench.test"))
     instructor = db.session.scalar(select(User).where(User.email == "instructor@bench.test"))
     assignment_ids = db.session.scalars(select(Assignment.id).order_by(Assignment.post_due_at)).all()
-    return World(course.slug, student, instructor, assignment_ids[0], assignment_ids[-1],
+    return World(course.slug, student.id, student.get_id(), instructor.get_id(), assignment_ids[0], assignment_ids[-1],
                  {"essay-4": ESSAY_4, "essay-200": ESSAY_200})
 
 
@@ -78,11 +79,9 @@ def _url(app: Flask, page: str, endpoint: str, world: World) -> str:
         elif arg == "assignment_id":
             values[arg] = world.assignment_id
         elif arg in {"user_id", "student_id"}:
-            values[arg] = world.student.id
+            values[arg] = world.student_id
         elif arg == "enrollment_id":
-            values[arg] = world.student.id  # the generator gives each enrollment its user's id
-        elif arg == "post_id":
-            values[arg] = db.session.scalar(select(Post.id).where(Post.author_id == world.student.id).limit(1))
+            values[arg] = world.student_id  # the generator gives each enrollment its user's id
     if page == "editor":
         values["assignment"] = world.open_assignment_id
     with app.test_request_context():
@@ -106,9 +105,8 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
         return {"page": page, "median_ms": None, "queries": None, "note": "endpoint not built yet"}
     url = _url(app, page, endpoint, world)
     client = app.test_client()
-    user = world.instructor if page in STAFF_PAGES else world.student
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = world.instructor_session if page in STAFF_PAGES else world.student_session
         session["_fresh"] = True
     response = client.get(url)  # warm-up: templates compiled, caches filled
     if response.status_code != 200:
@@ -126,15 +124,12 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
 
 def measure(url: str, size: str, db_name: str, pages=PAGES) -> list[dict]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "MAIL_TO_LOG": False})
-    results = []
     with app.app_context():
         world = _world()
-        counter = QueryCounter(db.engine)
-        for page in pages:
-            row = measure_page(app, page, world, counter)
-            results.append({"size": size, "db": db_name, **row})
-            db.session.remove()
-            world = _world()
+        engine = db.engine
         db.session.remove()
-        db.engine.dispose()
+    counter = QueryCounter(engine)
+    # Each request runs in its own app context, as under a server (no session or g shared between requests).
+    results = [{"size": size, "db": db_name, **measure_page(app, page, world, counter)} for page in pages]
+    engine.dispose()
     return results
