@@ -38,5 +38,6 @@ clean:
 
 # Benchmark (issue 8): SIZES=S,M skips the large course. Needs wrk (apt-get install -y wrk) and PostgreSQL binaries.
 SIZES ?= S,M,L
+BENCH_PGPORT ?= 5129
 bench: $(VENV)/.installed
-	COURSESITE_INSTANCE_PATH=/tmp/bench-inst PYTHONPATH=. .ci/with-postgres.sh $(BIN)/python -m bench.run --sizes $(SIZES)
+	COURSESITE_INSTANCE_PATH=/tmp/bench-inst PYTHONPATH=. PGPORT=$(BENCH_PGPORT) .ci/with-postgres.sh $(BIN)/python -m bench.run --sizes $(SIZES)
