@@ -1,10 +1,15 @@
 # Coursesite: `make run` serves the demo; `make test` runs the suite. Both set up from nothing.
+# The gates (`make e2e`, `make scan`, `make gate-selftest`) also need Debian's chromium, Java 17 and npm:
+# .ci/run installs them. Their screenshots, logs and reports go to ci-artifacts/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
+E2E_DIR := tests/e2e
+SCAN_VENV := .venv-scan
+ARTIFACTS := ci-artifacts
 
 .PHONY: run test lint e2e scan gate-selftest bench clean venv
 
@@ -20,6 +25,21 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-e2e: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[dev,e2e]'
+	touch $@
+
+# axe-core and vnu-jar; --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime from the internet.
+$(E2E_DIR)/node_modules/.installed: $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json
+	cd $(E2E_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SCAN_VENV)/.installed: tests/scan/requirements.txt
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet --upgrade pip
+	$(SCAN_VENV)/bin/pip install --quiet -r tests/scan/requirements.txt
+	touch $@
+
 venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -33,8 +53,21 @@ lint: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev lint
 	$(BIN)/pytest -q tests/unit tests/functional
 
+# Real-browser journeys, axe-core and vnu on every page, hostile input in the browser.
+e2e: $(VENV)/.installed-e2e $(E2E_DIR)/node_modules/.installed
+	$(BIN)/pytest -q tests/e2e --output $(ARTIFACTS)/e2e/failures --screenshot only-on-failure \
+	  --full-page-screenshot --tracing retain-on-failure --junitxml $(ARTIFACTS)/e2e/junit.xml
+
+# wapiti and sqlmap against a throwaway server, and bandit on the code.
+scan: $(VENV)/.installed $(SCAN_VENV)/.installed
+	$(BIN)/python -m tests.scan.run_scan
+
+# Every gate must fail on a fault planted in a throwaway copy.
+gate-selftest: $(VENV)/.installed-e2e $(E2E_DIR)/node_modules/.installed $(SCAN_VENV)/.installed
+	$(BIN)/python tests/gates/selftest.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SCAN_VENV) $(E2E_DIR)/node_modules $(ARTIFACTS) .pytest_cache .ruff_cache
 
 # Benchmark (issue 8): SIZES=S,M skips the large course. Needs wrk (apt-get install -y wrk) and PostgreSQL binaries.
 SIZES ?= S,M,L

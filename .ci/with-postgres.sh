@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run a command with a throwaway PostgreSQL cluster on 127.0.0.1; PG_URL names its empty database.
+# Run a command with a throwaway PostgreSQL cluster on 127.0.0.1.
+# PG_URL names an empty database for the test suite, PG_MIGRATE_URL another for .ci/migrate-check.sh.
 set -euo pipefail
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql >/dev/null
@@ -16,6 +17,8 @@ runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/log" -w -t 
 stop() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -m fast -w stop >/dev/null || true; rm -rf "$PGROOT"; }
 trap stop EXIT
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres coursesite_test
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres coursesite_migrate
 export PG_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/coursesite_test"
+export PG_MIGRATE_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/coursesite_migrate"
 export PG_ADMIN_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/postgres"
 "$@"

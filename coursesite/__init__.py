@@ -46,7 +46,8 @@ def register_extensions(app: Flask) -> None:
     from .models import AnonymousUser, User
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    # An absolute path: `flask db ...` and the tests work from any directory.
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -84,7 +85,12 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .comments.views import bp as comments_bp
-    from .courses import roster_views  # noqa: F401 - adds the roster import to the courses blueprint
+    from .courses import (  # noqa: F401 - each adds its routes to the courses blueprint
+        assignment_views,
+        exception_views,
+        roster_views,
+        work_views,
+    )
     from .courses.views import bp as courses_bp
     from .dashboard.views import bp as dashboard_bp
     from .grades.views import bp as grades_bp

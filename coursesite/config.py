@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 ENV_PREFIX = "COURSESITE_"
+MIN_SECRET_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -43,6 +44,8 @@ def build_config(instance_path: Path) -> dict:
         if production:
             raise ConfigError("COURSESITE_SECRET_KEY must be set in production")
         secret = _dev_secret(instance_path)
+    elif production and len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"COURSESITE_SECRET_KEY is too short: use at least {MIN_SECRET_LENGTH} random characters")
     config = {
         "ENV_NAME": env,
         "SECRET_KEY": secret,

@@ -77,6 +77,15 @@ def can_manage_assignments(user, course: Course) -> bool:
     return is_staff(user, course)
 
 
+def can_view_assignments(user, course: Course) -> bool:
+    """The list of assignments and their prompts: members, and site admins who read everything."""
+    return user.is_admin or is_member(user, course)
+
+
+def can_copy_course(user, course: Course) -> bool:
+    return user.is_admin or is_instructor(user, course)
+
+
 def can_manage_roster(user, course: Course) -> bool:
     return user.is_admin or is_instructor(user, course)
 
@@ -147,6 +156,8 @@ TEMPLATE_PREDICATES = {
         can_see_private_work,
         can_moderate,
         can_manage_assignments,
+        can_view_assignments,
+        can_copy_course,
         can_manage_roster,
         can_grade,
         can_release_grades,

@@ -5,6 +5,7 @@ Set COURSESITE_TEST_DATABASE_URL (postgresql+psycopg://...) to run the same suit
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from functools import partial
@@ -24,6 +25,9 @@ from coursesite.extensions import db, limiter
 from .factories import DEFAULT_PASSWORD
 
 TEST_DATABASE_URL = os.environ.get("COURSESITE_TEST_DATABASE_URL")
+
+# The browser suite needs the e2e extra (`make e2e`); without it a bare `pytest` leaves it out.
+collect_ignore = [] if importlib.util.find_spec("pytest_playwright") else ["e2e"]
 
 
 def _base_config(tmp_path_factory) -> dict:

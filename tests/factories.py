@@ -92,6 +92,30 @@ def make_comment(post: Post, author: User, body: str = "A thoughtful comment.", 
     return comment
 
 
+def make_section(course: Course, name: str = "Section A"):
+    from coursesite.services.courses import section_named
+
+    return section_named(course, name)
+
+
+def make_extension(assignment: Assignment, user: User, **fields):
+    from coursesite.models import Extension
+
+    extension = Extension(assignment_id=assignment.id, user_id=user.id, **fields)
+    db.session.add(extension)
+    db.session.flush()
+    return extension
+
+
+def make_excusal(assignment: Assignment, user: User, reason: str = "Medical leave"):
+    from coursesite.models import Excusal
+
+    excusal = Excusal(assignment_id=assignment.id, user_id=user.id, reason=reason)
+    db.session.add(excusal)
+    db.session.flush()
+    return excusal
+
+
 def make_thread_comment(post: Post, author: User, body: str = "A thoughtful comment.", *, parent=None,
                         at=None, **fields) -> Comment:
     """A comment as the site writes it: rendered body, word count and its first revision."""
@@ -137,12 +161,3 @@ def make_grade(assignment: Assignment, student: User, grader: User | None = None
     db.session.add(grade)
     db.session.flush()
     return grade
-
-
-def make_excusal(assignment: Assignment, student: User, reason: str = "Medical leave"):
-    from coursesite.models import Excusal
-
-    excusal = Excusal(assignment_id=assignment.id, user_id=student.id, reason=reason)
-    db.session.add(excusal)
-    db.session.flush()
-    return excusal

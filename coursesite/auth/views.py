@@ -39,10 +39,14 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _login_key() -> str:
-    """Failed logins count per account *and* address: a classroom behind one NAT is not locked out."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"login:{email}:{request.remote_addr}"
+def _account_and_address(prefix: str):
+    """Count per account *and* address: a classroom behind one NAT is not locked out by one person."""
+
+    def key() -> str:
+        email = (request.form.get("email") or "").strip().lower()
+        return f"{prefix}:{email}:{request.remote_addr}"
+
+    return key
 
 
 def _login_failed(response) -> bool:
@@ -50,8 +54,8 @@ def _login_failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_key, methods=["POST"],
-               deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_account_and_address("login"),
+               methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"],
                deduct_when=_login_failed)
 @form_checks_csrf
@@ -122,14 +126,17 @@ def account():
         else:
             current_user.set_password(password.password.data)
             db.session.commit()
-            login_user(current_user)
+            # The new password ends other sessions; this browser keeps its own, remembered or not.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user, remember=remembered)
             flash("Your password is changed.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile=profile, password=password)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("5 per 15 minutes", methods=["POST"])
+@limiter.limit("5 per 15 minutes", key_func=_account_and_address("reset"), methods=["POST"])
+@limiter.limit("100 per 15 minutes", methods=["POST"])
 @form_checks_csrf
 def reset_request():
     form = ResetRequestForm()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
 from ..extensions import db
@@ -21,7 +22,9 @@ def fail(message: str) -> None:
 @with_appcontext
 def create_user_command(email: str, name: str, password: str, admin: bool, course_creator: bool) -> None:
     """Create an account (the first site admin comes from here)."""
-    if "@" not in email or len(email) > 254:
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
         fail(f"not an email address: {email}")
     if len(password) < 10:
         fail("the password needs at least 10 characters")

@@ -30,6 +30,12 @@ def _read_upload(form: RosterUploadForm):
         return None
 
 
+def _shown_name(filename: str | None) -> str:
+    """The uploaded file's own name, without any folder, short enough for a heading."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:100] or "the file"
+
+
 def _preview(course: Course, upload, confirm, parsed, filename: str):
     plan = importer.plan_import(course, parsed.rows, parsed.problems)
     confirm.payload.data = importer.dump_preview(course, parsed, filename)
@@ -87,5 +93,5 @@ def roster_import(course: Course):
     if upload.validate_on_submit():
         parsed = _read_upload(upload)
         if parsed is not None:
-            return _preview(course, upload, confirm, parsed, upload.file.data.filename or "the file")
+            return _preview(course, upload, confirm, parsed, _shown_name(upload.file.data.filename))
     return render_template("courses/roster_import.html", upload=upload, confirm=None, plan=None)

@@ -13,6 +13,7 @@ from ..security import form_checks_csrf
 from ..services import accounts
 from ..services import courses as course_service
 from ..services.courses import CourseError
+from ..services.timefmt import timezone_choices
 from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
 
 bp = Blueprint("courses", __name__)
@@ -40,8 +41,8 @@ def index():
 
 
 def _apply_course_error(form, error: CourseError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    (target.errors if target is not None else form.form_errors).append(str(error))
+    for name, message in error.errors.items():
+        getattr(form, name).errors.append(message)
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -68,7 +69,7 @@ def new_course():
             db.session.commit()
             flash(f"{course.title} is ready. Students join with the code {course.join_code}.", "success")
             return redirect(url_for("courses.settings", slug=course.slug))
-    return render_template("courses/new.html", form=form)
+    return render_template("courses/new.html", form=form, timezones=timezone_choices())
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -120,7 +121,7 @@ def settings(course: Course):
             db.session.commit()
             flash("Course settings saved.", "success")
             return redirect(url_for("courses.settings", slug=course.slug))
-    return render_template("courses/settings.html", form=form)
+    return render_template("courses/settings.html", form=form, timezones=timezone_choices())
 
 
 @bp.route("/c/<slug>/settings/join-code", methods=["POST"])

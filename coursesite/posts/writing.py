@@ -206,8 +206,11 @@ def revisions(course: Course, post_id: int):
     history = revisions_of(post)
     newer, older, label = _compared(post, history)
     rows = trim_context(diff_lines(older.body if older else "", newer.body if newer else ""))
+    # Staff grade the essay as it stood at the due date: show that version whole, not only its changes.
+    stood_html = writing.rendered(older.body)[0] if label == "due" and older else None
     return render_template(
         "posts/revisions.html", post=post, history=history, newer=newer, older=older, label=label, rows=rows,
+        stood_html=stood_html,
         author_name=post_service.author_names(course, [post.author])[post.author_id],
     )
 

@@ -17,21 +17,26 @@ ROLE_ORDER = case({"instructor": 0, "ta": 1}, value=Enrollment.role, else_=2)
 
 
 class CourseError(ValueError):
-    """A course change that cannot be made; `field` names the form field at fault."""
+    """A course change that cannot be made; `errors` maps each form field at fault to its message."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
 
 
 def check_course_fields(slug: str, timezone: str, course: Course | None = None) -> None:
+    """Refuse a bad address or time zone, naming every field at fault at once."""
+    errors = {}
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise CourseError("Use lower-case letters, digits and single hyphens, e.g. engl-101-fall.", "slug")
-    taken = db.session.scalar(select(Course.id).where(Course.slug == slug))
-    if taken is not None and (course is None or taken != course.id):
-        raise CourseError("Another course already uses this address. Choose another.", "slug")
+        errors["slug"] = "Use lower-case letters, digits and single hyphens, e.g. engl-101-fall."
+    else:
+        taken = db.session.scalar(select(Course.id).where(Course.slug == slug))
+        if taken is not None and (course is None or taken != course.id):
+            errors["slug"] = "Another course already uses this address. Choose another."
     if not is_timezone(timezone):
-        raise CourseError("Unknown time zone. Use a name like America/New_York.", "timezone")
+        errors["timezone"] = "Unknown time zone. Use a name like America/New_York."
+    if errors:
+        raise CourseError(errors)
 
 
 def create_course(creator: User, *, slug: str, title: str, timezone: str, **fields) -> Course:

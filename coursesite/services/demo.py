@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Course, User, utcnow
-from . import accounts, demo_comments, demo_grades, demo_posts
+from . import accounts, demo_assignments, demo_comments, demo_grades, demo_posts
 from .courses import create_course, section_named
 
 DEMO_SLUG = "demo-101"
@@ -58,6 +58,7 @@ def build_demo() -> Course:
     db.session.flush()
     people = {"instructor": instructor, "ta": ta, "students": students}
     now = utcnow()
+    demo_assignments.build(course, people, now)
     demo_posts.build(course, people, now)
     demo_comments.build(course, people, now)
     demo_grades.build(course, people, now)

@@ -7,12 +7,13 @@ based on an older version is refused with both texts, never applied over the new
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Assignment, Course, Post, PostAutosave, PostRevision, User
+from .deadline_book import work_item
 from .rendering import render_essay
 from .terms import set_terms, slugify
 from .words import count_html_words
@@ -84,15 +85,12 @@ def unique_slug(course_id: int, title: str, post_id: int | None = None) -> str:
 
 
 def _check_can_publish(post: Post, now: datetime) -> None:
-    """The one place publishing asks the deadline rules whether it may happen at `now`.
-
-    Until the deadlines service is wired in, only a closed assignment refuses, once its due date
-    plus grace period has passed.
-    """
+    """Publishing asks the deadline rules: a closed assignment refuses once the author's own deadline
+    (extension, section date, accommodation) and its grace period have passed."""
     assignment: Assignment | None = post.assignment
-    if assignment is None or assignment.late_policy != "closed" or assignment.post_due_at is None:
+    if assignment is None or assignment.late_policy != "closed":
         return
-    if now > assignment.post_due_at + timedelta(minutes=assignment.grace_minutes or 0):
+    if work_item(assignment, post.author_id, now).closed:
         raise PostError(
             f"{assignment.title} closed at its due date, so essays for it can no longer be published. "
             "Your text is kept as a draft; ask your instructor about an extension."

@@ -1,8 +1,6 @@
-"""Accounts as a person meets them: sign up, log in and out, the account page, password reset."""
+"""Accounts as a person meets them: sign up, log in and out, remember me, rate limits."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -231,158 +229,18 @@ def test_login_rate_limit_is_per_account_and_address(client):
     assert response.status_code == 302
 
 
+def test_reset_requests_are_limited_per_account_and_address(client, outbox):
+    f.make_user(email="forgetful@example.org")
+    f.make_user(email="classmate@example.org")
+    for _ in range(5):
+        assert client.post("/auth/reset", data={"email": "forgetful@example.org"}).status_code == 302
+    assert client.post("/auth/reset", data={"email": "forgetful@example.org"}).status_code == 429
+    assert client.post("/auth/reset", data={"email": "classmate@example.org"}).status_code == 302
+    assert len(outbox) == 6
+
+
 def test_successful_logins_do_not_count_toward_the_limit(client, auth):
     user = f.make_user()
     for _ in range(5):
         assert auth.login(user).status_code == 302
         auth.logout()
-
-
-# --- account page ----------------------------------------------------------------------------------
-
-
-def test_account_needs_login(client):
-    response = client.get("/auth/account")
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-
-
-def test_change_name(client, auth):
-    user = f.make_user(name="Old Name")
-    auth.login(user)
-    response = client.post(
-        "/auth/account", data={"profile-display_name": "  New Name ", "profile-notify_email": "instant"}
-    )
-    assert response.status_code == 302
-    assert user.display_name == "New Name" and user.notify_email == "instant"
-
-
-def test_change_name_blank_is_refused(client, auth):
-    user = f.make_user(name="Kept Name")
-    auth.login(user)
-    response = client.post("/auth/account", data={"profile-display_name": " ", "profile-notify_email": "digest"})
-    assert response.status_code == 200
-    assert "This field is required." in text(response)
-    assert user.display_name == "Kept Name"
-
-
-def test_change_password(app, client, auth):
-    user = f.make_user()
-    auth.login(user)
-    other_device = app.test_client()
-    other_device.post("/auth/login", data={"email": user.email, "password": f.DEFAULT_PASSWORD})
-    response = client.post(
-        "/auth/account",
-        data={
-            "password-current_password": f.DEFAULT_PASSWORD,
-            "password-password": "a brand new password",
-            "password-confirm": "a brand new password",
-        },
-    )
-    assert response.status_code == 302
-    assert user.check_password("a brand new password")
-    # This browser stays logged in; a session opened with the old password ends.
-    assert client.get("/auth/account").status_code == 200
-    assert other_device.get("/auth/account").status_code == 302
-
-
-def test_change_password_needs_current_password(client, auth):
-    user = f.make_user()
-    auth.login(user)
-    response = client.post(
-        "/auth/account",
-        data={
-            "password-current_password": "not my password",
-            "password-password": "a brand new password",
-            "password-confirm": "a brand new password",
-        },
-    )
-    assert response.status_code == 200
-    assert "That is not your current password." in text(response)
-    assert user.check_password(f.DEFAULT_PASSWORD)
-
-
-# --- password reset --------------------------------------------------------------------------------
-
-
-def reset_link(message) -> str:
-    match = re.search(r"http://coursesite\.test(/auth/reset/\S+)", message.get_content())
-    assert match, message.get_content()
-    return match.group(1)
-
-
-def request_reset(client, email: str):
-    return client.post("/auth/reset", data={"email": email})
-
-
-def test_password_reset_by_email_link_works_once(client, outbox):
-    user = f.make_user(email="forgetful@example.org")
-    response = request_reset(client, "Forgetful@example.org")
-    assert response.status_code == 302
-    assert len(outbox) == 1 and outbox[0]["To"] == "forgetful@example.org"
-    link = reset_link(outbox[0])
-    assert client.get(link).status_code == 200
-    response = client.post(link, data={"password": "my new password 1", "confirm": "my new password 1"})
-    assert response.status_code == 302
-    assert user.check_password("my new password 1")
-    client.post("/auth/logout")
-    # Second use of the same link fails.
-    response = client.post(link, data={"password": "another password 2", "confirm": "another password 2"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/reset")
-    assert user.check_password("my new password 1")
-    assert "expired or was already used" in text(client.get("/auth/reset"))
-
-
-def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(client, outbox):
-    response = request_reset(client, "ghost@example.org")
-    assert response.status_code == 302
-    assert outbox == []
-    assert "If an account has that email" in text(client.get("/auth/login"))
-
-
-def test_expired_reset_link_fails(app, client, outbox):
-    user = f.make_user()
-    request_reset(client, user.email)
-    link = reset_link(outbox[0])
-    app.config["PASSWORD_RESET_MAX_AGE"] = -1
-    response = client.post(link, data={"password": "my new password 1", "confirm": "my new password 1"})
-    assert response.status_code == 302
-    assert user.check_password(f.DEFAULT_PASSWORD)
-
-
-def test_forged_reset_link_fails(client):
-    response = client.get("/auth/reset/not-a-real-token")
-    assert response.status_code == 302
-
-
-def test_invited_person_without_password_can_ask_for_a_reset(client, outbox):
-    user = f.make_user(email="invited@example.org")
-    user.password_hash = None
-    db.session.flush()
-    request_reset(client, user.email)
-    assert len(outbox) == 1
-
-
-def test_imported_guest_author_gets_no_reset_mail(client, outbox):
-    user = f.make_user(email="guest@example.org")
-    user.is_guest = True
-    db.session.flush()
-    request_reset(client, user.email)
-    assert outbox == []
-
-
-def test_invitation_link_sets_up_account_once(client):
-    from coursesite.services import tokens
-
-    user = f.make_user(name="Ivy Invited", email="ivy@example.org")
-    user.password_hash = None
-    db.session.flush()
-    link = f"/auth/invitation/{tokens.make_token(user, 'invite')}"
-    page = text(client.get(link))
-    assert "ivy@example.org" in page and 'value="Ivy Invited"' in page
-    response = client.post(
-        link, data={"display_name": "Ivy I.", "password": "ivy's own password", "confirm": "ivy's own password"}
-    )
-    assert response.status_code == 302
-    assert user.display_name == "Ivy I." and user.check_password("ivy's own password")
-    client.post("/auth/logout")
-    assert client.get(link).status_code == 302

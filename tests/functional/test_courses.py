@@ -333,3 +333,11 @@ def test_enrollment_of_another_course_is_404(client, auth):
     auth.login(f.instructor_of(course))
     assert client.get(f"/c/{course.slug}/roster/{stranger.id}").status_code == 404
     assert client.post(f"/c/{course.slug}/roster/{stranger.id}/remove").status_code == 404
+
+
+def test_every_bad_course_field_is_named_at_once(client, creator):
+    f.make_course(slug="taken-slug")
+    page = text(client.post("/courses/new", data=course_data(slug="taken-slug", timezone="Mars/Base")))
+    assert "Another course already uses this address." in page and "Unknown time zone." in page
+    assert page.count('aria-invalid="true"') == 2
+    assert '<option value="America/New_York">' in page  # the time zone field suggests names

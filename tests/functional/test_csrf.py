@@ -129,3 +129,27 @@ def test_unknown_address_and_wrong_method_answer_404_and_405_not_400(client):
     response = client.post("/")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_roster_import_without_token_shows_the_preview_again_and_writes_nothing(client):
+    import io
+
+    from coursesite.models import Enrollment
+
+    course = f.make_course()
+    login(client, f.instructor_of(course))
+    token = token_from(client, f"/c/{course.slug}/roster/import")
+    preview = client.post(
+        f"/c/{course.slug}/roster/import",
+        data={"file": (io.BytesIO(b"email\nnewbie@example.org\n"), "roster.csv"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    before = db.session.scalar(select(func.count(Enrollment.id)))
+    response = client.post(f"/c/{course.slug}/roster/import", data={"payload": payload})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and OLD_SESSION in page and "newbie@example.org" in page
+    assert db.session.scalar(select(func.count(Enrollment.id))) == before
+    response = client.post(f"/c/{course.slug}/roster/import", data={"payload": payload, "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(Enrollment.id))) == before + 1

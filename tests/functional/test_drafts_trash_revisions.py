@@ -120,3 +120,4 @@ def test_staff_compare_the_essay_at_the_due_date_with_now(client, auth):
     html = text(client.get(f"/c/{course.slug}/posts/{post.id}/revisions?compare=due"))
     assert "Changes since the due date" in html
     assert "<del>as submitted</del>" in html and "<ins>improved later</ins>" in html
+    assert "The essay as it stood at the due date" in html and "<p>as submitted</p>" in html

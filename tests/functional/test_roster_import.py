@@ -316,3 +316,8 @@ def test_canvas_some_changes_after_pristine(client, course):
     assert "2 already on the roster as in the file" in page
     assert "6 lines cannot be imported" in page
     assert "“Todd Farner” here has Canvas ID 6, not 60" in page
+
+
+def test_preview_names_the_file_without_its_folder(client, course):
+    preview = upload(client, course, PLAIN, filename="/home/prof/Users/class list.csv")
+    assert "Preview of class list.csv" in text(preview) and "Users" not in text(preview)

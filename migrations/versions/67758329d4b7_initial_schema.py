@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6a23f0c49ef3
+Revision ID: 67758329d4b7
 Revises: 
-Create Date: 2026-11-27 07:34:31.874898
+Create Date: 2026-11-27 08:55:13.991864
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6a23f0c49ef3'
+revision = '67758329d4b7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -81,6 +81,24 @@ def upgrade():
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignments_course_id'), ['course_id'], unique=False)
 
+    op.create_table('pending_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('include_drafts', sa.Boolean(), nullable=False),
+    sa.Column('include_pending', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_pending_imports_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_pending_imports_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_imports')),
+    sa.UniqueConstraint('token', name=op.f('uq_pending_imports_token'))
+    )
+    with op.batch_alter_table('pending_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_imports_course_id'), ['course_id'], unique=False)
+
     op.create_table('sections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -119,6 +137,19 @@ def upgrade():
     )
     with op.batch_alter_table('uploads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_uploads_course_id'), ['course_id'], unique=False)
+
+    op.create_table('wordpress_people',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('identity', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_wordpress_people_course_id_courses'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_wordpress_people_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wordpress_people'))
+    )
+    with op.batch_alter_table('wordpress_people', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_wordpress_people_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_wordpress_people_course_identity', ['course_id', 'identity'], unique=True)
 
     op.create_table('enrollments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -214,6 +245,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('modified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deleted_by_id', sa.Integer(), nullable=True),
     sa.Column('wp_post_id', sa.Integer(), nullable=True),
@@ -228,6 +260,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_posts_assignment_id'), ['assignment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_posts_course_status_published', ['course_id', 'status', 'published_at'], unique=False)
+        batch_op.create_index('uq_posts_course_wp_post_id', ['course_id', 'wp_post_id'], unique=True)
 
     op.create_table('rubric_criteria',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -280,6 +313,7 @@ def upgrade():
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_comments_post_created', ['post_id', 'created_at'], unique=False)
+        batch_op.create_index('uq_comments_post_wp_comment_id', ['post_id', 'wp_comment_id'], unique=True)
 
     op.create_table('grade_changes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -300,6 +334,7 @@ def upgrade():
     sa.Column('reviewer_id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_peer_assignments_assignment_id_assignments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_peer_assignments_post_id_posts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_peer_assignments_reviewer_id_users'), ondelete='CASCADE'),
@@ -310,6 +345,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_peer_assignments_reviewer_id'), ['reviewer_id'], unique=False)
         batch_op.create_index('uq_peer_assignments_triple', ['assignment_id', 'reviewer_id', 'post_id'], unique=True)
 
+    op.create_table('post_autosaves',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('base_version', sa.Integer(), nullable=False),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_post_autosaves_post_id_posts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_post_autosaves_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_autosaves')),
+    sa.UniqueConstraint('post_id', name=op.f('uq_post_autosaves_post_id'))
+    )
     op.create_table('post_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -334,6 +382,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['term_id'], ['terms.id'], name=op.f('fk_post_terms_term_id_terms'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('post_id', 'term_id', name=op.f('pk_post_terms'))
     )
+    with op.batch_alter_table('post_terms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_terms_term_id'), ['term_id'], unique=False)
+
     op.create_table('comment_reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('comment_id', sa.Integer(), nullable=False),
@@ -392,11 +443,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_comment_reports_comment_id'))
 
     op.drop_table('comment_reports')
+    with op.batch_alter_table('post_terms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_terms_term_id'))
+
     op.drop_table('post_terms')
     with op.batch_alter_table('post_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_post_revisions_post_id'))
 
     op.drop_table('post_revisions')
+    op.drop_table('post_autosaves')
     with op.batch_alter_table('peer_assignments', schema=None) as batch_op:
         batch_op.drop_index('uq_peer_assignments_triple')
         batch_op.drop_index(batch_op.f('ix_peer_assignments_reviewer_id'))
@@ -408,6 +463,7 @@ def downgrade():
 
     op.drop_table('grade_changes')
     with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index('uq_comments_post_wp_comment_id')
         batch_op.drop_index('ix_comments_post_created')
         batch_op.drop_index(batch_op.f('ix_comments_author_id'))
 
@@ -421,6 +477,7 @@ def downgrade():
 
     op.drop_table('rubric_criteria')
     with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index('uq_posts_course_wp_post_id')
         batch_op.drop_index('ix_posts_course_status_published')
         batch_op.drop_index(batch_op.f('ix_posts_author_id'))
         batch_op.drop_index(batch_op.f('ix_posts_assignment_id'))
@@ -443,6 +500,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_enrollments_course_id'))
 
     op.drop_table('enrollments')
+    with op.batch_alter_table('wordpress_people', schema=None) as batch_op:
+        batch_op.drop_index('uq_wordpress_people_course_identity')
+        batch_op.drop_index(batch_op.f('ix_wordpress_people_user_id'))
+
+    op.drop_table('wordpress_people')
     with op.batch_alter_table('uploads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_uploads_course_id'))
 
@@ -452,6 +514,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sections_course_id'))
 
     op.drop_table('sections')
+    with op.batch_alter_table('pending_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_imports_course_id'))
+
+    op.drop_table('pending_imports')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_course_id'))
 

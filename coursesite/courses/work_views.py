@@ -1,0 +1,57 @@
+"""A member's own work in a course, and copying a course for a new term."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Course, utcnow
+from ..permissions import can_copy_course, course_view, is_member
+from ..security import form_checks_csrf
+from ..services import assignments as assignment_service
+from ..services.course_copy import copy_course as copy_course_service
+from ..services.courses import CourseError
+from ..services.deadline_book import load_deadline_book
+from .assignment_forms import CopyCourseForm
+from .views import bp
+
+
+@bp.route("/c/<slug>/my-work")
+@course_view(is_member)
+def my_work(course: Course):
+    now = utcnow()
+    listed = db.session.scalars(assignment_service.assignments_query(course)).all()
+    book = load_deadline_book(listed, [current_user.id])
+    rows = [(a, book.item(a.id, current_user.id, now), assignment_service.is_open(a, now)) for a in listed]
+    return render_template("courses/my_work.html", rows=rows, now=now)
+
+
+@bp.route("/c/<slug>/copy", methods=["GET", "POST"])
+@course_view(can_copy_course)
+@form_checks_csrf
+def copy_course(course: Course):
+    form = CopyCourseForm(title=course.title)
+    if form.validate_on_submit():
+        try:
+            copy = copy_course_service(
+                course,
+                current_user,
+                title=form.title.data,
+                slug=form.slug.data.strip(),
+                term=(form.term.data or "").strip(),
+                weeks=form.weeks.data or 0,
+            )
+        except CourseError as error:  # raised before anything is written
+            target = getattr(form, error.field, None) if error.field else None
+            if target is not None:
+                target.errors = [*target.errors, str(error)]
+            else:
+                form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{copy.title} is ready, with its assignments. Students join with the code {copy.join_code}.",
+                  "success")
+            return redirect(url_for("courses.assignments", slug=copy.slug))
+    listed = db.session.scalars(assignment_service.assignments_query(course)).all()
+    return render_template("courses/copy.html", form=form, assignments=listed)

@@ -1,0 +1,103 @@
+"""axe-core finds no WCAG 2.1 A/AA or best-practice violation on any page, on a desktop and a 360 px phone,
+in light and dark; pages never scroll sideways on the phone; the keyboard reaches everything visibly."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import describe_violations, run_axe
+from .pages import PAGES, PageSpec
+
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
+    "desktop-dark": {"viewport": {"width": 1280, "height": 900}, "color_scheme": "dark"},
+}
+
+
+def open_spec(as_person, spec: PageSpec, **context_args) -> Page:
+    page = as_person(spec.person, **context_args)
+    response = page.goto(spec.path)
+    assert response is not None and response.status == spec.status, f"{spec.path} answered {response.status}"
+    if spec.then:
+        spec.then(page)
+    return page
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_page_has_no_axe_violations(as_person, spec, screen):
+    page = open_spec(as_person, spec, **SCREENS[screen])
+    violations = run_axe(page)
+    assert not violations, f"{spec.name} at {screen}:\n{describe_violations(violations)}"
+    if screen == "phone":
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{spec.name} scrolls sideways at 360 px: {widths[0]} px wide"
+
+
+FOCUS_STYLE = """el => {
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  const ring = s.boxShadow && s.boxShadow !== 'none';
+  const r = el.getBoundingClientRect();
+  return {outline, ring, visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+          && r.top < innerHeight && r.left < innerWidth,
+          tag: el.tagName, text: (el.innerText || el.value || el.name || '').slice(0, 40)};
+}"""
+
+
+def focused_description(page: Page) -> dict:
+    return page.evaluate(f"({FOCUS_STYLE})(document.activeElement)")
+
+
+@pytest.mark.parametrize("person,path", [(None, "/auth/login"), ("instructor", "/c/demo-101/roster"),
+                                         ("student", "/c/demo-101/welcome")])
+def test_skip_link_comes_first_and_moves_focus_to_main(as_person, person, path):
+    page = as_person(person)
+    page.goto(path)
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Skip to content")
+    focus = focused_description(page)
+    assert focus["visible"] and focus["outline"], f"the focused skip link is not visibly shown: {focus}"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content", "the skip link did not move focus to main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), (
+        "after the skip link, Tab should go to the first control inside the main content"
+    )
+
+
+@pytest.mark.parametrize("person,path", [(None, "/auth/signup"), ("instructor", "/c/demo-101/settings"),
+                                         ("student", "/auth/account")])
+def test_every_tab_stop_shows_focus(as_person, person, path):
+    page = as_person(person)
+    page.goto(path)
+    stops = page.evaluate("document.querySelectorAll('a[href], button, input:not([type=hidden]), select, "
+                          "textarea, [tabindex]:not([tabindex=\"-1\"])').length")
+    seen = []
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement === document.body"):
+            break
+        focus = focused_description(page)
+        seen.append(focus)
+        assert focus["visible"], f"tab stop {len(seen)} is off screen: {focus}"
+        assert focus["outline"] or focus["ring"], f"tab stop {len(seen)} shows no focus indicator: {focus}"
+    assert len(seen) >= 5, f"only {len(seen)} tab stops on {path}"
+
+
+def test_log_in_with_the_keyboard_only(as_person):
+    page = as_person(None)
+    page.goto("/auth/login")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "email"
+    page.keyboard.type("student3@example.edu")
+    page.keyboard.press("Tab")
+    page.keyboard.type("coursesite-demo")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
