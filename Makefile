@@ -68,3 +68,9 @@ gate-selftest: $(VENV)/.installed-e2e $(E2E_DIR)/node_modules/.installed $(SCAN_
 
 clean:
 	rm -rf $(VENV) $(SCAN_VENV) $(E2E_DIR)/node_modules $(ARTIFACTS) .pytest_cache .ruff_cache
+
+# Benchmark (issue 8): SIZES=S,M skips the large course. Needs wrk (apt-get install -y wrk) and PostgreSQL binaries.
+SIZES ?= S,M,L
+BENCH_PGPORT ?= 5129
+bench: $(VENV)/.installed
+	COURSESITE_INSTANCE_PATH=/tmp/bench-inst PYTHONPATH=. PGPORT=$(BENCH_PGPORT) .ci/with-postgres.sh $(BIN)/python -m bench.run --sizes $(SIZES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
 
@@ -14,6 +14,7 @@ from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
 from .blueprint import bp
+from .essay_cache import essay_etag, mark, not_modified
 
 PER_PAGE = 10
 
@@ -121,12 +122,16 @@ def essay(course: Course, post_slug: str):
     post = post_service.find_post(course, post_slug)
     if post is None or not _may_see(post, now):
         abort(404)
-    previous, following = post_service.neighbours(post, now)
     staff_view = can_see_private_work(current_user, course)
+    etag = essay_etag(post, current_user.id, staff_view, now)
+    cached = not_modified(etag)
+    if cached is not None:
+        return cached
+    previous, following = post_service.neighbours(post, now)
     edited_after_due = False
     if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
         edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
-    return render_template(
+    page = render_template(
         "posts/essay.html",
         post=post,
         author_name=post_service.author_names(course, [post.author])[post.author_id],
@@ -138,3 +143,4 @@ def essay(course: Course, post_slug: str):
         feed_url=_feed_if_public(course, "posts.course_feed"),
         **thread_context(post, current_user),
     )
+    return mark(make_response(page), etag)

@@ -134,7 +134,7 @@ def test_essay_page_query_count_is_fixed(client, count_queries):
         with count_queries() as queries:
             assert client.get(essay_url(post)).status_code == 200
         counts.append(queries.count)
-    assert max(counts) <= 10, counts
+    assert max(counts) <= 11, counts  # 10 for the page, 1 for its ETag
 
 
 def test_members_course_essay_requires_membership(client, auth):

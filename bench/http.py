@@ -1,0 +1,67 @@
+"""Throughput of the essay pages under gunicorn, driven by wrk at 1, 8 and 32 connections."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .generate import ESSAY_4, ESSAY_200, course_slug
+from .server import gunicorn, session_cookie
+
+CONNECTIONS = (1, 8, 32)
+PAGES = {"essay-4": ESSAY_4, "essay-200": ESSAY_200}
+LUA = """
+wrk.headers["Cookie"] = "session=%s"
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%f\\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50), latency:percentile(99), summary.duration))
+end
+"""
+PORT = 5121
+CEILING_PORT = 5122
+
+
+def warm(url: str, cookie: str | None) -> None:
+    """Every worker compiles its templates on its first requests; measure warm workers."""
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"} if cookie else {})  # noqa: S310
+    for _ in range(12):
+        urllib.request.urlopen(request, timeout=60).read()  # noqa: S310 - our own server on 127.0.0.1
+
+
+def wrk(url: str, connections: int, seconds: int, cookie: str | None) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="bench-", delete=False) as script:
+        script.write(LUA % (cookie or ""))
+    threads = min(connections, 2)
+    output = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                             "--timeout", "10s", "-s", script.name, url],
+                            capture_output=True, text=True, check=True).stdout
+    Path(script.name).unlink()
+    found = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) ([\d.]+)", output)
+    requests, failures, bad_status, p50, p99, duration_us = found.groups()
+    return {"rps": round(int(requests) / (float(duration_us) / 1e6), 1), "p50_ms": round(int(p50) / 1000, 2),
+            "p99_ms": round(int(p99) / 1000, 2), "errors": int(failures) + int(bad_status)}
+
+
+def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tuple[list[dict], list[dict]]:
+    slug = course_slug(size)
+    results, ceiling = [], []
+    with gunicorn("wsgi:app", PORT, db_url):
+        for page, post_slug in PAGES.items():
+            url = f"http://127.0.0.1:{PORT}/c/{slug}/essays/{post_slug}/"
+            for user, cookie in (("anonymous", None), ("student", session_cookie(student_session_id))):
+                warm(url, cookie)
+                for connections in CONNECTIONS:
+                    figures = wrk(url, connections, seconds, cookie)
+                    results.append({"page": page, "user": user, "connections": connections, **figures})
+    with gunicorn("bench.ceiling:app", CEILING_PORT, db_url):
+        for page, post_slug in PAGES.items():
+            url = f"http://127.0.0.1:{CEILING_PORT}/c/{slug}/essays/{post_slug}/"
+            warm(url, None)
+            figures = wrk(url, 8, seconds, None)
+            ceiling.append({"page": page, "rps": figures["rps"]})
+    return results, ceiling

@@ -1,0 +1,135 @@
+"""In-process page timings: median server time and SQL statements per page, through the Flask test client.
+
+Each page is requested as the person who would see it (a student for the blog, essays, editor and their own
+lists; the instructor for the dashboard pages). A page whose endpoint does not exist yet is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import event, select
+
+from coursesite import create_app
+from coursesite.extensions import db
+from coursesite.models import Assignment, Course, User
+
+from .generate import ESSAY_4, ESSAY_200
+
+PAGES = ("blog", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student", "assignment",
+         "canvas-csv")
+STAFF_PAGES = {"dashboard", "student", "assignment", "canvas-csv"}
+# Names the endpoints may have; the first registered one is measured.
+CANDIDATES = {
+    "blog": ["posts.blog"],
+    "essay-4": ["posts.essay"],
+    "essay-200": ["posts.essay"],
+    "editor": ["posts.new_post"],
+    "my-work": ["courses.my_work"],
+    "my-comments": ["comments.my_comments"],
+    "dashboard": ["dashboard.home", "dashboard.matrix", "dashboard.index"],
+    "student": ["dashboard.student", "dashboard.student_detail", "dashboard.per_student"],
+    "assignment": ["dashboard.assignment", "dashboard.assignment_detail", "dashboard.per_assignment"],
+    "canvas-csv": ["dashboard.export_canvas", "dashboard.canvas_csv", "dashboard.canvas_export"],
+}
+TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
+MAX_RUNS = 25
+
+
+@dataclass
+class World:
+    slug: str
+    student_id: int
+    student_session: str
+    instructor_session: str
+    assignment_id: int
+    open_assignment_id: int
+    post_slugs: dict[str, str]
+
+
+def _world() -> World:
+    course = db.session.scalar(select(Course))
+    student = db.session.scalar(select(User).where(User.email == "student7@bench.test"))
+    instructor = db.session.scalar(select(User).where(User.email == "instructor@bench.test"))
+    assignment_ids = db.session.scalars(select(Assignment.id).order_by(Assignment.post_due_at)).all()
+    return World(course.slug, student.id, student.get_id(), instructor.get_id(), assignment_ids[0], assignment_ids[-1],
+                 {"essay-4": ESSAY_4, "essay-200": ESSAY_200})
+
+
+def _find_endpoint(app: Flask, page: str) -> str | None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    for name in CANDIDATES[page]:
+        if name in endpoints:
+            return name
+    word = {"student": "student", "assignment": "assignment", "canvas-csv": "canvas"}.get(page)
+    found = sorted(e for e in endpoints if word and e.startswith("dashboard.") and word in e
+                   and ("export" not in e or page == "canvas-csv"))
+    return found[0] if found else None
+
+
+def _url(app: Flask, page: str, endpoint: str, world: World) -> str:
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    values: dict = {"slug": world.slug}
+    for arg in rule.arguments:
+        if arg == "post_slug":
+            values[arg] = world.post_slugs[page]
+        elif arg == "assignment_id":
+            values[arg] = world.assignment_id
+        elif arg in {"user_id", "student_id"}:
+            values[arg] = world.student_id
+        elif arg == "enrollment_id":
+            values[arg] = world.student_id  # the generator gives each enrollment its user's id
+    if page == "editor":
+        values["assignment"] = world.open_assignment_id
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+
+def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> dict:
+    endpoint = _find_endpoint(app, page)
+    if endpoint is None:
+        return {"page": page, "median_ms": None, "queries": None, "note": "endpoint not built yet"}
+    url = _url(app, page, endpoint, world)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = world.instructor_session if page in STAFF_PAGES else world.student_session
+        session["_fresh"] = True
+    response = client.get(url)  # warm-up: templates compiled, caches filled
+    if response.status_code != 200:
+        return {"page": page, "median_ms": None, "queries": None, "note": f"HTTP {response.status_code} for {url}"}
+    times, queries = [], []
+    started = time.perf_counter()
+    while len(times) < MAX_RUNS and (len(times) < 3 or time.perf_counter() - started < TIME_BUDGET_S):
+        counter.count = 0
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        queries.append(counter.count)
+    return {"page": page, "median_ms": round(statistics.median(times), 2), "queries": max(queries), "url": url}
+
+
+def measure(url: str, size: str, db_name: str, pages=PAGES) -> list[dict]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "MAIL_TO_LOG": False})
+    with app.app_context():
+        world = _world()
+        engine = db.engine
+        db.session.remove()
+    counter = QueryCounter(engine)
+    # Each request runs in its own app context, as under a server (no session or g shared between requests).
+    results = [{"size": size, "db": db_name, **measure_page(app, page, world, counter)} for page in pages]
+    engine.dispose()
+    return results
