@@ -1,5 +1,7 @@
 """Demo assignments: four essays over the term (two past, one due this week, one to come), with a section
-date, an extension, an excusal and a standing accommodation, so every deadline state shows."""
+date, an extension, an excusal and a standing accommodation, so every deadline state shows.
+
+The essays themselves are written by demo_posts, the comments by demo_comments."""
 
 from __future__ import annotations
 
@@ -12,15 +14,15 @@ from ..models import Assignment, Course, Enrollment, Excusal, Extension, Section
 from .assignments import create_assignment
 from .timefmt import local_to_utc, to_local
 
-VERSAILLES = """Historians still argue over whether the peace settlement of 1919 made the next war likely, or whether
-the statesmen who signed it were judged too harshly by those who came after.
+TURNING_POINT = """Every century has moments after which things could not go back to how they were: a treaty, a
+speech, an invention, an epidemic, a protest.
 
-Choose **one** clause or decision of the Treaty of Versailles (reparations, the war-guilt article, the new
-borders in the east, the League of Nations, or another you can defend) and argue how much it mattered to the
-crises of the 1920s and 1930s.
+Choose **one** moment of the twentieth century and argue that it was a turning point. Say what changed, for
+whom, and how quickly; then say what a historian who thinks it mattered less would answer, and why you are
+not convinced.
 
-- Quote at least one primary source: a speech, a cartoon, a newspaper, a diary.
-- Say what a historian who disagrees with you would answer, and why you are not convinced.
+- Quote at least one primary source: a speech, a photograph, a newspaper, a diary.
+- Keep to one moment and one argument.
 """
 
 DEPRESSION = """Statistics tell us that a quarter of American workers were unemployed in 1933; they do not tell us
@@ -80,16 +82,16 @@ def _backdate_enrollments(course: Course, students: list, now: datetime) -> None
 
 def build(course: Course, people: dict, now: datetime) -> list[Assignment]:
     instructor, students = people["instructor"], people["students"]
-    common = {"min_comment_words": 60, "post_points": 10, "comment_points": 5, "peer_mode": "open",
+    common = {"min_comment_words": 40, "post_points": 10, "comment_points": 5, "peer_mode": "open",
               "peer_scope": "course", "comments_counted_per_essay": 1, "canvas_assignment_id": ""}
-    versailles = create_assignment(course, {
-        **common, **_spec(course, now, -35, -28, -24), "title": "A peace that failed? The Treaty of Versailles",
-        "prompt": VERSAILLES, "required_comments": 2, "min_post_words": 600,
-        "late_policy": "closed", "grace_minutes": 15, "penalty_percent_per_day": 0, "penalty_cap_percent": 100,
+    turning_point = create_assignment(course, {
+        **common, **_spec(course, now, -35, -28, -24), "title": "A turning point of the twentieth century",
+        "prompt": TURNING_POINT, "required_comments": 2, "min_post_words": 350, "peer_mode": "assigned",
+        "late_policy": "penalty", "grace_minutes": 15, "penalty_percent_per_day": 10, "penalty_cap_percent": 30,
     })
     depression = create_assignment(course, {
         **common, **_spec(course, now, -21, -9, -6), "title": "Everyday life in the Great Depression",
-        "prompt": DEPRESSION, "required_comments": 2, "min_post_words": 700,
+        "prompt": DEPRESSION, "required_comments": 2, "min_post_words": 150,
         "late_policy": "accept", "grace_minutes": 30, "penalty_percent_per_day": 0, "penalty_cap_percent": 100,
     })
     decolonisation = create_assignment(course, {
@@ -117,10 +119,10 @@ def build(course: Course, people: dict, now: datetime) -> list[Assignment]:
         comments_due_at=decolonisation.comments_due_at + timedelta(days=3),
     ))
     db.session.add(Excusal(
-        assignment_id=depression.id, user_id=students[4].id, created_by_id=instructor.id,
+        assignment_id=turning_point.id, user_id=students[4].id, created_by_id=instructor.id,
         reason="Away for a family emergency; agreed with the dean's office.",
     ))
     _enrollment(course, students[6]).extra_minutes = 24 * 60
     _backdate_enrollments(course, students, now)
     db.session.flush()
-    return [versailles, depression, decolonisation, cold_war]
+    return [turning_point, depression, decolonisation, cold_war]

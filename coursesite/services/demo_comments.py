@@ -13,7 +13,6 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Comment, CommentReport, CommentRevision, Notification, Post
 from . import notifications, readers
-from .demo_comments_essays import ensure_essays
 from .rendering import render_comment
 from .words import count_html_words
 
@@ -71,16 +70,16 @@ PEER_COMMENTS = [
 SHORT_COMMENTS = ["Great essay, I learned a lot!", "Nice work. The ending is strong.", "Agreed with all of this."]
 
 THREAD = [
-    ("student", 1, "I keep coming back to your point about who owned the airfields. If the city had not built "
-                   "the third runway itself, would the airlift have reached its numbers by winter? It seems to me "
-                   "the Berliners deserve more credit than the pilots usually get in these stories."),
-    ("author", 0, "That is a fair push. I kept the focus on the planners because their records survive, but "
-                  "you are right that the construction crews were mostly women working by hand. I will add a "
-                  "paragraph on them when I revise."),
-    ("instructor", 0, "Both of you are onto something. The construction records are in the city archive, and a "
-                      "few are translated in the course reader, section 4. Look at who was paid and how."),
-    ("student", 1, "Thank you, I found them. The pay was in food as well as money, which says a lot about that "
-                   "winter."),
+    ("student", 1, "I keep coming back to your point that the cards read like invitations. If the parties had been "
+                   "advertised as appeals for help, would anyone have come? It seems to me the hosts understood "
+                   "their neighbours better than the relief offices did, and deserve more credit for it."),
+    ("author", 0, "That is a fair push. I leaned on Hughes because his account is the easiest to find, but you "
+                  "are right that the hosts' own voices are missing. I will look for a second source from someone "
+                  "who threw a party, not just went to one, when I revise."),
+    ("instructor", 0, "Both of you are onto something. There are interviews with Harlem residents in the course "
+                      "reader, section 4, and two of them describe hosting. Look at who paid for the food."),
+    ("student", 1, "Thank you, I found them. One host charged more at the door after midnight, which says a lot "
+                   "about how carefully these were run."),
 ]
 
 HIDDEN = ("Honestly this was boring, and so is the author.", "Personal remark about the author; keep comments "
@@ -132,38 +131,59 @@ def _assigned_comments(assignment: Assignment, students: list, now: datetime) ->
 
 
 def _open_comments(assignment: Assignment, people: dict, now: datetime) -> None:
-    """The current assignment in `open` mode: a thread three replies deep, some students done, some behind."""
+    """The second assignment in `open` mode: a thread three replies deep, some students done, some behind."""
     students = people["students"]
-    essays = _essays(assignment)
+    by_author = {post.author_id: post for post in _essays(assignment)}
+
+    def essay_of(number: int) -> Post | None:
+        return by_author.get(students[number - 1].id) if number <= len(students) else None
+
     start = assignment.post_due_at + timedelta(hours=6)
-    parent = None
-    for k, (who, index, text) in enumerate(THREAD):
-        author = {"student": students[index], "author": students[0], "instructor": people["instructor"]}[who]
-        parent = _comment(essays[0], author, text, start + timedelta(hours=5 * k), parent=parent)
-    # Student number -> essays (by publication order; essay i is by student i + 1) they comment on.
-    plan = {2: [3], 3: [1, 4], 4: [0, 5], 5: [6], 6: [7], 8: [2], 1: [4]}
+    first = essay_of(1)
+    if first is not None:
+        parent = None
+        for k, (who, index, text) in enumerate(THREAD):
+            author = {"student": students[index], "author": students[0], "instructor": people["instructor"]}[who]
+            parent = _comment(first, author, text, start + timedelta(hours=5 * k), parent=parent)
+    # Commenter's number -> the numbers of the students whose essays they answer.
+    plan = {2: [4], 3: [2, 5], 4: [1, 6], 5: [7], 6: [8], 8: [3], 1: [5], 12: [9, 11]}
     offset = 7
     for number, targets in plan.items():
-        for t in targets:
+        for target in targets:
+            essay = essay_of(target)
+            if essay is None or number > len(students):
+                continue
             offset += 1
             at = start + timedelta(hours=9 * offset % 70 + 10)
-            _comment(essays[t], students[number - 1], PEER_COMMENTS[offset % len(PEER_COMMENTS)], at)
-    _comment(essays[1], people["ta"], "A reminder for everyone reading this one: the map in section 2 of the "
-             "reader shows the air corridors, which helps with the second paragraph.", start + timedelta(days=1))
-    short = _comment(essays[3], students[9], SHORT_COMMENTS[1], start + timedelta(days=2))
-    reason = "This is the same two lines posted on several essays; it does not answer this one."
-    db.session.add(CommentReport(comment_id=short.id, reporter_id=students[3].id, reason=reason,
-                                 created_at=start + timedelta(days=2, hours=5)))
-    hidden = _comment(essays[2], students[6], HIDDEN[0], start + timedelta(days=1, hours=4))
-    hidden.status, hidden.hidden_reason, hidden.moderated_by_id = "hidden", HIDDEN[1], people["ta"].id
+            _comment(essay, students[number - 1], PEER_COMMENTS[offset % len(PEER_COMMENTS)], at)
+    extras = [(2, people["ta"], "A reminder for everyone reading this one: the photographs in section 2 of the "
+               "reader show the same years, which helps with the second paragraph.", timedelta(days=1))]
+    if len(students) >= 10:
+        extras.append((4, students[9], SHORT_COMMENTS[1], timedelta(days=2)))
+        extras.append((3, students[6], HIDDEN[0], timedelta(days=1, hours=4)))
+    for target, author, text, after in extras:
+        essay = essay_of(target)
+        if essay is None:
+            continue
+        comment = _comment(essay, author, text, start + after)
+        if text == SHORT_COMMENTS[1]:
+            reason = "This is the same two lines posted on several essays; it does not answer this one."
+            db.session.add(CommentReport(comment_id=comment.id, reporter_id=students[3].id, reason=reason,
+                                         created_at=start + after + timedelta(hours=5)))
+        elif text == HIDDEN[0]:
+            comment.status, comment.hidden_reason, comment.moderated_by_id = "hidden", HIDDEN[1], people["ta"].id
 
 
 def build(course, people: dict, now: datetime) -> None:
     """Write the demo comments; `people` has "instructor", "ta" and "students" (in roster order)."""
-    assignments = ensure_essays(course, people["students"], now)
-    if len(assignments) >= 2:
-        _assigned_comments(assignments[0], people["students"], now)
-        _open_comments(assignments[1], people, now)
+    past = db.session.scalars(
+        select(Assignment).where(Assignment.course_id == course.id, Assignment.post_due_at < now)
+        .order_by(Assignment.post_due_at)
+    ).all()
+    if len(past) >= 1 and past[0].peer_mode == "assigned":
+        _assigned_comments(past[0], people["students"], now)
+    if len(past) >= 2:
+        _open_comments(past[1], people, now)
     db.session.flush()
     # Older notifications have been read; the last few days' are new.
     for note in db.session.scalars(select(Notification).where(Notification.created_at < now - timedelta(days=3))):

@@ -1,6 +1,6 @@
 """Essays for the demo course, written for this project: short student essays on twentieth-century history.
 
-`assignment` is an index into the course's assignments ordered by title (None: no assignment);
+`assignment` is an index into the course's assignments in order of their essay due dates (None: no assignment);
 `days_ago` places publication when the assignment has no past due date; `hours_early` places it before
 that due date otherwise (negative: published late).
 """
@@ -85,7 +85,7 @@ about what we choose to record while a crisis is still happening.
     {
         "author": 3,
         "title": "Eleven Months of Flights: The Berlin Airlift",
-        "assignment": 1,
+        "assignment": 0,
         "days_ago": 30,
         "hours_early": 50,
         "categories": "Cold War, Europe",
@@ -121,7 +121,7 @@ runway schedules as well as with threats.
     {
         "author": 4,
         "title": "Partition and the Price of Speed",
-        "assignment": 1,
+        "assignment": 0,
         "days_ago": 29,
         "hours_early": -2.1,
         "categories": "Empire and Decolonization",
@@ -157,7 +157,7 @@ about dates and lines on maps were lived on the ground by people who had no say 
     {
         "author": 5,
         "title": "The Dust Bowl Was Made, Not Sent",
-        "assignment": 2,
+        "assignment": 1,
         "days_ago": 21,
         "hours_early": 20,
         "categories": "Economy",
@@ -195,7 +195,7 @@ economic history. The weather was the trigger; the market and the plough had loa
     {
         "author": 6,
         "title": "Walking as Protest: Montgomery, 1955–56",
-        "assignment": 2,
+        "assignment": 0,
         "days_ago": 20,
         "hours_early": 3,
         "categories": "Civil Rights",
@@ -231,9 +231,9 @@ walking for 381 days.
     {
         "author": 7,
         "title": "Thirteen Days, Many Misreadings",
-        "assignment": None,
+        "assignment": 0,
         "days_ago": 14,
-        "hours_early": 0,
+        "hours_early": 10,
         "categories": "Cold War",
         "tags": "Cuba, 1962, nuclear",
         "body": """The Cuban Missile Crisis of October 1962 is often told as a test of nerve that Kennedy won.
@@ -267,9 +267,9 @@ about how dangerous it is when each side is sure it understands the other.
     {
         "author": 8,
         "title": "Ghana's Independence and the Promise of 1957",
-        "assignment": None,
+        "assignment": 0,
         "days_ago": 10,
-        "hours_early": 0,
+        "hours_early": 1,
         "categories": "Empire and Decolonization",
         "tags": "Ghana, Africa, 1957",
         "body": """On 6 March 1957 the Gold Coast became Ghana, the first colony in sub-Saharan Africa to win
@@ -341,7 +341,7 @@ The opening of the Wall was an accident, but it was an accident waiting to happe
     {
         "author": 10,
         "title": "Versailles Reconsidered",
-        "assignment": 2,
+        "assignment": 0,
         "state": "draft",
         "categories": "Europe",
         "tags": "1919, peace",
@@ -444,3 +444,256 @@ precisely what Moscow signalled: Gorbachev had said repeatedly that the countrie
 choose their own course, and on 9 November no Soviet troops left their barracks. The opening was an
 accident, but it happened inside a space that years of reform and protest had made.
 """
+
+# Short answers to the second assignment, "Everyday life in the Great Depression" (student 5's is the Dust
+# Bowl essay above). Section B (students 7 to 12) has a day longer; student 3 is a few hours late.
+DEPRESSION_PIECES = [
+    {
+        "author": 1,
+        "title": "Rent Parties in Harlem",
+        "hours_early": 26,
+        "categories": "Economy",
+        "tags": "1930s, New York, music",
+        "body": """When the rent was due and the wages had stopped, families in Harlem opened their apartments to
+anyone with a quarter. A piano in the front room, food in the kitchen, and by morning the landlord could be
+paid. The cards that advertised these parties survive, and they read like invitations to a celebration, not a
+confession of need.
+
+## What the cards tell us
+
+Langston Hughes collected them and remembered the parties fondly in *The Big Sea*:
+
+> The Saturday night rent parties that I attended were often more amusing than any night club.
+
+I think the tone matters. Asking for help openly would have meant shame; selling a good night out kept the
+household's dignity and paid the bill. The parties were also a network. Musicians found work, neighbours
+learned who was struggling, and money moved from those who had a little to those who had none.
+
+The rent party is a small thing, but it shows people solving a problem the relief offices were slow to
+touch, with the resources they had: rooms, music and each other.
+""",
+    },
+    {
+        "author": 2,
+        "title": "Feed Sack Dresses",
+        "hours_early": 8,
+        "categories": "Economy",
+        "tags": "1930s, clothing, farm life",
+        "body": """In farm households across the Midwest, the cotton sacks that held flour and chicken feed
+became dresses, aprons, curtains and underwear. The mills noticed, and by the late 1930s they printed their
+sacks in floral patterns so that women would choose their brand.
+
+## Thrift as a skill
+
+The oral histories I read describe this as ordinary, not desperate. One woman from Kansas remembered:
+
+> We didn't think of ourselves as poor. Everybody's dress came out of a sack.
+
+That line is worth taking seriously. Poverty that everyone shares does not feel like poverty in the same
+way; it feels like the way things are. The sacks also show how far the market reached into the household.
+Companies competed for the loyalty of farm wives who had almost no cash, by making the packaging itself the
+product.
+
+For a historian, the feed sack is a useful source because so many survive, in museums and in family
+quilts. It tells us about scarcity, skill and advertising at once, which no single statistic can.
+""",
+    },
+    {
+        "author": 3,
+        "title": "The Soup Kitchen Al Capone Opened",
+        "hours_early": -5,
+        "categories": "Economy",
+        "tags": "1930s, Chicago, relief",
+        "body": """In the winter of 1930 a soup kitchen on South State Street in Chicago served three meals a day
+to anyone who queued. It was paid for by Al Capone. The photographs of the long line of men in hats and
+overcoats are some of the best-known images of the early Depression.
+
+## Charity as public relations
+
+It is easy to be cynical about a gangster feeding the poor while under investigation for tax evasion, and
+the newspapers were. But the men in the queue were hungry, and the city's own relief was overwhelmed. One man
+who queued there remembered it years later:
+
+> Nobody asked where the money came from, and nobody cared.
+
+What the kitchen shows is how thin public relief was before 1933. Private charity, churches and, here,
+criminals filled a gap the state did not yet accept as its own. The New Deal changed that expectation,
+and I think that change is the real subject of this photograph: the idea that a government, not a
+benefactor, owed people a meal when the economy failed them.
+""",
+    },
+    {
+        "author": 4,
+        "title": "A Mill Town Without a Mill",
+        "hours_early": 3,
+        "categories": "Economy",
+        "tags": "1930s, textiles, unemployment",
+        "body": """When the Amoskeag mills in Manchester, New Hampshire closed in 1935, the town lost the
+employer that had housed, paid and organised its families for generations. Oral histories recorded with
+its workers let them describe what that meant in their own words.
+
+## Losing more than a wage
+
+What strikes me is how many of them talk about the mill as a community, not only as a job. Families worked
+the same floors; marriages began on them. One weaver said:
+
+> When the mill went, it was like the whole town had a funeral.
+
+People got by in the ways the reading list keeps showing: taking in boarders, moving in with relatives,
+growing vegetables on any open ground, and sending children to look for work in other towns. Some went back
+to Quebec, where many families had come from.
+
+The closing also explains the politics of the decade. People who had trusted a company to look after them
+turned to the federal government instead, and expected it to do what the company no longer would.
+""",
+    },
+    {
+        "author": 6,
+        "title": "Migrant Mother, Seen Again",
+        "hours_early": 12,
+        "categories": "Photography",
+        "tags": "1936, Dorothea Lange, California",
+        "body": """Dorothea Lange's photograph of Florence Owens Thompson and her children, taken in a pea
+pickers' camp in Nipomo, California in March 1936, became the face of the Depression. It is worth asking
+what the picture shows and what it leaves out.
+
+## The photographer's notes
+
+Lange wrote in her field notes that the family had been living on frozen vegetables from the fields and
+birds the children killed. Decades later Thompson's children remembered it differently, and Thompson herself
+said she never received anything from the photograph's fame:
+
+> I wish she hadn't taken my picture.
+
+The image was made for the Resettlement Administration, which needed public support for its camps. That
+does not make it false, but it was chosen, framed and captioned to persuade. Lange took several exposures
+and the most famous one removes the teenage daughter and the tent around them.
+
+Used alongside the family's own account, the photograph tells us more about how the Depression was
+explained to the rest of the country than about one family's week.
+""",
+    },
+    {
+        "author": 7,
+        "title": "Hoovervilles on the River",
+        "hours_early": -14,
+        "categories": "Economy",
+        "tags": "1930s, housing, Seattle",
+        "body": """By 1931 a settlement of shacks built from scrap wood and tin had grown on the Seattle
+waterfront. Its residents called it Hooverville, elected a mayor, and negotiated with the city health
+department to stay. At its largest it held about a thousand people.
+
+## A town inside a city
+
+Accounts from the time describe rules about sanitation and fighting, and a sense of pride in what the men
+had built. One resident told a visiting student:
+
+> We have no rent to pay, no taxes, and we govern ourselves.
+
+That pride is the part I did not expect. The name was meant as an insult to the president, but the people
+who lived there made it a place with its own order. Most of them were single men who had followed work to
+the coast and found none.
+
+The city burned the first shacks in 1931 and the residents rebuilt them. Seattle's Hooverville lasted until
+1941, which says something about how long the Depression lasted for the people at the bottom of it.
+""",
+    },
+    {
+        "author": 8,
+        "title": "The Relief Office Interview",
+        "hours_early": -10,
+        "categories": "Economy",
+        "tags": "1930s, welfare, New Deal",
+        "body": """Before a family could receive relief in the early 1930s, a caseworker came to the house. She
+looked in the cupboards, asked about relatives who might help, and wrote down whether the family had a radio
+or a car. The case files that survive show how humiliating this was for people who had always worked.
+
+## Being judged
+
+Letters written to the Roosevelts return to this again and again. One, from a man in Ohio, reads:
+
+> I have never asked for anything in my life, and now I must tell a stranger what we eat.
+
+The New Deal's work programmes, such as the Works Progress Administration, were popular partly because
+they avoided this. A wage for work, even made-up work, felt different from a handout, and people said so.
+
+I think the interview explains why Americans drew a line between relief and work that still shapes debates
+about welfare today. The difference was not only economic. It was about who got to keep their self-respect.
+""",
+    },
+    {
+        "author": 9,
+        "title": "Listening Together: Radio in Hard Times",
+        "hours_early": -20,
+        "categories": "Culture",
+        "tags": "1930s, radio, family",
+        "body": """Families who gave up cars, telephones and new clothes during the Depression often kept the
+radio. Surveys from the period found that many households paid the instalments on a radio before other
+bills, and historians have asked why.
+
+## The cheapest seat in the house
+
+Once a family owned a set, the entertainment was free: comedies, serials, music and the news. A woman
+interviewed late in the decade remembered:
+
+> We could be poor all day and rich for an hour on Sunday night.
+
+The radio also brought politics into the kitchen. Roosevelt's fireside chats reached families who had never
+heard a president's voice, and letters to the White House show that listeners felt he was speaking to them.
+
+What I take from the sources is that people did not only cut back. They chose what mattered, and a shared
+hour around the radio mattered enough to pay for when other things went unpaid.
+""",
+    },
+    {
+        "author": 11,
+        "title": "School Without Shoes",
+        "hours_early": -6,
+        "categories": "Education",
+        "tags": "1930s, children, schools",
+        "body": """In 1933 thousands of rural schools in the United States closed early or shortened the term
+because districts could not pay teachers. Where schools stayed open, children sometimes stayed home because
+they had no shoes for winter.
+
+## Children's letters
+
+Some of the most direct sources are letters children wrote to Eleanor Roosevelt asking for clothes or
+schoolbooks. A girl from Arkansas wrote:
+
+> I would like to go to school this winter but I have no coat, and the other girls laugh.
+
+These letters are hard to read, and they were written to persuade, so they cannot stand for every family.
+But they show what children understood about their situation: school was the way out, and poverty was
+keeping them from it.
+
+Federal money for school lunches and the National Youth Administration's part-time jobs for students came
+later in the decade. They are signs that the government had begun to see children's schooling as something
+the Depression should not be allowed to take away.
+""",
+    },
+    {
+        "author": 12,
+        "title": "Bartering on Main Street",
+        "hours_early": -16,
+        "categories": "Economy",
+        "tags": "1930s, money, small towns",
+        "body": """When the banks closed in 1933, many towns simply ran out of money. Some printed their own
+scrip; others traded without money at all. Doctors took chickens, shopkeepers took eggs, and newspapers
+printed lists of who would swap what.
+
+## Money you could make yourself
+
+The scrip issued by towns and companies in these years survives in collections, and it is a striking
+source. It shows local governments doing something only central banks are supposed to do. A shopkeeper in
+Iowa told an interviewer:
+
+> Nobody cared whose name was on the paper, as long as the baker took it.
+
+Barter and scrip did not end the Depression, and economists are sceptical of how much they helped. But they
+show communities refusing to stop trading just because money had become scarce.
+
+For me, this is the most hopeful part of the reading. People kept their local economies alive by trusting
+each other when trust in the banks had run out.
+""",
+    },
+]

@@ -1,5 +1,6 @@
-"""Demo essays: published over several weeks, one edited after publishing, one draft, one scheduled,
-one in the trash. Written through the writing service, so slugs, revisions and word counts are real."""
+"""Demo essays: answers to the two past assignments published over several weeks (a few late), one
+edited after publishing, one draft, one scheduled, one in the trash. Written through the writing service,
+so slugs, revisions and word counts are real."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Course, Post, User
 from . import writing
-from .demo_essays import EDITED_ADDITION, EDITED_REPLACE, ESSAYS
+from .demo_essays import DEPRESSION_PIECES, EDITED_ADDITION, EDITED_REPLACE, ESSAYS
 from .terms import parse_term_names
 
 
@@ -20,7 +21,7 @@ def _people(people, key: str):
 
 
 def _assignments(course: Course) -> list[Assignment]:
-    query = select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.title)
+    query = select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.post_due_at, Assignment.id)
     return list(db.session.scalars(query))
 
 
@@ -80,5 +81,9 @@ def build(course: Course, people, now: datetime) -> list[Post]:
         index = essay.get("assignment")
         assignment = assignments[index] if index is not None and index < len(assignments) else None
         posts.append(_write(course, students[essay["author"] - 1], essay, assignment, now))
+    if len(assignments) > 1:  # the short pieces answer the second assignment and nothing else
+        for piece in DEPRESSION_PIECES:
+            if piece["author"] <= len(students):
+                posts.append(_write(course, students[piece["author"] - 1], piece, assignments[1], now))
     db.session.flush()
     return posts

@@ -5,7 +5,7 @@ from coursesite.models import Assignment, Excusal, Extension, SectionDeadline, u
 from coursesite.services import demo
 
 DEMO_TITLES = {
-    "A peace that failed? The Treaty of Versailles", "Everyday life in the Great Depression",
+    "A turning point of the twentieth century", "Everyday life in the Great Depression",
     "One road to independence", "How the Cold War is remembered",
 }
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import Post, PostRevision, utcnow
 from coursesite.services import demo, demo_posts
+from coursesite.services.demo_essays import DEPRESSION_PIECES, ESSAYS
 
 from .. import factories as f
 
@@ -33,24 +34,29 @@ def test_demo_essays_show_every_state(client):
     assert dates[-1] - dates[0] >= timedelta(weeks=3)
     for post in posts:
         assert 150 <= post.word_count <= 600, (post.title, post.word_count)
-        assert post.body_html.count("<p>") >= 3 and "<h2>" in post.body_html
-        assert "<blockquote>" in post.body_html and ("<ul>" in post.body_html or "<ol>" in post.body_html)
+        assert post.body_html.count("<p>") >= 3 and "<h2>" in post.body_html and "<blockquote>" in post.body_html
+    essays = [p for p in posts if p.title in {essay["title"] for essay in ESSAYS}]
+    assert len(essays) == len(ESSAYS)
+    assert all("<ul>" in p.body_html or "<ol>" in p.body_html for p in essays)
     blog = client.get(f"/c/{course.slug}/").get_data(as_text=True)
     assert "The Night the Wall Opened" in blog and "Apollo 11" not in blog and "Versailles" not in blog
 
 
-def test_demo_essays_answer_the_course_assignments_in_title_order(app):
+def test_demo_essays_answer_the_course_assignments_in_due_order(app):
     course = f.make_course()
     students = [f.make_author(course) for _ in range(12)]
-    unit_b = f.make_assignment(course, title="B: Empire", post_due_at=utcnow() - timedelta(days=20))
-    unit_a = f.make_assignment(course, title="A: Recovery", post_due_at=utcnow() - timedelta(days=30))
+    second = f.make_assignment(course, title="A: Everyday life", post_due_at=utcnow() - timedelta(days=9))
+    first = f.make_assignment(course, title="B: Turning points", post_due_at=utcnow() - timedelta(days=28))
     posts = demo_posts.build(course, {"students": students}, utcnow())
     marshall = next(p for p in posts if p.title.startswith("The Marshall Plan"))
-    airlift = next(p for p in posts if p.title.startswith("Eleven Months"))
-    assert marshall.assignment_id == unit_a.id and airlift.assignment_id == unit_b.id
-    assert marshall.published_at < unit_a.post_due_at
+    dust_bowl = next(p for p in posts if p.title.startswith("The Dust Bowl"))
+    assert marshall.assignment_id == first.id and dust_bowl.assignment_id == second.id
+    assert marshall.published_at < first.post_due_at
     late = next(p for p in posts if p.title.startswith("Partition"))
-    assert late.published_at > unit_b.post_due_at  # one essay is published a little late
+    assert late.published_at > first.post_due_at  # one essay is published a little late
+    answers = [p for p in posts if p.assignment_id == second.id]
+    assert len(answers) == len(DEPRESSION_PIECES) + 1
+    assert len({p.author_id for p in answers}) == len(answers)  # one answer each
 
 
 def test_without_assignments_essays_stand_alone(app):
