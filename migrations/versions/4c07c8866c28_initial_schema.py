@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 67758329d4b7
+Revision ID: 4c07c8866c28
 Revises: 
-Create Date: 2026-11-27 08:55:13.991864
+Create Date: 2026-11-27 10:01:12.140147
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '67758329d4b7'
+revision = '4c07c8866c28'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -312,6 +312,7 @@ def upgrade():
     )
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index('ix_comments_post_created', ['post_id', 'created_at'], unique=False)
         batch_op.create_index('uq_comments_post_wp_comment_id', ['post_id', 'wp_comment_id'], unique=True)
 
@@ -465,6 +466,7 @@ def downgrade():
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.drop_index('uq_comments_post_wp_comment_id')
         batch_op.drop_index('ix_comments_post_created')
+        batch_op.drop_index(batch_op.f('ix_comments_parent_id'))
         batch_op.drop_index(batch_op.f('ix_comments_author_id'))
 
     op.drop_table('comments')
