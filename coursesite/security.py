@@ -21,6 +21,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
+# A form re-shown after its token was refused (a new session, another tab): nothing saved, the text kept.
+CSRF_REFUSED_KEPT = (
+    "This form came from an old session or another page, so it was not saved. "
+    "What you typed is kept below: check it and send it again."
+)
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 

@@ -8,6 +8,7 @@ from flask import Flask, g, request, url_for
 from markupsafe import Markup, escape
 
 from . import permissions
+from .security import CSRF_REFUSED_KEPT
 from .services import timefmt
 from .services.grading import points_text
 
@@ -47,7 +48,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
-    app.jinja_env.globals.update(time_tag=time_tag, modify_query=modify_query)
+    app.jinja_env.globals.update(time_tag=time_tag, modify_query=modify_query, csrf_refused_kept=CSRF_REFUSED_KEPT)
     app.jinja_env.filters["elapsed"] = timefmt.elapsed_text
     app.jinja_env.filters["points"] = points_text
     app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text).split("\n"))

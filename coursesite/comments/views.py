@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db, limiter, login_manager, remote_address
 from ..models import Comment, Course, Post, utcnow
 from ..permissions import can_see_private_work, course_view, is_member, membership
-from ..security import form_checks_csrf
+from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_thread import FORM_STATE_KEY, FormState
@@ -22,7 +22,6 @@ from .blueprint import bp
 from .forms import CommentForm
 
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
-CSRF_MESSAGE = "This form was open for too long or came from another page. Your text is below: send it again."
 
 
 def _comment_rate() -> str:
@@ -95,7 +94,7 @@ def create(course: Course, post_slug: str):
     body = form.body.data or ""
     parent_id = _parent_id(form.parent_id.data)
     if not form.validate_on_submit():
-        return rerender_essay(course, post, FormState(body, parent_id, CSRF_MESSAGE), 400)
+        return rerender_essay(course, post, FormState(body, parent_id, CSRF_REFUSED_KEPT), 400)
     try:
         comment = comment_service.create_comment(post, current_user, membership(current_user, course), body, parent_id)
     except CommentError as error:
@@ -118,7 +117,7 @@ def edit(course: Course, comment_id: int):
     error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
-            error, status = CSRF_MESSAGE, 400
+            error, status = CSRF_REFUSED_KEPT, 400
         else:
             try:
                 suspended = membership(current_user, course).comment_suspended

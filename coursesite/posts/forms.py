@@ -7,9 +7,6 @@ from wtforms.widgets import HiddenInput
 
 from ..services.writing import MAX_TITLE_CHARS
 
-CSRF_LOST = ("Your session changed while you were writing (for example you logged in again elsewhere), "
-             "so nothing was saved yet. Your text is below: press the button again to save it.")
-
 
 class PostForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=MAX_TITLE_CHARS)])
@@ -26,7 +23,3 @@ class PostForm(FlaskForm):
     def csrf_failed(self) -> bool:
         token = getattr(self, "csrf_token", None)  # absent when CSRF protection is off (tests)
         return bool(token is not None and token.errors)
-
-    def friendly_csrf_errors(self) -> None:
-        if self.csrf_failed:
-            self.csrf_token.errors = [CSRF_LOST]

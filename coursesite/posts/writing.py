@@ -11,7 +11,7 @@ from ..errors import _wants_json as wants_json
 from ..extensions import db, login_manager
 from ..models import Course, Post, utcnow
 from ..permissions import can_edit_post, can_moderate, can_see_private_work, can_write_in, course_view
-from ..security import form_checks_csrf
+from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
 from ..services import posts as post_service
 from ..services import writing
 from ..services.revisions import as_it_stood, diff_lines, revisions_of, trim_context, word_diff
@@ -106,10 +106,9 @@ def _after_save(course: Course, post: Post, now):
 
 
 def _invalid_form(course: Course, post: Post | None, form):
-    form.friendly_csrf_errors()
     status = 400 if form.csrf_failed else 422
     if request.form.get("action") == "autosave":
-        message = " ".join(form.csrf_token.errors) if form.csrf_failed else "Some fields could not be read."
+        message = CSRF_REFUSED_KEPT if form.csrf_failed else "Some fields could not be read."
         return jsonify(error="invalid", message=message), status
     return editor_page(course, form, post, status=status)
 

@@ -53,7 +53,7 @@ def test_a_rejected_token_re_shows_the_form_with_the_text_kept(client, signed_in
                                            csrf_token="expired-or-forged"))
     assert response.status_code == 400
     html = text(response)
-    assert "Your session changed while you were writing" in html
+    assert "This form came from an old session or another page, so it was not saved" in html
     assert 'value="Hours of work"' in html and "A long essay typed for hours." in html
     assert posts_of(course) == []
     # The re-shown form carries a fresh token: pressing the button again works.
