@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, g, request_started, request_tearing_down
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -25,6 +26,10 @@ from coursesite.extensions import db, limiter
 from .factories import DEFAULT_PASSWORD
 
 TEST_DATABASE_URL = os.environ.get("COURSESITE_TEST_DATABASE_URL")
+
+# Property tests check behaviour, not speed: a busy CI machine must not fail them on Hypothesis's deadline.
+settings.register_profile("coursesite", deadline=None)
+settings.load_profile("coursesite")
 
 # The browser suite needs the e2e extra (`make e2e`); without it a bare `pytest` leaves it out.
 collect_ignore = [] if importlib.util.find_spec("pytest_playwright") else ["e2e"]
@@ -106,7 +111,10 @@ _APPS: dict[str, Flask] = {}
 def _app_for(config: dict, instance_path: Path) -> Flask:
     """One app per distinct configuration: building an app compiles every URL rule, which cost more
     than most tests. Each test still gets its own transaction, config, outbox and limiter state."""
-    key = repr(sorted((k, repr(v)) for k, v in config.items() if k not in PER_TEST_SETTINGS))
+    # COURSESITE_* variables (a test may set COURSESITE_ENV=production) shape the app as much as the config.
+    environment = sorted((k, v) for k, v in os.environ.items()
+                         if k.startswith("COURSESITE_") and k != "COURSESITE_INSTANCE_PATH")
+    key = repr((sorted((k, repr(v)) for k, v in config.items() if k not in PER_TEST_SETTINGS), environment))
     if key not in _APPS:
         os.environ["COURSESITE_INSTANCE_PATH"] = str(instance_path)
         app = create_app(config)

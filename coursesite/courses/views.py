@@ -40,9 +40,14 @@ def index():
     return render_template("courses/index.html", mine=mine, public=public)
 
 
-def _apply_course_error(form, error: CourseError) -> None:
+def apply_course_error(form, error: CourseError) -> None:
+    """Show each message under its field; one about a field this form lacks goes above the form."""
     for name, message in error.errors.items():
-        getattr(form, name).errors.append(message)
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -64,7 +69,7 @@ def new_course():
                 allow_indexing=form.allow_indexing.data,
             )
         except CourseError as error:  # raised before anything is added: nothing to roll back
-            _apply_course_error(form, error)
+            apply_course_error(form, error)
         else:
             db.session.commit()
             flash(f"{course.title} is ready. Students join with the code {course.join_code}.", "success")
@@ -113,7 +118,7 @@ def settings(course: Course):
         try:
             course_service.check_course_fields(form.slug.data.strip(), form.timezone.data.strip(), course)
         except CourseError as error:
-            _apply_course_error(form, error)
+            apply_course_error(form, error)
         else:
             form.populate_obj(course)
             course.slug = course.slug.strip()

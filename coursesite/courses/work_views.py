@@ -14,7 +14,7 @@ from ..services.course_copy import copy_course as copy_course_service
 from ..services.courses import CourseError
 from ..services.deadline_book import load_deadline_book
 from .assignment_forms import CopyCourseForm
-from .views import bp
+from .views import apply_course_error, bp
 
 
 @bp.route("/c/<slug>/my-work")
@@ -43,11 +43,7 @@ def copy_course(course: Course):
                 weeks=form.weeks.data or 0,
             )
         except CourseError as error:  # raised before anything is written
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, str(error)]
-            else:
-                form.form_errors.append(str(error))
+            apply_course_error(form, error)
         else:
             db.session.commit()
             flash(f"{copy.title} is ready, with its assignments. Students join with the code {copy.join_code}.",

@@ -117,7 +117,8 @@ def test_security_headers_forbid_inline_script(client):
 
 def test_templates_have_no_inline_script_or_style():
     for template in (PROJECT_ROOT / "templates").rglob("*.html"):
-        source = template.read_text()
+        # Jinja expressions may hold a `<` or a keyword argument named style; only the markup matters.
+        source = re.sub(r"{{.*?}}|{%.*?%}|{#.*?#}", "", template.read_text(), flags=re.S)
         assert not re.search(r"<[^>]*\sstyle=", source), f"inline style in {template}"
         for tag in source.split("<script")[1:]:
             assert tag.lstrip().startswith("src="), f"inline <script> in {template}"
