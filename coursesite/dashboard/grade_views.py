@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Post, utcnow
 from ..security import form_checks_csrf
 from ..services import grade_reports, grades, grading, rubrics
+from ..services.deadline_book import load_deadline_book
 from .blueprint import bp, course_assignment
 from .forms import GradeFormBase, csrf_failed, grade_form_class
 
@@ -106,7 +107,8 @@ def grade(assignment_id: int, student_id: int):
                 return _after_save(course, assignment, enrollment)
     post, has_draft = _essay(assignment, student_id)
     qualifying = grading.qualifying_comment_count(assignment, student_id)
-    late_by = grading.essay_late_by(assignment.post_due_at, post.published_at if post else None)
+    due_at = grade_reports.essay_due(load_deadline_book([assignment], [student_id]), assignment.id, student_id)
+    late_by = grading.essay_late_by(due_at, post.published_at if post else None)
     return render_template(
         "dashboard/grade.html", form=form, assignment=assignment, enrollment=enrollment, criteria=rows,
         post=post, has_draft=has_draft, saved=saved, conflict=conflict, history=grades.grade_history(saved),

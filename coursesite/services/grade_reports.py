@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Excusal, Grade, Post, RubricCriterion, Section, User
+from .deadline_book import DeadlineBook, load_deadline_book
 from .gradebook import Gradebook, GradebookItem, GradebookRow, Person
 from .grading import AssignmentResult, AssignmentRules, assignment_result, essay_late_by, qualifying_comment_counts
 
@@ -95,14 +96,20 @@ def _grades(course_id: int, assignment_id: int | None = None, student_id: int | 
     return {(g.assignment_id, g.student_id): g for g in db.session.scalars(query)}
 
 
+def essay_due(book: DeadlineBook, assignment_id: int, student_id: int) -> datetime | None:
+    """The student's own essay deadline: their section's, their extension, plus any accommodation."""
+    return book.deadlines(assignment_id, student_id).post
+
+
 def result_of(
-    assignment: Assignment, grade: Grade | None, published_at: datetime | None, qualifying: int, excused: bool
+    assignment: Assignment, grade: Grade | None, published_at: datetime | None, qualifying: int, excused: bool,
+    due_at: datetime | None,
 ) -> AssignmentResult:
     return assignment_result(
         AssignmentRules.of(assignment),
         essay=grade.post_score if grade else None,
         qualifying=qualifying,
-        late_by=essay_late_by(assignment.post_due_at, published_at),
+        late_by=essay_late_by(due_at, published_at),
         override=grade.comment_score_override if grade else None,
         reason=grade.override_reason if grade else None,
         excused=excused,
@@ -128,12 +135,14 @@ def grading_queue(assignment: Assignment) -> list[QueueRow]:
     grades = _grades(course_id, assignment_id=assignment.id)
     excused = _excused(course_id, assignment_id=assignment.id)
     counts = qualifying_comment_counts(course_id, assignment_id=assignment.id)
+    students = active_students(course_id)
+    book = load_deadline_book([assignment], [s.user_id for s in students])
     rows = []
-    for student in active_students(course_id):
+    for student in students:
         pair = (assignment.id, student.user_id)
-        published_at = essays.published_at.get(pair)
-        result = result_of(assignment, grades.get(pair), published_at, counts.get(pair, 0), pair in excused)
-        rows.append(QueueRow(student, essays.state(pair), essay_late_by(assignment.post_due_at, published_at), result))
+        published_at, due_at = essays.published_at.get(pair), essay_due(book, *pair)
+        result = result_of(assignment, grades.get(pair), published_at, counts.get(pair, 0), pair in excused, due_at)
+        rows.append(QueueRow(student, essays.state(pair), essay_late_by(due_at, published_at), result))
     return rows
 
 
@@ -153,13 +162,16 @@ def load_gradebook(course: Course, include_unreleased: bool = False) -> Gradeboo
     essays, grades = _essays(course.id), _grades(course.id)
     excused, counts = _excused(course.id), qualifying_comment_counts(course.id)
     items = tuple(GradebookItem(a.title, a.canvas_assignment_id, AssignmentRules.of(a)) for a in assignments)
+    students = active_students(course.id)
+    book = load_deadline_book(assignments, [s.user_id for s in students])
     rows = []
-    for student in active_students(course.id):
+    for student in students:
         results = []
         for a in assignments:
             pair = (a.id, student.user_id)
             published_at = essays.published_at.get(pair)
-            results.append(result_of(a, grades.get(pair), published_at, counts.get(pair, 0), pair in excused))
+            results.append(result_of(a, grades.get(pair), published_at, counts.get(pair, 0), pair in excused,
+                                     essay_due(book, *pair)))
         rows.append(GradebookRow(student.person, tuple(results)))
     return Gradebook(items, tuple(rows))
 
@@ -190,6 +202,7 @@ def student_report(course: Course, student_id: int) -> list[MyGrade]:
     essays = _essays(course.id, student_id=student_id)
     excused = _excused(course.id, student_id=student_id)
     counts = qualifying_comment_counts(course.id, student_id=student_id)
+    book = load_deadline_book(released, [student_id])
     report = []
     for a in assignments:
         if a.grades_released_at is None:
@@ -197,7 +210,8 @@ def student_report(course: Course, student_id: int) -> list[MyGrade]:
             continue
         pair = (a.id, student_id)
         grade = grades.get(pair)
-        result = result_of(a, grade, essays.published_at.get(pair), counts.get(pair, 0), pair in excused)
+        result = result_of(a, grade, essays.published_at.get(pair), counts.get(pair, 0), pair in excused,
+                           essay_due(book, *pair))
         awarded = (grade.rubric_scores or {}) if grade else {}
         rubric = tuple((c, awarded.get(str(c.id))) for c in criteria if c.assignment_id == a.id)
         report.append(MyGrade(a, True, result, rubric, grade.feedback_html if grade else ""))

@@ -1,8 +1,7 @@
 """Grading rules: rubric and essay scores, the comment score, late penalties, excusals and totals.
 
 The rules are pure functions of plain values: views, exports and the student's My grades page read numbers
-from the models, pass them in, and show what comes back. The two functions at the end that read the
-database stand in for services/deadlines.py and services/participation.py until those are merged.
+from the models, pass them in, and show what comes back. The functions at the end read the database.
 """
 
 from __future__ import annotations
@@ -308,15 +307,12 @@ def course_total(results: Iterable[AssignmentResult]) -> tuple[float, float]:
     return round(earned, 2), round(possible, 2)
 
 
-# --- Stand-ins until services/deadlines.py and services/participation.py are merged -----------------------
+# --- Lateness against a student's own due date; comment counts read from the database ------------------
 
 
 def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> timedelta | None:
-    """How long after the due date the essay was published (None when on time or unpublished).
-
-    MERGE: replace with services/deadlines.py, which knows section deadlines, extensions and
-    accommodations; this reads only the assignment's own due date.
-    """
+    """How long after the student's own due date (deadline_book: section, extension, accommodation) the essay
+    was published; None when on time or unpublished. The grace period is late_penalty's to apply."""
     if due_at is None or published_at is None or published_at <= due_at:
         return None
     return published_at - due_at

@@ -82,6 +82,25 @@ def test_late_penalty_is_shown_to_the_student(client, auth, w):
     assert "1 started day × 10% = 10% off the essay." in page
 
 
+def test_an_extension_or_section_date_means_no_late_penalty(client, auth, w):
+    """Lateness is measured from the student's own due date, on My grades, the grading page and the export."""
+    w.assignment.late_policy, w.assignment.penalty_percent_per_day = "penalty", 10
+    graded_amara(w)  # published an hour after the assignment's date
+    f.make_extension(w.assignment, w.students[0], post_due_at=w.assignment.post_due_at + timedelta(hours=2))
+    w.assignment.grades_released_at = w.assignment.post_due_at
+    db.session.flush()
+    auth.login(w.students[0])
+    page = my_grades(client, w)
+    assert "8 of 10" in page and "late penalty" not in page and "Late by" not in page
+    auth.logout()
+    auth.login(w.instructor)
+    grading = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}/grade/{w.students[0].id}")
+    assert "Late by" not in grading.get_data(as_text=True)
+    export = client.get(f"/c/{w.course.slug}/dashboard/export/grades.csv").get_data(as_text=True)
+    amara = next(line for line in export.splitlines() if "Amara Okafor" in line)
+    assert ",14" in amara or ",14.0" in amara  # essay 8 + comments 6, nothing off
+
+
 def test_unrelease_hides_the_grades_again(client, auth, w):
     graded_amara(w)
     auth.login(w.instructor)
