@@ -1,7 +1,7 @@
 """In-process page timings: median server time and SQL statements per page, through the Flask test client.
 
 Each page is requested as the person who would see it (a student for the blog, essays, editor and their own
-lists; the instructor for the dashboard pages). A page whose endpoint does not exist yet is skipped with a note.
+lists; the instructor for the dashboard pages).
 """
 
 from __future__ import annotations
@@ -22,18 +22,17 @@ from .generate import ESSAY_4, ESSAY_200
 PAGES = ("blog", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student", "assignment",
          "canvas-csv")
 STAFF_PAGES = {"dashboard", "student", "assignment", "canvas-csv"}
-# Names the endpoints may have; the first registered one is measured.
-CANDIDATES = {
-    "blog": ["posts.blog"],
-    "essay-4": ["posts.essay"],
-    "essay-200": ["posts.essay"],
-    "editor": ["posts.new_post"],
-    "my-work": ["courses.my_work"],
-    "my-comments": ["comments.my_comments"],
-    "dashboard": ["dashboard.home", "dashboard.matrix", "dashboard.index"],
-    "student": ["dashboard.student", "dashboard.student_detail", "dashboard.per_student"],
-    "assignment": ["dashboard.assignment", "dashboard.assignment_detail", "dashboard.per_assignment"],
-    "canvas-csv": ["dashboard.export_canvas", "dashboard.canvas_csv", "dashboard.canvas_export"],
+ENDPOINTS = {
+    "blog": "posts.blog",
+    "essay-4": "posts.essay",
+    "essay-200": "posts.essay",
+    "editor": "posts.new_post",
+    "my-work": "courses.my_work",
+    "my-comments": "comments.my_comments",
+    "dashboard": "dashboard.home",
+    "student": "dashboard.student",
+    "assignment": "dashboard.assignment",
+    "canvas-csv": "dashboard.export_canvas",
 }
 TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
 MAX_RUNS = 25
@@ -57,17 +56,6 @@ def _world() -> World:
     assignment_ids = db.session.scalars(select(Assignment.id).order_by(Assignment.post_due_at)).all()
     return World(course.slug, student.id, student.get_id(), instructor.get_id(), assignment_ids[0], assignment_ids[-1],
                  {"essay-4": ESSAY_4, "essay-200": ESSAY_200})
-
-
-def _find_endpoint(app: Flask, page: str) -> str | None:
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    for name in CANDIDATES[page]:
-        if name in endpoints:
-            return name
-    word = {"student": "student", "assignment": "assignment", "canvas-csv": "canvas"}.get(page)
-    found = sorted(e for e in endpoints if word and e.startswith("dashboard.") and word in e
-                   and ("export" not in e or page == "canvas-csv"))
-    return found[0] if found else None
 
 
 def _url(app: Flask, page: str, endpoint: str, world: World) -> str:
@@ -100,10 +88,7 @@ class QueryCounter:
 
 
 def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> dict:
-    endpoint = _find_endpoint(app, page)
-    if endpoint is None:
-        return {"page": page, "median_ms": None, "queries": None, "note": "endpoint not built yet"}
-    url = _url(app, page, endpoint, world)
+    url = _url(app, page, ENDPOINTS[page], world)
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = world.instructor_session if page in STAFF_PAGES else world.student_session
