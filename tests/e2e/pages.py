@@ -37,7 +37,23 @@ def _open_first_roster_edit(page: Page) -> None:
     page.wait_for_load_state()
 
 
+def _open_first_essay(page: Page) -> None:
+    """The demo's essay slugs come from their titles; reach one the way a reader does, from the blog."""
+    page.locator(".post-summary__title a").first.click()
+    page.wait_for_load_state()
+
+
+def _open_first_essay_then_submit_empty_comment(page: Page) -> None:
+    _open_first_essay(page)
+    _submit_empty("Post Comment")(page)
+
+
 C = f"/c/{DEMO_SLUG}"
+# The demo (coursesite/services/demo*.py) is built the same way every time, so these ids are stable.
+ESSAY_ASSIGNMENT = 1  # "A turning point of the twentieth century", graded, with readers assigned
+STUDENT_ID = 3  # student1@example.edu, who wrote essay 1 on it
+STUDENT_POST = 1
+STUDENT_COMMENT = 1  # student1's first comment, past its edit window
 
 PAGES = [
     PageSpec("home-visitor", "/"),
@@ -60,6 +76,62 @@ PAGES = [
     PageSpec("course-settings", f"{C}/settings", "instructor"),
     PageSpec("roster", f"{C}/roster", "instructor"),
     PageSpec("roster-edit-person", f"{C}/roster", "instructor", then=_open_first_roster_edit),
+    # Posts: the course blog and its essays
+    PageSpec("essay-visitor", f"{C}/", then=_open_first_essay),
+    PageSpec("essay-student", f"{C}/", "student", then=_open_first_essay),
+    PageSpec("essay-instructor", f"{C}/", "instructor", then=_open_first_essay),
+    PageSpec("essay-comment-errors", f"{C}/", "student2", then=_open_first_essay_then_submit_empty_comment),
+    PageSpec("course-blog-instructor", f"{C}/", "instructor"),
+    PageSpec("course-blog-page-2", f"{C}/?page=2"),
+    PageSpec("new-post", f"{C}/posts/new", "student"),
+    PageSpec("new-post-for-assignment", f"{C}/posts/new?assignment={ESSAY_ASSIGNMENT}", "student"),
+    PageSpec("new-post-errors", f"{C}/posts/new", "student", then=_submit_empty("Publish")),
+    PageSpec("edit-post", f"{C}/posts/{STUDENT_POST}/edit", "student"),
+    PageSpec("drafts", f"{C}/drafts", "student"),
+    PageSpec("drafts-with-a-draft", f"{C}/drafts", "student10"),
+    PageSpec("revisions", f"{C}/posts/{STUDENT_POST}/revisions", "student"),
+    PageSpec("search", f"{C}/search?q=war"),
+    PageSpec("search-empty", f"{C}/search", "student"),
+    PageSpec("search-no-results", f"{C}/search?q=zzzzqqq", "student"),
+    PageSpec("author", f"{C}/author/{STUDENT_ID}/"),
+    PageSpec("by-assignment", f"{C}/assignment/{ESSAY_ASSIGNMENT}/"),
+    PageSpec("category", f"{C}/category/cold-war/"),
+    PageSpec("tag", f"{C}/tag/1918/"),
+    PageSpec("trash", f"{C}/trash", "instructor"),
+    PageSpec("my-work", f"{C}/my-work", "student"),
+    # Assignments
+    PageSpec("assignments-student", f"{C}/assignments/", "student"),
+    PageSpec("assignments-instructor", f"{C}/assignments/", "instructor"),
+    PageSpec("assignment-student", f"{C}/assignments/{ESSAY_ASSIGNMENT}", "student"),
+    PageSpec("assignment-instructor", f"{C}/assignments/{ESSAY_ASSIGNMENT}", "instructor"),
+    PageSpec("new-assignment", f"{C}/assignments/new", "instructor"),
+    PageSpec("new-assignment-errors", f"{C}/assignments/new", "instructor", then=_submit_empty("Create assignment")),
+    PageSpec("edit-assignment", f"{C}/assignments/{ESSAY_ASSIGNMENT}/edit", "instructor"),
+    PageSpec("assignment-deadlines", f"{C}/assignments/{ESSAY_ASSIGNMENT}/deadlines", "instructor"),
+    PageSpec("assignment-exceptions", f"{C}/assignments/{ESSAY_ASSIGNMENT}/exceptions", "instructor"),
+    PageSpec("copy-course", f"{C}/copy", "instructor"),
+    # Comments
+    PageSpec("my-comments", f"{C}/my-comments", "student"),
+    PageSpec("notifications", "/notifications", "student"),
+    PageSpec("moderation-queue", f"{C}/moderation", "instructor"),
+    PageSpec("readers", f"{C}/assignments/{ESSAY_ASSIGNMENT}/readers", "instructor"),
+    PageSpec("comment-edit", f"{C}/comments/{STUDENT_COMMENT}/edit", "student"),
+    # Dashboard and grades
+    PageSpec("dashboard-instructor", f"{C}/dashboard/", "instructor"),
+    PageSpec("dashboard-ta", f"{C}/dashboard/", "ta"),
+    PageSpec("dashboard-student", f"{C}/dashboard/students/{STUDENT_ID}", "instructor"),
+    PageSpec("dashboard-assignment", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}", "instructor"),
+    PageSpec("grading-queue", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/grading", "ta"),
+    PageSpec("grade-essay", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/grade/{STUDENT_ID}", "instructor"),
+    PageSpec("rubric", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/rubric", "instructor"),
+    PageSpec("release", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/release", "instructor"),
+    PageSpec("my-grades", f"{C}/my-grades", "student"),
+    # Roster and WordPress import
+    PageSpec("roster-import", f"{C}/roster/import", "instructor"),
+    PageSpec("roster-import-errors", f"{C}/roster/import", "instructor", then=_submit_empty("Preview the import")),
+    PageSpec("wordpress-import", f"{C}/import", "instructor"),
+    PageSpec("wordpress-import-errors", f"{C}/import", "instructor", then=_submit_empty("Preview import")),
+    PageSpec("account-instructor", "/auth/account", "instructor"),
     PageSpec("error-404", "/no-such-page", status=404),
     PageSpec("error-403", f"{C}/roster", "student", status=403),
 ]
