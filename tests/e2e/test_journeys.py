@@ -1,6 +1,6 @@
 """What people do on the site today, in a real browser: sign up, log in, create and join a course.
 
-The feature journeys (essay, comments, grading) join this file as the features land: see README.md.
+The feature journeys (essay, comments, grading, roster invitation) are in test_feature_journeys.py.
 """
 
 from __future__ import annotations
