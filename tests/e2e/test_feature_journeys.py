@@ -84,6 +84,15 @@ def post_comment(page: Page, text: str) -> None:
     expect(page.locator(".comment-content", has_text=text)).to_be_visible()
 
 
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def test_a_student_writes_an_essay_that_survives_a_reload_and_publishes_it(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Empires and Their Ends")
     assignment_id = create_assignment(
@@ -148,20 +157,13 @@ def test_an_essay_can_be_written_and_published_with_the_keyboard_only(new_contex
     student = student_in_course(new_context, code, "Kai Keys", "Kai")
     student.goto(f"/c/{slug}/posts/new?assignment={assignment_id}")
 
-    def tab_to(selector: str, limit: int = 60) -> None:
-        for _ in range(limit):
-            student.keyboard.press("Tab")
-            if student.evaluate("s => document.activeElement.matches(s)", selector):
-                return
-        raise AssertionError(f"Tab never reached {selector}")
-
-    tab_to("#title")
+    tab_to(student, "#title")
     student.keyboard.type("The Zimmermann telegram")
-    tab_to("#body")
+    tab_to(student, "#body")
     student.keyboard.type("A decoded message pulled a neutral country into war.")
     student.keyboard.press("Enter")
     student.keyboard.type("It was read in London first.")
-    tab_to("button[value=publish]")
+    tab_to(student, "button[value=publish]")
     student.keyboard.press("Enter")
     expect(student.get_by_text("Your essay is published.")).to_be_visible()
     expect(student.get_by_role("heading", level=1, name="The Zimmermann telegram")).to_be_visible()
@@ -233,6 +235,35 @@ def test_peers_comment_reply_edit_and_their_checklists_update(new_context):
 
     bo.goto(f"/c/{slug}/my-comments")
     expect(bo.get_by_role("region", name="Two revolutions")).to_contain_text("1 of 2 done")
+
+
+def test_a_comment_and_a_reply_can_be_written_with_the_keyboard_only(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Quiet Keys")
+    assignment_id = create_assignment(instructor, slug, "Maps and power", "Who draws the lines?")
+    writer = student_in_course(new_context, code, "Mara Mapper", "Mara")
+    publish_essay(writer, slug, assignment_id, "Lines on a map", "A border drawn in Berlin in 1884.")
+    essay_url = writer.url
+
+    reader = student_in_course(new_context, code, "Kit Keyes", "Kit")
+    reader.goto(essay_url)
+    tab_to(reader, "#comment")
+    reader.keyboard.type("The conference never asked the people who lived there.")
+    tab_to(reader, "#submit")
+    reader.keyboard.press("Enter")
+    first = reader.locator("li.comment", has_text="never asked the people")
+    expect(first.locator(".comment-author")).to_have_text("Kit")
+
+    writer.goto(essay_url)
+    tab_to(writer, "a.comment-reply-link")
+    writer.keyboard.press("Enter")
+    expect(writer.get_by_role("heading", name="Reply to Kit")).to_be_visible()
+    expect(writer.get_by_label("Comment", exact=True)).to_be_focused()
+    writer.keyboard.type("True, and the maps say so by what they leave blank.")
+    tab_to(writer, "#submit")
+    writer.keyboard.press("Enter")
+    reply = writer.locator("li.comment", has_text="never asked the people").locator("ol.children li.comment")
+    expect(reply.locator(".comment-content")).to_have_text("True, and the maps say so by what they leave blank.")
+    expect(writer.get_by_role("heading", name="2 thoughts on “Lines on a map”")).to_be_visible()
 
 
 def read_download(download) -> list[list[str]]:
