@@ -266,6 +266,47 @@ def test_a_comment_and_a_reply_can_be_written_with_the_keyboard_only(new_context
     expect(writer.get_by_role("heading", name="2 thoughts on “Lines on a map”")).to_be_visible()
 
 
+def test_held_comments_wait_in_the_moderation_queue_until_staff_approve_or_reject_them(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Careful Talk")
+    instructor.goto(f"/c/{slug}/settings")
+    instructor.get_by_label("Hold every student comment").check()
+    instructor.get_by_role("button", name="Save settings").click()
+    expect(instructor.get_by_text("Course settings saved.")).to_be_visible()
+    assignment_id = create_assignment(instructor, slug, "Propaganda posters", "Read one poster closely.")
+    writer = student_in_course(new_context, code, "Wim Writer", "Wim")
+    publish_essay(writer, slug, assignment_id, "A poster from 1943", "Look at the hands, not the faces.")
+    essay_url = writer.url
+
+    kind = student_in_course(new_context, code, "Kim Kind", "Kim")
+    kind.goto(essay_url)
+    kind.get_by_label("Comment", exact=True).fill("The hands are drawn larger than life, on purpose.")
+    kind.get_by_role("button", name="Post Comment").click()
+    expect(kind.get_by_text("Your comment is awaiting approval by the course staff.")).to_be_visible()
+    expect(kind.locator(".comment-status")).to_have_text("Your comment is awaiting approval.")
+    rude = student_in_course(new_context, code, "Rex Rude", "Rex")
+    rude.goto(essay_url)
+    rude.get_by_label("Comment", exact=True).fill("This is the worst essay in the course, obviously.")
+    rude.get_by_role("button", name="Post Comment").click()
+    expect(rude.get_by_text("Your comment is awaiting approval by the course staff.")).to_be_visible()
+
+    writer.reload()
+    expect(writer.locator("li.comment")).to_have_count(0)
+    expect(writer.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+
+    instructor.goto(f"/c/{slug}/")
+    instructor.get_by_role("link", name="Moderation 2 waiting").click()
+    expect(instructor.get_by_role("heading", name="Waiting (2)")).to_be_visible()
+    instructor.get_by_role("button", name="Approve the comment by Kim").click()
+    expect(instructor.get_by_role("heading", name="Waiting (1)")).to_be_visible()
+    instructor.get_by_role("button", name="Reject the comment by Rex").click()
+    expect(instructor.get_by_text("Nothing is waiting.")).to_be_visible()
+
+    writer.reload()
+    expect(writer.get_by_role("heading", name="One thought on “A poster from 1943”")).to_be_visible()
+    expect(writer.locator(".comment-content")).to_have_text("The hands are drawn larger than life, on purpose.")
+    expect(writer.get_by_text("worst essay")).to_have_count(0)
+
+
 def read_download(download) -> list[list[str]]:
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:  # the export starts with a BOM
         return list(csv.reader(handle))
