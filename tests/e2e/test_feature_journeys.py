@@ -429,3 +429,41 @@ def test_an_imported_student_sets_up_the_account_from_the_invitation(new_context
     other = new_context().new_page()
     other.goto(link.group(0))
     expect(other.get_by_text("That invitation has expired or was already used.")).to_be_visible()
+
+
+def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Rubrics and Reasons")
+    title = "A treaty's fine print"
+    assignment_id = create_assignment(instructor, slug, title, "Read the clauses nobody quotes.", required_comments=0)
+    student = student_in_course(new_context, code, "Ravi Rubric", "Ravi")
+    publish_essay(student, slug, assignment_id, "Article 231, again", "Guilt was a legal term before a moral one.")
+
+    instructor.goto(f"/c/{slug}/dashboard/")
+    instructor.get_by_role("link", name=f"Edit scoring of {title}").click()
+    instructor.get_by_label("With a rubric: the criteria below").check()
+    for row, (name, points) in enumerate((("Argument", "6"), ("Evidence", "4"))):
+        criterion = instructor.get_by_role("group", name="New criterion").nth(row)
+        criterion.get_by_label("Title").fill(name)
+        criterion.get_by_label("Points").fill(points)
+    instructor.get_by_role("button", name="Save scoring").click()
+    expect(instructor.get_by_text(f"The rubric of {title} is saved.")).to_be_visible()
+
+    instructor.goto(f"/c/{slug}/dashboard/")
+    expect(instructor.get_by_role("row", name=re.compile(f"^{re.escape(title)} "))).to_contain_text(
+        "Rubric (2 criteria)")
+    instructor.get_by_role("link", name=f"Grade next essay of {title}").click()
+    expect(instructor.get_by_role("heading", name="Article 231, again")).to_be_visible()
+    instructor.get_by_label("Argument (out of 6)").fill("5")
+    instructor.get_by_label("Evidence (out of 4)").fill("3.5")
+    instructor.get_by_label("Private feedback").fill("Quote the clause itself.")
+    instructor.get_by_role("button", name="Save", exact=True).click()
+    expect(instructor.get_by_text("The grade of Ravi Rubric is saved.")).to_be_visible()
+    instructor.goto(f"/c/{slug}/dashboard/assignments/{assignment_id}/release")
+    instructor.get_by_role("button", name="Release grades").click()
+    expect(instructor.get_by_text(f"Grades of {title} are released")).to_be_visible()
+
+    student.goto(f"/c/{slug}/my-grades")
+    grade = student.get_by_role("region", name=title)
+    expect(grade.locator(".my-grade__total")).to_have_text("Total: 8.5 of 10")
+    expect(grade.locator(".rubric-breakdown li")).to_have_text(["Argument: 5 of 6", "Evidence: 3.5 of 4"])
+    expect(grade.locator(".feedback")).to_have_text("Quote the clause itself.")
