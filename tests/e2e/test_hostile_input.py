@@ -1,10 +1,10 @@
 """Hostile text typed into every field a person controls today is shown as text, never run or parsed as markup.
 
 Each payload goes in through the real forms (account name, course title, term and description, the name
-shown in a course), then every page that shows those fields is opened. The browser guards (conftest) fail
-the test on any dialog or Content-Security-Policy violation; this file also fails on any element or
-attribute the payload managed to add to the page, which catches an unescaped field even where the CSP
-stopped the script from running.
+shown in a course, an essay's title and body, a comment), then every page that shows those fields is
+opened. The browser guards (conftest) fail the test on any dialog or Content-Security-Policy violation;
+this file also fails on any element or attribute the payload managed to add to the page, which catches an
+unescaped field even where the CSP stopped the script from running.
 """
 
 from __future__ import annotations
@@ -66,12 +66,27 @@ def test_hostile_text_in_every_field_stays_text(new_context, payload):
     join_course(student, code, course_name=f"P {short(payload, 110)}")
     expect(student.get_by_text(f"Welcome to T {payload}.")).to_be_visible()
 
-    student_pages = ["/", f"/c/{slug}/", f"/c/{slug}/welcome", "/auth/account", f"/c/{slug}/roster"]
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_label("Title").fill(f"E {payload}")
+    student.get_by_label("Essay", exact=True).fill(f"B {payload}")
+    student.get_by_role("button", name="Publish").click()
+    expect(student.get_by_text("Your essay is published.")).to_be_visible()
+    expect(student.get_by_role("heading", level=1)).to_have_text(f"E {payload}")
+    expect(student.locator(".essay__body")).to_have_text(f"B {payload}")
+    essay = student.url.removeprefix(student.evaluate("location.origin"))
+    student.get_by_label("Comment", exact=True).fill(f"C {payload}")
+    student.get_by_role("button", name="Post Comment").click()
+    expect(student.locator(".comment-content")).to_have_text(f"C {payload}")
+    expect(student.get_by_role("heading", name=f"One thought on “E {payload}”")).to_be_visible()
+    editor = student.get_by_role("link", name=f"Edit “E {payload}”").get_attribute("href")
+
+    student_pages = ["/", f"/c/{slug}/", f"/c/{slug}/welcome", "/auth/account", f"/c/{slug}/roster", essay, editor,
+                     f"/c/{slug}/my-comments", f"/c/{slug}/drafts"]
     for path in student_pages:
         student.goto(path)
         assert_nothing_injected(student, f"{path} (student)")
 
-    staff_pages = ["/", f"/c/{slug}/", f"/c/{slug}/settings", f"/c/{slug}/roster"]
+    staff_pages = ["/", f"/c/{slug}/", essay, f"/c/{slug}/dashboard/", f"/c/{slug}/settings", f"/c/{slug}/roster"]
     for path in staff_pages:
         instructor.goto(path)
         assert_nothing_injected(instructor, f"{path} (instructor)")

@@ -1,6 +1,6 @@
 """What people do on the site today, in a real browser: sign up, log in, create and join a course.
 
-The feature journeys (essay, comments, grading) join this file as the features land: see README.md.
+The feature journeys (essay, comments, grading, roster invitation) are in test_feature_journeys.py.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def test_instructor_creates_a_course_a_student_joins_and_the_roster_shows_them(n
     join_course(student, code, course_name="JJ the Historian")
     expect(student).to_have_url(re.compile(rf"/c/{slug}/$"))
     expect(student.get_by_text("Welcome to The Cold War in Ten Documents.")).to_be_visible()
-    expect(student.get_by_text("No essays are published yet.")).to_be_visible()
+    expect(student.get_by_text("No essays are published here yet.")).to_be_visible()
     expect(student.get_by_role("link", name="Roster")).to_have_count(0)
 
     instructor.get_by_role("link", name="Roster").click()
