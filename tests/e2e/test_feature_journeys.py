@@ -237,6 +237,73 @@ def test_peers_comment_reply_edit_and_their_checklists_update(new_context):
     expect(bo.get_by_role("region", name="Two revolutions")).to_contain_text("1 of 2 done")
 
 
+def test_the_writer_is_notified_and_a_hidden_comment_stops_counting(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Cities at War")
+    assignment_id = create_assignment(instructor, slug, "Blitz and home front", "Describe one city.",
+                                      required_comments=1, min_comment_words=5)
+    writer = student_in_course(new_context, code, "Nell Norris", "Nell")
+    publish_essay(writer, slug, assignment_id, "Coventry, November 1940", "The cathedral burned in one night.")
+    essay_url = writer.url
+    peer = student_in_course(new_context, code, "Otto Olsen", "Otto")
+    peer.goto(essay_url)
+    post_comment(peer, "The photographs of the ruined nave did as much as the bombs.")
+    peer.goto(f"/c/{slug}/my-comments")
+    expect(peer.get_by_role("region", name="Blitz and home front")).to_contain_text("1 of 1 done")
+
+    # The writer's Notifications link counts the comment; the page names who wrote it and on what.
+    writer.goto(f"/c/{slug}/")
+    expect(writer.get_by_role("link", name=re.compile(r"^Notifications 1 unread$"))).to_be_visible()
+    writer.get_by_role("link", name=re.compile(r"^Notifications")).click()
+    expect(writer.locator(".notification").first).to_contain_text(
+        re.compile(r"Otto\s+commented on\s+“Coventry, November 1940”\s+in Cities at War · " + WP_TIME.pattern))
+
+    # Staff hide it: it leaves the thread and no longer counts toward the assignment.
+    instructor.goto(essay_url)
+    comment = instructor.locator("li.comment", has_text="ruined nave")
+    comment.get_by_text("Moderate").click()
+    comment.get_by_label("Reason for hiding (shown to staff)").fill("Off topic")
+    comment.get_by_role("button", name="Hide comment").click()
+    expect(instructor.get_by_role("button", name="Unhide")).to_be_visible()
+    peer.goto(f"/c/{slug}/my-comments")
+    expect(peer.get_by_role("region", name="Blitz and home front")).to_contain_text("0 of 1 done")
+    writer.goto(essay_url)
+    expect(writer.get_by_text("ruined nave")).to_have_count(0)
+
+
+def test_an_essay_typed_offline_survives_a_browser_crash(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Long Winters")
+    create_assignment(instructor, slug, "A hard winter", "Pick one winter.", required_comments=0)
+    student = student_in_course(new_context, code, "Pia Park", "Pia")
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_label("Title").fill("The winter of 1946–47")
+    student.get_by_label("Essay", exact=True).focus()  # the first autosave creates the draft
+    expect(student).to_have_url(re.compile(rf"/c/{slug}/posts/\d+/edit$"))
+    expect(student.locator("#save-status")).to_have_text(re.compile(r"^Saved at "))
+    editor_url = student.url
+
+    # The connection drops; what is typed next cannot reach the server, and the page says so.
+    context = student.context
+    context.set_offline(True)
+    # The guarded context routes every request, and routed requests ignore the offline switch: drop saves too.
+    context.route("**/autosave", lambda route: route.abort("internetdisconnected"))
+    text = "Coal froze in the railway wagons, and Britain's power stations ran out within weeks."
+    student.get_by_label("Essay", exact=True).fill(text)
+    student.get_by_label("Title").focus()
+    expect(student.locator("#save-status")).to_contain_text("kept in this browser")
+
+    # The browser crashes while offline; it comes back online with the same profile (cookies and storage).
+    # (A second context stands in for the restarted browser: closing the first would let the page's
+    # keepalive save slip past the offline emulation, which real networks do not allow.)
+    reopened = new_context(storage_state=context.storage_state()).new_page()
+    reopened.goto(editor_url)
+    expect(reopened.locator("#local-copy-notice")).to_contain_text("Restored text from this browser")
+    expect(reopened.get_by_label("Essay", exact=True)).to_have_value(text)
+    expect(reopened.locator("#save-status")).to_have_text(re.compile(r"^Saved at "))
+    reopened.reload()  # the server has it now
+    expect(reopened.get_by_label("Essay", exact=True)).to_have_value(text)
+    expect(reopened.locator("#local-copy-notice")).to_be_hidden()
+
+
 def test_a_comment_and_a_reply_can_be_written_with_the_keyboard_only(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Quiet Keys")
     assignment_id = create_assignment(instructor, slug, "Maps and power", "Who draws the lines?")
