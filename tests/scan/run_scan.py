@@ -49,8 +49,12 @@ ACCEPTED = {
                                  "(tests/functional/test_security_headers.py)",
 }
 # Pages that answer 200 only to a logged-in person: a scan that reached few of them did not test much.
-AUTHENTICATED_PAGE = re.compile(r"^/(auth/account|join|courses/new|c/[^/]+/(roster|settings|welcome)(/\d+)?)$")
-MIN_AUTHENTICATED_PAGES = 6
+# Pages only a logged-in person (here the instructor) can open: staff pages and a member's own lists.
+AUTHENTICATED_PAGE = re.compile(
+    r"^/(auth/account|join|courses/new|notifications|c/[^/]+/(roster|settings|welcome|dashboard|drafts|trash|"
+    r"moderation|my-work|my-comments|my-grades|posts/new|assignments/new|import|copy)(/.*)?)$"
+)
+MIN_AUTHENTICATED_PAGES = 20
 
 
 def log(message: str) -> None:
