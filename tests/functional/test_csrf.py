@@ -108,9 +108,10 @@ def test_join_code_regeneration_needs_the_token(client):
     course = f.make_course()
     code = course.join_code
     login(client, f.instructor_of(course))
-    assert client.post(f"/c/{course.slug}/settings/join-code").status_code == 400
+    response = client.post(f"/c/{course.slug}/settings/join-code")
     db.session.refresh(course)
-    assert course.join_code == code
+    assert course.join_code == code, "a POST without a token changed the database: the join code is new"
+    assert response.status_code == 400
     token = token_from(client, f"/c/{course.slug}/settings")
     assert client.post(f"/c/{course.slug}/settings/join-code", data={"csrf_token": token}).status_code == 302
     db.session.refresh(course)
