@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import Select, and_, func, select
 
@@ -58,12 +59,24 @@ class ParticipationData:
     def assigned_to(self, assignment_id: int, student_id: int) -> dict[int, datetime | None]:
         return self.assigned.get((assignment_id, student_id), {})
 
+    @cached_property
+    def _comments_by_author_and_assignment(self) -> dict[tuple[int, int], list[CommentFacts]]:
+        grouped: dict[tuple[int, int], list[CommentFacts]] = defaultdict(list)
+        for author_id, comments in self.comments_by_author.items():
+            for comment in comments:
+                essay = self.essays.get(comment.post_id)
+                if essay is not None:
+                    grouped[(author_id, essay.assignment_id)].append(comment)
+        return grouped
+
     def tally(self, assignment_id: int, student_id: int) -> Tally:
+        """Only the student's comments on this assignment's essays: a matrix of S students × A assignments
+        then judges each comment once, not A times."""
         requirement = self.requirements[assignment_id]
         assigned = self.assigned_to(assignment_id, student_id) if requirement.peer_mode == "assigned" else None
         return tally_student(
-            student_id, requirement, self.comments_by_author.get(student_id, []), self.essays,
-            self.deadline(assignment_id, student_id), assigned,
+            student_id, requirement, self._comments_by_author_and_assignment.get((student_id, assignment_id), []),
+            self.essays, self.deadline(assignment_id, student_id), assigned,
         )
 
     def score(self, assignment_id: int, student_id: int) -> float:

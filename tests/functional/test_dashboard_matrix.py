@@ -132,6 +132,17 @@ def test_student_page_is_a_timeline_with_grades_and_feedback(client, w):
     assert "On time, counts" in page  # written before the comment deadline
 
 
+def test_student_page_judges_each_comment_by_its_own_assignment(client, w):
+    """A later assignment in the course must not relabel a comment on an earlier one."""
+    write_essays(w)
+    f.make_assignment(w.course, title="The Marshall Plan", required_comments=2,
+                      post_due_at=w.assignment.post_due_at + timedelta(days=14))
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{w.students[2].id}").get_data(as_text=True)
+    assert "Commented on Amara Okafor’s" in page
+    assert "On time, counts" in page
+    assert "Other assignment" not in page
+
+
 def test_student_page_refuses_people_who_are_not_students_here(client, w):
     for user in (w.ta, w.outsider, w.instructor):
         assert client.get(f"/c/{w.course.slug}/dashboard/students/{user.id}").status_code == 404
