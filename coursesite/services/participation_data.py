@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Comment, CommentRevision, Course, Enrollment, PeerAssignment, Post, User, utcnow
@@ -117,16 +117,20 @@ def load_participation_by_ids(course_id: int, assignment_id: int | None = None, 
 
 
 def load_assignment_participation(assignment: Assignment, overrides: Mapping[int, datetime] | None = None,
-                                  student_id: int | None = None, now: datetime | None = None) -> ParticipationData:
+                                  student_id: int | None = None, now: datetime | None = None,
+                                  only_essay_id: int | None = None) -> ParticipationData:
     """One assignment; `overrides` maps a student id to their comment deadline."""
     ids = select(Assignment.id).where(Assignment.id == assignment.id)
     keyed = {(assignment.id, uid): due for uid, due in (overrides or {}).items()}
-    return _load(ids, keyed, student_id, now or utcnow())
+    return _load(ids, keyed, student_id, now or utcnow(), only_essay_id)
 
 
-def _load(ids: Select, overrides, student_id: int | None, now: datetime) -> ParticipationData:
+def _load(ids: Select, overrides, student_id: int | None, now: datetime,
+          only_essay_id: int | None = None) -> ParticipationData:
+    """`only_essay_id` (with `student_id`): just that essay and those the student commented on, and no
+    per-essay counts: what one hint needs, without reading every essay of a large class."""
     assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
-    essays, info = _essays(ids, now)
+    essays, info = _essays(ids, now, _essay_and_commented(only_essay_id, student_id) if only_essay_id else None)
     comment_filter = [Post.assignment_id.in_(ids)]
     if student_id is not None:
         comment_filter.append(Comment.author_id == student_id)
@@ -157,21 +161,27 @@ def _load(ids: Select, overrides, student_id: int | None, now: datetime) -> Part
         essay_info=info,
         comments_by_author=dict(by_author),
         assigned=_assigned(ids, student_id),
-        comment_counts=_comment_counts(ids),
+        comment_counts={} if only_essay_id else _comment_counts(ids),
         overrides=overrides,
     )
 
 
-def _essays(ids: Select, now: datetime) -> tuple[dict[int, EssayFacts], dict[int, EssayInfo]]:
+def _essay_and_commented(post_id: int, student_id: int | None):
+    commented = select(Comment.post_id).where(Comment.author_id == student_id)
+    return or_(Post.id == post_id, Post.id.in_(commented))
+
+
+def _essays(ids: Select, now: datetime, only=None) -> tuple[dict[int, EssayFacts], dict[int, EssayInfo]]:
     essays: dict[int, EssayFacts] = {}
     info: dict[int, EssayInfo] = {}
-    rows = db.session.execute(
+    query = (
         select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at, Post.deleted_at,
                Post.title, Post.slug, User.display_name, Enrollment.course_name, Enrollment.role)
         .join(User, User.id == Post.author_id)
         .outerjoin(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == Post.course_id))
         .where(Post.assignment_id.in_(ids))
     )
+    rows = db.session.execute(query if only is None else query.where(only))
     for post_id, author_id, assignment_id, status, published_at, deleted_at, title, slug, *names, role in rows:
         name, course_name = names
         published = status == "published" and published_at is not None and published_at <= now
@@ -209,7 +219,7 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None,
     assignment = post.assignment
     if assignment is None or assignment.required_comments <= 0:
         return None
-    data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now)
+    data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now, only_essay_id=post.id)
     essay = data.essays.get(post.id)
     if essay is None:
         return None
