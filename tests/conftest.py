@@ -77,7 +77,7 @@ def base_config(tmp_path_factory) -> dict:
 @pytest.fixture
 def app_config(base_config, tmp_path) -> dict:
     """Override in a test module to change the configuration (e.g. CSRF on)."""
-    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads"), "PAGE_CACHE_DIR": str(tmp_path / "page-cache")}
 
 
 class _SharedTemplateCache(BytecodeCache):
@@ -104,7 +104,7 @@ def _fresh_globals(sender, **extra) -> None:
 
 
 # Settings that differ per test and are applied to a shared app rather than making a new one.
-PER_TEST_SETTINGS = frozenset({"UPLOAD_FOLDER"})
+PER_TEST_SETTINGS = frozenset({"UPLOAD_FOLDER", "PAGE_CACHE_DIR"})
 _APPS: dict[str, Flask] = {}
 
 

@@ -1,29 +1,53 @@
-"""HTTP validation of the essay page: an ETag from one cheap query, so an unchanged page costs a 304.
+"""The essay page's validator, and renderings of the page stored under it for every worker to share.
 
-The tag changes when a comment arrives, is edited, deleted or moderated; when the essay changes; when
-a scheduled essay comes due (the previous/next links move); when the reader's own comments change (their
-participation hint); when the comment form opens or closes; and with the reader. No worker keeps a copy of
-the page: every request asks the database, so comments posted through other workers show at once.
+The validator (an ETag) comes from one query and changes with everything the page shows: the essay's
+comments (a new one, an edit, moderation, a deletion), the essay itself, the course's content version
+(services/content_version.py: settings, names, roles, assignments, deadlines, terms, the other essays
+behind the previous/next links), the newest essay on the blog (a scheduled essay coming due), the reader's
+own latest comment (their participation hint), the header's counts, the reader's session token that the
+page's forms carry, and the reader. Time-dependent text for a logged-in reader (edit windows, deadlines)
+changes the tag each minute; for everyone else each day.
+
+Because the tag covers the page, a rendering stored under it never goes stale: the store is a directory
+shared by all workers (PAGE_CACHE_DIR, gzip files named by tag), and a comment posted through any worker
+changes the tag the next request computes. Staff pages, pages with a message waiting, a refused comment's
+re-shown form or query arguments are never stored.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import os
+import secrets
+import tempfile
+import time
 from datetime import datetime
+from pathlib import Path
 
-from flask import Response, request, session
+from flask import Response, current_app, g, request, session
 from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import Comment, Post
+from ..services.comment_thread import FORM_STATE_KEY
 from ..services.comments import closed_reason
 
+STORE_LIFETIME_S = 24 * 3600
+PRUNE_ONE_IN = 256  # stores; pruning walks the directory, so only now and then
 
-def essay_etag(post: Post, viewer_id: int | None, staff: bool, now: datetime) -> str:
+
+def _status_count(status: str):
+    return func.sum(case((Comment.status == status, 1), else_=0))
+
+
+def essay_etag(post: Post, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict) -> str:
     on_post = select(
         func.count(Comment.id),
         func.max(Comment.id),
-        func.sum(case((Comment.status == "visible", 1), else_=0)),
+        _status_count("visible"),
+        _status_count("held"),
+        _status_count("hidden"),
         func.max(func.coalesce(Comment.edited_at, Comment.created_at)),
         func.max(Comment.deleted_at),
     ).where(Comment.post_id == post.id)
@@ -38,9 +62,13 @@ def essay_etag(post: Post, viewer_id: int | None, staff: bool, now: datetime) ->
         .scalar_subquery()
     )
     row = db.session.execute(on_post.add_columns(newest_essay, own_latest)).one()
+    logged_in = viewer_id is not None
+    session_token = hashlib.sha256(str(session.get("csrf_token", "")).encode()).hexdigest() if logged_in else ""
     parts = (
         post.id, post.version, post.status, post.modified_at, post.updated_at, post.deleted_at, post.published_at,
-        post.is_live(now), *row, viewer_id, staff, closed_reason(post, now), now.date(),
+        post.is_live(now), post.course.content_version, *row, viewer_id, staff, closed_reason(post, now),
+        now.replace(second=0, microsecond=0) if logged_in else now.date(), sorted(header_counts.items()),
+        session_token,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -50,8 +78,13 @@ def may_answer_not_modified() -> bool:
     return request.method == "GET" and not session.get("_flashes")
 
 
+def may_store(staff: bool) -> bool:
+    return (not staff and may_answer_not_modified() and not request.args
+            and FORM_STATE_KEY not in request.environ and current_app.config.get("PAGE_CACHE_DIR"))
+
+
 def not_modified(etag: str) -> Response | None:
-    if may_answer_not_modified() and request.if_none_match.contains(etag):
+    if may_answer_not_modified() and request.if_none_match.contains_weak(etag):
         response = Response(status=304)
         mark(response, etag)
         return response
@@ -60,8 +93,66 @@ def not_modified(etag: str) -> Response | None:
 
 def mark(response: Response, etag: str) -> Response:
     if may_answer_not_modified():
-        response.set_etag(etag)
+        # Weak: the same page is sent gzipped to some clients and plain to others.
+        response.set_etag(etag, weak=True)
         # Stored, but checked with the server before every use; the page differs per reader.
         response.headers["Cache-Control"] = "private, no-cache"
         response.vary.add("Cookie")
     return response
+
+
+def _path(etag: str) -> Path:
+    # The database is part of the name: one instance directory may serve several databases.
+    name = hashlib.sha256(f"{current_app.config['SQLALCHEMY_DATABASE_URI']}|{request.path}|{etag}".encode())
+    return Path(current_app.config["PAGE_CACHE_DIR"]) / f"{name.hexdigest()}.html.gz"
+
+
+def stored(etag: str) -> bytes | None:
+    try:
+        return _path(etag).read_bytes()
+    except OSError:
+        return None
+
+
+def store(etag: str, html: str, viewer_id: int | None) -> bytes | None:
+    """Keep the page (gzipped) for the next request with the same tag; returns the gzip bytes."""
+    if viewer_id is None and "csrf_token" in g:
+        return None  # a form token made for this visitor's session must not reach another visitor
+    packed = gzip.compress(html.encode(), compresslevel=6)
+    path = _path(etag)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: another worker never reads half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
+            handle.write(packed)
+        os.replace(handle.name, path)
+    except OSError:
+        current_app.logger.warning("could not store a rendered essay page in %s", path.parent)
+        return packed
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:
+        prune(path.parent)
+    return packed
+
+
+def prune(directory: Path, older_than_s: float = STORE_LIFETIME_S) -> int:
+    """Delete stored pages not written for a day (their tags have long changed); returns how many."""
+    cutoff, removed = time.time() - older_than_s, 0
+    for entry in os.scandir(directory):
+        try:
+            if entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue  # another worker pruned it first
+    return removed
+
+
+def send(packed: bytes, etag: str) -> Response:
+    """The stored page, gzipped as it is when the client accepts gzip, else unpacked."""
+    if "gzip" in request.accept_encodings:
+        response = Response(packed, mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(gzip.decompress(packed), mimetype="text/html")
+    response.vary.add("Accept-Encoding")
+    return mark(response, etag)

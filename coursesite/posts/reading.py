@@ -6,6 +6,7 @@ from flask import abort, current_app, make_response, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import Select, false
 
+from ..comments.notification_views import header_counts
 from ..extensions import db
 from ..models import Assignment, Course, Post, utcnow
 from ..permissions import can_see_private_work, course_view, is_member
@@ -14,7 +15,7 @@ from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
 from .blueprint import bp
-from .essay_cache import essay_etag, mark, not_modified
+from .essay_cache import essay_etag, mark, may_store, not_modified, send, store, stored
 
 PER_PAGE = 10
 
@@ -123,15 +124,26 @@ def essay(course: Course, post_slug: str):
     if post is None or not _may_see(post, now):
         abort(404)
     staff_view = can_see_private_work(current_user, course)
-    etag = essay_etag(post, current_user.id, staff_view, now)
+    etag = essay_etag(post, current_user.id, staff_view, now, header_counts())
     cached = not_modified(etag)
     if cached is not None:
         return cached
+    keep = may_store(staff_view)
+    packed = stored(etag) if keep else None
+    if packed is None:
+        page = _render_essay(course, post, now, staff_view)
+        packed = store(etag, page, current_user.id) if keep else None
+        if packed is None:
+            return mark(make_response(page), etag)
+    return send(packed, etag)
+
+
+def _render_essay(course: Course, post: Post, now, staff_view: bool) -> str:
     previous, following = post_service.neighbours(post, now)
     edited_after_due = False
     if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
         edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
-    page = render_template(
+    return render_template(
         "posts/essay.html",
         post=post,
         author_name=post_service.author_names(course, [post.author])[post.author_id],
@@ -143,4 +155,3 @@ def essay(course: Course, post_slug: str):
         feed_url=_feed_if_public(course, "posts.course_feed"),
         **thread_context(post, current_user),
     )
-    return mark(make_response(page), etag)

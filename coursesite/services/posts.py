@@ -108,11 +108,8 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
 
 
 def find_post(course: Course, slug: str) -> Post | None:
-    return db.session.scalar(
-        select(Post)
-        .options(selectinload(Post.author), selectinload(Post.assignment), selectinload(Post.terms))
-        .where(Post.course_id == course.id, Post.slug == slug)
-    )
+    """The essay alone: its author, assignment and terms load if the page is rendered, not when it is stored."""
+    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:

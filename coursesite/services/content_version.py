@@ -1,0 +1,130 @@
+"""A course's content version: raised in the same transaction as any change its essay pages could show.
+
+The essay page's validator (posts/essay_cache.py) counts the essay's own comments itself, so a new comment,
+the hot path under load, touches no course row. Everything else a reader sees there (course settings,
+names and roles, assignments and deadlines, terms, other essays in the navigation, edits and moderation
+of comments) raises courses.content_version of the course concerned. Rows no essay page shows are
+listed in NOT_SHOWN; tests/unit/test_content_version.py fails on a model that is in neither list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.util import identity_key
+
+from ..models import (
+    Assignment,
+    Comment,
+    CommentReport,
+    CommentRevision,
+    Course,
+    Enrollment,
+    Excusal,
+    Extension,
+    Grade,
+    GradeChange,
+    Notification,
+    PeerAssignment,
+    PendingImport,
+    Post,
+    PostAutosave,
+    PostRevision,
+    PostTerm,
+    RubricCriterion,
+    Section,
+    SectionDeadline,
+    Term,
+    Upload,
+    User,
+    WordPressPerson,
+)
+
+# Which id names the course, for each model whose rows essay pages show.
+BY_COURSE = (Course, Section, Enrollment, Assignment, Post, Term)
+BY_ASSIGNMENT = (SectionDeadline, Extension, Excusal, PeerAssignment)
+BY_POST = (PostTerm,)
+BY_COMMENT = (CommentReport,)
+# Grades and rubrics live on staff pages; a notification is counted by the validator; a comment's own
+# revisions only show to staff, whose pages are never stored; new comments are counted by the validator.
+NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, Notification, Grade, GradeChange, RubricCriterion, Upload,
+             PendingImport, WordPressPerson)
+NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
+RAISED = "coursesite.raised_content_versions"
+
+
+def _touched(session: Session) -> dict[str, set[int]]:
+    ids: dict[str, set[int]] = defaultdict(set)
+    changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+    for obj in [*session.new, *changed]:
+        if isinstance(obj, Course):
+            ids["course"].add(obj.id)
+        elif isinstance(obj, BY_COURSE):
+            ids["course"].add(obj.course_id)
+        elif isinstance(obj, BY_ASSIGNMENT):
+            ids["assignment"].add(obj.assignment_id)
+        elif isinstance(obj, BY_POST):
+            ids["post"].add(obj.post_id)
+        elif isinstance(obj, BY_COMMENT):
+            ids["comment"].add(obj.comment_id)
+        elif isinstance(obj, Comment) and obj not in session.new:
+            ids["post"].add(obj.post_id)
+        elif isinstance(obj, User) and obj not in session.new:
+            ids["user"].add(obj.id)
+    return ids
+
+
+def _course_ids(connection, ids: dict[str, set[int]]) -> set[int]:
+    courses = set(ids["course"])
+    lookups = (
+        ("assignment", select(Assignment.course_id).where(Assignment.id.in_(ids["assignment"]))),
+        ("post", select(Post.course_id).where(Post.id.in_(ids["post"]))),
+        ("comment", select(Post.course_id).join(Comment, Comment.post_id == Post.id)
+         .where(Comment.id.in_(ids["comment"]))),
+        ("user", select(Enrollment.course_id).where(Enrollment.user_id.in_(ids["user"]))),
+    )
+    for kind, query in lookups:
+        if ids[kind]:
+            courses.update(connection.execute(query).scalars())
+    courses.discard(None)
+    return courses
+
+
+def raise_versions(connection, course_ids: set[int] | None) -> None:
+    """Raise the given courses' versions; None raises every course's."""
+    statement = update(Course.__table__).values(content_version=Course.__table__.c.content_version + 1)
+    if course_ids is not None:
+        statement = statement.where(Course.__table__.c.id.in_(course_ids))
+    connection.execute(statement)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush_context) -> None:
+    ids = _touched(session)
+    if ids:
+        connection = session.connection()
+        course_ids = _course_ids(connection, ids)
+        if course_ids:
+            raise_versions(connection, course_ids)
+            session.info.setdefault(RAISED, set()).update(course_ids)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _forget_old_versions(session: Session, _flush_context) -> None:
+    """Loaded courses re-read their version: a later validator in this session must see the new one."""
+    for course_id in session.info.pop(RAISED, ()):
+        course = session.identity_map.get(identity_key(Course, course_id))
+        if course is not None:
+            session.expire(course, ["content_version"])
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_change(state: ORMExecuteState) -> None:
+    """An UPDATE or DELETE of many rows names no single course: every course's version goes up."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and table.name not in NOT_SHOWN_TABLES and table.name != "courses":
+        raise_versions(state.session.connection(), None)
