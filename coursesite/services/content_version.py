@@ -46,11 +46,10 @@ from ..models import (
 BY_COURSE = (Course, Section, Enrollment, Assignment, Post, Term)
 BY_ASSIGNMENT = (SectionDeadline, Extension, Excusal, PeerAssignment)
 BY_POST = (PostTerm,)
-BY_COMMENT = (CommentReport,)
-# Grades and rubrics live on staff pages; a notification is counted by the validator; a comment's own
-# revisions only show to staff, whose pages are never stored; new comments are counted by the validator.
-NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, Notification, Grade, GradeChange, RubricCriterion, Upload,
-             PendingImport, WordPressPerson)
+# Grades, rubrics, reports and revisions show on staff pages only, which are never stored; a notification
+# is counted by the validator, as are new comments.
+NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
+             RubricCriterion, Upload, PendingImport, WordPressPerson)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
 RAISED = "coursesite.raised_content_versions"
 
@@ -65,11 +64,7 @@ def _touched(session: Session) -> dict[str, set[int]]:
             ids["course"].add(obj.course_id)
         elif isinstance(obj, BY_ASSIGNMENT):
             ids["assignment"].add(obj.assignment_id)
-        elif isinstance(obj, BY_POST):
-            ids["post"].add(obj.post_id)
-        elif isinstance(obj, BY_COMMENT):
-            ids["comment"].add(obj.comment_id)
-        elif isinstance(obj, Comment) and obj not in session.new:
+        elif isinstance(obj, BY_POST) or isinstance(obj, Comment) and obj not in session.new:
             ids["post"].add(obj.post_id)
         elif isinstance(obj, User) and obj not in session.new:
             ids["user"].add(obj.id)
@@ -81,8 +76,6 @@ def _course_ids(connection, ids: dict[str, set[int]]) -> set[int]:
     lookups = (
         ("assignment", select(Assignment.course_id).where(Assignment.id.in_(ids["assignment"]))),
         ("post", select(Post.course_id).where(Post.id.in_(ids["post"]))),
-        ("comment", select(Post.course_id).join(Comment, Comment.post_id == Post.id)
-         .where(Comment.id.in_(ids["comment"]))),
         ("user", select(Enrollment.course_id).where(Enrollment.user_id.in_(ids["user"]))),
     )
     for kind, query in lookups:
