@@ -134,12 +134,13 @@ def _load(ids: Select, overrides, student_id: int | None, now: datetime,
     comment_filter = [Post.assignment_id.in_(ids)]
     if student_id is not None:
         comment_filter.append(Comment.author_id == student_id)
+    # An unedited comment's one revision is its creation (same time, same words): only edited ones are read.
     revisions: dict[int, list[Revision]] = defaultdict(list)
     for comment_id, at, words in db.session.execute(
         select(CommentRevision.comment_id, CommentRevision.created_at, CommentRevision.word_count)
         .join(Comment, Comment.id == CommentRevision.comment_id)
         .join(Post, Post.id == Comment.post_id)
-        .where(*comment_filter)
+        .where(*comment_filter, Comment.edited_at.is_not(None))
         .order_by(CommentRevision.created_at, CommentRevision.id)
     ):
         revisions[comment_id].append(Revision(at, words))
