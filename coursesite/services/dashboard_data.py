@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, union
 
 from ..extensions import db
 from ..models import (
@@ -179,9 +179,12 @@ def _waiting(course: Course, names: dict[int, str]) -> list[WaitingComment]:
         .join(Post, Post.id == Comment.post_id)
         .join(User, User.id == Comment.author_id)
         .outerjoin(open_reports, open_reports.c.comment_id == Comment.id)
-        .where(Post.course_id == course.id, Comment.deleted_at.is_(None),
-               or_(Comment.status == "held", open_reports.c.n.is_not(None),
-                   and_(Comment.status == "hidden", Comment.moderated_by_id.is_(None))))
+        .where(Post.course_id == course.id, Comment.deleted_at.is_(None), Comment.id.in_(union(
+            # The few ids first: joining every comment of a large course to its essay and author costs more.
+            select(Comment.id).where(Comment.status == "held"),
+            select(Comment.id).where(Comment.status == "hidden", Comment.moderated_by_id.is_(None)),
+            select(open_reports.c.comment_id),
+        )))
         .order_by(Comment.created_at, Comment.id)
     )
     return [WaitingComment(cid, status, bool(n), names.get(author_id, display), title, slug, at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, union, update
 
 from ..extensions import db
 from ..models import Comment, CommentReport, Course, Enrollment, Post, User, utcnow
@@ -108,13 +108,16 @@ def set_suspended(enrollment: Enrollment, suspended: bool) -> None:
 
 
 def _waiting_filter(course: Course):
-    has_open_report = select(CommentReport.id).where(
-        CommentReport.comment_id == Comment.id, CommentReport.resolved_at.is_(None)
-    ).exists()
+    # Ids first (held, or with an open report), then the course: one pass, not a report lookup per comment.
+    waiting_ids = union(
+        select(Comment.id).where(Comment.status == "held"),
+        select(CommentReport.comment_id).where(CommentReport.resolved_at.is_(None)),
+    )
     return and_(
         Post.course_id == course.id,
         Comment.deleted_at.is_(None),
-        or_(Comment.status == "held", and_(Comment.status == "visible", has_open_report)),
+        Comment.status.in_(("held", "visible")),
+        Comment.id.in_(waiting_ids),
     )
 
 
