@@ -21,6 +21,9 @@ LEFT, TOP, BOTTOM = 36, 12, 34
 MAX_DAYS = 120
 WEB_LIMIT = 60
 WEB_TOP = 30
+# A 300-student class has some 13,000 pairs: the table lists the most frequent; each student's page has all
+# of theirs.
+WEB_PAIRS_LISTED = 300
 CELL = 22
 LABEL = 160
 
@@ -107,6 +110,7 @@ class CommentWeb:
     names: list[str]
     cells: list[WebCell]
     pairs: list[tuple[str, str, int]]  # (commenter, author, count), most first, for the table view
+    pairs_total: int
     size: int
     cell: int
     label: int
@@ -121,6 +125,10 @@ class CommentWeb:
     @property
     def truncated(self) -> bool:
         return self.shown < self.total_students
+
+    @property
+    def pairs_cut(self) -> bool:
+        return len(self.pairs) < self.pairs_total
 
 
 def comment_web(facts: CourseFacts) -> CommentWeb | None:
@@ -153,5 +161,5 @@ def comment_web(facts: CourseFacts) -> CommentWeb | None:
         for (giver, receiver), n in counts.items() if giver in index and receiver in index
     ]
     pairs = sorted(((students[g], students[r], n) for (g, r), n in counts.items()), key=lambda p: (-p[2], p[0], p[1]))
-    return CommentWeb([students[uid] for uid in ids], cells, pairs, LABEL + len(ids) * CELL + 4, CELL, LABEL,
-                      len(ids), len(students))
+    return CommentWeb([students[uid] for uid in ids], cells, pairs[:WEB_PAIRS_LISTED], len(pairs),
+                      LABEL + len(ids) * CELL + 4, CELL, LABEL, len(ids), len(students))

@@ -6,7 +6,7 @@ Numbers are computed here, never in templates: each cell carries its essay state
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Assignment
 from .dashboard_data import CourseFacts, EssayRow, StudentInfo, load_course_facts
@@ -109,6 +109,30 @@ def build_matrix(facts: CourseFacts, sort: str = "name", section_id: int | None 
     else:
         sort = "name"
     return Matrix(facts, facts.assignments, rows, sort, section_id)
+
+
+MATRIX_ROWS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    """One page of the matrix's rows: a class of 300 is read fifty students at a time."""
+
+    number: int
+    count: int
+    first: int  # 1-based position of the page's first student, for "Students 51–100 of 300"
+    last: int
+    total: int
+
+
+def page_of(matrix: Matrix, number: int, per_page: int = MATRIX_ROWS_PER_PAGE) -> tuple[Matrix, MatrixPage]:
+    """The matrix cut to one page of students (a page past the end shows the last one)."""
+    total = len(matrix.rows)
+    count = max(1, -(-total // per_page))
+    number = min(max(number, 1), count)
+    start = (number - 1) * per_page
+    rows = matrix.rows[start:start + per_page]
+    return replace(matrix, rows=rows), MatrixPage(number, count, start + 1 if rows else 0, start + len(rows), total)
 
 
 def course_matrix(course, now, sort: str = "name", section_id: int | None = None) -> Matrix:

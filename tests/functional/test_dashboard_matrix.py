@@ -188,6 +188,23 @@ def test_dashboard_pages_run_a_fixed_number_of_statements(client, w, count_queri
     assert counts[1] == STATEMENTS[path.split("/")[1].split("?")[0] or "home"], counts
 
 
+def test_a_large_class_reads_the_matrix_fifty_students_at_a_time(client, w):
+    add_class(w.course, w.assignment, w.students[0], 117, start=len(w.students))  # 120 students
+    db.session.flush()
+    first = home(client, w, sort="total")
+    rows = matrix_of(first).count('<th scope="row">')
+    assert rows == 50
+    assert "Students 1–50 of 120" in first
+    assert 'href="/c/{}/dashboard/?sort=total&amp;page=2#matrix-heading" rel="next"'.format(w.course.slug) in first
+    last = home(client, w, sort="total", page=3)
+    assert "Students 101–120 of 120" in last and matrix_of(last).count('<th scope="row">') == 20
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>3' in last
+    assert home(client, w, page=99).count("Students 101–120 of 120") == 1  # past the end: the last page
+    # Needs attention still counts the whole class, whichever page is shown.
+    attention = last.split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+    assert attention == first.split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+
+
 def test_an_extension_makes_the_late_essay_on_time(client, w):
     from coursesite.models import Extension
 
