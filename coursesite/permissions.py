@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .extensions import db
 from .models import Course, Enrollment
@@ -111,8 +111,11 @@ def can_edit_post(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
 
 
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))  # composed once: every course page runs it
+
+
 def load_course(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
     if course is None:
         abort(404)
     return course

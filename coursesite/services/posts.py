@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -107,9 +107,12 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
     )
 
 
+_POST_BY_SLUG = select(Post).where(Post.course_id == bindparam("course_id"), Post.slug == bindparam("slug"))
+
+
 def find_post(course: Course, slug: str) -> Post | None:
     """The essay alone: its author, assignment and terms load if the page is rendered, not when it is stored."""
-    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
+    return db.session.scalar(_POST_BY_SLUG, {"course_id": course.id, "slug": slug})
 
 
 def course_post(course: Course, post_id: int) -> Post | None:

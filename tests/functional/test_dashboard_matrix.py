@@ -195,7 +195,7 @@ def test_a_large_class_reads_the_matrix_fifty_students_at_a_time(client, w):
     rows = matrix_of(first).count('<th scope="row">')
     assert rows == 50
     assert "Students 1–50 of 120" in first
-    assert 'href="/c/{}/dashboard/?sort=total&amp;page=2#matrix-heading" rel="next"'.format(w.course.slug) in first
+    assert f'href="/c/{w.course.slug}/dashboard/?sort=total&amp;page=2#matrix-heading" rel="next"' in first
     last = home(client, w, sort="total", page=3)
     assert "Students 101–120 of 120" in last and matrix_of(last).count('<th scope="row">') == 20
     assert 'aria-current="page"><span class="visually-hidden">Page </span>3' in last
