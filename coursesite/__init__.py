@@ -73,8 +73,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from .security import init_security
+    from .static_assets import register_static_assets
 
     init_security(app)
+    register_static_assets(app)
 
 
 def register_templates(app: Flask) -> None:
