@@ -2,7 +2,7 @@
 
 Each connection works through its own students (connection i has students i, i+32, ...), one comment per
 student per turn with a pause between turns, so no one person's rate limit is what gets measured. Sessions
-and CSRF tokens are forged with the benchmark's secret, as a login would set them.
+and CSRF tokens are forged with the benchmark's secret, as a login would set them, before the load starts.
 """
 
 from __future__ import annotations
@@ -43,16 +43,24 @@ def _stored(db_url: str) -> int:
     return count
 
 
-def _writer(index: int, slug: str, essays: list[str], n_students: int, stop: float, tally: dict, lock) -> None:
-    students = list(range(index + 1, n_students + 1, CONNECTIONS)) or [index % n_students + 1]
+def _logins(students: list[int]) -> list[tuple[str, str]]:
+    """(session cookie, form token) per student, made before the clock starts: a student stays logged in,
+    and signing cookies in the load generator would take CPU from the server it measures."""
+    logins = []
+    for number in students:
+        raw = secrets.token_hex(20)
+        logins.append((session_cookie(f"{number + 1}:{_fingerprint()}", raw), csrf_token(raw)))
+    return logins
+
+
+def _writer(index: int, slug: str, essays: list[str], logins: list[tuple[str, str]], stop: float, tally: dict,
+            lock) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     turn = 0
     while time.monotonic() < stop:
-        number = students[turn % len(students)]
-        raw = secrets.token_hex(20)
-        cookie = session_cookie(f"{number + 1}:{_fingerprint()}", raw)
+        cookie, token = logins[turn % len(logins)]
         body = f"{MARK} {index}-{turn}: " + "the archive shows a different story in the letters " * 6
-        form = urllib.parse.urlencode({"body": body, "csrf_token": csrf_token(raw), "parent_id": ""})
+        form = urllib.parse.urlencode({"body": body, "csrf_token": token, "parent_id": ""})
         essay = essays[(index * 7 + turn) % len(essays)]
         outcome = "errors"
         try:
@@ -108,9 +116,12 @@ def run(db_url: str, db_name: str, size: str = "L", seconds: int = 30) -> dict:
     before = _stored(db_url)
     tally: dict = {}
     lock = threading.Lock()
+    n_students = SIZES[size]
+    logins = [_logins(list(range(i + 1, n_students + 1, CONNECTIONS)) or [i % n_students + 1])
+              for i in range(CONNECTIONS)]
     with gunicorn("wsgi:app", PORT, db_url) as server:
         stop = time.monotonic() + seconds
-        threads = [threading.Thread(target=_writer, args=(i, course_slug(size), essays, SIZES[size], stop, tally, lock))
+        threads = [threading.Thread(target=_writer, args=(i, course_slug(size), essays, logins[i], stop, tally, lock))
                    for i in range(CONNECTIONS)]
         for thread in threads:
             thread.start()
