@@ -55,7 +55,8 @@ def test_padding_late_uses_the_first_long_revision(app):
     assignment.comments_due_at = due
     peer_essay = f.make_post(course, students[1], assignment_id=assignment.id)
     short = f.make_thread_comment(peer_essay, students[0], "Too short", at=due - timedelta(hours=5))
-    short.body, short.word_count = LONG, 12
+    # Padded after the deadline, as an edit does: a new revision, and the comment marked edited.
+    short.body, short.word_count, short.edited_at = LONG, 12, due + timedelta(minutes=30)
     db.session.add(CommentRevision(comment_id=short.id, body=LONG, word_count=12,
                                    created_at=due + timedelta(minutes=30)))
     db.session.flush()
