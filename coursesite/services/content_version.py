@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
 
@@ -54,17 +54,23 @@ NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
 RAISED = "coursesite.raised_content_versions"
 
 
+def _was_or_is_published(post: Post) -> bool:
+    return post.status == "published" or "published" in inspect(post).attrs.status.history.deleted
+
+
 def _touched(session: Session) -> dict[str, set[int]]:
     ids: dict[str, set[int]] = defaultdict(set)
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
     for obj in [*session.new, *changed]:
         if isinstance(obj, Course):
             ids["course"].add(obj.id)
+        elif isinstance(obj, Post) and not _was_or_is_published(obj):
+            continue  # a draft shows on its own page only, whose tag follows the essay itself
         elif isinstance(obj, BY_COURSE):
             ids["course"].add(obj.course_id)
         elif isinstance(obj, BY_ASSIGNMENT):
             ids["assignment"].add(obj.assignment_id)
-        elif isinstance(obj, BY_POST) or isinstance(obj, Comment) and obj not in session.new:
+        elif isinstance(obj, BY_POST) or (isinstance(obj, Comment) and obj not in session.new):
             ids["post"].add(obj.post_id)
         elif isinstance(obj, User) and obj not in session.new:
             ids["user"].add(obj.id)

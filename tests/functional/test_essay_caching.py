@@ -171,3 +171,24 @@ def test_pages_not_written_for_a_day_are_pruned(tmp_path):
     os.utime(old, (a_day_ago, a_day_ago))
     assert prune(tmp_path) == 1
     assert not old.exists() and new.exists()
+
+
+def test_only_changes_to_published_essays_raise_the_course_version(app):
+    """A student saving a draft again and again must not make every stored page of the course render anew."""
+    course = f.make_course()
+    author = f.make_author(course)
+    draft = f.make_post(course, author, status="draft", published_at=None)
+
+    def version() -> int:
+        return db.session.scalar(select(Course.content_version).where(Course.id == course.id))
+
+    before = version()
+    draft.body = "A second try at the opening paragraph."
+    db.session.flush()
+    assert version() == before
+    draft.status, draft.published_at = "published", utcnow()
+    db.session.flush()
+    assert version() == before + 1
+    draft.status = "draft"  # taken back: it leaves the blog and the other essays' links
+    db.session.flush()
+    assert version() == before + 2
