@@ -22,7 +22,7 @@ def student(user_id: int):
 @bp.route("/assignments/<int:assignment_id>")
 def assignment(assignment_id: int):
     chosen = course_assignment(g.course, assignment_id)
-    facts = load_course_facts(g.course, utcnow())
+    facts = load_course_facts(g.course, utcnow(), assignment_id=chosen.id)
     lines = assignment_page(facts, chosen)
     ungraded = sum(1 for line in lines if not line.cell.graded and line.cell.essay.kind != "excused")
     return render_template("dashboard/assignment.html", assignment=chosen, lines=lines, ungraded=ungraded)

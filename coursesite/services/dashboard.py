@@ -85,17 +85,17 @@ class Matrix:
     section_id: int | None
 
 
+def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assignment) -> Cell:
+    posts = essays.get((a.id, student.user_id), [])
+    state = student_essay_state(facts, a, student.user_id, posts)
+    post = posts[0] if posts and posts[0].status == "published" else (posts[-1] if posts else None)
+    grade = facts.grades.get((a.id, student.user_id))
+    return Cell(a, state, post, facts.participation.tally(a.id, student.user_id), a.required_comments,
+                bool(grade and grade.graded), a.grades_released_at is not None)
+
+
 def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict) -> tuple[Cell, ...]:
-    data = facts.participation
-    cells = []
-    for a in facts.assignments:
-        posts = essays.get((a.id, student.user_id), [])
-        state = student_essay_state(facts, a, student.user_id, posts)
-        post = posts[0] if posts and posts[0].status == "published" else (posts[-1] if posts else None)
-        grade = facts.grades.get((a.id, student.user_id))
-        cells.append(Cell(a, state, post, data.tally(a.id, student.user_id), a.required_comments,
-                          bool(grade and grade.graded), a.grades_released_at is not None))
-    return tuple(cells)
+    return tuple(build_cell(facts, student, essays, a) for a in facts.assignments)
 
 
 def build_matrix(facts: CourseFacts, sort: str = "name", section_id: int | None = None) -> Matrix:

@@ -26,7 +26,7 @@ from ..models import (
     User,
 )
 from .deadline_book import DeadlineBook, load_deadline_book
-from .participation_data import ParticipationData, load_course_participation
+from .participation_data import ParticipationData, load_participation_by_ids
 
 Pair = tuple[int, int]  # (assignment id, student id)
 
@@ -106,8 +106,11 @@ class CourseFacts:
         return dict(pairs)
 
 
-def load_course_facts(course: Course, now: datetime) -> CourseFacts:
-    """Fifteen statements (six the participation loader's, five the deadline book's) for any class size."""
+def load_course_facts(course: Course, now: datetime, assignment_id: int | None = None) -> CourseFacts:
+    """Fifteen statements (six the participation loader's, five the deadline book's) for any class size.
+
+    With `assignment_id`, participation (the costly part) is read for that assignment only.
+    """
     members = db.session.execute(
         select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
                Enrollment.course_name, User.display_name, Section.name)
@@ -138,7 +141,9 @@ def load_course_facts(course: Course, now: datetime) -> CourseFacts:
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
         grades=_grades(course), excused=set(book.excused), waiting=_waiting(course, names),
-        participation=load_course_participation(course, _comment_deadlines(book, assignments), now=now),
+        participation=load_participation_by_ids(
+            course.id, assignment_id, overrides=_comment_deadlines(book, assignments), now=now
+        ),
         names=names, deadlines=book,
     )
 

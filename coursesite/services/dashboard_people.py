@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Assignment
-from .dashboard import Cell, build_cells
+from .dashboard import Cell, build_cell, build_cells
 from .dashboard_data import CourseFacts, GradeInfo, StudentInfo
 from .participation import Verdict
 
@@ -113,10 +113,9 @@ class EssayLine:
 def assignment_page(facts: CourseFacts, assignment: Assignment) -> list[EssayLine]:
     """Every current student's line for the assignment, by name."""
     essays = facts.essays_by_pair()
-    index = next(i for i, a in enumerate(facts.assignments) if a.id == assignment.id)
     lines = []
     for student in facts.students:
-        cell = build_cells(facts, student, essays)[index]
+        cell = build_cell(facts, student, essays, assignment)
         received = facts.participation.comment_counts.get(cell.post.post_id, 0) if cell.post else 0
         lines.append(EssayLine(student, cell, received))
     return lines
