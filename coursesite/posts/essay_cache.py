@@ -5,8 +5,8 @@ comments (a new one, an edit, moderation, a deletion), the essay itself, the cou
 (services/content_version.py: settings, names, roles, assignments, deadlines, terms, the other essays
 behind the previous/next links), the newest essay on the blog (a scheduled essay coming due), the reader's
 own latest comment (their participation hint), the header's counts, the reader's session token that the
-page's forms carry, and the reader. Time-dependent text for a logged-in reader (edit windows, deadlines)
-changes the tag each minute; for everyone else each day.
+page's forms carry, the code that renders it (a deploy), and the reader. Time-dependent text for a
+logged-in reader (edit windows, deadlines) changes the tag each minute; for everyone else each day.
 
 Because the tag covers the page, a rendering stored under it never goes stale: the store is a directory
 shared by all workers (PAGE_CACHE_DIR, gzip files named by tag), and a comment posted through any worker
@@ -36,6 +36,19 @@ from ..services.comments import closed_reason
 
 STORE_LIFETIME_S = 24 * 3600
 PRUNE_ONE_IN = 256  # stores; pruning walks the directory, so only now and then
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the code, templates and static files: a page rendered by an earlier deploy is not reused."""
+    from .. import PROJECT_ROOT
+
+    digest = hashlib.sha256()
+    for folder, pattern in (("coursesite", "*.py"), ("templates", "*"), ("static", "*")):
+        for path in sorted((PROJECT_ROOT / folder).rglob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _status_count(status: str):
@@ -78,7 +91,7 @@ def essay_etag(post: Post, viewer_id: int | None, staff: bool, now: datetime, he
         post.id, post.version, post.status, post.modified_at, post.updated_at, post.deleted_at, post.published_at,
         post.is_live(now), post.course.content_version, *row, viewer_id, staff, closed_reason(post, now),
         now.replace(second=0, microsecond=0) if logged_in else now.date(), sorted(header_counts.items()),
-        session_token,
+        session_token, code_version(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

@@ -192,3 +192,15 @@ def test_only_changes_to_published_essays_raise_the_course_version(app):
     draft.status = "draft"  # taken back: it leaves the blog and the other essays' links
     db.session.flush()
     assert version() == before + 2
+
+
+def test_a_page_stored_by_an_earlier_deploy_is_not_reused(app, client, monkeypatch):
+    from coursesite.posts import essay_cache
+
+    course = f.make_course(visibility="public")
+    post = f.make_post(course, f.make_author(course))
+    first = client.get(essay_url(post))
+    monkeypatch.setattr(essay_cache, "code_version", lambda: "a-later-deploy")
+    second = client.get(essay_url(post))
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert len(stored_pages(app)) == 2
