@@ -25,7 +25,7 @@ from ..models import (
     Section,
     User,
 )
-from .deadline_book import DeadlineBook, load_deadline_book
+from .deadline_book import DeadlineBook, comment_deadlines, load_deadline_book
 from .participation_data import ParticipationData, load_participation_by_ids
 
 Pair = tuple[int, int]  # (assignment id, student id)
@@ -142,21 +142,10 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
         grades=_grades(course), excused=set(book.excused), waiting=_waiting(course, names),
         participation=load_participation_by_ids(
-            course.id, assignment_id, overrides=_comment_deadlines(book, assignments), now=now
+            course.id, assignment_id, overrides=comment_deadlines(book, assignments), now=now
         ),
         names=names, deadlines=book,
     )
-
-
-def _comment_deadlines(book: DeadlineBook, assignments: list[Assignment]) -> dict[Pair, datetime]:
-    """Each student's own comment deadline where it differs from the assignment's."""
-    overrides = {}
-    for a in assignments:
-        for user_id in book.students:
-            due = book.deadlines(a.id, user_id).comments
-            if due is not None and due != a.comments_due_at:
-                overrides[(a.id, user_id)] = due
-    return overrides
 
 
 def _grades(course: Course) -> dict[Pair, GradeInfo]:

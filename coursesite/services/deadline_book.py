@@ -112,6 +112,18 @@ class DeadlineBook:
         return {(a, u): self.item(a, u, now) for a in self.assignments for u in self.students}
 
 
+def comment_deadlines(book: DeadlineBook, assignments) -> dict[tuple[int, int], datetime]:
+    """(assignment id, student id) → the student's own comment deadline, where it differs from the assignment's
+    (an extension, a section's date, extra time): what the participation rules take as `overrides`."""
+    overrides = {}
+    for a in assignments:
+        for user_id in book.students:
+            due = book.deadlines(a.id, user_id).comments
+            if due is not None and due != a.comments_due_at:
+                overrides[(a.id, user_id)] = due
+    return overrides
+
+
 def load_deadline_book(assignments, user_ids) -> DeadlineBook:
     """Fetch the book for these assignments (models of one course) and students in five queries, whatever
     their number: enrollments, section dates, extensions, excusals, essays."""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Comment, Course
+from .deadline_book import comment_deadlines, load_deadline_book
 from .participation import Judged, Verdict
 from .participation_data import EssayInfo, ParticipationData, load_course_participation
 
@@ -78,7 +79,13 @@ def _written(judged: Judged, data: ParticipationData, excerpts: dict[int, str], 
 
 def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, int], datetime] | None = None,
                now: datetime | None = None) -> list[Checklist]:
-    """Every assignment of the course that asks for comments, as this student stands on it."""
+    """Every assignment of the course that asks for comments, as this student stands on it.
+
+    Without `overrides`, the student's own comment deadlines (extension, section, extra time) are read.
+    """
+    if overrides is None:
+        assignments = db.session.scalars(select(Assignment).where(Assignment.course_id == course.id)).all()
+        overrides = comment_deadlines(load_deadline_book(assignments, [student_id]), assignments)
     data = load_course_participation(course, overrides, student_id=student_id, now=now)
     mine = [c for c in data.comments_by_author.get(student_id, []) if not c.deleted]
     excerpts = _excerpts([c.comment_id for c in mine])

@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Comment, CommentRevision, Course, Enrollment, PeerAssignment, Post, User, utcnow
+from .deadline_book import comment_deadlines, load_deadline_book
 from .participation import (
     CommentFacts,
     EssayFacts,
@@ -216,10 +217,16 @@ def _comment_counts(ids: Select) -> dict[int, int]:
 
 def hint_for(post: Post, student_id: int, now: datetime | None = None,
              overrides: Mapping[int, datetime] | None = None) -> Hint | None:
-    """The line under the comment box: will a comment here count toward the essay's assignment?"""
+    """The line under the comment box: will a comment here count toward the essay's assignment?
+
+    Without `overrides`, the student's own comment deadline (extension, section, extra time) is read.
+    """
     assignment = post.assignment
     if assignment is None or assignment.required_comments <= 0:
         return None
+    if overrides is None:
+        own = comment_deadlines(load_deadline_book([assignment], [student_id]), [assignment])
+        overrides = {student_id: own[(assignment.id, student_id)]} if own else {}
     data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now, only_essay_id=post.id)
     essay = data.essays.get(post.id)
     if essay is None:

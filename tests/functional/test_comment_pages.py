@@ -74,6 +74,21 @@ def test_my_comments_shows_the_deadline_and_late_ones_apart(client, auth, app):
     assert "<h3>Late</h3>" in html
 
 
+def test_a_students_extension_moves_their_own_comment_deadline(client, auth, app):
+    """My comments and the hint under the box judge by the student's own deadline, as grading does."""
+    s = seminar()
+    s.assignment.comments_due_at = datetime.now(UTC) - timedelta(hours=1)
+    f.make_extension(s.assignment, s.carol, comments_due_at=datetime.now(UTC) + timedelta(days=2))
+    db.session.commit()
+    auth.login(s.carol)
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "This will count toward Essay 2" in essay_page and "deadline has passed" not in essay_page
+    client.post(s.create_url(), data={"body": "On time by my own extended deadline."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "<strong>1 of 2 done</strong>" in html
+    assert "<h3>Late</h3>" not in html
+
+
 def test_own_essay_hint(client, auth, app):
     s = seminar()
     auth.login(s.alice)
