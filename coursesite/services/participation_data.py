@@ -1,8 +1,9 @@
 """The facts the participation rules need, for a course or one assignment, in a fixed number of queries.
 
-The dashboard calls load_course_participation() once for every student; the essay page and the My
-comments page load the same facts for one student. Per-student comment deadlines (extensions, section
-deadlines, accommodations) come in as `overrides`; without one the assignment's comments_due_at applies.
+The dashboard loads them once for the whole course; the essay page, My comments and a student's dashboard
+page load one student's, reading only the essays that student touches. Per-student comment deadlines
+(extensions, section deadlines, accommodations) come in as `overrides`; without one the assignment's
+comments_due_at applies.
 """
 
 from __future__ import annotations
@@ -84,9 +85,6 @@ class ParticipationData:
         requirement = self.requirements[assignment_id]
         return comment_score(requirement.points, self.tally(assignment_id, student_id).qualifying, requirement.required)
 
-    def essays_of(self, assignment_id: int) -> list[EssayInfo]:
-        return [info for info in self.essay_info.values() if info.assignment_id == assignment_id]
-
 
 def requirement_of(assignment: Assignment) -> Requirement:
     return Requirement(
@@ -128,10 +126,12 @@ def load_assignment_participation(assignment: Assignment, overrides: Mapping[int
 
 def _load(ids: Select, overrides, student_id: int | None, now: datetime,
           only_essay_id: int | None = None) -> ParticipationData:
-    """`only_essay_id` (with `student_id`): just that essay and those the student commented on, and no
-    per-essay counts: what one hint needs, without reading every essay of a large class."""
+    """With `student_id`, that student's comments and only the essays they touch (commented on, wrote, were
+    given to read): their tallies, read without every essay of a large class; nobody else's tally is whole.
+    `only_essay_id` adds that essay and skips the per-essay counts: what one hint needs."""
     assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
-    essays, info = _essays(ids, now, _essay_and_commented(only_essay_id, student_id) if only_essay_id else None)
+    touched = _touched_by(student_id, only_essay_id) if student_id is not None else None
+    essays, info = _essays(ids, now, touched)
     comment_filter = [Post.assignment_id.in_(ids)]
     if student_id is not None:
         comment_filter.append(Comment.author_id == student_id)
@@ -163,14 +163,18 @@ def _load(ids: Select, overrides, student_id: int | None, now: datetime,
         essay_info=info,
         comments_by_author=dict(by_author),
         assigned=_assigned(ids, student_id),
-        comment_counts={} if only_essay_id else _comment_counts(ids),
+        comment_counts={} if only_essay_id else _comment_counts(ids, touched),
         overrides=overrides,
     )
 
 
-def _essay_and_commented(post_id: int, student_id: int | None):
-    commented = select(Comment.post_id).where(Comment.author_id == student_id)
-    return or_(Post.id == post_id, Post.id.in_(commented))
+def _touched_by(student_id: int, post_id: int | None = None):
+    touched = or_(
+        Post.author_id == student_id,
+        Post.id.in_(select(Comment.post_id).where(Comment.author_id == student_id)),
+        Post.id.in_(select(PeerAssignment.post_id).where(PeerAssignment.reviewer_id == student_id)),
+    )
+    return touched if post_id is None else or_(Post.id == post_id, touched)
 
 
 def _essays(ids: Select, now: datetime, only=None) -> tuple[dict[int, EssayFacts], dict[int, EssayInfo]]:
@@ -204,15 +208,15 @@ def _assigned(ids: Select, student_id: int | None) -> dict[tuple[int, int], dict
     return dict(assigned)
 
 
-def _comment_counts(ids: Select) -> dict[int, int]:
-    """Visible comments per essay, for offering the least-answered essays first."""
-    rows = db.session.execute(
+def _comment_counts(ids: Select, only=None) -> dict[int, int]:
+    """Visible comments per essay (of the essays `only` selects), shown beside each essay."""
+    query = (
         select(Comment.post_id, func.count(Comment.id))
         .join(Post, Post.id == Comment.post_id)
         .where(Post.assignment_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
         .group_by(Comment.post_id)
     )
-    return {post_id: count for post_id, count in rows}
+    return {post_id: count for post_id, count in db.session.execute(query if only is None else query.where(only))}
 
 
 def hint_for(post: Post, student_id: int, now: datetime | None = None,

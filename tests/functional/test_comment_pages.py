@@ -63,6 +63,50 @@ def test_my_comments_moves_from_zero_to_done(client, auth, app):
     assert "already counts toward Essay 2" in essay_page
 
 
+def test_my_comments_offers_the_least_answered_essays_and_counts_the_rest(client, auth, app):
+    """A class of hundreds: ten essays, fewest comments first, then how many more wait and where to find them."""
+    from coursesite.services.my_comments import WAITING_LISTED, checklists
+
+    s = seminar()
+    f.make_thread_comment(s.essay, s.bob, "One.")
+    f.make_thread_comment(s.essay, s.bob, "Two, but held.", status="held")
+    f.make_thread_comment(s.bob_essay, s.alice, "One.")
+    f.make_thread_comment(s.bob_essay, s.alice, "Two.")
+    peers = [f.make_member(s.course, name=f"Peer {n:02}") for n in range(WAITING_LISTED + 2)]
+    for n, peer in enumerate(peers):
+        f.make_post(s.course, peer, title=f"Quiet essay {n:02}", assignment_id=s.assignment.id)
+    f.make_post(s.course, s.carol, title="Carol's own", assignment_id=s.assignment.id)
+    f.make_post(s.course, s.alice, title="A draft", assignment_id=s.assignment.id, status="draft")
+    f.make_post(s.course, s.alice, title="Scheduled", assignment_id=s.assignment.id,
+                published_at=datetime.now(UTC) + timedelta(days=1))
+    f.make_post(s.course, s.alice, title="Trashed", assignment_id=s.assignment.id, deleted_at=datetime.now(UTC))
+    f.make_post(s.course, s.ta, title="The TA's model essay", assignment_id=s.assignment.id)
+    db.session.commit()
+
+    [checklist] = checklists(s.course, s.carol.id)
+    assert [w.essay.title for w in checklist.waiting] == [f"Quiet essay {n:02}" for n in range(WAITING_LISTED)]
+    assert {w.comments for w in checklist.waiting} == {0}
+    assert checklist.more_waiting == 4  # two quiet essays, then Khrushchev (1 shown comment), then Berlin (2)
+
+    auth.login(s.carol)
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    for peer in peers:
+        db.session.add(f.make_comment(f.make_post(s.course, peer, title="Also quiet", assignment_id=s.assignment.id),
+                                      s.alice, "Shown."))
+    db.session.commit()
+    [checklist] = checklists(s.course, s.carol.id)
+    titles = [w.essay.title for w in checklist.waiting]
+    assert titles == [f"Quiet essay {n:02}" for n in range(WAITING_LISTED)]
+    assert checklist.done == 1
+    assert checklist.more_waiting == 2 + 1 + len(peers)  # Berlin, where her comment counts, is no longer offered
+
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert f"{2 + 1 + len(peers)} more essays waiting: every essay for Essay 2" in html
+    assert f'href="/c/{s.course.slug}/assignment/{s.assignment.id}/"' in html
+    assert "Carol&#39;s own" not in html and "A draft" not in html and "Trashed" not in html
+    assert "model essay" not in html
+
+
 def test_my_comments_shows_the_deadline_and_late_ones_apart(client, auth, app):
     s = seminar()
     s.assignment.comments_due_at = datetime.now(UTC) - timedelta(hours=1)
