@@ -8,7 +8,7 @@ of SQL statements stays the same: rows are loaded in bulk and combined in Python
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select, union
@@ -77,6 +77,16 @@ class WaitingComment:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class ReceivedComment:
+    comment_id: int
+    author_id: int
+    post_id: int
+    words: int
+    status: str
+    created_at: datetime
+
+
 @dataclass
 class CourseFacts:
     course: Course
@@ -91,6 +101,7 @@ class CourseFacts:
     participation: ParticipationData
     names: dict[int, str]  # every course member's shown name, staff included
     deadlines: DeadlineBook  # each student's own due dates (sections, extensions, accommodations)
+    received: list[ReceivedComment] = field(default_factory=list)  # one student's facts only: on their essays
 
     def student(self, user_id: int) -> StudentInfo | None:
         return next((s for s in self.students if s.user_id == user_id), None)
@@ -106,10 +117,13 @@ class CourseFacts:
         return dict(pairs)
 
 
-def load_course_facts(course: Course, now: datetime, assignment_id: int | None = None) -> CourseFacts:
+def load_course_facts(course: Course, now: datetime, assignment_id: int | None = None,
+                      student_id: int | None = None) -> CourseFacts:
     """Fifteen statements (six the participation loader's, five the deadline book's) for any class size.
 
-    With `assignment_id`, participation (the costly part) is read for that assignment only.
+    With `assignment_id`, participation (the costly part) is read for that assignment only. With `student_id`,
+    everything is that student's (the class is that one student), with the comments others left on their
+    essays in `received`: a student's page costs the same in a class of 30 or 3,000.
     """
     members = db.session.execute(
         select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
@@ -122,7 +136,7 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     students = sorted(
         (StudentInfo(uid, course_name or display, section_id, section or "")
          for uid, role, ended, section_id, course_name, display, section in members
-         if role == "student" and ended is None),
+         if role == "student" and ended is None and student_id in (None, uid)),
         key=lambda s: (s.name.casefold(), s.user_id),
     )
     sections = [tuple(row) for row in db.session.execute(
@@ -132,29 +146,47 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
         select(Assignment).where(Assignment.course_id == course.id)
         .order_by(Assignment.post_due_at.is_(None), Assignment.post_due_at, Assignment.id)
     ))
-    posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(
+    post_query = (
         select(Post.id, Post.author_id, Post.assignment_id, Post.title, Post.slug, Post.status, Post.word_count,
                Post.created_at, Post.published_at, Post.deleted_at)
         .where(Post.course_id == course.id)
-    )]
+    )
+    if student_id is not None:
+        post_query = post_query.where(Post.author_id == student_id)
+    posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
     book = load_deadline_book(assignments, [s.user_id for s in students])
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
-        grades=_grades(course), excused=set(book.excused), waiting=_waiting(course, names),
+        grades=_grades(course, student_id), excused=set(book.excused),
+        waiting=_waiting(course, names) if student_id is None else [],
         participation=load_participation_by_ids(
-            course.id, assignment_id, overrides=comment_deadlines(book, assignments), now=now
+            course.id, assignment_id, student_id, overrides=comment_deadlines(book, assignments), now=now
         ),
         names=names, deadlines=book,
+        received=[] if student_id is None else _received(course, student_id),
     )
 
 
-def _grades(course: Course) -> dict[Pair, GradeInfo]:
+def _received(course: Course, student_id: int) -> list[ReceivedComment]:
+    """Comments others left on the student's essays, deleted ones left out."""
     rows = db.session.execute(
+        select(Comment.id, Comment.author_id, Comment.post_id, Comment.word_count, Comment.status,
+               Comment.created_at)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.course_id == course.id, Post.author_id == student_id, Comment.author_id != student_id,
+               Comment.deleted_at.is_(None))
+    )
+    return [ReceivedComment(*row) for row in rows]
+
+
+def _grades(course: Course, student_id: int | None = None) -> dict[Pair, GradeInfo]:
+    query = (
         select(Grade.assignment_id, Grade.student_id, Grade.post_score, Grade.graded_at,
                Grade.comment_score_override, Grade.feedback_html)
         .join(Assignment, Assignment.id == Grade.assignment_id)
         .where(Assignment.course_id == course.id)
     )
+    rows = db.session.execute(query if student_id is None else query.where(Grade.student_id == student_id))
     return {(a, s): GradeInfo(score is not None, at, score, override, feedback or "")
             for a, s, score, at, override, feedback in rows}
 

@@ -54,6 +54,7 @@ class StudentPage:
 
 
 def student_page(facts: CourseFacts, user_id: int) -> StudentPage | None:
+    """From the facts load_course_facts(..., student_id=user_id) reads: that student's, and `received`."""
     student = facts.student(user_id)
     if student is None:
         return None
@@ -67,24 +68,24 @@ def student_page(facts: CourseFacts, user_id: int) -> StudentPage | None:
         for judged in tally.on_time + tally.late + tally.not_counted:
             verdicts[judged.comment.comment_id] = judged.verdict
     given = received = 0
-    for author_id, comments in data.comments_by_author.items():
-        for c in comments:
-            essay = data.essay_info.get(c.post_id)
-            if essay is None or c.deleted:
-                continue
-            at = c.revisions[0].at if c.revisions else facts.now
-            if author_id == user_id:
-                given += 1
-                verdict = verdicts.get(c.comment_id, Verdict.NOT_SHOWN if c.status != "visible" else None)
-                status = VERDICT_TEXT.get(verdict, "Not counted") if verdict else "Not counted"
-                tone = "ok" if verdict == Verdict.ON_TIME else "warn" if verdict == Verdict.LATE else "plain"
-                events.append(Event(at, "given", essay.title, essay.slug, c.words, status, tone,
-                                    essay.author_name, c.comment_id))
-            elif essay.author_id == user_id:
-                received += 1
-                events.append(Event(at, "received", essay.title, essay.slug, c.words,
-                                    "Shown" if c.status == "visible" else c.status.capitalize(), "plain",
-                                    facts.names.get(author_id, "Someone"), c.comment_id))
+    for c in data.comments_by_author.get(user_id, []):
+        essay = data.essay_info.get(c.post_id)
+        if essay is None or c.deleted:
+            continue
+        given += 1
+        verdict = verdicts.get(c.comment_id, Verdict.NOT_SHOWN if c.status != "visible" else None)
+        status = VERDICT_TEXT.get(verdict, "Not counted") if verdict else "Not counted"
+        tone = "ok" if verdict == Verdict.ON_TIME else "warn" if verdict == Verdict.LATE else "plain"
+        events.append(Event(c.revisions[0].at, "given", essay.title, essay.slug, c.words, status, tone,
+                            essay.author_name, c.comment_id))
+    for r in facts.received:
+        essay = data.essay_info.get(r.post_id)
+        if essay is None:
+            continue
+        received += 1
+        events.append(Event(r.created_at, "received", essay.title, essay.slug, r.words,
+                            "Shown" if r.status == "visible" else r.status.capitalize(), "plain",
+                            facts.names.get(r.author_id, "Someone"), r.comment_id))
     events.sort(key=lambda e: (e.at, e.kind), reverse=True)
     grades = [GradeLine(c.assignment, facts.grades.get((c.assignment.id, user_id)), c) for c in cells]
     return StudentPage(student, events, grades, given, received)
