@@ -104,9 +104,9 @@ def test_grades_and_feedback_never_reach_a_feed(client):
     author = f.make_author(course)
     assignment = f.make_assignment(course)
     f.make_post(course, author, assignment_id=assignment.id)
-    db.session.add(Grade(assignment_id=assignment.id, student_id=author.id, post_score=3.5,
+    db.session.add(Grade(assignment_id=assignment.id, student_id=author.id, post_score=9876.5,
                          feedback="PRIVATE FEEDBACK", feedback_html="<p>PRIVATE FEEDBACK</p>"))
     db.session.flush()
     for url in (f"/c/{course.slug}/feed.atom", f"/c/{course.slug}/assignment/{assignment.id}/feed.atom"):
         body = client.get(url).get_data(as_text=True)
-        assert "PRIVATE FEEDBACK" not in body and "3.5" not in body
+        assert "PRIVATE FEEDBACK" not in body and "9876.5" not in body
