@@ -21,7 +21,9 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("course_id", "slug"),
-        Index("ix_posts_course_status_published", "course_id", "status", "published_at"),
+        # What is visible (services/posts.visible_posts), counted and listed newest first from the index alone;
+        # with assignment_id, the blog's side column too.
+        Index("ix_posts_visible", "course_id", "status", "published_at", "deleted_at", "assignment_id"),
         # A WordPress post is imported into a course once (re-importing the same file changes nothing).
         Index("uq_posts_course_wp_post_id", "course_id", "wp_post_id", unique=True),
     )
