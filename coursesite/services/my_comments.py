@@ -57,7 +57,6 @@ class Checklist:
     more_waiting: int = 0  # open mode: essays waiting beyond the ones listed
 
 
-
 def _excerpts(comment_ids: list[int]) -> dict[int, str]:
     if not comment_ids:
         return {}
@@ -180,8 +179,8 @@ def _least_answered(course_id: int, assignment_ids: list[int], student_id: int, 
     )
     listed: dict[int, list[WaitingEssay]] = defaultdict(list)
     waiting: dict[int, int] = {}
-    for post_id, title, slug, author_id, assignment_id, author_name, comments, count in rows:
+    for post_id, title, slug, author_id, assignment_id, author_name, shown_count, count in rows:
         listed[assignment_id].append(WaitingEssay(EssayInfo(post_id, title, slug, author_id, author_name,
-                                                            assignment_id, True), comments))
+                                                            assignment_id, True), shown_count))
         waiting[assignment_id] = count
-    return {a: (rows, waiting[a] - len(rows)) for a, rows in listed.items()}
+    return {a: (essays, waiting[a] - len(essays)) for a, essays in listed.items()}
