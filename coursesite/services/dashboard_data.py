@@ -121,9 +121,10 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
                       student_id: int | None = None) -> CourseFacts:
     """Fifteen statements (six the participation loader's, five the deadline book's) for any class size.
 
-    With `assignment_id`, participation (the costly part) is read for that assignment only. With `student_id`,
-    everything is that student's (the class is that one student), with the comments others left on their
-    essays in `received`: a student's page costs the same in a class of 30 or 3,000.
+    With `assignment_id`, everything is that assignment's (the course has that one assignment). With
+    `student_id`, everything is that student's (the class is that one student), with the comments others left
+    on their essays in `received`: a student's page costs the same in a class of 30 or 3,000. The moderation
+    list (`waiting`) is read for the whole course only.
     """
     members = db.session.execute(
         select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
@@ -142,23 +143,28 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     sections = [tuple(row) for row in db.session.execute(
         select(Section.id, Section.name).where(Section.course_id == course.id).order_by(Section.name, Section.id)
     )]
-    assignments = list(db.session.scalars(
+    assignment_query = (
         select(Assignment).where(Assignment.course_id == course.id)
         .order_by(Assignment.post_due_at.is_(None), Assignment.post_due_at, Assignment.id)
-    ))
+    )
     post_query = (
         select(Post.id, Post.author_id, Post.assignment_id, Post.title, Post.slug, Post.status, Post.word_count,
                Post.created_at, Post.published_at, Post.deleted_at)
         .where(Post.course_id == course.id)
     )
+    if assignment_id is not None:
+        assignment_query = assignment_query.where(Assignment.id == assignment_id)
+        post_query = post_query.where(Post.assignment_id == assignment_id)
     if student_id is not None:
         post_query = post_query.where(Post.author_id == student_id)
+    assignments = list(db.session.scalars(assignment_query))
     posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
     book = load_deadline_book(assignments, [s.user_id for s in students])
+    whole_course = assignment_id is None and student_id is None
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
         grades=_grades(course, student_id), excused=set(book.excused),
-        waiting=_waiting(course, names) if student_id is None else [],
+        waiting=_waiting(course, names) if whole_course else [],
         participation=load_participation_by_ids(
             course.id, assignment_id, student_id, overrides=comment_deadlines(book, assignments), now=now
         ),
