@@ -22,6 +22,9 @@ class Comment(db.Model):
         Index("ix_comments_post_created", "post_id", "created_at"),
         # A person's latest comment (the repeat check on every new comment, their own-latest in the essay tag).
         Index("ix_comments_author_created", "author_id", "created_at"),
+        # The few held and hidden comments moderation looks for (the badge on every staff page), found
+        # without reading every comment row.
+        Index("ix_comments_status", "status"),
         # A WordPress comment is imported onto its essay once.
         Index("uq_comments_post_wp_comment_id", "post_id", "wp_comment_id", unique=True),
     )
