@@ -7,6 +7,7 @@ WEB_LIMIT students; a larger class shows its WEB_TOP most active students.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -160,6 +161,7 @@ def comment_web(facts: CourseFacts) -> CommentWeb | None:
                 min(4, 1 + (3 * (n - 1)) // max(peak - 1, 1)) if peak > 1 else 2, students[giver], students[receiver])
         for (giver, receiver), n in counts.items() if giver in index and receiver in index
     ]
-    pairs = sorted(((students[g], students[r], n) for (g, r), n in counts.items()), key=lambda p: (-p[2], p[0], p[1]))
-    return CommentWeb([students[uid] for uid in ids], cells, pairs[:WEB_PAIRS_LISTED], len(pairs),
+    pairs = heapq.nsmallest(WEB_PAIRS_LISTED, ((students[g], students[r], n) for (g, r), n in counts.items()),
+                            key=lambda p: (-p[2], p[0], p[1]))
+    return CommentWeb([students[uid] for uid in ids], cells, pairs, len(counts),
                       LABEL + len(ids) * CELL + 4, CELL, LABEL, len(ids), len(students))

@@ -83,14 +83,20 @@ class DeadlineBook:
     extensions: dict[tuple[int, int], DueDates] = field(default_factory=dict)  # (assignment, user)
     excused: frozenset[tuple[int, int]] = frozenset()  # (assignment, user)
     essays: dict[tuple[int, int], EssayFacts] = field(default_factory=dict)  # (assignment, user)
+    # Worked out once per pair: the dashboard asks for each pair's comment deadline and essay status.
+    _worked_out: dict[tuple[int, int], Deadlines] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
 
     def deadlines(self, assignment_id: int, user_id: int) -> Deadlines:
-        rules = self.assignments[assignment_id]
-        student = self.students.get(user_id, StudentFacts(user_id))
-        section = self.section_dates.get((assignment_id, student.section_id)) if student.section_id else None
-        return effective_deadlines(
-            rules.due, section, self.extensions.get((assignment_id, user_id)), student.extra_minutes
-        )
+        found = self._worked_out.get((assignment_id, user_id))
+        if found is None:
+            rules = self.assignments[assignment_id]
+            student = self.students.get(user_id, StudentFacts(user_id))
+            section = self.section_dates.get((assignment_id, student.section_id)) if student.section_id else None
+            found = self._worked_out[(assignment_id, user_id)] = effective_deadlines(
+                rules.due, section, self.extensions.get((assignment_id, user_id)), student.extra_minutes
+            )
+        return found
 
     def item(self, assignment_id: int, user_id: int, now: datetime) -> WorkItem:
         rules = self.assignments[assignment_id]
