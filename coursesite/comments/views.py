@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db, limiter, login_manager, remote_address
 from ..models import Comment, Course, Post, utcnow
@@ -16,6 +15,7 @@ from ..permissions import can_see_private_work, course_view, is_member, membersh
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
 from ..services import comments as comment_service
 from ..services import moderation
+from ..services import posts as post_service
 from ..services.comment_thread import FORM_STATE_KEY, FormState
 from ..services.comments import CommentError, can_still_edit, comment_visible_to, edit_deadline
 from .blueprint import bp
@@ -35,7 +35,7 @@ def _commenter_key() -> str:
 
 def course_post(course: Course, post_slug: str) -> Post:
     """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
-    post = db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == post_slug))
+    post = post_service.find_post(course, post_slug)
     if post is None:
         abort(404)
     if comment_service.post_is_live(post):
@@ -100,10 +100,12 @@ def create(course: Course, post_slug: str):
     except CommentError as error:
         db.session.rollback()
         return rerender_essay(course, post, FormState(body, parent_id, str(error)), error.status)
+    # Worked out before the commit, which expires every loaded row: afterwards they would be read again.
+    held, url = comment.status == "held", essay_url(course, post, comment.id)
     db.session.commit()
-    if comment.status == "held":
+    if held:
         flash("Your comment is awaiting approval by the course staff. Only you and they can see it for now.", "info")
-    return redirect(essay_url(course, post, comment.id))
+    return redirect(url)
 
 
 @bp.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -45,8 +45,7 @@ def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now
         recipients[post.author_id] = "comment"
     for user_id, kind in recipients.items():
         db.session.add(Notification(user_id=user_id, kind=kind, comment_id=comment.id, created_at=now))
-    db.session.flush()
-    _send_instant(comment, now)
+    _send_instant(comment, set(recipients), now)
 
 
 def _shown() -> list:
@@ -110,16 +109,18 @@ def _line(item: NotificationItem) -> str:
             f"  {item.excerpt}\n  {link}#comment-{item.comment_id}")
 
 
-def _send_instant(comment: Comment, now: datetime) -> None:
+def _send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
+    """Email the notified people who chose each at once; most chose the digest, so usually nothing is read."""
+    recipients = _recipients(user_ids, "instant")
+    if not recipients:
+        return
     rows = db.session.execute(
-        _base().where(Notification.comment_id == comment.id, Notification.emailed_at.is_(None))
+        _base().where(Notification.comment_id == comment.id, Notification.emailed_at.is_(None),
+                      Notification.user_id.in_(recipients))
     ).all()
-    recipients = _recipients({row[0].user_id for row in rows}, "instant")
     for row in rows:
         note = row[0]
-        user = recipients.get(note.user_id)
-        if user is None:
-            continue
+        user = recipients[note.user_id]
         item = _item(row)
         send_mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n")
         note.emailed_at = now
