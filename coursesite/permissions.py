@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 
 from .extensions import db
 from .models import Course, Enrollment
+from .models.course import STAFF_ROLES
 
 
 def membership(user, course: Course) -> Enrollment | None:
@@ -43,7 +44,7 @@ def is_member(user, course: Course) -> bool:
 
 
 def is_staff(user, course: Course) -> bool:
-    return role_in(user, course) in {"instructor", "ta"}
+    return role_in(user, course) in STAFF_ROLES
 
 
 def is_instructor(user, course: Course) -> bool:

@@ -21,6 +21,13 @@ def notifications_page():
         return redirect(url_for("comments.notifications"))
     return render_template("comments/notifications.html", items=notifications.recent_for(current_user.id))
 
+HEADER_COUNTS_KEY = "coursesite.header_counts"
+
+
+def reader_header_counts(unread: int) -> dict:
+    """The counts for a reader who moderates nothing, whose unread count was read with other facts."""
+    counts = request.environ[HEADER_COUNTS_KEY] = {"unread_notifications": unread, "moderation_waiting": 0}
+    return counts
 
 
 @bp.app_context_processor
@@ -29,7 +36,7 @@ def header_counts() -> dict:
     if not has_request_context():
         return {}
     # Kept on the request itself: a test client may share one app context (and `g`) across requests.
-    counts = request.environ.get("coursesite.header_counts")
+    counts = request.environ.get(HEADER_COUNTS_KEY)
     if counts is None:
         counts = {"unread_notifications": 0, "moderation_waiting": 0}
         if current_user.is_authenticated:
@@ -37,5 +44,5 @@ def header_counts() -> dict:
             course = g.get("course")
             if course is not None and can_moderate(current_user, course):
                 counts["moderation_waiting"] = moderation.waiting_count(course)
-        request.environ["coursesite.header_counts"] = counts
+        request.environ[HEADER_COUNTS_KEY] = counts
     return counts

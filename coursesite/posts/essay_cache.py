@@ -1,6 +1,7 @@
 """The essay page's validator, and renderings of the page stored under it for every worker to share.
 
-The validator (an ETag) comes from one query and changes with everything the page shows: the essay's
+The validator (an ETag) comes from one statement, found by the two slugs in the address, and changes with
+everything the page shows: the essay's
 comments (a new one, an edit, moderation, a deletion), the essay itself, the course's content version
 (services/content_version.py: settings, names, roles, assignments, deadlines, terms, the other essays
 behind the previous/next links), the newest essay on the blog (a scheduled essay coming due), the reader's
@@ -12,6 +13,10 @@ Because the tag covers the page, a rendering stored under it never goes stale: t
 shared by all workers (PAGE_CACHE_DIR, gzip files named by tag), and a comment posted through any worker
 changes the tag the next request computes. Staff pages, pages with a message waiting, a refused comment's
 re-shown form or query arguments are never stored.
+
+The same statement says whether the reader may see the page (a public course or their own, a published
+essay, not staff), so a stored page is sent without loading the course or the essay: the page's most
+frequent request costs that one statement, plus the account of a signed-in reader.
 """
 
 from __future__ import annotations
@@ -27,14 +32,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Response, current_app, g, request, session
-from sqlalchemy import Select, bindparam, case, func, select
+from flask_login import current_user
+from sqlalchemy import Row, Select, bindparam, case, func, select
+from sqlalchemy.orm import aliased
 
+from ..comments.notification_views import reader_header_counts
 from ..extensions import db
-from ..models import Comment, Post
+from ..models import Comment, Course, Enrollment, Post
+from ..models.course import STAFF_ROLES
 from ..services.comment_thread import FORM_STATE_KEY
-from ..services.comments import closed_reason
+from ..services.comments import closed_reason, post_is_live
+from ..services.notifications import unread_count_query
 
 STORE_LIFETIME_S = 24 * 3600
+PROBE_KEY = "coursesite.essay_probe"
 PRUNE_ONE_IN = 256  # stores; pruning walks the directory, so only now and then
 
 
@@ -56,44 +67,91 @@ def _status_count(status: str):
 
 
 @lru_cache(maxsize=1)
-def _etag_query() -> Select:
-    """Built once: composing this statement cost more than running it."""
-    on_post = select(
-        func.count(Comment.id),
-        func.max(Comment.id),
-        _status_count("visible"),
-        _status_count("held"),
-        _status_count("hidden"),
-        func.max(func.coalesce(Comment.edited_at, Comment.created_at)),
-        func.max(Comment.deleted_at),
-    ).where(Comment.post_id == bindparam("post_id"))
+def _probe_query() -> Select:
+    """Everything the tag depends on, by the two slugs in the address. Built once: composing this statement
+    cost more than running it."""
+    newer = aliased(Post)
+    own = aliased(Comment)
     newest_essay = (
-        select(func.max(Post.published_at))
-        .where(Post.course_id == bindparam("course_id"), Post.status == "published",
-               Post.published_at <= bindparam("now"), Post.deleted_at.is_(None))
+        select(func.max(newer.published_at))
+        .where(newer.course_id == Course.id, newer.status == "published", newer.published_at <= bindparam("now"),
+               newer.deleted_at.is_(None))
         .scalar_subquery()
     )
     own_latest = (
-        select(func.max(func.coalesce(Comment.edited_at, Comment.created_at)))
-        .where(Comment.author_id == bindparam("viewer_id"))
+        select(func.max(func.coalesce(own.edited_at, own.created_at)))
+        .where(own.author_id == bindparam("viewer_id"))
         .scalar_subquery()
     )
-    return on_post.add_columns(newest_essay, own_latest)
+    viewer_role = (
+        select(Enrollment.role)
+        .where(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("viewer_id"),
+               Enrollment.ended_at.is_(None))
+        .scalar_subquery()
+    )
+    unread = unread_count_query(bindparam("viewer_id")).correlate(None).scalar_subquery()
+    return (
+        select(
+            Post.id, Post.author_id, Post.version, Post.status, Post.modified_at, Post.updated_at, Post.deleted_at,
+            Post.published_at, Course.visibility, Course.content_version,
+            func.count(Comment.id), func.max(Comment.id), _status_count("visible"), _status_count("held"),
+            _status_count("hidden"), func.max(func.coalesce(Comment.edited_at, Comment.created_at)),
+            func.max(Comment.deleted_at),
+            newest_essay, own_latest, viewer_role.label("viewer_role"), unread.label("unread"),
+        )
+        .select_from(Post)
+        .join(Course, Course.id == Post.course_id)
+        .outerjoin(Comment, Comment.post_id == Post.id)
+        .where(Course.slug == bindparam("course_slug"), Post.slug == bindparam("post_slug"))
+        .group_by(Post.id, Course.id)
+    )
 
 
-def essay_etag(post: Post, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict) -> str:
-    row = db.session.execute(
-        _etag_query(), {"post_id": post.id, "course_id": post.course_id, "now": now, "viewer_id": viewer_id}
-    ).one()
+def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: datetime) -> Row | None:
+    """One row: the essay's and course's own fields, its comments' counts and latest changes, the newest essay
+    on the blog, and the reader's latest comment, role in the course and unread notifications. Read once per
+    request: a page not stored is rendered from the same row."""
+    asked = (course_slug, post_slug, viewer_id, now)
+    known = request.environ.get(PROBE_KEY)
+    if known is not None and known[0] == asked:
+        return known[1]
+    # On the session's connection, not through the session: no ORM rows to make, and that costs more than the SQL.
+    probe = db.session.connection().execute(
+        _probe_query(), {"course_slug": course_slug, "post_slug": post_slug, "viewer_id": viewer_id, "now": now}
+    ).first()
+    request.environ[PROBE_KEY] = (asked, probe)
+    return probe
+
+
+def essay_etag(probe: Row, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict) -> str:
     logged_in = viewer_id is not None
     session_token = hashlib.sha256(str(session.get("csrf_token", "")).encode()).hexdigest() if logged_in else ""
     parts = (
-        post.id, post.version, post.status, post.modified_at, post.updated_at, post.deleted_at, post.published_at,
-        post.is_live(now), post.course.content_version, *row, viewer_id, staff, closed_reason(post, now),
+        *probe, post_is_live(probe, now), viewer_id, staff, closed_reason(probe, now),
         now.replace(second=0, microsecond=0) if logged_in else now.date(), sorted(header_counts.items()),
         session_token, code_version(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def answer_from_store(course_slug: str, post_slug: str, now: datetime) -> Response | None:
+    """The page from one statement (two for a signed-in reader) when the browser's copy is current or a
+    rendering is stored: for readers who are not staff, of an essay everyone in the course may read.
+    None sends the request through the full page, which checks, renders and stores."""
+    if not may_answer_not_modified() or request.args or FORM_STATE_KEY in request.environ:
+        return None
+    viewer_id = current_user.id if current_user.is_authenticated else None
+    if viewer_id is not None and current_user.is_admin:
+        return None
+    probe = essay_probe(course_slug, post_slug, viewer_id, now)
+    if probe is None or probe.viewer_role in STAFF_ROLES:
+        return None
+    counts = reader_header_counts(probe.unread)
+    if not post_is_live(probe, now) or (probe.visibility != "public" and probe.viewer_role is None):
+        return None
+    etag = essay_etag(probe, viewer_id, False, now, counts)
+    packed = None if (answer := not_modified(etag)) or not may_store(False) else stored(etag)
+    return answer or (send(packed, etag) if packed is not None else None)
 
 
 def may_answer_not_modified() -> bool:

@@ -15,7 +15,7 @@ from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
 from .blueprint import bp
-from .essay_cache import essay_etag, mark, may_store, not_modified, send, store, stored
+from .essay_cache import answer_from_store, essay_etag, essay_probe, mark, may_store, not_modified, send, store, stored
 
 PER_PAGE = 10
 
@@ -117,14 +117,19 @@ def _may_see(post: Post, now) -> bool:
 
 
 @bp.route("/essays/<post_slug>/")
-@course_view()
-def essay(course: Course, post_slug: str):
+def essay(slug: str, post_slug: str):
     now = utcnow()
+    return answer_from_store(slug, post_slug, now) or _essay_page(slug=slug, post_slug=post_slug, now=now)
+
+
+@course_view()
+def _essay_page(course: Course, post_slug: str, now):
     post = post_service.find_post(course, post_slug)
     if post is None or not _may_see(post, now):
         abort(404)
     staff_view = can_see_private_work(current_user, course)
-    etag = essay_etag(post, current_user.id, staff_view, now, header_counts())
+    probe = essay_probe(course.slug, post.slug, current_user.id, now)
+    etag = essay_etag(probe, current_user.id, staff_view, now, header_counts())
     cached = not_modified(etag)
     if cached is not None:
         return cached

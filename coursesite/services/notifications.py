@@ -76,13 +76,18 @@ def _item(row) -> NotificationItem:
     )
 
 
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
+def unread_count_query(user_id) -> Select:
+    """The header's count; `user_id` is a value or a bound parameter (the essay page's one statement)."""
+    return (
         select(func.count(Notification.id))
         .join(Comment, Comment.id == Notification.comment_id)
         .join(Post, Post.id == Comment.post_id)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None), *_shown())
-    ) or 0
+    )
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(unread_count_query(user_id)) or 0
 
 
 def recent_for(user_id: int, limit: int = 100) -> list[NotificationItem]:

@@ -85,7 +85,45 @@ def test_the_next_reader_gets_the_stored_page_without_it_being_rendered_again(ap
     with count_queries() as counter:
         second = page(client, post)
     assert second == first and "The second letter changes everything." in second
-    assert counter.count <= 3, counter.statements  # course, the tag's one query, and nothing to render
+    assert counter.count == 1, counter.statements  # everything the tag depends on, in one statement
+
+
+def test_a_student_gets_their_stored_page_from_their_account_and_one_statement(app, client, auth, count_queries):
+    course = f.make_course()
+    student = f.make_member(course)
+    post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+    auth.login(student)
+    page(client, post)  # the first page gives the session its form token, which the tag covers
+    first = page(client, post)
+    with count_queries() as counter:
+        assert page(client, post) == first
+    assert counter.count <= 2, counter.statements  # the signed-in account (unless already loaded), the tag's
+
+
+def test_a_stored_page_of_a_private_course_reaches_no_one_outside_it(app, client, auth):
+    course = f.make_course(visibility="private")
+    student = f.make_member(course)
+    post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+    auth.login(student)
+    page(client, post)
+    assert len(stored_pages(app)) == 1
+    auth.logout()
+    visitor = client.get(essay_url(post))
+    assert visitor.status_code in (302, 303) and "/auth/login" in visitor.headers["Location"]
+    auth.login(student)
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == student.id))
+    enrollment.ended_at = utcnow()
+    db.session.flush()
+    assert client.get(essay_url(post)).status_code == 403
+
+
+def test_a_draft_or_trashed_essay_is_never_answered_from_the_store(app, client):
+    course = f.make_course(visibility="public")
+    post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+    page(client, post)
+    post.deleted_at = utcnow()
+    db.session.flush()
+    assert client.get(essay_url(post)).status_code == 404
 
 
 def test_a_client_that_accepts_gzip_gets_the_stored_bytes(app, client):
