@@ -21,6 +21,7 @@ def notifications_page():
         return redirect(url_for("comments.notifications"))
     return render_template("comments/notifications.html", items=notifications.recent_for(current_user.id))
 
+
 HEADER_COUNTS_KEY = "coursesite.header_counts"
 
 

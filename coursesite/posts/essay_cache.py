@@ -1,12 +1,12 @@
 """The essay page's validator, and renderings of the page stored under it for every worker to share.
 
-The validator (an ETag) comes from one statement, found by the two slugs in the address, and changes with
-everything the page shows: the essay's
-comments (a new one, an edit, moderation, a deletion), the essay itself, the course's content version
-(services/content_version.py: settings, names, roles, assignments, deadlines, terms, the other essays
-behind the previous/next links), the newest essay on the blog (a scheduled essay coming due), the reader's
-own latest comment (their participation hint), the header's counts, the reader's session token that the
-page's forms carry, the code that renders it (a deploy), and the reader. Time-dependent text for a
+The validator (an ETag) comes from one statement, which finds the essay by the two slugs in the address,
+and changes with everything the page shows: the essay's comments (a new one, an edit, moderation, a
+deletion), the essay itself, the course's content version (services/content_version.py: settings, names,
+roles, assignments, deadlines, terms, the other essays behind the previous/next links), the newest essay on
+the blog (a scheduled essay coming due), the reader's own latest comment (their participation hint), the
+header's counts, the reader's session token that the page's forms carry, the code that renders it (a
+deploy), and the reader. Time-dependent text for a
 logged-in reader (edit windows, deadlines) changes the tag each minute; for everyone else each day.
 
 Because the tag covers the page, a rendering stored under it never goes stale: the store is a directory
@@ -150,8 +150,11 @@ def answer_from_store(course_slug: str, post_slug: str, now: datetime) -> Respon
     if not post_is_live(probe, now) or (probe.visibility != "public" and probe.viewer_role is None):
         return None
     etag = essay_etag(probe, viewer_id, False, now, counts)
-    packed = None if (answer := not_modified(etag)) or not may_store(False) else stored(etag)
-    return answer or (send(packed, etag) if packed is not None else None)
+    answer = not_modified(etag)
+    if answer is not None:
+        return answer
+    packed = stored(etag) if may_store(False) else None
+    return send(packed, etag) if packed is not None else None
 
 
 def may_answer_not_modified() -> bool:
