@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import subprocess
 import tempfile
 from pathlib import Path
@@ -53,7 +54,9 @@ def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tu
     with gunicorn("wsgi:app", PORT, db_url):
         for page, post_slug in PAGES.items():
             url = f"http://127.0.0.1:{PORT}/c/{slug}/essays/{post_slug}/"
-            for user, cookie in (("anonymous", None), ("student", session_cookie(student_session_id))):
+            # A signed-in browser's session holds its form token from the first page with a form.
+            student = session_cookie(student_session_id, secrets.token_hex(20))
+            for user, cookie in (("anonymous", None), ("student", student)):
                 warm(url, cookie)
                 for connections in CONNECTIONS:
                     figures = wrk(url, connections, seconds, cookie)

@@ -163,7 +163,10 @@ def may_answer_not_modified() -> bool:
 
 
 def may_store(staff: bool) -> bool:
-    return (not staff and may_answer_not_modified() and not request.args
+    # A signed-in reader's page carries their session's form token; a session without one yet gets one
+    # made by the rendering, which a stored page (made for another session) would not carry.
+    token_known = not current_user.is_authenticated or "csrf_token" in session
+    return (not staff and token_known and may_answer_not_modified() and not request.args
             and FORM_STATE_KEY not in request.environ and current_app.config.get("PAGE_CACHE_DIR"))
 
 

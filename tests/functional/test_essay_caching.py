@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
@@ -105,6 +107,7 @@ def test_a_stored_page_of_a_private_course_reaches_no_one_outside_it(app, client
     student = f.make_member(course)
     post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
     auth.login(student)
+    page(client, post)  # the first page gives the session its form token, which the tag covers
     page(client, post)
     assert len(stored_pages(app)) == 1
     auth.logout()
@@ -242,3 +245,30 @@ def test_a_page_stored_by_an_earlier_deploy_is_not_reused(app, client, monkeypat
     second = client.get(essay_url(post))
     assert second.headers["ETag"] != first.headers["ETag"]
     assert len(stored_pages(app)) == 2
+
+
+class TestFormTokens:
+    @pytest.fixture
+    def app_config(self, base_config, tmp_path):
+        return {**base_config, "WTF_CSRF_ENABLED": True, "PAGE_CACHE_DIR": str(tmp_path / "page-cache")}
+
+    def test_a_stored_page_never_carries_another_sessions_form_token(self, app, client):
+        course = f.make_course()
+        student = f.make_member(course)
+        post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+
+        def new_browser_session() -> None:
+            with client.session_transaction() as session:
+                session.clear()
+                session["_user_id"] = student.get_id()
+                session["_fresh"] = True
+
+        new_browser_session()
+        page(client, post)  # rendered with a form token made for this session
+        new_browser_session()  # the same student on another device, whose session has no token yet
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|type="hidden" name="csrf_token" '
+                          r'value="([^"]+)"', page(client, post))
+        response = client.post(f"/c/{course.slug}/essays/{post.slug}/comments",
+                               data={"body": "Written on my phone.", "csrf_token": token.group(1) or token.group(2)})
+        assert response.status_code == 302
+        assert db.session.scalar(select(Comment.body).where(Comment.post_id == post.id)) == "Written on my phone."
