@@ -120,11 +120,14 @@ def test_a_stored_page_of_a_private_course_reaches_no_one_outside_it(app, client
     assert client.get(essay_url(post)).status_code == 403
 
 
-def test_a_draft_or_trashed_essay_is_never_answered_from_the_store(app, client):
+def test_an_essay_back_in_draft_or_in_the_trash_is_never_answered_from_the_store(app, client):
     course = f.make_course(visibility="public")
     post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
     page(client, post)
-    post.deleted_at = utcnow()
+    post.status = "draft"
+    db.session.flush()
+    assert client.get(essay_url(post)).status_code == 404
+    post.status, post.deleted_at = "published", utcnow()
     db.session.flush()
     assert client.get(essay_url(post)).status_code == 404
 
