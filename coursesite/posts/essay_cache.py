@@ -138,7 +138,7 @@ def answer_from_store(course_slug: str, post_slug: str, now: datetime) -> Respon
     """The page from one statement (two for a signed-in reader) when the browser's copy is current or a
     rendering is stored: for readers who are not staff, of an essay everyone in the course may read.
     None sends the request through the full page, which checks, renders and stores."""
-    if not may_answer_not_modified() or request.args or FORM_STATE_KEY in request.environ:
+    if not _plain_read():
         return None
     viewer_id = current_user.id if current_user.is_authenticated else None
     if viewer_id is not None and current_user.is_admin:
@@ -162,12 +162,16 @@ def may_answer_not_modified() -> bool:
     return request.method == "GET" and not session.get("_flashes")
 
 
+def _plain_read() -> bool:
+    """The page as anyone reading it gets it: no query arguments, no refused comment shown again."""
+    return may_answer_not_modified() and not request.args and FORM_STATE_KEY not in request.environ
+
+
 def may_store(staff: bool) -> bool:
     # A signed-in reader's page carries their session's form token; a session without one yet gets one
     # made by the rendering, which a stored page (made for another session) would not carry.
     token_known = not current_user.is_authenticated or "csrf_token" in session
-    return (not staff and token_known and may_answer_not_modified() and not request.args
-            and FORM_STATE_KEY not in request.environ and current_app.config.get("PAGE_CACHE_DIR"))
+    return not staff and token_known and _plain_read() and bool(current_app.config.get("PAGE_CACHE_DIR"))
 
 
 def not_modified(etag: str) -> Response | None:

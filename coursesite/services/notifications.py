@@ -121,7 +121,7 @@ def _send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
         return
     rows = db.session.execute(
         _base().where(Notification.comment_id == comment.id, Notification.emailed_at.is_(None),
-                      Notification.user_id.in_(recipients))
+                      Notification.user_id.in_(list(recipients)))
     ).all()
     for row in rows:
         note = row[0]

@@ -99,7 +99,8 @@ def test_a_student_gets_their_stored_page_from_their_account_and_one_statement(a
     first = page(client, post)
     with count_queries() as counter:
         assert page(client, post) == first
-    assert counter.count <= 2, counter.statements  # the signed-in account (unless already loaded), the tag's
+    # The signed-in account (unless this test's session already holds it), then the tag's one statement.
+    assert counter.count <= 2, counter.statements
 
 
 def test_a_stored_page_of_a_private_course_reaches_no_one_outside_it(app, client, auth):
