@@ -23,10 +23,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-import secrets
-import tempfile
-import time
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -40,26 +36,13 @@ from ..comments.notification_views import reader_header_counts
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Post
 from ..models.course import STAFF_ROLES
+from ..services import file_store
 from ..services.comment_thread import FORM_STATE_KEY
 from ..services.comments import closed_reason, post_is_live
+from ..services.file_store import code_version
 from ..services.notifications import unread_count_query
 
-STORE_LIFETIME_S = 24 * 3600
 PROBE_KEY = "coursesite.essay_probe"
-PRUNE_ONE_IN = 256  # stores; pruning walks the directory, so only now and then
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of the code, templates and static files: a page rendered by an earlier deploy is not reused."""
-    from .. import PROJECT_ROOT
-
-    digest = hashlib.sha256()
-    for folder, pattern in (("coursesite", "*.py"), ("templates", "*"), ("static", "*")):
-        for path in sorted((PROJECT_ROOT / folder).rglob(pattern)):
-            if path.is_file():
-                digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _status_count(status: str):
@@ -192,17 +175,12 @@ def mark(response: Response, etag: str) -> Response:
     return response
 
 
-def _path(etag: str) -> Path:
-    # The database is part of the name: one instance directory may serve several databases.
-    name = hashlib.sha256(f"{current_app.config['SQLALCHEMY_DATABASE_URI']}|{request.path}|{etag}".encode())
-    return Path(current_app.config["PAGE_CACHE_DIR"]) / f"{name.hexdigest()}.html.gz"
+def _path(etag: str) -> Path | None:
+    return file_store.path_for(request.path, etag, suffix=".html.gz")
 
 
 def stored(etag: str) -> bytes | None:
-    try:
-        return _path(etag).read_bytes()
-    except OSError:
-        return None
+    return file_store.read(_path(etag))
 
 
 def store(etag: str, html: str, viewer_id: int | None) -> bytes | None:
@@ -210,32 +188,8 @@ def store(etag: str, html: str, viewer_id: int | None) -> bytes | None:
     if viewer_id is None and "csrf_token" in g:
         return None  # a form token made for this visitor's session must not reach another visitor
     packed = gzip.compress(html.encode(), compresslevel=6)
-    path = _path(etag)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and renamed: another worker never reads half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
-            handle.write(packed)
-        os.replace(handle.name, path)
-    except OSError:
-        current_app.logger.warning("could not store a rendered essay page in %s", path.parent)
-        return packed
-    if secrets.randbelow(PRUNE_ONE_IN) == 0:
-        prune(path.parent)
+    file_store.write(_path(etag), packed)
     return packed
-
-
-def prune(directory: Path, older_than_s: float = STORE_LIFETIME_S) -> int:
-    """Delete stored pages not written for a day (their tags have long changed); returns how many."""
-    cutoff, removed = time.time() - older_than_s, 0
-    for entry in os.scandir(directory):
-        try:
-            if entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
-                removed += 1
-        except OSError:
-            continue  # another worker pruned it first
-    return removed
 
 
 def send(packed: bytes, etag: str) -> Response:

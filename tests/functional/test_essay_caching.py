@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Notification, utcnow
-from coursesite.posts.essay_cache import prune
+from coursesite.services.file_store import prune
 
 from .. import factories as f
 
