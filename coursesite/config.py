@@ -77,7 +77,7 @@ def build_config(instance_path: Path) -> dict:
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
         "LOGIN_ADDRESS_RATE_LIMIT": _env("LOGIN_ADDRESS_RATE_LIMIT", "300 per 5 minutes"),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
-        # Rendered essay pages shared by all workers (posts/essay_cache.py); empty turns the store off.
+        # Essay pages and dashboard summaries shared by all workers (services/file_store.py); empty: none kept.
         "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }

@@ -44,6 +44,9 @@ class Course(db.Model):
     # Raised whenever anything its pages show changes, bar what the essay page's validator counts itself
     # (services/content_version.py); part of that validator, so stored renderings never go stale.
     content_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Raised with content_version and by what only staff see (grades, reports, drafts): with the newest
+    # comment's id, the key of the stored dashboard summary (services/dashboard_store.py).
+    dashboard_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="course", order_by="Section.name", cascade="all, delete-orphan"

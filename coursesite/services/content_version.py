@@ -5,6 +5,10 @@ the hot path under load, touches no course row. Everything else a reader sees th
 names and roles, assignments and deadlines, terms, other essays in the navigation, edits and moderation
 of comments) raises courses.content_version of the course concerned. Rows no essay page shows are
 listed in NOT_SHOWN; tests/unit/test_content_version.py fails on a model that is in neither list.
+
+courses.dashboard_version goes up with it, and also with what only staff pages show: grades, reports of
+comments, and drafts. With the newest comment's id it keys the stored dashboard summary
+(services/dashboard_store.py), so new comments touch no course row there either.
 """
 
 from __future__ import annotations
@@ -51,7 +55,9 @@ BY_POST = (PostTerm,)
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
              RubricCriterion, Upload, PendingImport, WordPressPerson)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
+DASHBOARD_TABLES = frozenset(model.__table__.name for model in (Grade, GradeChange, CommentReport))
 RAISED = "coursesite.raised_content_versions"
+DASHBOARD = "dashboard"  # the kind of ids whose courses raise only dashboard_version
 
 
 def _was_or_is_published(post: Post) -> bool:
@@ -59,13 +65,14 @@ def _was_or_is_published(post: Post) -> bool:
 
 
 def _touched(session: Session) -> dict[str, set[int]]:
+    """Ids naming the changed rows' courses, by kind; what only the dashboard shows under DASHBOARD."""
     ids: dict[str, set[int]] = defaultdict(set)
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
     for obj in [*session.new, *changed]:
         if isinstance(obj, Course):
             ids["course"].add(obj.id)
         elif isinstance(obj, Post) and not _was_or_is_published(obj):
-            continue  # a draft shows on its own page only, whose tag follows the essay itself
+            ids[DASHBOARD + ":course"].add(obj.course_id)  # a draft: on its own page, whose tag follows it
         elif isinstance(obj, BY_COURSE):
             ids["course"].add(obj.course_id)
         elif isinstance(obj, BY_ASSIGNMENT):
@@ -74,28 +81,38 @@ def _touched(session: Session) -> dict[str, set[int]]:
             ids["post"].add(obj.post_id)
         elif isinstance(obj, User) and obj not in session.new:
             ids["user"].add(obj.id)
+        elif isinstance(obj, Grade):
+            ids[DASHBOARD + ":assignment"].add(obj.assignment_id)
+        elif isinstance(obj, CommentReport):
+            ids[DASHBOARD + ":comment"].add(obj.comment_id)
     return ids
 
 
-def _course_ids(connection, ids: dict[str, set[int]]) -> set[int]:
-    courses = set(ids["course"])
+def _course_ids(connection, ids: dict[str, set[int]], prefix: str = "") -> set[int]:
+    courses = set(ids[prefix + "course"])
     lookups = (
-        ("assignment", select(Assignment.course_id).where(Assignment.id.in_(ids["assignment"]))),
-        ("post", select(Post.course_id).where(Post.id.in_(ids["post"]))),
-        ("user", select(Enrollment.course_id).where(Enrollment.user_id.in_(ids["user"]))),
+        ("assignment", select(Assignment.course_id).where(Assignment.id.in_(ids[prefix + "assignment"]))),
+        ("post", select(Post.course_id).where(Post.id.in_(ids[prefix + "post"]))),
+        ("user", select(Enrollment.course_id).where(Enrollment.user_id.in_(ids[prefix + "user"]))),
+        ("comment", select(Post.course_id).join(Comment, Comment.post_id == Post.id)
+         .where(Comment.id.in_(ids[prefix + "comment"]))),
     )
     for kind, query in lookups:
-        if ids[kind]:
+        if ids[prefix + kind]:
             courses.update(connection.execute(query).scalars())
     courses.discard(None)
     return courses
 
 
-def raise_versions(connection, course_ids: set[int] | None) -> None:
-    """Raise the given courses' versions; None raises every course's."""
-    statement = update(Course.__table__).values(content_version=Course.__table__.c.content_version + 1)
+def raise_versions(connection, course_ids: set[int] | None, dashboard_only: bool = False) -> None:
+    """Raise the given courses' versions (only dashboard_version if `dashboard_only`); None: every course's."""
+    table = Course.__table__
+    values = {"dashboard_version": table.c.dashboard_version + 1}
+    if not dashboard_only:
+        values["content_version"] = table.c.content_version + 1
+    statement = update(table).values(values)
     if course_ids is not None:
-        statement = statement.where(Course.__table__.c.id.in_(course_ids))
+        statement = statement.where(table.c.id.in_(course_ids))
     connection.execute(statement)
 
 
@@ -105,9 +122,13 @@ def _after_flush(session: Session, _flush_context) -> None:
     if ids:
         connection = session.connection()
         course_ids = _course_ids(connection, ids)
+        staff_only = _course_ids(connection, ids, DASHBOARD + ":") - course_ids
         if course_ids:
             raise_versions(connection, course_ids)
-            session.info.setdefault(RAISED, set()).update(course_ids)
+        if staff_only:
+            raise_versions(connection, staff_only, dashboard_only=True)
+        if course_ids or staff_only:
+            session.info.setdefault(RAISED, set()).update(course_ids | staff_only)
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -116,7 +137,7 @@ def _forget_old_versions(session: Session, _flush_context) -> None:
     for course_id in session.info.pop(RAISED, ()):
         course = session.identity_map.get(identity_key(Course, course_id))
         if course is not None:
-            session.expire(course, ["content_version"])
+            session.expire(course, ["content_version", "dashboard_version"])
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -125,5 +146,9 @@ def _bulk_change(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if table is not None and table.name not in NOT_SHOWN_TABLES and table.name != "courses":
+    if table is None or table.name == "courses":
+        return
+    if table.name not in NOT_SHOWN_TABLES:
         raise_versions(state.session.connection(), None)
+    elif table.name in DASHBOARD_TABLES:
+        raise_versions(state.session.connection(), None, dashboard_only=True)

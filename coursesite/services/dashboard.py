@@ -6,14 +6,12 @@ Numbers are computed here, never in templates: each cell carries its essay state
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import datetime
 
 from ..models import Assignment
-from .dashboard_data import CourseFacts, EssayRow, StudentInfo, load_course_facts
+from .dashboard_data import CourseFacts, EssayRow, StudentInfo
 from .essay_state import EssayKind, EssayState, from_status
-from .participation import Tally
-
-SORTS = ("name", "section", "total")
 
 
 def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: int,
@@ -24,26 +22,47 @@ def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: 
 
 
 @dataclass(frozen=True)
+class AssignmentHead:
+    """What a cell, a column heading and the attention lists show of an assignment: plain values, so a
+    stored summary (services/dashboard_store.py) carries no database rows."""
+
+    id: int
+    title: str
+    post_due_at: datetime | None
+
+    @classmethod
+    def of(cls, assignment: Assignment) -> AssignmentHead:
+        return cls(assignment.id, assignment.title, assignment.post_due_at)
+
+
+CELL_TONES = {EssayKind.ON_TIME: "ok", EssayKind.SUBMITTED: "ok", EssayKind.LATE: "warn", EssayKind.MISSING: "bad"}
+
+
+@dataclass(frozen=True)
 class Cell:
-    assignment: Assignment
+    assignment: AssignmentHead
     essay: EssayState
     post: EssayRow | None  # the essay behind the cell (the first published, else the newest draft)
-    tally: Tally
+    done: int  # qualifying comments, at most `required` (Tally.done)
+    late_comments: int
     required: int
     graded: bool
     released: bool
 
     @property
     def comments_text(self) -> str:
-        return f"{self.tally.done}/{self.required}"
-
-    @property
-    def late_comments(self) -> int:
-        return len(self.tally.late)
+        return f"{self.done}/{self.required}"
 
     @property
     def comments_complete(self) -> bool:
-        return self.tally.complete
+        return self.done >= self.required
+
+    @property
+    def tone(self) -> str:
+        """ok | warn | bad | plain: the cell's shade; its words say the same."""
+        if self.essay.kind == EssayKind.DRAFT:
+            return "bad" if self.essay.past_due else "plain"
+        return CELL_TONES.get(self.essay.kind, "plain")
 
     @property
     def grade_label(self) -> str:
@@ -65,7 +84,7 @@ class Row:
 
     @property
     def comments_done(self) -> int:
-        return sum(c.tally.done for c in self.cells)
+        return sum(c.done for c in self.cells)
 
     @property
     def comments_required(self) -> int:
@@ -78,11 +97,20 @@ class Row:
 
 @dataclass(frozen=True)
 class Matrix:
-    facts: CourseFacts
-    assignments: list[Assignment]
+    sections: list[tuple[int, str]]  # the course's, for the filter
+    assignments: list[AssignmentHead]
     rows: list[Row]
-    sort: str
-    section_id: int | None
+    sort: str = "name"
+    section_id: int | None = None
+
+
+def row_order(sort: str):
+    """The sort key of a row, from its student and total; None keeps the order by name."""
+    if sort == "section":
+        return lambda student, _total: (student.section_name == "", student.section_name.casefold())
+    if sort == "total":
+        return lambda _student, total: total  # fewest first: who is behind comes to the top
+    return None
 
 
 def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assignment) -> Cell:
@@ -90,7 +118,8 @@ def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assign
     state = student_essay_state(facts, a, student.user_id, posts)
     post = posts[0] if posts and posts[0].status == "published" else (posts[-1] if posts else None)
     grade = facts.grades.get((a.id, student.user_id))
-    return Cell(a, state, post, facts.participation.tally(a.id, student.user_id), a.required_comments,
+    tally = facts.participation.tally(a.id, student.user_id)
+    return Cell(AssignmentHead.of(a), state, post, tally.done, len(tally.late), a.required_comments,
                 bool(grade and grade.graded), a.grades_released_at is not None)
 
 
@@ -98,17 +127,11 @@ def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict) -> tuple
     return tuple(build_cell(facts, student, essays, a) for a in facts.assignments)
 
 
-def build_matrix(facts: CourseFacts, sort: str = "name", section_id: int | None = None) -> Matrix:
+def build_matrix(facts: CourseFacts) -> Matrix:
+    """Every current student's row, by name."""
     essays = facts.essays_by_pair()
-    students = [s for s in facts.students if section_id is None or s.section_id == section_id]
-    rows = [Row(s, build_cells(facts, s, essays)) for s in students]
-    if sort == "section":
-        rows.sort(key=lambda r: (r.student.section_name == "", r.student.section_name.casefold()))
-    elif sort == "total":
-        rows.sort(key=lambda r: r.total)  # fewest first: who is behind comes to the top
-    else:
-        sort = "name"
-    return Matrix(facts, facts.assignments, rows, sort, section_id)
+    rows = [Row(s, build_cells(facts, s, essays)) for s in facts.students]
+    return Matrix(facts.sections, [AssignmentHead.of(a) for a in facts.assignments], rows)
 
 
 MATRIX_ROWS_PER_PAGE = 50
@@ -124,16 +147,11 @@ class MatrixPage:
     last: int
     total: int
 
-
-def page_of(matrix: Matrix, number: int, per_page: int = MATRIX_ROWS_PER_PAGE) -> tuple[Matrix, MatrixPage]:
-    """The matrix cut to one page of students (a page past the end shows the last one)."""
-    total = len(matrix.rows)
-    count = max(1, -(-total // per_page))
-    number = min(max(number, 1), count)
-    start = (number - 1) * per_page
-    rows = matrix.rows[start:start + per_page]
-    return replace(matrix, rows=rows), MatrixPage(number, count, start + 1 if rows else 0, start + len(rows), total)
-
-
-def course_matrix(course, now, sort: str = "name", section_id: int | None = None) -> Matrix:
-    return build_matrix(load_course_facts(course, now), sort, section_id)
+    @classmethod
+    def of(cls, total: int, number: int, per_page: int = MATRIX_ROWS_PER_PAGE) -> MatrixPage:
+        """Page `number` of `total` rows (a page past the end is the last one)."""
+        count = max(1, -(-total // per_page))
+        number = min(max(number, 1), count)
+        start = (number - 1) * per_page
+        shown = max(0, min(per_page, total - start))
+        return cls(number, count, start + 1 if shown else 0, start + shown, total)

@@ -87,7 +87,7 @@ def student_page(facts: CourseFacts, user_id: int) -> StudentPage | None:
                             "Shown" if r.status == "visible" else r.status.capitalize(), "plain",
                             facts.names.get(r.author_id, "Someone"), r.comment_id))
     events.sort(key=lambda e: (e.at, e.kind), reverse=True)
-    grades = [GradeLine(c.assignment, facts.grades.get((c.assignment.id, user_id)), c) for c in cells]
+    grades = [GradeLine(a, facts.grades.get((a.id, user_id)), c) for a, c in zip(facts.assignments, cells, strict=True)]
     return StudentPage(student, events, grades, given, received)
 
 
