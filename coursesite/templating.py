@@ -25,12 +25,19 @@ def time_tag(value: datetime | None, tz_name: str | None = None, style: str = "d
     if value is None:
         return Markup("")
     tz = _course_zone(tz_name)
-    shown = {
-        "datetime": timefmt.wp_datetime,
-        "date": timefmt.wp_date,
-        "deadline": timefmt.deadline_text,
-    }[style](value, tz)
-    return Markup('<time datetime="{}">{}</time>').format(timefmt.iso_local(value, tz), shown)
+    # A page often shows one time many times (a deadline beside each student behind on it): made once per
+    # request, since "deadline" words read the clock.
+    made = g.setdefault("time_tags", {})
+    tag = made.get((value, tz, style))
+    if tag is None:
+        shown = {
+            "datetime": timefmt.wp_datetime,
+            "date": timefmt.wp_date,
+            "deadline": timefmt.deadline_text,
+        }[style](value, tz)
+        tag = made[(value, tz, style)] = Markup('<time datetime="{}">{}</time>').format(
+            timefmt.iso_local(value, tz), shown)
+    return tag
 
 
 def modify_query(**changes) -> str:
