@@ -216,3 +216,13 @@ def test_an_extension_makes_the_late_essay_on_time(client, w):
     page = matrix_of(home(client, w))
     assert "Late by" not in page
     assert page.count("On time") == 2  # Amara's and Benjamin's
+
+
+def test_a_long_attention_list_starts_folded(client, w):
+    w.assignment.comments_due_at = utcnow() + timedelta(days=2)
+    add_class(w.course, w.assignment, w.students[0], 2)
+    few = home(client, w).split('id="attention-heading"', 1)[1]
+    assert 'class="attention__group" open>\n    <summary><span class="status status--warn"><span aria-hidden="true">⚠</span> 4 behind' in few
+    add_class(w.course, w.assignment, w.students[0], 30, start=2)
+    many = home(client, w).split('id="attention-heading"', 1)[1]
+    assert 'class="attention__group">\n    <summary><span class="status status--warn"><span aria-hidden="true">⚠</span> 34 behind' in many
