@@ -7,8 +7,8 @@ of comments) raises courses.content_version of the course concerned. Rows no ess
 listed in NOT_SHOWN; tests/unit/test_content_version.py fails on a model that is in neither list.
 
 courses.dashboard_version goes up with it, and also with what only staff pages show: grades, reports of
-comments, and drafts. With the newest comment's id it keys the stored dashboard summary
-(services/dashboard_store.py), so new comments touch no course row there either.
+comments, and drafts. With the number and newest id of the course's comments it keys the stored dashboard
+summary (services/dashboard_store.py), so new comments touch no course row there either.
 """
 
 from __future__ import annotations

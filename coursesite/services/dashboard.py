@@ -6,6 +6,7 @@ Numbers are computed here, never in templates: each cell carries its essay state
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -97,14 +98,11 @@ class Row:
 
 @dataclass(frozen=True)
 class Matrix:
-    sections: list[tuple[int, str]]  # the course's, for the filter
     assignments: list[AssignmentHead]
     rows: list[Row]
-    sort: str = "name"
-    section_id: int | None = None
 
 
-def row_order(sort: str):
+def row_order(sort: str) -> Callable[[StudentInfo, tuple[int, int]], object] | None:
     """The sort key of a row, from its student and total; None keeps the order by name."""
     if sort == "section":
         return lambda student, _total: (student.section_name == "", student.section_name.casefold())
@@ -131,7 +129,7 @@ def build_matrix(facts: CourseFacts) -> Matrix:
     """Every current student's row, by name."""
     essays = facts.essays_by_pair()
     rows = [Row(s, build_cells(facts, s, essays)) for s in facts.students]
-    return Matrix(facts.sections, [AssignmentHead.of(a) for a in facts.assignments], rows)
+    return Matrix([AssignmentHead.of(a) for a in facts.assignments], rows)
 
 
 MATRIX_ROWS_PER_PAGE = 50
