@@ -80,13 +80,13 @@ def summary(course: Course, now: datetime) -> DashboardSummary:
         .join(Post, Post.id == Comment.post_id).where(Post.course_id == course.id)
     ).one()
     # The rows' links hold the address the application is served under.
-    path = file_store.path_for("dashboard", str(course.id), str(course.dashboard_version), str(count),
-                               str(newest), file_store.code_version(), request.script_root, suffix=".pickle")
+    path = file_store.path_for(str(course.dashboard_version), str(count), str(newest), file_store.code_version(),
+                               request.script_root, suffix=".pickle", folder=("dashboard", str(course.id)))
     found = _loaded(file_store.read(path))
     if found is not None and now < found.valid_until:
         return found
     built = build_summary(load_course_facts(course, now))
-    file_store.write(path, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    file_store.write(path, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), only_one=True)
     return built
 
 

@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 import time
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,14 +35,25 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def path_for(*key: str, suffix: str) -> Path | None:
-    """The file for this key, or None when the store is off."""
+def _hashed(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def path_for(*key: str, suffix: str, folder: tuple[str, ...] = ()) -> Path | None:
+    """The file for this key, or None when the store is off.
+
+    Files with the same `folder` (one course's dashboard summaries) share a directory, so that writing one
+    can remove the others (write(..., only_one=True)): a large course's summary is megabytes.
+    """
     directory = current_app.config.get("PAGE_CACHE_DIR")
     if not directory:
         return None
     # The database is part of the name: one instance directory may serve several databases.
-    name = hashlib.sha256("|".join((current_app.config["SQLALCHEMY_DATABASE_URI"], *key)).encode())
-    return Path(directory) / f"{name.hexdigest()}{suffix}"
+    database = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    path = Path(directory)
+    if folder:
+        path = path / _hashed(database, *folder)[:32]
+    return path / f"{_hashed(database, *folder, *key)}{suffix}"
 
 
 def read(path: Path | None) -> bytes | None:
@@ -53,8 +65,9 @@ def read(path: Path | None) -> bytes | None:
         return None
 
 
-def write(path: Path | None, data: bytes) -> bool:
-    """Keep `data` at `path`; False (and a warning in the log) when the directory cannot take it."""
+def write(path: Path | None, data: bytes, only_one: bool = False) -> bool:
+    """Keep `data` at `path`; with `only_one`, remove the other files of its folder. False (and a warning in
+    the log) when the directory cannot take it."""
     if path is None:
         return False
     try:
@@ -65,17 +78,27 @@ def write(path: Path | None, data: bytes) -> bool:
     except OSError:
         current_app.logger.warning("could not write to the shared store in %s", path.parent)
         return False
+    if only_one:
+        for entry in os.scandir(path.parent):
+            if entry.name != path.name and not entry.name.startswith(".tmp-"):
+                with suppress(OSError):  # another worker removed it first
+                    os.unlink(entry.path)
     if secrets.randbelow(PRUNE_ONE_IN) == 0:
-        prune(path.parent)
+        prune(Path(current_app.config["PAGE_CACHE_DIR"]))
     return True
 
 
 def prune(directory: Path, older_than_s: float = LIFETIME_S) -> int:
-    """Delete files not written for a day (their keys have long changed); returns how many."""
+    """Delete files not written for a day (their keys have long changed), and folders left empty; returns
+    how many files."""
     cutoff, removed = time.time() - older_than_s, 0
     for entry in os.scandir(directory):
         try:
-            if entry.stat().st_mtime < cutoff:
+            if entry.is_dir(follow_symlinks=False):
+                removed += prune(Path(entry.path), older_than_s)
+                with suppress(OSError):  # not empty: a summary written within the day
+                    os.rmdir(entry.path)
+            elif entry.stat().st_mtime < cutoff:
                 os.unlink(entry.path)
                 removed += 1
         except OSError:

@@ -1,6 +1,7 @@
 """The dashboard's stored summary: shared by every view until something it shows changes, or the clock does."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -112,9 +113,20 @@ def test_the_summary_lives_until_the_next_due_date_and_at_most_an_hour(w):
     assert dashboard_store.next_change(load_course_facts(w.course, quiet)) == quiet + dashboard_store.LONGEST_LIFE
 
 
-def test_an_unreadable_stored_summary_is_built_again(client, w, app):
-    from pathlib import Path
+def test_a_course_keeps_only_its_newest_summary(client, auth, w, app):
+    essay = write_essays(w)
+    home(client, w)
+    f.make_thread_comment(essay, w.students[1], "A second reader agrees with the first.")
+    home(client, w)
+    other = build_grading_world()
+    auth.logout()
+    auth.login(other.instructor)
+    home(client, other)
+    stored = sorted(p.parent.name for p in Path(app.config["PAGE_CACHE_DIR"]).rglob("*.pickle"))
+    assert len(stored) == 2 and stored[0] != stored[1]  # one per course
 
+
+def test_an_unreadable_stored_summary_is_built_again(client, w, app):
     write_essays(w)
     home(client, w)
     for stored in Path(app.config["PAGE_CACHE_DIR"]).glob("*.pickle"):

@@ -218,6 +218,17 @@ def test_pages_not_written_for_a_day_are_pruned(tmp_path):
     assert not old.exists() and new.exists()
 
 
+def test_pruning_empties_and_removes_folders_of_old_files_only(tmp_path):
+    stale, kept = tmp_path / "stale-course", tmp_path / "busy-course"
+    for folder in (stale, kept):
+        folder.mkdir()
+        (folder / "summary.pickle").write_bytes(b"x")
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(stale / "summary.pickle", (a_day_ago, a_day_ago))
+    assert prune(tmp_path) == 1
+    assert not stale.exists() and (kept / "summary.pickle").exists()
+
+
 def test_only_changes_to_published_essays_raise_the_course_version(app):
     """A student saving a draft again and again must not make every stored page of the course render anew."""
     course = f.make_course()
