@@ -14,11 +14,13 @@ only what can change with the viewer or the day (the attention lists, the column
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import pickle
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import get_template_attribute, render_template, request, url_for
+from flask import current_app, get_template_attribute, request, url_for
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -31,6 +33,7 @@ from .dashboard_data import CourseFacts, StudentInfo, load_course_facts
 
 # Rules that read the clock and are missed by next_change() would cost at most this, not a term.
 LONGEST_LIFE = timedelta(hours=1)
+SIGNATURE_BYTES = 32  # HMAC-SHA256 over the pickled summary: a file this application did not write is not read
 
 
 @dataclass(frozen=True)
@@ -86,27 +89,39 @@ def summary(course: Course, now: datetime) -> DashboardSummary:
     if found is not None and now < found.valid_until:
         return found
     built = build_summary(load_course_facts(course, now))
-    file_store.write(path, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL), only_one=True)
+    file_store.write(path, _signed(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)), only_one=True)
     return built
 
 
+def _signature(data: bytes) -> bytes:
+    key = current_app.secret_key
+    return hmac.new(key.encode() if isinstance(key, str) else key, data, hashlib.sha256).digest()
+
+
+def _signed(data: bytes) -> bytes:
+    return _signature(data) + data
+
+
 def _loaded(packed: bytes | None) -> DashboardSummary | None:
-    if packed is None:
+    """The summary in a stored file, if this application wrote it (its signature checks out) and it reads."""
+    if packed is None or len(packed) < SIGNATURE_BYTES:
         return None
+    signature, data = packed[:SIGNATURE_BYTES], packed[SIGNATURE_BYTES:]
+    if not hmac.compare_digest(signature, _signature(data)):
+        return None  # not written with this secret key: never unpickled
     try:
-        # Written only by this application, into its own instance directory.
-        return pickle.loads(packed)  # noqa: S301
+        # Signed above with the application's secret key: only what this application wrote is unpickled.
+        return pickle.loads(data)  # noqa: S301  # nosec B301
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None  # cut short or from an older layout: built again
+        return None  # from an older layout: built again
 
 
 def build_summary(facts: CourseFacts) -> DashboardSummary:
     matrix = build_matrix(facts)
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
     links = grade_links(facts.course.slug, matrix.assignments)
-    # An autoescaping template's output: every name in it is escaped already.
-    pictures = Markup(render_template("dashboard/_charts.html", activity=charts.activity_chart(facts),  # noqa: S704
-                                      web=charts.comment_web(facts)))
+    pictures = get_template_attribute("dashboard/_charts.html", "pictures")(
+        charts.activity_chart(facts), charts.comment_web(facts))
     return DashboardSummary(
         facts.sections, matrix.assignments, [row.student for row in matrix.rows], [row.total for row in matrix.rows],
         [row_html(row, facts.course, links) for row in matrix.rows], needs_attention(matrix, facts), pictures,
