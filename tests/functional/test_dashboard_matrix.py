@@ -346,3 +346,20 @@ def test_an_unreadable_stored_summary_is_built_again(client, w, app):
     for stored in Path(app.config["PAGE_CACHE_DIR"]).glob("*.pickle"):
         stored.write_bytes(b"not a summary")
     assert "1/2 comments" in row_of(home(client, w), "Chen Wei")
+
+
+def test_a_hostile_name_is_escaped_in_the_stored_rows(client, w):
+    w.students[2].display_name = '<script>alert("row")</script>'
+    db.session.flush()
+    for _ in range(2):  # built, then read back from the store
+        page = matrix_of(home(client, w))
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert(&#34;row&#34;)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("args", [{"page": "abc"}, {"page": "-3"}, {"page": "99999"}, {"sort": "<b>x</b>"},
+                                  {"section": "' OR 1=1 --"}])
+def test_nonsense_in_the_address_shows_the_whole_class(client, w, args):
+    page = matrix_of(home(client, w, **args))
+    assert page.index("Amara Okafor") < page.index("Benjamin Hart") < page.index("Chen Wei")
+    assert "<b>x</b>" not in page
