@@ -104,6 +104,9 @@ def register_blueprints(app: Flask) -> None:
     from .courses.wxr_views import bp as wxr_bp
 
     app.register_blueprint(wxr_bp)
+    from .posts.essay_cache import StoredPageFront
+
+    app.wsgi_app = StoredPageFront(app)
 
 
 def register_errors(app: Flask) -> None:

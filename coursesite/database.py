@@ -13,6 +13,11 @@ SQLITE_PRAGMAS = (
 )
 
 
+# Execution option of a connection that runs one SELECT and nothing else: that statement reads one snapshot
+# on its own, so it needs no transaction, and outside a request it must not take the write lock.
+SINGLE_READ = "coursesite_single_read"
+
+
 def _wants_write() -> bool:
     """Requests that change state take the write lock up front; reads stay concurrent."""
     return not has_request_context() or request.method not in {"GET", "HEAD", "OPTIONS"}
@@ -30,4 +35,6 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
+        if connection.get_execution_options().get(SINGLE_READ):
+            return
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")

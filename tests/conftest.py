@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -140,10 +141,13 @@ def app(app_config, tmp_path_factory):
         db.session = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
         )
+        # The essay front (posts/essay_cache.py) reads on a connection of its own: here, the test's.
+        app.wsgi_app.connect = lambda: nullcontext(connection)
         limiter.reset()
         try:
             yield app
         finally:
+            del app.wsgi_app.connect
             db.session.remove()
             db.session = original_session
             outer.rollback()

@@ -25,9 +25,9 @@ def notifications_page():
 HEADER_COUNTS_KEY = "coursesite.header_counts"
 
 
-def reader_header_counts(unread: int) -> dict:
+def reader_header_counts(unread: int, environ: dict) -> dict:
     """The counts for a reader who moderates nothing, whose unread count was read with other facts."""
-    counts = request.environ[HEADER_COUNTS_KEY] = {"unread_notifications": unread, "moderation_waiting": 0}
+    counts = environ[HEADER_COUNTS_KEY] = {"unread_notifications": unread, "moderation_waiting": 0}
     return counts
 
 

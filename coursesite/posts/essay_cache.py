@@ -23,19 +23,26 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from contextlib import nullcontext
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response, current_app, g, request, session
+from flask import Flask, Request, Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
-from sqlalchemy import Row, Select, bindparam, case, func, select
+from flask_login.config import COOKIE_NAME
+from sqlalchemy import Connection, Row, Select, bindparam, case, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_cookie
 
 from ..comments.notification_views import reader_header_counts
+from ..database import SINGLE_READ
 from ..extensions import db
-from ..models import Comment, Course, Enrollment, Post
+from ..models import Comment, Course, Enrollment, Post, utcnow
 from ..models.course import STAFF_ROLES
+from ..security import add_security_headers
 from ..services import file_store
 from ..services.comment_thread import FORM_STATE_KEY
 from ..services.comments import closed_reason, post_is_live
@@ -43,6 +50,7 @@ from ..services.file_store import code_version
 from ..services.notifications import unread_count_query
 
 PROBE_KEY = "coursesite.essay_probe"
+READ_AT_KEY = "coursesite.essay_read_at"
 
 
 def _status_count(status: str):
@@ -90,20 +98,27 @@ def _probe_query() -> Select:
     )
 
 
-def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: datetime) -> Row | None:
+def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: datetime, environ: dict,
+                connection: Connection | None = None) -> Row | None:
     """One row: the essay's and course's own fields, its comments' counts and latest changes, the newest essay
     on the blog, and the reader's latest comment, role in the course and unread notifications. Read once per
-    request: a page not stored is rendered from the same row."""
+    request (kept in its WSGI environ): a page not stored is rendered from the same row."""
     asked = (course_slug, post_slug, viewer_id, now)
-    known = request.environ.get(PROBE_KEY)
+    known = environ.get(PROBE_KEY)
     if known is not None and known[0] == asked:
         return known[1]
     # On the session's connection, not through the session: no ORM rows to make, and that costs more than the SQL.
-    probe = db.session.connection().execute(
+    probe = (connection or db.session.connection()).execute(
         _probe_query(), {"course_slug": course_slug, "post_slug": post_slug, "viewer_id": viewer_id, "now": now}
     ).first()
-    request.environ[PROBE_KEY] = (asked, probe)
+    environ[PROBE_KEY] = (asked, probe)
+    environ[READ_AT_KEY] = now
     return probe
+
+
+def read_at(environ: dict) -> datetime:
+    """The moment this request reads the essay at: the same for the front and the app behind it."""
+    return environ.get(READ_AT_KEY) or utcnow()
 
 
 def essay_etag(probe: Row, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict) -> str:
@@ -126,18 +141,17 @@ def answer_from_store(course_slug: str, post_slug: str, now: datetime) -> Respon
     viewer_id = current_user.id if current_user.is_authenticated else None
     if viewer_id is not None and current_user.is_admin:
         return None
-    probe = essay_probe(course_slug, post_slug, viewer_id, now)
+    probe = essay_probe(course_slug, post_slug, viewer_id, now, request.environ)
     if probe is None or probe.viewer_role in STAFF_ROLES:
         return None
-    counts = reader_header_counts(probe.unread)
+    counts = reader_header_counts(probe.unread, request.environ)
     if not post_is_live(probe, now) or (probe.visibility != "public" and probe.viewer_role is None):
         return None
     etag = essay_etag(probe, viewer_id, False, now, counts)
     answer = not_modified(etag)
     if answer is not None:
         return answer
-    packed = stored(etag) if may_store(False) else None
-    return send(packed, etag) if packed is not None else None
+    return stored(etag) if may_store(False) else None
 
 
 def may_answer_not_modified() -> bool:
@@ -158,46 +172,119 @@ def may_store(staff: bool) -> bool:
 
 
 def not_modified(etag: str) -> Response | None:
-    if may_answer_not_modified() and request.if_none_match.contains_weak(etag):
-        response = Response(status=304)
-        mark(response, etag)
-        return response
+    if may_answer_not_modified():
+        return _not_modified(etag, request)
     return None
 
 
+def _not_modified(etag: str, reader: Request) -> Response | None:
+    return _validated(Response(status=304), etag) if reader.if_none_match.contains_weak(etag) else None
+
+
 def mark(response: Response, etag: str) -> Response:
-    if may_answer_not_modified():
-        # Weak: the same page is sent gzipped to some clients and plain to others.
-        response.set_etag(etag, weak=True)
-        # Stored, but checked with the server before every use; the page differs per reader.
-        response.headers["Cache-Control"] = "private, no-cache"
-        response.vary.add("Cookie")
+    return _validated(response, etag) if may_answer_not_modified() else response
+
+
+def _validated(response: Response, etag: str) -> Response:
+    # Weak: the same page is sent gzipped to some clients and plain to others.
+    response.set_etag(etag, weak=True)
+    # Stored, but checked with the server before every use; the page differs per reader.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
     return response
 
 
-def _path(etag: str) -> Path | None:
-    return file_store.path_for(request.path, etag, suffix=".html.gz")
+def _path(page_path: str, etag: str, gzipped: bool) -> Path | None:
+    return file_store.path_for(page_path, etag, suffix=".html.gz" if gzipped else ".html")
 
 
-def stored(etag: str) -> bytes | None:
-    return file_store.read(_path(etag))
+def _takes_gzip(reader: Request) -> bool:
+    return reader.accept_encodings.quality("gzip") > 0
 
 
-def store(etag: str, html: str, viewer_id: int | None) -> bytes | None:
-    """Keep the page (gzipped) for the next request with the same tag; returns the gzip bytes."""
+def stored(etag: str, reader: Request = request) -> Response | None:
+    """The stored page as this client takes it (gzipped when it accepts gzip), or None when none is stored."""
+    gzipped = _takes_gzip(reader)
+    body = file_store.read(_path(reader.path, etag, gzipped))
+    return None if body is None else _page(body, gzipped, etag)
+
+
+def store(etag: str, html: str, viewer_id: int | None) -> Response | None:
+    """Keep the page, gzipped and plain (unpacking took a large page's readers most of their time), for the
+    next request with the same tag, and send it. None when this page may not be kept."""
     if viewer_id is None and "csrf_token" in g:
         return None  # a form token made for this visitor's session must not reach another visitor
-    packed = gzip.compress(html.encode(), compresslevel=6)
-    file_store.write(_path(etag), packed)
-    return packed
+    plain = html.encode()
+    packed = gzip.compress(plain, compresslevel=6)
+    file_store.write(_path(request.path, etag, gzipped=False), plain)
+    file_store.write(_path(request.path, etag, gzipped=True), packed)
+    gzipped = _takes_gzip(request)
+    return _page(packed if gzipped else plain, gzipped, etag)
 
 
-def send(packed: bytes, etag: str) -> Response:
-    """The stored page, gzipped as it is when the client accepts gzip, else unpacked."""
-    if request.accept_encodings.quality("gzip") > 0:
-        response = Response(packed, mimetype="text/html")
+def _page(body: bytes, gzipped: bool, etag: str) -> Response:
+    response = Response(body, mimetype="text/html")
+    if gzipped:
         response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(gzip.decompress(packed), mimetype="text/html")
     response.vary.add("Accept-Encoding")
-    return mark(response, etag)
+    return _validated(response, etag)
+
+
+class StoredPageFront:
+    """In front of the app (WSGI middleware): a reader with no session asking for a stored essay page of a
+    public course gets it here, from the one statement, without the request, session, login and rate-limit
+    machinery that made up four fifths of such a request's time (the essay page has no rate limit of its
+    own). Everything else, and every reader this cannot answer (a signed-in one, a page not stored yet, a
+    private course, a missing essay), goes on to the app, which checks, renders and stores."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ: dict, start_response):
+        answer = self._stored_answer(environ) if "/essays/" in environ.get("PATH_INFO", "") else None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        return answer(environ, start_response)
+
+    def _stored_answer(self, environ: dict) -> Response | None:
+        config = self.app.config
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING") or not config.get("PAGE_CACHE_DIR"):
+            return None
+        cookies = parse_cookie(environ)
+        if cookies.get(config["SESSION_COOKIE_NAME"]) or cookies.get(config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)):
+            return None  # somebody who may be signed in, or has a message or a form token waiting
+        reader = Request(environ)
+        try:
+            endpoint, args = self.app.create_url_adapter(reader).match()
+        except HTTPException:
+            return None
+        if endpoint != "posts.essay":
+            return None
+        with self._app_context():
+            try:
+                return self._answer(reader, args["slug"], args["post_slug"])
+            except SQLAlchemyError:
+                return None  # the app answers, with its own error page if the database is down
+
+    def _app_context(self):
+        """This app's context, unless the caller already has it pushed (as a request does: see Flask's
+        RequestContext.push)."""
+        if has_app_context() and current_app._get_current_object() is self.app:
+            return nullcontext()
+        return self.app.app_context()
+
+    def connect(self) -> Connection:
+        """A connection of its own, for one statement in no transaction (database.py): the ORM session's
+        bookkeeping around that read cost more than the read."""
+        return db.engine.connect().execution_options(**{SINGLE_READ: True})
+
+    def _answer(self, reader: Request, course_slug: str, post_slug: str) -> Response | None:
+        now = utcnow()
+        with self.connect() as connection:
+            probe = essay_probe(course_slug, post_slug, None, now, reader.environ, connection)
+        if probe is None or not post_is_live(probe, now) or probe.visibility != "public":
+            return None
+        etag = essay_etag(probe, None, False, now, reader_header_counts(probe.unread, reader.environ))
+        answer = _not_modified(etag, reader) or stored(etag, reader)
+        return None if answer is None else add_security_headers(answer, self.app.config)

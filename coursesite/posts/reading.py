@@ -8,14 +8,24 @@ from sqlalchemy import Select, false
 
 from ..comments.notification_views import header_counts
 from ..extensions import db
-from ..models import Assignment, Course, Post, utcnow
+from ..models import Assignment, Course, Post
 from ..permissions import can_see_private_work, course_view, is_member
 from ..services import posts as post_service
 from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
 from .blueprint import bp
-from .essay_cache import answer_from_store, essay_etag, essay_probe, mark, may_store, not_modified, send, store, stored
+from .essay_cache import (
+    answer_from_store,
+    essay_etag,
+    essay_probe,
+    mark,
+    may_store,
+    not_modified,
+    read_at,
+    store,
+    stored,
+)
 
 PER_PAGE = 10
 
@@ -118,7 +128,7 @@ def _may_see(post: Post, now) -> bool:
 
 @bp.route("/essays/<post_slug>/")
 def essay(slug: str, post_slug: str):
-    now = utcnow()
+    now = read_at(request.environ)
     return answer_from_store(slug, post_slug, now) or _essay_page(slug=slug, post_slug=post_slug, now=now)
 
 
@@ -128,19 +138,17 @@ def _essay_page(course: Course, post_slug: str, now):
     if post is None or not _may_see(post, now):
         abort(404)
     staff_view = can_see_private_work(current_user, course)
-    probe = essay_probe(course.slug, post.slug, current_user.id, now)
+    probe = essay_probe(course.slug, post.slug, current_user.id, now, request.environ)
     etag = essay_etag(probe, current_user.id, staff_view, now, header_counts())
     cached = not_modified(etag)
     if cached is not None:
         return cached
     keep = may_store(staff_view)
-    packed = stored(etag) if keep else None
-    if packed is None:
+    answer = stored(etag) if keep else None
+    if answer is None:
         page = _render_essay(course, post, now, staff_view)
-        packed = store(etag, page, current_user.id) if keep else None
-        if packed is None:
-            return mark(make_response(page), etag)
-    return send(packed, etag)
+        answer = (store(etag, page, current_user.id) if keep else None) or mark(make_response(page), etag)
+    return answer
 
 
 def _render_essay(course: Course, post: Post, now, staff_view: bool) -> str:

@@ -11,8 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from flask import request, request_started
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.exc import OperationalError
 
+from coursesite.database import SINGLE_READ, configure_sqlite
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Notification, utcnow
 from coursesite.services.file_store import prune
@@ -287,3 +290,72 @@ class TestFormTokens:
                                data={"body": "Written on my phone.", "csrf_token": token.group(1) or token.group(2)})
         assert response.status_code == 302
         assert db.session.scalar(select(Comment.body).where(Comment.post_id == post.id)) == "Written on my phone."
+
+
+class TestFront:
+    """A reader with no session gets a stored page from in front of the app: same page, same headers."""
+
+    @pytest.fixture
+    def app_started(self, app):
+        started: list[str] = []
+
+        def record(sender, **extra) -> None:
+            started.append(request.path)
+
+        request_started.connect(record, app)
+        yield started
+        request_started.disconnect(record, app)
+
+    def test_a_visitor_gets_the_stored_page_and_headers_without_the_app(self, app, client, app_started):
+        course = f.make_course(visibility="public")
+        post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+        rendered = client.get(essay_url(post))
+        assert app_started == [essay_url(post)]
+        for accept in ("", "gzip"):
+            answered = client.get(essay_url(post), headers={"Accept-Encoding": accept})
+            body = gzip.decompress(answered.get_data()) if accept else answered.get_data()
+            assert body == rendered.get_data()
+            headers = {name: value for name, value in rendered.headers.items() if name != "Content-Length"}
+            if accept:
+                headers["Content-Encoding"] = "gzip"
+            assert {k: v for k, v in answered.headers.items() if k != "Content-Length"} == headers
+        assert "default-src 'self'" in answered.headers["Content-Security-Policy"]
+        assert app_started == [essay_url(post)]  # the two stored answers never reached the app
+        assert client.get(essay_url(post), headers={"If-None-Match": rendered.headers["ETag"]}).status_code == 304
+        assert app_started == [essay_url(post)]
+
+    def test_a_signed_in_reader_a_query_or_a_head_request_goes_to_the_app(self, app, client, auth, app_started):
+        course = f.make_course(visibility="public")
+        post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+        page(client, post)
+        app_started.clear()
+        assert client.get(essay_url(post) + "?replytocom=1").status_code == 200
+        assert client.head(essay_url(post)).status_code == 200
+        auth.login(f.make_member(course, name="Ines Duarte"))
+        assert "Ines Duarte" in page(client, post)
+        assert essay_url(post) in app_started and len(app_started) >= 3
+
+    def test_a_new_comment_reaches_the_next_visitor(self, app, client, app_started):
+        course = f.make_course(visibility="public")
+        post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+        page(client, post)
+        page(client, post)
+        f.make_comment(post, f.make_member(course), body="A new thought about the letters.")
+        assert "A new thought about the letters." in page(client, post)
+
+
+def test_a_single_read_outside_a_request_takes_no_write_lock(tmp_path):
+    """The front reads outside any request; on SQLite that read must not wait for, or block, a writer."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'locks.sqlite3'}")
+    configure_sqlite(engine)
+    # After configure_sqlite's own: wait a fifth of a second for a lock, not thirty.
+    event.listen(engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA busy_timeout=200"))
+    with engine.connect() as writer:
+        writer.execute(text("CREATE TABLE notes (body TEXT)"))
+        writer.commit()
+        writer.execute(text("INSERT INTO notes VALUES ('held')"))  # BEGIN IMMEDIATE: the write lock, kept
+        with engine.connect().execution_options(**{SINGLE_READ: True}) as reader:
+            assert reader.execute(text("SELECT count(*) FROM notes")).scalar() == 0
+        with engine.connect() as other, pytest.raises(OperationalError, match="locked"):
+            other.execute(text("SELECT count(*) FROM notes"))  # outside a request: BEGIN IMMEDIATE, waits
+    engine.dispose()
