@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from flask_login.utils import _create_identifier
 from itsdangerous import URLSafeTimedSerializer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,10 +65,16 @@ def worker_rss_mb(process: subprocess.Popen) -> list[float]:
 
 
 def session_cookie(session_id: str, csrf_raw: str | None = None) -> str:
-    """The cookie Flask-Login would set after a password login (no password hashing in the load loop)."""
+    """The cookie Flask-Login would set after a password login (no password hashing in the load loop).
+
+    It carries the session identifier that login sets: for the load generators, a client at 127.0.0.1
+    sending no User-Agent. Without it, session protection marks the session no longer fresh on every
+    request, and every response signs and sends a new cookie, which no browser's session does."""
     app = Flask("bench")
     app.secret_key = SECRET
-    data = {"_user_id": session_id, "_fresh": True}
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identifier = _create_identifier()
+    data = {"_user_id": session_id, "_fresh": True, "_id": identifier}
     if csrf_raw:
         data["csrf_token"] = csrf_raw
     return SecureCookieSessionInterface().get_signing_serializer(app).dumps(data)
