@@ -10,13 +10,14 @@ deploy), and the reader. Time-dependent text for a
 logged-in reader (edit windows, deadlines) changes the tag each minute; for everyone else each day.
 
 Because the tag covers the page, a rendering stored under it never goes stale: the store is a directory
-shared by all workers (PAGE_CACHE_DIR, gzip files named by tag), and a comment posted through any worker
-changes the tag the next request computes. Staff pages, pages with a message waiting, a refused comment's
-re-shown form or query arguments are never stored.
+shared by all workers (PAGE_CACHE_DIR, files named by tag, gzipped and plain), and a comment posted through
+any worker changes the tag the next request computes. Staff pages, pages with a message waiting, a refused
+comment's re-shown form or query arguments are never stored.
 
 The same statement says whether the reader may see the page (a public course or their own, a published
 essay, not staff), so a stored page is sent without loading the course or the essay: the page's most
-frequent request costs that one statement, plus the account of a signed-in reader.
+frequent request costs that one statement, plus the account of a signed-in reader. A reader with no
+session is answered before the app is entered at all (StoredPageFront, below).
 """
 
 from __future__ import annotations
@@ -233,9 +234,9 @@ def _page(body: bytes, gzipped: bool, etag: str) -> Response:
 class StoredPageFront:
     """In front of the app (WSGI middleware): a reader with no session asking for a stored essay page of a
     public course gets it here, from the one statement, without the request, session, login and rate-limit
-    machinery that made up four fifths of such a request's time (the essay page has no rate limit of its
-    own). Everything else, and every reader this cannot answer (a signed-in one, a page not stored yet, a
-    private course, a missing essay), goes on to the app, which checks, renders and stores."""
+    machinery that made up half of such a request's time (the essay page has no rate limit of its own).
+    Everything else, and every reader this cannot answer (a signed-in one, a page not stored yet, a private
+    course, a missing essay), goes on to the app, which checks, renders and stores."""
 
     def __init__(self, app: Flask):
         self.app = app
