@@ -106,7 +106,9 @@ def table(results: dict) -> str:
         share = f"{row['rps'] / ceiling[row['page']]:.0%}" if ceiling.get(row["page"]) else "-"
         lines.append(f"| {row['page']} | {row['user']} | {row['connections']} | {row['rps']} | {row['p50_ms']} | "
                      f"{row['p99_ms']} | {row['errors']} | {share} |")
-    lines += ["", "ceiling (bare Flask, 8 connections): " + ", ".join(f"{p} {r} req/s" for p, r in ceiling.items()),
+    runs = {row["page"]: row.get("runs") for row in results["ceiling"]}
+    lines += ["", "ceiling (bare Flask, 8 connections; median of the runs around ours): " + ", ".join(
+        f"{p} {r} req/s" + (f" ({', '.join(str(x) for x in runs[p])})" if runs[p] else "") for p, r in ceiling.items()),
               "", "| db | accepted | stored | lost | errors | 429 | per s | worker RSS MB |",
               "|---|---:|---:|---:|---:|---:|---:|---|"]
     for row in results["writes"]:
