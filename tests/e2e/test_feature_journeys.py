@@ -374,6 +374,42 @@ def test_held_comments_wait_in_the_moderation_queue_until_staff_approve_or_rejec
     expect(writer.get_by_text("worst essay")).to_have_count(0)
 
 
+def test_a_reported_comment_reaches_the_moderation_queue_and_hiding_it_takes_it_off_the_essay(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Hard Words")
+    assignment_id = create_assignment(instructor, slug, "War memorials", "Visit one memorial and describe it.")
+    writer = student_in_course(new_context, code, "Wanda Writer", "Wanda")
+    publish_essay(writer, slug, assignment_id, "The memorial on Main Street", "The names face the bank, not the park.")
+    essay_url = writer.url
+    rude = student_in_course(new_context, code, "Rex Rude", "Rex")
+    rude.goto(essay_url)
+    post_comment(rude, "Nobody cares about this memorial or about your essay.")
+
+    reader = student_in_course(new_context, code, "Kim Kind", "Kim")
+    reader.goto(essay_url)
+    reader.get_by_text("Report", exact=True).click()
+    reader.get_by_label("What is wrong with this comment?").fill("It mocks the writer instead of the essay.")
+    reader.get_by_role("button", name="Send report").click()
+    expect(reader.get_by_text("Thank you: the course staff will look at this comment.")).to_be_visible()
+
+    instructor.goto(f"/c/{slug}/")
+    instructor.get_by_role("link", name="Moderation 1 waiting").click()
+    expect(instructor.get_by_role("heading", name="Waiting (1)")).to_be_visible()
+    expect(instructor.locator(".queue-item .status")).to_have_text("Reported")
+    expect(instructor.locator(".queue-reports")).to_contain_text("Reported by Kim")
+    expect(instructor.locator(".queue-reports")).to_contain_text("It mocks the writer instead of the essay.")
+    instructor.get_by_label("Reason for hiding").fill("Comments answer the essay, not the person.")
+    instructor.get_by_role("button", name="Hide").click()
+    expect(instructor.get_by_text("Nothing is waiting.")).to_be_visible()
+
+    for person in (writer, reader):
+        person.goto(essay_url)
+        expect(person.get_by_text("Nobody cares about this memorial")).to_have_count(0)
+        expect(person.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+    instructor.goto(essay_url)
+    expect(instructor.locator(".comment-status--hidden")).to_have_text(
+        "Hidden from students: Comments answer the essay, not the person.")
+
+
 def read_download(download) -> list[list[str]]:
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:  # the export starts with a BOM
         return list(csv.reader(handle))
