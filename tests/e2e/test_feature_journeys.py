@@ -77,6 +77,14 @@ def publish_essay(page: Page, slug: str, assignment_id: int, title: str, body: s
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
 
 
+def essay_by_new_student(new_context, code: str, slug: str, assignment_id: int, name: str, course_name: str,
+                         title: str, body: str) -> tuple[Page, str]:
+    """A student joins the course and publishes an essay for the assignment: their page and the essay's address."""
+    writer = student_in_course(new_context, code, name, course_name)
+    publish_essay(writer, slug, assignment_id, title, body)
+    return writer, writer.url
+
+
 def post_comment(page: Page, text: str) -> None:
     """On an essay page: write in the "Leave a Reply" box (or an open reply box) and post."""
     page.get_by_label("Comment", exact=True).fill(text)
@@ -177,9 +185,8 @@ def test_peers_comment_reply_edit_and_their_checklists_update(new_context):
     assignment_id = create_assignment(instructor, slug, "Two revolutions", "Compare them.", required_comments=2,
                                       min_comment_words=5)
     essay_title = "France and Haiti, 1791"
-    writer = student_in_course(new_context, code, "Wren Writer", "Wren")
-    publish_essay(writer, slug, assignment_id, essay_title, "The news crossed the Atlantic in weeks.")
-    essay_url = writer.url
+    writer, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Wren Writer", "Wren",
+                                             essay_title, "The news crossed the Atlantic in weeks.")
 
     ada = student_in_course(new_context, code, "Ada Abbott", "Ada")
     ada.goto(f"/c/{slug}/my-comments")
@@ -241,9 +248,8 @@ def test_the_writer_is_notified_and_a_hidden_comment_stops_counting(new_context)
     instructor, slug, code = instructor_with_course(new_context, "Cities at War")
     assignment_id = create_assignment(instructor, slug, "Blitz and home front", "Describe one city.",
                                       required_comments=1, min_comment_words=5)
-    writer = student_in_course(new_context, code, "Nell Norris", "Nell")
-    publish_essay(writer, slug, assignment_id, "Coventry, November 1940", "The cathedral burned in one night.")
-    essay_url = writer.url
+    writer, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Nell Norris", "Nell",
+                                             "Coventry, November 1940", "The cathedral burned in one night.")
     peer = student_in_course(new_context, code, "Otto Olsen", "Otto")
     peer.goto(essay_url)
     post_comment(peer, "The photographs of the ruined nave did as much as the bombs.")
@@ -307,9 +313,8 @@ def test_an_essay_typed_offline_survives_a_browser_crash(new_context):
 def test_a_comment_and_a_reply_can_be_written_with_the_keyboard_only(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Quiet Keys")
     assignment_id = create_assignment(instructor, slug, "Maps and power", "Who draws the lines?")
-    writer = student_in_course(new_context, code, "Mara Mapper", "Mara")
-    publish_essay(writer, slug, assignment_id, "Lines on a map", "A border drawn in Berlin in 1884.")
-    essay_url = writer.url
+    writer, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Mara Mapper", "Mara",
+                                             "Lines on a map", "A border drawn in Berlin in 1884.")
 
     reader = student_in_course(new_context, code, "Kit Keyes", "Kit")
     reader.goto(essay_url)
@@ -340,9 +345,8 @@ def test_held_comments_wait_in_the_moderation_queue_until_staff_approve_or_rejec
     instructor.get_by_role("button", name="Save settings").click()
     expect(instructor.get_by_text("Course settings saved.")).to_be_visible()
     assignment_id = create_assignment(instructor, slug, "Propaganda posters", "Read one poster closely.")
-    writer = student_in_course(new_context, code, "Wim Writer", "Wim")
-    publish_essay(writer, slug, assignment_id, "A poster from 1943", "Look at the hands, not the faces.")
-    essay_url = writer.url
+    writer, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Wim Writer", "Wim",
+                                             "A poster from 1943", "Look at the hands, not the faces.")
 
     kind = student_in_course(new_context, code, "Kim Kind", "Kim")
     kind.goto(essay_url)
@@ -377,9 +381,8 @@ def test_held_comments_wait_in_the_moderation_queue_until_staff_approve_or_rejec
 def test_a_reported_comment_reaches_the_moderation_queue_and_hiding_it_takes_it_off_the_essay(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Hard Words")
     assignment_id = create_assignment(instructor, slug, "War memorials", "Visit one memorial and describe it.")
-    writer = student_in_course(new_context, code, "Wanda Writer", "Wanda")
-    publish_essay(writer, slug, assignment_id, "The memorial on Main Street", "The names face the bank, not the park.")
-    essay_url = writer.url
+    writer, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Wanda Writer", "Wanda",
+                                             "The memorial on Main Street", "The names face the bank, not the park.")
     rude = student_in_course(new_context, code, "Rex Rude", "Rex")
     rude.goto(essay_url)
     post_comment(rude, "Nobody cares about this memorial or about your essay.")
