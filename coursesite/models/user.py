@@ -19,6 +19,11 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def password_fingerprint(password_hash: str | None) -> str:
+    """Changes whenever the password does: spends reset links and ends other sessions."""
+    return hashlib.sha256((password_hash or "unset").encode()).hexdigest()[:16]
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -47,8 +52,7 @@ class User(UserMixin, db.Model):
 
     @property
     def password_fingerprint(self) -> str:
-        """Changes whenever the password does: spends reset links and ends other sessions."""
-        return hashlib.sha256((self.password_hash or "unset").encode()).hexdigest()[:16]
+        return password_fingerprint(self.password_hash)
 
     def get_id(self) -> str:  # Flask-Login: the session and remember-me cookie hold this
         return f"{self.id}:{self.password_fingerprint}"

@@ -15,9 +15,9 @@ any worker changes the tag the next request computes. Staff pages, pages with a 
 comment's re-shown form or query arguments are never stored.
 
 The same statement says whether the reader may see the page (a public course or their own, a published
-essay, not staff), so a stored page is sent without loading the course or the essay: the page's most
-frequent request costs that one statement, plus the account of a signed-in reader. A reader with no
-session is answered before the app is entered at all (StoredPageFront, below).
+essay, not staff) and reads a signed-in reader's account, so a stored page is sent without loading the
+course, the essay or the user: the page's most frequent request costs that one statement. Such requests
+are answered before the app is entered at all (StoredPageFront, below).
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ from sqlalchemy import Connection, Row, Select, bindparam, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_cookie
 
 from ..comments.notification_views import reader_header_counts
 from ..database import SINGLE_READ
-from ..extensions import db
-from ..models import Comment, Course, Enrollment, Post, utcnow
+from ..extensions import db, login_manager
+from ..models import Comment, Course, Enrollment, Post, User, utcnow
 from ..models.course import STAFF_ROLES
+from ..models.user import password_fingerprint
 from ..security import add_security_headers
 from ..services import file_store
 from ..services.comment_thread import FORM_STATE_KEY
@@ -82,6 +82,11 @@ def _probe_query() -> Select:
         .scalar_subquery()
     )
     unread = unread_count_query(bindparam("viewer_id")).correlate(None).scalar_subquery()
+    viewer = aliased(User)
+
+    def viewer_field(column):
+        return select(column).where(viewer.id == bindparam("viewer_id")).scalar_subquery()
+
     return (
         select(
             Post.id, Post.author_id, Post.version, Post.status, Post.modified_at, Post.updated_at, Post.deleted_at,
@@ -90,6 +95,8 @@ def _probe_query() -> Select:
             _status_count("hidden"), func.max(func.coalesce(Comment.edited_at, Comment.created_at)),
             func.max(Comment.deleted_at),
             newest_essay, own_latest, viewer_role.label("viewer_role"), unread.label("unread"),
+            viewer_field(viewer.password_hash).label("viewer_password_hash"),
+            viewer_field(viewer.is_admin).label("viewer_is_admin"),
         )
         .select_from(Post)
         .join(Course, Course.id == Post.course_id)
@@ -102,7 +109,8 @@ def _probe_query() -> Select:
 def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: datetime, environ: dict,
                 connection: Connection | None = None) -> Row | None:
     """One row: the essay's and course's own fields, its comments' counts and latest changes, the newest essay
-    on the blog, and the reader's latest comment, role in the course and unread notifications. Read once per
+    on the blog, and the reader's latest comment, role in the course, unread notifications and account (its
+    password hash, which the session must match, and whether it is an administrator's). Read once per
     request (kept in its WSGI environ): a page not stored is rendered from the same row."""
     asked = (course_slug, post_slug, viewer_id, now)
     known = environ.get(PROBE_KEY)
@@ -122,13 +130,15 @@ def read_at(environ: dict) -> datetime:
     return environ.get(READ_AT_KEY) or utcnow()
 
 
-def essay_etag(probe: Row, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict) -> str:
+def essay_etag(probe: Row, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict,
+               form_token: str = "") -> str:
+    """form_token: the raw token in a signed-in reader's session, which the page's forms carry."""
     logged_in = viewer_id is not None
-    session_token = hashlib.sha256(str(session.get("csrf_token", "")).encode()).hexdigest() if logged_in else ""
+    form_token = hashlib.sha256(str(form_token).encode()).hexdigest() if logged_in else ""
     parts = (
         *probe, post_is_live(probe, now), viewer_id, staff, closed_reason(probe, now),
         now.replace(second=0, microsecond=0) if logged_in else now.date(), sorted(header_counts.items()),
-        session_token, code_version(),
+        form_token, code_version(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -143,16 +153,20 @@ def answer_from_store(course_slug: str, post_slug: str, now: datetime) -> Respon
     if viewer_id is not None and current_user.is_admin:
         return None
     probe = essay_probe(course_slug, post_slug, viewer_id, now, request.environ)
+    form_token = session.get("csrf_token", "")
+    return _reader_answer(probe, viewer_id, form_token, now, request, store_allowed=may_store(False))
+
+
+def _reader_answer(probe: Row | None, viewer_id: int | None, form_token: str, now: datetime, reader: Request,
+                   store_allowed: bool = True) -> Response | None:
+    """304 or the stored page for a reader who is not staff, of an essay they may read; else None."""
     if probe is None or probe.viewer_role in STAFF_ROLES:
         return None
-    counts = reader_header_counts(probe.unread, request.environ)
+    counts = reader_header_counts(probe.unread, reader.environ)
     if not post_is_live(probe, now) or (probe.visibility != "public" and probe.viewer_role is None):
         return None
-    etag = essay_etag(probe, viewer_id, False, now, counts)
-    answer = not_modified(etag)
-    if answer is not None:
-        return answer
-    return stored(etag) if may_store(False) else None
+    etag = essay_etag(probe, viewer_id, False, now, counts, form_token)
+    return _not_modified(etag, reader) or (stored(etag, reader) if store_allowed else None)
 
 
 def may_answer_not_modified() -> bool:
@@ -232,11 +246,14 @@ def _page(body: bytes, gzipped: bool, etag: str) -> Response:
 
 
 class StoredPageFront:
-    """In front of the app (WSGI middleware): a reader with no session asking for a stored essay page of a
-    public course gets it here, from the one statement, without the request, session, login and rate-limit
-    machinery that made up half of such a request's time (the essay page has no rate limit of its own).
-    Everything else, and every reader this cannot answer (a signed-in one, a page not stored yet, a private
-    course, a missing essay), goes on to the app, which checks, renders and stores."""
+    """In front of the app (WSGI middleware): a reader asking for a stored essay page they may read gets it
+    here, from the one statement, without the request, session, login and rate-limit machinery that made up
+    most of such a request's time (the essay page has no rate limit of its own). A signed-in reader is
+    answered here only when their session is exactly what Flask-Login would accept without changing it (a
+    current password, the same browser and address, no message waiting, no remember-me cookie to set), so
+    the answer is the app's, byte for byte. Everything else, and every reader this cannot answer (a page not
+    stored yet, staff, a course they cannot see, a missing essay), goes on to the app, which checks, renders
+    and stores."""
 
     def __init__(self, app: Flask):
         self.app = app
@@ -252,9 +269,6 @@ class StoredPageFront:
         config = self.app.config
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING") or not config.get("PAGE_CACHE_DIR"):
             return None
-        cookies = parse_cookie(environ)
-        if cookies.get(config["SESSION_COOKIE_NAME"]) or cookies.get(config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)):
-            return None  # somebody who may be signed in, or has a message or a form token waiting
         reader = Request(environ)
         try:
             endpoint, args = self.app.create_url_adapter(reader).match()
@@ -262,11 +276,32 @@ class StoredPageFront:
             return None
         if endpoint != "posts.essay":
             return None
+        signed_in = self._signed_in_reader(reader)
+        if signed_in is None:
+            return None
         with self._app_context():
             try:
-                return self._answer(reader, args["slug"], args["post_slug"])
+                return self._answer(reader, args["slug"], args["post_slug"], *signed_in)
             except SQLAlchemyError:
                 return None  # the app answers, with its own error page if the database is down
+
+    def _signed_in_reader(self, reader: Request) -> tuple[int | None, str, str] | None:
+        """(user id, password fingerprint, form token) of the session's account, (None, "", "") for a visitor
+        with no session, or None when only the app can tell who this is or must change the session."""
+        config = self.app.config
+        remembered = reader.cookies.get(config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME))
+        if not reader.cookies.get(config["SESSION_COOKIE_NAME"]):
+            return None if remembered else (None, "", "")
+        opened = self.app.session_interface.open_session(self.app, reader)
+        if opened is None or not set(opened) <= QUIET_SESSION_KEYS or opened.permanent or "csrf_token" not in opened:
+            return None  # a message waiting, a remember-me cookie to set or clear, a session to refresh
+        user_id, _, fingerprint = str(opened.get("_user_id", "")).partition(":")
+        if not user_id.isdigit() or config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):
+            return None
+        protection = config.get("SESSION_PROTECTION", login_manager.session_protection)
+        if protection in ("basic", "strong") and opened.get("_id") != login_identifier(reader):
+            return None  # Flask-Login would mark the session no longer fresh, or end it
+        return int(user_id), fingerprint, opened["csrf_token"]
 
     def _app_context(self):
         """This app's context, unless the caller already has it pushed (as a request does: see Flask's
@@ -280,12 +315,31 @@ class StoredPageFront:
         bookkeeping around that read cost more than the read."""
         return db.engine.connect().execution_options(**{SINGLE_READ: True})
 
-    def _answer(self, reader: Request, course_slug: str, post_slug: str) -> Response | None:
+    def _answer(self, reader: Request, course_slug: str, post_slug: str, viewer_id: int | None, fingerprint: str,
+                form_token: str) -> Response | None:
         now = utcnow()
         with self.connect() as connection:
-            probe = essay_probe(course_slug, post_slug, None, now, reader.environ, connection)
-        if probe is None or not post_is_live(probe, now) or probe.visibility != "public":
-            return None
-        etag = essay_etag(probe, None, False, now, reader_header_counts(probe.unread, reader.environ))
-        answer = _not_modified(etag, reader) or stored(etag, reader)
+            probe = essay_probe(course_slug, post_slug, viewer_id, now, reader.environ, connection)
+        if viewer_id is not None and (
+            probe is None or probe.viewer_is_admin or probe.viewer_password_hash is None
+            or password_fingerprint(probe.viewer_password_hash) != fingerprint
+        ):
+            return None  # the app's login check decides: a changed password ends the session
+        answer = _reader_answer(probe, viewer_id, form_token, now, reader)
         return None if answer is None else add_security_headers(answer, self.app.config)
+
+
+# Keys of a signed-in session that the app reads without changing (Flask-Login's, and the form token).
+QUIET_SESSION_KEYS = frozenset({"_user_id", "_fresh", "_id", "csrf_token"})
+
+
+def login_identifier(reader: Request) -> str:
+    """Flask-Login's session identifier (flask_login.utils._create_identifier) for this request: its address
+    (the first X-Forwarded-For entry, else the peer's) and browser, worked out without a request context."""
+    address = reader.headers.get("X-Forwarded-For", reader.remote_addr)
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    user_agent = reader.headers.get("User-Agent")
+    if user_agent is not None:
+        user_agent = user_agent.encode("utf-8")
+    return hashlib.sha512(f"{address}|{user_agent}".encode()).hexdigest()

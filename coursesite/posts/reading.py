@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
 
@@ -139,7 +139,7 @@ def _essay_page(course: Course, post_slug: str, now):
         abort(404)
     staff_view = can_see_private_work(current_user, course)
     probe = essay_probe(course.slug, post.slug, current_user.id, now, request.environ)
-    etag = essay_etag(probe, current_user.id, staff_view, now, header_counts())
+    etag = essay_etag(probe, current_user.id, staff_view, now, header_counts(), session.get("csrf_token", ""))
     cached = not_modified(etag)
     if cached is not None:
         return cached
