@@ -57,13 +57,19 @@ def init_security(app: Flask) -> None:
         return add_security_headers(response, current_app.config)
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def add_security_headers(response: Response, config) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    """Each header unless the view set its own (one pass over the headers: this runs on every response)."""
+    present = {name.lower() for name, _ in response.headers.items()}
+    wanted = (*SECURITY_HEADERS, HSTS) if config.get("SESSION_COOKIE_SECURE") else SECURITY_HEADERS
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
