@@ -75,6 +75,12 @@ def stored_pages(app) -> list[Path]:
     return sorted(directory.glob("*.html.gz")) if directory.exists() else []
 
 
+def form_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|type="hidden" name="csrf_token" '
+                      r'value="([^"]+)"', html)
+    return found.group(1) or found.group(2)
+
+
 def page(client, post, **headers) -> str:
     response = client.get(essay_url(post), headers=headers)
     assert response.status_code == 200
@@ -284,12 +290,32 @@ class TestFormTokens:
         new_browser_session()
         page(client, post)  # rendered with a form token made for this session
         new_browser_session()  # the same student on another device, whose session has no token yet
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|type="hidden" name="csrf_token" '
-                          r'value="([^"]+)"', page(client, post))
         response = client.post(f"/c/{course.slug}/essays/{post.slug}/comments",
-                               data={"body": "Written on my phone.", "csrf_token": token.group(1) or token.group(2)})
+                               data={"body": "Written on my phone.", "csrf_token": form_token(page(client, post))})
         assert response.status_code == 302
         assert db.session.scalar(select(Comment.body).where(Comment.post_id == post.id)) == "Written on my phone."
+
+    def test_the_form_on_a_page_sent_by_the_front_posts(self, app, client):
+        course = f.make_course()
+        student = f.make_member(course)
+        post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
+        login_page = client.get("/auth/login").get_data(as_text=True)
+        client.post("/auth/login", data={"email": student.email, "password": f.DEFAULT_PASSWORD,
+                                         "csrf_token": form_token(login_page)})
+        page(client, post)  # rendered by the app, then stored
+        started: list[str] = []
+
+        def record(sender, **extra) -> None:
+            started.append(request.path)
+
+        with request_started.connected_to(record, app):
+            sent_by_front = page(client, post)
+        assert started == []
+        response = client.post(f"/c/{course.slug}/essays/{post.slug}/comments",
+                               data={"body": "Posted from the stored page.", "csrf_token": form_token(sent_by_front)})
+        assert response.status_code == 302
+        posted = db.session.scalar(select(Comment.body).where(Comment.post_id == post.id))
+        assert posted == "Posted from the stored page."
 
 
 class TestFront:
