@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         # "<id>:<password fingerprint>": a changed password ends the sessions opened with the old one.
-        user_id, _, fingerprint = session_id.partition(":")
+        user_id, _, fingerprint = str(session_id).partition(":")
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         if user is None or fingerprint != user.password_fingerprint:
             return None

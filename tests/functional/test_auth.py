@@ -132,6 +132,15 @@ def test_user_without_password_cannot_log_in(client):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("session_id", [["1"], 7, "abc", "-3:x", "999999:deadbeef", ""])
+def test_a_session_naming_no_account_is_a_visitor(client, session_id):
+    course = f.make_course(visibility="public")
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+    response = client.get(f"/c/{course.slug}/")
+    assert response.status_code == 200 and "Log in" in response.get_data(as_text=True)
+
+
 def test_logout_needs_post(client, auth):
     user = f.make_user()
     auth.login(user)
