@@ -8,9 +8,12 @@ WEB_LIMIT students; a larger class shows its WEB_TOP most active students.
 from __future__ import annotations
 
 import heapq
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .dashboard_data import CourseFacts
 from .timefmt import to_local
@@ -65,14 +68,103 @@ class ActivityChart:
     total_comments: int
 
 
-def activity_chart(facts: CourseFacts) -> ActivityChart | None:
+class PairCounts:
+    """Comments per (commenter, essay author), as two sorted arrays rather than a dict: a class of 3,000 has a
+    hundred thousand pairs, and the stored summary that holds them is read on every view of the dashboard."""
+
+    def __init__(self, counts: Counter[tuple[int, int]]):
+        keyed = sorted((giver << 32 | receiver, n) for (giver, receiver), n in counts.items())
+        self.keys = array("Q", [key for key, _n in keyed])
+        self.counts = array("I", [n for _key, n in keyed])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairCounts) and (self.keys, self.counts) == (other.keys, other.counts)
+
+    def items(self) -> Iterator[tuple[int, int, int]]:
+        """(commenter, author, count) of every pair."""
+        return ((key >> 32, key & 0xFFFFFFFF, n) for key, n in zip(self.keys, self.counts, strict=True))
+
+    def get(self, giver: int, receiver: int) -> int:
+        key = giver << 32 | receiver
+        i = bisect_left(self.keys, key)
+        return self.counts[i] if i < len(self.keys) and self.keys[i] == key else 0
+
+    def add(self, giver: int, receiver: int) -> None:
+        key = giver << 32 | receiver
+        i = bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            self.counts[i] += 1
+        else:
+            self.keys.insert(i, key)
+            self.counts.insert(i, 1)
+
+    def peak(self) -> int:
+        return max(self.counts, default=0)
+
+
+@dataclass
+class ChartCounts:
+    """What the two pictures count. The dashboard's stored summary keeps these, so a new comment is added to
+    them (add_comment) instead of every comment of the course being counted again."""
+
+    timezone: str
+    essays_per_day: Counter[date]  # live essays by publication day (course time)
+    comments_per_day: Counter[date]  # undeleted comments on assignment essays, by the day first written
+    pairs: PairCounts  # undeleted comments by one student on another's essays
+    activity: Counter[int]  # per student: comments in `pairs` given and received
+    students: dict[int, str]  # every current student's shown name
+    # The WEB_PAIRS_LISTED most frequent pairs once worked out, and the pairs added to since: counts only grow
+    # here, so no other pair can have joined them.
+    top: list[tuple[int, int]] | None = None
+
+    def add_comment(self, author_id: int, essay_author_id: int, written_at: datetime) -> None:
+        """A new, undeleted comment on an assignment's essay."""
+        self.comments_per_day[to_local(written_at, self.timezone).date()] += 1
+        if author_id != essay_author_id and author_id in self.students and essay_author_id in self.students:
+            self.pairs.add(author_id, essay_author_id)
+            self.activity[author_id] += 1
+            self.activity[essay_author_id] += 1
+            if self.top is not None:
+                self.top.append((author_id, essay_author_id))
+
+    def most_frequent_pairs(self) -> list[tuple[int, int]]:
+        """The most frequent pairs, then by the commenter's and the author's names."""
+        students, pairs = self.students, self.pairs
+        rank = {uid: i for i, uid in enumerate(sorted(students, key=lambda uid: (students[uid], uid)))}
+        width = len(rank)
+        candidates = pairs.items() if self.top is None else ((g, r, pairs.get(g, r)) for g, r in set(self.top))
+        top = heapq.nsmallest(WEB_PAIRS_LISTED, candidates,
+                              key=lambda c: (width * width) * -c[2] + width * rank[c[0]] + rank[c[1]])
+        self.top = [(giver, receiver) for giver, receiver, _n in top]
+        return self.top
+
+
+def chart_counts(facts: CourseFacts) -> ChartCounts:
     tz = facts.course.timezone
-    posts = Counter(to_local(p.published_at, tz).date() for p in facts.posts if p.live(facts.now))
-    comments = Counter(
-        to_local(c.revisions[0].at, tz).date()
-        for comments in facts.participation.comments_by_author.values() for c in comments
-        if not c.deleted and c.revisions
-    )
+    essays = facts.participation.essays
+    students = {s.user_id: s.name for s in facts.students}
+    per_day: Counter[date] = Counter()
+    pairs: Counter[tuple[int, int]] = Counter()
+    activity: Counter[int] = Counter()
+    for comments in facts.participation.comments_by_author.values():
+        for c in comments:
+            essay = essays.get(c.post_id)
+            if c.deleted or not c.revisions or essay is None:
+                continue
+            per_day[to_local(c.revisions[0].at, tz).date()] += 1
+            if c.author_id != essay.author_id and c.author_id in students and essay.author_id in students:
+                pairs[(c.author_id, essay.author_id)] += 1
+                activity[c.author_id] += 1
+                activity[essay.author_id] += 1
+    live = Counter(to_local(p.published_at, tz).date() for p in facts.posts if p.live(facts.now))
+    return ChartCounts(tz, live, per_day, PairCounts(pairs), activity, students)
+
+
+def activity_chart(counts: ChartCounts) -> ActivityChart | None:
+    posts, comments = counts.essays_per_day, counts.comments_per_day
     if not posts and not comments:
         return None
     last = max([*posts, *comments])
@@ -132,36 +224,26 @@ class CommentWeb:
         return len(self.pairs) < self.pairs_total
 
 
-def comment_web(facts: CourseFacts) -> CommentWeb | None:
-    """Comments by each student on essays by each student (undeleted comments, shown or not)."""
-    students = {s.user_id: s.name for s in facts.students}
-    essays = facts.participation.essays
-    counts: Counter[tuple[int, int]] = Counter()
-    for author_id, comments in facts.participation.comments_by_author.items():
-        for c in comments:
-            essay = essays.get(c.post_id)
-            if c.deleted or essay is None or author_id not in students or essay.author_id not in students:
-                continue
-            if essay.author_id != author_id:
-                counts[(author_id, essay.author_id)] += 1
+def comment_web(chart_counts: ChartCounts) -> CommentWeb | None:
+    """Comments by each student on essays by each student (undeleted comments, shown or not).
+
+    Ties are broken by name, so the picture is the same however the counts were gathered.
+    """
+    students, counts = chart_counts.students, chart_counts.pairs
     if not counts:
         return None
     ids = sorted(students, key=lambda uid: (students[uid].casefold(), uid))
     if len(ids) > WEB_LIMIT:
-        activity: Counter[int] = Counter()
-        for (giver, receiver), n in counts.items():
-            activity[giver] += n
-            activity[receiver] += n
-        keep = {uid for uid, _n in activity.most_common(WEB_TOP)}
+        activity = chart_counts.activity
+        keep = set(sorted(ids, key=lambda uid: -activity[uid])[:WEB_TOP])  # the sort keeps name order in a tie
         ids = [uid for uid in ids if uid in keep]
-    index = {uid: i for i, uid in enumerate(ids)}
-    peak = max(counts.values())
+    peak = counts.peak()
     cells = [
-        WebCell(LABEL + index[receiver] * CELL, LABEL + index[giver] * CELL, n,
+        WebCell(LABEL + column * CELL, LABEL + row * CELL, n,
                 min(4, 1 + (3 * (n - 1)) // max(peak - 1, 1)) if peak > 1 else 2, students[giver], students[receiver])
-        for (giver, receiver), n in counts.items() if giver in index and receiver in index
+        for row, giver in enumerate(ids) for column, receiver in enumerate(ids)
+        if (n := counts.get(giver, receiver))
     ]
-    pairs = heapq.nsmallest(WEB_PAIRS_LISTED, ((students[g], students[r], n) for (g, r), n in counts.items()),
-                            key=lambda p: (-p[2], p[0], p[1]))
+    pairs = [(students[g], students[r], counts.get(g, r)) for g, r in chart_counts.most_frequent_pairs()]
     return CommentWeb([students[uid] for uid in ids], cells, pairs, len(counts),
                       LABEL + len(ids) * CELL + 4, CELL, LABEL, len(ids), len(students))

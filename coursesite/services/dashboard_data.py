@@ -164,7 +164,7 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
         grades=_grades(course, student_id), excused=set(book.excused),
-        waiting=_waiting(course, names) if whole_course else [],
+        waiting=load_waiting(course, names) if whole_course else [],
         participation=load_participation_by_ids(
             course.id, assignment_id, student_id, overrides=comment_deadlines(book, assignments), now=now
         ),
@@ -197,7 +197,7 @@ def _grades(course: Course, student_id: int | None = None) -> dict[Pair, GradeIn
             for a, s, score, at, override, feedback in rows}
 
 
-def _waiting(course: Course, names: dict[int, str]) -> list[WaitingComment]:
+def load_waiting(course: Course, names: dict[int, str]) -> list[WaitingComment]:
     """Held comments, reported ones still shown, and hidden ones nobody has looked at since a report."""
     open_reports = (
         select(CommentReport.comment_id, func.count(CommentReport.id).label("n"))

@@ -2,11 +2,16 @@
 
 Building it judges every comment of the course against the participation rules: seconds for a class of
 300. So the summary (every student's matrix row, the attention lists, the pictures) is stored in the shared
-file store (services/file_store.py) under a key that changes with anything it shows: the course's
-dashboard_version (raised in the same transaction as any change but a new comment, see
-services/content_version.py) and the number and newest id of the course's comments, plus the code
-version. Time alone changes it too: a due date passes, a grace period ends, a scheduled essay comes out.
-The summary records the first such moment after it was built and is built again from then on.
+file store (services/file_store.py) under a key that changes with anything it shows but new comments: the
+course's dashboard_version (raised in the same transaction as any change but a new comment, see
+services/content_version.py) and the code version. Time alone changes it too: a due date passes, a grace
+period ends, a scheduled essay comes out. The summary records the first such moment after it was built and
+is built again from then on.
+
+The summary also records the number and newest id of the course's comments it has judged. New comments
+since then change only their authors' rows, the comment counts behind the attention lists, and the
+pictures' counts: those are brought up to date (`updated`) and the summary stored again, instead of
+judging the whole class anew on the first view after each comment.
 
 Each student's row of the table is stored rendered: a view sorts, filters and pages the rows, and renders
 only what can change with the viewer or the day (the attention lists, the column headings).
@@ -17,8 +22,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import pickle
-from dataclasses import dataclass
+from array import array
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from flask import current_app, get_template_attribute, request, url_for
 from markupsafe import Markup
@@ -27,13 +35,16 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Comment, Course, Post
 from . import charts, file_store
-from .attention import Attention, needs_attention
+from .attention import Attention, needs_attention, row_attention, with_new_comments, with_rows_judged_again
 from .dashboard import AssignmentHead, MatrixPage, build_matrix, row_order
-from .dashboard_data import CourseFacts, StudentInfo, load_course_facts
+from .dashboard_data import CourseFacts, StudentInfo, load_course_facts, load_waiting
 
 # Rules that read the clock and are missed by next_change() would cost at most this, not a term.
 LONGEST_LIFE = timedelta(hours=1)
 SIGNATURE_BYTES = 32  # HMAC-SHA256 over the pickled summary: a file this application did not write is not read
+# New comments by more students than this are judged with the whole class: each student's own facts take
+# some fifteen statements, and for many students one pass over the course is cheaper.
+MOST_AUTHORS_UPDATED = 20
 
 
 @dataclass(frozen=True)
@@ -47,16 +58,53 @@ class MatrixView:
     section_id: int | None
 
 
+class RenderedRows:
+    """Every student's rendered row as one UTF-8 string of bytes and where each row ends in it.
+
+    A class of 3,000 has some 17 MB of rows and a view shows fifty: one bytes object is stored and read back
+    as a copy, where 3,000 strings are each built again on every view.
+    """
+
+    def __init__(self, encoded: list[bytes]):
+        self.blob = b"".join(encoded)
+        self.ends = array("Q", accumulate(len(row) for row in encoded))
+
+    @classmethod
+    def of(cls, rows: list[str]) -> RenderedRows:
+        return cls([row.encode() for row in rows])
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RenderedRows) and (self.blob, self.ends) == (other.blob, other.ends)
+
+    def _encoded(self, i: int) -> bytes:
+        return self.blob[self.ends[i - 1] if i else 0:self.ends[i]]
+
+    def __getitem__(self, i: int) -> Markup:
+        # What the row's template rendered (escaped there), read back from a file signed by this application.
+        return Markup(self._encoded(i).decode())  # noqa: S704  # nosec B704
+
+    def with_rows(self, changed: dict[int, str]) -> RenderedRows:
+        """These rows, some (by position) rendered anew."""
+        return RenderedRows([changed[i].encode() if i in changed else self._encoded(i) for i in range(len(self))])
+
+
 @dataclass(frozen=True)
 class DashboardSummary:
     sections: list[tuple[int, str]]
     assignments: list[AssignmentHead]
     students: list[StudentInfo]  # every current student, by name
     totals: list[tuple[int, int]]  # per student: Row.total, for the sort by total
-    rows: list[Markup]  # per student: their row of the table (templates/dashboard/_matrix_row.html)
+    rows: RenderedRows  # per student: their row of the table (templates/dashboard/_matrix_row.html)
     attention: Attention  # for the whole class
     pictures: Markup  # the activity chart and the comment web with their tables
     valid_until: datetime
+    # What new comments are added to (see `updated`):
+    comments: tuple[int, int | None] | None  # the number and newest id of the course's comments judged here
+    chart_counts: charts.ChartCounts
+    names: dict[int, str]  # every member's shown name, for the comments awaiting a look
 
     def view(self, sort: str, section_id: int | None, page_number: int) -> tuple[MatrixView, MatrixPage, Attention]:
         """One page of the matrix, of one section (all with None), sorted; attention for the same students."""
@@ -75,22 +123,78 @@ class DashboardSummary:
 
 
 def summary(course: Course, now: datetime) -> DashboardSummary:
-    """The stored summary if it is current, else one built now (and stored)."""
-    # The key is read before the facts: a change landing in between is then in a summary filed under the
-    # older key, which only means one more build, never a summary older than its key.
+    """The stored summary if it is current, else one brought up to date or built now (and stored)."""
+    # The comments are counted before the facts are read: a comment landing in between is then judged
+    # again by the next view, never left out of a summary that claims it.
     count, newest = db.session.execute(
         select(func.count(Comment.id), func.max(Comment.id))
         .join(Post, Post.id == Comment.post_id).where(Post.course_id == course.id)
     ).one()
     # The rows' links hold the address the application is served under.
-    path = file_store.path_for(str(course.dashboard_version), str(count), str(newest), file_store.code_version(),
-                               request.script_root, suffix=".pickle", folder=("dashboard", str(course.id)))
+    path = file_store.path_for(str(course.dashboard_version), file_store.code_version(), request.script_root,
+                               suffix=".pickle", folder=("dashboard", str(course.id)))
     found = _loaded(file_store.read(path))
     if found is not None and now < found.valid_until:
-        return found
-    built = build_summary(load_course_facts(course, now))
+        if found.comments == (count, newest):
+            return found
+        brought = updated(found, course, now, count, newest)
+        if brought is not None:
+            file_store.write(path, _signed(pickle.dumps(brought, protocol=pickle.HIGHEST_PROTOCOL)), only_one=True)
+            return brought
+    facts = load_course_facts(course, now)
+    # A comment written after the count was read but judged here could be added again later: such a
+    # summary is not brought up to date, only built anew.
+    judged = (count, newest) if newest_judged(facts) <= (newest or 0) else None
+    built = build_summary(facts, judged)
     file_store.write(path, _signed(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)), only_one=True)
     return built
+
+
+def updated(found: DashboardSummary, course: Course, now: datetime, count: int,
+            newest: int | None) -> DashboardSummary | None:
+    """`found` with the comments written since it was built; None when only a new build can tell.
+
+    Nothing else can have changed: any other change raises dashboard_version and so the key. The count
+    makes sure of it: the comments after the newest judged must be all that is new, else (say, one written
+    before the newest judged but committed after it was read) the course is judged again.
+    """
+    if found.comments is None:
+        return None
+    judged, judged_newest = found.comments
+    if judged_newest is None or newest is None or newest < judged_newest:
+        return None
+    new = db.session.execute(
+        select(Comment.author_id, Comment.status, Comment.deleted_at, Comment.created_at, Post.id.label("post_id"),
+               Post.author_id.label("essay_author_id"), Post.assignment_id)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.course_id == course.id, Comment.id > judged_newest, Comment.id <= newest)
+    ).all()
+    if judged + len(new) != count:
+        return None
+    on_essays = [c for c in new if c.assignment_id is not None and c.deleted_at is None]
+    position = {student.user_id: i for i, student in enumerate(found.students)}
+    authors = {c.author_id for c in on_essays if c.author_id in position}
+    if len(authors) > MOST_AUTHORS_UPDATED:
+        return None
+    changed, totals, by_row = {}, list(found.totals), {}
+    links = grade_links(course.slug, found.assignments)
+    row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
+    for author_id in authors:
+        facts = load_course_facts(course, now, student_id=author_id)
+        (row,) = build_matrix(facts).rows
+        i = position[author_id]
+        changed[i], totals[i] = row_html(row, course, links), row.total
+        by_row[author_id] = row_attention(row, facts.participation, facts.now)
+    # `found` was read from the store for this request alone: its counts are added to in place.
+    chart_counts = found.chart_counts
+    for comment in on_essays:
+        chart_counts.add_comment(comment.author_id, comment.essay_author_id, comment.created_at)
+    shown_on = Counter(c.post_id for c in on_essays if c.status == "visible")
+    attention = replace(with_rows_judged_again(found.attention, by_row, position),
+                        unanswered=with_new_comments(found.attention.unanswered, shown_on),
+                        waiting=load_waiting(course, found.names))
+    return replace(found, totals=totals, rows=found.rows.with_rows(changed), attention=attention,
+                   pictures=pictures(chart_counts), comments=(count, newest), chart_counts=chart_counts)
 
 
 def _signature(data: bytes) -> bytes:
@@ -116,17 +220,28 @@ def _loaded(packed: bytes | None) -> DashboardSummary | None:
         return None  # from an older layout: built again
 
 
-def build_summary(facts: CourseFacts) -> DashboardSummary:
+def build_summary(facts: CourseFacts, comments: tuple[int, int | None] | None) -> DashboardSummary:
+    """The summary of the whole class; `comments` are the number and newest id of the course's comments
+    (None: not known exactly, so the summary is never brought up to date)."""
     matrix = build_matrix(facts)
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
     links = grade_links(facts.course.slug, matrix.assignments)
-    pictures = get_template_attribute("dashboard/_charts.html", "pictures")(
-        charts.activity_chart(facts), charts.comment_web(facts))
+    chart_counts = charts.chart_counts(facts)
     return DashboardSummary(
         facts.sections, matrix.assignments, [row.student for row in matrix.rows], [row.total for row in matrix.rows],
-        [row_html(row, facts.course, links) for row in matrix.rows], needs_attention(matrix, facts), pictures,
-        next_change(facts),
+        RenderedRows.of([row_html(row, facts.course, links) for row in matrix.rows]), needs_attention(matrix, facts),
+        pictures(chart_counts), next_change(facts), comments, chart_counts, facts.names,
     )
+
+
+def newest_judged(facts: CourseFacts) -> int:
+    return max((c.comment_id for comments in facts.participation.comments_by_author.values() for c in comments),
+               default=0)
+
+
+def pictures(chart_counts: charts.ChartCounts) -> Markup:
+    return get_template_attribute("dashboard/_charts.html", "pictures")(
+        charts.activity_chart(chart_counts), charts.comment_web(chart_counts))
 
 
 def grade_links(slug: str, assignments: list[AssignmentHead]) -> dict[int, str]:
