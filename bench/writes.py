@@ -1,17 +1,20 @@
-"""Write load: 32 connections posting comments for 30 s, each connection a different student at a time.
+"""Write load: 32 connections posting comments for 30 s, each request from a different student in turn.
 
-Each connection works through its own students (connection i has students i, i+32, ...), one comment per
-student per turn with a pause between turns, so no one person's rate limit is what gets measured. Sessions
-and CSRF tokens are forged with the benchmark's secret, as a login would set them, before the load starts.
+wrk drives it (bench/writes.lua), as it drives the page loads: a load generator in Python would take a
+good part of the two cores from the server it measures. Each wrk thread works through its own students,
+one comment per student per turn, with a pause after each response on a connection, so no one person's
+rate limit is what gets measured. Sessions and form tokens are forged with the benchmark's secret, as a
+login would set them, before the load starts.
 """
 
 from __future__ import annotations
 
-import http.client
+import json
+import re
 import secrets
-import threading
-import time
-import urllib.parse
+import subprocess
+import tempfile
+from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
@@ -22,7 +25,9 @@ from .server import csrf_token, gunicorn, session_cookie, worker_rss_mb
 
 PORT = 5123
 CONNECTIONS = 32
+THREADS = 2
 MARK = "Benchmark comment"
+SCRIPT = Path(__file__).resolve().parent / "writes.lua"
 
 
 def _targets(db_url: str) -> list[str]:
@@ -35,10 +40,13 @@ def _targets(db_url: str) -> list[str]:
     return slugs
 
 
-def _stored(db_url: str) -> int:
+def _stored(db_url: str, accepted: list[str]) -> int:
+    """How many of the accepted comments (their ids, from the redirects) are in the database."""
+    ids = [int(i) for i in accepted if i.isdigit()]
     engine = create_engine(db_url)
     with engine.connect() as connection:
-        count = connection.scalar(select(func.count(Comment.id)).where(Comment.body.like(MARK + "%")))
+        count = sum(connection.scalar(select(func.count(Comment.id)).where(Comment.id.in_(ids[i:i + 1000])))
+                    for i in range(0, len(ids), 1000))
     engine.dispose()
     return count
 
@@ -53,36 +61,19 @@ def _logins(students: list[int]) -> list[tuple[str, str]]:
     return logins
 
 
-def _writer(index: int, slug: str, essays: list[str], logins: list[tuple[str, str]], stop: float, tally: dict,
-            lock) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    turn = 0
-    while time.monotonic() < stop:
-        cookie, token = logins[turn % len(logins)]
-        body = f"{MARK} {index}-{turn}: " + "the archive shows a different story in the letters " * 6
-        form = urllib.parse.urlencode({"body": body, "csrf_token": token, "parent_id": ""})
-        essay = essays[(index * 7 + turn) % len(essays)]
-        outcome = "errors"
-        try:
-            connection.request("POST", f"/c/{slug}/essays/{essay}/comments", body=form,
-                               headers={"Cookie": f"session={cookie}",
-                                        "Content-Type": "application/x-www-form-urlencoded"})
-            response = connection.getresponse()
-            response.read()
-            if response.status in (302, 303):
-                outcome = "accepted"
-            elif response.status == 429:
-                outcome = "limited"
-            elif response.status < 500:
-                outcome = f"refused_{response.status}"
-        except OSError:
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        with lock:
-            tally[outcome] = tally.get(outcome, 0) + 1
-        turn += 1
-        time.sleep(0.02)  # a person's think time is long; this is the gap between the students of a connection
-    connection.close()
+def _load(slug: str, essays: list[str], logins: list[tuple[str, str]], seconds: int) -> tuple[dict, list[str]]:
+    """Run wrk with the students' logins and the essays in a data file: its tally of responses by kind, and
+    the ids of the comments accepted. A post still in flight when wrk stops is in neither."""
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", prefix="bench-writes-", delete=False) as data:
+        data.write(f"{MARK}\n" + "\t".join(f"/c/{slug}/essays/{essay}/comments" for essay in essays) + "\n")
+        data.writelines(f"{cookie}\t{token}\n" for cookie, token in logins)
+    output = subprocess.run(
+        ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s",
+         "-s", str(SCRIPT), f"http://127.0.0.1:{PORT}", "--", data.name, str(THREADS)],
+        capture_output=True, text=True, check=True).stdout
+    Path(data.name).unlink()
+    tally = json.loads(re.search(r"^TALLY (.*)$", output, re.MULTILINE).group(1))
+    return tally, re.search(r"^ACCEPTED ?(.*)$", output, re.MULTILINE).group(1).split()
 
 
 _FINGERPRINT: list[str] = []
@@ -113,22 +104,11 @@ def run(db_url: str, db_name: str, size: str = "L", seconds: int = 30) -> dict:
     _FINGERPRINT.clear()
     _fingerprint()
     essays = _targets(db_url)
-    before = _stored(db_url)
-    tally: dict = {}
-    lock = threading.Lock()
-    n_students = SIZES[size]
-    logins = [_logins(list(range(i + 1, n_students + 1, CONNECTIONS)) or [i % n_students + 1])
-              for i in range(CONNECTIONS)]
+    logins = _logins(list(range(1, SIZES[size] + 1)))
     with gunicorn("wsgi:app", PORT, db_url) as server:
-        stop = time.monotonic() + seconds
-        threads = [threading.Thread(target=_writer, args=(i, course_slug(size), essays, logins[i], stop, tally, lock))
-                   for i in range(CONNECTIONS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        tally, accepted_ids = _load(course_slug(size), essays, logins, seconds)
         rss = worker_rss_mb(server)
-    stored = _stored(db_url) - before
+    stored = _stored(db_url, accepted_ids)
     accepted = tally.get("accepted", 0)
     return {"db": db_name, "accepted": accepted, "stored": stored, "errors": tally.get("errors", 0),
             "per_s": round(accepted / seconds, 1), "rate_limited": tally.get("limited", 0),
