@@ -131,7 +131,8 @@ class ChartCounts:
                 self.top.append((author_id, essay_author_id))
 
     def most_frequent_pairs(self) -> list[tuple[int, int]]:
-        """The most frequent pairs, then by the commenter's and the author's names."""
+        """The most frequent pairs, then by the commenter's and the author's names; kept in `top`, where the
+        pairs added to next are put, so that only those and these are ranked again."""
         students, pairs = self.students, self.pairs
         rank = {uid: i for i, uid in enumerate(sorted(students, key=lambda uid: (students[uid], uid)))}
         width = len(rank)
