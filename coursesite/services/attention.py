@@ -69,19 +69,10 @@ def row_attention(row: Row, data: ParticipationData, now: datetime) -> tuple[lis
     return overdue, behind
 
 
-def attention_of(by_row: list[tuple[list[Overdue], list[Behind]]], unanswered: list[Unanswered],
-                 waiting: list[WaitingComment]) -> Attention:
-    """The lists from each row's own, in the table's order, with the essays short of comments and the waiting
-    comments."""
-    behind = sorted((b for _overdue, row_behind in by_row for b in row_behind),
-                    key=lambda b: (b.deadline, b.done - b.required))
-    return Attention([o for row_overdue, _behind in by_row for o in row_overdue], behind, unanswered, list(waiting))
-
-
 def with_rows_judged_again(attention: Attention, by_row: dict[int, tuple[list[Overdue], list[Behind]]],
                            position: dict[int, int]) -> Attention:
     """`attention` with the overdue and behind entries of some students (`by_row`, by user id) replaced by
-    new ones; `position` is each student's place in the table, the order attention_of gives."""
+    new ones; `position` is each student's place in the table, the order needs_attention gives."""
     def kept(items):
         return [item for item in items if item.student.user_id not in by_row]
 
@@ -119,6 +110,10 @@ def with_new_comments(unanswered: list[Unanswered], shown_on: Counter[int]) -> l
 
 
 def needs_attention(matrix: Matrix, facts: CourseFacts) -> Attention:
-    data = facts.participation
-    return attention_of([row_attention(row, data, facts.now) for row in matrix.rows],
-                        short_of_comments(matrix, data), facts.waiting)
+    """Each row's overdue essays and comments behind (in the table's order; behind by deadline), the essays
+    short of comments, and the comments awaiting a look."""
+    by_row = [row_attention(row, facts.participation, facts.now) for row in matrix.rows]
+    behind = sorted((b for _overdue, row_behind in by_row for b in row_behind),
+                    key=lambda b: (b.deadline, b.done - b.required))
+    return Attention([o for row_overdue, _behind in by_row for o in row_overdue], behind,
+                     short_of_comments(matrix, facts.participation), list(facts.waiting))
