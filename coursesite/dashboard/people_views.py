@@ -12,7 +12,7 @@ from .blueprint import bp, course_assignment
 
 @bp.route("/students/<int:user_id>")
 def student(user_id: int):
-    facts = load_course_facts(g.course, utcnow(), student_id=user_id)
+    facts = load_course_facts(g.course, utcnow(), student_ids=[user_id])
     page = student_page(facts, user_id)
     if page is None:
         abort(404)

@@ -2,7 +2,7 @@
 
 from .assignment import Assignment, Excusal, Extension, SectionDeadline
 from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
-from .course import Course, Enrollment, Section
+from .course import Course, DashboardChange, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
 from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
 from .types import UTCDateTime, utcnow
@@ -16,6 +16,7 @@ __all__ = [
     "CommentReport",
     "CommentRevision",
     "Course",
+    "DashboardChange",
     "Enrollment",
     "Excusal",
     "Extension",

@@ -88,7 +88,7 @@ def short_of_comments(matrix: Matrix, data: ParticipationData) -> list[Unanswere
     shown = {row.student.user_id for row in matrix.rows}
     heads = {a.id: a for a in matrix.assignments}
     unanswered = []
-    for info in sorted(data.essay_info.values(), key=lambda i: (i.assignment_id, i.author_name.casefold())):
+    for info in sorted(data.essay_info.values(), key=_essay_order):
         a = data.assignments.get(info.assignment_id)
         if a is None or a.required_comments <= 0 or not info.live or info.author_id not in shown:
             continue
@@ -96,6 +96,17 @@ def short_of_comments(matrix: Matrix, data: ParticipationData) -> list[Unanswere
         if count < a.required_comments:
             unanswered.append(Unanswered(info, heads[a.id], count, a.required_comments))
     return unanswered
+
+
+def _essay_order(info: EssayInfo) -> tuple:
+    return info.assignment_id, info.author_name.casefold(), info.post_id
+
+
+def with_essays_judged_again(unanswered: list[Unanswered], authors: set[int],
+                             judged: list[Unanswered]) -> list[Unanswered]:
+    """The list with the entries of these authors' essays replaced by `judged` (short_of_comments of them)."""
+    kept = [item for item in unanswered if item.essay.author_id not in authors]
+    return sorted(kept + judged, key=lambda item: _essay_order(item.essay))
 
 
 def with_new_comments(unanswered: list[Unanswered], shown_on: Counter[int]) -> list[Unanswered]:

@@ -11,7 +11,7 @@ import heapq
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -112,6 +112,7 @@ class ChartCounts:
 
     timezone: str
     essays_per_day: Counter[date]  # live essays by publication day (course time)
+    essay_days: array  # the same per author, as sorted author << 32 | day ordinal (see count_essays_of)
     comments_per_day: Counter[date]  # undeleted comments on assignment essays, by the day first written
     pairs: PairCounts  # undeleted comments by one student on another's essays
     activity: Counter[int]  # per student: comments in `pairs` given and received
@@ -129,6 +130,19 @@ class ChartCounts:
             self.activity[essay_author_id] += 1
             if self.top is not None:
                 self.top.append((author_id, essay_author_id))
+
+    def count_essays_of(self, author_ids: Collection[int], posts: Iterable, now: datetime) -> None:
+        """Count these authors' live essays among `posts` (all of theirs) instead of what was counted of them."""
+        days = self.essay_days
+        for author_id in author_ids:
+            first, last = bisect_left(days, author_id << 32), bisect_left(days, (author_id + 1) << 32)
+            self.essays_per_day.subtract(date.fromordinal(key & 0xFFFFFFFF) for key in days[first:last])
+            del days[first:last]
+        for key in _essay_days(posts, now, self.timezone, author_ids):
+            days.insert(bisect_left(days, key), key)
+            self.essays_per_day[date.fromordinal(key & 0xFFFFFFFF)] += 1
+        for day in [day for day, n in self.essays_per_day.items() if n <= 0]:
+            del self.essays_per_day[day]  # the chart spans the days present
 
     def most_frequent_pairs(self) -> list[tuple[int, int]]:
         """The most frequent pairs, then by the commenter's and the author's names; kept in `top`, where the
@@ -160,8 +174,14 @@ def chart_counts(facts: CourseFacts) -> ChartCounts:
                 pairs[(c.author_id, essay.author_id)] += 1
                 activity[c.author_id] += 1
                 activity[essay.author_id] += 1
-    live = Counter(to_local(p.published_at, tz).date() for p in facts.posts if p.live(facts.now))
-    return ChartCounts(tz, live, per_day, PairCounts(pairs), activity, students)
+    essay_days = array("Q", sorted(_essay_days(facts.posts, facts.now, tz)))
+    live = Counter(date.fromordinal(key & 0xFFFFFFFF) for key in essay_days)
+    return ChartCounts(tz, live, essay_days, per_day, PairCounts(pairs), activity, students)
+
+
+def _essay_days(posts: Iterable, now: datetime, tz: str, author_ids: Collection[int] | None = None) -> list[int]:
+    return [p.author_id << 32 | to_local(p.published_at, tz).date().toordinal() for p in posts
+            if p.live(now) and (author_ids is None or p.author_id in author_ids)]
 
 
 def activity_chart(counts: ChartCounts) -> ActivityChart | None:

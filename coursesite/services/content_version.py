@@ -7,15 +7,18 @@ of comments) raises courses.content_version of the course concerned. Rows no ess
 listed in NOT_SHOWN; tests/unit/test_content_version.py fails on a model that is in neither list.
 
 courses.dashboard_version goes up with it, and also with what only staff pages show: grades, reports of
-comments, and drafts. With the number and newest id of the course's comments it keys the stored dashboard
-summary (services/dashboard_store.py), so new comments touch no course row there either.
+comments, and drafts. A raise caused only by essays (written, published, edited, trashed), grades, drafts or
+reports is journalled in dashboard_changes with the people whose dashboard rows it may have changed (the
+essays' authors and commenters, the graded students), so the stored dashboard summary
+(services/dashboard_store.py) re-judges those rows only. New comments touch no course row there either: the
+summary counts them itself.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
 
@@ -25,6 +28,7 @@ from ..models import (
     CommentReport,
     CommentRevision,
     Course,
+    DashboardChange,
     Enrollment,
     Excusal,
     Extension,
@@ -53,11 +57,15 @@ BY_POST = (PostTerm,)
 # Grades, rubrics, reports and revisions show on staff pages only, which are never stored; a notification
 # is counted by the validator, as are new comments.
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
-             RubricCriterion, Upload, PendingImport, WordPressPerson)
+             RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
 DASHBOARD_TABLES = frozenset(model.__table__.name for model in (Grade, GradeChange, CommentReport))
 RAISED = "coursesite.raised_content_versions"
 DASHBOARD = "dashboard"  # the kind of ids whose courses raise only dashboard_version
+KEPT_DASHBOARD_VERSIONS = 500
+STUDENTS = "students"  # whose dashboard rows the changes may have changed
+ESSAYS = "essays"  # changed essays, whose commenters' rows may have changed too
+WHOLE = "whole"  # set when a change may touch every row: the raise is not journalled
 
 
 def _was_or_is_published(post: Post) -> bool:
@@ -71,18 +79,33 @@ def _touched(session: Session) -> dict[str, set[int]]:
     for obj in [*session.new, *changed]:
         if isinstance(obj, Course):
             ids["course"].add(obj.id)
+            ids[WHOLE].add(obj.id)
         elif isinstance(obj, Post) and not _was_or_is_published(obj):
             ids[DASHBOARD + ":course"].add(obj.course_id)  # a draft: on its own page, whose tag follows it
+            ids[STUDENTS].add(obj.author_id)
+        elif isinstance(obj, Post):
+            ids["course"].add(obj.course_id)
+            ids[STUDENTS].add(obj.author_id)
+            ids[ESSAYS].add(obj.id)
+            if obj not in session.new and inspect(obj).attrs.assignment_id.history.has_changes():
+                ids[WHOLE].add(obj.id)  # its comments move to another assignment's pictures
         elif isinstance(obj, BY_COURSE):
             ids["course"].add(obj.course_id)
+            ids[WHOLE].add(obj.course_id)
         elif isinstance(obj, BY_ASSIGNMENT):
             ids["assignment"].add(obj.assignment_id)
-        elif isinstance(obj, BY_POST) or (isinstance(obj, Comment) and obj not in session.new):
+            ids[WHOLE].add(obj.assignment_id)
+        elif isinstance(obj, BY_POST):
+            ids["post"].add(obj.post_id)  # an essay's tags: not on the dashboard
+        elif isinstance(obj, Comment) and obj not in session.new:
             ids["post"].add(obj.post_id)
+            ids[WHOLE].add(obj.id)  # edited or moderated: its counts and pictures change
         elif isinstance(obj, User) and obj not in session.new:
             ids["user"].add(obj.id)
+            ids[WHOLE].add(obj.id)
         elif isinstance(obj, Grade):
             ids[DASHBOARD + ":assignment"].add(obj.assignment_id)
+            ids[STUDENTS].add(obj.student_id)
         elif isinstance(obj, CommentReport):
             ids[DASHBOARD + ":comment"].add(obj.comment_id)
     return ids
@@ -104,8 +127,13 @@ def _course_ids(connection, ids: dict[str, set[int]], prefix: str = "") -> set[i
     return courses
 
 
-def raise_versions(connection, course_ids: set[int] | None, dashboard_only: bool = False) -> None:
-    """Raise the given courses' versions (only dashboard_version if `dashboard_only`); None: every course's."""
+def raise_versions(connection, course_ids: set[int] | None, dashboard_only: bool = False,
+                   students: set[int] | None = None) -> None:
+    """Raise the given courses' versions (only dashboard_version if `dashboard_only`); None: every course's.
+
+    With `students`, the raise is journalled with the people whose dashboard rows it may have changed;
+    without, the whole course may have changed.
+    """
     table = Course.__table__
     values = {"dashboard_version": table.c.dashboard_version + 1}
     if not dashboard_only:
@@ -113,7 +141,32 @@ def raise_versions(connection, course_ids: set[int] | None, dashboard_only: bool
     statement = update(table).values(values)
     if course_ids is not None:
         statement = statement.where(table.c.id.in_(course_ids))
-    connection.execute(statement)
+    if students is None:
+        connection.execute(statement)
+        return
+    raised = connection.execute(statement.returning(table.c.id, table.c.dashboard_version)).all()
+    if not raised:
+        return
+    changes = DashboardChange.__table__
+    connection.execute(insert(changes), [
+        {"course_id": course_id, "version": version, "student_id": student_id}
+        for course_id, version in raised for student_id in (students or [None])
+    ])
+    # A summary older than this has long been rebuilt: versions it would need are gone, so it is built anew.
+    connection.execute(delete(changes).where(
+        changes.c.course_id.in_([course_id for course_id, _ in raised]),
+        changes.c.version <= min(version for _, version in raised) - KEPT_DASHBOARD_VERSIONS))
+
+
+def _journalled(connection, ids: dict[str, set[int]]) -> set[int] | None:
+    """Whose dashboard rows the changes may have changed, or None when they may have changed every row."""
+    if ids[WHOLE]:
+        return None
+    commenters = set()
+    if ids[ESSAYS]:
+        commenters = set(connection.execute(
+            select(Comment.author_id).where(Comment.post_id.in_(ids[ESSAYS])).distinct()).scalars())
+    return ids[STUDENTS] | commenters
 
 
 @event.listens_for(Session, "after_flush")
@@ -123,12 +176,14 @@ def _after_flush(session: Session, _flush_context) -> None:
         connection = session.connection()
         course_ids = _course_ids(connection, ids)
         staff_only = _course_ids(connection, ids, DASHBOARD + ":") - course_ids
+        if not (course_ids or staff_only):
+            return
+        students = _journalled(connection, ids)
         if course_ids:
-            raise_versions(connection, course_ids)
+            raise_versions(connection, course_ids, students=students)
         if staff_only:
-            raise_versions(connection, staff_only, dashboard_only=True)
-        if course_ids or staff_only:
-            session.info.setdefault(RAISED, set()).update(course_ids | staff_only)
+            raise_versions(connection, staff_only, dashboard_only=True, students=students)
+        session.info.setdefault(RAISED, set()).update(course_ids | staff_only)
 
 
 @event.listens_for(Session, "after_flush_postexec")

@@ -8,6 +8,7 @@ of SQL statements stays the same: rows are loaded in bulk and combined in Python
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -118,13 +119,13 @@ class CourseFacts:
 
 
 def load_course_facts(course: Course, now: datetime, assignment_id: int | None = None,
-                      student_id: int | None = None) -> CourseFacts:
+                      student_ids: Collection[int] | None = None) -> CourseFacts:
     """Fifteen statements (six the participation loader's, five the deadline book's) for any class size.
 
     With `assignment_id`, everything is that assignment's (the course has that one assignment). With
-    `student_id`, everything is that student's (the class is that one student), with the comments others left
-    on their essays in `received`: a student's page costs the same in a class of 30 or 3,000. The moderation
-    list (`waiting`) is read for the whole course only.
+    `student_ids`, everything is those students' (the class is those students), with the comments others
+    left on their essays in `received`: a student's page costs the same in a class of 30 or 3,000. The
+    moderation list (`waiting`) is read for the whole course only.
     """
     members = db.session.execute(
         select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
@@ -137,7 +138,7 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     students = sorted(
         (StudentInfo(uid, course_name or display, section_id, section or "")
          for uid, role, ended, section_id, course_name, display, section in members
-         if role == "student" and ended is None and student_id in (None, uid)),
+         if role == "student" and ended is None and (student_ids is None or uid in student_ids)),
         key=lambda s: (s.name.casefold(), s.user_id),
     )
     sections = [tuple(row) for row in db.session.execute(
@@ -155,44 +156,44 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     if assignment_id is not None:
         assignment_query = assignment_query.where(Assignment.id == assignment_id)
         post_query = post_query.where(Post.assignment_id == assignment_id)
-    if student_id is not None:
-        post_query = post_query.where(Post.author_id == student_id)
+    if student_ids is not None:
+        post_query = post_query.where(Post.author_id.in_(student_ids))
     assignments = list(db.session.scalars(assignment_query))
     posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
     book = load_deadline_book(assignments, [s.user_id for s in students])
-    whole_course = assignment_id is None and student_id is None
+    whole_course = assignment_id is None and student_ids is None
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
-        grades=_grades(course, student_id), excused=set(book.excused),
+        grades=_grades(course, student_ids), excused=set(book.excused),
         waiting=load_waiting(course, names) if whole_course else [],
         participation=load_participation_by_ids(
-            course.id, assignment_id, student_id, overrides=comment_deadlines(book, assignments), now=now
+            course.id, assignment_id, student_ids, overrides=comment_deadlines(book, assignments), now=now
         ),
         names=names, deadlines=book,
-        received=[] if student_id is None else _received(course, student_id),
+        received=[] if student_ids is None else _received(course, student_ids),
     )
 
 
-def _received(course: Course, student_id: int) -> list[ReceivedComment]:
-    """Comments others left on the student's essays, deleted ones left out."""
+def _received(course: Course, student_ids: Collection[int]) -> list[ReceivedComment]:
+    """Comments others left on the students' essays, deleted ones left out."""
     rows = db.session.execute(
         select(Comment.id, Comment.author_id, Comment.post_id, Comment.word_count, Comment.status,
                Comment.created_at)
         .join(Post, Post.id == Comment.post_id)
-        .where(Post.course_id == course.id, Post.author_id == student_id, Comment.author_id != student_id,
+        .where(Post.course_id == course.id, Post.author_id.in_(student_ids), Comment.author_id != Post.author_id,
                Comment.deleted_at.is_(None))
     )
     return [ReceivedComment(*row) for row in rows]
 
 
-def _grades(course: Course, student_id: int | None = None) -> dict[Pair, GradeInfo]:
+def _grades(course: Course, student_ids: Collection[int] | None = None) -> dict[Pair, GradeInfo]:
     query = (
         select(Grade.assignment_id, Grade.student_id, Grade.post_score, Grade.graded_at,
                Grade.comment_score_override, Grade.feedback_html)
         .join(Assignment, Assignment.id == Grade.assignment_id)
         .where(Assignment.course_id == course.id)
     )
-    rows = db.session.execute(query if student_id is None else query.where(Grade.student_id == student_id))
+    rows = db.session.execute(query if student_ids is None else query.where(Grade.student_id.in_(student_ids)))
     return {(a, s): GradeInfo(score is not None, at, score, override, feedback or "")
             for a, s, score, at, override, feedback in rows}
 

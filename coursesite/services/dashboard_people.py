@@ -54,7 +54,7 @@ class StudentPage:
 
 
 def student_page(facts: CourseFacts, user_id: int) -> StudentPage | None:
-    """From the facts load_course_facts(..., student_id=user_id) reads: that student's, and `received`."""
+    """From the facts load_course_facts(..., student_ids=[user_id]) reads: that student's, and `received`."""
     student = facts.student(user_id)
     if student is None:
         return None

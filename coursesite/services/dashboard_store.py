@@ -2,16 +2,20 @@
 
 Building it judges every comment of the course against the participation rules: seconds for a class of
 300. So the summary (every student's matrix row, the attention lists, the pictures) is stored in the shared
-file store (services/file_store.py) under a key that changes with anything it shows but new comments: the
-course's dashboard_version (raised in the same transaction as any change but a new comment, see
-services/content_version.py) and the code version. Time alone changes it too: a due date passes, a grace
-period ends, a scheduled essay comes out. The summary records the first such moment after it was built and
-is built again from then on.
+file store (services/file_store.py), one per course, and records what it shows:
 
-The summary also records the number and newest id of the course's comments it has judged. New comments
-since then change only their authors' rows, the comment counts behind the attention lists, and the
-pictures' counts: those are brought up to date (`updated`) and the summary stored again, instead of
-judging the whole class anew on the first view after each comment.
+- the course's dashboard_version, raised in the same transaction as any change but a new comment (see
+  services/content_version.py). A raise for what only staff see (a grade, a draft, a report) is journalled
+  in dashboard_changes with the students whose rows it may have changed; any other raise (a deadline, the
+  roster, an essay published) means the whole class is judged again;
+- the number and newest id of the course's comments it has judged. New comments change only their authors'
+  rows, the comment counts behind the attention lists, and the pictures' counts;
+- the first moment after it was built when time alone changes it: a due date passes, a grace period ends, a
+  scheduled essay comes out. From then on it is built again.
+
+A summary behind by a few grades or comments is brought up to date (`updated`): the students concerned are
+judged again, each from their own facts, and the summary stored again. The whole class is judged only when
+that cannot tell.
 
 Each student's row of the table is stored rendered: a view sorts, filters and pages the rows, and renders
 only what can change with the viewer or the day (the attention lists, the column headings).
@@ -33,18 +37,28 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Comment, Course, Post
+from ..models import Comment, Course, DashboardChange, Post
 from . import charts, file_store
-from .attention import Attention, needs_attention, row_attention, with_new_comments, with_rows_judged_again
+from .attention import (
+    Attention,
+    needs_attention,
+    row_attention,
+    short_of_comments,
+    with_essays_judged_again,
+    with_new_comments,
+    with_rows_judged_again,
+)
 from .dashboard import AssignmentHead, MatrixPage, build_matrix, row_order
 from .dashboard_data import CourseFacts, StudentInfo, load_course_facts, load_waiting
 
 # Rules that read the clock and are missed by next_change() would cost at most this, not a term.
 LONGEST_LIFE = timedelta(hours=1)
 SIGNATURE_BYTES = 32  # HMAC-SHA256 over the pickled summary: a file this application did not write is not read
-# New comments by more students than this are judged with the whole class: each student's own facts take
-# some fifteen statements, and for many students one pass over the course is cheaper.
-MOST_AUTHORS_UPDATED = 20
+# When more people than this (or than a quarter of the class, in a large one) wrote, published or were
+# graded since, the whole class is judged again: judging a share of the class costs about that share of
+# judging all of it, on top of reading and writing the stored summary.
+MOST_STUDENTS_UPDATED = 20
+STUDENTS_UPDATED_SHARE = 4
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,8 @@ class DashboardSummary:
     attention: Attention  # for the whole class
     pictures: Markup  # the activity chart and the comment web with their tables
     valid_until: datetime
-    # What new comments are added to (see `updated`):
+    # What changes since are added to (see `updated`):
+    version: int  # the course's dashboard_version
     comments: tuple[int, int | None] | None  # the number and newest id of the course's comments judged here
     chart_counts: charts.ChartCounts
     names: dict[int, str]  # every member's shown name, for the comments awaiting a look
@@ -122,22 +137,28 @@ class DashboardSummary:
         return MatrixView(self.sections, self.assignments, rows, sort, section_id), page, attention
 
 
-def summary(course: Course, now: datetime) -> DashboardSummary:
-    """The stored summary if it is current, else one brought up to date or built now (and stored)."""
-    # The comments are counted before the facts are read: a comment landing in between is then judged
-    # again by the next view, never left out of a summary that claims it.
-    count, newest = db.session.execute(
+def _comment_count(course: Course) -> tuple[int, int | None]:
+    """The number and newest id of the course's comments."""
+    return tuple(db.session.execute(
         select(func.count(Comment.id), func.max(Comment.id))
         .join(Post, Post.id == Comment.post_id).where(Post.course_id == course.id)
-    ).one()
+    ).one())
+
+
+def summary(course: Course, now: datetime) -> DashboardSummary:
+    """The stored summary if it is current, else one brought up to date or built now (and stored)."""
+    # The version and the comments are read before the facts: a change landing in between is then judged
+    # again by the next view, never left out of a summary that claims it.
+    version = course.dashboard_version
+    count, newest = _comment_count(course)
     # The rows' links hold the address the application is served under.
-    path = file_store.path_for(str(course.dashboard_version), file_store.code_version(), request.script_root,
-                               suffix=".pickle", folder=("dashboard", str(course.id)))
+    path = file_store.path_for(file_store.code_version(), request.script_root, suffix=".pickle",
+                               folder=("dashboard", str(course.id)))
     found = _loaded(file_store.read(path))
     if found is not None and now < found.valid_until:
-        if found.comments == (count, newest):
+        if (found.version, found.comments) == (version, (count, newest)):
             return found
-        brought = updated(found, course, now, count, newest)
+        brought = updated(found, course, now, version, count, newest)
         if brought is not None:
             file_store.write(path, _signed(pickle.dumps(brought, protocol=pickle.HIGHEST_PROTOCOL)), only_one=True)
             return brought
@@ -145,23 +166,42 @@ def summary(course: Course, now: datetime) -> DashboardSummary:
     # A comment written after the count was read but judged here could be added again later: such a
     # summary is not brought up to date, only built anew.
     judged = (count, newest) if newest_judged(facts) <= (newest or 0) else None
-    built = build_summary(facts, judged)
+    built = build_summary(facts, version, judged)
     file_store.write(path, _signed(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)), only_one=True)
     return built
 
 
-def updated(found: DashboardSummary, course: Course, now: datetime, count: int,
-            newest: int | None) -> DashboardSummary | None:
-    """`found` with the comments written since it was built; None when only a new build can tell.
+def _changed_people(course: Course, since: int, version: int) -> set[int] | None:
+    """The people named by the raises of dashboard_version after `since` up to `version`; None when one of
+    them was not journalled (a change to the whole course) or the journal no longer reaches back."""
+    if since > version:
+        return None  # written by a request that saw a newer version than this one
+    changes = db.session.execute(
+        select(DashboardChange.version, DashboardChange.student_id)
+        .where(DashboardChange.course_id == course.id, DashboardChange.version > since,
+               DashboardChange.version <= version)
+    ).all()
+    if len({v for v, _ in changes}) != version - since:
+        return None
+    return {person for _, person in changes if person is not None}
 
-    Nothing else can have changed: any other change raises dashboard_version and so the key. The count
-    makes sure of it: the comments after the newest judged must be all that is new, else (say, one written
-    before the newest judged but committed after it was read) the course is judged again.
+
+def updated(found: DashboardSummary, course: Course, now: datetime, version: int, count: int,
+            newest: int | None) -> DashboardSummary | None:
+    """`found` with the essays, grades, drafts, reports and comments since it was built; None when only a
+    new build can tell.
+
+    The journal names whose rows the essays, grades and drafts touched. The count makes sure the comments
+    after the newest judged are all the new ones: else (say, one written before the newest judged but
+    committed after it was read) the course is judged again.
     """
     if found.comments is None:
         return None
     judged, judged_newest = found.comments
     if judged_newest is None or newest is None or newest < judged_newest:
+        return None
+    people = set() if found.version == version else _changed_people(course, found.version, version)
+    if people is None:
         return None
     new = db.session.execute(
         select(Comment.author_id, Comment.status, Comment.deleted_at, Comment.created_at, Post.id.label("post_id"),
@@ -172,29 +212,39 @@ def updated(found: DashboardSummary, course: Course, now: datetime, count: int,
     if judged + len(new) != count:
         return None
     on_essays = [c for c in new if c.assignment_id is not None and c.deleted_at is None]
+    people |= {c.author_id for c in on_essays}
     position = {student.user_id: i for i, student in enumerate(found.students)}
-    authors = {c.author_id for c in on_essays if c.author_id in position}
-    if len(authors) > MOST_AUTHORS_UPDATED:
+    if len(people) > max(MOST_STUDENTS_UPDATED, len(position) // STUDENTS_UPDATED_SHARE):
         return None
-    changed, totals, by_row = {}, list(found.totals), {}
-    links = grade_links(course.slug, found.assignments)
-    row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
-    for author_id in authors:
-        facts = load_course_facts(course, now, student_id=author_id)
-        (row,) = build_matrix(facts).rows
-        i = position[author_id]
-        changed[i], totals[i] = row_html(row, course, links), row.total
-        by_row[author_id] = row_attention(row, facts.participation, facts.now)
     # `found` was read from the store for this request alone: its counts are added to in place.
-    chart_counts = found.chart_counts
+    chart_counts, attention, valid_until, comments = found.chart_counts, found.attention, found.valid_until, None
+    totals, changed = list(found.totals), {}
     for comment in on_essays:
         chart_counts.add_comment(comment.author_id, comment.essay_author_id, comment.created_at)
-    shown_on = Counter(c.post_id for c in on_essays if c.status == "visible")
-    attention = replace(with_rows_judged_again(found.attention, by_row, position),
-                        unanswered=with_new_comments(found.attention.unanswered, shown_on),
-                        waiting=load_waiting(course, found.names))
+    unanswered = with_new_comments(
+        attention.unanswered, Counter(c.post_id for c in on_essays if c.status == "visible"))
+    if people:
+        facts = load_course_facts(course, now, student_ids=people)
+        # Their essays' comment counts were read just now: counted again later if a comment landed meanwhile.
+        comments = (count, newest) if _comment_count(course) == (count, newest) else None
+        matrix = build_matrix(facts)
+        links = grade_links(course.slug, found.assignments)
+        row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
+        by_row = {}
+        for row in matrix.rows:
+            i = position[row.student.user_id]
+            changed[i], totals[i] = row_html(row, course, links), row.total
+            by_row[row.student.user_id] = row_attention(row, facts.participation, facts.now)
+        attention = with_rows_judged_again(attention, by_row, position)
+        unanswered = with_essays_judged_again(unanswered, people, short_of_comments(matrix, facts.participation))
+        chart_counts.count_essays_of(people, facts.posts, now)
+        valid_until = min(valid_until, next_change(facts))
+    else:
+        comments = (count, newest)
+    attention = replace(attention, unanswered=unanswered, waiting=load_waiting(course, found.names))
     return replace(found, totals=totals, rows=found.rows.with_rows(changed), attention=attention,
-                   pictures=pictures(chart_counts), comments=(count, newest), chart_counts=chart_counts)
+                   pictures=pictures(chart_counts), valid_until=valid_until, version=version, comments=comments,
+                   chart_counts=chart_counts)
 
 
 def _signature(data: bytes) -> bytes:
@@ -220,9 +270,9 @@ def _loaded(packed: bytes | None) -> DashboardSummary | None:
         return None  # from an older layout: built again
 
 
-def build_summary(facts: CourseFacts, comments: tuple[int, int | None] | None) -> DashboardSummary:
-    """The summary of the whole class; `comments` are the number and newest id of the course's comments
-    (None: not known exactly, so the summary is never brought up to date)."""
+def build_summary(facts: CourseFacts, version: int, comments: tuple[int, int | None] | None) -> DashboardSummary:
+    """The summary of the whole class at the course's dashboard `version`; `comments` are the number and
+    newest id of the course's comments (None: not known exactly, so the summary is never brought up to date)."""
     matrix = build_matrix(facts)
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
     links = grade_links(facts.course.slug, matrix.assignments)
@@ -230,7 +280,7 @@ def build_summary(facts: CourseFacts, comments: tuple[int, int | None] | None) -
     return DashboardSummary(
         facts.sections, matrix.assignments, [row.student for row in matrix.rows], [row.total for row in matrix.rows],
         RenderedRows.of([row_html(row, facts.course, links) for row in matrix.rows]), needs_attention(matrix, facts),
-        pictures(chart_counts), next_change(facts), comments, chart_counts, facts.names,
+        pictures(chart_counts), next_change(facts), version, comments, chart_counts, facts.names,
     )
 
 

@@ -327,7 +327,8 @@ def qualifying_comment_counts(
     """
     from .participation_data import load_participation_by_ids
 
-    data = load_participation_by_ids(course_id, assignment_id=assignment_id, student_id=student_id)
+    data = load_participation_by_ids(course_id, assignment_id=assignment_id,
+                                     student_ids=None if student_id is None else [student_id])
     counts: dict[tuple[int, int], int] = {}
     for author_id in data.comments_by_author:
         if student_id is not None and author_id != student_id:

@@ -9,7 +9,7 @@ comments_due_at applies.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -102,17 +102,18 @@ def load_course_participation(course: Course, overrides: Mapping[tuple[int, int]
                               student_id: int | None = None, now: datetime | None = None) -> ParticipationData:
     """Every assignment of the course; `overrides` maps (assignment id, student id) to a comment deadline."""
     ids = select(Assignment.id).where(Assignment.course_id == course.id)
-    return _load(ids, overrides or {}, student_id, now or utcnow())
+    return _load(ids, overrides or {}, _one(student_id), now or utcnow())
 
 
-def load_participation_by_ids(course_id: int, assignment_id: int | None = None, student_id: int | None = None,
+def load_participation_by_ids(course_id: int, assignment_id: int | None = None,
+                              student_ids: Collection[int] | None = None,
                               overrides: Mapping[tuple[int, int], datetime] | None = None,
                               now: datetime | None = None) -> ParticipationData:
     """The course's assignments (or one of them) by id, for callers holding ids rather than rows."""
     ids = select(Assignment.id).where(Assignment.course_id == course_id)
     if assignment_id is not None:
         ids = ids.where(Assignment.id == assignment_id)
-    return _load(ids, overrides or {}, student_id, now or utcnow())
+    return _load(ids, overrides or {}, student_ids, now or utcnow())
 
 
 def load_assignment_participation(assignment: Assignment, overrides: Mapping[int, datetime] | None = None,
@@ -121,20 +122,24 @@ def load_assignment_participation(assignment: Assignment, overrides: Mapping[int
     """One assignment; `overrides` maps a student id to their comment deadline."""
     ids = select(Assignment.id).where(Assignment.id == assignment.id)
     keyed = {(assignment.id, uid): due for uid, due in (overrides or {}).items()}
-    return _load(ids, keyed, student_id, now or utcnow(), only_essay_id)
+    return _load(ids, keyed, _one(student_id), now or utcnow(), only_essay_id)
 
 
-def _load(ids: Select, overrides, student_id: int | None, now: datetime,
+def _one(student_id: int | None) -> tuple[int, ...] | None:
+    return None if student_id is None else (student_id,)
+
+
+def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: datetime,
           only_essay_id: int | None = None) -> ParticipationData:
-    """With `student_id`, that student's comments and only the essays they touch (commented on, wrote, were
+    """With `student_ids`, those students' comments and only the essays they touch (commented on, wrote, were
     given to read): their tallies, read without every essay of a large class; nobody else's tally is whole.
     `only_essay_id` adds that essay and skips the per-essay counts: what one hint needs."""
     assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
-    touched = _touched_by(student_id, only_essay_id) if student_id is not None else None
+    touched = _touched_by(student_ids, only_essay_id) if student_ids is not None else None
     essays, info = _essays(ids, now, touched)
     comment_filter = [Post.assignment_id.in_(ids)]
-    if student_id is not None:
-        comment_filter.append(Comment.author_id == student_id)
+    if student_ids is not None:
+        comment_filter.append(Comment.author_id.in_(student_ids))
     # An unedited comment's one revision is its creation (same time, same words): only edited ones are read.
     revisions: dict[int, list[Revision]] = defaultdict(list)
     for comment_id, at, words in db.session.execute(
@@ -162,17 +167,17 @@ def _load(ids: Select, overrides, student_id: int | None, now: datetime,
         essays=essays,
         essay_info=info,
         comments_by_author=dict(by_author),
-        assigned=_assigned(ids, student_id),
+        assigned=_assigned(ids, student_ids),
         comment_counts={} if only_essay_id else _comment_counts(ids, touched),
         overrides=overrides,
     )
 
 
-def _touched_by(student_id: int, post_id: int | None = None):
+def _touched_by(student_ids: Collection[int], post_id: int | None = None):
     touched = or_(
-        Post.author_id == student_id,
-        Post.id.in_(select(Comment.post_id).where(Comment.author_id == student_id)),
-        Post.id.in_(select(PeerAssignment.post_id).where(PeerAssignment.reviewer_id == student_id)),
+        Post.author_id.in_(student_ids),
+        Post.id.in_(select(Comment.post_id).where(Comment.author_id.in_(student_ids))),
+        Post.id.in_(select(PeerAssignment.post_id).where(PeerAssignment.reviewer_id.in_(student_ids))),
     )
     return touched if post_id is None else or_(Post.id == post_id, touched)
 
@@ -197,11 +202,11 @@ def _essays(ids: Select, now: datetime, only=None) -> tuple[dict[int, EssayFacts
     return essays, info
 
 
-def _assigned(ids: Select, student_id: int | None) -> dict[tuple[int, int], dict[int, datetime | None]]:
+def _assigned(ids: Select, student_ids: Collection[int] | None) -> dict[tuple[int, int], dict[int, datetime | None]]:
     query = select(PeerAssignment.assignment_id, PeerAssignment.reviewer_id, PeerAssignment.post_id,
                    PeerAssignment.due_at).where(PeerAssignment.assignment_id.in_(ids))
-    if student_id is not None:
-        query = query.where(PeerAssignment.reviewer_id == student_id)
+    if student_ids is not None:
+        query = query.where(PeerAssignment.reviewer_id.in_(student_ids))
     assigned: dict[tuple[int, int], dict[int, datetime | None]] = defaultdict(dict)
     for assignment_id, reviewer_id, post_id, due_at in db.session.execute(query):
         assigned[(assignment_id, reviewer_id)][post_id] = due_at

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Post, PostTerm, Term
@@ -68,14 +68,15 @@ def set_terms(post: Post, kind: str, names: list[str]) -> None:
     if kind not in TERM_KINDS:
         raise ValueError(kind)
     wanted = {_term(post.course_id, kind, name).id for name in names}
-    of_kind = select(Term.id).where(Term.course_id == post.course_id, Term.kind == kind)
-    db.session.execute(
-        delete(PostTerm).where(
-            PostTerm.post_id == post.id, PostTerm.term_id.in_(of_kind), PostTerm.term_id.not_in(wanted)
-        )
-    )
-    present = set(db.session.scalars(select(PostTerm.term_id).where(PostTerm.post_id == post.id)))
-    for term_id in wanted - present:
+    # Row by row, not one DELETE: a statement over many rows names no course, and would raise every
+    # course's versions (services/content_version.py) on each save of an essay.
+    links = db.session.scalars(
+        select(PostTerm).join(Term, Term.id == PostTerm.term_id).where(PostTerm.post_id == post.id, Term.kind == kind)
+    ).all()
+    for link in links:
+        if link.term_id not in wanted:
+            db.session.delete(link)
+    for term_id in wanted - {link.term_id for link in links}:
         db.session.add(PostTerm(post_id=post.id, term_id=term_id))
     db.session.flush()
     db.session.expire(post, ["terms"])

@@ -1,8 +1,10 @@
-"""The stored dashboard summary brought up to date with new comments: the same as a summary built anew.
+"""The stored dashboard summary brought up to date with new comments, grades, drafts and reports: the same
+as a summary built anew.
 
 A new comment changes its author's row, the comment counts behind "too few comments", the list of comments
-awaiting a look and the pictures. Instead of judging the whole class again, the stored summary re-judges the
-new comments' authors and adds to its counts; these tests hold it to what a new build would show.
+awaiting a look and the pictures; a grade or a draft changes its student's row; a report changes the list
+awaiting a look. Instead of judging the whole class again, the stored summary re-judges those students and
+adds to its counts; these tests hold it to what a new build would show.
 """
 
 from datetime import timedelta
@@ -11,8 +13,8 @@ import pytest
 from sqlalchemy import select, text
 
 from coursesite.extensions import db
-from coursesite.models import Enrollment, utcnow
-from coursesite.services import dashboard_store
+from coursesite.models import Course, DashboardChange, Enrollment, utcnow
+from coursesite.services import content_version, dashboard_store, moderation
 from coursesite.services.dashboard_data import load_course_facts
 
 from .. import factories as f
@@ -40,8 +42,8 @@ def w(app):
                     published_at=now - timedelta(days=2)),
     ]
     world.notice = f.make_post(world.course, world.instructor, title="Welcome")  # not an assignment's essay
-    f.make_thread_comment(world.essays[0], benjamin, "The tonnage figures persuade me.",
-                          at=now - timedelta(days=2))
+    world.first_comment = f.make_thread_comment(world.essays[0], benjamin, "The tonnage figures persuade me.",
+                                                at=now - timedelta(days=2))
     return world
 
 
@@ -51,10 +53,10 @@ def builds(monkeypatch):
     calls = []
     real = dashboard_store.load_course_facts
 
-    def counted(course, now, assignment_id=None, student_id=None):
-        if student_id is None:
+    def counted(course, now, assignment_id=None, student_ids=None):
+        if student_ids is None:
             calls.append(course.id)
-        return real(course, now, assignment_id, student_id)
+        return real(course, now, assignment_id, student_ids)
 
     monkeypatch.setattr(dashboard_store, "load_course_facts", counted)
     return calls
@@ -67,7 +69,7 @@ def shown(app, w, now):
 
 def built_anew(app, w, now):
     with app.test_request_context():
-        return dashboard_store.build_summary(load_course_facts(w.course, now), None)
+        return dashboard_store.build_summary(load_course_facts(w.course, now), w.course.dashboard_version, None)
 
 
 def same_as_a_new_build(summary, fresh):
@@ -101,7 +103,7 @@ def test_new_comments_bring_the_stored_summary_up_to_date_as_a_new_build_would(a
 
 
 def test_comments_from_many_students_are_judged_with_the_whole_class(app, w, builds, monkeypatch):
-    monkeypatch.setattr(dashboard_store, "MOST_AUTHORS_UPDATED", 1)
+    monkeypatch.setattr(dashboard_store, "MOST_STUDENTS_UPDATED", 1)
     now = utcnow()
     shown(app, w, now)
     f.make_thread_comment(w.essays[1], w.students[0], "The blockade chapter is strong.", at=now)
@@ -130,10 +132,10 @@ def test_a_comment_written_while_the_summary_is_built_is_not_added_twice(app, w,
     now = utcnow()
     real = dashboard_store.load_course_facts
 
-    def comment_lands_first(course, now, assignment_id=None, student_id=None):
-        if student_id is None and len(builds) == 0:
+    def comment_lands_first(course, now, assignment_id=None, student_ids=None):
+        if student_ids is None and len(builds) == 0:
             f.make_thread_comment(w.essays[1], w.students[2], "Written while the summary was built.", at=now)
-        return real(course, now, assignment_id, student_id)
+        return real(course, now, assignment_id, student_ids)
 
     monkeypatch.setattr(dashboard_store, "load_course_facts", comment_lands_first)
     first = shown(app, w, now)
@@ -142,3 +144,120 @@ def test_a_comment_written_while_the_summary_is_built_is_not_added_twice(app, w,
     again = shown(app, w, now)
     same_as_a_new_build(again, built_anew(app, w, now))
     assert again.chart_counts.pairs.get(w.students[2].id, w.students[1].id) == 1
+
+
+def row_of(summary, student):
+    return summary.rows[[s.user_id for s in summary.students].index(student.id)]
+
+
+def test_grades_drafts_and_reports_bring_the_stored_summary_up_to_date(app, w, builds):
+    now = utcnow()
+    before = shown(app, w, now)
+    amara, benjamin, chen = w.students
+    f.make_grade(w.assignment, amara, w.instructor, post_score=7)
+    f.make_post(w.course, chen, title="Notes toward the airlift", status="draft", assignment_id=w.assignment.id)
+    moderation.report(w.first_comment, chen, "This misreads the tonnage table.")
+
+    after = shown(app, w, now)
+
+    assert len(builds) == 1  # brought up to date, not built again
+    same_as_a_new_build(after, built_anew(app, w, now))
+    assert "7" in row_of(after, amara) and row_of(after, amara) != row_of(before, amara)
+    assert "Draft" in row_of(after, chen) and "Draft" not in row_of(before, chen)
+    assert row_of(after, benjamin) == row_of(before, benjamin)
+    assert [c.post_title for c in after.attention.waiting] == ["Airlift Logistics"]
+    assert shown(app, w, now) == after  # and stored for the next view
+
+
+def test_a_change_to_the_whole_course_means_a_new_build(app, w, builds):
+    now = utcnow()
+    shown(app, w, now)
+    w.second.title = "The Marshall Plan and its critics"
+    db.session.flush()
+    after = shown(app, w, now)
+    assert len(builds) == 2
+    assert [a.title for a in after.assignments][-1] == "The Marshall Plan and its critics"
+
+
+def test_grades_for_many_students_are_judged_with_the_whole_class(app, w, builds, monkeypatch):
+    monkeypatch.setattr(dashboard_store, "MOST_STUDENTS_UPDATED", 1)
+    now = utcnow()
+    shown(app, w, now)
+    f.make_grade(w.assignment, w.students[0], w.instructor, post_score=6)
+    f.make_grade(w.assignment, w.students[1], w.instructor, post_score=8)
+    after = shown(app, w, now)
+    assert len(builds) == 2
+    same_as_a_new_build(after, built_anew(app, w, now))
+
+
+def test_a_summary_older_than_the_journal_means_a_new_build(app, w, builds, monkeypatch):
+    monkeypatch.setattr(content_version, "KEPT_DASHBOARD_VERSIONS", 2)
+    now = utcnow()
+    shown(app, w, now)
+    grade = f.make_grade(w.assignment, w.students[0], w.instructor, post_score=5)
+    for score in (6, 7):
+        grade.post_score = score
+        db.session.flush()
+    kept = db.session.scalars(select(DashboardChange.version).where(DashboardChange.course_id == w.course.id))
+    assert sorted(kept) == [w.course.dashboard_version - 1, w.course.dashboard_version]
+    after = shown(app, w, now)
+    assert len(builds) == 2
+    same_as_a_new_build(after, built_anew(app, w, now))
+
+
+def test_a_raise_without_a_journal_means_a_new_build(app, w, builds):
+    """A bulk change names no course or student: every course's version goes up, and its dashboard is built
+    anew."""
+    now = utcnow()
+    shown(app, w, now)
+    content_version.raise_versions(db.session.connection(), None, dashboard_only=True)
+    db.session.expire(w.course)
+    shown(app, w, now)
+    assert len(builds) == 2
+    assert db.session.get(Course, w.course.id).dashboard_version == shown(app, w, now).version
+
+
+def test_essays_published_edited_withdrawn_and_trashed_bring_the_stored_summary_up_to_date(app, w, builds):
+    now = utcnow()
+    amara, benjamin, chen = w.students
+    draft = f.make_post(w.course, chen, title="The Airlift Seen From Below", status="draft",
+                        assignment_id=w.assignment.id)
+    before = shown(app, w, now)
+    draft.status, draft.published_at = "published", now - timedelta(minutes=5)  # Chen publishes
+    w.essays[2].title = "Aid and Influence, Revised"  # Chen edits his other one
+    w.essays[0].status = "draft"  # Amara takes hers back, and Benjamin's comment on it no longer counts
+    w.notice.deleted_at = now - timedelta(minutes=1)  # the instructor trashes a notice
+    db.session.flush()
+
+    after = shown(app, w, now)
+
+    assert len(builds) == 1  # brought up to date, not built again
+    same_as_a_new_build(after, built_anew(app, w, now))
+    short = [item.essay.title for item in after.attention.unanswered]
+    assert "The Airlift Seen From Below" in short and "Airlift Logistics" not in short
+    assert "Aid and Influence, Revised" in short
+    assert "Draft" in row_of(before, chen) and "Draft" not in row_of(after, chen)
+    assert "Draft" in row_of(after, amara) and "Draft" not in row_of(before, amara)
+    assert row_of(after, benjamin) != row_of(before, benjamin)  # only as the commenter
+    assert after.chart_counts.essays_per_day != before.chart_counts.essays_per_day
+    assert shown(app, w, now) == after
+
+
+def test_a_comment_landing_while_students_are_judged_again_means_a_new_build_next(app, w, builds, monkeypatch):
+    now = utcnow()
+    shown(app, w, now)
+    real = dashboard_store.load_course_facts
+
+    def comment_lands_meanwhile(course, now, assignment_id=None, student_ids=None):
+        facts = real(course, now, assignment_id, student_ids)
+        if student_ids is not None:
+            f.make_thread_comment(w.essays[2], w.students[1], "Written while the rows were judged.", at=now)
+        return facts
+
+    f.make_thread_comment(w.essays[2], w.students[0], "The aid figures need a source.", at=now)
+    monkeypatch.setattr(dashboard_store, "load_course_facts", comment_lands_meanwhile)
+    assert shown(app, w, now).comments is None  # never brought up to date
+    monkeypatch.setattr(dashboard_store, "load_course_facts", real)
+    again = shown(app, w, now)
+    assert len(builds) == 2
+    same_as_a_new_build(again, built_anew(app, w, now))
