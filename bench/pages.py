@@ -16,8 +16,10 @@ from sqlalchemy import delete, event, select
 
 from coursesite import create_app
 from coursesite.extensions import db
-from coursesite.models import Assignment, Comment, Course, Enrollment, Post, User
+from coursesite.models import Assignment, Comment, Course, Enrollment, Grade, GradeChange, Post, User, utcnow
 from coursesite.services.comments import create_comment
+from coursesite.services.grades import GradeEntry, save_grade
+from coursesite.services.writing import EssayText, new_post, save
 
 from .generate import ESSAY_4, ESSAY_200
 from .writes import MARK
@@ -39,7 +41,7 @@ ENDPOINTS = {
 }
 TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
 MAX_RUNS = 25
-REBUILT_RUNS = 3  # the dashboard with nothing stored, and after a new comment
+REBUILT_RUNS = 3  # the dashboard with nothing stored, after a new comment, after a grade
 
 
 @dataclass
@@ -112,6 +114,8 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
     if page == "dashboard":
         result.update(_rebuilt(app, client, url, counter))
         result.update(_after_a_comment(app, client, url, counter, world))
+        result.update(_after_a_grade(app, client, url, counter, world))
+        result.update(_after_an_essay(app, client, url, counter, world))
     return result
 
 
@@ -130,22 +134,72 @@ def _rebuilt(app: Flask, client, url: str, counter: QueryCounter) -> dict:
     return {"rebuilt_ms": round(statistics.median(times), 2), "rebuilt_queries": max(queries)}
 
 
-def _after_a_comment(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
-    """The first view after a student comments: the stored summary brought up to date with the comment."""
+def _first_views_after(app: Flask, client, url: str, counter: QueryCounter, change) -> tuple[float, int]:
+    """Median time and most statements of the dashboard's first view after each of three `change(run)`s."""
     times, queries = [], []
     client.get(url)  # the summary stored
     for run in range(REBUILT_RUNS):
         with app.test_request_context():
-            _comment(world, run)
+            change(run)
         counter.count = 0
         t0 = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
         queries.append(counter.count)
+    return round(statistics.median(times), 2), max(queries)
+
+
+def _after_a_comment(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
+    """The first view after a student comments: the stored summary brought up to date with the comment."""
+    ms, queries = _first_views_after(app, client, url, counter, lambda run: _comment(world, run))
     with app.app_context():
         db.session.execute(delete(Comment).where(Comment.body.like(MARK + "%")))
         db.session.commit()
-    return {"updated_ms": round(statistics.median(times), 2), "updated_queries": max(queries)}
+    return {"updated_ms": ms, "updated_queries": queries}
+
+
+def _after_a_grade(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
+    """The first view after the instructor grades an essay: the stored summary re-judges that student's row."""
+    ms, queries = _first_views_after(app, client, url, counter, lambda run: _grade(world, run))
+    with app.app_context():
+        graded = select(Grade.id).where(Grade.feedback.like(MARK + "%"))
+        db.session.execute(delete(GradeChange).where(GradeChange.grade_id.in_(graded)))
+        db.session.execute(delete(Grade).where(Grade.feedback.like(MARK + "%")))
+        db.session.commit()
+    return {"graded_ms": ms, "graded_queries": queries}
+
+
+def _after_an_essay(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
+    """The first view after a student publishes a post: the stored summary re-judges that student's row."""
+    ms, queries = _first_views_after(app, client, url, counter, lambda run: _publish(world, run))
+    with app.app_context():
+        db.session.execute(delete(Post).where(Post.title.like(MARK + "%")))
+        db.session.commit()
+    return {"published_ms": ms, "published_queries": queries}
+
+
+def _publish(world: World, run: int) -> None:
+    """A post written and published by one of the first students, as the editor saves it."""
+    author = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
+                                .where(Enrollment.role == "student").order_by(User.id).offset(run).limit(1)).one()
+    course, now = db.session.scalar(select(Course)), utcnow()
+    essay = new_post(course, author, None, now)
+    save(essay, author, EssayText(f"{MARK} {run}: the airlift seen from below", "The archive tells another story."),
+         publish=True, expected_version=0, now=now)
+    db.session.commit()
+
+
+def _grade(world: World, run: int) -> None:
+    """The instructor's grade for one of the ungraded students of the open assignment, as the site saves it."""
+    instructor = db.session.scalar(select(User).where(User.email == "instructor@bench.test"))
+    assignment = db.session.get(Assignment, world.open_assignment_id)
+    student_id = db.session.scalars(
+        select(Post.author_id).where(Post.assignment_id == assignment.id, ~Post.author_id.in_(
+            select(Grade.student_id).where(Grade.assignment_id == assignment.id)))
+        .order_by(Post.author_id).limit(1)).one()
+    entry = GradeEntry(single=assignment.post_points * 0.8, feedback=f"{MARK} {run}: a clear thesis, well argued.")
+    save_grade(assignment, student_id, instructor, entry, 0, utcnow())
+    db.session.commit()
 
 
 def _comment(world: World, run: int) -> None:
