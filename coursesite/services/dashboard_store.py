@@ -5,17 +5,17 @@ Building it judges every comment of the course against the participation rules: 
 file store (services/file_store.py), one per course, and records what it shows:
 
 - the course's dashboard_version, raised in the same transaction as any change but a new comment (see
-  services/content_version.py). A raise for what only staff see (a grade, a draft, a report) is journalled
-  in dashboard_changes with the students whose rows it may have changed; any other raise (a deadline, the
-  roster, an essay published) means the whole class is judged again;
+  services/content_version.py). A raise caused only by essays, grades, drafts or reports is journalled in
+  dashboard_changes with the people whose rows it may have changed; any other raise (a deadline, the
+  roster, a setting, a comment edited) means the whole class is judged again;
 - the number and newest id of the course's comments it has judged. New comments change only their authors'
   rows, the comment counts behind the attention lists, and the pictures' counts;
 - the first moment after it was built when time alone changes it: a due date passes, a grace period ends, a
   scheduled essay comes out. From then on it is built again.
 
-A summary behind by a few grades or comments is brought up to date (`updated`): the students concerned are
-judged again, each from their own facts, and the summary stored again. The whole class is judged only when
-that cannot tell.
+A summary behind by a few essays, grades or comments is brought up to date (`updated`): the people
+concerned are judged again, from their own facts, and the summary stored again. The whole class is judged
+only when that cannot tell, or when so many changed that judging them would cost about as much.
 
 Each student's row of the table is stored rendered: a view sorts, filters and pages the rows, and renders
 only what can change with the viewer or the day (the attention lists, the column headings).
