@@ -113,9 +113,7 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
     result = {"page": page, "median_ms": round(statistics.median(times), 2), "queries": max(queries), "url": url}
     if page == "dashboard":
         result.update(_rebuilt(app, client, url, counter))
-        result.update(_after_a_comment(app, client, url, counter, world))
-        result.update(_after_a_grade(app, client, url, counter, world))
-        result.update(_after_an_essay(app, client, url, counter, world))
+        result.update(_after_changes(app, client, url, counter, world))
     return result
 
 
@@ -149,39 +147,43 @@ def _first_views_after(app: Flask, client, url: str, counter: QueryCounter, chan
     return round(statistics.median(times), 2), max(queries)
 
 
-def _after_a_comment(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
-    """The first view after a student comments: the stored summary brought up to date with the comment."""
-    ms, queries = _first_views_after(app, client, url, counter, lambda run: _comment(world, run))
-    with app.app_context():
-        db.session.execute(delete(Comment).where(Comment.body.like(MARK + "%")))
-        db.session.commit()
-    return {"updated_ms": ms, "updated_queries": queries}
+def _forget_comments() -> None:
+    db.session.execute(delete(Comment).where(Comment.body.like(MARK + "%")))
 
 
-def _after_a_grade(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
-    """The first view after the instructor grades an essay: the stored summary re-judges that student's row."""
-    ms, queries = _first_views_after(app, client, url, counter, lambda run: _grade(world, run))
-    with app.app_context():
-        graded = select(Grade.id).where(Grade.feedback.like(MARK + "%"))
-        db.session.execute(delete(GradeChange).where(GradeChange.grade_id.in_(graded)))
-        db.session.execute(delete(Grade).where(Grade.feedback.like(MARK + "%")))
-        db.session.commit()
-    return {"graded_ms": ms, "graded_queries": queries}
+def _forget_grades() -> None:
+    graded = select(Grade.id).where(Grade.feedback.like(MARK + "%"))
+    db.session.execute(delete(GradeChange).where(GradeChange.grade_id.in_(graded)))
+    db.session.execute(delete(Grade).where(Grade.feedback.like(MARK + "%")))
 
 
-def _after_an_essay(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
-    """The first view after a student publishes a post: the stored summary re-judges that student's row."""
-    ms, queries = _first_views_after(app, client, url, counter, lambda run: _publish(world, run))
-    with app.app_context():
-        db.session.execute(delete(Post).where(Post.title.like(MARK + "%")))
-        db.session.commit()
-    return {"published_ms": ms, "published_queries": queries}
+def _forget_posts() -> None:
+    db.session.execute(delete(Post).where(Post.title.like(MARK + "%")))
+
+
+def _after_changes(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
+    """The first view after a student comments (`updated_`), the instructor grades (`graded_`) and a student
+    publishes a post (`published_`): each time the stored summary re-judges that student's row only."""
+    result = {}
+    for kind, change, forget in (("updated", _comment, _forget_comments), ("graded", _grade, _forget_grades),
+                                 ("published", _publish, _forget_posts)):
+        ms, queries = _first_views_after(app, client, url, counter, lambda run, change=change: change(world, run))
+        with app.app_context():
+            forget()
+            db.session.commit()
+        result.update({f"{kind}_ms": ms, f"{kind}_queries": queries})
+    return result
+
+
+def _student(run: int) -> User:
+    """One of the first students of the course, by `run`."""
+    return db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
+                              .where(Enrollment.role == "student").order_by(User.id).offset(run).limit(1)).one()
 
 
 def _publish(world: World, run: int) -> None:
     """A post written and published by one of the first students, as the editor saves it."""
-    author = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
-                                .where(Enrollment.role == "student").order_by(User.id).offset(run).limit(1)).one()
+    author = _student(run)
     course, now = db.session.scalar(select(Course)), utcnow()
     essay = new_post(course, author, None, now)
     save(essay, author, EssayText(f"{MARK} {run}: the airlift seen from below", "The archive tells another story."),
@@ -204,8 +206,7 @@ def _grade(world: World, run: int) -> None:
 
 def _comment(world: World, run: int) -> None:
     """A comment by one of the first students on another's essay of the open assignment, as the site writes it."""
-    author = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
-                                .where(Enrollment.role == "student").order_by(User.id).offset(run).limit(1)).one()
+    author = _student(run)
     essay = db.session.scalars(select(Post).where(Post.assignment_id == world.open_assignment_id,
                                                   Post.author_id != author.id).order_by(Post.id).limit(1)).one()
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == author.id))
