@@ -32,13 +32,14 @@ from pathlib import Path
 from flask import Flask, Request, Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME
-from sqlalchemy import Connection, Row, Select, bindparam, case, func, select
+from sqlalchemy import Connection, Dialect, Select, bindparam, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import quote_etag
 
 from ..comments.notification_views import reader_header_counts
-from ..database import SINGLE_READ
+from ..database import DriverStatement
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Enrollment, Post, User, utcnow
 from ..models.course import STAFF_ROLES
@@ -94,7 +95,8 @@ def _probe_query() -> Select:
             func.count(Comment.id), func.max(Comment.id), _status_count("visible"), _status_count("held"),
             _status_count("hidden"), func.max(func.coalesce(Comment.edited_at, Comment.created_at)),
             func.max(Comment.deleted_at),
-            newest_essay, own_latest, viewer_role.label("viewer_role"), unread.label("unread"),
+            newest_essay.label("newest_essay"), own_latest.label("own_latest"), viewer_role.label("viewer_role"),
+            unread.label("unread"),
             viewer_field(viewer.password_hash).label("viewer_password_hash"),
             viewer_field(viewer.is_admin).label("viewer_is_admin"),
         )
@@ -106,8 +108,13 @@ def _probe_query() -> Select:
     )
 
 
+@lru_cache(maxsize=4)
+def _probe_on(dialect: Dialect) -> DriverStatement:
+    return DriverStatement(_probe_query(), dialect)
+
+
 def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: datetime, environ: dict,
-                connection: Connection | None = None) -> Row | None:
+                connection: Connection | None = None) -> tuple | None:
     """One row: the essay's and course's own fields, its comments' counts and latest changes, the newest essay
     on the blog, and the reader's latest comment, role in the course, unread notifications and account (its
     password hash, which the session must match, and whether it is an administrator's). Read once per
@@ -117,9 +124,10 @@ def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: da
     if known is not None and known[0] == asked:
         return known[1]
     # On the session's connection, not through the session: no ORM rows to make, and that costs more than the SQL.
-    probe = (connection or db.session.connection()).execute(
-        _probe_query(), {"course_slug": course_slug, "post_slug": post_slug, "viewer_id": viewer_id, "now": now}
-    ).first()
+    connection = connection or db.session.connection()
+    probe = _probe_on(connection.dialect).first(
+        connection, {"course_slug": course_slug, "post_slug": post_slug, "viewer_id": viewer_id, "now": now}
+    )
     environ[PROBE_KEY] = (asked, probe)
     environ[READ_AT_KEY] = now
     return probe
@@ -130,7 +138,7 @@ def read_at(environ: dict) -> datetime:
     return environ.get(READ_AT_KEY) or utcnow()
 
 
-def essay_etag(probe: Row, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict,
+def essay_etag(probe: tuple, viewer_id: int | None, staff: bool, now: datetime, header_counts: dict,
                form_token: str = "") -> str:
     """form_token: the raw token in a signed-in reader's session, which the page's forms carry."""
     logged_in = viewer_id is not None
@@ -157,7 +165,7 @@ def answer_from_store(course_slug: str, post_slug: str, now: datetime) -> Respon
     return _reader_answer(probe, viewer_id, form_token, now, request, store_allowed=may_store(False))
 
 
-def _reader_answer(probe: Row | None, viewer_id: int | None, form_token: str, now: datetime, reader: Request,
+def _reader_answer(probe: tuple | None, viewer_id: int | None, form_token: str, now: datetime, reader: Request,
                    store_allowed: bool = True) -> Response | None:
     """304 or the stored page for a reader who is not staff, of an essay they may read; else None."""
     if probe is None or probe.viewer_role in STAFF_ROLES:
@@ -238,11 +246,13 @@ def store(etag: str, html: str, viewer_id: int | None) -> Response | None:
 
 
 def _page(body: bytes, gzipped: bool, etag: str) -> Response:
-    response = Response(body, mimetype="text/html")
+    """The headers _validated would give a fresh page, listed at once rather than set one by one (each set
+    scans the list): this runs for every stored page sent."""
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Vary", "Accept-Encoding, Cookie"),
+               ("ETag", quote_etag(etag, weak=True)), ("Cache-Control", "private, no-cache")]
     if gzipped:
-        response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return _validated(response, etag)
+        headers.append(("Content-Encoding", "gzip"))
+    return Response(body, headers=headers)
 
 
 class StoredPageFront:
@@ -311,9 +321,9 @@ class StoredPageFront:
         return self.app.app_context()
 
     def connect(self) -> Connection:
-        """A connection of its own, for one statement in no transaction (database.py): the ORM session's
+        """A connection of its own, for one statement in no transaction (DriverStatement): the ORM session's
         bookkeeping around that read cost more than the read."""
-        return db.engine.connect().execution_options(**{SINGLE_READ: True})
+        return db.engine.connect()
 
     def _answer(self, reader: Request, course_slug: str, post_slug: str, viewer_id: int | None, fingerprint: str,
                 form_token: str) -> Response | None:

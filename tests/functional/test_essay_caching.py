@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from flask import request, request_started
-from sqlalchemy import create_engine, event, select, text, update
+from sqlalchemy import bindparam, create_engine, event, func, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from coursesite.database import SINGLE_READ, configure_sqlite
+from coursesite.database import DriverStatement, configure_sqlite
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Notification, utcnow
 from coursesite.services.file_store import prune
@@ -439,8 +439,9 @@ def test_a_single_read_outside_a_request_takes_no_write_lock(tmp_path):
         writer.execute(text("CREATE TABLE notes (body TEXT)"))
         writer.commit()
         writer.execute(text("INSERT INTO notes VALUES ('held')"))  # BEGIN IMMEDIATE: the write lock, kept
-        with engine.connect().execution_options(**{SINGLE_READ: True}) as reader:
-            assert reader.execute(text("SELECT count(*) FROM notes")).scalar() == 0
+        count = DriverStatement(select(func.count()).select_from(text("notes")), engine.dialect)
+        with engine.connect() as reader:
+            assert count.first(reader, {}) == (0,)
         with engine.connect() as other, pytest.raises(OperationalError, match="locked"):
             other.execute(text("SELECT count(*) FROM notes"))  # outside a request: BEGIN IMMEDIATE, waits
     engine.dispose()
@@ -455,3 +456,39 @@ def test_the_front_identifies_a_browser_as_flask_login_does(app, headers):
 
     with app.test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.4"}):
         assert login_identifier(request) == _create_identifier()
+
+
+def test_the_probe_on_the_driver_reads_what_sqlalchemy_reads(app):
+    """The essay probe runs on the driver's cursor: every value, as the column types convert it (aware
+    datetimes, counts, the reader's role and account), must be what SQLAlchemy's own execution returns."""
+    from coursesite.posts.essay_cache import _probe_on, _probe_query
+
+    course = f.make_course(visibility="public")
+    author, reader = f.make_author(course), f.make_member(course)
+    post = f.make_post(course, author)
+    f.make_comment(post, reader, body="A first thought.")
+    f.make_comment(post, author, body="A reply from the author.")
+    # Published at the very moment of reading, on a whole second: SQLite compares stored text, so `now` must
+    # be written as the column type writes it for that essay to count as the newest.
+    now = utcnow().replace(microsecond=0)
+    f.make_post(course, author, published_at=now)
+    db.session.flush()
+    connection = db.session.connection()
+    for viewer, slug in ((None, post.slug), (reader.id, post.slug), (author.id, post.slug), (reader.id, "none")):
+        values = {"course_slug": course.slug, "post_slug": slug, "viewer_id": viewer, "now": now}
+        expected = connection.execute(_probe_query(), values).first()
+        found = _probe_on(connection.dialect).first(connection, values)
+        if slug == "none":
+            assert found is None and expected is None
+            continue
+        assert tuple(found) == tuple(expected)
+        for name in ("status", "published_at", "deleted_at", "visibility", "viewer_role", "unread",
+                     "viewer_password_hash", "viewer_is_admin"):
+            assert getattr(found, name) == getattr(expected, name)
+        assert found.published_at.tzinfo is not None
+
+
+def test_a_driver_statement_refuses_missing_parameters(app):
+    probe = DriverStatement(select(Course.id).where(Course.slug == bindparam("slug")), db.engine.dialect)
+    with pytest.raises(ValueError, match="slug"):
+        probe.first(db.session.connection(), {})
