@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from .extensions import db
 from .models import Course, Enrollment
@@ -112,11 +112,26 @@ def can_edit_post(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
 
 
-_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))  # composed once: every course page runs it
+# Composed once: every course page runs one of them.
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+_COURSE_AND_MEMBERSHIP = (
+    select(Course, Enrollment)
+    .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id"),
+                                Enrollment.ended_at.is_(None)))
+    .where(Course.slug == bindparam("slug"))
+)
 
 
 def load_course(slug: str) -> Course:
-    course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
+    """The course named by `slug`, or 404. A signed-in user's membership comes in the same statement, so the
+    role checks that follow (membership) read none of their own."""
+    if not current_user.is_authenticated:
+        course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
+    else:
+        found = db.session.execute(_COURSE_AND_MEMBERSHIP, {"slug": slug, "user_id": current_user.id}).first()
+        course = found[0] if found else None
+        if course is not None:
+            g.setdefault("_memberships", {})[(current_user.id, course.id)] = found[1]
     if course is None:
         abort(404)
     return course
