@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import Connection, Dialect, Engine, Select, event
+from sqlalchemy.exc import DBAPIError
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -72,12 +73,21 @@ class DriverStatement:
             params = tuple(params[name] for name in self.positions)
         if connection.engine.dispatch.before_cursor_execute:
             connection.engine.dispatch.before_cursor_execute(connection, None, self.sql, params, None, False)
-        cursor = connection.connection.cursor()
+        dialect, dbapi_error = connection.dialect, connection.dialect.loaded_dbapi.Error
         try:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchone()
-        finally:
-            cursor.close()
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(self.sql, params)
+                found = cursor.fetchone()
+            finally:
+                cursor.close()
+        except dbapi_error as error:
+            # Raised as SQLAlchemy would raise it (callers handle its errors), giving up a closed connection.
+            lost = dialect.is_disconnect(error, connection.connection, None)
+            if lost:
+                connection.invalidate(error)
+            raise DBAPIError.instance(self.sql, params, error, dbapi_error, connection_invalidated=lost,
+                                      dialect=dialect) from error
         if found is None:
             return None
         return self.row._make(convert(value) for convert, value in zip(self.results, found, strict=True))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import request, request_started
 from sqlalchemy import bindparam, create_engine, event, func, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from coursesite.database import DriverStatement, configure_sqlite
 from coursesite.extensions import db
@@ -492,3 +492,11 @@ def test_a_driver_statement_refuses_missing_parameters(app):
     probe = DriverStatement(select(Course.id).where(Course.slug == bindparam("slug")), db.engine.dialect)
     with pytest.raises(ValueError, match="slug"):
         probe.first(db.session.connection(), {})
+
+
+def test_a_driver_statement_fails_as_sqlalchemy_fails(app):
+    """The front falls back to the app on SQLAlchemy's errors (a database down): the driver's own must not
+    escape instead."""
+    broken = DriverStatement(select(text("id")).select_from(text("no_such_table")), db.engine.dialect)
+    with pytest.raises(SQLAlchemyError, match="no_such_table"):
+        broken.first(db.session.connection(), {})
