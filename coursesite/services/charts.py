@@ -131,18 +131,22 @@ class ChartCounts:
             if self.top is not None:
                 self.top.append((author_id, essay_author_id))
 
-    def count_essays_of(self, author_ids: Collection[int], posts: Iterable, now: datetime) -> None:
-        """Count these authors' live essays among `posts` (all of theirs) instead of what was counted of them."""
-        days = self.essay_days
+    def count_essays_of(self, author_ids: Collection[int], posts: Iterable, now: datetime) -> bool:
+        """Count these authors' live essays among `posts` (all of theirs) instead of what was counted of them;
+        whether that changed the count."""
+        days, counted = self.essay_days, []
         for author_id in author_ids:
             first, last = bisect_left(days, author_id << 32), bisect_left(days, (author_id + 1) << 32)
+            counted += days[first:last]
             self.essays_per_day.subtract(date.fromordinal(key & 0xFFFFFFFF) for key in days[first:last])
             del days[first:last]
-        for key in _essay_days(posts, now, self.timezone, author_ids):
+        counting = _essay_days(posts, now, self.timezone, author_ids)
+        for key in counting:
             days.insert(bisect_left(days, key), key)
             self.essays_per_day[date.fromordinal(key & 0xFFFFFFFF)] += 1
         for day in [day for day, n in self.essays_per_day.items() if n <= 0]:
             del self.essays_per_day[day]  # the chart spans the days present
+        return sorted(counting) != sorted(counted)
 
     def most_frequent_pairs(self) -> list[tuple[int, int]]:
         """The most frequent pairs, then by the commenter's and the author's names; kept in `top`, where the

@@ -221,6 +221,8 @@ def updated(found: DashboardSummary, course: Course, now: datetime, version: int
     totals, changed = list(found.totals), {}
     for comment in on_essays:
         chart_counts.add_comment(comment.author_id, comment.essay_author_id, comment.created_at)
+    # Drawing the pictures was a quarter of such a view: after a grade, a draft or a report they stay as they were.
+    redraw = bool(on_essays)
     unanswered = with_new_comments(
         attention.unanswered, Counter(c.post_id for c in on_essays if c.status == "visible"))
     if people:
@@ -237,13 +239,14 @@ def updated(found: DashboardSummary, course: Course, now: datetime, version: int
             by_row[row.student.user_id] = row_attention(row, facts.participation, facts.now)
         attention = with_rows_judged_again(attention, by_row, position)
         unanswered = with_essays_judged_again(unanswered, people, short_of_comments(matrix, facts.participation))
-        chart_counts.count_essays_of(people, facts.posts, now)
+        redraw = chart_counts.count_essays_of(people, facts.posts, now) or redraw
         valid_until = min(valid_until, next_change(facts))
     else:
         comments = (count, newest)
     attention = replace(attention, unanswered=unanswered, waiting=load_waiting(course, found.names))
     return replace(found, totals=totals, rows=found.rows.with_rows(changed), attention=attention,
-                   pictures=pictures(chart_counts), valid_until=valid_until, version=version, comments=comments,
+                   pictures=pictures(chart_counts) if redraw else found.pictures, valid_until=valid_until,
+                   version=version, comments=comments,
                    chart_counts=chart_counts)
 
 
