@@ -92,10 +92,10 @@ FAULTS = [
           "@course_view(can_manage_roster)\ndef new_join_code(",
           "@course_view(can_manage_roster)\n@form_checks_csrf\ndef new_join_code(", [CSRF]),
     Fault("injectable-query", "coursesite/permissions.py",
-          "    course = db.session.scalar(_COURSE_BY_SLUG, {\"slug\": slug})\n",
-          "    from sqlalchemy import text\n\n"
-          "    row = db.session.execute(text(f\"SELECT id FROM courses WHERE slug = '{slug}'\")).first()\n"
-          "    course = db.session.get(Course, row[0]) if row else None\n",
+          "        course = db.session.scalar(_COURSE_BY_SLUG, {\"slug\": slug})\n",
+          "        from sqlalchemy import text\n\n"
+          "        row = db.session.execute(text(f\"SELECT id FROM courses WHERE slug = '{slug}'\")).first()\n"
+          "        course = db.session.get(Course, row[0]) if row else None\n",
           [BANDIT, SQLMAP]),
 ]
 
@@ -109,7 +109,9 @@ def copy_tree(label: str) -> Path:
 def plant(tree: Path, fault: Fault) -> None:
     path = tree / fault.file
     text = path.read_text()
-    if text.count(fault.old) != 1:
+    # An indented line must match whole: a shallower copy of it matches inside a deeper one.
+    whole = not fault.old[0].isspace() or text.startswith(fault.old) or f"\n{fault.old}" in text
+    if text.count(fault.old) != 1 or not whole:
         raise SystemExit(f"cannot plant {fault.name}: {fault.file} no longer contains the line it replaces; "
                          "update tests/gates/selftest.py")
     path.write_text(text.replace(fault.old, fault.new))
