@@ -208,11 +208,14 @@ def mark(response: Response, etag: str) -> Response:
     return _validated(response, etag) if may_answer_not_modified() else response
 
 
+def _validators(etag: str) -> tuple[tuple[str, str], ...]:
+    # Weak: the same page is sent gzipped to some clients and plain to others. Stored, but checked with the
+    # server before every use; the page differs per reader.
+    return ("ETag", quote_etag(etag, weak=True)), ("Cache-Control", "private, no-cache")
+
+
 def _validated(response: Response, etag: str) -> Response:
-    # Weak: the same page is sent gzipped to some clients and plain to others.
-    response.set_etag(etag, weak=True)
-    # Stored, but checked with the server before every use; the page differs per reader.
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers.update(_validators(etag))
     response.vary.add("Cookie")
     return response
 
@@ -246,10 +249,10 @@ def store(etag: str, html: str, viewer_id: int | None) -> Response | None:
 
 
 def _page(body: bytes, gzipped: bool, etag: str) -> Response:
-    """The headers _validated would give a fresh page, listed at once rather than set one by one (each set
+    """A fresh page's headers, _validated's among them, listed at once rather than set one by one (each set
     scans the list): this runs for every stored page sent."""
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Vary", "Accept-Encoding, Cookie"),
-               ("ETag", quote_etag(etag, weak=True)), ("Cache-Control", "private, no-cache")]
+               *_validators(etag)]
     if gzipped:
         headers.append(("Content-Encoding", "gzip"))
     return Response(body, headers=headers)
