@@ -53,10 +53,14 @@ class DriverStatement:
     def __init__(self, statement: Select, dialect: Dialect):
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
-        self.required = {bind.key for bind in compiled.bind_names if bind.required}
-        self.defaults = compiled.construct_params({key: None for key in self.required})
-        self.binds = list({name: _processor(bind.type.dialect_impl(dialect).bind_processor(dialect))
-                           for bind, name in compiled.bind_names.items()}.items())
+        convert = {name: _processor(bind.type.dialect_impl(dialect).bind_processor(dialect))
+                   for bind, name in compiled.bind_names.items()}
+        required = {bind.key: name for bind, name in compiled.bind_names.items() if bind.required}
+        # The statement's own values (literals, constants) are converted once, here.
+        defaults = compiled.construct_params(dict.fromkeys(required))
+        self.fixed = {name: convert[name](value) for name, value in defaults.items()
+                      if name not in required.values()}
+        self.given = [(key, name, convert[name]) for key, name in required.items()]
         self.positions = compiled.positiontup if dialect.positional else None
         columns = statement.selected_columns
         self.results = [_processor(column.type.dialect_impl(dialect).result_processor(dialect, None))
@@ -65,10 +69,11 @@ class DriverStatement:
 
     def first(self, connection: Connection, values: dict[str, Any]):
         """The first row, or None; `values` names every parameter the statement left unset."""
-        if values.keys() != self.required:
-            raise ValueError(f"parameters {sorted(self.required)} expected, got {sorted(values)}")
-        params = {**self.defaults, **values}
-        params = {name: convert(params[name]) for name, convert in self.binds}
+        if len(values) != len(self.given) or any(key not in values for key, _, _ in self.given):
+            raise ValueError(f"parameters {sorted(key for key, _, _ in self.given)} expected, got {sorted(values)}")
+        params = dict(self.fixed)
+        for key, name, convert in self.given:
+            params[name] = convert(values[key])
         if self.positions is not None:
             params = tuple(params[name] for name in self.positions)
         if connection.engine.dispatch.before_cursor_execute:
