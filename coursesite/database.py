@@ -1,5 +1,5 @@
-"""Engine tuning: SQLite pragmas, write transactions that wait instead of failing, and a hot path's one
-statement run on the driver's cursor."""
+"""Engine tuning: SQLite pragmas, write transactions that wait instead of failing, and the hot paths'
+statements run on the driver's cursor."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Connection, Dialect, Engine, Select, event
+from sqlalchemy import Connection, Dialect, Engine, Insert, Select, Table, bindparam, event, insert
 from sqlalchemy.exc import DBAPIError
 
 SQLITE_PRAGMAS = (
@@ -40,17 +40,19 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 class DriverStatement:
-    """A SELECT compiled once for one dialect and run on the driver's cursor, returning its first row.
+    """A SELECT, or an INSERT ... RETURNING, compiled once for one dialect and run on the driver's cursor,
+    returning its first row.
 
-    For the one statement of a page's most frequent request: SQLAlchemy's work around each execution
-    (parameters, events, the transaction it begins and rolls back, result rows) cost five times what SQLite
-    spends running the statement. Values go in and come out converted by the column types, as SQLAlchemy
-    would convert them, and whoever watches the engine's statements (before_cursor_execute) still sees it.
-    On a connection with no transaction begun it reads on its own: SQLite's driver runs it in autocommit,
-    and PostgreSQL's transaction ends when the connection goes back to the pool.
+    For the statements of the most frequent requests (reading an essay, posting a comment): SQLAlchemy's
+    work around each execution (parameters, events, the transaction it begins and rolls back, result rows)
+    cost five times what SQLite spends running the statement, and the ORM's unit of work more again. Values
+    go in and come out converted by the column types, as SQLAlchemy would convert them, and whoever watches
+    the engine's statements (before_cursor_execute) still sees it. In a transaction begun on the connection,
+    it is part of that transaction. On a connection with none begun it reads on its own: SQLite's driver
+    runs it in autocommit, and PostgreSQL's transaction ends when the connection goes back to the pool.
     """
 
-    def __init__(self, statement: Select, dialect: Dialect):
+    def __init__(self, statement: Select | Insert, dialect: Dialect):
         compiled = statement.compile(dialect=dialect)
         self.sql = str(compiled)
         convert = {name: _processor(bind.type.dialect_impl(dialect).bind_processor(dialect))
@@ -62,7 +64,7 @@ class DriverStatement:
                       if name not in required.values()}
         self.given = [(key, name, convert[name]) for key, name in required.items()]
         self.positions = compiled.positiontup if dialect.positional else None
-        columns = statement.selected_columns
+        columns = statement.exported_columns  # a SELECT's columns, an INSERT's RETURNING
         self.results = [_processor(column.type.dialect_impl(dialect).result_processor(dialect, None))
                         for column in columns]
         self.row = namedtuple("Row", list(columns.keys()), rename=True)
@@ -96,6 +98,20 @@ class DriverStatement:
         if found is None:
             return None
         return self.row._make(convert(value) for convert, value in zip(self.results, found, strict=True))
+
+
+def row_insert(table: Table, columns: tuple[str, ...]) -> Insert:
+    """An INSERT of one row that sets `columns` (parameters of the same names) and returns the new id. The
+    others take NULL or their server default: no Python default is run on the driver's cursor, so a column
+    that has one, or that must not be NULL, is refused when left out."""
+    left_out = [column.name for column in table.c
+                if column.name not in columns and not column.primary_key and column.server_default is None
+                and (column.default is not None or not column.nullable)]
+    if left_out:
+        raise ValueError(f"{table.name}: {', '.join(left_out)} must be given")
+    return (insert(table)
+            .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+            .returning(table.c.id))
 
 
 def _processor(convert: Callable | None) -> Callable:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Dialect, Select, and_, bindparam, func, or_, select, update
 
+from ..database import DriverStatement, row_insert
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Notification, Post, User, utcnow
 from .mail import send_mail
@@ -43,9 +45,37 @@ def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now
         recipients[parent.author_id] = "reply"
     if post.author_id != comment.author_id and post.author_id not in recipients:
         recipients[post.author_id] = "comment"
+    if not recipients:
+        return
+    connection = db.session.connection()
+    statements = _notifying_on(connection.dialect)
     for user_id, kind in recipients.items():
-        db.session.add(Notification(user_id=user_id, kind=kind, comment_id=comment.id, created_at=now))
-    _send_instant(comment, set(recipients), now)
+        statements.notification.first(connection, {"user_id": user_id, "kind": kind, "comment_id": comment.id,
+                                                   "created_at": now})
+    first, *rest = recipients
+    if statements.any_instant.first(connection, {"first": first, "second": rest[0] if rest else first}):
+        _send_instant(comment, set(recipients), now)
+
+
+class _NotifyingStatements:
+    """On the driver's cursor: every shown comment writes these, in the request that posts it."""
+
+    def __init__(self, dialect: Dialect):
+        self.notification = DriverStatement(
+            row_insert(Notification.__table__, ("user_id", "kind", "comment_id", "created_at")), dialect)
+        # A comment notifies at most two people: the essay's author and, for a reply, the answered commenter.
+        self.any_instant = DriverStatement(
+            select(User.id)
+            .where(or_(User.id == bindparam("first"), User.id == bindparam("second")),
+                   User.notify_email == "instant", User.email.is_not(None))
+            .limit(1),
+            dialect,
+        )
+
+
+@lru_cache(maxsize=4)
+def _notifying_on(dialect: Dialect) -> _NotifyingStatements:
+    return _NotifyingStatements(dialect)
 
 
 def _shown() -> list:

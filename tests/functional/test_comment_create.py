@@ -221,3 +221,40 @@ class TestCsrf:
         assert response.status_code == 400
         assert "Typed for an hour" in html and "send it again" in html
         assert comment_count() == 0
+
+
+def test_a_written_comment_reads_back_as_it_was_written_and_works_as_a_loaded_row(app):
+    """Its rows are written on the driver's cursor: every field must read back as the ORM reads it (aware times,
+    the parent, the first revision, a notification to each person answered), and the comment handed back must
+    behave as any comment loaded from the database."""
+    from coursesite.permissions import membership
+    from coursesite.services.comments import create_comment
+
+    s = seminar()
+    parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")
+    now = datetime.now(UTC).replace(microsecond=123456) + timedelta(minutes=5)
+    comment = create_comment(s.essay, s.bob, membership(s.bob, s.course), "A reply, *with* emphasis.",
+                             parent.id, now=now)
+    assert comment.post.title == "The Illusion of Khrushchev" and comment.author.display_name == "Bob Brandt"
+    assert comment in db.session and comment not in db.session.new and not db.session.is_modified(comment)
+    comment_id = comment.id
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Comment, comment_id)
+    assert (stored.post_id, stored.author_id, stored.parent_id) == (s.essay.id, s.bob.id, parent.id)
+    assert stored.created_at == now and stored.created_at.tzinfo is not None
+    assert stored.status == "visible" and stored.word_count == 4 and "<em>with</em>" in stored.body_html
+    assert (stored.edited_at, stored.deleted_at, stored.hidden_reason, stored.moderated_by_id) == (None,) * 4
+    revision = db.session.scalar(select(CommentRevision).where(CommentRevision.comment_id == comment_id))
+    assert (revision.body, revision.word_count, revision.created_at) == ("A reply, *with* emphasis.", 4, now)
+    notes = db.session.scalars(select(Notification).where(Notification.comment_id == comment_id)
+                               .order_by(Notification.kind)).all()
+    assert [(n.kind, n.user_id, n.created_at, n.read_at) for n in notes] == [
+        ("comment", s.alice.id, now, None), ("reply", s.carol.id, now, None)]
+
+
+def test_a_row_insert_refuses_to_leave_out_a_column_with_a_default():
+    from coursesite.database import row_insert
+
+    with pytest.raises(ValueError, match="comments: created_at must be given"):
+        row_insert(Comment.__table__, ("post_id", "author_id", "body", "body_html", "word_count", "status"))

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
@@ -94,3 +95,18 @@ def test_digests_are_sent_once_and_respect_the_setting(client, auth, app, outbox
     again = runner.invoke(args=["send-digests"])
     assert again.exit_code == 0 and "sent 0 digests" in again.output
     assert len(outbox) == 1
+
+
+@pytest.mark.parametrize("instant", ["alice", "carol"])
+def test_instant_email_of_a_reply_reaches_whichever_of_the_two_chose_it(client, auth, app, outbox, instant):
+    """A reply notifies the answered commenter and the essay's author: either may be the one who chose email
+    at once."""
+    s = seminar()
+    parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")
+    getattr(s, instant).notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "An answer worth an email.", "parent_id": str(parent.id)})
+    assert [message["To"] for message in outbox] == [getattr(s, instant).email]
+    said = "replied to your comment" if instant == "carol" else "commented on"
+    assert f"Bob Brandt {said}" in outbox[0].get_content()
