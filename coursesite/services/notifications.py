@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Dialect, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import Dialect, Select, and_, bindparam, exists, func, select, update
 
 from ..database import DriverStatement, row_insert
 from ..extensions import db
@@ -48,34 +48,25 @@ def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now
     if not recipients:
         return
     connection = db.session.connection()
-    statements = _notifying_on(connection.dialect)
+    insert_notification = _notification_insert_on(connection.dialect)
+    mail_now = False
     for user_id, kind in recipients.items():
-        statements.notification.first(connection, {"user_id": user_id, "kind": kind, "comment_id": comment.id,
-                                                   "created_at": now})
-    first, *rest = recipients
-    if statements.any_instant.first(connection, {"first": first, "second": rest[0] if rest else first}):
+        written = insert_notification.first(connection, {"user_id": user_id, "kind": kind, "comment_id": comment.id,
+                                                         "created_at": now})
+        mail_now = mail_now or written.instant
+    if mail_now:
         _send_instant(comment, set(recipients), now)
 
 
-class _NotifyingStatements:
-    """On the driver's cursor: every shown comment writes these, in the request that posts it."""
-
-    def __init__(self, dialect: Dialect):
-        self.notification = DriverStatement(
-            row_insert(Notification.__table__, ("user_id", "kind", "comment_id", "created_at")), dialect)
-        # A comment notifies at most two people: the essay's author and, for a reply, the answered commenter.
-        self.any_instant = DriverStatement(
-            select(User.id)
-            .where(or_(User.id == bindparam("first"), User.id == bindparam("second")),
-                   User.notify_email == "instant", User.email.is_not(None))
-            .limit(1),
-            dialect,
-        )
-
-
 @lru_cache(maxsize=4)
-def _notifying_on(dialect: Dialect) -> _NotifyingStatements:
-    return _NotifyingStatements(dialect)
+def _notification_insert_on(dialect: Dialect) -> DriverStatement:
+    """On the driver's cursor, as every shown comment writes it. It also tells whether its person chose email at
+    once: most chose the digest, and asking apart would cost every comment another round trip."""
+    table = Notification.__table__
+    wants_it_now = exists().where(User.id == bindparam("user_id", type_=table.c.user_id.type),
+                                  User.notify_email == "instant", User.email.is_not(None))
+    return DriverStatement(row_insert(table, ("user_id", "kind", "comment_id", "created_at"))
+                           .returning(wants_it_now.label("instant")), dialect)
 
 
 def _shown() -> list:
