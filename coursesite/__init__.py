@@ -41,7 +41,7 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_sqlite
+    from .database import configure_sqlite, get_on_driver
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .models import AnonymousUser, User
     from .services import content_version  # noqa: F401 - its session events keep course versions current
@@ -61,7 +61,7 @@ def register_extensions(app: Flask) -> None:
     def load_user(session_id: str) -> User | None:
         # "<id>:<password fingerprint>": a changed password ends the sessions opened with the old one.
         user_id, _, fingerprint = str(session_id).partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = get_on_driver(db.session, User, int(user_id)) if user_id.isdigit() else None
         if user is None or fingerprint != user.password_fingerprint:
             return None
         return user

@@ -1,15 +1,18 @@
 """Engine tuning: SQLite pragmas, write transactions that wait instead of failing, and the hot paths'
-statements run on the driver's cursor."""
+statements run on the driver's cursor, their rows put in the session as the ORM would load them."""
 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Connection, Dialect, Engine, Insert, Select, Table, bindparam, event, insert
+from sqlalchemy import Connection, Dialect, Engine, Insert, Select, Table, bindparam, event, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -100,13 +103,79 @@ class DriverStatement:
         return self.row._make(convert(value) for convert, value in zip(self.results, found, strict=True))
 
 
+@lru_cache(maxsize=64)
+def on_driver(statement: Select | Insert, dialect: Dialect) -> DriverStatement:
+    """`statement` (built once, at import) compiled for `dialect` once."""
+    return DriverStatement(statement, dialect)
+
+
+def first_on_driver(session: Session, statement: Select | Insert, values: dict[str, Any]):
+    """The first row of `statement` (an INSERT's RETURNING), on the session's connection and in its
+    transaction; what the session holds unwritten is flushed first, as a query through the session would."""
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+    return on_driver(statement, connection.dialect).first(connection, values)
+
+
+def columns_of(model: type) -> list:
+    """A mapped class's columns, in the order `as_loaded` takes their values."""
+    return [getattr(model, key) for key in _column_keys(model)]
+
+
+@lru_cache(maxsize=64)
+def _column_keys(model: type) -> tuple[str, ...]:
+    return tuple(attribute.key for attribute in inspect(model).column_attrs)
+
+
+def as_loaded(session: Session, model: type, values: Sequence | Mapping[str, Any]):
+    """The `model` instance whose column values (in columns_of order, or by name with NULL for those left out)
+    were read or written on the driver's cursor, in `session` as the ORM would have loaded it: the instance
+    already there (its expired values filled in), or a new one with its values set as loaded (no validators,
+    no change history). None when the primary key is NULL (an outer join's miss)."""
+    mapper = inspect(model)
+    if isinstance(values, Mapping):
+        by_key = {key: values.get(key) for key in _column_keys(model)}
+    else:
+        by_key = dict(zip(_column_keys(model), values, strict=True))
+    primary_key = [by_key[mapper.get_property_by_column(column).key] for column in mapper.primary_key]
+    if None in primary_key:
+        return None
+    instance = session.identity_map.get(mapper.identity_key_from_primary_key(primary_key))
+    if instance is not None:
+        for key in inspect(instance).unloaded & by_key.keys():
+            set_committed_value(instance, key, by_key[key])
+        return instance
+    instance = mapper.class_manager.new_instance()
+    for key, value in by_key.items():
+        set_committed_value(instance, key, value)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+@lru_cache(maxsize=16)
+def _by_id(model: type) -> Select:
+    return select(*columns_of(model)).where(inspect(model).primary_key[0] == bindparam("id"))
+
+
+def get_on_driver(session: Session, model: type, id_: int):
+    """session.get(model, id_) for a read every request makes (the signed-in user), on the driver's cursor
+    unless the session holds the instance with its values loaded."""
+    found = session.identity_map.get(inspect(model).identity_key_from_primary_key([id_]))
+    if found is not None and not inspect(found).unloaded & set(_column_keys(model)):
+        return found
+    row = first_on_driver(session, _by_id(model), {"id": id_})
+    return None if row is None else as_loaded(session, model, row)
+
+
 def row_insert(table: Table, columns: tuple[str, ...]) -> Insert:
-    """An INSERT of one row that sets `columns` (parameters of the same names) and returns the new id. The
-    others take NULL or their server default: no Python default is run on the driver's cursor, so a column
-    that has one, or that must not be NULL, is refused when left out."""
+    """An INSERT of one row that sets `columns` (parameters of the same names) and returns the new id. Every
+    other column is NULL: no default runs on the driver's cursor, so a column that has one, or that must not
+    be NULL, is refused when left out, and the row as written is `columns` and the id."""
     left_out = [column.name for column in table.c
-                if column.name not in columns and not column.primary_key and column.server_default is None
-                and (column.default is not None or not column.nullable)]
+                if column.name not in columns and not column.primary_key
+                and (column.default is not None or column.server_default is not None or not column.nullable)]
     if left_out:
         raise ValueError(f"{table.name}: {', '.join(left_out)} must be given")
     return (insert(table)

@@ -12,6 +12,7 @@ from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, select
 
+from .database import as_loaded, columns_of, first_on_driver
 from .extensions import db
 from .models import Course, Enrollment
 from .models.course import STAFF_ROLES
@@ -112,28 +113,32 @@ def can_edit_post(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
 
 
-# Composed once: every course page runs one of them.
-_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+# Composed once, run on the driver's cursor: every course page runs one of them.
+_COURSE_BY_SLUG = select(*columns_of(Course)).where(Course.slug == bindparam("slug"))
 _COURSE_AND_MEMBERSHIP = (
-    select(Course, Enrollment)
+    select(*columns_of(Course), *columns_of(Enrollment))
     .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id"),
                                 Enrollment.ended_at.is_(None)))
     .where(Course.slug == bindparam("slug"))
 )
 
 
+_COURSE_COLUMNS = len(columns_of(Course))
+
+
 def load_course(slug: str) -> Course:
     """The course named by `slug`, or 404. A signed-in user's membership comes in the same statement, so the
     role checks that follow (membership) read none of their own."""
     if not current_user.is_authenticated:
-        course = db.session.scalar(_COURSE_BY_SLUG, {"slug": slug})
+        found = first_on_driver(db.session, _COURSE_BY_SLUG, {"slug": slug})
     else:
-        found = db.session.execute(_COURSE_AND_MEMBERSHIP, {"slug": slug, "user_id": current_user.id}).first()
-        course = found[0] if found else None
-        if course is not None:
-            g.setdefault("_memberships", {})[(current_user.id, course.id)] = found[1]
-    if course is None:
+        found = first_on_driver(db.session, _COURSE_AND_MEMBERSHIP, {"slug": slug, "user_id": current_user.id})
+    if found is None:
         abort(404)
+    course = as_loaded(db.session, Course, found[:_COURSE_COLUMNS])
+    if current_user.is_authenticated:
+        membership = as_loaded(db.session, Enrollment, found[_COURSE_COLUMNS:])
+        g.setdefault("_memberships", {})[(current_user.id, course.id)] = membership
     return course
 
 

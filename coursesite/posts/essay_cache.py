@@ -32,14 +32,14 @@ from pathlib import Path
 from flask import Flask, Request, Response, current_app, g, has_app_context, request, session
 from flask_login import current_user
 from flask_login.config import COOKIE_NAME
-from sqlalchemy import Connection, Dialect, Select, bindparam, case, func, select
+from sqlalchemy import Connection, Select, bindparam, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import quote_etag
 
 from ..comments.notification_views import reader_header_counts
-from ..database import DriverStatement
+from ..database import on_driver
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Enrollment, Post, User, utcnow
 from ..models.course import STAFF_ROLES
@@ -108,11 +108,6 @@ def _probe_query() -> Select:
     )
 
 
-@lru_cache(maxsize=4)
-def _probe_on(dialect: Dialect) -> DriverStatement:
-    return DriverStatement(_probe_query(), dialect)
-
-
 def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: datetime, environ: dict,
                 connection: Connection | None = None) -> tuple | None:
     """One row: the essay's and course's own fields, its comments' counts and latest changes, the newest essay
@@ -125,7 +120,7 @@ def essay_probe(course_slug: str, post_slug: str, viewer_id: int | None, now: da
         return known[1]
     # On the session's connection, not through the session: no ORM rows to make, and that costs more than the SQL.
     connection = connection or db.session.connection()
-    probe = _probe_on(connection.dialect).first(
+    probe = on_driver(_probe_query(), connection.dialect).first(
         connection, {"course_slug": course_slug, "post_slug": post_slug, "viewer_id": viewer_id, "now": now}
     )
     environ[PROBE_KEY] = (asked, probe)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from sqlalchemy import Connection, Dialect, bindparam, select
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import bindparam, select
 
-from ..database import DriverStatement, row_insert
+from ..database import as_loaded, first_on_driver, row_insert
 from ..extensions import db
 from ..models import Comment, CommentRevision, Course, Enrollment, Post, User, utcnow
 from . import notifications
@@ -102,31 +100,22 @@ NEW_COMMENT_FIELDS = ("post_id", "author_id", "parent_id", "body", "body_html", 
 REVISION_FIELDS = ("comment_id", "body", "word_count", "created_at")
 
 
-class _PostingStatements:
-    """A comment post's reads and writes on the driver's cursor: through the ORM (a unit of work for three
-    rows, result objects for two reads), they cost the posting request more than all the rest of its work."""
-
-    def __init__(self, dialect: Dialect):
-        self.last_body = DriverStatement(
-            select(Comment.body)
-            .join(Post, Post.id == Comment.post_id)
-            .where(Comment.author_id == bindparam("author_id"), Post.course_id == bindparam("course_id"),
-                   Comment.deleted_at.is_(None))
-            .order_by(Comment.created_at.desc(), Comment.id.desc())
-            .limit(1),
-            dialect,
-        )
-        self.comment = DriverStatement(row_insert(Comment.__table__, NEW_COMMENT_FIELDS), dialect)
-        self.revision = DriverStatement(row_insert(CommentRevision.__table__, REVISION_FIELDS), dialect)
+# A comment post's reads and writes, on the driver's cursor: through the ORM (a unit of work for three rows,
+# result objects for the reads), they cost the posting request more than all the rest of its work.
+_LAST_BODY = (
+    select(Comment.body)
+    .join(Post, Post.id == Comment.post_id)
+    .where(Comment.author_id == bindparam("author_id"), Post.course_id == bindparam("course_id"),
+           Comment.deleted_at.is_(None))
+    .order_by(Comment.created_at.desc(), Comment.id.desc())
+    .limit(1)
+)
+_INSERT_COMMENT = row_insert(Comment.__table__, NEW_COMMENT_FIELDS)
+_INSERT_REVISION = row_insert(CommentRevision.__table__, REVISION_FIELDS)
 
 
-@lru_cache(maxsize=4)
-def _posting_on(dialect: Dialect) -> _PostingStatements:
-    return _PostingStatements(dialect)
-
-
-def _check_not_repeated(connection: Connection, course: Course, author: User, text: str) -> None:
-    last = _posting_on(connection.dialect).last_body.first(connection, {"author_id": author.id, "course_id": course.id})
+def _check_not_repeated(course: Course, author: User, text: str) -> None:
+    last = first_on_driver(db.session, _LAST_BODY, {"author_id": author.id, "course_id": course.id})
     if last is not None and last.body.strip() == text:
         raise CommentError("You already posted this comment. Write something new, or edit the one you posted.")
 
@@ -171,21 +160,16 @@ def create_comment(
         raise CommentError(reason, 409)
     text = clean_body(body)
     parent = _check_parent(post, parent_id)
-    connection = db.session.connection()
-    _check_not_repeated(connection, course, author, text)
+    _check_not_repeated(course, author, text)
     html = render_comment(text)
     fields = {"post_id": post.id, "author_id": author.id, "parent_id": parent.id if parent else None, "body": text,
               "body_html": html, "word_count": count_html_words(html),
               "status": "held" if _should_hold(course, enrollment) else "visible", "created_at": now}
-    statements = _posting_on(connection.dialect)
-    comment_id = statements.comment.first(connection, fields).id
-    statements.revision.first(connection, {"comment_id": comment_id, "body": text,
-                                           "word_count": fields["word_count"], "created_at": now})
+    comment_id = first_on_driver(db.session, _INSERT_COMMENT, fields).id
+    first_on_driver(db.session, _INSERT_REVISION,
+                    {"comment_id": comment_id, "body": text, "word_count": fields["word_count"], "created_at": now})
     # The row as written, in the session as if read back: callers use it like any loaded comment.
-    comment = Comment(id=comment_id, **fields, hidden_reason=None, moderated_by_id=None, edited_at=None,
-                      deleted_at=None, wp_comment_id=None)
-    make_transient_to_detached(comment)
-    db.session.add(comment)
+    comment = as_loaded(db.session, Comment, {**fields, "id": comment_id})
     if comment.status == "visible":
         notifications.notify_new_comment(comment, post, parent, now)
     return comment

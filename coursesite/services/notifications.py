@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Dialect, Select, and_, bindparam, exists, func, select, update
+from sqlalchemy import Select, and_, bindparam, exists, func, select, update
 
-from ..database import DriverStatement, row_insert
+from ..database import first_on_driver, row_insert
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Notification, Post, User, utcnow
 from .mail import send_mail
@@ -37,6 +36,13 @@ class NotificationItem:
     excerpt: str
 
 
+# On the driver's cursor, as every shown comment writes it. It also tells whether its person chose email at once:
+# most chose the digest, and asking apart would cost every comment another round trip.
+_INSERT_NOTIFICATION = row_insert(Notification.__table__, ("user_id", "kind", "comment_id", "created_at")).returning(
+    exists().where(User.id == bindparam("user_id", type_=Notification.__table__.c.user_id.type),
+                   User.notify_email == "instant", User.email.is_not(None)).label("instant"))
+
+
 def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now: datetime | None = None) -> None:
     """Create the notifications a newly shown comment causes (never to its own author)."""
     now = now or utcnow()
@@ -47,26 +53,13 @@ def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now
         recipients[post.author_id] = "comment"
     if not recipients:
         return
-    connection = db.session.connection()
-    insert_notification = _notification_insert_on(connection.dialect)
     mail_now = False
     for user_id, kind in recipients.items():
-        written = insert_notification.first(connection, {"user_id": user_id, "kind": kind, "comment_id": comment.id,
-                                                         "created_at": now})
+        written = first_on_driver(db.session, _INSERT_NOTIFICATION,
+                                  {"user_id": user_id, "kind": kind, "comment_id": comment.id, "created_at": now})
         mail_now = mail_now or written.instant
     if mail_now:
         _send_instant(comment, set(recipients), now)
-
-
-@lru_cache(maxsize=4)
-def _notification_insert_on(dialect: Dialect) -> DriverStatement:
-    """On the driver's cursor, as every shown comment writes it. It also tells whether its person chose email at
-    once: most chose the digest, and asking apart would cost every comment another round trip."""
-    table = Notification.__table__
-    wants_it_now = exists().where(User.id == bindparam("user_id", type_=table.c.user_id.type),
-                                  User.notify_email == "instant", User.email.is_not(None))
-    return DriverStatement(row_insert(table, ("user_id", "kind", "comment_id", "created_at"))
-                           .returning(wants_it_now.label("instant")), dialect)
 
 
 def _shown() -> list:

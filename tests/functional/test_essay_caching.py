@@ -461,7 +461,8 @@ def test_the_front_identifies_a_browser_as_flask_login_does(app, headers):
 def test_the_probe_on_the_driver_reads_what_sqlalchemy_reads(app):
     """The essay probe runs on the driver's cursor: every value, as the column types convert it (aware
     datetimes, counts, the reader's role and account), must be what SQLAlchemy's own execution returns."""
-    from coursesite.posts.essay_cache import _probe_on, _probe_query
+    from coursesite.database import on_driver
+    from coursesite.posts.essay_cache import _probe_query
 
     course = f.make_course(visibility="public")
     author, reader = f.make_author(course), f.make_member(course)
@@ -477,7 +478,7 @@ def test_the_probe_on_the_driver_reads_what_sqlalchemy_reads(app):
     for viewer, slug in ((None, post.slug), (reader.id, post.slug), (author.id, post.slug), (reader.id, "none")):
         values = {"course_slug": course.slug, "post_slug": slug, "viewer_id": viewer, "now": now}
         expected = connection.execute(_probe_query(), values).first()
-        found = _probe_on(connection.dialect).first(connection, values)
+        found = on_driver(_probe_query(), connection.dialect).first(connection, values)
         if slug == "none":
             assert found is None and expected is None
             continue
