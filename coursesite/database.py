@@ -46,9 +46,10 @@ class DriverStatement:
     """A SELECT, or an INSERT ... RETURNING, compiled once for one dialect and run on the driver's cursor,
     returning its first row.
 
-    For the statements of the most frequent requests (reading an essay, posting a comment): SQLAlchemy's
-    work around each execution (parameters, events, the transaction it begins and rolls back, result rows)
-    cost five times what SQLite spends running the statement, and the ORM's unit of work more again. Values
+    For the statements of the most frequent requests (the signed-in user, the course of a course page, an
+    essay read or commented on, a comment's rows): SQLAlchemy's work around each execution (parameters,
+    events, the transaction it begins and rolls back, result rows) cost five times what SQLite spends
+    running the statement, and the ORM's loading or unit of work as much again. Values
     go in and come out converted by the column types, as SQLAlchemy would convert them, and whoever watches
     the engine's statements (before_cursor_execute) still sees it. In a transaction begun on the connection,
     it is part of that transaction. On a connection with none begun it reads on its own: SQLite's driver
@@ -163,7 +164,7 @@ def get_on_driver(session: Session, model: type, id_: int):
     """session.get(model, id_) for a read every request makes (the signed-in user), on the driver's cursor
     unless the session holds the instance with its values loaded."""
     found = session.identity_map.get(inspect(model).identity_key_from_primary_key([id_]))
-    if found is not None and not inspect(found).unloaded & set(_column_keys(model)):
+    if found is not None and inspect(found).unloaded.isdisjoint(_column_keys(model)):
         return found
     row = first_on_driver(session, _by_id(model), {"id": id_})
     return None if row is None else as_loaded(session, model, row)
