@@ -92,10 +92,10 @@ FAULTS = [
           "@course_view(can_manage_roster)\ndef new_join_code(",
           "@course_view(can_manage_roster)\n@form_checks_csrf\ndef new_join_code(", [CSRF]),
     Fault("injectable-query", "coursesite/permissions.py",
-          "        course = db.session.scalar(_COURSE_BY_SLUG, {\"slug\": slug})\n",
+          "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": slug})\n",
           "        from sqlalchemy import text\n\n"
-          "        row = db.session.execute(text(f\"SELECT id FROM courses WHERE slug = '{slug}'\")).first()\n"
-          "        course = db.session.get(Course, row[0]) if row else None\n",
+          "        row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
+          "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": row[0]}) if row else None\n",
           [BANDIT, SQLMAP]),
 ]
 
