@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .forms import CoursesiteRequest, IdConverter
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -19,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = CoursesiteRequest
+    app.url_map.converters["int"] = IdConverter
     register_config(app, test_config)
     register_extensions(app)
     register_security(app)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+from werkzeug.routing import IntegerConverter
+
+from .models.types import MAX_ID
+
 try:  # WTForms 3.3 deprecates (value, label) tuples as choices
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
@@ -18,3 +24,28 @@ def choices(pairs) -> list:
     if SelectChoice is None:
         return list(pairs)
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class FieldsWithoutNul(ImmutableMultiDict):
+    """A request's fields (query string and form) with NUL characters dropped: nobody types one, and PostgreSQL
+    refuses text that holds one, so a stray NUL in a comment or an essay was a server error."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in iter_multi_items(mapping)]
+        super().__init__(mapping)
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CoursesiteRequest(Request):
+    parameter_storage_class = FieldsWithoutNul
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in addresses: a number no id can reach is a 404, not a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 - Werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

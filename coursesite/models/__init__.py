@@ -5,11 +5,12 @@ from .comment import Comment, CommentReport, CommentRevision, Notification, Peer
 from .course import Course, DashboardChange, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
 from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
-from .types import UTCDateTime, utcnow
+from .types import MAX_ID, UTCDateTime, utcnow
 from .user import AnonymousUser, User
 from .wordpress import PendingImport, WordPressPerson
 
 __all__ = [
+    "MAX_ID",
     "AnonymousUser",
     "Assignment",
     "Comment",

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 
 from ..database import as_loaded, first_on_driver, row_insert
 from ..extensions import db
-from ..models import Comment, CommentRevision, Course, Enrollment, Post, User, utcnow
+from ..models import MAX_ID, Comment, CommentRevision, Course, Enrollment, Post, User, utcnow
 from . import notifications
 from .rendering import render_comment
 from .words import count_html_words
@@ -87,7 +87,7 @@ def clean_body(body: str | None) -> str:
 def _check_parent(post: Post, parent_id: int | None) -> Comment | None:
     if parent_id is None:
         return None
-    parent = db.session.get(Comment, parent_id)
+    parent = db.session.get(Comment, parent_id) if parent_id <= MAX_ID else None
     if parent is None or parent.post_id != post.id:
         raise CommentError("The comment you are replying to is not on this essay.")
     if parent.deleted_at is not None or parent.status != "visible":

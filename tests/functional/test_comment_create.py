@@ -258,3 +258,30 @@ def test_a_row_insert_refuses_to_leave_out_a_column_with_a_default():
 
     with pytest.raises(ValueError, match="comments: created_at must be given"):
         row_insert(Comment.__table__, ("post_id", "author_id", "body", "body_html", "word_count", "status"))
+
+
+def test_a_nul_in_a_comment_is_dropped_not_a_server_error(client, auth, app):
+    """PostgreSQL refuses text holding a NUL; nobody means to type one."""
+    s = seminar()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Pasted\x00 from a PDF."})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Comment.body)) == "Pasted from a PDF."
+
+
+@pytest.mark.parametrize("parent_id", ["2147483648", "99999999999999999999"])
+def test_a_parent_no_comment_can_have_is_refused_with_the_text_kept(client, auth, app, parent_id):
+    s = seminar()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "A reply to nobody.", "parent_id": parent_id})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "The comment you are replying to is not on this essay." in html and "A reply to nobody." in html
+    assert comment_count() == 0
+
+
+def test_an_address_with_an_id_no_row_can_have_is_not_found(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    for comment_id in ("2147483648", "99999999999999999999"):
+        assert client.get(f"/c/{s.course.slug}/comments/{comment_id}/edit").status_code == 404

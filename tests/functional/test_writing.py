@@ -86,6 +86,13 @@ def test_publish_straight_away(client, course, student):
     assert response.status_code == 302 and post.status == "published" and post.is_live(utcnow())
 
 
+def test_nul_characters_in_an_essay_are_dropped_not_a_server_error(client, course, student):
+    """PostgreSQL refuses text holding a NUL (pasted from a PDF, say); the essay is saved without it."""
+    response = client.post(new_url(course), data=essay_form(title="Pasted\x00 title", body="Pasted\x00 body."))
+    post = posts_of(course)[0]
+    assert response.status_code == 302 and (post.title, post.body) == ("Pasted title", "Pasted body.")
+
+
 @pytest.mark.parametrize("fields, message", [
     ({"title": "", "action": "publish"}, "Give your essay a title."),
     ({"title": "   ", "action": "draft"}, "Give your essay a title."),
