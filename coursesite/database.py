@@ -129,6 +129,12 @@ def _column_keys(model: type) -> tuple[str, ...]:
     return tuple(attribute.key for attribute in inspect(model).column_attrs)
 
 
+@lru_cache(maxsize=64)
+def _primary_key_keys(model: type) -> tuple[str, ...]:
+    mapper = inspect(model)
+    return tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
+
+
 def as_loaded(session: Session, model: type, values: Sequence | Mapping[str, Any]):
     """The `model` instance whose column values (in columns_of order, or by name with NULL for those left out)
     were read or written on the driver's cursor, in `session` as the ORM would have loaded it: the instance
@@ -139,7 +145,7 @@ def as_loaded(session: Session, model: type, values: Sequence | Mapping[str, Any
         by_key = {key: values.get(key) for key in _column_keys(model)}
     else:
         by_key = dict(zip(_column_keys(model), values, strict=True))
-    primary_key = [by_key[mapper.get_property_by_column(column).key] for column in mapper.primary_key]
+    primary_key = [by_key[key] for key in _primary_key_keys(model)]
     if None in primary_key:
         return None
     instance = session.identity_map.get(mapper.identity_key_from_primary_key(primary_key))

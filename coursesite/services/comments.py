@@ -134,10 +134,10 @@ def _should_hold(course: Course, enrollment: Enrollment) -> bool:
     return approved_before is None
 
 
-def _render(comment: Comment, text: str) -> None:
-    comment.body = text
-    comment.body_html = render_comment(text)
-    comment.word_count = count_html_words(comment.body_html)
+def _rendered(text: str) -> dict:
+    """A comment's text with what is shown and counted of it."""
+    html = render_comment(text)
+    return {"body": text, "body_html": html, "word_count": count_html_words(html)}
 
 
 def create_comment(
@@ -161,10 +161,9 @@ def create_comment(
     text = clean_body(body)
     parent = _check_parent(post, parent_id)
     _check_not_repeated(course, author, text)
-    html = render_comment(text)
-    fields = {"post_id": post.id, "author_id": author.id, "parent_id": parent.id if parent else None, "body": text,
-              "body_html": html, "word_count": count_html_words(html),
-              "status": "held" if _should_hold(course, enrollment) else "visible", "created_at": now}
+    fields = {"post_id": post.id, "author_id": author.id, "parent_id": parent.id if parent else None,
+              **_rendered(text), "status": "held" if _should_hold(course, enrollment) else "visible",
+              "created_at": now}
     comment_id = first_on_driver(db.session, _INSERT_COMMENT, fields).id
     first_on_driver(db.session, _INSERT_REVISION,
                     {"comment_id": comment_id, "body": text, "word_count": fields["word_count"], "created_at": now})
@@ -196,7 +195,8 @@ def edit_comment(comment: Comment, editor: User, body: str | None, now: datetime
     text = clean_body(body)
     if text == comment.body:
         return False
-    _render(comment, text)
+    for name, value in _rendered(text).items():
+        setattr(comment, name, value)
     comment.edited_at = now
     db.session.add(CommentRevision(comment_id=comment.id, body=text, word_count=comment.word_count, created_at=now))
     db.session.flush()
