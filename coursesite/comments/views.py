@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db, limiter, login_manager, remote_address
+from ..extensions import db, login_manager
 from ..models import Comment, Course, Post, utcnow
 from ..permissions import can_see_private_work, course_view, is_member, membership
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
@@ -24,13 +24,11 @@ from .forms import CommentForm
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
 
 
-def _comment_rate() -> str:
-    return current_app.config.get("COMMENT_RATE_LIMIT", DEFAULT_COMMENT_RATE_LIMIT)
-
-
-def _commenter_key() -> str:
-    """Per person, not per address: a classroom behind one NAT shares an address."""
-    return f"comments:{current_user.get_id() or remote_address()}"
+def _comment_paces() -> tuple[comment_service.Pace, ...]:
+    """Per person, not per address (a classroom behind one NAT shares one), counted from the comments stored."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return ()
+    return comment_service.comment_pace(current_app.config.get("COMMENT_RATE_LIMIT", DEFAULT_COMMENT_RATE_LIMIT))
 
 
 def course_post(course: Course, post_slug: str) -> Post:
@@ -83,7 +81,6 @@ def _parent_id(raw: str | None) -> int | None:
 
 
 @bp.route("/c/<slug>/essays/<post_slug>/comments", methods=["POST"])
-@limiter.limit(_comment_rate, key_func=_commenter_key)
 @course_view()
 @form_checks_csrf
 def create(course: Course, post_slug: str):
@@ -96,10 +93,14 @@ def create(course: Course, post_slug: str):
     if not form.validate_on_submit():
         return rerender_essay(course, post, FormState(body, parent_id, CSRF_REFUSED_KEPT), 400)
     try:
-        comment = comment_service.create_comment(post, current_user, membership(current_user, course), body, parent_id)
+        comment = comment_service.create_comment(post, current_user, membership(current_user, course), body, parent_id,
+                                                 paces=_comment_paces())
     except CommentError as error:
         db.session.rollback()
-        return rerender_essay(course, post, FormState(body, parent_id, str(error)), error.status)
+        response = rerender_essay(course, post, FormState(body, parent_id, str(error)), error.status)
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     # Worked out before the commit, which expires every loaded row: afterwards they would be read again.
     held, url = comment.status == "held", essay_url(course, post, comment.id)
     db.session.commit()

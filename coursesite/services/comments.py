@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from limits import parse_many
+from sqlalchemy import Select, bindparam, select
 
 from ..database import as_loaded, first_on_driver, row_insert
 from ..extensions import db
@@ -19,9 +23,30 @@ MAX_COMMENT_CHARS = 10_000
 class CommentError(ValueError):
     """A comment that cannot be written as asked; the message is for the person writing it."""
 
-    def __init__(self, message: str, status: int = 422):
+    def __init__(self, message: str, status: int = 422, retry_after: int | None = None):
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds, for a refusal that passes with time
+
+
+@dataclass(frozen=True)
+class Pace:
+    """At most `amount` comments by one person in any `seconds`, `span` long in words ("minute", "5 minutes")."""
+
+    amount: int
+    seconds: int
+    span: str
+
+
+@lru_cache(maxsize=8)
+def comment_pace(rule: str) -> tuple[Pace, ...]:
+    """The limits in a rule such as "6 per minute; 60 per hour"; ValueError when it is not one."""
+    paces = []
+    for item in parse_many(rule):
+        unit = item.GRANULARITY.name
+        span = unit if item.multiples == 1 else f"{item.multiples} {unit}s"
+        paces.append(Pace(item.amount, item.get_expiry(), span))
+    return tuple(paces)
 
 
 def post_is_live(post: Post, now: datetime | None = None) -> bool:
@@ -110,14 +135,50 @@ _LAST_BODY = (
     .order_by(Comment.created_at.desc(), Comment.id.desc())
     .limit(1)
 )
+
+
+@lru_cache(maxsize=8)
+def _before_writing(paces: int) -> Select:
+    """One statement for the checks a new comment needs: the author's last comment in the course (its text),
+    and for each pace the time of the author's comment that is `skip_i` + 1 back (the oldest one the pace
+    could count). Counted from the comments themselves, the pace holds across every worker and host."""
+    nth_back = [
+        select(Comment.created_at).where(Comment.author_id == bindparam("author_id"))
+        .order_by(Comment.created_at.desc()).limit(1).offset(bindparam(f"skip_{i}"))
+        .scalar_subquery().label(f"back_{i}")
+        for i in range(paces)
+    ]
+    return select(_LAST_BODY.scalar_subquery().label("body"), *nth_back)
+
+
 _INSERT_COMMENT = row_insert(Comment.__table__, NEW_COMMENT_FIELDS)
 _INSERT_REVISION = row_insert(CommentRevision.__table__, REVISION_FIELDS)
 
 
-def _check_not_repeated(course: Course, author: User, text: str) -> None:
-    last = first_on_driver(db.session, _LAST_BODY, {"author_id": author.id, "course_id": course.id})
-    if last is not None and last.body.strip() == text:
+def _check_not_repeated_or_too_fast(course: Course, author: User, text: str, paces: tuple[Pace, ...],
+                                    now: datetime) -> None:
+    found = first_on_driver(db.session, _before_writing(len(paces)),
+                            {"author_id": author.id, "course_id": course.id,
+                             **{f"skip_{i}": pace.amount - 1 for i, pace in enumerate(paces)}})
+    if found.body is not None and found.body.strip() == text:
         raise CommentError("You already posted this comment. Write something new, or edit the one you posted.")
+    for pace, oldest in zip(paces, found[1:], strict=True):
+        allowed_at = oldest + timedelta(seconds=pace.seconds) if oldest is not None else now
+        if allowed_at > now:
+            wait = math.ceil((allowed_at - now).total_seconds())
+            raise CommentError(
+                f"You have posted {pace.amount} comment{'s' if pace.amount != 1 else ''} in the last {pace.span}, "
+                f"the most this site accepts. Your comment is kept below: post it again in {_in_words(wait)}.",
+                429, retry_after=wait)
+
+
+def _in_words(seconds: int) -> str:
+    """A wait, rounded up to the unit it is told in."""
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    if seconds < 120 * 60:
+        return f"{math.ceil(seconds / 60)} minutes"
+    return f"{math.ceil(seconds / 3600)} hours"
 
 
 def _should_hold(course: Course, enrollment: Enrollment) -> bool:
@@ -147,8 +208,10 @@ def create_comment(
     body: str | None,
     parent_id: int | None = None,
     now: datetime | None = None,
+    paces: tuple[Pace, ...] = (),
 ) -> Comment:
-    """Check every rule, then write the comment, its first revision and the notifications."""
+    """Check every rule, then write the comment, its first revision and the notifications. `paces` limit how
+    many comments one person may post in a while (see comment_pace)."""
     now = now or utcnow()
     course = post.course
     if enrollment is None or enrollment.course_id != course.id or enrollment.ended_at is not None:
@@ -160,7 +223,7 @@ def create_comment(
         raise CommentError(reason, 409)
     text = clean_body(body)
     parent = _check_parent(post, parent_id)
-    _check_not_repeated(course, author, text)
+    _check_not_repeated_or_too_fast(course, author, text, paces, now)
     fields = {"post_id": post.id, "author_id": author.id, "parent_id": parent.id if parent else None,
               **_rendered(text), "status": "held" if _should_hold(course, enrollment) else "visible",
               "created_at": now}

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import Comment, CommentRevision, Notification
-from coursesite.services.comments import MAX_COMMENT_CHARS
+from coursesite.services.comments import MAX_COMMENT_CHARS, comment_pace
 
 from .. import factories as f
 from .comment_helpers import seminar
@@ -191,19 +191,82 @@ def test_moderation_all_holds_students_but_not_staff(client, auth, app):
     assert statuses == {"Student comment.": "held", "TA comment.": "visible"}
 
 
-class TestRateLimit:
+class TestPace:
+    """How many comments one person may post in a while, counted from the comments stored: so it holds across
+    every worker and host, and a refusal keeps the text, as any other refusal does."""
+
     @pytest.fixture
     def app_config(self, base_config, tmp_path):
-        return {**base_config, "COMMENT_RATE_LIMIT": "3 per minute"}
+        return {**base_config, "COMMENT_RATE_LIMIT": "3 per minute; 5 per hour"}
 
-    def test_too_many_comments_answer_429(self, client, auth, app):
+    def test_one_too_many_keeps_the_text_and_says_when_to_post_it(self, client, auth, app):
         s = seminar()
         auth.login(s.bob)
-        codes = [client.post(s.create_url(), data={"body": f"Comment number {i}"}).status_code for i in range(4)]
-        assert codes == [302, 302, 302, 429]
+        codes = [client.post(s.create_url(), data={"body": f"Comment number {i}"}).status_code for i in range(3)]
+        assert codes == [302, 302, 302]
+        response = client.post(s.create_url(), data={"body": "The fourth, typed with care."})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429
+        assert "You have posted 3 comments in the last minute" in html
+        assert "The fourth, typed with care." in html  # kept in the box
+        assert 55 <= int(response.headers["Retry-After"]) <= 60
+        assert f"post it again in {response.headers['Retry-After']} seconds" in html
+        assert comment_count() == 3
         auth.logout()
-        auth.login(s.carol)  # the limit is per person
+        auth.login(s.carol)  # the pace is per person
         assert client.post(s.create_url(), data={"body": "Carol's turn"}).status_code == 302
+
+    def test_comments_stored_by_any_worker_count_deleted_ones_too_in_any_course(self, client, auth, app):
+        s = seminar()
+        other_course = f.make_course(title="Another seminar")
+        elsewhere = f.make_post(other_course, f.make_member(other_course, name="Dana Dale"), title="Elsewhere")
+        now = datetime.now(UTC)
+        f.make_thread_comment(elsewhere, s.bob, "Written by another worker.", at=now - timedelta(seconds=10))
+        f.make_thread_comment(s.essay, s.bob, "Then deleted.", at=now - timedelta(seconds=20),
+                              deleted_at=now - timedelta(seconds=5))
+        f.make_thread_comment(s.essay, s.bob, "Long ago.", at=now - timedelta(minutes=2))
+        db.session.commit()
+        auth.login(s.bob)
+        assert client.post(s.create_url(), data={"body": "Third in the minute."}).status_code == 302
+        response = client.post(s.create_url(), data={"body": "Fourth in the minute."})
+        assert response.status_code == 429
+        # The oldest of the three in the last minute (20 s ago) leaves it first.
+        assert 38 <= int(response.headers["Retry-After"]) <= 41
+
+    def test_the_longer_pace_tells_its_own_span_and_wait(self, client, auth, app):
+        s = seminar()
+        now = datetime.now(UTC)
+        for minutes in (50, 40, 30, 20, 10):
+            f.make_thread_comment(s.bob_essay, s.bob, f"{minutes} minutes ago.", at=now - timedelta(minutes=minutes))
+        db.session.commit()
+        auth.login(s.bob)
+        response = client.post(s.create_url(), data={"body": "A sixth within the hour."})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 429
+        assert "You have posted 5 comments in the last hour" in html and "post it again in 10 minutes" in html
+        assert 590 <= int(response.headers["Retry-After"]) <= 600
+        assert comment_count() == 5
+
+    def test_off_when_rate_limits_are(self, client, auth, app):
+        app.config["RATELIMIT_ENABLED"] = False
+        s = seminar()
+        auth.login(s.bob)
+        codes = [client.post(s.create_url(), data={"body": f"Comment number {i}"}).status_code for i in range(6)]
+        assert codes == [302] * 6
+
+
+@pytest.mark.parametrize(("rule", "paces"), [
+    ("6 per minute; 60 per hour", [(6, 60, "minute"), (60, 3600, "hour")]),
+    ("10 per 5 minutes", [(10, 300, "5 minutes")]),
+    ("1/day", [(1, 86400, "day")]),
+])
+def test_a_pace_rule_reads_as_written(rule, paces):
+    assert [(p.amount, p.seconds, p.span) for p in comment_pace(rule)] == paces
+
+
+def test_a_pace_rule_that_is_not_one_is_refused():
+    with pytest.raises(ValueError):
+        comment_pace("six a minute")
 
 
 class TestCsrf:
