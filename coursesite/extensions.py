@@ -36,3 +36,10 @@ def remote_address() -> str:
 
 
 limiter = Limiter(key_func=remote_address)
+LIMITED_BLUEPRINTS = frozenset({"auth"})  # sign-in and password reset; comments keep their own pace
+
+
+@limiter.request_filter
+def _has_no_limits() -> bool:
+    """Every other request skips the limiter's lookups, a good part of a small request's time otherwise."""
+    return request.blueprint not in LIMITED_BLUEPRINTS
