@@ -45,7 +45,7 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_sqlite, get_on_driver
+    from .database import configure_postgresql, configure_sqlite, get_on_driver
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .models import AnonymousUser, User
     from .services import content_version  # noqa: F401 - its session events keep course versions current
@@ -73,6 +73,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
 
 
 def register_security(app: Flask) -> None:

@@ -50,7 +50,6 @@ def build_config(instance_path: Path) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         # A student may write for hours: the CSRF token is tied to the session, not to a clock.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_CHECK_DEFAULT": False,
