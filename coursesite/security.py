@@ -1,8 +1,9 @@
-"""Security headers and the CSRF check that every state-changing request passes."""
+"""Security headers, signed session cookies, and the CSRF check that every state-changing request passes."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 from .extensions import csrf
 
@@ -40,7 +41,24 @@ def form_checks_csrf(view):
     return view
 
 
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys: Flask makes one
+    for every request, test-serializing a value each time."""
+
+    _made: tuple[tuple, object] = ((), None)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made_for, serializer = self._made
+        if made_for != keys:
+            serializer = super().get_signing_serializer(app)
+            self._made = (keys, serializer)
+        return serializer
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SignedCookieSessions()
+
     @app.before_request
     def _check_csrf() -> None:
         if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):

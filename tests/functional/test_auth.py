@@ -109,6 +109,16 @@ def test_login_and_logout(client, auth):
     assert "Lena Login" not in text(client.get("/"))
 
 
+def test_a_new_secret_key_ends_sessions_unless_the_old_one_is_kept_as_a_fallback(app, client, auth):
+    user = f.make_user(name="Rita Rotate")
+    auth.login(user)
+    old = app.secret_key
+    app.secret_key = "a-new-secret-key-of-enough-length-0123456789"
+    assert "Rita Rotate" not in text(client.get("/"))
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert "Rita Rotate" in text(client.get("/"))
+
+
 def test_login_is_case_insensitive_on_email(client):
     f.make_user(email="mixed@example.org")
     response = client.post("/auth/login", data={"email": " Mixed@Example.org", "password": f.DEFAULT_PASSWORD})
