@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, session
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, select
 
 from .database import as_loaded, columns_of, first_on_driver
 from .extensions import db
-from .models import Course, Enrollment
+from .models import MAX_ID, Course, Enrollment, User
 from .models.course import STAFF_ROLES
 
 
@@ -121,25 +121,42 @@ _COURSE_AND_MEMBERSHIP = (
                                 Enrollment.ended_at.is_(None)))
     .where(Course.slug == bindparam("slug"))
 )
+_COURSE_MEMBERSHIP_AND_USER = (
+    _COURSE_AND_MEMBERSHIP.add_columns(*columns_of(User)).outerjoin(User, User.id == bindparam("user_id"))
+)
 
 
 _COURSE_COLUMNS = len(columns_of(Course))
+_USER_FROM = _COURSE_COLUMNS + len(columns_of(Enrollment))
 
 
 def load_course(slug: str) -> Course:
     """The course named by `slug`, or 404. A signed-in user's membership comes in the same statement, so the
-    role checks that follow (membership) read none of their own."""
-    if not current_user.is_authenticated:
+    role checks that follow (membership) read none of their own; so does the user, when the session names one
+    not read yet (Flask-Login's loader then finds it read, and checks it as always)."""
+    named = _user_named_by_session()
+    reader_id = named if named is not None else (current_user.id if current_user.is_authenticated else None)
+    if reader_id is None:
         found = first_on_driver(db.session, _COURSE_BY_SLUG, {"slug": slug})
     else:
-        found = first_on_driver(db.session, _COURSE_AND_MEMBERSHIP, {"slug": slug, "user_id": current_user.id})
+        statement = _COURSE_AND_MEMBERSHIP if named is None else _COURSE_MEMBERSHIP_AND_USER
+        found = first_on_driver(db.session, statement, {"slug": slug, "user_id": reader_id})
     if found is None:
         abort(404)
     course = as_loaded(db.session, Course, found[:_COURSE_COLUMNS])
-    if current_user.is_authenticated:
-        membership = as_loaded(db.session, Enrollment, found[_COURSE_COLUMNS:])
+    # Referenced until Flask-Login's loader has found it: the session holds rows with no changes only weakly.
+    _reader = as_loaded(db.session, User, found[_USER_FROM:]) if named is not None else None
+    # Only for the reader the loader accepts: a session from before a password change names a visitor.
+    if reader_id is not None and current_user.is_authenticated and current_user.id == reader_id:
+        membership = as_loaded(db.session, Enrollment, found[_COURSE_COLUMNS:_USER_FROM])
         g.setdefault("_memberships", {})[(current_user.id, course.id)] = membership
     return course
+
+
+def _user_named_by_session() -> int | None:
+    """The user id a signed-in session names ("<id>:<fingerprint>", see load_user), or None."""
+    user_id = str(session.get("_user_id", "")).partition(":")[0]
+    return int(user_id) if user_id.isdigit() and int(user_id) <= MAX_ID else None
 
 
 def require(predicate, course: Course) -> None:

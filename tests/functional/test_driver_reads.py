@@ -75,6 +75,33 @@ def test_a_course_page_reads_the_course_and_the_readers_membership_at_once(app, 
         assert g._memberships[(reader.id, course.id)] is found
 
 
+def test_a_signed_in_readers_own_row_comes_in_the_course_statement(app, client, auth, count_queries):
+    course = f.make_course(visibility="members")
+    reader = f.make_member(course, name="Rhea Reader")
+    db.session.commit()
+    auth.login(reader)
+    address = f"/c/{course.slug}/"
+    db.session.expunge_all()  # as in a new request: nothing read yet
+    with count_queries() as q:
+        response = client.get(address)
+    assert response.status_code == 200 and "Rhea Reader" in response.get_data(as_text=True)
+    assert not [sql for sql in q.statements if sql.lstrip().startswith("SELECT users.")]  # no read of its own
+    assert any("FROM courses" in sql and "users.password_hash" in sql for sql in q.statements)
+
+
+def test_a_session_from_before_a_password_change_reads_as_a_visitor_not_a_member(app, client):
+    course = f.make_course(visibility="members")
+    member = f.make_member(course, name="Stale Session")
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{member.id}:0123456789abcdef"  # not this password's fingerprint
+        session["_fresh"] = True
+    address = f"/c/{course.slug}/"
+    db.session.expunge_all()
+    response = client.get(address)
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
 def test_an_essay_renamed_in_this_request_is_found_by_its_new_address(app):
     course = f.make_course()
     post = f.make_post(course, f.make_author(course))
