@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import Select, and_, bindparam, exists, func, select, update
+from sqlalchemy import Exists, Select, and_, bindparam, exists, func, select, update
 
 from ..database import first_on_driver, row_insert
 from ..extensions import db
@@ -36,30 +36,48 @@ class NotificationItem:
     excerpt: str
 
 
+NOTIFICATION_FIELDS = ("user_id", "kind", "comment_id", "created_at")
+
+
+def instant_mail_wanted(*whose) -> Exists:
+    """Whether someone `whose` picks out chose email at once (and has an address to send it to)."""
+    return exists().where(*whose, User.notify_email == "instant", User.email.is_not(None))
+
+
 # On the driver's cursor, as every shown comment writes it. It also tells whether its person chose email at once:
 # most chose the digest, and asking apart would cost every comment another round trip.
-_INSERT_NOTIFICATION = row_insert(Notification.__table__, ("user_id", "kind", "comment_id", "created_at")).returning(
-    exists().where(User.id == bindparam("user_id", type_=Notification.__table__.c.user_id.type),
-                   User.notify_email == "instant", User.email.is_not(None)).label("instant"))
+_INSERT_NOTIFICATION = row_insert(Notification.__table__, NOTIFICATION_FIELDS).returning(
+    instant_mail_wanted(User.id == bindparam("user_id", type_=Notification.__table__.c.user_id.type))
+    .label("instant"))
 
 
 def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now: datetime | None = None) -> None:
     """Create the notifications a newly shown comment causes (never to its own author)."""
     now = now or utcnow()
+    recipients = recipients_of_new_comment(comment.author_id, post, parent)
+    if write_notifications(comment.id, recipients, now):
+        send_instant(comment, set(recipients), now)
+
+
+def recipients_of_new_comment(author_id: int, post: Post, parent: Comment | None) -> dict[int, str]:
+    """Who a newly shown comment tells, and why: the commenter it answers ("reply") and the essay's author
+    ("comment"), never its own author. Two people at most."""
     recipients: dict[int, str] = {}
-    if parent is not None and parent.author_id != comment.author_id and parent.deleted_at is None:
+    if parent is not None and parent.author_id != author_id and parent.deleted_at is None:
         recipients[parent.author_id] = "reply"
-    if post.author_id != comment.author_id and post.author_id not in recipients:
+    if post.author_id != author_id and post.author_id not in recipients:
         recipients[post.author_id] = "comment"
-    if not recipients:
-        return
+    return recipients
+
+
+def write_notifications(comment_id: int, recipients: dict[int, str], now: datetime) -> bool:
+    """Write a notification per recipient; True when one of them chose email at once (see send_instant)."""
     mail_now = False
     for user_id, kind in recipients.items():
         written = first_on_driver(db.session, _INSERT_NOTIFICATION,
-                                  {"user_id": user_id, "kind": kind, "comment_id": comment.id, "created_at": now})
+                                  {"user_id": user_id, "kind": kind, "comment_id": comment_id, "created_at": now})
         mail_now = mail_now or written.instant
-    if mail_now:
-        _send_instant(comment, set(recipients), now)
+    return mail_now
 
 
 def _shown() -> list:
@@ -128,7 +146,7 @@ def _line(item: NotificationItem) -> str:
             f"  {item.excerpt}\n  {link}#comment-{item.comment_id}")
 
 
-def _send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
+def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
     """Email the notified people who chose each at once; most chose the digest, so usually nothing is read."""
     recipients = _recipients(user_ids, "instant")
     if not recipients:
