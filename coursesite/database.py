@@ -13,7 +13,7 @@ from flask import has_request_context, request
 from sqlalchemy import Connection, Dialect, Engine, Insert, Select, Table, bindparam, event, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -178,9 +178,8 @@ def as_loaded(session: Session, model: type, values: Sequence | Mapping[str, Any
             set_committed_value(instance, key, by_key[key])
         return instance
     instance = mapper.class_manager.new_instance()
-    for key, value in by_key.items():
-        set_committed_value(instance, key, value)
-    make_transient_to_detached(instance)
+    instance_dict(instance).update(by_key)  # as the ORM's own loading sets them
+    make_transient_to_detached(instance)  # which commits them: no change history
     session.add(instance)
     return instance
 
