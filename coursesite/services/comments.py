@@ -166,22 +166,22 @@ def _comment_rows_at_once() -> Select:
     row_insert), and tells its id and whether someone notified chose email at once. Each statement is a round
     trip, and the post's round trips were most of what it cost PostgreSQL. Unused recipients are NULL."""
     comment = _INSERT_COMMENT.cte("comment")
-    revisions = CommentRevision.__table__
-    revision = insert(revisions).from_select(
+    revision_table = CommentRevision.__table__
+    revision = insert(revision_table).from_select(
         REVISION_FIELDS,
-        select(comment.c.id, *(_typed(revisions, name) for name in REVISION_FIELDS[1:])),
+        select(comment.c.id, *(_typed(revision_table, name) for name in REVISION_FIELDS[1:])),
     ).cte("revision")
-    notifications_ = Notification.__table__
+    notification_table = Notification.__table__
     people = union_all(*(
-        select(bindparam(f"notify_{i}", type_=notifications_.c.user_id.type).label("user_id"),
-               bindparam(f"kind_{i}", type_=notifications_.c.kind.type).label("kind"))
+        select(bindparam(f"notify_{i}", type_=notification_table.c.user_id.type).label("user_id"),
+               bindparam(f"kind_{i}", type_=notification_table.c.kind.type).label("kind"))
         for i in range(MOST_NOTIFIED)
     )).subquery("people")
-    notified = insert(notifications_).from_select(
+    notified = insert(notification_table).from_select(
         notifications.NOTIFICATION_FIELDS,
-        select(people.c.user_id, people.c.kind, comment.c.id, _typed(notifications_, "created_at"))
+        select(people.c.user_id, people.c.kind, comment.c.id, _typed(notification_table, "created_at"))
         .where(people.c.user_id.is_not(None)),
-    ).returning(notifications_.c.user_id).cte("notified")
+    ).returning(notification_table.c.user_id).cte("notified")
     instant = notifications.instant_mail_wanted(User.id.in_(select(notified.c.user_id)))
     return select(comment.c.id, instant.label("instant")).add_cte(revision, notified)
 
