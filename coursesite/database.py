@@ -199,6 +199,11 @@ def get_on_driver(session: Session, model: type, id_: int):
     return None if row is None else as_loaded(session, model, row)
 
 
+def column_param(table: Table, name: str):
+    """A parameter named after `table`'s column `name`, converted as that column converts its values."""
+    return bindparam(name, type_=table.c[name].type)
+
+
 def row_insert(table: Table, columns: tuple[str, ...]) -> Insert:
     """An INSERT of one row that sets `columns` (parameters of the same names) and returns the new id. Every
     other column is NULL: no default runs on the driver's cursor, so a column that has one, or that must not
@@ -209,7 +214,7 @@ def row_insert(table: Table, columns: tuple[str, ...]) -> Insert:
     if left_out:
         raise ValueError(f"{table.name}: {', '.join(left_out)} must be given")
     return (insert(table)
-            .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+            .values({name: column_param(table, name) for name in columns})
             .returning(table.c.id))
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from limits import parse_many
 from sqlalchemy import Select, bindparam, insert, select, union_all
 
-from ..database import as_loaded, first_on_driver, row_insert
+from ..database import as_loaded, column_param, first_on_driver, row_insert
 from ..extensions import db
 from ..models import MAX_ID, Comment, CommentRevision, Course, Enrollment, Notification, Post, User, utcnow
 from . import notifications
@@ -156,10 +156,6 @@ _INSERT_REVISION = row_insert(CommentRevision.__table__, REVISION_FIELDS)
 MOST_NOTIFIED = 2  # the commenter answered and the essay's author (notifications.recipients_of_new_comment)
 
 
-def _typed(table, name: str):
-    return bindparam(name, type_=table.c[name].type)
-
-
 def _comment_rows_at_once() -> Select:
     """PostgreSQL writes a new comment, its first revision and its notifications in one statement (the same
     columns as _INSERT_COMMENT, _INSERT_REVISION and the notification's INSERT, each of them checked by
@@ -169,7 +165,7 @@ def _comment_rows_at_once() -> Select:
     revision_table = CommentRevision.__table__
     revision = insert(revision_table).from_select(
         REVISION_FIELDS,
-        select(comment.c.id, *(_typed(revision_table, name) for name in REVISION_FIELDS[1:])),
+        select(comment.c.id, *(column_param(revision_table, name) for name in REVISION_FIELDS[1:])),
     ).cte("revision")
     notification_table = Notification.__table__
     people = union_all(*(
@@ -179,7 +175,7 @@ def _comment_rows_at_once() -> Select:
     )).subquery("people")
     notified = insert(notification_table).from_select(
         notifications.NOTIFICATION_FIELDS,
-        select(people.c.user_id, people.c.kind, comment.c.id, _typed(notification_table, "created_at"))
+        select(people.c.user_id, people.c.kind, comment.c.id, column_param(notification_table, "created_at"))
         .where(people.c.user_id.is_not(None)),
     ).returning(notification_table.c.user_id).cte("notified")
     instant = notifications.instant_mail_wanted(User.id.in_(select(notified.c.user_id)))

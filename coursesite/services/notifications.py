@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import Exists, Select, and_, bindparam, exists, func, select, update
+from sqlalchemy import Exists, Select, and_, exists, func, select, update
 
-from ..database import first_on_driver, row_insert
+from ..database import column_param, first_on_driver, row_insert
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Notification, Post, User, utcnow
 from .mail import send_mail
@@ -47,7 +47,7 @@ def instant_mail_wanted(*whose) -> Exists:
 # On the driver's cursor, as every shown comment writes it. It also tells whether its person chose email at once:
 # most chose the digest, and asking apart would cost every comment another round trip.
 _INSERT_NOTIFICATION = row_insert(Notification.__table__, NOTIFICATION_FIELDS).returning(
-    instant_mail_wanted(User.id == bindparam("user_id", type_=Notification.__table__.c.user_id.type))
+    instant_mail_wanted(User.id == column_param(Notification.__table__, "user_id"))
     .label("instant"))
 
 
