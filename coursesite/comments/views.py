@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Post, utcnow
 from ..permissions import can_see_private_work, course_view, is_member, membership
-from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
+from ..security import CSRF_REFUSED_KEPT, form_checks_csrf, form_token_accepted
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services import posts as post_service
@@ -87,10 +87,8 @@ def create(course: Course, post_slug: str):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     post = course_post(course, post_slug)
-    form = CommentForm()
-    body = form.body.data or ""
-    parent_id = _parent_id(form.parent_id.data)
-    if not form.validate_on_submit():
+    body, parent_id = request.form.get("body", ""), _parent_id(request.form.get("parent_id"))
+    if not form_token_accepted():
         return rerender_essay(course, post, FormState(body, parent_id, CSRF_REFUSED_KEPT), 400)
     try:
         comment = comment_service.create_comment(post, current_user, membership(current_user, course), body, parent_id,
