@@ -11,11 +11,10 @@ from flask_login import current_user
 
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Post, utcnow
-from ..permissions import can_see_private_work, course_view, is_member, membership
+from ..permissions import can_see_private_work, course_view, is_member, membership, named_essay
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf, form_token_accepted
 from ..services import comments as comment_service
 from ..services import moderation
-from ..services import posts as post_service
 from ..services.comment_thread import FORM_STATE_KEY, FormState
 from ..services.comments import CommentError, can_still_edit, comment_visible_to, edit_deadline
 from .blueprint import bp
@@ -33,7 +32,7 @@ def _comment_paces() -> tuple[comment_service.Pace, ...]:
 
 def course_post(course: Course, post_slug: str) -> Post:
     """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
-    post = post_service.find_post(course, post_slug)
+    post = named_essay(course, post_slug)
     if post is None:
         abort(404)
     if comment_service.post_is_live(post):

@@ -9,7 +9,7 @@ from sqlalchemy import Select, false
 from ..comments.notification_views import header_counts
 from ..extensions import db
 from ..models import Assignment, Course, Post
-from ..permissions import can_see_private_work, course_view, is_member
+from ..permissions import can_see_private_work, course_view, is_member, named_essay
 from ..services import posts as post_service
 from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
@@ -134,7 +134,7 @@ def essay(slug: str, post_slug: str):
 
 @course_view()
 def _essay_page(course: Course, post_slug: str, now):
-    post = post_service.find_post(course, post_slug)
+    post = named_essay(course, post_slug)
     if post is None or not _may_see(post, now):
         abort(404)
     staff_view = can_see_private_work(current_user, course)

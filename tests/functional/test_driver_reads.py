@@ -89,6 +89,21 @@ def test_a_signed_in_readers_own_row_comes_in_the_course_statement(app, client, 
     assert any("FROM courses" in sql and "users.password_hash" in sql for sql in q.statements)
 
 
+def test_a_comment_post_reads_its_essay_in_the_course_statement(app, client, auth, count_queries):
+    course = f.make_course(visibility="members")
+    essay = f.make_post(course, f.make_author(course))
+    reader = f.make_member(course)
+    db.session.commit()
+    auth.login(reader)
+    address = f"/c/{course.slug}/essays/{essay.slug}/comments"
+    db.session.expunge_all()
+    with count_queries() as q:
+        response = client.post(address, data={"body": "Read with the course."})
+    assert response.status_code == 302
+    assert not [sql for sql in q.statements if sql.lstrip().startswith("SELECT posts.")]  # no read of its own
+    assert any("FROM courses" in sql and "posts.slug" in sql for sql in q.statements)
+
+
 def test_a_session_from_before_a_password_change_reads_as_a_visitor_not_a_member(app, client):
     course = f.make_course(visibility="members")
     member = f.make_member(course, name="Stale Session")
