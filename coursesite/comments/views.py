@@ -6,8 +6,11 @@ same blueprint from the modules imported at the end.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import Engine
 
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Post, utcnow
@@ -79,7 +82,25 @@ def _parent_id(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def statements_commit_alone(view):
+    """On PostgreSQL, the view's statements run in autocommit, each a transaction of its own: for the comment
+    post, whose write is one statement (services/comments.py writes the comment, its revision and its
+    notifications at once), the BEGIN and COMMIT round trips were a sixth of what it cost. Its reads see what
+    is committed when each runs, as they do in READ COMMITTED. Outside course_view, which reads first; a
+    session bound to a connection, or with a transaction begun already, keeps its transaction."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        bind = db.session.get_bind()
+        if bind.dialect.name == "postgresql" and isinstance(bind, Engine) and not db.session().in_transaction():
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.route("/c/<slug>/essays/<post_slug>/comments", methods=["POST"])
+@statements_commit_alone
 @course_view()
 @form_checks_csrf
 def create(course: Course, post_slug: str):
