@@ -10,7 +10,20 @@ from functools import lru_cache
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Connection, Dialect, Engine, Insert, Select, Table, bindparam, event, insert, inspect, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Dialect,
+    Engine,
+    Insert,
+    Select,
+    Table,
+    bindparam,
+    event,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
@@ -204,18 +217,20 @@ def column_param(table: Table, name: str):
     return bindparam(name, type_=table.c[name].type)
 
 
-def row_insert(table: Table, columns: tuple[str, ...]) -> Insert:
-    """An INSERT of one row that sets `columns` (parameters of the same names) and returns the new id. Every
-    other column is NULL: no default runs on the driver's cursor, so a column that has one, or that must not
-    be NULL, is refused when left out, and the row as written is `columns` and the id."""
+def row_insert(table: Table, columns: tuple[str, ...], where: ColumnElement[bool] | None = None) -> Insert:
+    """An INSERT of one row that sets `columns` (parameters of the same names) and returns the new id; with
+    `where`, an INSERT ... SELECT that writes the row only if `where` holds. Every other column is NULL: no
+    default runs on the driver's cursor, so a column that has one, or that must not be NULL, is refused when
+    left out, and the row as written is `columns` and the id."""
     left_out = [column.name for column in table.c
                 if column.name not in columns and not column.primary_key
                 and (column.default is not None or column.server_default is not None or not column.nullable)]
     if left_out:
         raise ValueError(f"{table.name}: {', '.join(left_out)} must be given")
-    return (insert(table)
-            .values({name: column_param(table, name) for name in columns})
-            .returning(table.c.id))
+    values = [column_param(table, name) for name in columns]
+    statement = (insert(table).values(dict(zip(columns, values, strict=True))) if where is None
+                 else insert(table).from_select(columns, select(*values).where(where)))
+    return statement.returning(table.c.id)
 
 
 def _processor(convert: Callable | None) -> Callable:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from limits import parse_many
-from sqlalchemy import Select, bindparam, insert, select, union_all
+from sqlalchemy import Select, and_, bindparam, insert, or_, select, union_all
 
 from ..database import as_loaded, column_param, first_on_driver, row_insert
 from ..extensions import db
@@ -156,12 +156,23 @@ _INSERT_REVISION = row_insert(CommentRevision.__table__, REVISION_FIELDS)
 MOST_NOTIFIED = 2  # the commenter answered and the essay's author (notifications.recipients_of_new_comment)
 
 
-def _comment_rows_at_once() -> Select:
-    """PostgreSQL writes a new comment, its first revision and its notifications in one statement (the same
-    columns as _INSERT_COMMENT, _INSERT_REVISION and the notification's INSERT, each of them checked by
-    row_insert), and tells its id and whether someone notified chose email at once. Each statement is a round
-    trip, and the post's round trips were most of what it cost PostgreSQL. Unused recipients are NULL."""
-    comment = _INSERT_COMMENT.cte("comment")
+@lru_cache(maxsize=8)
+def _comment_rows_at_once(paces: int) -> Select:
+    """PostgreSQL checks and writes a new comment, its first revision and its notifications in one statement
+    (the same columns as _INSERT_COMMENT, _INSERT_REVISION and the notification's INSERT, each of them checked
+    by row_insert). The comment is written only if the checks of _before_writing pass, as _refusal judges
+    them; the row returned has what they read, the new id (NULL when refused) and whether someone notified
+    chose email at once. Each statement is a round trip, and round trips were most of what a post cost
+    PostgreSQL. Unused recipients are NULL."""
+    table = Comment.__table__
+    checks = _before_writing(paces).cte("checks")
+    allowed = and_(
+        or_(checks.c.body.is_(None), checks.c.body != column_param(table, "body")),
+        *(or_(checks.c[f"back_{i}"].is_(None),
+              checks.c[f"back_{i}"] <= bindparam(f"since_{i}", type_=table.c.created_at.type))
+          for i in range(paces)),
+    )
+    comment = row_insert(table, NEW_COMMENT_FIELDS, where=allowed).cte("comment")
     revision_table = CommentRevision.__table__
     revision = insert(revision_table).from_select(
         REVISION_FIELDS,
@@ -179,43 +190,51 @@ def _comment_rows_at_once() -> Select:
         .where(people.c.user_id.is_not(None)),
     ).returning(notification_table.c.user_id).cte("notified")
     instant = notifications.instant_mail_wanted(User.id.in_(select(notified.c.user_id)))
-    return select(comment.c.id, instant.label("instant")).add_cte(revision, notified)
+    return select(*checks.c, select(comment.c.id).scalar_subquery().label("id"),
+                  instant.label("instant")).add_cte(revision, notified)
 
 
-_WRITE_AT_ONCE = _comment_rows_at_once()
-
-
-def _write_comment_rows(fields: dict, recipients: dict[int, str]) -> tuple[int, bool]:
-    """Write the comment, its first revision and its notifications: (its id, whether to email someone now)."""
+def _write_comment_rows(fields: dict, recipients: dict[int, str], course_id: int, paces: tuple[Pace, ...],
+                        now: datetime) -> tuple[int, bool]:
+    """Check the author's last comment and pace, then write the comment, its first revision and its
+    notifications: (its id, whether to email someone now). CommentError when a check refuses it."""
+    checks = {"author_id": fields["author_id"], "course_id": course_id,
+              **{f"skip_{i}": pace.amount - 1 for i, pace in enumerate(paces)}}
     if db.session.get_bind().dialect.name == "postgresql":
         people = [*recipients.items(), *[(None, None)] * (MOST_NOTIFIED - len(recipients))]
-        written = first_on_driver(db.session, _WRITE_AT_ONCE, {
-            **fields,
+        written = first_on_driver(db.session, _comment_rows_at_once(len(paces)), {
+            **fields, **checks,
+            **{f"since_{i}": now - timedelta(seconds=pace.seconds) for i, pace in enumerate(paces)},
             **{f"notify_{i}": user_id for i, (user_id, _) in enumerate(people)},
             **{f"kind_{i}": kind for i, (_, kind) in enumerate(people)},
         })
+        if written.id is None:
+            raise _refusal(written, fields["body"], paces, now) or RuntimeError("a comment refused by no rule")
         return written.id, written.instant
+    error = _refusal(first_on_driver(db.session, _before_writing(len(paces)), checks), fields["body"], paces, now)
+    if error is not None:
+        raise error
     comment_id = first_on_driver(db.session, _INSERT_COMMENT, fields).id
     first_on_driver(db.session, _INSERT_REVISION, {"comment_id": comment_id, **{
         name: fields[name] for name in REVISION_FIELDS[1:]}})
     return comment_id, notifications.write_notifications(comment_id, recipients, fields["created_at"])
 
 
-def _check_not_repeated_or_too_fast(course: Course, author: User, text: str, paces: tuple[Pace, ...],
-                                    now: datetime) -> None:
-    found = first_on_driver(db.session, _before_writing(len(paces)),
-                            {"author_id": author.id, "course_id": course.id,
-                             **{f"skip_{i}": pace.amount - 1 for i, pace in enumerate(paces)}})
-    if found.body is not None and found.body.strip() == text:
-        raise CommentError("You already posted this comment. Write something new, or edit the one you posted.")
-    for pace, oldest in zip(paces, found[1:], strict=True):
-        allowed_at = oldest + timedelta(seconds=pace.seconds) if oldest is not None else now
-        if allowed_at > now:
-            wait = math.ceil((allowed_at - now).total_seconds())
-            raise CommentError(
+def _refusal(found, text: str, paces: tuple[Pace, ...], now: datetime) -> CommentError | None:
+    """Why the checks' row refuses a new comment `text`, if it does: the author's last comment in the course
+    says the same (bodies are stored stripped, as clean_body and the WordPress import leave them), or a pace
+    is used up. The PostgreSQL statement above judges the same in SQL: the two must agree."""
+    if found.body == text:
+        return CommentError("You already posted this comment. Write something new, or edit the one you posted.")
+    for i, pace in enumerate(paces):
+        oldest = getattr(found, f"back_{i}")
+        if oldest is not None and oldest > now - timedelta(seconds=pace.seconds):
+            wait = math.ceil((oldest + timedelta(seconds=pace.seconds) - now).total_seconds())
+            return CommentError(
                 f"You have posted {pace.amount} comment{'s' if pace.amount != 1 else ''} in the last {pace.span}, "
                 f"the most this site accepts. Your comment is kept below: post it again in {_in_words(wait)}.",
                 429, retry_after=wait)
+    return None
 
 
 def _in_words(seconds: int) -> str:
@@ -269,13 +288,12 @@ def create_comment(
         raise CommentError(reason, 409)
     text = clean_body(body)
     parent = _check_parent(post, parent_id)
-    _check_not_repeated_or_too_fast(course, author, text, paces, now)
     fields = {"post_id": post.id, "author_id": author.id, "parent_id": parent.id if parent else None,
               **_rendered(text), "status": "held" if _should_hold(course, enrollment) else "visible",
               "created_at": now}
     recipients = (notifications.recipients_of_new_comment(author.id, post, parent)
                   if fields["status"] == "visible" else {})
-    comment_id, mail_now = _write_comment_rows(fields, recipients)
+    comment_id, mail_now = _write_comment_rows(fields, recipients, course.id, paces, now)
     # The row as written, in the session as if read back: callers use it like any loaded comment.
     comment = as_loaded(db.session, Comment, {**fields, "id": comment_id})
     if mail_now:

@@ -247,6 +247,26 @@ class TestPace:
         assert 590 <= int(response.headers["Retry-After"]) <= 600
         assert comment_count() == 5
 
+    def test_a_comment_a_whole_span_after_the_one_it_counts_last_is_taken(self, app):
+        """The edge, where PostgreSQL's one statement and the rule in Python must agree: a span to the
+        microsecond after the oldest comment counted is allowed, a microsecond less is not."""
+        from coursesite.permissions import membership
+        from coursesite.services.comments import CommentError, create_comment
+
+        s = seminar()
+        now = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+        for seconds in (60, 30, 10):
+            f.make_thread_comment(s.bob_essay, s.bob, f"{seconds} s before.", at=now - timedelta(seconds=seconds))
+        db.session.commit()
+        paces = comment_pace("3 per minute")
+        with pytest.raises(CommentError) as early:
+            create_comment(s.essay, s.bob, membership(s.bob, s.course), "A microsecond early.",
+                           now=now - timedelta(microseconds=1), paces=paces)
+        assert early.value.status == 429 and early.value.retry_after == 1
+        assert comment_count() == 3
+        taken = create_comment(s.essay, s.bob, membership(s.bob, s.course), "On the second.", now=now, paces=paces)
+        assert taken.id is not None and comment_count() == 4
+
     def test_off_when_rate_limits_are(self, client, auth, app):
         app.config["RATELIMIT_ENABLED"] = False
         s = seminar()
@@ -287,17 +307,20 @@ class TestCsrf:
 
 
 def test_a_reply_writes_its_four_rows_in_one_statement_on_postgresql(app, count_queries):
-    """Comment, revision and two notifications: one statement on PostgreSQL (a round trip each was most of what
-    a post cost it), one per row on SQLite, which has no round trips and no INSERT inside WITH."""
+    """Comment, revision and two notifications, after its checks: one statement on PostgreSQL (a round trip each
+    was most of what a post cost it), one each on SQLite, which has no round trips and no INSERT inside WITH."""
     from coursesite.permissions import membership
     from coursesite.services.comments import create_comment
 
     s = seminar()
     parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")
     with count_queries() as q:
-        comment = create_comment(s.essay, s.bob, membership(s.bob, s.course), "An answer to Carol.", parent.id)
+        comment = create_comment(s.essay, s.bob, membership(s.bob, s.course), "An answer to Carol.", parent.id,
+                                 paces=comment_pace("6 per minute; 60 per hour"))
     writes = [sql for sql in q.statements if sql.lstrip().upper().startswith(("INSERT", "WITH"))]
     assert len(writes) == (1 if db.engine.dialect.name == "postgresql" else 4)
+    if db.engine.dialect.name == "postgresql":  # the checks (the last comment's text, the paces) are in it too
+        assert "WITH checks AS" in writes[0] and writes[0].count("OFFSET") == 2
     notified = db.session.execute(select(Notification.user_id, Notification.kind)
                                   .where(Notification.comment_id == comment.id)).all()
     assert sorted(notified) == sorted([(s.carol.id, "reply"), (s.alice.id, "comment")])
