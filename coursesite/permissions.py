@@ -145,7 +145,7 @@ def load_course(slug: str, post_slug: str | None = None) -> Course:
     """The course named by `slug`, or 404. A signed-in user's membership comes in the same statement, so the
     role checks that follow (membership) read none of their own; so does the user, when the session names one
     not read yet (Flask-Login's loader then finds it read, and checks it as always), and the essay named by
-    `post_slug` (find_post then finds it read; whether this reader may see it is the view's to decide)."""
+    `post_slug` (named_essay then finds it read; whether this reader may see it is the view's to decide)."""
     named = _user_named_by_session()
     reader_id = named if named is not None else (current_user.id if current_user.is_authenticated else None)
     if reader_id is None:
