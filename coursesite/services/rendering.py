@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -104,8 +105,22 @@ def render_essay(markdown: str) -> str:
     return clean_essay_html(_demote_h1(_markdown().render(markdown)))
 
 
+# What can make a line more than a paragraph of its own text: a line break, a mark that starts emphasis, code,
+# a link, an escape, an entity or strikethrough anywhere, or a block's mark (heading, quote, list, indented
+# code) at its start; and space at either end, which a paragraph trims.
+_NOT_PLAIN = re.compile(r"[\n\r\x00\\`*_\[<&~]|^[\s#>+\-0-9]|\s$")
+
+
+def _plain_paragraph(markdown: str) -> str | None:
+    """The HTML markdown-it makes of a one-line text with no mark in it; None for any other text. Most
+    comments are such a line, and parsing costs more than everything else in writing one."""
+    if not markdown or _NOT_PLAIN.search(markdown):
+        return None
+    return f"<p>{escapeHtml(markdown)}</p>\n"
+
+
 def render_comment(markdown: str) -> str:
-    return clean_comment_html(_markdown().render(markdown))
+    return clean_comment_html(_plain_paragraph(markdown) or _markdown().render(markdown))
 
 
 def render_prompt(markdown: str) -> str:

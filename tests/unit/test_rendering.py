@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from coursesite.services import rendering
 from coursesite.services.rendering import clean_essay_html, render_comment, render_essay
 from tests.inert import assert_inert, problems
 from tests.payloads_markdown import HOSTILE_MARKDOWN
@@ -87,3 +90,30 @@ def test_code_classes_are_limited_to_languages():
 def test_raw_html_is_shown_as_text_not_dropped():
     """A student writing about HTML sees their angle brackets, escaped."""
     assert "&lt;b&gt;" in render_essay("Use <b> for bold")
+
+
+# Every character that means something to Markdown somewhere, spaces of several kinds, and plain letters;
+# and the characters a plain line may hold, so that many texts take the shortcut.
+_MARKDOWN_ALPHABET = "abc XYZ019.,;:!?'\"()[]{}<>&#*_-+=|~`\\/@$%^\t\n\r\x00\x0b\x0c\xa0\u2028\u0085é漢"
+_PLAIN_ALPHABET = "abc XYZ019.,;:!?'\"(){}]>#+-=|/@$%^\t\x0b\x0c\xa0\u2028\u0085\u3000é漢\U0001F600"
+
+
+@given(st.text(alphabet=_MARKDOWN_ALPHABET, max_size=40) | st.text(alphabet=_PLAIN_ALPHABET, max_size=40))
+@settings(max_examples=3000, deadline=None)
+def test_a_plain_line_renders_as_markdown_it_renders_it(text):
+    """The shortcut for a one-line comment with no marks must give exactly what the parser gives."""
+    plain = rendering._plain_paragraph(text)
+    if plain is not None:
+        assert plain == rendering._markdown().render(text)
+
+
+@pytest.mark.parametrize("text", ["Great essay!", 'He said "no" > yes, 3 times: see p. 4 | 5'])
+def test_most_comments_take_the_shortcut_and_come_out_the_same(text):
+    assert rendering._plain_paragraph(text) is not None
+    assert rendering.render_comment(text) == rendering.clean_comment_html(rendering._markdown().render(text))
+
+
+@pytest.mark.parametrize("text", ["1. a list", "# A heading", "> quoted", "- item", "a *word*", "two\nlines",
+                                  "    code", "[a](b)", "x &amp; y", "trailing  ", ""])
+def test_anything_marked_goes_through_the_parser(text):
+    assert rendering._plain_paragraph(text) is None
