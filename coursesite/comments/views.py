@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Post, utcnow
@@ -91,9 +91,10 @@ def statements_commit_alone(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        bind = db.session.get_bind()
-        if bind.dialect.name == "postgresql" and isinstance(bind, Engine) and not db.session().in_transaction():
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        session = db.session()
+        if (db.engine.dialect.name == "postgresql" and not isinstance(session.bind, Connection)
+                and not session.in_transaction()):
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return view(*args, **kwargs)
 
     return wrapped
