@@ -84,10 +84,10 @@ def _parent_id(raw: str | None) -> int | None:
 
 def statements_commit_alone(view):
     """On PostgreSQL, the view's statements run in autocommit, each a transaction of its own: for the comment
-    post, whose write is one statement (services/comments.py writes the comment, its revision and its
-    notifications, after its checks, at once), BEGIN and COMMIT were two round trips of its six. Its reads see what
-    is committed when each runs, as they do in READ COMMITTED. Outside course_view, which reads first; a
-    session bound to a connection, or with a transaction begun already, keeps its transaction."""
+    post, whose write is one statement (services/comments.py checks and writes the comment, its revision and
+    its notifications at once), BEGIN and COMMIT were two round trips of its six. Its reads see what is
+    committed when each runs, as they do in READ COMMITTED. Outside course_view, which reads first; a session
+    bound to a connection, or with a transaction begun already, keeps its transaction."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
