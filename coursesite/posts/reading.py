@@ -58,6 +58,8 @@ def _listing(course: Course, query: Select, **context):
     if page.page > 1 and not page.items:
         abort(404)
     facts = post_service.list_facts(course, page.items)
+    if context.get("search_text"):
+        context["hits"] = post_service.search_hits(course, page.items, context["search_text"])
     context.setdefault("feed_url", None)
     return render_template(
         "posts/blog.html", page=page, facts=facts, sidebar=post_service.sidebar(course), **context

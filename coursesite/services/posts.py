@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..database import as_loaded, columns_of, first_on_driver
 from ..extensions import db
 from ..models import Assignment, Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
+from .words import html_to_text
 
 SEARCH_MAX_CHARS = 200
 
@@ -52,12 +53,84 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def search_words(text: str) -> list[str]:
+    return text[:SEARCH_MAX_CHARS].split()[:10]
+
+
+def _holds_words(column, words: list[str]):
+    return and_(*(column.ilike(_like_pattern(word), escape="\\") for word in words))
+
+
+def _visible_comments():
+    return and_(Comment.status == "visible", Comment.deleted_at.is_(None))
+
+
+def _matching_comments(words: list[str]):
+    return and_(_visible_comments(), _holds_words(Comment.body, words))
+
+
 def matching(query: Select, text: str) -> Select:
-    """Essays whose title or body holds every word of `text` (case-insensitive, on SQLite and PostgreSQL)."""
-    for word in text[:SEARCH_MAX_CHARS].split()[:10]:
-        pattern = _like_pattern(word)
-        query = query.where(or_(Post.title.ilike(pattern, escape="\\"), Post.body.ilike(pattern, escape="\\")))
-    return query
+    """Essays where every word of `text` is in the title or body, or where one comment anyone may read holds
+    them all (case-insensitive, on SQLite and PostgreSQL)."""
+    words = search_words(text)
+    in_essay = and_(*(or_(Post.title.ilike(_like_pattern(word), escape="\\"),
+                          Post.body.ilike(_like_pattern(word), escape="\\")) for word in words))
+    in_comment = select(Comment.id).where(Comment.post_id == Post.id, _matching_comments(words)).exists()
+    return query.where(or_(in_essay, in_comment))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """Where a search found an essay: its text around the first word, and the comment it was in, if any."""
+
+    before: str
+    found: str
+    after: str
+    comment_id: int | None = None
+    commenter: str | None = None
+
+
+SNIPPET_CHARS = 80
+
+
+def _snippet(text: str, words: list[str]) -> tuple[str, str, str] | None:
+    text = " ".join(text.split())
+    folded = text.casefold()
+    # casefold can change a text's length (ß → ss); then the positions found would be off, so search as is.
+    haystack = folded if len(folded) == len(text) else text
+    for word in words:
+        at = haystack.find(word.casefold() if haystack is folded else word)
+        if at >= 0:
+            start = max(0, at - SNIPPET_CHARS)
+            end = min(len(text), at + len(word) + SNIPPET_CHARS)
+            # Whole words only at the cut ends.
+            start = text.find(" ", start, at) + 1 if start else 0
+            end = max(text.rfind(" ", at + len(word), end), at + len(word)) if end < len(text) else end
+            return (("\u2026" if start else "") + text[start:at], text[at:at + len(word)],
+                    text[at + len(word):end] + ("\u2026" if end < len(text) else ""))
+    return None
+
+
+def search_hits(course: Course, posts: list[Post], text: str) -> dict[int, SearchHit]:
+    """For each essay found, where the match is: in its text, else in the first comment holding every word."""
+    words = search_words(text)
+    hits: dict[int, SearchHit] = {}
+    for post in posts:
+        found = _snippet(html_to_text(post.body_html or ""), words)
+        if found and all(word.casefold() in (post.title + " " + post.body).casefold() for word in words):
+            hits[post.id] = SearchHit(*found)
+    rest = [post.id for post in posts if post.id not in hits]
+    if rest:
+        comments = db.session.scalars(
+            select(Comment).options(selectinload(Comment.author))
+            .where(Comment.post_id.in_(rest), _matching_comments(words)).order_by(Comment.created_at, Comment.id)
+        ).all()
+        names = author_names(course, (comment.author for comment in comments))
+        for comment in comments:
+            found = _snippet(html_to_text(comment.body_html or comment.body), words)
+            if comment.post_id not in hits and found:
+                hits[comment.post_id] = SearchHit(*found, comment_id=comment.id, commenter=names[comment.author_id])
+    return hits
 
 
 @dataclass
@@ -95,7 +168,7 @@ def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Comment.post_id, func.count(Comment.id))
-        .where(Comment.post_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
+        .where(Comment.post_id.in_(ids), _visible_comments())
         .group_by(Comment.post_id)
     ).all()
     return dict(rows)

@@ -19,7 +19,7 @@ def titles(response) -> list[str]:
     return re.findall(r'class="post-summary__title"><a href="[^"]+">([^<]+)</a>', text(response))
 
 
-def test_published_essays_newest_first_with_author_date_and_excerpt(client):
+def test_published_essays_newest_first_with_author_wordpress_stamp_and_excerpt(client):
     course = f.make_course()
     author = f.make_member(course, name="Ada Writer")
     f.make_post(course, author, title="Older", published_at=datetime(2017, 4, 1, 16, 0, tzinfo=UTC))
@@ -30,7 +30,7 @@ def test_published_essays_newest_first_with_author_date_and_excerpt(client):
     page = client.get(f"/c/{course.slug}/")
     assert titles(page) == ["Newer", "Older"]
     html = text(page)
-    assert '<time datetime="2017-04-03T12:23:00-04:00">April 3, 2017</time>' in html
+    assert '<time datetime="2017-04-03T12:23:00-04:00">April 3, 2017 at 12:23 pm</time>' in html
     assert "Ada Writer" in html and f'href="/c/{course.slug}/author/{author.id}/"' in html
     assert "word54 […]" in html and "word55" not in html and "Part one" not in html
     assert f'href="/c/{course.slug}/essays/{newer.slug}/"' in html
@@ -122,6 +122,47 @@ def test_search_title_and_body_case_insensitively(client):
     assert titles(client.get(f"/c/{course.slug}/search?q=berlin+coal")) == ["The Berlin Airlift"]
     empty = client.get(f"/c/{course.slug}/search?q=")
     assert empty.status_code == 200 and titles(empty) == []
+
+
+def test_search_finds_a_word_said_only_in_a_comment_and_shows_where(client):
+    course = f.make_course()
+    author = f.make_member(course)
+    commenter = f.make_member(course, name="Cleo Reader")
+    post = f.make_post(course, author, title="Bartering", body="Goods for goods.")
+    f.make_post(course, author, title="Unrelated", body="Nothing here.")
+    comment = f.make_comment(post, commenter, body="This reminds me of the Marshall Plan somehow.")
+    page = client.get(f"/c/{course.slug}/search?q=marshall+plan")
+    assert titles(page) == ["Bartering"]
+    html = text(page)
+    assert f'href="/c/{course.slug}/essays/{post.slug}/#comment-{comment.id}">In a comment by Cleo Reader</a>' in html
+    assert "the <mark>Marshall</mark> Plan somehow." in html
+
+
+def test_search_shows_the_essays_words_around_the_match(client):
+    course = f.make_course()
+    author = f.make_member(course)
+    words = "Before " * 30 + "the coal came by air."
+    post = f.make_post(course, author, title="Airlift", body=words)
+    post.body_html = f"<p>{words}</p>"
+    db.session.flush()
+    html = text(client.get(f"/c/{course.slug}/search?q=COAL"))
+    assert "the <mark>coal</mark> came by air." in html and "\u2026Before" in html
+
+
+def test_search_never_finds_what_the_reader_may_not_read(client):
+    course = f.make_course()
+    author = f.make_member(course)
+    commenter = f.make_member(course)
+    post = f.make_post(course, author, title="Open essay", body="Plain.")
+    f.make_comment(post, commenter, body="A held secretword.", status="held")
+    f.make_comment(post, commenter, body="A hidden secretword.", status="hidden")
+    f.make_comment(post, commenter, body="A deleted secretword.", deleted_at=utcnow())
+    draft = f.make_post(course, author, title="Draft", status="draft")
+    f.make_comment(draft, commenter, body="On a draft: secretword.")
+    other = f.make_course()
+    f.make_comment(f.make_post(other, f.make_member(other), title="Elsewhere"), f.make_member(other),
+                   body="Another course's secretword.")
+    assert titles(client.get(f"/c/{course.slug}/search?q=secretword")) == []
 
 
 def test_search_treats_wildcards_as_text(client):
