@@ -11,23 +11,28 @@ E2E_DIR := tests/e2e
 SCAN_VENV := .venv-scan
 ARTIFACTS := ci-artifacts
 
-.PHONY: run test lint e2e scan gate-selftest bench clean venv
+.PHONY: run reset-demo test lint e2e scan gate-selftest bench clean venv
+
+# pip's and the build's chatter goes to .venv/install.log, shown only when the install fails.
+PIP_LOGGED = $(BIN)/pip install --quiet --disable-pip-version-check
+INSTALL_LOG := $(VENV)/install.log
 
 $(BIN)/activate:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Setting up $(VENV) (the first time takes a minute)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP_LOGGED) --upgrade pip > $(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@$(PIP_LOGGED) -e . >> $(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	@$(PIP_LOGGED) -e '.[dev]' >> $(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
+	@touch $@
 
 $(VENV)/.installed-e2e: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[dev,e2e]'
-	touch $@
+	@$(PIP_LOGGED) -e '.[dev,e2e]' >> $(INSTALL_LOG) 2>&1 || { cat $(INSTALL_LOG); exit 1; }
+	@touch $@
 
 # axe-core and vnu-jar; --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime from the internet.
 $(E2E_DIR)/node_modules/.installed: $(E2E_DIR)/package.json $(E2E_DIR)/package-lock.json
@@ -43,9 +48,13 @@ $(SCAN_VENV)/.installed: tests/scan/requirements.txt
 venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/python -m coursesite.setup_db
+	@$(BIN)/python -m coursesite.setup_db
 	@echo "Coursesite at http://$(HOST):$(PORT)/  (demo blog: http://$(HOST):$(PORT)/c/demo-101/)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Start the demo over: the SQLite file is kept as a backup beside the new one.
+reset-demo: $(VENV)/.installed
+	@$(BIN)/python -m coursesite.setup_db --reset
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

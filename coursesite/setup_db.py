@@ -1,7 +1,11 @@
-"""`make run`'s set-up: back up the SQLite file, upgrade the schema, load the demo into an empty database."""
+"""`make run`'s set-up: back up the SQLite file, upgrade the schema, load the demo into an empty database.
+
+`--reset` (`make reset-demo`) starts the demo over: the SQLite file is backed up, then set up anew."""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sqlite3
 import sys
 from contextlib import closing
@@ -40,25 +44,53 @@ def _backup_sqlite() -> Path | None:
     return backup
 
 
-def main() -> int:
+def _reset_sqlite() -> Path:
+    """Set the SQLite file aside (as a backup) so the next set-up starts from nothing."""
+    backup = _backup_sqlite()
+    path = Path(db.engine.url.database)
+    db.engine.dispose()
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    return backup
+
+
+def _upgrade_schema() -> None:
+    current, heads = _schema_heads()
+    if current == heads:
+        return
+    backup = _backup_sqlite() if current else None
+    if backup:
+        print(f"backed up the database to {backup}")
+    upgrade()
+    print("database schema is up to date")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m coursesite.setup_db", description=__doc__)
+    parser.add_argument("--reset", action="store_true", help="start the demo over (the SQLite file is backed up)")
+    args = parser.parse_args(argv)
+    # Alembic logs a line per step; a newcomer needs one line saying the schema is ready.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         app = create_app()
     except ConfigError as error:
         print(f"Coursesite cannot start: {error}", file=sys.stderr)
         return 1
     with app.app_context():
-        current, heads = _schema_heads()
-        if current != heads:
-            backup = _backup_sqlite() if current else None
-            if backup:
-                print(f"backed up the database to {backup}")
-            upgrade()
+        if args.reset:
+            if db.engine.url.get_backend_name() != "sqlite":
+                print("--reset starts over only the embedded SQLite database; "
+                      "COURSESITE_DATABASE_URL names another one", file=sys.stderr)
+                return 1
+            backup = _reset_sqlite()
+            print(f"moved the old database to {backup}" if backup else "no database to reset")
+        _upgrade_schema()
         if not demo.has_data():
             demo.build_demo()
             db.session.commit()
             print(demo.LOGIN_HELP)
         else:
-            print(f"Demo logins (if the demo is loaded): password {demo.DEMO_PASSWORD}; "
+            print(f"Demo logins (if the demo is loaded): password {demo.DEMO_PASSWORD}; admin@example.edu, "
                   "instructor@example.edu, ta@example.edu, student1@example.edu ... student12@example.edu")
     return 0
 

@@ -19,6 +19,7 @@ STUDENT_NAMES = [
 
 LOGIN_HELP = f"""Demo course loaded: /c/{DEMO_SLUG}/
 Logins (password: {DEMO_PASSWORD}):
+  admin@example.edu        site admin (owns WordPress imports run from the command line)
   instructor@example.edu   instructor
   ta@example.edu           teaching assistant
   student1@example.edu ... student{STUDENT_COUNT}@example.edu   students"""
@@ -37,6 +38,7 @@ def _user(email: str, name: str, **flags) -> User:
 
 
 def build_demo() -> Course:
+    _user("admin@example.edu", "Site Admin", is_admin=True)
     instructor = _user("instructor@example.edu", "Dr. Rosa Alvarez", can_create_courses=True)
     ta = _user("ta@example.edu", "Sam Whitfield")
     course = create_course(

@@ -77,7 +77,7 @@ def test_demo_loads_once_and_twice_changes_nothing(runner):
     assert result.exit_code == 0, result.output
     assert "Demo course loaded: /c/demo-101/" in result.stdout
     loaded = counts()
-    assert loaded == (14, 1, 14)
+    assert loaded == (15, 1, 14)  # the site admin is not enrolled
     assert find_user("student12@example.edu").check_password("coursesite-demo")
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0 and "already holds data" in result.stdout
@@ -107,13 +107,16 @@ def test_make_run_setup_twice_on_a_fresh_instance(tmp_path):
     instance = tmp_path / "instance"
     first = _setup_db(instance)
     assert first.returncode == 0, first.stderr
-    assert "Demo course loaded" in first.stdout
+    assert "Demo course loaded" in first.stdout and "admin@example.edu" in first.stdout
+    # What a newcomer sees: the logins, not a line per migration (nor any line twice).
+    assert first.stderr == "" and "alembic" not in first.stdout
+    assert len(set(first.stdout.splitlines())) == len(first.stdout.splitlines())
     second = _setup_db(instance)
     assert second.returncode == 0, second.stderr
     assert "Demo course loaded" not in second.stdout and "Demo logins" in second.stdout
     assert "backed up" not in second.stdout  # the schema was current: nothing to back up
     with sqlite3.connect(instance / "coursesite.sqlite3") as connection:
-        assert connection.execute("select count(*) from users").fetchone() == (14,)
+        assert connection.execute("select count(*) from users").fetchone() == (15,)
         assert connection.execute("select count(*) from courses").fetchone() == (1,)
         assert connection.execute("pragma journal_mode").fetchone() == ("wal",)
     assert (instance / "secret_key").stat().st_mode & 0o777 == 0o600
@@ -137,3 +140,24 @@ def test_sqlite_file_is_backed_up_before_an_upgrade(tmp_path, monkeypatch):
     with sqlite3.connect(backup) as copy:
         assert copy.execute("select body from notes").fetchall() == [("kept",)]
     copy.close()
+
+
+def test_reset_demo_starts_over_and_keeps_the_old_database_as_a_backup(tmp_path):
+    instance = tmp_path / "instance"
+    assert _setup_db(instance).returncode == 0
+    with sqlite3.connect(instance / "coursesite.sqlite3") as connection:
+        connection.execute("update users set display_name = 'Changed' where email = 'student1@example.edu'")
+    connection.close()
+    env = {**os.environ, "COURSESITE_INSTANCE_PATH": str(instance)}
+    env.pop("COURSESITE_DATABASE_URL", None)
+    reset = subprocess.run([sys.executable, "-m", "coursesite.setup_db", "--reset"], cwd=PROJECT_ROOT, env=env,
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert reset.returncode == 0, reset.stderr
+    assert "moved the old database to" in reset.stdout and "Demo course loaded" in reset.stdout
+    (backup,) = instance.glob("coursesite.sqlite3.*.bak")
+    with sqlite3.connect(instance / "coursesite.sqlite3") as fresh, sqlite3.connect(backup) as old:
+        query = "select display_name from users where email = 'student1@example.edu'"
+        assert fresh.execute(query).fetchone() == ("Amara Okafor",)
+        assert old.execute(query).fetchone() == ("Changed",)
+    fresh.close()
+    old.close()

@@ -114,3 +114,13 @@ def test_export_to_a_file_and_to_stdout(cli, admin, tmp_path):
     with_emails = cli.invoke(args=["export-wxr", "--course", "src", "--include-emails"])
     assert "editor@example.org" in with_emails.output
     _bad(cli, ["export-wxr", "--course", "nope"], "no course nope")
+
+
+def test_the_documented_import_works_on_the_demo_as_it_stands(cli):
+    """The README's command, on what `make run` sets up: the demo's site admin owns the new course."""
+    assert cli.invoke(args=["demo"]).exit_code == 0
+    result = cli.invoke(args=["import-wxr", SMALL, "--course", "hist-101", "--timezone", "America/New_York"])
+    assert result.exit_code == 0, result.output
+    course = db.session.scalar(select(Course).where(Course.slug == "hist-101"))
+    owner = db.session.scalar(select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.role == "instructor"))
+    assert owner.user.email == "admin@example.edu"
