@@ -32,6 +32,7 @@ def time_tag(value: datetime | None, tz_name: str | None = None, style: str = "d
     if tag is None:
         shown = {
             "datetime": timefmt.wp_datetime,
+            "date": timefmt.wp_date,
             "deadline": timefmt.deadline_text,
         }[style](value, tz)
         tag = made[(value, tz, style)] = Markup('<time datetime="{}">{}</time>').format(

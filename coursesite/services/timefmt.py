@@ -58,6 +58,11 @@ def wp_datetime(value: datetime, tz_name: str) -> str:
     return f"{local:%B} {local.day}, {local.year} at {_clock(local)}"
 
 
+def wp_date(value: datetime, tz_name: str) -> str:
+    local = to_local(value, tz_name)
+    return f"{local:%B} {local.day}, {local.year}"
+
+
 def deadline_text(value: datetime, tz_name: str, now: datetime | None = None) -> str:
     """'Friday at 5:00 pm EDT' within a week, else 'Friday, April 7, 2017 at 5:00 pm EDT'."""
     local = to_local(value, tz_name)

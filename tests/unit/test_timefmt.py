@@ -23,6 +23,10 @@ def test_wp_datetime_in_course_zone():
     assert timefmt.wp_datetime(utc(2017, 4, 3, 4, 5), "Asia/Tokyo") == "April 3, 2017 at 1:05 pm"
 
 
+def test_wp_date_crosses_midnight_by_zone():
+    assert timefmt.wp_date(utc(2017, 1, 1, 2, 0), NY) == "December 31, 2016"
+
+
 def test_wp_datetime_crosses_midnight_by_zone():
     assert timefmt.wp_datetime(utc(2017, 1, 1, 2, 0), NY) == "December 31, 2016 at 9:00 pm"
 
