@@ -50,7 +50,7 @@ venv: $(VENV)/.installed
 run: $(VENV)/.installed
 	@$(BIN)/python -m coursesite.setup_db
 	@echo "Coursesite at http://$(HOST):$(PORT)/  (demo blog: http://$(HOST):$(PORT)/c/demo-101/)"
-	@$(FLASK) run --host $(HOST) --port $(PORT)
+	@COURSESITE_BASE_URL=$${COURSESITE_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Start the demo over: the SQLite file is kept as a backup beside the new one.
 reset-demo: $(VENV)/.installed

@@ -29,7 +29,7 @@ GUNICORN_ARGS = ["-w", str(WORKERS), "--worker-class", "sync", "--backlog", "204
 def environment(url: str) -> dict:
     return {**os.environ, "COURSESITE_SECRET_KEY": SECRET, "COURSESITE_DATABASE_URL": url,
             "COURSESITE_INSTANCE_PATH": "/tmp/bench-inst", "COURSESITE_MAIL_TO_LOG": "0",
-            "COURSESITE_ENV": "benchmark", "PYTHONPATH": str(ROOT)}
+            "COURSESITE_ENV": "benchmark", "COURSESITE_BASE_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT)}
 
 
 @contextmanager

@@ -34,11 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_config(app: Flask, test_config: dict | None) -> None:
-    from .config import build_config
+    from .config import build_config, url_settings
 
     app.config.from_mapping(build_config(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config.update(url_settings(app.config["BASE_URL"]))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin otherwise

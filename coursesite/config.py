@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "COURSESITE_"
 MIN_SECRET_LENGTH = 32
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -33,6 +35,32 @@ def _dev_secret(instance_path: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _base_url(production: bool) -> str:
+    """The site's public address, which every link in mail, feeds and commands starts with."""
+    url = _env("BASE_URL")
+    if url:
+        return url
+    if production:
+        raise ConfigError("COURSESITE_BASE_URL must be set in production: the site's public address, "
+                          "e.g. https://blogs.school.edu")
+    return DEV_BASE_URL
+
+
+def url_settings(base_url: str) -> dict:
+    """Flask's settings for building links outside a request, and the same links inside one (never from the
+    Host header a client sent), from the one public address."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"COURSESITE_BASE_URL must be an http(s) address like https://blogs.school.edu, "
+                          f"not {base_url!r}")
+    return {
+        "BASE_URL": f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}",
+        "SERVER_NAME": parts.netloc,
+        "PREFERRED_URL_SCHEME": parts.scheme,
+        "APPLICATION_ROOT": parts.path.rstrip("/") or "/",
+    }
 
 
 def build_config(instance_path: Path) -> dict:
@@ -78,7 +106,7 @@ def build_config(instance_path: Path) -> dict:
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         # Essay pages and dashboard summaries shared by all workers (services/file_store.py); empty: none kept.
         "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "BASE_URL": _base_url(production),
     }
     if production and not config["MAIL_SERVER"] and not config["MAIL_TO_LOG"]:
         raise ConfigError("set COURSESITE_SMTP_HOST, or COURSESITE_MAIL_TO_LOG=1 to write mail to the log")

@@ -46,7 +46,7 @@ def _base_config(tmp_path_factory) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_ENABLED": True,
         "MAIL_SERVER": None,
-        "SERVER_NAME": "coursesite.test",
+        "BASE_URL": "http://coursesite.test",
         # Hashing strength is not under test; a cheap method keeps the suite fast.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

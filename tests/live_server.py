@@ -53,6 +53,7 @@ class LiveServer:
             COURSESITE_INSTANCE_PATH=str(self.instance),
             COURSESITE_ENV="development",
             COURSESITE_MAIL_TO_LOG="1",
+            COURSESITE_BASE_URL=self.url,
             PYTHONPATH=str(PROJECT_ROOT),
         )
         env.update(self.extra_env)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from coursesite.models import Course, Enrollment, User
 from coursesite.services.accounts import find_user
 
 from .. import factories as f
+from ..mail_sink import MailSink
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,3 +163,27 @@ def test_reset_demo_starts_over_and_keeps_the_old_database_as_a_backup(tmp_path)
         assert old.execute(query).fetchone() == ("Changed",)
     fresh.close()
     old.close()
+
+
+def _flask(instance: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("COURSESITE_")}
+    environment.update(COURSESITE_INSTANCE_PATH=str(instance), **env)
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=PROJECT_ROOT,
+                          env=environment, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_digests_from_cron_link_to_the_sites_public_address(tmp_path):
+    """As cron runs it: no request, no SERVER_NAME; only COURSESITE_BASE_URL says where links point."""
+    instance = tmp_path / "instance"
+    assert _setup_db(instance).returncode == 0
+    with sqlite3.connect(instance / "coursesite.sqlite3") as connection:  # three comments nobody has read yet
+        connection.execute("update notifications set read_at = null, emailed_at = null "
+                           "where id in (select id from notifications order by id limit 3)")
+    connection.close()
+    with MailSink() as sink:
+        result = _flask(instance, "send-digests", COURSESITE_BASE_URL="https://blogs.school.edu/writing/",
+                        **sink.env())
+    assert result.returncode == 0, result.stderr
+    assert sink.messages and f"sent {len(sink.messages)} digest" in result.stdout
+    links = re.findall(r"https?://\S+", "".join(message.get_content() for message in sink.messages))
+    assert links and all(link.startswith("https://blogs.school.edu/writing/c/demo-101/essays/") for link in links)

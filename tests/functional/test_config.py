@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coursesite import create_app
-from coursesite.config import ConfigError, build_config
+from coursesite.config import ConfigError, build_config, url_settings
 from coursesite.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +68,7 @@ def test_production_refuses_a_short_secret(env, tmp_path):
 def test_production_refuses_to_start_without_smtp_unless_mail_goes_to_the_log(env, tmp_path):
     env.setenv("COURSESITE_ENV", "production")
     env.setenv("COURSESITE_SECRET_KEY", GOOD_SECRET)
+    env.setenv("COURSESITE_BASE_URL", "https://blogs.school.edu")
     with pytest.raises(ConfigError, match="COURSESITE_SMTP_HOST"):
         build_config(tmp_path)
     env.setenv("COURSESITE_MAIL_TO_LOG", "1")
@@ -80,10 +81,11 @@ def test_production_refuses_to_start_without_smtp_unless_mail_goes_to_the_log(en
 def test_production_cookies_are_secure(env, tmp_path, base_config):
     env.setenv("COURSESITE_ENV", "production")
     env.setenv("COURSESITE_SECRET_KEY", GOOD_SECRET)
+    env.setenv("COURSESITE_BASE_URL", "https://coursesite.test")
     env.setenv("COURSESITE_MAIL_TO_LOG", "1")
     env.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path))
     app = create_app({"SQLALCHEMY_DATABASE_URI": base_config["SQLALCHEMY_DATABASE_URI"], "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "SERVER_NAME": "coursesite.test"})
+                      "WTF_CSRF_ENABLED": False})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     client = app.test_client()
     with app.app_context():
@@ -93,6 +95,38 @@ def test_production_cookies_are_secure(env, tmp_path, base_config):
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_production_refuses_to_start_without_the_sites_address(env, tmp_path):
+    env.setenv("COURSESITE_ENV", "production")
+    env.setenv("COURSESITE_SECRET_KEY", GOOD_SECRET)
+    env.setenv("COURSESITE_MAIL_TO_LOG", "1")
+    with pytest.raises(ConfigError, match="^COURSESITE_BASE_URL must be set in production"):
+        build_config(tmp_path)
+    env.setenv("COURSESITE_BASE_URL", "https://blogs.school.edu/")
+    assert url_settings(build_config(tmp_path)["BASE_URL"]) == {
+        "BASE_URL": "https://blogs.school.edu", "SERVER_NAME": "blogs.school.edu",
+        "PREFERRED_URL_SCHEME": "https", "APPLICATION_ROOT": "/"}
+
+
+@pytest.mark.parametrize("address", ["blogs.school.edu", "ftp://blogs.school.edu", "https://", "https://a.edu/?x=1",
+                                     "https://a.edu/#top", "javascript:alert(1)"])
+def test_a_base_url_that_is_not_a_web_address_is_refused(address):
+    with pytest.raises(ConfigError, match="must be an http"):
+        url_settings(address)
+
+
+def test_links_in_mail_follow_the_base_url_not_the_host_a_client_sent(app, client, outbox):
+    """A reset link built from the request's Host header would carry the token to whoever the attacker named."""
+    from tests import factories as f
+
+    user = f.make_user(email="victim@example.org")
+    db.session.commit()
+    response = client.post("/auth/reset", data={"email": user.email}, headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    (message,) = outbox
+    links = re.findall(r"https?://\S+", message.get_content())
+    assert links and all(link.startswith("http://coursesite.test/auth/") for link in links)
 
 
 def test_wsgi_refuses_to_start_with_one_clear_line(tmp_path):

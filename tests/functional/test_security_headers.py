@@ -74,6 +74,7 @@ class TestProduction:
         monkeypatch.setenv("COURSESITE_ENV", "production")
         monkeypatch.setenv("COURSESITE_SECRET_KEY", "a-production-secret-for-this-test")
         monkeypatch.setenv("COURSESITE_MAIL_TO_LOG", "1")
+        monkeypatch.setenv("COURSESITE_BASE_URL", "https://coursesite.test")
         return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
 
     def test_session_and_remember_cookies_are_secure(self, client):

@@ -122,5 +122,6 @@ def test_the_documented_import_works_on_the_demo_as_it_stands(cli):
     result = cli.invoke(args=["import-wxr", SMALL, "--course", "hist-101", "--timezone", "America/New_York"])
     assert result.exit_code == 0, result.output
     course = db.session.scalar(select(Course).where(Course.slug == "hist-101"))
-    owner = db.session.scalar(select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.role == "instructor"))
+    owner = db.session.scalar(
+        select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.role == "instructor"))
     assert owner.user.email == "admin@example.edu"
