@@ -60,5 +60,9 @@ class RosterUploadForm(FlaskForm):
     file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file to upload.")])
 
 
+class AcceptInvitationForm(FlaskForm):
+    """Joining a course one was invited to: a button, so a link in an email never enrolls anyone by itself."""
+
+
 class RosterConfirmForm(FlaskForm):
     payload = HiddenField()

@@ -4,6 +4,10 @@ A person is keyed by email; a line without one (Canvas gradebook exports have no
 enrollment of the course by Canvas ID, then SIS User ID, then SIS Login ID, then by exact name, as Canvas
 itself matches. Values left blank in the file never clear what the roster holds, so importing the same
 file twice changes nothing the second time.
+
+Nobody with an account joins without consent: an account that is not an active member of the course is
+invited (course_invitations) and the role in the file is theirs only when they accept. The preview shows
+such a line exactly like an email nobody has ("invite"), so it never tells which emails have accounts.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Course, Enrollment, User
-from . import accounts
+from . import accounts, course_invitations
 from .courses import section_named
 from .roster_csv import (
     FIELD_LABELS,
@@ -33,20 +37,29 @@ from .roster_csv import (
     rows_to_payload,
 )
 
-__all__ = ["ImportPlan", "RosterFileError", "apply_plan", "dump_preview", "load_preview", "parse_roster",
+__all__ = ["ImportPlan", "Invitation", "RosterFileError", "apply_plan", "dump_preview", "load_preview", "parse_roster",
            "plan_import"]
 
 PREVIEW_MAX_AGE = 24 * 3600
-ACTIONS = ("invite", "add", "update", "unchanged")
+ACTIONS = ("invite", "update", "unchanged")
 
 
 @dataclass
 class PlannedRow:
     row: RosterRow
     action: str  # one of ACTIONS
-    user: User | None
+    user: User | None  # a member of the course; never an account outside it (the preview shows this)
     changes: list[str] = field(default_factory=list)
     matched_by: str | None = None
+    invitee: User | None = None  # the existing account an "invite" goes to, kept out of the preview
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Someone to email: a new account to set up (no join link), or an account invited to join."""
+
+    user: User
+    join_token: str | None = None
 
 
 @dataclass
@@ -156,9 +169,9 @@ def _plan_row(row: RosterRow, roster: _Roster, users: dict[str, User], claimed: 
         return LineProblem(row.line, f"the same person as line {claimed[person]}")
     claimed[person] = row.line
     if user is None:
-        return PlannedRow(row, "invite", None, matched_by=None)
+        return PlannedRow(row, "invite", None)
     if enrollment is None or enrollment.ended_at is not None:
-        return PlannedRow(row, "add", user, matched_by=matched_by)
+        return PlannedRow(row, "invite", None, invitee=user)
     if enrollment.role == "instructor" and row.role and row.role != "instructor":
         return LineProblem(row.line, f"{user.display_name} is an instructor here; change that on their roster page")
     changes = _changes(row, enrollment)
@@ -177,23 +190,32 @@ def plan_import(course: Course, rows: list[RosterRow], problems: list[LineProble
     return ImportPlan(planned, found_problems)
 
 
-def apply_plan(course: Course, plan: ImportPlan) -> list[User]:
-    """Write the plan; return the people to email an account-setup invitation (no password yet)."""
-    to_invite = []
+def apply_plan(course: Course, plan: ImportPlan, inviter: User) -> list[Invitation]:
+    """Write the plan; return the invitations to email.
+
+    A new email gets an account (no password yet) in the course and an email to set it up, as before; an
+    existing account outside the course gets an invitation to join and is not enrolled.
+    """
+    invitations = []
     for planned in plan.rows:
         if planned.action == "unchanged":
             continue
         row, user = planned.row, planned.user
+        section = section_named(course, row.section) if row.section else None
+        if planned.invitee is not None:
+            token = course_invitations.make_invitation(course, planned.invitee, inviter, role=row.role,
+                                                       section=section, ids=dict(row.ids))
+            invitations.append(Invitation(planned.invitee, token))
+            continue
         if user is None:
             user = accounts.create_user(row.email, row.name or row.email.split("@")[0], None)
+            invitations.append(Invitation(user))
         fields = dict(row.ids)
-        if row.section:
-            fields["section"] = section_named(course, row.section)
+        if section is not None:
+            fields["section"] = section
         accounts.enroll(user, course, role=row.role, **fields)
-        if planned.action in {"invite", "add"} and user.password_hash is None and not user.is_guest and user.email:
-            to_invite.append(user)
     db.session.flush()
-    return to_invite
+    return invitations
 
 
 def _serializer() -> URLSafeTimedSerializer:

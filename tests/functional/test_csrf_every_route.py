@@ -19,6 +19,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.security import CSRF_REFUSED_KEPT
 from coursesite.services import tokens
+from coursesite.services.course_invitations import make_invitation
 
 from .. import factories as f
 
@@ -51,6 +52,13 @@ class World:
     def user(self, role: str):
         return None if role == "anonymous" else getattr(self, role)
 
+    def token_for(self, endpoint: str) -> str:
+        if endpoint == "courses.join_invited":  # the site admin, invited to the course, can open the offer
+            return make_invitation(self.course, self.admin, self.instructor, role="ta", section=None, ids={})
+        if endpoint.endswith("invitation"):
+            return tokens.make_token(self.guest, "invite")
+        return tokens.make_token(self.student, "reset")
+
     def url_values(self, endpoint: str, arguments) -> dict:
         known = {
             "slug": self.course.slug,
@@ -61,8 +69,7 @@ class World:
             "comment_id": self.comment.id,
             "user_id": self.student.id,
             "student_id": self.student.id,
-            "token": tokens.make_token(self.guest, "invite") if endpoint.endswith("invitation")
-            else tokens.make_token(self.student, "reset"),
+            "token": self.token_for(endpoint),
         }
         return {name: known.get(name, 1 if name.endswith("_id") else "x") for name in arguments}
 

@@ -83,8 +83,8 @@ def test_preview_writes_nothing_and_sends_nothing(client, course, outbox):
     page = text(response)
     assert response.status_code == 200
     assert "Preview of roster.csv" in page and "Nothing has changed yet." in page
-    assert "New account; invitation emailed" in page
-    assert "2 new people get an account" in page
+    assert "Will be invited" in page
+    assert "2 people are not in the course yet and will be invited by email" in page
     assert "Import 2 changes" in page
     assert counts() == before and outbox == []
 
@@ -126,13 +126,13 @@ def test_reimport_is_idempotent(client, course, outbox):
     assert counts() == before and outbox == []
 
 
-def test_existing_accounts_are_added_without_invitation(client, course, outbox):
-    known = f.make_user(email="known@example.org", name="Known Person")
-    _, response = import_file(client, course, "email,section\nKNOWN@example.org,Lab B\n")
-    assert response.status_code == 302
-    enrollment = enrollment_of(course, "known@example.org")
-    assert enrollment.user_id == known.id and enrollment.section.name == "Lab B" and enrollment.role == "student"
-    assert outbox == []
+def test_existing_accounts_are_invited_not_added(client, course, outbox):
+    f.make_user(email="known@example.org", name="Known Person")
+    preview, response = import_file(client, course, "email,section\nKNOWN@example.org,Lab B\n")
+    assert response.status_code == 302 and "Will be invited" in text(preview)
+    assert enrollment_of(course, "known@example.org") is None
+    [message] = outbox
+    assert message["To"] == "known@example.org" and f"/c/{course.slug}/join/" in message.get_content()
 
 
 def test_changes_are_shown_then_applied(client, course):
@@ -151,13 +151,14 @@ def test_blank_cells_never_clear_what_the_roster_holds(client, course):
     assert enrollment.sis_user_id == "KEEP-1" and enrollment.role == "student"
 
 
-def test_removed_person_is_added_back(client, course):
+def test_removed_person_is_invited_back(client, course, outbox):
     student = f.make_member(course)
     enrollment_of(course, student.email).ended_at = f.utcnow()
     db.session.flush()
     preview, _ = import_file(client, course, f"email\n{student.email}\n")
-    assert "Added to the course" in text(preview)
-    assert enrollment_of(course, student.email).ended_at is None
+    assert "Will be invited" in text(preview)
+    assert enrollment_of(course, student.email).ended_at is not None
+    assert [m["To"] for m in outbox] == [student.email]
 
 
 def test_instructor_cannot_be_demoted_by_a_file(client, course):

@@ -1,5 +1,6 @@
 """Courses: creating and joining, the welcome page, settings, roster and roster import."""
 
+from coursesite.services.course_invitations import make_invitation
 from tests.functional.authz_specs import Spec
 
 COURSE = lambda w: {"slug": w.course.slug}  # noqa: E731
@@ -14,6 +15,13 @@ ROSTER_CHANGE = dict(anonymous=302, student=403, outsider=403, ta=403, instructo
 def settings_data(w) -> dict:
     return {"title": "Renamed", "slug": w.course.slug, "timezone": "America/New_York", "visibility": "public",
             "comment_moderation": "off", "comment_edit_minutes": "15"}
+
+
+
+
+def invitation_for_outsider(w) -> dict:
+    token = make_invitation(w.course, w.outsider, w.instructor, role="ta", section=None, ids={})
+    return {"slug": w.course.slug, "token": token}
 
 
 SPECS = [
@@ -40,6 +48,14 @@ SPECS = [
     Spec("courses.edit_enrollment", "GET", ENROLLMENT, **ROSTER_PAGE),
     Spec("courses.edit_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"role": "student", "section": ""}),
     Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE),
+    # An invitation to join (from a roster import) is the invited account's alone: members are sent to the
+    # blog, anyone else is turned away; only the outsider it names sees the offer, and joins by posting.
+    Spec("courses.join_invited", "GET", invitation_for_outsider,
+         anonymous=302, student=302, outsider=200, ta=302, instructor=302, admin=302),
+    Spec("courses.join_invited", "POST", invitation_for_outsider,
+         anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302, data={}),
+    Spec("courses.join_invited", "POST", lambda w: {"slug": w.course.slug, "token": "forged"},
+         anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302, data={}),
     # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course
     # to members and site admins; a signed-in outsider is told how to join.
     Spec("posts.blog", "GET", COURSE, anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),

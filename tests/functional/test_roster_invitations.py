@@ -1,0 +1,144 @@
+"""A roster import never enrolls an existing account: it invites, and the person joins by accepting.
+
+The preview shows an account from elsewhere on the site exactly as it shows an email nobody has, so an
+instructor cannot use it to learn who has an account.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coursesite.extensions import db
+from coursesite.models import utcnow
+
+from .. import factories as f
+from .test_roster_import import enrollment_of, import_file, text, upload
+
+
+@pytest.fixture
+def course(auth):
+    course = f.make_course(title="History of Maps")
+    auth.login(f.instructor_of(course))
+    return course
+
+
+@pytest.fixture
+def outsiders(app):
+    other = f.make_course(title="Physics")
+    return {
+        "admin": f.make_user("Site Admin", email="admin@example.edu", is_admin=True),
+        "student": f.make_member(other, name="Olga Outsider"),
+        "instructor": f.instructor_of(other),
+    }
+
+
+def line_outcomes(response) -> dict[str, str]:
+    """Email -> the whole line of the preview as read, with the line number and the email taken out."""
+    rows = re.findall(r"<tr>\s*<td>(\d+)</td>(.*?)</tr>", response.get_data(as_text=True), re.S)
+    out = {}
+    for _line, cells in rows:
+        words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cells)).strip()
+        email = re.search(r"\S+@\S+", words).group(0)
+        out[email] = words.replace(email, "EMAIL")
+    return out
+
+
+def test_preview_shows_accounts_elsewhere_like_unknown_emails(client, course, outsiders):
+    csv = ("email,name,role\n"
+           f"{outsiders['admin'].email},Person,instructor\n"
+           f"{outsiders['student'].email},Person,instructor\n"
+           f"{outsiders['instructor'].email},Person,instructor\n"
+           "nobody.yet@example.org,Person,instructor\n")
+    preview = upload(client, course, csv)
+    outcomes = line_outcomes(preview)
+    assert len(outcomes) == 4 and len(set(outcomes.values())) == 1
+    assert "Will be invited" in next(iter(outcomes.values()))
+    page = text(preview)
+    assert "4 people are not in the course yet and will be invited by email" in page
+    for user in outsiders.values():
+        assert user.display_name not in page
+
+
+def test_import_invites_existing_accounts_and_enrolls_none(client, course, outsiders, outbox):
+    csv = "email,role\n" + "".join(f"{u.email},instructor\n" for u in outsiders.values())
+    _, response = import_file(client, course, csv)
+    assert response.status_code == 302
+    for user in outsiders.values():
+        assert enrollment_of(course, user.email) is None
+    assert sorted(m["To"] for m in outbox) == sorted(u.email for u in outsiders.values())
+    roster = text(client.get(f"/c/{course.slug}/roster"))
+    assert "Roster imported from roster.csv: 3 invited." in roster
+
+
+@pytest.mark.parametrize("written", ["Admin@Example.edu", "  ADMIN@EXAMPLE.EDU  "])
+def test_case_variants_of_an_email_are_the_same_account_and_only_invited(client, course, outsiders, outbox,
+                                                                          written):
+    import_file(client, course, f"email,role\n{written},instructor\n")
+    assert enrollment_of(course, "admin@example.edu") is None
+    assert [m["To"] for m in outbox] == ["admin@example.edu"]
+
+
+def join_link(outbox, email: str) -> str:
+    message = next(m for m in outbox if m["To"] == email)
+    return re.search(r"http://coursesite\.test(/c/\S+/join/\S+)", message.get_content()).group(1)
+
+
+def test_the_invited_person_joins_with_the_offered_role_only_by_accepting(app, client, course, outsiders, outbox):
+    student = outsiders["student"]
+    import_file(client, course, f"email,role,section,sis_id\n{student.email},ta,Lab B,S-9\n")
+    link = join_link(outbox, student.email)
+    invitee = app.test_client()
+    assert invitee.get(link).status_code == 302  # log in first
+    invitee.post("/auth/login", data={"email": student.email, "password": f.DEFAULT_PASSWORD})
+    page = invitee.get(link)
+    assert page.status_code == 200 and "invites you to join" in text(page) and "as a TA" in text(page)
+    assert enrollment_of(course, student.email) is None  # opening the link changes nothing
+    assert invitee.post(link).status_code == 302
+    enrollment = enrollment_of(course, student.email)
+    assert (enrollment.role, enrollment.section.name, enrollment.sis_user_id) == ("ta", "Lab B", "S-9")
+    # Spent: removed later, the same link does not bring them back.
+    enrollment.ended_at = utcnow()
+    db.session.commit()
+    assert invitee.post(link).status_code == 302
+    assert enrollment_of(course, student.email).ended_at is not None
+
+
+def test_an_invitation_is_only_for_its_own_account(app, client, course, outsiders, outbox):
+    import_file(client, course, f"email,role\n{outsiders['student'].email},instructor\n")
+    link = join_link(outbox, outsiders["student"].email)
+    other = app.test_client()
+    other.post("/auth/login", data={"email": outsiders["instructor"].email, "password": f.DEFAULT_PASSWORD})
+    response = other.post(link)
+    assert response.status_code == 302
+    assert "for another account" in text(other.get("/"))
+    assert enrollment_of(course, outsiders["instructor"].email) is None
+    assert enrollment_of(course, outsiders["student"].email) is None
+
+
+def test_an_invitation_dies_with_its_inviters_role(app, client, course, outsiders, outbox):
+    import_file(client, course, f"email,role\n{outsiders['student'].email},instructor\n")
+    link = join_link(outbox, outsiders["student"].email)
+    enrollment_of(course, f.instructor_of(course).email).role = "ta"
+    db.session.commit()
+    invitee = app.test_client()
+    invitee.post("/auth/login", data={"email": outsiders["student"].email, "password": f.DEFAULT_PASSWORD})
+    assert invitee.post(link).status_code == 302
+    assert enrollment_of(course, outsiders["student"].email) is None
+
+
+def test_a_forged_link_enrolls_nobody(app, client, course, outsiders):
+    invitee = app.test_client()
+    invitee.post("/auth/login", data={"email": outsiders["student"].email, "password": f.DEFAULT_PASSWORD})
+    assert invitee.post(f"/c/{course.slug}/join/forged").status_code == 302
+    assert enrollment_of(course, outsiders["student"].email) is None
+
+
+def test_an_account_without_a_password_also_gets_the_setup_link(client, course, outbox):
+    pending = f.make_user("Pending Person", email="pending@example.org", password=None)
+    import_file(client, course, f"email\n{pending.email}\n")
+    [message] = outbox
+    body = message.get_content()
+    assert "/auth/invitation/" in body and f"/c/{course.slug}/join/" in body
+    assert enrollment_of(course, pending.email) is None
