@@ -13,6 +13,7 @@ from ..security import form_checks_csrf
 from ..services import accounts
 from ..services import courses as course_service
 from ..services.courses import CourseError
+from ..services.pseudonyms import pseudonym_problem
 from ..services.timefmt import timezone_choices
 from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
 
@@ -94,6 +95,14 @@ def join():
     return render_template("courses/join.html", form=form)
 
 
+def _pseudonym_allowed(course: Course, enrollment: Enrollment, field) -> bool:
+    """False, with the reason on the field, for a course display name that reads as someone else's."""
+    problem = pseudonym_problem(course, enrollment.user_id, (field.data or "").strip())
+    if problem:
+        field.errors.append(problem)
+    return problem is None
+
+
 @bp.route("/c/<slug>/welcome", methods=["GET", "POST"])
 @login_required
 @course_view(is_member)
@@ -101,7 +110,7 @@ def join():
 def welcome(course: Course):
     enrollment = membership(current_user, course)
     form = WelcomeForm(obj=enrollment)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _pseudonym_allowed(course, enrollment, form.course_name):
         enrollment.course_name = (form.course_name.data or "").strip() or None
         db.session.commit()
         flash(f"Welcome to {course.title}.", "success")
@@ -167,7 +176,7 @@ def edit_enrollment(course: Course, enrollment_id: int):
     if form.validate_on_submit():
         if form.role.data != "instructor" and _is_last_instructor(course, enrollment):
             form.role.errors.append("A course needs at least one instructor. Make someone else instructor first.")
-        else:
+        elif _pseudonym_allowed(course, enrollment, form.course_name):
             enrollment.role = form.role.data
             enrollment.section = course_service.section_named(course, form.section.data)
             enrollment.course_name = (form.course_name.data or "").strip() or None

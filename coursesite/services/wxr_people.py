@@ -21,6 +21,7 @@ from ..models import Course, Enrollment, User, WordPressPerson
 from ..models.user import normalize_email
 from . import accounts
 from .names import name_key
+from .pseudonyms import names_in_course
 from .wxr_content import plain_line
 from .wxr_parse import WxrComment, WxrDocument
 from .wxr_report import ImportReport, PersonInFile
@@ -64,7 +65,7 @@ class People:
         self.report = report
         self.chosen = chosen or {}
         self._members = _members_by_email(course)
-        self._taken_names = _shown_names(course)
+        self._taken_names = names_in_course(course, with_guests=False)
         self._known: dict[str, User] = {}
         self._without_author = 0
 
@@ -142,12 +143,3 @@ def _members_by_email(course: Course) -> dict[str, User]:
     )
     return {user.email: user for user in members}
 
-
-def _shown_names(course: Course) -> set[str]:
-    """Every name a member of the course goes by here (account name and course display name), as name keys."""
-    rows = db.session.execute(
-        select(User.display_name, Enrollment.course_name)
-        .join(Enrollment, Enrollment.user_id == User.id)
-        .where(Enrollment.course_id == course.id, Enrollment.ended_at.is_(None))
-    )
-    return {name_key(name) for row in rows for name in row if name}

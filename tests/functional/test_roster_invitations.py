@@ -14,6 +14,7 @@ from coursesite.extensions import db
 from coursesite.models import utcnow
 
 from .. import factories as f
+from ..payloads import IMPERSONATED_EMAIL, SAME_EMAIL_VARIANTS
 from .test_roster_import import enrollment_of, import_file, text, upload
 
 
@@ -28,7 +29,7 @@ def course(auth):
 def outsiders(app):
     other = f.make_course(title="Physics")
     return {
-        "admin": f.make_user("Site Admin", email="admin@example.edu", is_admin=True),
+        "admin": f.make_user("Site Admin", email=IMPERSONATED_EMAIL, is_admin=True),
         "student": f.make_member(other, name="Olga Outsider"),
         "instructor": f.instructor_of(other),
     }
@@ -72,12 +73,12 @@ def test_import_invites_existing_accounts_and_enrolls_none(client, course, outsi
     assert "Roster imported from roster.csv: 3 invited." in roster
 
 
-@pytest.mark.parametrize("written", ["Admin@Example.edu", "  ADMIN@EXAMPLE.EDU  "])
+@pytest.mark.parametrize("written", SAME_EMAIL_VARIANTS)
 def test_case_variants_of_an_email_are_the_same_account_and_only_invited(client, course, outsiders, outbox,
                                                                           written):
     import_file(client, course, f"email,role\n{written},instructor\n")
-    assert enrollment_of(course, "admin@example.edu") is None
-    assert [m["To"] for m in outbox] == ["admin@example.edu"]
+    assert enrollment_of(course, IMPERSONATED_EMAIL) is None
+    assert [m["To"] for m in outbox] == [IMPERSONATED_EMAIL]
 
 
 def join_link(outbox, email: str) -> str:
