@@ -46,48 +46,26 @@ def _preview(course: Course, upload, confirm, parsed, filename: str):
     )
 
 
-def _course_line(course: Course) -> str:
-    return f"{course.title}{' (' + course.term + ')' if course.term else ''}"
-
-
-def _setup_link(user: User) -> str:
-    return url_for("auth.invitation", token=tokens.make_token(user, "invite"), _external=True)
-
-
-def _send_invitations(course: Course, invitations: list[importer.Invitation]) -> None:
-    for invitation in invitations:
-        if invitation.join_token:
-            _send_join_invitation(course, invitation.user, invitation.join_token)
+def _send_invitations(course: Course, people: list[User]) -> None:
+    """One email for everyone invited: people with no password yet set one up on the way to the invitation."""
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    term = f" ({course.term})" if course.term else ""
+    for user in people:
+        answer = url_for("courses.course_invitation", slug=course.slug)
+        if user.password_hash is None:
+            link = url_for("auth.invitation", token=tokens.make_token(user, "invite"), next=answer, _external=True)
+            how = (f"To set up your account, choose a password and answer the invitation, open this link within "
+                   f"{days} days:\n\n{link}\n\nIt works once. If the link has expired, ask for a password "
+                   f"reset at {url_for('auth.reset_request', _external=True)}.")
         else:
-            _send_account_invitation(course, invitation.user)
-
-
-def _send_account_invitation(course: Course, user: User) -> None:
-    days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    send_mail(
-        user.email,
-        f"You are invited to {course.title} on Coursesite",
-        f"Hello {user.display_name},\n\nYou have been added to {_course_line(course)} on Coursesite. To set up "
-        f"your account and choose a password, open this link within {days} days:\n\n{_setup_link(user)}\n\n"
-        f"It works once. If the link has expired, ask for a password reset at "
-        f"{url_for('auth.reset_request', _external=True)}.\n",
-    )
-
-
-def _send_join_invitation(course: Course, user: User, token: str) -> None:
-    """To an existing account: nothing changes for them unless they accept."""
-    days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    link = url_for("courses.join_invited", slug=course.slug, token=token, _external=True)
-    setup = (f"You have not chosen a password yet: set up your account first with this link:\n\n"
-             f"{_setup_link(user)}\n\n") if user.password_hash is None else ""
-    send_mail(
-        user.email,
-        f"You are invited to join {course.title} on Coursesite",
-        f"Hello {user.display_name},\n\nYou are invited to join {_course_line(course)} on Coursesite. "
-        f"{setup}To see the invitation and join, open this link within {days} days and log in with this "
-        f"email:\n\n{link}\n\nYou are not in the course until you accept. If you do not want to join, "
-        f"ignore this message.\n",
-    )
+            link = url_for("courses.course_invitation", slug=course.slug, _external=True)
+            how = f"To answer the invitation, log in with this email and open:\n\n{link}"
+        send_mail(
+            user.email,
+            f"You are invited to {course.title} on Coursesite",
+            f"Hello {user.display_name},\n\nYou are invited to join {course.title}{term} on Coursesite. "
+            f"You are not in the course until you accept.\n\n{how}\n",
+        )
 
 
 def _import(course: Course, upload, confirm):
@@ -99,9 +77,9 @@ def _import(course: Course, upload, confirm):
     if not confirm.validate_on_submit():  # the CSRF token was refused: show the same preview again
         return _preview(course, upload, confirm, parsed, filename)
     plan = importer.plan_import(course, parsed.rows, parsed.problems)
-    invitations = importer.apply_plan(course, plan, current_user)
+    invited = importer.apply_plan(course, plan, current_user)
     db.session.commit()
-    _send_invitations(course, invitations)
+    _send_invitations(course, invited)
     counts = ", ".join(
         f"{plan.count(action)} {label}"
         for action, label in (("invite", "invited"), ("update", "updated"), ("unchanged", "unchanged"))

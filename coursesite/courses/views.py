@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Course, Enrollment, User
 from ..permissions import can_create_course, can_manage_roster, course_view, is_member, membership
 from ..security import form_checks_csrf
-from ..services import accounts
+from ..services import accounts, course_invitations
 from ..services import courses as course_service
 from ..services.courses import CourseError
 from ..services.pseudonyms import pseudonym_problem
@@ -38,7 +38,8 @@ def index():
         )
         if c.id not in mine_ids
     ]
-    return render_template("courses/index.html", mine=mine, public=public)
+    invitations = course_invitations.pending_for(current_user) if current_user.is_authenticated else []
+    return render_template("courses/index.html", mine=mine, public=public, invitations=invitations)
 
 
 def apply_course_error(form, error: CourseError) -> None:
@@ -151,7 +152,8 @@ def new_join_code(course: Course):
 @course_view(can_manage_roster)
 def roster(course: Course):
     enrollments = db.session.scalars(course_service.roster_query(course)).all()
-    return render_template("courses/roster.html", enrollments=enrollments)
+    return render_template("courses/roster.html", enrollments=enrollments,
+                           invitations=course_invitations.pending_in(course))
 
 
 def _course_enrollment(course: Course, enrollment_id: int) -> Enrollment:

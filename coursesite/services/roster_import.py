@@ -5,9 +5,10 @@ enrollment of the course by Canvas ID, then SIS User ID, then SIS Login ID, then
 itself matches. Values left blank in the file never clear what the roster holds, so importing the same
 file twice changes nothing the second time.
 
-Nobody with an account joins without consent: an account that is not an active member of the course is
-invited (course_invitations) and the role in the file is theirs only when they accept. The preview shows
-such a line exactly like an email nobody has ("invite"), so it never tells which emails have accounts.
+Nobody joins without consent: everyone the file names who is not an active member is invited
+(course_invitations), people new to the site with an account made for them, and the role in the file is
+theirs only when they accept. The preview shows an existing account exactly like an email nobody has
+("invite", or "pending" once invited), so it never tells which emails have accounts.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Course, Enrollment, User
+from ..models import Course, CourseInvitation, Enrollment, User
 from . import accounts, course_invitations
 from .courses import section_named
 from .roster_csv import (
@@ -37,11 +38,11 @@ from .roster_csv import (
     rows_to_payload,
 )
 
-__all__ = ["ImportPlan", "Invitation", "RosterFileError", "apply_plan", "dump_preview", "load_preview", "parse_roster",
+__all__ = ["ImportPlan", "RosterFileError", "apply_plan", "dump_preview", "load_preview", "parse_roster",
            "plan_import"]
 
 PREVIEW_MAX_AGE = 24 * 3600
-ACTIONS = ("invite", "update", "unchanged")
+ACTIONS = ("invite", "pending", "update", "unchanged")
 
 
 @dataclass
@@ -54,14 +55,6 @@ class PlannedRow:
     invitee: User | None = None  # the existing account an "invite" goes to, kept out of the preview
 
 
-@dataclass(frozen=True)
-class Invitation:
-    """Someone to email: a new account to set up (no join link), or an account invited to join."""
-
-    user: User
-    join_token: str | None = None
-
-
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow]
@@ -72,7 +65,7 @@ class ImportPlan:
 
     @property
     def changes(self) -> int:
-        return sum(1 for planned in self.rows if planned.action != "unchanged")
+        return sum(1 for planned in self.rows if planned.action in {"invite", "update"})
 
 
 def _name_key(name: str) -> str:
@@ -89,6 +82,8 @@ class _Roster:
             .options(selectinload(Enrollment.user), selectinload(Enrollment.section))
         ).all()
         self.by_user = {e.user_id: e for e in enrollments}
+        self.invited = set(db.session.scalars(select(CourseInvitation.user_id)
+                                              .where(CourseInvitation.course_id == course.id)))
         self.by_id = {(key, getattr(e, key).lower()): e for e in enrollments for key in ID_FIELDS if getattr(e, key)}
         self.by_name: dict[str, list[Enrollment]] = defaultdict(list)
         for e in enrollments:
@@ -171,7 +166,7 @@ def _plan_row(row: RosterRow, roster: _Roster, users: dict[str, User], claimed: 
     if user is None:
         return PlannedRow(row, "invite", None)
     if enrollment is None or enrollment.ended_at is not None:
-        return PlannedRow(row, "invite", None, invitee=user)
+        return PlannedRow(row, "pending" if user.id in roster.invited else "invite", None, invitee=user)
     if enrollment.role == "instructor" and row.role and row.role != "instructor":
         return LineProblem(row.line, f"{user.display_name} is an instructor here; change that on their roster page")
     changes = _changes(row, enrollment)
@@ -190,32 +185,26 @@ def plan_import(course: Course, rows: list[RosterRow], problems: list[LineProble
     return ImportPlan(planned, found_problems)
 
 
-def apply_plan(course: Course, plan: ImportPlan, inviter: User) -> list[Invitation]:
-    """Write the plan; return the invitations to email.
-
-    A new email gets an account (no password yet) in the course and an email to set it up, as before; an
-    existing account outside the course gets an invitation to join and is not enrolled.
-    """
-    invitations = []
+def apply_plan(course: Course, plan: ImportPlan, inviter: User) -> list[User]:
+    """Write the plan; return the people to email an invitation (a new email gets an account, no password)."""
+    invited = []
     for planned in plan.rows:
-        if planned.action == "unchanged":
+        if planned.action not in {"invite", "update"}:
             continue
-        row, user = planned.row, planned.user
+        row = planned.row
         section = section_named(course, row.section) if row.section else None
-        if planned.invitee is not None:
-            token = course_invitations.make_invitation(course, planned.invitee, inviter, role=row.role,
-                                                       section=section, ids=dict(row.ids))
-            invitations.append(Invitation(planned.invitee, token))
+        if planned.action == "invite":
+            user = planned.invitee or accounts.create_user(row.email, row.name or row.email.split("@")[0], None)
+            course_invitations.invite(course, user, inviter, role=row.role, section=section, ids=dict(row.ids),
+                                      name=row.name)
+            invited.append(user)
             continue
-        if user is None:
-            user = accounts.create_user(row.email, row.name or row.email.split("@")[0], None)
-            invitations.append(Invitation(user))
         fields = dict(row.ids)
         if section is not None:
             fields["section"] = section
-        accounts.enroll(user, course, role=row.role, **fields)
+        accounts.enroll(planned.user, course, role=row.role, **fields)
     db.session.flush()
-    return invitations
+    return invited
 
 
 def _serializer() -> URLSafeTimedSerializer:

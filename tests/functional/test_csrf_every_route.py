@@ -17,9 +17,9 @@ from flask import url_for
 from sqlalchemy import select
 
 from coursesite.extensions import db
+from coursesite.models import CourseInvitation
 from coursesite.security import CSRF_REFUSED_KEPT
 from coursesite.services import tokens
-from coursesite.services.course_invitations import make_invitation
 
 from .. import factories as f
 
@@ -44,6 +44,9 @@ class World:
         self.assignment = f.make_assignment(self.course)
         self.post = f.make_post(self.course, self.student, assignment_id=self.assignment.id)
         self.comment = f.make_comment(self.post, self.instructor)
+        # The site admin is invited to the course, so the invitation's page has someone to show it to.
+        self.invitation = CourseInvitation(course_id=self.course.id, user_id=self.admin.id, role="ta")
+        db.session.add(self.invitation)
         from coursesite.permissions import membership
 
         self.enrollment = membership(self.student, self.course)
@@ -51,13 +54,6 @@ class World:
 
     def user(self, role: str):
         return None if role == "anonymous" else getattr(self, role)
-
-    def token_for(self, endpoint: str) -> str:
-        if endpoint == "courses.join_invited":  # the site admin, invited to the course, can open the offer
-            return make_invitation(self.course, self.admin, self.instructor, role="ta", section=None, ids={})
-        if endpoint.endswith("invitation"):
-            return tokens.make_token(self.guest, "invite")
-        return tokens.make_token(self.student, "reset")
 
     def url_values(self, endpoint: str, arguments) -> dict:
         known = {
@@ -69,7 +65,9 @@ class World:
             "comment_id": self.comment.id,
             "user_id": self.student.id,
             "student_id": self.student.id,
-            "token": self.token_for(endpoint),
+            "invitation_id": self.invitation.id,
+            "token": tokens.make_token(self.guest, "invite") if endpoint.endswith("invitation")
+            else tokens.make_token(self.student, "reset"),
         }
         return {name: known.get(name, 1 if name.endswith("_id") else "x") for name in arguments}
 

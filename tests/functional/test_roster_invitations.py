@@ -12,6 +12,7 @@ import pytest
 
 from coursesite.extensions import db
 from coursesite.models import utcnow
+from coursesite.services import course_invitations
 
 from .. import factories as f
 from ..payloads import IMPERSONATED_EMAIL, SAME_EMAIL_VARIANTS
@@ -81,65 +82,89 @@ def test_case_variants_of_an_email_are_the_same_account_and_only_invited(client,
     assert [m["To"] for m in outbox] == [IMPERSONATED_EMAIL]
 
 
-def join_link(outbox, email: str) -> str:
+def answer_link(outbox, email: str) -> str:
     message = next(m for m in outbox if m["To"] == email)
-    return re.search(r"http://coursesite\.test(/c/\S+/join/\S+)", message.get_content()).group(1)
+    return re.search(r"http://coursesite\.test(/c/[^/\s]+/invitation)\s", message.get_content()).group(1)
+
+
+def logged_in(app, user):
+    browser = app.test_client()
+    browser.post("/auth/login", data={"email": user.email, "password": f.DEFAULT_PASSWORD})
+    return browser
+
+
+def test_roster_lists_invitations_alike_under_the_files_names(client, course, outsiders):
+    csv = (f"email,name,role\n{outsiders['student'].email},From The File,ta\n"
+           "nobody.yet@example.org,Also From The File,ta\n")
+    import_file(client, course, csv)
+    roster = text(client.get(f"/c/{course.slug}/roster"))
+    assert f"From The File {outsiders['student'].email} TA" in roster
+    assert "Also From The File nobody.yet@example.org TA" in roster
+    assert outsiders["student"].display_name not in roster
 
 
 def test_the_invited_person_joins_with_the_offered_role_only_by_accepting(app, client, course, outsiders, outbox):
     student = outsiders["student"]
     import_file(client, course, f"email,role,section,sis_id\n{student.email},ta,Lab B,S-9\n")
-    link = join_link(outbox, student.email)
-    invitee = app.test_client()
-    assert invitee.get(link).status_code == 302  # log in first
-    invitee.post("/auth/login", data={"email": student.email, "password": f.DEFAULT_PASSWORD})
+    link = answer_link(outbox, student.email)
+    assert app.test_client().get(link).status_code == 302  # log in first
+    invitee = logged_in(app, student)
+    assert "Invitations History of Maps" in text(invitee.get("/"))
     page = invitee.get(link)
     assert page.status_code == 200 and "invites you to join" in text(page) and "as a TA" in text(page)
     assert enrollment_of(course, student.email) is None  # opening the link changes nothing
-    assert invitee.post(link).status_code == 302
+    assert invitee.post(link, data={"accept": "y"}).status_code == 302
     enrollment = enrollment_of(course, student.email)
     assert (enrollment.role, enrollment.section.name, enrollment.sis_user_id) == ("ta", "Lab B", "S-9")
     # Spent: removed later, the same link does not bring them back.
     enrollment.ended_at = utcnow()
     db.session.commit()
-    assert invitee.post(link).status_code == 302
+    assert invitee.post(link, data={"accept": "y"}).status_code == 302
     assert enrollment_of(course, student.email).ended_at is not None
+
+
+def test_declining_leaves_the_course_alone(app, client, course, outsiders, outbox):
+    student = outsiders["student"]
+    import_file(client, course, f"email,role\n{student.email},instructor\n")
+    invitee = logged_in(app, student)
+    link = answer_link(outbox, student.email)
+    assert invitee.post(link, data={"decline": "y"}).status_code == 302
+    assert enrollment_of(course, student.email) is None
+    assert invitee.post(link, data={"accept": "y"}).status_code == 302
+    assert enrollment_of(course, student.email) is None
 
 
 def test_an_invitation_is_only_for_its_own_account(app, client, course, outsiders, outbox):
     import_file(client, course, f"email,role\n{outsiders['student'].email},instructor\n")
-    link = join_link(outbox, outsiders["student"].email)
-    other = app.test_client()
-    other.post("/auth/login", data={"email": outsiders["instructor"].email, "password": f.DEFAULT_PASSWORD})
-    response = other.post(link)
-    assert response.status_code == 302
-    assert "for another account" in text(other.get("/"))
+    other = logged_in(app, outsiders["instructor"])
+    assert other.post(answer_link(outbox, outsiders["student"].email), data={"accept": "y"}).status_code == 302
+    assert "You have no invitation to History of Maps" in text(other.get("/"))
     assert enrollment_of(course, outsiders["instructor"].email) is None
     assert enrollment_of(course, outsiders["student"].email) is None
 
 
-def test_an_invitation_dies_with_its_inviters_role(app, client, course, outsiders, outbox):
-    import_file(client, course, f"email,role\n{outsiders['student'].email},instructor\n")
-    link = join_link(outbox, outsiders["student"].email)
-    enrollment_of(course, f.instructor_of(course).email).role = "ta"
-    db.session.commit()
-    invitee = app.test_client()
-    invitee.post("/auth/login", data={"email": outsiders["student"].email, "password": f.DEFAULT_PASSWORD})
-    assert invitee.post(link).status_code == 302
-    assert enrollment_of(course, outsiders["student"].email) is None
+def test_a_withdrawn_invitation_cannot_be_accepted(app, client, course, outsiders, outbox):
+    student = outsiders["student"]
+    import_file(client, course, f"email,name\n{student.email},Olga\n")
+    [invitation] = course_invitations.pending_in(course)
+    response = client.post(f"/c/{course.slug}/roster/invitations/{invitation.id}/withdraw")
+    assert response.status_code == 302 and "The invitation to Olga is withdrawn." in text(client.get("/"))
+    assert logged_in(app, student).post(answer_link(outbox, student.email), data={"accept": "y"}).status_code == 302
+    assert enrollment_of(course, student.email) is None
 
 
-def test_a_forged_link_enrolls_nobody(app, client, course, outsiders):
-    invitee = app.test_client()
-    invitee.post("/auth/login", data={"email": outsiders["student"].email, "password": f.DEFAULT_PASSWORD})
-    assert invitee.post(f"/c/{course.slug}/join/forged").status_code == 302
-    assert enrollment_of(course, outsiders["student"].email) is None
+def test_importing_again_does_not_invite_again(client, course, outsiders, outbox):
+    csv = f"email\n{outsiders['student'].email}\nnew.person@example.org\n"
+    import_file(client, course, csv)
+    outbox.clear()
+    preview, _ = import_file(client, course, csv)
+    assert "2 invited earlier have not joined yet" in text(preview) and outbox == []
 
 
-def test_an_account_without_a_password_also_gets_the_setup_link(client, course, outbox):
+def test_an_account_without_a_password_sets_one_up_on_the_way(client, course, outbox):
     pending = f.make_user("Pending Person", email="pending@example.org", password=None)
     import_file(client, course, f"email\n{pending.email}\n")
     [message] = outbox
-    body = message.get_content()
-    assert "/auth/invitation/" in body and f"/c/{course.slug}/join/" in body
+    link = re.search(r"http://coursesite\.test(/auth/invitation/\S+)", message.get_content()).group(1)
+    assert link.endswith(f"?next=/c/{course.slug}/invitation")
     assert enrollment_of(course, pending.email) is None
