@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from .courses import (  # noqa: F401 - each adds its routes to the courses blueprint
         assignment_views,
         exception_views,
+        invitation_views,
         roster_views,
         work_views,
     )

@@ -53,6 +53,11 @@ def is_instructor(user, course: Course) -> bool:
     return role_in(user, course) == "instructor"
 
 
+def is_signed_in(user, course: Course) -> bool:
+    """Anyone with an account: a page that checks for itself whom it is for (an invitation)."""
+    return user.is_authenticated
+
+
 def can_read_course(user, course: Course) -> bool:
     return course.is_public or user.is_admin or is_member(user, course)
 

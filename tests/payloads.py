@@ -87,6 +87,37 @@ XSS_PAYLOADS: list[str] = [
     "{{ ''.__class__.__mro__ }}",
 ]
 
+# --- identity: names and emails that pass for someone else ----------------------------------------------
+# A course display name written any of these ways reads as IMPERSONATED_NAME and must be refused when that is
+# another member's name (tests/functional/test_pseudonyms.py).
+IMPERSONATED_NAME = "Prof. Ada Smith"
+NAME_LOOKALIKES: list[str] = [
+    "Prof. Ada Smith",
+    "prof. ada smith",
+    "PROF. ADA SMITH",
+    "  Prof.   Ada\tSmith ",  # runs of spaces, a tab
+    "Prof Ada Smith",  # punctuation dropped
+    "Ｐｒｏｆ． Ａｄａ Ｓｍｉｔｈ",  # fullwidth
+    "Prof. \u0410da Smith",  # Cyrillic capital A
+    "Pr\u043ef. Ada Smith",  # Cyrillic small o
+    "Prof. Ad\u03b1 Smith",  # Greek alpha
+    "Prof. Ádá Smith",  # accents
+    "Prof. A\u0301da Smith",  # a combining accent
+    "Prof.\u200b Ada Smith",  # zero-width space
+    "\u202eProf. Ada Smith",  # a direction override
+    "Prof. Ada Smit\u0127",  # h with stroke
+]
+# Emails that are IMPERSONATED_EMAIL's account (email addresses are matched case-insensitively) ...
+IMPERSONATED_EMAIL = "admin@example.edu"
+SAME_EMAIL_VARIANTS: list[str] = ["Admin@Example.edu", "ADMIN@EXAMPLE.EDU", "  admin@example.edu  "]
+# ... and emails that are other addresses: never that account (tests/functional/test_wxr_identity.py).
+OTHER_EMAIL_VARIANTS: list[str] = [
+    "admin+blog@example.edu",  # a +tag is another address as far as this site knows
+    "ａｄｍｉｎ@example.edu",  # fullwidth letters
+    "admin@example.edu.",
+    "\u0430dmin@example.edu",  # Cyrillic a
+]
+
 # Numbers an evaluated template payload would produce; no page that shows the payloads may contain them.
 TEMPLATE_MARKERS = ("9359",)
 

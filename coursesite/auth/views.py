@@ -191,5 +191,6 @@ def invitation(token: str):
         db.session.commit()
         login_user(user)
         flash("Your account is ready.", "success")
-        return redirect(url_for("courses.index"))
+        # On to the course invitation the email was about, when it says so.
+        return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
     return render_template("auth/invitation.html", form=form, user=user)

@@ -17,7 +17,8 @@ from ..services import accounts
 from ..services.timefmt import is_timezone
 from ..services.wxr_export import export_wxr
 from ..services.wxr_import import ImportOptions, NewCourse, import_wxr
-from ..services.wxr_parse import MAX_WXR_BYTES, WxrError, parse_wxr
+from ..services.wxr_parse import MAX_WXR_BYTES, WxrDocument, WxrError, parse_wxr
+from ..services.wxr_people import person_ref, usable_email
 from .users import fail
 
 
@@ -46,6 +47,29 @@ def _owner(email: str | None) -> User:
     return admin
 
 
+def _person_of_file(doc: WxrDocument, who: str) -> str:
+    """The PersonInFile.ref of an email or author login of the file."""
+    author = doc.authors.get(who)
+    email = usable_email(author.email) if author else usable_email(who)
+    if email:
+        return person_ref(f"email:{email}")
+    if author is None:
+        fail(f"--link {who}: the file has no author with this login, and it is not an email")
+    return person_ref(f"login:{author.login}")
+
+
+def _links(doc: WxrDocument, links: tuple[str, ...]) -> dict[str, User]:
+    """--link WHO=ACCOUNT_EMAIL: the operator's explicit choice of account for a person of the file."""
+    chosen = {}
+    for link in links:
+        who, _, account_email = link.partition("=")
+        user = accounts.find_user(account_email) if account_email.strip() else None
+        if user is None or user.is_guest:
+            fail(f"--link {link}: no account with the email {account_email.strip() or '(none given)'}")
+        chosen[_person_of_file(doc, who.strip())] = user
+    return chosen
+
+
 @click.command("import-wxr")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--course", "slug", required=True, help="Course address (slug); created when missing.")
@@ -54,11 +78,14 @@ def _owner(email: str | None) -> User:
               help="Who can read a new course's blog (default: members).")
 @click.option("--owner", "owner_email", help="Email of the instructor who owns the import (default: first site admin).")
 @click.option("--dry-run", is_flag=True, help="Print the report and write nothing.")
+@click.option("--link", "links", multiple=True, metavar="WHO=ACCOUNT_EMAIL",
+              help="Credit a person of the file (their email or author login) to this account. Without it, "
+                   "only members of the course are matched (by email); everyone else becomes a guest author.")
 @click.option("--include-drafts", is_flag=True, help="Import drafts as drafts.")
 @click.option("--include-pending", is_flag=True, help="Import comments awaiting approval as held comments.")
 @with_appcontext
 def import_wxr_command(file: str, slug: str, timezone: str | None, visibility: str | None, owner_email: str | None,
-                       dry_run: bool, include_drafts: bool, include_pending: bool) -> None:
+                       dry_run: bool, links: tuple[str, ...], include_drafts: bool, include_pending: bool) -> None:
     """Import a WordPress export (WXR) into a course: essays, people, threaded comments."""
     if timezone and not is_timezone(timezone):
         fail(f"unknown time zone: {timezone} (use a name like America/New_York)")
@@ -68,6 +95,7 @@ def import_wxr_command(file: str, slug: str, timezone: str | None, visibility: s
     except WxrError as error:
         fail(f"{file}: {error}")
     owner = _owner(owner_email)
+    chosen = _links(doc, links)
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     new_course = None
     if course is None:
@@ -81,7 +109,8 @@ def import_wxr_command(file: str, slug: str, timezone: str | None, visibility: s
     options = ImportOptions(include_drafts=include_drafts, include_pending=include_pending, dry_run=dry_run)
     try:
         # The import rolls its own savepoint back on an error and after a dry run: nothing is written then.
-        report = import_wxr(doc, importer=owner, options=options, course=course, new_course=new_course)
+        report = import_wxr(doc, importer=owner, options=options, course=course, new_course=new_course,
+                            chosen=chosen)
     except WxrError as error:
         fail(f"{file}: {error}")
     db.session.commit()

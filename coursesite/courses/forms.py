@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..forms import choices, strip
@@ -58,6 +67,13 @@ class EnrollmentForm(FlaskForm):
 
 class RosterUploadForm(FlaskForm):
     file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file to upload.")])
+
+
+class InvitationAnswerForm(FlaskForm):
+    """Joining a course one was invited to, or not: buttons, so a link in an email never enrolls anyone."""
+
+    accept = SubmitField("Join the course")
+    decline = SubmitField("Decline")
 
 
 class RosterConfirmForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import Course, User
@@ -46,16 +47,24 @@ def _preview(course: Course, upload, confirm, parsed, filename: str):
 
 
 def _send_invitations(course: Course, people: list[User]) -> None:
+    """One email for everyone invited: people with no password yet set one up on the way to the invitation."""
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    term = f" ({course.term})" if course.term else ""
     for user in people:
-        link = url_for("auth.invitation", token=tokens.make_token(user, "invite"), _external=True)
+        answer = url_for("courses.course_invitation", slug=course.slug)
+        if user.password_hash is None:
+            link = url_for("auth.invitation", token=tokens.make_token(user, "invite"), next=answer, _external=True)
+            how = (f"To set up your account, choose a password and answer the invitation, open this link within "
+                   f"{days} days:\n\n{link}\n\nIt works once. If the link has expired, ask for a password "
+                   f"reset at {url_for('auth.reset_request', _external=True)}.")
+        else:
+            link = url_for("courses.course_invitation", slug=course.slug, _external=True)
+            how = f"To answer the invitation, log in with this email and open:\n\n{link}"
         send_mail(
             user.email,
             f"You are invited to {course.title} on Coursesite",
-            f"Hello {user.display_name},\n\nYou have been added to {course.title}"
-            f"{' (' + course.term + ')' if course.term else ''} on Coursesite. To set up your account and choose "
-            f"a password, open this link within {days} days:\n\n{link}\n\nIt works once. If the link has expired, "
-            f"ask for a password reset at {url_for('auth.reset_request', _external=True)}.\n",
+            f"Hello {user.display_name},\n\nYou are invited to join {course.title}{term} on Coursesite. "
+            f"You are not in the course until you accept.\n\n{how}\n",
         )
 
 
@@ -68,13 +77,12 @@ def _import(course: Course, upload, confirm):
     if not confirm.validate_on_submit():  # the CSRF token was refused: show the same preview again
         return _preview(course, upload, confirm, parsed, filename)
     plan = importer.plan_import(course, parsed.rows, parsed.problems)
-    to_invite = importer.apply_plan(course, plan)
+    invited = importer.apply_plan(course, plan, current_user)
     db.session.commit()
-    _send_invitations(course, to_invite)
+    _send_invitations(course, invited)
     counts = ", ".join(
         f"{plan.count(action)} {label}"
-        for action, label in (("invite", "invited"), ("add", "added"), ("update", "updated"),
-                              ("unchanged", "unchanged"))
+        for action, label in (("invite", "invited"), ("update", "updated"), ("unchanged", "unchanged"))
         if plan.count(action)
     )
     skipped = f" {len(plan.problems)} lines were not imported." if plan.problems else ""

@@ -10,9 +10,10 @@ from ..extensions import db
 from ..models import Course, Enrollment, User
 from ..permissions import can_create_course, can_manage_roster, course_view, is_member, membership
 from ..security import form_checks_csrf
-from ..services import accounts
+from ..services import accounts, course_invitations
 from ..services import courses as course_service
 from ..services.courses import CourseError
+from ..services.pseudonyms import pseudonym_problem
 from ..services.timefmt import timezone_choices
 from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
 
@@ -37,7 +38,8 @@ def index():
         )
         if c.id not in mine_ids
     ]
-    return render_template("courses/index.html", mine=mine, public=public)
+    invitations = course_invitations.pending_for(current_user) if current_user.is_authenticated else []
+    return render_template("courses/index.html", mine=mine, public=public, invitations=invitations)
 
 
 def apply_course_error(form, error: CourseError) -> None:
@@ -94,6 +96,14 @@ def join():
     return render_template("courses/join.html", form=form)
 
 
+def _pseudonym_allowed(course: Course, enrollment: Enrollment, field) -> bool:
+    """False, with the reason on the field, for a course display name that reads as someone else's."""
+    problem = pseudonym_problem(course, enrollment.user_id, (field.data or "").strip())
+    if problem:
+        field.errors.append(problem)
+    return problem is None
+
+
 @bp.route("/c/<slug>/welcome", methods=["GET", "POST"])
 @login_required
 @course_view(is_member)
@@ -101,7 +111,7 @@ def join():
 def welcome(course: Course):
     enrollment = membership(current_user, course)
     form = WelcomeForm(obj=enrollment)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _pseudonym_allowed(course, enrollment, form.course_name):
         enrollment.course_name = (form.course_name.data or "").strip() or None
         db.session.commit()
         flash(f"Welcome to {course.title}.", "success")
@@ -142,7 +152,8 @@ def new_join_code(course: Course):
 @course_view(can_manage_roster)
 def roster(course: Course):
     enrollments = db.session.scalars(course_service.roster_query(course)).all()
-    return render_template("courses/roster.html", enrollments=enrollments)
+    return render_template("courses/roster.html", enrollments=enrollments,
+                           invitations=course_invitations.pending_in(course))
 
 
 def _course_enrollment(course: Course, enrollment_id: int) -> Enrollment:
@@ -167,7 +178,7 @@ def edit_enrollment(course: Course, enrollment_id: int):
     if form.validate_on_submit():
         if form.role.data != "instructor" and _is_last_instructor(course, enrollment):
             form.role.errors.append("A course needs at least one instructor. Make someone else instructor first.")
-        else:
+        elif _pseudonym_allowed(course, enrollment, form.course_name):
             enrollment.role = form.role.data
             enrollment.section = course_service.section_named(course, form.section.data)
             enrollment.course_name = (form.course_name.data or "").strip() or None

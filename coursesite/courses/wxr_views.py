@@ -6,10 +6,10 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Course
+from ..models import Course, User
 from ..permissions import can_import_export_wxr, course_view
 from ..security import form_checks_csrf
-from ..services import wxr_pending
+from ..services import accounts, wxr_pending
 from ..services.wxr_export import export_wxr as export_blog
 from ..services.wxr_import import ImportOptions
 from ..services.wxr_import import import_wxr as import_blog
@@ -25,6 +25,45 @@ def _count(n: int, noun: str) -> str:
 
 def _max_bytes() -> int:
     return current_app.config.get("WXR_MAX_BYTES", MAX_WXR_BYTES)
+
+
+PERSON_FIELD = "person-"
+
+
+def _chosen_accounts() -> tuple[dict[str, User], dict[str, str]]:
+    """A site admin's links from people of the file to accounts (email per person); others choose nothing.
+
+    Returns (account by person ref, error by person ref).
+    """
+    chosen: dict[str, User] = {}
+    errors: dict[str, str] = {}
+    if not current_user.is_admin:
+        return chosen, errors
+    for name, value in request.form.items():
+        email = value.strip()
+        if not name.startswith(PERSON_FIELD) or not email:
+            continue
+        ref = name.removeprefix(PERSON_FIELD)[:16]
+        user = accounts.find_user(email)
+        if user is None or user.is_guest:
+            errors[ref] = f"No account has the email {email[:254]}."
+        else:
+            chosen[ref] = user
+    return chosen, errors
+
+
+def _preview(course: Course, pending, report, chosen: dict[str, User] | None = None,
+             errors: dict[str, str] | None = None):
+    typed = {ref: request.form.get(PERSON_FIELD + ref, "") for ref in errors or {}}
+    typed.update({ref: user.email for ref, user in (chosen or {}).items()})
+    outside = _outside_accounts(report) if current_user.is_admin else set()
+    return render_template("courses/wxr_preview.html", report=report, pending=pending, typed=typed,
+                           errors=errors or {}, field_prefix=PERSON_FIELD, outside=outside)
+
+
+def _outside_accounts(report) -> set[str]:
+    """For a site admin only: which guests of the preview have an account on the site under their email."""
+    return {p.ref for p in report.people if p.outcome == "guest" and p.email and accounts.find_user(p.email)}
 
 
 @bp.route("/c/<slug>/import", methods=["GET", "POST"])
@@ -46,7 +85,7 @@ def import_wxr(course: Course):
         else:
             pending = wxr_pending.keep_upload(course, current_user, upload.filename or "", data, options)
             db.session.commit()
-            return render_template("courses/wxr_preview.html", report=report, pending=pending)
+            return _preview(course, pending, report)
     return render_template("courses/wxr_import.html", form=form)
 
 
@@ -57,12 +96,16 @@ def confirm_import(course: Course):
     if pending is None:
         flash("That preview is no longer available. Upload the file again.", "error")
         return redirect(url_for("wxr.import_wxr", slug=course.slug))
+    chosen, errors = _chosen_accounts()
+    dry_run = bool(errors)
     try:
         report = import_blog(parse_wxr(pending.data, _max_bytes()), importer=current_user,
-                             options=wxr_pending.options_of(pending), course=course)
+                             options=wxr_pending.options_of(pending, dry_run=dry_run), course=course, chosen=chosen)
     except WxrError as error:
         flash(f"Nothing was imported: {error}.", "error")
         return redirect(url_for("wxr.import_wxr", slug=course.slug))
+    if dry_run:  # an account that does not exist was named: show the preview again, nothing imported
+        return _preview(course, pending, report, chosen, errors)
     db.session.delete(pending)
     db.session.commit()
     flash(f"Imported {_count(len(report.posts_created), 'essay')} and {_count(report.comments_created, 'comment')}"

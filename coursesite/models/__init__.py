@@ -4,6 +4,7 @@ from .assignment import Assignment, Excusal, Extension, SectionDeadline
 from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
 from .course import Course, DashboardChange, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
+from .invitation import CourseInvitation
 from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
 from .types import MAX_ID, UTCDateTime, utcnow
 from .user import AnonymousUser, User
@@ -17,6 +18,7 @@ __all__ = [
     "CommentReport",
     "CommentRevision",
     "Course",
+    "CourseInvitation",
     "DashboardChange",
     "Enrollment",
     "Excusal",

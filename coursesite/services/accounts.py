@@ -72,12 +72,12 @@ def enroll(user: User, course: Course, role: str | None = None, **fields) -> Enr
     return enrollment
 
 
-def create_guest(display_name: str, email: str | None = None) -> User:
-    """Someone who wrote on an imported blog: no password, no login, no email sent, not enrolled.
+def create_guest(display_name: str) -> User:
+    """Someone who wrote on an imported blog: a name only (no email, password or login), not enrolled.
 
-    An instructor may invite them later (the invitation sets a password and ends guest status).
+    Never given the email from the file: that address may be someone's account elsewhere on the site.
     """
-    user = User(email=email or None, display_name=display_name.strip()[:120] or "Guest", is_guest=True)
+    user = User(email=None, display_name=display_name.strip()[:120] or "Guest", is_guest=True)
     db.session.add(user)
     db.session.flush()
     return user

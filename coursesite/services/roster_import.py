@@ -4,6 +4,11 @@ A person is keyed by email; a line without one (Canvas gradebook exports have no
 enrollment of the course by Canvas ID, then SIS User ID, then SIS Login ID, then by exact name, as Canvas
 itself matches. Values left blank in the file never clear what the roster holds, so importing the same
 file twice changes nothing the second time.
+
+Nobody joins without consent: everyone the file names who is not an active member is invited
+(course_invitations), people new to the site with an account made for them, and the role in the file is
+theirs only when they accept. The preview shows an existing account exactly like an email nobody has
+("invite", or "pending" once invited), so it never tells which emails have accounts.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Course, Enrollment, User
-from . import accounts
+from ..models import Course, CourseInvitation, Enrollment, User
+from . import accounts, course_invitations
 from .courses import section_named
 from .roster_csv import (
     FIELD_LABELS,
@@ -37,16 +42,17 @@ __all__ = ["ImportPlan", "RosterFileError", "apply_plan", "dump_preview", "load_
            "plan_import"]
 
 PREVIEW_MAX_AGE = 24 * 3600
-ACTIONS = ("invite", "add", "update", "unchanged")
+ACTIONS = ("invite", "pending", "update", "unchanged")
 
 
 @dataclass
 class PlannedRow:
     row: RosterRow
     action: str  # one of ACTIONS
-    user: User | None
+    user: User | None  # a member of the course; never an account outside it (the preview shows this)
     changes: list[str] = field(default_factory=list)
     matched_by: str | None = None
+    invitee: User | None = None  # the existing account an "invite" goes to, kept out of the preview
 
 
 @dataclass
@@ -59,7 +65,7 @@ class ImportPlan:
 
     @property
     def changes(self) -> int:
-        return sum(1 for planned in self.rows if planned.action != "unchanged")
+        return sum(1 for planned in self.rows if planned.action in {"invite", "update"})
 
 
 def _name_key(name: str) -> str:
@@ -76,6 +82,8 @@ class _Roster:
             .options(selectinload(Enrollment.user), selectinload(Enrollment.section))
         ).all()
         self.by_user = {e.user_id: e for e in enrollments}
+        self.invited = set(db.session.scalars(select(CourseInvitation.user_id)
+                                              .where(CourseInvitation.course_id == course.id)))
         self.by_id = {(key, getattr(e, key).lower()): e for e in enrollments for key in ID_FIELDS if getattr(e, key)}
         self.by_name: dict[str, list[Enrollment]] = defaultdict(list)
         for e in enrollments:
@@ -156,9 +164,9 @@ def _plan_row(row: RosterRow, roster: _Roster, users: dict[str, User], claimed: 
         return LineProblem(row.line, f"the same person as line {claimed[person]}")
     claimed[person] = row.line
     if user is None:
-        return PlannedRow(row, "invite", None, matched_by=None)
+        return PlannedRow(row, "invite", None)
     if enrollment is None or enrollment.ended_at is not None:
-        return PlannedRow(row, "add", user, matched_by=matched_by)
+        return PlannedRow(row, "pending" if user.id in roster.invited else "invite", None, invitee=user)
     if enrollment.role == "instructor" and row.role and row.role != "instructor":
         return LineProblem(row.line, f"{user.display_name} is an instructor here; change that on their roster page")
     changes = _changes(row, enrollment)
@@ -177,23 +185,26 @@ def plan_import(course: Course, rows: list[RosterRow], problems: list[LineProble
     return ImportPlan(planned, found_problems)
 
 
-def apply_plan(course: Course, plan: ImportPlan) -> list[User]:
-    """Write the plan; return the people to email an account-setup invitation (no password yet)."""
-    to_invite = []
+def apply_plan(course: Course, plan: ImportPlan, inviter: User) -> list[User]:
+    """Write the plan; return the people to email an invitation (a new email gets an account, no password)."""
+    invited = []
     for planned in plan.rows:
-        if planned.action == "unchanged":
+        if planned.action not in {"invite", "update"}:
             continue
-        row, user = planned.row, planned.user
-        if user is None:
-            user = accounts.create_user(row.email, row.name or row.email.split("@")[0], None)
+        row = planned.row
+        section = section_named(course, row.section) if row.section else None
+        if planned.action == "invite":
+            user = planned.invitee or accounts.create_user(row.email, row.name or row.email.split("@")[0], None)
+            course_invitations.invite(course, user, inviter, role=row.role, section=section, ids=dict(row.ids),
+                                      name=row.name)
+            invited.append(user)
+            continue
         fields = dict(row.ids)
-        if row.section:
-            fields["section"] = section_named(course, row.section)
-        accounts.enroll(user, course, role=row.role, **fields)
-        if planned.action in {"invite", "add"} and user.password_hash is None and not user.is_guest and user.email:
-            to_invite.append(user)
+        if section is not None:
+            fields["section"] = section
+        accounts.enroll(planned.user, course, role=row.role, **fields)
     db.session.flush()
-    return to_invite
+    return invited
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -46,15 +46,19 @@ class NewCourse:
 
 
 def import_wxr(doc: WxrDocument, *, importer: User, options: ImportOptions = ImportOptions(),
-               course: Course | None = None, new_course: NewCourse | None = None) -> ImportReport:
-    """Import into `course`, or into a course made from `new_course`; flushes, never commits."""
+               course: Course | None = None, new_course: NewCourse | None = None,
+               chosen: dict[str, User] | None = None) -> ImportReport:
+    """Import into `course`, or into a course made from `new_course`; flushes, never commits.
+
+    `chosen` links people of the file (by PersonInFile.ref) to accounts: a site admin's explicit choice.
+    """
     report = ImportReport(dry_run=options.dry_run, wxr_version=doc.version)
     savepoint = db.session.begin_nested()
     try:
         if course is None:
             course = _create_course(doc, new_course, importer, report)
         report.course_slug, report.course_title = course.slug, course.title
-        _Import(doc, course, importer, options, report).run()
+        _Import(doc, course, importer, options, report, chosen).run()
         db.session.flush()
     except BaseException:
         savepoint.rollback()
@@ -88,9 +92,9 @@ def slugify(text: str, max_length: int = 190) -> str:
 
 class _Import:
     def __init__(self, doc: WxrDocument, course: Course, importer: User, options: ImportOptions,
-                 report: ImportReport):
+                 report: ImportReport, chosen: dict[str, User] | None = None):
         self.doc, self.course, self.options, self.report = doc, course, options, report
-        self.people = People(course, doc, importer, report)
+        self.people = People(course, doc, importer, report, chosen)
         self.now = utcnow()
         self.posts = {
             p.wp_post_id: p

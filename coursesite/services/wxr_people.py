@@ -1,25 +1,32 @@
-"""Who wrote what on the imported blog: WordPress authors and commenters as accounts of this site.
+"""Who wrote what on the imported blog: WordPress authors and commenters as people of this course.
 
-Emails decide (lower-cased): a person whose email has an account is that account. Nobody is merged by
-name alone: without an email a WordPress author is known by their login, a commenter by name and website,
-and each becomes a guest of this course (no password, no login, no email sent, not enrolled) that later
-imports of the same blog find again.
+An email from the file finds an account only when that account is a member of the course (the instructor
+already knows who those are); anyone else, whatever account the email may belong to elsewhere on the site,
+becomes a guest author: the name from the file kept as text, no password, no login, no email, not enrolled.
+A site admin may link a person of the file to any account explicitly (`chosen`). Nobody is merged by name
+alone. Guests are remembered per course by a digest of what WordPress knew (email, login, or a commenter's
+name and website), so later imports of the same blog find them again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Course, User, WordPressPerson
+from ..models import Course, Enrollment, User, WordPressPerson
 from ..models.user import normalize_email
 from . import accounts
+from .names import name_key
+from .pseudonyms import names_in_course
 from .wxr_content import plain_line
 from .wxr_parse import WxrComment, WxrDocument
-from .wxr_report import ImportReport
+from .wxr_report import ImportReport, PersonInFile
+
+GUEST_MARK = " (imported)"
 
 
 def login_key(login: str) -> str:
@@ -35,14 +42,30 @@ def usable_email(email: str) -> str | None:
     return email
 
 
+def person_ref(identity: str) -> str:
+    """A short, stable name for a person of the file, for the preview's form fields."""
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class _Who:
+    identity: str  # "email:…", "login:…" or "commenter:…": what WordPress knew
+    name: str
+    email: str | None
+
+
 class People:
-    def __init__(self, course: Course, doc: WxrDocument, fallback: User, report: ImportReport):
+    def __init__(self, course: Course, doc: WxrDocument, fallback: User, report: ImportReport,
+                 chosen: dict[str, User] | None = None):
         self.course = course
         self.authors = doc.authors
         self.authors_by_id = {a.author_id: a for a in doc.authors.values() if a.author_id}
         self.authors_by_key = {login_key(a.login): a for a in doc.authors.values() if login_key(a.login)}
         self.fallback = fallback
         self.report = report
+        self.chosen = chosen or {}
+        self._members = _members_by_email(course)
+        self._taken_names = names_in_course(course, with_guests=False)
         self._known: dict[str, User] = {}
         self._without_author = 0
 
@@ -53,12 +76,9 @@ class People:
         if not login:
             self._without_author += 1
             return self.fallback
-        key = f"login:{login}"
-        if key not in self._known:
-            name = plain_line(wp_author.display_name if wp_author else "", 120) or plain_line(login, 120) or "Author"
-            email = usable_email(wp_author.email) if wp_author else None
-            self._known[key] = self._by_email(email, name) if email else self._guest(key, name)
-        return self._known[key]
+        name = plain_line(wp_author.display_name if wp_author else "", 120) or plain_line(login, 120) or "Author"
+        email = usable_email(wp_author.email) if wp_author else None
+        return self._person(_Who(f"email:{email}" if email else f"login:{login}", name, email))
 
     def commenter(self, comment: WxrComment) -> User:
         wp_author = self.authors_by_id.get(comment.user_id) if comment.user_id else None
@@ -66,42 +86,60 @@ class People:
             return self.author(wp_author.login)
         name = plain_line(comment.author, 120) or "Anonymous"
         email = usable_email(comment.email)
-        if email:
-            return self._by_email(email, name)
-        key = f"commenter:{name}\n{comment.url.strip()}"
-        if key not in self._known:
-            self._known[key] = self._guest(key, name)
-        return self._known[key]
+        identity = f"email:{email}" if email else f"commenter:{name}\n{comment.url.strip()}"
+        return self._person(_Who(identity, name, email))
 
     def notes(self) -> list[str]:
         if not self._without_author:
             return []
         return [f"{self._without_author} item(s) named no author; they are credited to {self.fallback.display_name}"]
 
-    def _by_email(self, email: str, name: str) -> User:
-        key = f"email:{email}"
-        if key in self._known:
-            return self._known[key]
-        user = accounts.find_user(email)
-        if user is None:
-            user = accounts.create_guest(name, email)
-            self.report.people_created.append(f"{name} <{email}>")
-        else:
-            self.report.people_matched.append(f"{user.display_name} <{email}>")
-        self._known[key] = user
-        return user
+    def _person(self, who: _Who) -> User:
+        if who.identity not in self._known:
+            self._known[who.identity] = self._resolve(who)
+        return self._known[who.identity]
 
-    def _guest(self, identity: str, name: str) -> User:
-        digest = hashlib.sha256(identity.encode()).hexdigest()
+    def _resolve(self, who: _Who) -> User:
+        ref = person_ref(who.identity)
+        shown = f"{who.name} <{who.email}>" if who.email else who.name
+        user = self.chosen.get(ref)
+        if user is not None:
+            self.report.add_person(PersonInFile(ref, shown, who.email, "chosen", user.display_name))
+            self.report.people_matched.append(f"{shown}: linked to {user.display_name} <{user.email}>")
+            return user
+        user = self._members.get(who.email) if who.email else None
+        if user is not None:
+            self.report.add_person(PersonInFile(ref, shown, who.email, "member", user.display_name))
+            self.report.people_matched.append(f"{shown}: {user.display_name}, a member of this course")
+            return user
+        return self._guest(who, ref, shown)
+
+    def _guest(self, who: _Who, ref: str, shown: str) -> User:
+        digest = hashlib.sha256(who.identity.encode()).hexdigest()
         user = db.session.scalar(
             select(User)
             .join(WordPressPerson, WordPressPerson.user_id == User.id)
             .where(WordPressPerson.course_id == self.course.id, WordPressPerson.identity == digest)
         )
         if user is not None:
-            self.report.people_matched.append(f"{user.display_name} (guest from an earlier import)")
+            self.report.add_person(PersonInFile(ref, shown, who.email, "earlier guest", user.display_name))
+            self.report.people_matched.append(f"{shown}: the guest author from an earlier import")
             return user
+        # A guest never takes the name a member of the course is shown by.
+        name = who.name + GUEST_MARK if name_key(who.name) in self._taken_names else who.name
         user = accounts.create_guest(name)
         db.session.add(WordPressPerson(course_id=self.course.id, identity=digest, user_id=user.id))
-        self.report.people_created.append(f"{name} (no email)")
+        self.report.add_person(PersonInFile(ref, shown, who.email, "guest", user.display_name))
+        self.report.people_created.append(shown if name == who.name else f"{shown}, shown as {user.display_name}")
         return user
+
+
+def _members_by_email(course: Course) -> dict[str, User]:
+    """The course's active members by email: the only accounts an import finds on its own."""
+    members = db.session.scalars(
+        select(User).join(Enrollment, Enrollment.user_id == User.id).where(
+            Enrollment.course_id == course.id, Enrollment.ended_at.is_(None), User.email.is_not(None)
+        )
+    )
+    return {user.email: user for user in members}
+

@@ -12,6 +12,17 @@ class SkippedItem:
     reason: str
 
 
+@dataclass(frozen=True)
+class PersonInFile:
+    """An author or commenter of the file and who they become here."""
+
+    ref: str  # stable across previews of the same file: names the preview's per-person choice
+    shown: str  # as the file names them (name and email)
+    email: str | None
+    outcome: str  # "member", "chosen", "earlier guest" or "guest"
+    becomes: str  # the name readers will see
+
+
 @dataclass
 class ImportReport:
     course_slug: str = ""
@@ -30,6 +41,10 @@ class ImportReport:
     skipped: list[SkippedItem] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    people: list[PersonInFile] = field(default_factory=list)
+
+    def add_person(self, person: PersonInFile) -> None:
+        self.people.append(person)
 
     def skip(self, kind: str, label: str, reason: str) -> None:
         self.skipped.append(SkippedItem(kind, label, reason))
@@ -49,7 +64,8 @@ class ImportReport:
             f"essays: {len(self.posts_created)} {verb}, {len(self.posts_matched)} already imported",
             f"comments: {self.comments_created} {verb} ({self.threaded_comments} of them replies), "
             f"{self.comments_matched} already imported",
-            f"people: {len(self.people_created)} guests {verb}, {len(self.people_matched)} matched to accounts",
+            f"people: {len(self.people_created)} guest authors {verb}, {len(self.people_matched)} matched to "
+            "members of the course or earlier guests",
             f"categories and tags: {len(self.terms_created)} {verb}",
             f"skipped: {len(self.skipped)} items",
             f"images turned into links: {len(self.images)}",
@@ -59,8 +75,8 @@ class ImportReport:
         """The whole report as text, for the command line."""
         out = ["Dry run: nothing was written." if self.dry_run else "Imported."]
         out += self.summary()
-        for title, names in (("People created as guests", self.people_created),
-                             ("People matched to accounts", self.people_matched)):
+        for title, names in (("Guest authors (name only, no account)", self.people_created),
+                             ("Matched", self.people_matched)):
             if names:
                 out.append(f"{title}:")
                 out += [f"  {name}" for name in names]

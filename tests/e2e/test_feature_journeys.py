@@ -506,7 +506,7 @@ def test_an_imported_student_sets_up_the_account_from_the_invitation(new_context
     instructor.get_by_role("button", name="Preview the import").click()
     expect(instructor.get_by_role("heading", name="Preview of letters.csv")).to_be_visible()
     line = instructor.get_by_role("row", name=re.compile("Ines Invited"))
-    expect(line).to_contain_text("New account; invitation emailed")
+    expect(line).to_contain_text("Will be invited")
     instructor.get_by_role("button", name="Import 1 change").click()
     expect(instructor.get_by_text("Roster imported from letters.csv: 1 invited.")).to_be_visible()
     expect(instructor.get_by_role("row", name=re.compile("Ines Invited"))).to_contain_text(email)
@@ -527,7 +527,10 @@ def test_an_imported_student_sets_up_the_account_from_the_invitation(new_context
     invitee.get_by_label("New password again").fill(PASSWORD)
     invitee.get_by_role("button", name="Set up account").click()
     expect(invitee.get_by_text("Your account is ready.")).to_be_visible()
-    invitee.get_by_role("link", name="Letters Home").click()
+    # In the course only once they accept the invitation.
+    expect(invitee.get_by_role("heading", name="Join Letters Home?")).to_be_visible()
+    invitee.get_by_role("button", name="Join Letters Home").click()
+    invitee.get_by_role("button", name="Continue to the course").click()
     expect(invitee).to_have_url(re.compile(rf"/c/{slug}/$"))
     expect(invitee.get_by_role("link", name="My grades")).to_be_visible()
 

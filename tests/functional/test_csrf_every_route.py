@@ -17,6 +17,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from coursesite.extensions import db
+from coursesite.models import CourseInvitation
 from coursesite.security import CSRF_REFUSED_KEPT
 from coursesite.services import tokens
 
@@ -43,6 +44,9 @@ class World:
         self.assignment = f.make_assignment(self.course)
         self.post = f.make_post(self.course, self.student, assignment_id=self.assignment.id)
         self.comment = f.make_comment(self.post, self.instructor)
+        # The site admin is invited to the course, so the invitation's page has someone to show it to.
+        self.invitation = CourseInvitation(course_id=self.course.id, user_id=self.admin.id, role="ta")
+        db.session.add(self.invitation)
         from coursesite.permissions import membership
 
         self.enrollment = membership(self.student, self.course)
@@ -61,6 +65,7 @@ class World:
             "comment_id": self.comment.id,
             "user_id": self.student.id,
             "student_id": self.student.id,
+            "invitation_id": self.invitation.id,
             "token": tokens.make_token(self.guest, "invite") if endpoint.endswith("invitation")
             else tokens.make_token(self.student, "reset"),
         }

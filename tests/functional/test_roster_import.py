@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import Enrollment, User
+from coursesite.services import course_invitations
 
 from .. import factories as f
 
@@ -53,6 +54,13 @@ def import_file(client, course, data, filename="roster.csv"):
     return preview, confirm(client, course, preview)
 
 
+def accept_all(course) -> None:
+    """Everyone invited accepts, as they would from the emailed link."""
+    for invitation in course_invitations.pending_in(course):
+        course_invitations.accept(invitation)
+    db.session.commit()
+
+
 def enrollment_of(course, email: str) -> Enrollment | None:
     return db.session.scalar(
         select(Enrollment).join(User).where(Enrollment.course_id == course.id, User.email == email)
@@ -83,24 +91,26 @@ def test_preview_writes_nothing_and_sends_nothing(client, course, outbox):
     page = text(response)
     assert response.status_code == 200
     assert "Preview of roster.csv" in page and "Nothing has changed yet." in page
-    assert "New account; invitation emailed" in page
-    assert "2 new people get an account" in page
+    assert "Will be invited" in page
+    assert "2 people are not in the course yet and will be invited by email" in page
     assert "Import 2 changes" in page
     assert counts() == before and outbox == []
 
 
-def test_import_creates_accounts_enrolls_and_invites(client, course, outbox):
+def test_import_creates_accounts_and_invites(client, course, outbox):
     _, response = import_file(client, course, PLAIN)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/c/{course.slug}/roster")
-    one = enrollment_of(course, "new.one@example.org")
-    assert (one.role, one.section.name, one.sis_user_id) == ("student", "Lab A", "S100")
-    assert one.user.password_hash is None and one.user.display_name == "New One"
-    assert enrollment_of(course, "ta.two@example.org").role == "ta"
+    assert enrollment_of(course, "new.one@example.org") is None  # in the course only once they accept
     assert sorted(m["To"] for m in outbox) == ["new.one@example.org", "ta.two@example.org"]
     assert "History of Maps" in outbox[0]["Subject"]
     roster = text(client.get(f"/c/{course.slug}/roster"))
     assert "Roster imported from roster.csv: 2 invited." in roster
-    assert "New One" in roster and "invited" in roster
+    assert "Invited, not joined yet" in roster and "New One new.one@example.org Student Lab A" in roster
+    accept_all(course)
+    one = enrollment_of(course, "new.one@example.org")
+    assert (one.role, one.section.name, one.sis_user_id) == ("student", "Lab A", "S100")
+    assert one.user.password_hash is None and one.user.display_name == "New One"
+    assert enrollment_of(course, "ta.two@example.org").role == "ta"
 
 
 def test_invitation_link_from_the_import_sets_up_the_account(app, client, course, outbox):
@@ -110,8 +120,11 @@ def test_invitation_link_from_the_import_sets_up_the_account(app, client, course
     newcomer = app.test_client()
     response = newcomer.post(link, data={"display_name": "New One", "password": "my own password", "confirm":
                                          "my own password"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == f"/c/{course.slug}/invitation"
+    assert "Join History of Maps?" in text(newcomer.get(response.headers["Location"]))
+    assert newcomer.post(response.headers["Location"], data={"accept": "y"}).status_code == 302
     assert "History of Maps" in text(newcomer.get("/"))
+    assert enrollment_of(course, "new.one@example.org").role == "student"
 
 
 def test_reimport_is_idempotent(client, course, outbox):
@@ -119,20 +132,20 @@ def test_reimport_is_idempotent(client, course, outbox):
     outbox.clear()
     before = counts()
     preview = upload(client, course, PLAIN)
-    assert "2 already on the roster as in the file" in text(preview)
+    assert "2 invited earlier have not joined yet" in text(preview)
     assert "Nothing to import:" in text(preview) and "everyone in the file is already on the roster" in text(preview)
     response = confirm(client, course, preview)
     assert response.status_code == 302
     assert counts() == before and outbox == []
 
 
-def test_existing_accounts_are_added_without_invitation(client, course, outbox):
-    known = f.make_user(email="known@example.org", name="Known Person")
-    _, response = import_file(client, course, "email,section\nKNOWN@example.org,Lab B\n")
-    assert response.status_code == 302
-    enrollment = enrollment_of(course, "known@example.org")
-    assert enrollment.user_id == known.id and enrollment.section.name == "Lab B" and enrollment.role == "student"
-    assert outbox == []
+def test_existing_accounts_are_invited_not_added(client, course, outbox):
+    f.make_user(email="known@example.org", name="Known Person")
+    preview, response = import_file(client, course, "email,section\nKNOWN@example.org,Lab B\n")
+    assert response.status_code == 302 and "Will be invited" in text(preview)
+    assert enrollment_of(course, "known@example.org") is None
+    [message] = outbox
+    assert message["To"] == "known@example.org" and f"/c/{course.slug}/invitation" in message.get_content()
 
 
 def test_changes_are_shown_then_applied(client, course):
@@ -151,13 +164,14 @@ def test_blank_cells_never_clear_what_the_roster_holds(client, course):
     assert enrollment.sis_user_id == "KEEP-1" and enrollment.role == "student"
 
 
-def test_removed_person_is_added_back(client, course):
+def test_removed_person_is_invited_back(client, course, outbox):
     student = f.make_member(course)
     enrollment_of(course, student.email).ended_at = f.utcnow()
     db.session.flush()
     preview, _ = import_file(client, course, f"email\n{student.email}\n")
-    assert "Added to the course" in text(preview)
-    assert enrollment_of(course, student.email).ended_at is None
+    assert "Will be invited" in text(preview)
+    assert enrollment_of(course, student.email).ended_at is not None
+    assert [m["To"] for m in outbox] == [student.email]
 
 
 def test_instructor_cannot_be_demoted_by_a_file(client, course):
@@ -205,6 +219,7 @@ def test_no_file_chosen(client, course):
 def test_utf8_with_bom_is_accepted(client, course):
     _, response = import_file(client, course, "\ufeffemail,name\nbom@example.org,Bo Mé\n".encode())
     assert response.status_code == 302
+    accept_all(course)
     assert enrollment_of(course, "bom@example.org").user.display_name == "Bo Mé"
 
 
@@ -244,8 +259,12 @@ def test_moodle_files_import_and_reimport(client, course, outbox, name, invited)
     users, enrollments = counts()
     _, response = import_file(client, course, data, name)
     assert response.status_code == 302
-    assert counts() == (users + invited, enrollments + invited)
+    assert counts() == (users + invited, enrollments)
     assert len(outbox) == invited
+    preview, _ = import_file(client, course, data, name)
+    assert f"{invited} invited earlier" in text(preview)
+    assert counts() == (users + invited, enrollments) and len(outbox) == invited
+    accept_all(course)
     preview, _ = import_file(client, course, data, name)
     assert f"{invited} already on the roster as in the file" in text(preview)
     assert counts() == (users + invited, enrollments + invited) and len(outbox) == invited
@@ -253,6 +272,7 @@ def test_moodle_files_import_and_reimport(client, course, outbox, name, invited)
 
 def test_moodle_upload_users_keeps_login_and_group(client, course):
     import_file(client, course, (FIXTURES / "upload_users.csv").read_bytes())
+    accept_all(course)
     enrollment = enrollment_of(course, "reznor@someplace.edu")
     assert (enrollment.sis_login_id, enrollment.section.name, enrollment.user.display_name) == (
         "reznor", "Section 3", "Trent Reznor")

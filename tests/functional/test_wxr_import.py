@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from coursesite.extensions import db
 from coursesite.models import Comment, Enrollment, Post, PostTerm, Term, User
+from coursesite.services import accounts
 from coursesite.services import wxr_import as wxr_import_module
 from coursesite.services.rendering import render_essay
 from coursesite.services.timefmt import wp_datetime
@@ -136,6 +137,7 @@ def test_drafts_and_pending_comments_only_when_asked(course):
 
 def test_people_are_matched_by_email_and_never_by_name(course, outbox):
     editor = f.make_user("Edith Editor", email="Editor@Example.org")
+    accounts.enroll(editor, course)  # a member of the course: matched by email
     namesake = f.make_user("Mr WordPress")
     run_import(course, f.instructor_of(course), "small-export.xml")
     posts = {p.title: p for p in course_posts(course)}

@@ -1,5 +1,7 @@
 """Courses: creating and joining, the welcome page, settings, roster and roster import."""
 
+from coursesite.extensions import db
+from coursesite.models import CourseInvitation
 from tests.functional.authz_specs import Spec
 
 COURSE = lambda w: {"slug": w.course.slug}  # noqa: E731
@@ -14,6 +16,25 @@ ROSTER_CHANGE = dict(anonymous=302, student=403, outsider=403, ta=403, instructo
 def settings_data(w) -> dict:
     return {"title": "Renamed", "slug": w.course.slug, "timezone": "America/New_York", "visibility": "public",
             "comment_moderation": "off", "comment_edit_minutes": "15"}
+
+
+
+
+def invite_outsider(w) -> CourseInvitation:
+    invitation = CourseInvitation(course_id=w.course.id, user_id=w.outsider.id, invited_by_id=w.instructor.id,
+                                  role="ta", name="Outsider")
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
+
+
+def course_with_invitation(w) -> dict:
+    invite_outsider(w)
+    return {"slug": w.course.slug}
+
+
+def outsiders_invitation(w) -> dict:
+    return {"slug": w.course.slug, "invitation_id": invite_outsider(w).id}
 
 
 SPECS = [
@@ -40,6 +61,15 @@ SPECS = [
     Spec("courses.edit_enrollment", "GET", ENROLLMENT, **ROSTER_PAGE),
     Spec("courses.edit_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"role": "student", "section": ""}),
     Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE),
+    # An invitation to join (from a roster import) is the invited account's alone: members are sent to the
+    # blog, anyone else is told they have none; only the outsider it names sees the offer, and joins by posting.
+    Spec("courses.course_invitation", "GET", course_with_invitation,
+         anonymous=302, student=302, outsider=200, ta=302, instructor=302, admin=302),
+    Spec("courses.course_invitation", "POST", course_with_invitation,
+         anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302, data={"accept": "y"}),
+    Spec("courses.course_invitation", "GET", COURSE,
+         anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302),
+    Spec("courses.withdraw_invitation", "POST", outsiders_invitation, **ROSTER_CHANGE),
     # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course
     # to members and site admins; a signed-in outsider is told how to join.
     Spec("posts.blog", "GET", COURSE, anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),

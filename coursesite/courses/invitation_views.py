@@ -1,0 +1,52 @@
+"""Invitations to join a course: the invited person accepts or declines; the course may withdraw one."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Course, CourseInvitation
+from ..permissions import can_manage_roster, course_view, is_member, is_signed_in
+from ..security import form_checks_csrf
+from ..services import course_invitations
+from .forms import InvitationAnswerForm
+from .views import bp
+
+
+@bp.route("/c/<slug>/invitation", methods=["GET", "POST"])
+@course_view(is_signed_in)
+@form_checks_csrf
+def course_invitation(course: Course):
+    """The signed-in person's own invitation to this course, if they have one."""
+    if is_member(current_user, course):
+        return redirect(url_for("posts.blog", slug=course.slug))
+    invitation = course_invitations.pending(course, current_user)
+    if invitation is None:
+        flash(f"You have no invitation to {course.title}: it was answered or withdrawn, or it was sent to "
+              "another account. Log in with the email it was sent to, or ask your instructor.", "error")
+        return redirect(url_for("courses.index"))
+    form = InvitationAnswerForm()
+    if form.validate_on_submit():
+        if form.decline.data:
+            course_invitations.answer_no(invitation)
+            db.session.commit()
+            flash(f"You declined the invitation to {course.title}.", "info")
+            return redirect(url_for("courses.index"))
+        course_invitations.accept(invitation)
+        db.session.commit()
+        return redirect(url_for("courses.welcome", slug=course.slug))
+    return render_template("courses/invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/c/<slug>/roster/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+@course_view(can_manage_roster)
+def withdraw_invitation(course: Course, invitation_id: int):
+    invitation = db.session.get(CourseInvitation, invitation_id)
+    if invitation is None or invitation.course_id != course.id:
+        abort(404)
+    name = invitation.name or invitation.user.email
+    course_invitations.answer_no(invitation)
+    db.session.commit()
+    flash(f"The invitation to {name} is withdrawn.", "success")
+    return redirect(url_for("courses.roster", slug=course.slug) + "#invitations")
