@@ -1,0 +1,26 @@
+"""sessions end at logout
+
+Revision ID: 5e1a0c7d9b24
+Revises: c3f18a9e0b52
+Create Date: 2026-12-05 07:30:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '5e1a0c7d9b24'
+down_revision = 'c3f18a9e0b52'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('session_generation')
