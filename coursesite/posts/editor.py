@@ -13,7 +13,7 @@ from ..services import posts as post_service
 from ..services import timefmt
 from ..services.revisions import diff_lines, trim_context
 from ..services.terms import TermError, names_of, parse_term_names
-from ..services.writing import EditConflict, EssayText, PostError, pending_autosave, rendered
+from ..services.writing import AutosaveResult, EditConflict, EssayText, PostError, editing, rendered
 
 
 def assignment_choices(course: Course, post: Post | None, now: datetime) -> list[tuple[int, str]]:
@@ -77,9 +77,10 @@ def fill_form(form, post: Post) -> dict | None:
     form.assignment_id.data = post.assignment_id or 0
     if post.is_scheduled(utcnow()):
         form.publish_at.data = timefmt.to_local(post.published_at, post.course.timezone).replace(tzinfo=None)
-    pending = pending_autosave(post)
-    if pending is None:
-        return None
+    current = editing(post)
+    pending = current.pending
+    if pending is None or (pending.title, pending.body) == (post.title, post.body):
+        return None  # an autosave back to the published text is nothing to tell
     if pending.base_version == post.version:
         form.title.data, form.body.data = pending.title, pending.body
         return {"kind": "restored", "saved_at": pending.saved_at}
@@ -94,11 +95,11 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
                 restored: dict | None = None, status: int = 200):
     now = utcnow()
     if conflict is not None:
-        version = conflict.post.version  # shown both texts, the writer may now save over the other one
+        version = conflict.version  # shown both texts, the writer may now save over the other one
     elif form.is_submitted():
         version = form.version.data or 0
     else:
-        version = post.version if post is not None else 0
+        version = editing(post).version if post is not None else 0
     assignment = post_service.course_assignment(course, form.assignment_id.data) if form.assignment_id.data else None
     conflict_rows = None
     if conflict is not None:
@@ -125,11 +126,12 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
     ), status
 
 
-def json_saved(course: Course, post: Post, saved_at: datetime):
+def json_saved(course: Course, result: AutosaveResult):
+    post, saved_at = result.post, result.saved_at
     return jsonify(
         ok=True,
         post_id=post.id,
-        version=post.version,
+        version=result.version,
         saved_at=saved_at.isoformat(),
         saved_at_ms=_epoch_ms(saved_at),
         saved_text=f"Saved at {timefmt.wp_datetime(saved_at, course.timezone).split(' at ')[-1]}",
