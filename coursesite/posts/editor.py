@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import jsonify, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..extensions import db
@@ -87,6 +88,12 @@ def fill_form(form, post: Post) -> dict | None:
     return {"kind": "stale", "saved_at": pending.saved_at, "title": pending.title, "body": pending.body}
 
 
+def storage_key(course: Course, post_id: int | str) -> str:
+    """The key of the editor's copy in the browser: it belongs to the signed-in account, whose id comes first
+    so the pages of whoever signs in next on a shared computer drop it (static/js/site.js), never restore it."""
+    return f"coursesite:{current_user.id}:essay:{course.slug}:{post_id}"
+
+
 def _epoch_ms(moment: datetime | None) -> int:
     return int(moment.timestamp() * 1000) if moment else 0
 
@@ -121,7 +128,7 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
         restored=restored,
         server_saved_ms=_epoch_ms(server_saved),
         initial_words=rendered((form.body.data or "").replace("\r\n", "\n"))[1],
-        storage_key=f"coursesite:essay:{course.slug}:{post.id if post is not None else 'new'}",
+        storage_key=storage_key(course, post.id if post is not None else "new"),
         now=now,
     ), status
 
@@ -137,5 +144,5 @@ def json_saved(course: Course, result: AutosaveResult):
         saved_text=f"Saved at {timefmt.wp_datetime(saved_at, course.timezone).split(' at ')[-1]}",
         autosave_url=url_for("posts.autosave", slug=course.slug, post_id=post.id),
         edit_url=url_for("posts.edit_post", slug=course.slug, post_id=post.id),
-        storage_key=f"coursesite:essay:{course.slug}:{post.id}",
+        storage_key=storage_key(course, post.id),
     )

@@ -50,7 +50,7 @@
   }
   function hideNotice() { notice.hidden = true; notice.textContent = ""; }
 
-  // ---- the copy in this browser (keys start with "coursesite:" so logging out clears them) ----------------
+  // ---- the copy in this browser (keys start with "coursesite:<account id>:": see site.js) ------------------
   function readLocal(key) {
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
