@@ -65,10 +65,10 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        # "<id>:<password fingerprint>": a changed password ends the sessions opened with the old one.
+        # "<id>:<session fingerprint>": a changed password, or a logout, ends the sessions opened before it.
         user_id, _, fingerprint = str(session_id).partition(":")
         user = get_on_driver(db.session, User, int(user_id)) if user_id.isdigit() else None
-        if user is None or fingerprint != user.password_fingerprint:
+        if user is None or fingerprint != user.session_fingerprint:
             return None
         return user
 

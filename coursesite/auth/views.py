@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
@@ -74,9 +74,19 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # Sessions live in signed cookies, which cannot be ended one by one: a new session generation ends
+        # them all, so a copy of this browser's cookies (session or remember-me) dies with the logout.
+        current_user.end_sessions()
+        db.session.commit()
+    session.clear()  # the form token too: nothing of this login stays in the cookie
     logout_user()
-    flash("You are logged out.", "success")
-    return redirect(url_for("courses.index"))
+    flash("You are logged out. Your login on other devices has ended too.", "success")
+    response = redirect(url_for("courses.index"))
+    # Unsent essay text kept in this browser belongs to the person leaving it (the page's script clears it
+    # too, for browsers that ignore this header). The origin keeps nothing else there.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.route("/signup", methods=["GET", "POST"])

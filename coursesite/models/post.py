@@ -41,6 +41,9 @@ class Post(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     word_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
+    # "<version>:<editor page id>" when an editor page wrote this version: that page's retry of a save whose
+    # answer it never received is its own text, not a conflict (services/writing.py).
+    saved_from: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Publication time; in the future for a scheduled essay (visible once it has passed).
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -106,6 +109,10 @@ class PostAutosave(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # The post's version the text was written on: a different current version means a conflict.
     base_version: Mapped[int] = mapped_column()
+    # The version the editor holds while this text is pending: above the post's, raised by every autosave,
+    # so a tab left on an older one is refused like a draft's (services/writing.py).
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    saved_from: Mapped[str | None] = mapped_column(String(80))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -19,9 +19,13 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_fingerprint(password_hash: str | None) -> str:
-    """Changes whenever the password does: spends reset links and ends other sessions."""
-    return hashlib.sha256((password_hash or "unset").encode()).hexdigest()[:16]
+def password_fingerprint(password_hash: str | None, session_generation: int = 0) -> str:
+    """Changes whenever the password does: spends reset links and ends other sessions. With the account's
+    session generation (raised at every logout) it is the sessions' fingerprint: logging out ends them too."""
+    material = password_hash or "unset"
+    if session_generation:  # generation 0 keeps the sessions opened before logging out could end them
+        material = f"{material}#{session_generation}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 class User(UserMixin, db.Model):
@@ -38,6 +42,8 @@ class User(UserMixin, db.Model):
     is_guest: Mapped[bool] = mapped_column(default=False)
     notify_email: Mapped[str] = mapped_column(String(10), default="digest")
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised at logout: every session and remember-me cookie opened before it ends (see session_fingerprint).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @validates("email")
@@ -54,8 +60,16 @@ class User(UserMixin, db.Model):
     def password_fingerprint(self) -> str:
         return password_fingerprint(self.password_hash)
 
+    @property
+    def session_fingerprint(self) -> str:
+        return password_fingerprint(self.password_hash, self.session_generation)
+
     def get_id(self) -> str:  # Flask-Login: the session and remember-me cookie hold this
-        return f"{self.id}:{self.password_fingerprint}"
+        return f"{self.id}:{self.session_fingerprint}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops working, on every device."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login: guests cannot log in

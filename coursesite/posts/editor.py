@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import jsonify, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..extensions import db
@@ -13,7 +14,7 @@ from ..services import posts as post_service
 from ..services import timefmt
 from ..services.revisions import diff_lines, trim_context
 from ..services.terms import TermError, names_of, parse_term_names
-from ..services.writing import EditConflict, EssayText, PostError, pending_autosave, rendered
+from ..services.writing import AutosaveResult, EditConflict, EssayText, PostError, editing, rendered
 
 
 def assignment_choices(course: Course, post: Post | None, now: datetime) -> list[tuple[int, str]]:
@@ -77,13 +78,20 @@ def fill_form(form, post: Post) -> dict | None:
     form.assignment_id.data = post.assignment_id or 0
     if post.is_scheduled(utcnow()):
         form.publish_at.data = timefmt.to_local(post.published_at, post.course.timezone).replace(tzinfo=None)
-    pending = pending_autosave(post)
-    if pending is None:
-        return None
+    current = editing(post)
+    pending = current.pending
+    if pending is None or (pending.title, pending.body) == (post.title, post.body):
+        return None  # an autosave back to the published text is nothing to tell
     if pending.base_version == post.version:
         form.title.data, form.body.data = pending.title, pending.body
         return {"kind": "restored", "saved_at": pending.saved_at}
     return {"kind": "stale", "saved_at": pending.saved_at, "title": pending.title, "body": pending.body}
+
+
+def storage_key(course: Course, post_id: int | str) -> str:
+    """The key of the editor's copy in the browser: it belongs to the signed-in account, whose id comes first
+    so the pages of whoever signs in next on a shared computer drop it (static/js/site.js), never restore it."""
+    return f"coursesite:{current_user.id}:essay:{course.slug}:{post_id}"
 
 
 def _epoch_ms(moment: datetime | None) -> int:
@@ -94,11 +102,11 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
                 restored: dict | None = None, status: int = 200):
     now = utcnow()
     if conflict is not None:
-        version = conflict.post.version  # shown both texts, the writer may now save over the other one
+        version = conflict.version  # shown both texts, the writer may now save over the other one
     elif form.is_submitted():
         version = form.version.data or 0
     else:
-        version = post.version if post is not None else 0
+        version = editing(post).version if post is not None else 0
     assignment = post_service.course_assignment(course, form.assignment_id.data) if form.assignment_id.data else None
     conflict_rows = None
     if conflict is not None:
@@ -120,20 +128,21 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
         restored=restored,
         server_saved_ms=_epoch_ms(server_saved),
         initial_words=rendered((form.body.data or "").replace("\r\n", "\n"))[1],
-        storage_key=f"coursesite:essay:{course.slug}:{post.id if post is not None else 'new'}",
+        storage_key=storage_key(course, post.id if post is not None else "new"),
         now=now,
     ), status
 
 
-def json_saved(course: Course, post: Post, saved_at: datetime):
+def json_saved(course: Course, result: AutosaveResult):
+    post, saved_at = result.post, result.saved_at
     return jsonify(
         ok=True,
         post_id=post.id,
-        version=post.version,
+        version=result.version,
         saved_at=saved_at.isoformat(),
         saved_at_ms=_epoch_ms(saved_at),
         saved_text=f"Saved at {timefmt.wp_datetime(saved_at, course.timezone).split(' at ')[-1]}",
         autosave_url=url_for("posts.autosave", slug=course.slug, post_id=post.id),
         edit_url=url_for("posts.edit_post", slug=course.slug, post_id=post.id),
-        storage_key=f"coursesite:essay:{course.slug}:{post.id}",
+        storage_key=storage_key(course, post.id),
     )

@@ -99,6 +99,7 @@ def _probe_query() -> Select:
             unread.label("unread"),
             viewer_field(viewer.password_hash).label("viewer_password_hash"),
             viewer_field(viewer.is_admin).label("viewer_is_admin"),
+            viewer_field(viewer.session_generation).label("viewer_session_generation"),
         )
         .select_from(Post)
         .join(Course, Course.id == Post.course_id)
@@ -294,7 +295,7 @@ class StoredPageFront:
                 return None  # the app answers, with its own error page if the database is down
 
     def _signed_in_reader(self, reader: Request) -> tuple[int | None, str, str] | None:
-        """(user id, password fingerprint, form token) of the session's account, (None, "", "") for a visitor
+        """(user id, session fingerprint, form token) of the session's account, (None, "", "") for a visitor
         with no session, or None when only the app can tell who this is or must change the session."""
         config = self.app.config
         remembered = reader.cookies.get(config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME))
@@ -330,9 +331,9 @@ class StoredPageFront:
             probe = essay_probe(course_slug, post_slug, viewer_id, now, reader.environ, connection)
         if viewer_id is not None and (
             probe is None or probe.viewer_is_admin or probe.viewer_password_hash is None
-            or password_fingerprint(probe.viewer_password_hash) != fingerprint
+            or password_fingerprint(probe.viewer_password_hash, probe.viewer_session_generation) != fingerprint
         ):
-            return None  # the app's login check decides: a changed password ends the session
+            return None  # the app's login check decides: a changed password, or a logout, ends the session
         answer = _reader_answer(probe, viewer_id, form_token, now, reader)
         return None if answer is None else add_security_headers(answer, self.app.config)
 

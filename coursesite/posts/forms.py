@@ -18,6 +18,8 @@ class PostForm(FlaskForm):
     categories = StringField("Categories", validators=[Optional(), Length(max=700)])
     tags = StringField("Tags", validators=[Optional(), Length(max=700)])
     version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional()])
+    # The editor page's own random name (set by its script): see services/writing.py.
+    editor = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=64)])
 
     @property
     def csrf_failed(self) -> bool:

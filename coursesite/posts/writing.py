@@ -55,7 +55,7 @@ def _conflict_json(conflict: EditConflict):
         error="conflict",
         message="This essay was changed in another tab or window since you opened it. Your text here was not "
                 "saved over it; compare the two versions before you save again.",
-        current={"title": conflict.current_title, "body": conflict.current_body, "version": conflict.post.version},
+        current={"title": conflict.current_title, "body": conflict.current_body, "version": conflict.version},
     ), 409
 
 
@@ -72,10 +72,10 @@ def _save(course: Course, post: Post | None, form, now):
             post.assignment = assignment
         if action == "autosave":
             result = writing.autosave(post, current_user, text.title, text.body,
-                                      expected_version=form.version.data or 0, now=now)
+                                      expected_version=form.version.data or 0, now=now, editor_page=form.editor.data)
         else:
             post = writing.save(post, current_user, text, publish=action == "publish",
-                                expected_version=form.version.data or 0, now=now)
+                                expected_version=form.version.data or 0, now=now, editor_page=form.editor.data)
     except EditConflict as conflict:
         db.session.rollback()
         if action == "autosave":
@@ -90,7 +90,7 @@ def _save(course: Course, post: Post | None, form, now):
         return editor_page(course, form, None if is_new else post, status=422)
     db.session.commit()
     if action == "autosave":
-        return json_saved(course, result.post, result.saved_at)
+        return json_saved(course, result)
     return _after_save(course, post, now)
 
 
@@ -161,7 +161,8 @@ def autosave(course: Course, post_id: int):
         return jsonify(error="invalid", message="The editor sent no version; reload the page."), 400
     now = utcnow()
     try:
-        result = writing.autosave(post, current_user, title, body, expected_version=version, now=now)
+        result = writing.autosave(post, current_user, title, body, expected_version=version, now=now,
+                                  editor_page=str(payload.get("editor") or "") or None)
     except EditConflict as conflict:
         db.session.rollback()
         return _conflict_json(conflict)
@@ -169,7 +170,7 @@ def autosave(course: Course, post_id: int):
         db.session.rollback()
         return jsonify(error="invalid", message=str(error), field=error.field), 422
     db.session.commit()
-    return json_saved(course, result.post, result.saved_at)
+    return json_saved(course, result)
 
 
 @bp.route("/preview", methods=["POST"])

@@ -59,6 +59,7 @@ BY_POST = (PostTerm,)
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
              RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
+USER_COLUMNS_NOT_SHOWN = frozenset({"session_generation"})  # raised at logout; no page shows it
 DASHBOARD_TABLES = frozenset(model.__table__.name for model in (Grade, GradeChange, CommentReport))
 RAISED = "coursesite.raised_content_versions"
 DASHBOARD = "dashboard"  # the kind of ids whose courses raise only dashboard_version
@@ -100,7 +101,7 @@ def _touched(session: Session) -> dict[str, set[int]]:
         elif isinstance(obj, Comment) and obj not in session.new:
             ids["post"].add(obj.post_id)
             ids[WHOLE].add(obj.id)  # edited or moderated: its counts and pictures change
-        elif isinstance(obj, User) and obj not in session.new:
+        elif isinstance(obj, User) and obj not in session.new and _shown_change(obj):
             ids["user"].add(obj.id)
             ids[WHOLE].add(obj.id)
         elif isinstance(obj, Grade):
@@ -109,6 +110,12 @@ def _touched(session: Session) -> dict[str, set[int]]:
         elif isinstance(obj, CommentReport):
             ids[DASHBOARD + ":comment"].add(obj.comment_id)
     return ids
+
+
+def _shown_change(user: User) -> bool:
+    state = inspect(user)
+    return any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs
+               if column.key not in USER_COLUMNS_NOT_SHOWN)
 
 
 def _course_ids(connection, ids: dict[str, set[int]], prefix: str = "") -> set[int]:

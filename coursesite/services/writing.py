@@ -1,11 +1,16 @@
 """Writing essays: drafts, autosaves, publishing, revisions and the trash.
 
 Every change goes through an optimistic lock: the editor sends the version it started from, and a save
-based on an older version is refused with both texts, never applied over the newer one.
+based on an older version is refused with both texts, never applied over the newer one. A published essay's
+pending autosave carries its own version (above the essay's), so tabs are guarded the same way there.
+
+Each editor page names itself with a random id sent with every save. A version that page wrote itself is no
+conflict for it: the page saved, the answer was lost on the way, and its retry still holds the older version.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +25,7 @@ from .words import count_html_words
 
 MAX_TITLE_CHARS = 300
 MAX_BODY_CHARS = 100_000
+EDITOR_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 class PostError(ValueError):
@@ -33,11 +39,12 @@ class PostError(ValueError):
 class EditConflict(Exception):
     """The essay changed since the editor loaded it (another tab or device)."""
 
-    def __init__(self, post: Post, title: str, body: str):
+    def __init__(self, post: Post, title: str, body: str, version: int):
         super().__init__("the essay changed since this editor loaded it")
         self.post = post
         self.current_title = title
         self.current_body = body
+        self.version = version  # the version to save over it with
 
 
 @dataclass
@@ -124,9 +131,38 @@ def _locked(post: Post) -> Post:
     ))
 
 
-def _check_version(post: Post, expected: int, title: str, body: str) -> None:
-    if post.id is not None and expected != post.version and (title, body) != (post.title, post.body):
-        raise EditConflict(post, post.title, post.body)
+@dataclass
+class Editing:
+    """The text an editor works on: the essay's own, or a published essay's pending autosave."""
+
+    version: int
+    title: str
+    body: str
+    saved_from: str | None
+    pending: PostAutosave | None = None
+
+
+def editing(post: Post) -> Editing:
+    pending = pending_autosave(post) if post.status != "draft" else None
+    if pending is not None and pending.base_version == post.version:
+        return Editing(pending.version, pending.title, pending.body, pending.saved_from, pending)
+    return Editing(post.version, post.title, post.body, post.saved_from, pending)
+
+
+def saved_from(version: int, editor: str | None) -> str | None:
+    """The stamp of a version written by an editor page (None: not named, or not a valid name)."""
+    return f"{version}:{editor}" if editor and EDITOR_ID.fullmatch(editor) else None
+
+
+def _check_version(post: Post, expected: int, title: str, body: str, editor: str | None) -> Editing:
+    """The current text, unless the save was based on an older one: then EditConflict. The same text, or a
+    version this very editor page wrote (its answer lost), is no conflict."""
+    current = editing(post)
+    if post.id is None or expected == current.version or (title, body) == (current.title, current.body):
+        return current
+    if current.saved_from is not None and current.saved_from == saved_from(current.version, editor):
+        return current
+    raise EditConflict(post, current.title, current.body, current.version)
 
 
 def _apply_text(post: Post, title: str, body: str, now: datetime, keep_slug: bool = False) -> bool:
@@ -165,7 +201,8 @@ def _publish_time(post: Post, text: EssayText, now: datetime) -> datetime:
     return text.publish_at
 
 
-def save(post: Post, editor: User, text: EssayText, *, publish: bool, expected_version: int, now: datetime) -> Post:
+def save(post: Post, editor: User, text: EssayText, *, publish: bool, expected_version: int, now: datetime,
+         editor_page: str | None = None) -> Post:
     """Save a draft, publish, schedule or update an essay; flushes, never commits."""
     check_length(text)
     if not text.title.strip():
@@ -173,7 +210,7 @@ def save(post: Post, editor: User, text: EssayText, *, publish: bool, expected_v
     if publish and not text.body.strip():
         raise PostError("Write your essay before publishing it.", "body")
     post = _locked(post)
-    _check_version(post, expected_version, text.title, text.body)
+    current = _check_version(post, expected_version, text.title, text.body, editor_page)
     was_live = post.is_live(now)
     publish = publish or was_live  # a published essay never goes back to draft through a save
     when = _publish_time(post, text, now) if publish else None
@@ -183,7 +220,8 @@ def save(post: Post, editor: User, text: EssayText, *, publish: bool, expected_v
     post.status, post.published_at = ("published", when) if publish else ("draft", None)
     if changed and was_live:
         post.updated_at = now
-    post.version += 1
+    post.version = current.version + 1  # above a pending autosave's, so no version is ever handed out twice
+    post.saved_from = saved_from(post.version, editor_page)
     db.session.flush()
     set_terms(post, "category", text.categories)
     set_terms(post, "tag", text.tags)
@@ -201,30 +239,32 @@ class AutosaveResult:
 
 
 def autosave(
-    post: Post, editor: User, title: str, body: str, *, expected_version: int, now: datetime
+    post: Post, editor: User, title: str, body: str, *, expected_version: int, now: datetime,
+    editor_page: str | None = None,
 ) -> AutosaveResult:
     """Keep what is being typed. A draft is saved in place; a published essay keeps its text for readers
     and the typed text waits beside it until the author presses Update."""
     check_length(EssayText(title, body))
     post = _locked(post)
-    _check_version(post, expected_version, title, body)
+    current = _check_version(post, expected_version, title, body, editor_page)
     if post.status == "draft":
         if (title, body) != (post.title, post.body) or post.id is None:
             _apply_text(post, title, body, now, keep_slug=post.published_at is not None)
             post.version += 1
+            post.saved_from = saved_from(post.version, editor_page)
         db.session.flush()
         return AutosaveResult(post, post.version, now)
-    pending = db.session.scalar(select(PostAutosave).where(PostAutosave.post_id == post.id))
-    if (title, body) == (post.title, post.body):
-        if pending is not None:
-            db.session.delete(pending)
-    else:
-        pending = pending or PostAutosave(post_id=post.id)
-        pending.title, pending.body, pending.base_version = title, body, post.version
-        pending.user_id, pending.saved_at = editor.id, now
-        db.session.add(pending)
+    if (title, body) == (current.title, current.body):
+        return AutosaveResult(post, current.version, now)
+    # Kept even when the text is back to the published one: the versions it handed out must not come back.
+    pending = current.pending or PostAutosave(post_id=post.id)
+    pending.title, pending.body, pending.base_version = title, body, post.version
+    pending.version = current.version + 1
+    pending.saved_from = saved_from(pending.version, editor_page)
+    pending.user_id, pending.saved_at = editor.id, now
+    db.session.add(pending)
     db.session.flush()
-    return AutosaveResult(post, post.version, now)
+    return AutosaveResult(post, pending.version, now)
 
 
 def pending_autosave(post: Post) -> PostAutosave | None:

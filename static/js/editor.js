@@ -8,6 +8,9 @@
   var body = form.querySelector("#body");
   var title = form.querySelector("#title");
   var versionInput = form.querySelector("input[name=version]");
+  // This page's own name, sent with every save: a save whose answer was lost is not a conflict on retry.
+  var editorInput = form.querySelector("input[name=editor]");
+  editorInput.value = pageName();
   var csrf = form.querySelector("input[name=csrf_token]");
   var statusLine = document.getElementById("save-status");
   var notice = document.getElementById("local-copy-notice");
@@ -24,6 +27,11 @@
 
   // ---- small helpers -------------------------------------------------------------------------------------
   function text() { return { title: title.value, body: body.value }; }
+  function pageName() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
   function same(a, b) { return a && b && a.title === b.title && a.body === b.body; }
   function setStatus(message, kind) {
     statusLine.textContent = message;
@@ -42,7 +50,7 @@
   }
   function hideNotice() { notice.hidden = true; notice.textContent = ""; }
 
-  // ---- the copy in this browser (keys start with "coursesite:" so logging out clears them) ----------------
+  // ---- the copy in this browser (keys start with "coursesite:<account id>:": see site.js) ------------------
   function readLocal(key) {
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
@@ -169,8 +177,8 @@
     if (!autosaveUrl && !sent.title.trim() && !sent.body.trim()) { return Promise.resolve(); }
     setStatus("Saving…");
     var request = autosaveUrl
-      ? postJSON(autosaveUrl, { title: sent.title, body: sent.body, version: parseInt(versionInput.value, 10) || 0 },
-        options)
+      ? postJSON(autosaveUrl, { title: sent.title, body: sent.body, version: parseInt(versionInput.value, 10) || 0,
+        editor: editorInput.value }, options)
       : postForm(data.newUrl);
     state.saving = request.then(function (reply) { handleReply(reply, sent); }, function () {
       setStatus("Offline: not saved to the server yet. Your text is kept in this browser and is saved as soon as " +

@@ -40,7 +40,7 @@ def test_the_first_autosave_of_a_new_post_creates_a_draft(client, course, studen
     assert data["post_id"] == post.id and data["version"] == 1
     assert data["autosave_url"] == f"/c/{course.slug}/posts/{post.id}/autosave"
     assert data["edit_url"] == f"/c/{course.slug}/posts/{post.id}/edit"
-    assert data["storage_key"] == f"coursesite:essay:{course.slug}:{post.id}"
+    assert data["storage_key"] == f"coursesite:{student.id}:essay:{course.slug}:{post.id}"  # one person's copy
     assert data["saved_text"].startswith("Saved at ")
 
 

@@ -381,8 +381,8 @@ class TestFront:
         assert client.get(essay_url(post), headers={"If-None-Match": rendered.headers["ETag"]}).status_code == 304
         assert app_started == []
 
-    @pytest.mark.parametrize("change", ["password changed", "another browser", "message waiting", "staff",
-                                        "left the course"])
+    @pytest.mark.parametrize("change", ["password changed", "logged out elsewhere", "another browser",
+                                        "message waiting", "staff", "left the course"])
     def test_a_session_only_the_app_can_judge_goes_to_the_app(self, app, client, auth, app_started, change):
         course = f.make_course(visibility="private")
         post = f.make_post(course, f.make_author(course), title="Letters from Yalta")
@@ -391,6 +391,9 @@ class TestFront:
         headers = {}
         if change == "password changed":
             reader.set_password("a-new-password-elsewhere")
+            db.session.commit()
+        elif change == "logged out elsewhere":
+            reader.end_sessions()
             db.session.commit()
         elif change == "another browser":
             headers["User-Agent"] = "Another browser"
@@ -402,7 +405,7 @@ class TestFront:
             db.session.commit()
         answered = client.get(essay_url(post), headers=headers)
         assert app_started == [essay_url(post)]
-        if change == "password changed":
+        if change in ("password changed", "logged out elsewhere"):
             assert answered.status_code == 302 and "/auth/login" in answered.headers["Location"]  # signed out
         if change == "left the course":
             assert answered.status_code == 403  # a private course's page, for members only
@@ -484,7 +487,7 @@ def test_the_probe_on_the_driver_reads_what_sqlalchemy_reads(app):
             continue
         assert tuple(found) == tuple(expected)
         for name in ("status", "published_at", "deleted_at", "visibility", "viewer_role", "unread",
-                     "viewer_password_hash", "viewer_is_admin"):
+                     "viewer_password_hash", "viewer_is_admin", "viewer_session_generation"):
             assert getattr(found, name) == getattr(expected, name)
         assert found.published_at.tzinfo is not None
 

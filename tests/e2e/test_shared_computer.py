@@ -1,0 +1,75 @@
+"""A shared lab computer: text one student typed offline never reaches the next student's account."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from .helpers import join_course, log_out, sign_up, unique
+from .test_feature_journeys import PASSWORD, instructor_with_course, student_in_course
+
+TEXT = "Rationing outlasted the war by nine years; bread was rationed only after it."
+
+
+def drop_saves(route):
+    """The connection is down for the editor's saves (the guarded context ignores the offline switch)."""
+    if route.request.method == "POST" and re.search(r"/posts/(new|\d+/autosave)$", route.request.url):
+        route.abort("internetdisconnected")
+    else:
+        route.fallback()
+
+
+def essay_copies(page: Page) -> dict[str, str]:
+    return page.evaluate("""() => Object.fromEntries(Object.keys(localStorage)
+        .filter(key => key.startsWith("coursesite:")).map(key => [key, localStorage.getItem(key)]))""")
+
+
+def type_offline(page: Page, slug: str) -> None:
+    page.context.route("**/*", drop_saves)
+    page.goto(f"/c/{slug}/posts/new")
+    page.get_by_label("Title").fill("After the war")
+    page.get_by_label("Essay", exact=True).fill(TEXT)
+    page.get_by_label("Title").focus()  # leaving the body keeps a copy and tries to save
+    expect(page.locator("#save-status")).to_contain_text("kept in this browser")
+    assert any(TEXT in copy for copy in essay_copies(page).values())
+
+
+def next_student_opens_the_editor(page: Page, code: str, slug: str) -> None:
+    sign_up(page, f"{unique('next')}@example.org", "Bea Next", PASSWORD)
+    join_course(page, code, course_name="Bea")
+    page.goto(f"/c/{slug}/posts/new")
+    expect(page.get_by_label("Essay", exact=True)).to_have_value("")
+    expect(page.get_by_label("Title")).to_have_value("")
+    expect(page.locator("#local-copy-notice")).to_be_hidden()
+    page.wait_for_timeout(1500)  # a restored copy would be saved within a second: give it the time
+    expect(page.get_by_label("Essay", exact=True)).to_have_value("")
+    assert not any(TEXT in copy for copy in essay_copies(page).values())
+    page.goto(f"/c/{slug}/drafts")
+    expect(page.get_by_text("After the war")).to_have_count(0)
+
+
+def test_text_typed_offline_is_gone_for_the_next_student_after_logging_out(new_context):
+    _, slug, code = instructor_with_course(new_context, "Austerity Britain")
+    editor = student_in_course(new_context, code, "Ada Away", "Ada")
+    type_offline(editor, slug)
+    # Ada logs out in another tab of the same browser while the editor tab is still open, then closes it.
+    other_tab = editor.context.new_page()
+    other_tab.goto("/")
+    log_out(other_tab)
+    assert essay_copies(other_tab) == {}
+    editor.close()  # closing the tab keeps a copy of the unsaved text once more
+    next_student_opens_the_editor(other_tab, code, slug)
+
+
+def test_text_typed_offline_is_never_restored_into_another_account_without_a_logout(new_context):
+    _, slug, code = instructor_with_course(new_context, "Austerity Britain")
+    editor = student_in_course(new_context, code, "Ada Away", "Ada")
+    type_offline(editor, slug)
+    # Ada's login ends without a logout (the browser was closed); her copy stays behind in the browser.
+    editor.context.clear_cookies()
+    next_tab = editor.context.new_page()
+    editor.close()
+    next_tab.goto("/")
+    assert any(TEXT in copy for copy in essay_copies(next_tab).values())
+    next_student_opens_the_editor(next_tab, code, slug)
