@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Request
+import re
+
+from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
 
@@ -42,6 +44,35 @@ def _without_nul(value):
 
 class CoursesiteRequest(Request):
     parameter_storage_class = FieldsWithoutNul
+
+
+_ID_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def id_from(raw) -> int | None:
+    """A row id sent in a form or a query string, or None for anything no id can be. ASCII digits only:
+    int() also takes "+3", " 3", "3_0" and "٣", and a longer number overflows the database driver."""
+    if not isinstance(raw, str) or not _ID_DIGITS.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if number <= MAX_ID else None
+
+
+def coerce_id(value) -> int:
+    """`coerce` for a choice of rows: a ValueError, which WTForms shows as an invalid choice, for what id_from
+    refuses. The choices themselves are ints already."""
+    number = value if isinstance(value, int) else id_from(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+def page_number() -> int:
+    """`?page=N` of a paged list: 1 when absent, 404 for any page that cannot exist (0, -1, 2.5, a huge N)."""
+    raw = request.args.get("page", "")
+    if raw == "":
+        return 1
+    return id_from(raw) or abort(404)
 
 
 class IdConverter(IntegerConverter):

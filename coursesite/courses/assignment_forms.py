@@ -22,7 +22,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import NumberInput
 
-from ..forms import choices, strip
+from ..forms import choices, coerce_id, strip
 from ..services import timefmt
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -158,7 +158,7 @@ class AssignmentForm(FlaskForm):
 
 
 class ExceptionsForm(FlaskForm):
-    students = SelectMultipleField("Students", coerce=int, validate_choice=True)
+    students = SelectMultipleField("Students", coerce=coerce_id, validate_choice=True)
     action = RadioField(
         "Action",
         choices=choices([

@@ -8,6 +8,7 @@ from sqlalchemy import Select, false
 
 from ..comments.notification_views import header_counts
 from ..extensions import db
+from ..forms import page_number
 from ..models import Assignment, Course, Post
 from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, named_essay
 from ..services import posts as post_service
@@ -54,7 +55,7 @@ def assignment_url(assignment: Assignment) -> str:
 
 def _listing(course: Course, query: Select, **context):
     """One page of essays, newest first, with names and comment counts in a fixed number of queries."""
-    page = db.paginate(post_service.newest_first(query), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(post_service.newest_first(query), page=page_number(), per_page=PER_PAGE, error_out=False)
     if page.page > 1 and not page.items:
         abort(404)
     facts = post_service.list_facts(course, page.items)
