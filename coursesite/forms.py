@@ -75,6 +75,15 @@ def page_number() -> int:
     return id_from(raw) or abort(404)
 
 
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed() -> bool:
+    """A destructive form was sent with its confirmation ticked (the confirm_box macro): a POST carrying
+    only a form token must not destroy anything."""
+    return request.form.get(CONFIRM_FIELD) == "yes"
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` in addresses: a number no id can reach is a 404, not a database error."""
 
