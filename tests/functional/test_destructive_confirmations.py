@@ -62,3 +62,35 @@ def test_removing_a_criterion_essays_were_scored_with_asks_first(client, w):
     assert len(_criteria(w)) == 2
     assert client.post(_rubric_url(w), data={**data, "confirm": "yes"}).status_code == 302
     assert [c.title for c in _criteria(w)] == ["Thesis"]
+
+
+def _enrollment(course, user):
+    from coursesite.models import Enrollment
+
+    return db.session.scalar(select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.user_id == user.id))
+
+
+def test_removing_someone_from_the_roster_asks_first(client, auth):
+    course = f.make_course()
+    ta = f.make_member(course, role="ta", name="Tomas Assistant")
+    enrollment = _enrollment(course, ta)
+    auth.login(f.instructor_of(course))
+    url = f"/c/{course.slug}/roster/{enrollment.id}/remove"
+    response = client.post(url, data={})
+    assert response.status_code == 200
+    db.session.refresh(enrollment)
+    assert enrollment.ended_at is None
+    page = response.get_data(as_text=True)
+    assert "Tick the box to confirm that Tomas Assistant leaves the course." in page
+    assert "come back as a student, not as a TA" in page
+    assert client.post(url, data={"confirm": "yes"}).status_code == 302
+    db.session.refresh(enrollment)
+    assert enrollment.ended_at is not None
+
+
+def test_the_enrollment_page_offers_the_confirmation_box(client, auth):
+    course = f.make_course()
+    student = f.make_member(course, name="Sam Student")
+    auth.login(f.instructor_of(course))
+    page = client.get(f"/c/{course.slug}/roster/{_enrollment(course, student).id}").get_data(as_text=True)
+    assert 'name="confirm" value="yes" required' in page and "Yes, remove Sam Student from the course" in page

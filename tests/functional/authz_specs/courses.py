@@ -39,7 +39,9 @@ SPECS = [
     Spec("courses.roster_import", "POST", COURSE, **ROSTER_PAGE, data={}),
     Spec("courses.edit_enrollment", "GET", ENROLLMENT, **ROSTER_PAGE),
     Spec("courses.edit_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"role": "student", "section": ""}),
-    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE),
+    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"confirm": "yes"}),
+    # Without its confirmation box ticked, the page asks again and nobody is removed.
+    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_PAGE),
     # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course
     # to members and site admins; a signed-in outsider is told how to join.
     Spec("posts.blog", "GET", COURSE, anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),
