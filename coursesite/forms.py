@@ -7,8 +7,13 @@ import re
 from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
+from wtforms import DateTimeLocalField
 
 from .models.types import MAX_ID
+
+# Years a course's dates may take: far from both ends of Python's datetimes, which year 9999 or year 1 in a
+# course's zone passes when turned into UTC (and again when a copy moves dates by weeks).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2199
 
 try:  # WTForms 3.3 deprecates (value, label) tuples as choices
     from wtforms.fields.choices import SelectChoice
@@ -73,6 +78,16 @@ def page_number() -> int:
     if raw == "":
         return 1
     return id_from(raw) or abort(404)
+
+
+class BoundedDateTimeField(DateTimeLocalField):
+    """<input type=datetime-local> whose year lies in EARLIEST_YEAR..LATEST_YEAR; else a field error."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
 CONFIRM_FIELD = "confirm"
