@@ -7,13 +7,13 @@ around would otherwise carry members-only essays out of the course.
 from __future__ import annotations
 
 from flask import Response, abort, request, url_for
-from flask_login import current_user
 
 from ..extensions import db
 from ..models import Course, utcnow
-from ..permissions import can_see_assignment, load_course
+from ..permissions import load_course
 from ..services import feeds
 from ..services import posts as post_service
+from ..services.assignments import is_open
 from .blueprint import bp
 
 
@@ -69,8 +69,8 @@ def author_feed(slug: str, user_id: int):
 def assignment_feed(slug: str, assignment_id: int):
     course = _public_course(slug)
     assignment = post_service.course_assignment(course, assignment_id)
-    if assignment is None or not can_see_assignment(current_user, assignment):
-        abort(404)  # feed readers are anonymous: nothing of it before it opens
+    if assignment is None or not is_open(assignment, utcnow()):
+        abort(404)  # a feed is public, whoever fetches it: nothing of the assignment before it opens
     link = url_for("posts.by_assignment", slug=slug, assignment_id=assignment.id, _external=True)
     spec = _spec(course, f"{course.title}: {assignment.title}", f"assignment/{assignment.id}", link,
                  "posts.assignment_feed", assignment_id=assignment.id)
