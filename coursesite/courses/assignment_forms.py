@@ -170,6 +170,8 @@ class ExceptionsForm(FlaskForm):
     post_due_at = LocalDateTimeField("New essay deadline")
     comments_due_at = LocalDateTimeField("New comment deadline")
     reason = StringField("Reason (seen by staff only)", validators=[Optional(), Length(max=500)])
+    # Set when removing exceptions waits for its confirmation box (coursesite.forms.confirmed).
+    confirm_clearing = False
 
 
 class CopyCourseForm(FlaskForm):

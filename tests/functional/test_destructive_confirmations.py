@@ -94,3 +94,25 @@ def test_the_enrollment_page_offers_the_confirmation_box(client, auth):
     auth.login(f.instructor_of(course))
     page = client.get(f"/c/{course.slug}/roster/{_enrollment(course, student).id}").get_data(as_text=True)
     assert 'name="confirm" value="yes" required' in page and "Yes, remove Sam Student from the course" in page
+
+
+def test_removing_extensions_and_excusals_asks_first(client, auth):
+    from coursesite.models import Excusal, Extension
+
+    course = f.make_course()
+    assignment = f.make_assignment(course)
+    late, away = f.make_member(course), f.make_member(course)
+    f.make_extension(assignment, late, post_due_at=assignment.post_due_at)
+    f.make_excusal(assignment, away, reason="Field trip")
+    auth.login(f.instructor_of(course))
+    url = f"/c/{course.slug}/assignments/{assignment.id}/exceptions"
+    data = {"students": [str(late.id), str(away.id)], "action": "clear"}
+    response = client.post(url, data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "This deletes 1 extension and 1 excusal, with their dates and reasons." in page
+    assert 'name="confirm" value="yes" required' in page
+    assert len(db.session.scalars(select(Extension)).all()) == 1
+    assert len(db.session.scalars(select(Excusal)).all()) == 1
+    assert client.post(url, data={**data, "confirm": "yes"}).status_code == 302
+    assert db.session.scalars(select(Extension)).all() == [] and db.session.scalars(select(Excusal)).all() == []
