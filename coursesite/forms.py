@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Request
+import re
+
+from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
+from wtforms import DateTimeLocalField
 
 from .models.types import MAX_ID
+
+# Years a course's dates may take: far from both ends of Python's datetimes, which year 9999 or year 1 in a
+# course's zone passes when turned into UTC (and again when a copy moves dates by weeks).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2199
 
 try:  # WTForms 3.3 deprecates (value, label) tuples as choices
     from wtforms.fields.choices import SelectChoice
@@ -42,6 +49,54 @@ def _without_nul(value):
 
 class CoursesiteRequest(Request):
     parameter_storage_class = FieldsWithoutNul
+
+
+_ID_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def id_from(raw) -> int | None:
+    """A row id sent in a form or a query string, or None for anything no id can be. ASCII digits only:
+    int() also takes "+3", " 3", "3_0" and "٣", and a longer number overflows the database driver."""
+    if not isinstance(raw, str) or not _ID_DIGITS.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if number <= MAX_ID else None
+
+
+def coerce_id(value) -> int:
+    """`coerce` for a choice of rows: a ValueError, which WTForms shows as an invalid choice, for what id_from
+    refuses. The choices themselves are ints already."""
+    number = value if isinstance(value, int) else id_from(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+def page_number() -> int:
+    """`?page=N` of a paged list: 1 when absent, 404 for any page that cannot exist (0, -1, 2.5, a huge N)."""
+    raw = request.args.get("page", "")
+    if raw == "":
+        return 1
+    return id_from(raw) or abort(404)
+
+
+class BoundedDateTimeField(DateTimeLocalField):
+    """<input type=datetime-local> whose year lies in EARLIEST_YEAR..LATEST_YEAR; else a field error."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed() -> bool:
+    """A destructive form was sent with its confirmation ticked (the confirm_box macro): a POST carrying
+    only a form token must not destroy anything."""
+    return request.form.get(CONFIRM_FIELD) == "yes"
 
 
 class IdConverter(IntegerConverter):

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, bindparam, select
 
 from .database import as_loaded, columns_of, first_on_driver
 from .extensions import db
-from .models import MAX_ID, Course, Enrollment, Post, User
+from .models import MAX_ID, Assignment, Course, Enrollment, Post, User, utcnow
 from .models.course import STAFF_ROLES
 from .services.posts import find_post
 
@@ -88,6 +88,13 @@ def can_manage_assignments(user, course: Course) -> bool:
 def can_view_assignments(user, course: Course) -> bool:
     """The list of assignments and their prompts: members, and site admins who read everything."""
     return user.is_admin or is_member(user, course)
+
+
+def can_see_assignment(user, assignment: Assignment) -> bool:
+    """Its archive, feed and prompt: everyone who reads the course once it opens; before that, staff and admins
+    (the assignments page says the prompt "appears when the assignment opens")."""
+    opened = assignment.opens_at is None or assignment.opens_at <= utcnow()
+    return opened or can_see_private_work(user, assignment.course)
 
 
 def can_copy_course(user, course: Course) -> bool:
@@ -226,6 +233,7 @@ TEMPLATE_PREDICATES = {
         can_moderate,
         can_manage_assignments,
         can_view_assignments,
+        can_see_assignment,
         can_copy_course,
         can_manage_roster,
         can_grade,

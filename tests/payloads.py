@@ -176,3 +176,16 @@ def assert_page_is_safe(html: str, where: str = "") -> None:
     text = visible_text(html)
     for marker in TEMPLATE_MARKERS:
         assert marker not in text, f"{where}: template syntax was evaluated ({marker})"
+
+
+# --- numbers ---------------------------------------------------------------------------------------------
+# Typed where a page, an id or a count is read. None may reach the database driver (SQLite stops at 2**63-1,
+# PostgreSQL's INTEGER at 2**31-1): each answers 400/404 or a field error. "²" and "٣" pass str.isdigit(),
+# and int() takes "٣", "+2" and " 7".
+HUGE_NUMBER = "99999999999999999999999"
+NUMBER_PAYLOADS: list[str] = [
+    HUGE_NUMBER, "9223372036854775808", "2147483648", "-1", "0", "1e9", "2.5", "٣", "²", "+2", " 7", "", "NaN",
+]
+
+# Dates typed in any date field: year 9999 moves past datetime's range when converted from the course's zone.
+DATE_PAYLOADS: list[str] = ["9999-12-31T23:59", "0001-01-01T00:00", "1000-01-01T00:00", "3000-01-01T00:00"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import g, has_request_context, redirect, render_template, request, url_for
+from flask import abort, g, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..forms import id_from
 from ..permissions import can_moderate
 from ..services import moderation, notifications
 from .blueprint import bp
@@ -15,8 +16,12 @@ from .blueprint import bp
 @login_required
 def notifications_page():
     if request.method == "POST":
-        raw = request.form.get("notification_id", "")
-        notifications.mark_read(current_user.id, int(raw) if raw.isdigit() else None)
+        # No notification_id marks them all ("Mark all as read"); one that names no notification marks none.
+        raw = request.form.get("notification_id")
+        notification_id = None if raw is None else id_from(raw)
+        if raw is not None and not notification_id:
+            abort(400, "That notification does not exist.")
+        notifications.mark_read(current_user.id, notification_id)
         db.session.commit()
         return redirect(url_for("comments.notifications"))
     return render_template("comments/notifications.html", items=notifications.recent_for(current_user.id))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms import id_from
 from ..models import Assignment, Course, utcnow
 from ..permissions import can_manage_assignments, course_view, is_member, membership
 from ..services import my_comments as checklist_service
@@ -35,8 +36,7 @@ def _course_assignment(course: Course, assignment_id: int) -> Assignment:
 
 
 def _int(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return id_from((request.form.get(name) or "").strip())
 
 
 @bp.route("/c/<slug>/assignments/<int:assignment_id>/readers", methods=["GET", "POST"], endpoint="readers")

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import Connection
 
 from ..extensions import db, login_manager
+from ..forms import id_from
 from ..models import Comment, Course, Post, utcnow
 from ..permissions import can_see_private_work, course_view, is_member, membership, named_essay
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf, form_token_accepted
@@ -78,8 +79,9 @@ def rerender_essay(course: Course, post: Post, state: FormState, status: int):
 
 
 def _parent_id(raw: str | None) -> int | None:
+    """None for a comment on the essay; 0 (no comment's id) for a parent that cannot exist, which is refused."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return (id_from(raw) or 0) if raw else None
 
 
 def statements_commit_alone(view):

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -22,7 +21,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import NumberInput
 
-from ..forms import choices, strip
+from ..forms import BoundedDateTimeField, choices, coerce_id, strip
 from ..services import timefmt
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -38,7 +37,7 @@ PEER_MODE_CHOICES = choices([
 PEER_SCOPE_CHOICES = choices([("course", "The whole course"), ("section", "Their own section")])
 
 
-class LocalDateTimeField(DateTimeLocalField):
+class LocalDateTimeField(BoundedDateTimeField):
     """A wall-clock time in the course's zone (naive `data`), plus the overlap choice if one was sent."""
 
     def __init__(self, label=None, validators=None, **kwargs):
@@ -158,7 +157,7 @@ class AssignmentForm(FlaskForm):
 
 
 class ExceptionsForm(FlaskForm):
-    students = SelectMultipleField("Students", coerce=int, validate_choice=True)
+    students = SelectMultipleField("Students", coerce=coerce_id, validate_choice=True)
     action = RadioField(
         "Action",
         choices=choices([
@@ -171,6 +170,8 @@ class ExceptionsForm(FlaskForm):
     post_due_at = LocalDateTimeField("New essay deadline")
     comments_due_at = LocalDateTimeField("New comment deadline")
     reason = StringField("Reason (seen by staff only)", validators=[Optional(), Length(max=500)])
+    # Set when removing exceptions waits for its confirmation box (coursesite.forms.confirmed).
+    confirm_clearing = False
 
 
 class CopyCourseForm(FlaskForm):

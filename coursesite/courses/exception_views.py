@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms import choices
+from ..forms import choices, confirmed
 from ..models import Course, utcnow
 from ..permissions import can_manage_assignments, course_view
 from ..security import form_checks_csrf
@@ -60,6 +60,19 @@ def assignment_deadlines(course: Course, assignment_id: int):
     return render_template("courses/assignment_deadlines.html", form=form, assignment=assignment, sections=sections)
 
 
+def _clearing_confirmed(form: ExceptionsForm, chosen) -> bool:
+    """Removing extensions and excusals deletes their dates and reasons: only with the box ticked."""
+    extended = sum(1 for row in chosen if row.extension is not None)
+    excused = sum(1 for row in chosen if row.excused)
+    if not (extended or excused) or confirmed():
+        return True
+    lost = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in ((extended, "extension"), (excused, "excusal")) if n]
+    form.form_errors.append(f"This deletes {' and '.join(lost)}, with their dates and reasons. "
+                            "Tick the confirmation box to go ahead; nothing was changed.")
+    form.confirm_clearing = True
+    return False
+
+
 def _apply_exceptions(form: ExceptionsForm, assignment, rows) -> str | None:
     """Carry out the bulk action; the message to flash, or None after marking what is wrong."""
     chosen = [row for row in rows if row.enrollment.user_id in set(form.students.data or [])]
@@ -72,6 +85,8 @@ def _apply_exceptions(form: ExceptionsForm, assignment, rows) -> str | None:
         exceptions.excuse(assignment, ids, form.reason.data or "", current_user.id)
         return f"Excused {who} from “{assignment.title}”."
     if form.action.data == "clear":
+        if not _clearing_confirmed(form, chosen):
+            return None
         exceptions.clear_exceptions(assignment, ids)
         return f"{who.capitalize()} follow the usual due dates again."
     errors: list = []

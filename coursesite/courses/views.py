@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms import confirmed
 from ..models import Course, Enrollment, User
 from ..permissions import can_create_course, can_manage_roster, course_view, is_member, membership
 from ..security import form_checks_csrf
@@ -197,6 +198,11 @@ def remove_enrollment(course: Course, enrollment_id: int):
         flash("A course needs at least one instructor. Make someone else instructor first.", "error")
         return redirect(url_for("courses.roster", slug=course.slug))
     name = db.session.get(User, enrollment.user_id).display_name
+    if not confirmed():
+        form = EnrollmentForm(formdata=None, obj=enrollment)
+        form.section.data = enrollment.section.name if enrollment.section else ""
+        return render_template("courses/enrollment.html", form=form, enrollment=enrollment,
+                               confirm_error=f"Tick the box to confirm that {name} leaves the course.")
     course_service.end_enrollment(enrollment)
     db.session.commit()
     flash(f"{name} was removed from the course. Their essays and comments stay.", "success")

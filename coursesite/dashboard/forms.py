@@ -9,6 +9,7 @@ from wtforms import BooleanField, Field, FieldList, Form, FormField, HiddenField
 from wtforms.validators import Length
 from wtforms.widgets import TextInput
 
+from ..forms import id_from
 from ..services.grading import Criterion, criterion_field, points_text
 from ..services.rubrics import CriterionRow
 
@@ -75,7 +76,7 @@ class CriterionForm(Form):
     def row(self) -> CriterionRow:
         raw_id = (self.criterion_id.data or "").strip()
         return CriterionRow(
-            id=int(raw_id) if raw_id.isdigit() else None,
+            id=id_from(raw_id),
             title=self.title.data or "",
             description=self.description.data or "",
             points=self.points.data,
@@ -103,7 +104,8 @@ class GradeFormBase(FlaskForm):
 
     def expected_version(self) -> int:
         raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() else -1
+        version = id_from(raw)
+        return -1 if version is None else version
 
     def awarded(self, criteria: list[Criterion]) -> dict[int, float | None]:
         return {c.id: self[criterion_field(c.id)].data for c in criteria}

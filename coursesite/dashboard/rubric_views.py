@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from ..extensions import db
+from ..forms import confirmed
 from ..security import form_checks_csrf
 from ..services import rubrics
 from .blueprint import bp, course_assignment
@@ -39,6 +40,13 @@ def _show_errors(form: RubricForm, errors: rubrics.RubricErrors) -> None:
         form.form_errors.append("Please correct the fields marked below. Nothing was saved.")
 
 
+def _confirm_deletion(form: RubricForm, assignment, doomed):
+    """The same form again, with what saving deletes and the box that confirms it; nothing is saved."""
+    form.form_errors.append("Saving deletes saved criteria. Confirm below, or change the form; nothing was saved.")
+    return render_template("dashboard/rubric.html", form=form, assignment=assignment,
+                           graded=rubrics.graded_count(assignment.id), doomed=doomed)
+
+
 @bp.route("/assignments/<int:assignment_id>/rubric", methods=["GET", "POST"])
 @form_checks_csrf
 def rubric(assignment_id: int):
@@ -58,6 +66,10 @@ def rubric(assignment_id: int):
             if not csrf_failed(form):
                 kept, errors = rubrics.check_rubric([entry.form.row() for entry in form.criteria], form.mode.data,
                                                     assignment.post_points)
+                doomed = rubrics.deleted_by(assignment.id, kept) if readable and not errors else []
+                # The whole rubric, or criteria essays were scored with, go only once confirmed.
+                if doomed and (not kept or rubrics.graded_count(assignment.id)) and not confirmed():
+                    return _confirm_deletion(form, assignment, doomed)
                 if readable and not errors:
                     rubrics.save_rubric(assignment, kept)
                     db.session.commit()

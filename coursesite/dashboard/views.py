@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
+from ..forms import id_from, page_number
 from ..models import utcnow
 from ..services import dashboard_store, grade_reports
 from . import export_views, grade_views, people_views, rubric_views  # noqa: F401  (their routes attach to bp)
@@ -19,10 +20,10 @@ __all__ = ["bp"]
 def home():
     sort = request.args.get("sort", "name")
     summary = dashboard_store.summary(g.course, utcnow())
-    section_id = request.args.get("section", type=int)
+    section_id = id_from(request.args.get("section"))
     section_id = section_id if section_id in {sid for sid, _name in summary.sections} else None
     # Attention covers the whole class (or section), whichever page of the matrix is shown.
-    matrix, matrix_page, attention = summary.view(sort, section_id, request.args.get("page", 1, type=int))
+    matrix, matrix_page, attention = summary.view(sort, section_id, page_number())
     progress, student_count = grade_reports.grading_progress(g.course)
     return render_template(
         "dashboard/home.html", matrix=matrix, matrix_page=matrix_page, attention=attention, progress=progress,

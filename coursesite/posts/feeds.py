@@ -13,6 +13,7 @@ from ..models import Course, utcnow
 from ..permissions import load_course
 from ..services import feeds
 from ..services import posts as post_service
+from ..services.assignments import is_open
 from .blueprint import bp
 
 
@@ -67,7 +68,9 @@ def author_feed(slug: str, user_id: int):
 @bp.route("/assignment/<int:assignment_id>/feed.atom")
 def assignment_feed(slug: str, assignment_id: int):
     course = _public_course(slug)
-    assignment = post_service.course_assignment(course, assignment_id) or abort(404)
+    assignment = post_service.course_assignment(course, assignment_id)
+    if assignment is None or not is_open(assignment, utcnow()):
+        abort(404)  # a feed is public, whoever fetches it: nothing of the assignment before it opens
     link = url_for("posts.by_assignment", slug=slug, assignment_id=assignment.id, _external=True)
     spec = _spec(course, f"{course.title}: {assignment.title}", f"assignment/{assignment.id}", link,
                  "posts.assignment_feed", assignment_id=assignment.id)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from ..forms import BoundedDateTimeField, coerce_id
+from ..models import MAX_ID
 from ..services.writing import MAX_TITLE_CHARS
 
 
@@ -12,12 +14,12 @@ class PostForm(FlaskForm):
     title = StringField("Title", validators=[Length(max=MAX_TITLE_CHARS)])
     # The length limit is checked by the writing service, which says how long the text is.
     body = TextAreaField("Essay", render_kw={"rows": 18, "spellcheck": "true"})
-    assignment_id = SelectField("Assignment", coerce=int, default=0)
-    publish_at = DateTimeLocalField("Publish at", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+    assignment_id = SelectField("Assignment", coerce=coerce_id, default=0)
+    publish_at = BoundedDateTimeField("Publish at", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                     validators=[Optional()])
     categories = StringField("Categories", validators=[Optional(), Length(max=700)])
     tags = StringField("Tags", validators=[Optional(), Length(max=700)])
-    version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     # The editor page's own random name (set by its script): see services/writing.py.
     editor = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=64)])
 

@@ -8,8 +8,9 @@ from sqlalchemy import Select, false
 
 from ..comments.notification_views import header_counts
 from ..extensions import db
+from ..forms import page_number
 from ..models import Assignment, Course, Post
-from ..permissions import can_see_private_work, course_view, is_member, named_essay
+from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, named_essay
 from ..services import posts as post_service
 from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
@@ -54,16 +55,16 @@ def assignment_url(assignment: Assignment) -> str:
 
 def _listing(course: Course, query: Select, **context):
     """One page of essays, newest first, with names and comment counts in a fixed number of queries."""
-    page = db.paginate(post_service.newest_first(query), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(post_service.newest_first(query), page=page_number(), per_page=PER_PAGE, error_out=False)
     if page.page > 1 and not page.items:
         abort(404)
     facts = post_service.list_facts(course, page.items)
     if context.get("search_text"):
         context["hits"] = post_service.search_hits(course, page.items, context["search_text"])
     context.setdefault("feed_url", None)
-    return render_template(
-        "posts/blog.html", page=page, facts=facts, sidebar=post_service.sidebar(course), **context
-    )
+    sidebar = post_service.sidebar(course)
+    sidebar["assignments"] = [a for a in sidebar["assignments"] if can_see_assignment(current_user, a)]
+    return render_template("posts/blog.html", page=page, facts=facts, sidebar=sidebar, **context)
 
 
 def _feed_if_public(course: Course, endpoint: str, **args) -> str | None:
@@ -101,7 +102,9 @@ def author(course: Course, user_id: int):
 @bp.route("/assignment/<int:assignment_id>/")
 @course_view()
 def by_assignment(course: Course, assignment_id: int):
-    assignment = post_service.course_assignment(course, assignment_id) or abort(404)
+    assignment = post_service.course_assignment(course, assignment_id)
+    if assignment is None or not can_see_assignment(current_user, assignment):
+        abort(404)
     return _listing(
         course,
         post_service.by_assignment(post_service.visible_posts(course), assignment.id),

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..errors import _wants_json as wants_json
 from ..extensions import db, login_manager
+from ..forms import id_from
 from ..models import Course, Post, utcnow
 from ..permissions import can_edit_post, can_moderate, can_see_private_work, can_write_in, course_view
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
@@ -125,7 +126,7 @@ def new_post(course: Course):
         if form.validate_on_submit():
             return _save(course, None, form, now)
         return _invalid_form(course, None, form)
-    wanted = request.args.get("assignment", 0, type=int)
+    wanted = id_from(request.args.get("assignment"))
     form.assignment_id.data = wanted if any(wanted == value for value, _ in form.assignment_id.choices) else 0
     return editor_page(course, form, None)
 
@@ -147,17 +148,23 @@ def edit_post(course: Course, post_id: int):
     return editor_page(course, form, post, restored=restored)
 
 
+def _json_or_form():
+    """The editor's script sends a JSON object; without the script, the form's fields. A JSON list or
+    string is no object: read it as an empty form."""
+    payload = request.get_json(silent=True)
+    return payload if isinstance(payload, dict) else request.form
+
+
 @bp.route("/posts/<int:post_id>/autosave", methods=["POST"])
 @login_or_401
 @course_view()
 def autosave(course: Course, post_id: int):
     post = own_post(course, post_id)
-    payload = request.get_json(silent=True) or request.form
+    payload = _json_or_form()
     title = str(payload.get("title") or "").strip()
     body = str(payload.get("body") or "").replace("\r\n", "\n")
-    try:
-        version = int(payload["version"])
-    except (KeyError, TypeError, ValueError):
+    version = id_from(str(payload.get("version", "")))  # JSON also allows 1e999, Infinity and true
+    if version is None:
         return jsonify(error="invalid", message="The editor sent no version; reload the page."), 400
     now = utcnow()
     try:
@@ -177,7 +184,7 @@ def autosave(course: Course, post_id: int):
 @login_or_401
 @course_view(can_write_in)
 def preview(course: Course):
-    payload = request.get_json(silent=True) or request.form
+    payload = _json_or_form()
     body = str(payload.get("body") or "").replace("\r\n", "\n")
     if len(body) > writing.MAX_BODY_CHARS:
         message = f"The essay is longer than {writing.MAX_BODY_CHARS:,} characters."
@@ -222,7 +229,7 @@ def _compared(post: Post, history):
         return None, None, None
     if request.args.get("compare") == "due" and post.assignment and post.assignment.post_due_at:
         return history[-1], as_it_stood(history, post.assignment.post_due_at), "due"
-    wanted = request.args.get("rev", type=int)
+    wanted = id_from(request.args.get("rev"))
     index = next((i for i, r in enumerate(history) if r.id == wanted), len(history) - 1)
     return history[index], history[index - 1] if index > 0 else None, None
 

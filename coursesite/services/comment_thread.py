@@ -15,6 +15,7 @@ from flask import has_request_context, request
 from sqlalchemy import and_, select
 
 from ..extensions import db
+from ..forms import id_from
 from ..models import Comment, CommentRevision, Enrollment, Post, User, utcnow
 from ..permissions import can_moderate, membership
 from .comments import can_still_edit, closed_reason, comment_visible_to
@@ -70,8 +71,7 @@ def _incoming_form() -> FormState:
     state = request.environ.get(FORM_STATE_KEY)
     if state is not None:
         return state
-    reply = request.args.get("replytocom", "")
-    return FormState(parent_id=int(reply) if reply.isdigit() else None)
+    return FormState(parent_id=id_from(request.args.get("replytocom")))
 
 
 def _load(post: Post, staff: bool):

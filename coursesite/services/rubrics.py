@@ -113,6 +113,12 @@ def save_rubric(assignment: Assignment, rows: Sequence[CriterionRow]) -> list[Ru
     return saved
 
 
+def deleted_by(assignment_id: int, rows: Sequence[CriterionRow]) -> list[RubricCriterion]:
+    """The saved criteria that saving `rows` (as check_rubric kept them) would delete."""
+    kept = {row.id for row in rows if row.id is not None}
+    return [criterion for criterion in criteria_of(assignment_id) if criterion.id not in kept]
+
+
 def graded_count(assignment_id: int) -> int:
     """Grades already saved for the assignment (a rubric change does not rescore them)."""
     return db.session.scalar(

@@ -101,7 +101,8 @@ class TestExceptions:
         assert {e.user_id for e in rows(Excusal, assignment)} == {first.id, second.id}
         page = client.get(self.url(course, assignment)).get_data(as_text=True)
         assert "excused" in page and "Field trip" in page
-        client.post(self.url(course, assignment), data={"students": [str(first.id)], "action": "clear"})
+        client.post(self.url(course, assignment), data={"students": [str(first.id)], "action": "clear",
+                                                        "confirm": "yes"})
         assert {e.user_id for e in rows(Excusal, assignment)} == {second.id}
 
     def test_extending_lifts_an_excusal(self, app, course, assignment):

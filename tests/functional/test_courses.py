@@ -133,7 +133,7 @@ def test_removed_ta_who_rejoins_comes_back_as_student(client, auth):
     ta = f.make_member(course, role="ta")
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == ta.id))
     auth.login(f.instructor_of(course))
-    client.post(f"/c/{course.slug}/roster/{enrollment.id}/remove")
+    client.post(f"/c/{course.slug}/roster/{enrollment.id}/remove", data={"confirm": "yes"})
     auth.logout()
     auth.login(ta)
     client.post("/join", data={"code": course.join_code})
@@ -294,7 +294,7 @@ def test_last_instructor_cannot_be_removed(client, auth):
     instructor = f.instructor_of(course)
     enrollment = enrollment_of(instructor, course)
     auth.login(instructor)
-    response = client.post(f"/c/{course.slug}/roster/{enrollment.id}/remove")
+    response = client.post(f"/c/{course.slug}/roster/{enrollment.id}/remove", data={"confirm": "yes"})
     assert response.status_code == 302
     db.session.refresh(enrollment)
     assert enrollment.ended_at is None
@@ -316,7 +316,7 @@ def test_removed_student_leaves_roster_but_work_stays(client, auth):
     post = f.make_post(course, student, title="An essay that stays")
     enrollment = enrollment_of(student, course)
     auth.login(f.instructor_of(course))
-    response = client.post(f"/c/{course.slug}/roster/{enrollment.id}/remove")
+    response = client.post(f"/c/{course.slug}/roster/{enrollment.id}/remove", data={"confirm": "yes"})
     assert response.status_code == 302
     assert "Leaving Student was removed from the course." in text(client.get(f"/c/{course.slug}/roster"))
     assert "Leaving Student" not in text(client.get(f"/c/{course.slug}/roster"))
@@ -332,7 +332,7 @@ def test_enrollment_of_another_course_is_404(client, auth):
     stranger = enrollment_of(f.make_member(other), other)
     auth.login(f.instructor_of(course))
     assert client.get(f"/c/{course.slug}/roster/{stranger.id}").status_code == 404
-    assert client.post(f"/c/{course.slug}/roster/{stranger.id}/remove").status_code == 404
+    assert client.post(f"/c/{course.slug}/roster/{stranger.id}/remove", data={"confirm": "yes"}).status_code == 404
 
 
 def test_every_bad_course_field_is_named_at_once(client, creator):

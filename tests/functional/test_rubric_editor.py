@@ -88,8 +88,8 @@ def test_edit_remove_and_switch_to_single_score(client, w):
     assert client.post(url(w), data=data).status_code == 302
     assert saved(w) == [("Thesis and argument", 10)]
     assert db.session.get(RubricCriterion, thesis.id) is not None  # edited in place: grades keep their link
-    assert client.post(url(w), data=rows(("Thesis and argument", "10", {"criterion_id": str(thesis.id)}),
-                                         mode="single")).status_code == 302
+    assert client.post(url(w), data={**rows(("Thesis and argument", "10", {"criterion_id": str(thesis.id)}),
+                                            mode="single"), "confirm": "yes"}).status_code == 302
     assert saved(w) == []
 
 

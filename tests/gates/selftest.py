@@ -10,6 +10,8 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 | an image without alt on login page  | axe-core in the browser; vnu HTML check                       |
 | a button POST exempted from CSRF    | tests/functional/test_csrf.py                                 |
 | course looked up by raw SQL on slug | bandit -ll; sqlmap against the course address                 |
+| page number read with a bare int()  | hostile numbers test; the scan's bounds stage                 |
+| archive shown before it opens       | unopened assignment tests; the scan's bounds stage            |
 
 A gate whose test file is not in the tree yet is reported PENDING and runs as soon as the file exists.
 Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log, and its screenshots or reports in
@@ -79,6 +81,11 @@ BANDIT = Gate("bandit", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "ba
 SQLMAP = Gate("sqlmap",
               [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "sqlmap", "--sqlmap-targets", "course-slug"],
               r"injectable query behind target 'course-slug'")
+NUMBERS = Gate("hostile numbers test", pytest("{files}", "-k", "page_number"), r"OverflowError",
+                ["tests/functional/test_hostile_numbers.py"])
+UNOPENED = Gate("unopened assignment tests", pytest("{files}"), r"before_it_opens",
+                ["tests/functional/test_unopened_assignments.py"])
+BOUNDS = Gate("scan bounds stage", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "bounds"], r"bounds: ")
 
 FAULTS = [
     Fault("missing-role-check", "coursesite/courses/views.py",
@@ -97,6 +104,12 @@ FAULTS = [
           "        row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
           "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": row[0]}) if row else None\n",
           [BANDIT, SQLMAP]),
+    Fault("unbounded-page-number", "coursesite/posts/reading.py",
+          "page=page_number(), per_page", 'page=int(request.args.get("page") or 1), per_page', [NUMBERS, BOUNDS]),
+    Fault("archive-before-opening", "coursesite/posts/reading.py",
+          "    if assignment is None or not can_see_assignment(current_user, assignment):\n        abort(404)\n"
+          "    return _listing(",
+          "    if assignment is None:\n        abort(404)\n    return _listing(", [UNOPENED, BOUNDS]),
 ]
 
 

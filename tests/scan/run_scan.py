@@ -6,9 +6,11 @@ The scanners exit 0 whatever they find, so this script reads their reports and f
   any 500 answer it provoked; and a scan that did not log in or reached fewer than
   MIN_AUTHENTICATED_PAGES pages only a logged-in person can see;
 - sqlmap: any target where it "identified the following injection point", or where it did not finish
-  testing (no verdict in its log).
+  testing (no verdict in its log);
+- bounds: any 500 answer to the numbers and dates of tests/payloads.py sent where the site reads a number
+  or a date, and any page a visitor gets for an assignment that has not opened.
 Every request goes to 127.0.0.1; wapiti's out-of-band endpoints point at a closed local port.
-Reports and logs: ci-artifacts/scan/. Usage: python -m tests.scan.run_scan [--only wapiti,sqlmap,bandit]
+Reports and logs: ci-artifacts/scan/. Usage: python -m tests.scan.run_scan [--only wapiti,sqlmap,bandit,bounds]
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from tests.live_server import PROJECT_ROOT, LiveServer
+from tests.payloads import DATE_PAYLOADS, NUMBER_PAYLOADS
 
 SCAN_BIN = Path(os.environ.get("COURSESITE_SCAN_BIN", PROJECT_ROOT / ".venv-scan" / "bin"))
 OUT = Path(os.environ.get("COURSESITE_SCAN_ARTIFACTS", PROJECT_ROOT / "ci-artifacts" / "scan"))
@@ -243,9 +247,72 @@ def sqlmap(server: LiveServer, only: set[str] | None = None) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- bounds
+
+SLUG = "demo-101"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def _status(opener: urllib.request.OpenerDirector, url: str, data: dict | None = None) -> int:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    try:
+        with opener.open(url, data=body, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _token(opener: urllib.request.OpenerDirector, url: str) -> str:
+    found = TOKEN.search(opener.open(url, timeout=30).read().decode())
+    return found.group(1) or found.group(2)
+
+
+def _unopened_assignment_ids(opener: urllib.request.OpenerDirector, base: str) -> list[str]:
+    """The instructor's assignments page says "Opens ..." beside each assignment that has not opened."""
+    page = opener.open(f"{base}/c/{SLUG}/assignments/", timeout=30).read().decode()
+    return [found for found, rest in re.findall(r'/assignments/(\d+)">.*?</h2>(.*?)</li>', page, re.S)
+            if "Opens <time" in rest]
+
+
+def bounds(base: str) -> list[str]:
+    """Numbers no row or page has and dates past any course, as a visitor and as the instructor: never a 500.
+    And an assignment that has not opened shows nothing of itself to a visitor."""
+    problems = []
+    visitor = urllib.request.build_opener()
+    instructor, _ = logged_in(base, INSTRUCTOR)
+    gets = [f"/c/{SLUG}/?page={{n}}", f"/c/{SLUG}/search?q=war&page={{n}}", f"/c/{SLUG}/author/{{n}}/",
+            f"/c/{SLUG}/assignment/{{n}}/", f"/c/{SLUG}/assignment/{{n}}/feed.atom",
+            f"/c/{SLUG}/posts/new?assignment={{n}}", f"/c/{SLUG}/dashboard/?section={{n}}&page={{n}}"]
+    for who, opener in (("visitor", visitor), ("instructor", instructor)):
+        for path in gets:
+            for number in NUMBER_PAYLOADS:
+                url = base + path.format(n=urllib.parse.quote(number))
+                if _status(opener, url) >= 500:
+                    problems.append(f"bounds: 500 for GET {url} as {who}")
+    token = _token(instructor, f"{base}/c/{SLUG}/assignments/new")
+    for number in NUMBER_PAYLOADS:
+        if _status(instructor, f"{base}/notifications", {"notification_id": number, "csrf_token": token}) >= 500:
+            problems.append(f"bounds: 500 for notification_id={number!r}")
+    for date in DATE_PAYLOADS:
+        form = {"title": "Bounds", "post_due_at": date, "late_policy": "accept", "peer_mode": "open",
+                "peer_scope": "course", "csrf_token": token}
+        if _status(instructor, f"{base}/c/{SLUG}/assignments/new", form) >= 500:
+            problems.append(f"bounds: 500 for an assignment due {date}")
+    unopened = _unopened_assignment_ids(instructor, base)
+    if not unopened:
+        problems.append("bounds: the demo has no assignment that has not opened; nothing to check")
+    for assignment_id in unopened:
+        for path in (f"/c/{SLUG}/assignment/{assignment_id}/", f"/c/{SLUG}/assignment/{assignment_id}/feed.atom"):
+            if _status(visitor, base + path) != 404:
+                problems.append(f"bounds: a visitor reads {path} before the assignment opens")
+    log(f"bounds: {len(problems)} problem(s); unopened assignments checked: {unopened}")
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Scan a throwaway Coursesite with wapiti, sqlmap and bandit.")
-    parser.add_argument("--only", default="bandit,wapiti,sqlmap", help="comma-separated: bandit,wapiti,sqlmap")
+    parser.add_argument("--only", default="bandit,wapiti,sqlmap,bounds",
+                        help="comma-separated: bandit,wapiti,sqlmap,bounds")
     parser.add_argument("--sqlmap-targets", default="", help="comma-separated target names (default: all)")
     args = parser.parse_args()
     stages = set(args.only.split(","))
@@ -255,11 +322,13 @@ def main() -> int:
             log(f"{SCAN_BIN / tool} is missing: make scan installs it into .venv-scan")
             return 2
     problems = bandit() if "bandit" in stages else []
-    if stages & {"wapiti", "sqlmap"}:
+    if stages & {"wapiti", "sqlmap", "bounds"}:
         # No rate limits: a locked-out login would hide an injection behind uniform 429 answers.
         server = LiveServer(log=OUT / "server.log", env={"COURSESITE_RATELIMIT_ENABLED": "0"}).start()
         log(f"serving {server.url} from {server.instance}")
         try:
+            if "bounds" in stages:
+                problems += bounds(server.url)
             if "wapiti" in stages:
                 problems += wapiti(server)
             if "sqlmap" in stages:

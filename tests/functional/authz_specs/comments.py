@@ -39,6 +39,10 @@ SPECS = [
          anonymous=302, student=200, outsider=200, ta=200, instructor=200, admin=200),
     Spec("comments.notifications", "POST", lambda w: {},
          anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302, data={}),
+    # A notification_id that names no notification marks none read (not all of them).
+    Spec("comments.notifications", "POST", lambda w: {},
+         anonymous=302, student=400, outsider=400, ta=400, instructor=400, admin=400,
+         data={"notification_id": "99999999999999999999999"}),
     Spec("comments.post_feed", "GET", lambda w: {"slug": w.course.slug, "post_slug": w.post.slug},
          anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),
     Spec("comments.course_feed", "GET", lambda w: {"slug": w.course.slug},

@@ -60,7 +60,9 @@ SPECS = [
     Spec("courses.roster_import", "POST", COURSE, **ROSTER_PAGE, data={}),
     Spec("courses.edit_enrollment", "GET", ENROLLMENT, **ROSTER_PAGE),
     Spec("courses.edit_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"role": "student", "section": ""}),
-    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE),
+    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_CHANGE, data={"confirm": "yes"}),
+    # Without its confirmation box ticked, the page asks again and nobody is removed.
+    Spec("courses.remove_enrollment", "POST", ENROLLMENT, **ROSTER_PAGE),
     # An invitation to join (from a roster import) is the invited account's alone: members are sent to the
     # blog, anyone else is told they have none; only the outsider it names sees the offer, and joins by posting.
     Spec("courses.course_invitation", "GET", course_with_invitation,

@@ -37,6 +37,16 @@ def _grade_form(w):
 
 
 RUBRIC_FORM = {"mode": "single", "action": "save"}
+def _graded_rubric(w):
+    """w.assignment with a rubric essays were scored with, made on first use."""
+    from tests import factories as f
+
+    if "graded_rubric" not in w.extra:
+        w.extra["graded_rubric"] = f.make_criteria(w.assignment, ("Thesis", 6), ("Style", 4))
+        f.make_grade(w.assignment, w.student, post_score=7)
+    return _assignment(w)
+
+
 STAFF = {"anonymous": 302, "student": 403, "outsider": 403, "ta": 200, "instructor": 200, "admin": 403}
 STAFF_POST = {**STAFF, "ta": 302, "instructor": 302}
 STAFF_REDIRECT = {**STAFF, "ta": 302, "instructor": 302}
@@ -47,6 +57,8 @@ SPECS = [
     Spec("dashboard.home", "GET", _course, **STAFF),
     Spec("dashboard.rubric", "GET", _assignment, **STAFF),
     Spec("dashboard.rubric", "POST", _assignment, data=RUBRIC_FORM, **STAFF_POST),
+    # Only a form token, on a graded rubric: staff are asked to confirm (200), nothing is deleted.
+    Spec("dashboard.rubric", "POST", _graded_rubric, data={}, **STAFF),
     Spec("dashboard.grading_queue", "GET", _assignment, **STAFF),
     Spec("dashboard.next_ungraded", "GET", _assignment, **STAFF_REDIRECT),
     Spec("dashboard.grade", "GET", _grading, **STAFF),

@@ -52,6 +52,18 @@ def _essay_form(post):
                       "version": getattr(w, post).version, "assignment_id": getattr(w, post).assignment_id or 0}
 
 
+def _unopened(w):
+    """An assignment of w.course that opens in three days, made on first use."""
+    from datetime import timedelta
+
+    from coursesite.models import utcnow
+    from tests import factories as f
+
+    if "unopened" not in w.extra:
+        w.extra["unopened"] = f.make_assignment(w.course, opens_at=utcnow() + timedelta(days=3))
+    return {"slug": w.course.slug, "assignment_id": w.extra["unopened"].id}
+
+
 def _slug(w):
     return {"slug": w.course.slug}
 
@@ -106,4 +118,11 @@ SPECS = [
          **EVERYONE_404),
     Spec("posts.assignment_feed", "GET", lambda w: {"slug": w.course.slug, "assignment_id": w.assignment.id},
          **EVERYONE_200),
+    # Before an assignment opens, its archive is for staff (and admins) only, and it has no feed.
+    Spec("posts.by_assignment", "GET", _unopened,
+         anonymous=404, student=404, outsider=404, ta=200, instructor=200, admin=200),
+    Spec("posts.assignment_feed", "GET", _unopened, **EVERYONE_404),
+    # A page no list can have (SQLite and PostgreSQL refuse the number itself).
+    Spec("posts.blog", "GET", _slug, query={"page": "99999999999999999999999"}, **EVERYONE_404),
+    Spec("posts.search", "GET", _slug, query={"q": "essay", "page": "99999999999999999999999"}, **EVERYONE_404),
 ]
