@@ -7,7 +7,7 @@ based on an older version is refused with both texts, never applied over the new
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -20,6 +20,7 @@ from .words import count_html_words
 
 MAX_TITLE_CHARS = 300
 MAX_BODY_CHARS = 100_000
+AUTHOR_RESTORE_DAYS = 30
 
 
 class PostError(ValueError):
@@ -233,6 +234,17 @@ def pending_autosave(post: Post) -> PostAutosave | None:
     return db.session.scalar(select(PostAutosave).where(PostAutosave.post_id == post.id))
 
 
+def author_may_restore(post: Post, now: datetime) -> bool:
+    """An author takes back what they moved to the trash themselves, for AUTHOR_RESTORE_DAYS; what staff
+    removed, and anything older, only staff restore."""
+    return (post.deleted_at is not None and post.deleted_by_id == post.author_id
+            and post.deleted_at > now - timedelta(days=AUTHOR_RESTORE_DAYS))
+
+
+def restorable_until(post: Post) -> datetime | None:
+    return post.deleted_at + timedelta(days=AUTHOR_RESTORE_DAYS) if post.deleted_at else None
+
+
 def trash(post: Post, by: User, now: datetime) -> None:
     if post.deleted_at is None:
         post.deleted_at, post.deleted_by_id = now, by.id
@@ -272,6 +284,22 @@ def others_drafts(course: Course, author: User, now: datetime) -> list[Post]:
                 (Post.status == "draft") | (Post.published_at > now),
             )
             .order_by(func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
+        )
+    )
+
+
+def own_trash(course: Course, author: User, now: datetime) -> list[Post]:
+    """What the author moved to the trash themselves and may still restore, most recently removed first."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.course_id == course.id,
+                Post.author_id == author.id,
+                Post.deleted_by_id == author.id,
+                Post.deleted_at > now - timedelta(days=AUTHOR_RESTORE_DAYS),
+            )
+            .order_by(Post.deleted_at.desc(), Post.id.desc())
         )
     )
 
