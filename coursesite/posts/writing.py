@@ -24,7 +24,15 @@ from ..services import writing
 from ..services.revisions import as_it_stood, diff_lines, revisions_of, trim_context, word_diff
 from ..services.writing import EditConflict, PostError
 from .blueprint import bp
-from .editor import assignment_choices, editor_page, essay_text_from, fill_form, json_saved, pick_assignment
+from .editor import (
+    assignment_choices,
+    editor_page,
+    essay_text_from,
+    fill_form,
+    json_saved,
+    pick_assignment,
+    typed_terms,
+)
 from .forms import PostForm
 
 bp.add_app_template_global(word_diff, "word_diff")
@@ -33,6 +41,9 @@ bp.add_app_template_global(writing.AUTHOR_RESTORE_DAYS, "restore_days")
 
 LOGGED_OUT = ("You are logged out, so this was not saved to the server. Your text is kept in this browser: "
               "log in again (in another tab) and saving resumes.")
+
+NOT_A_DRAFT_YET = (f"Not in your drafts yet: a new essay is saved there once it has a title or "
+                   f"{writing.UNTITLED_DRAFT_MIN_WORDS} words. Your text is kept in this browser.")
 
 
 def login_or_401(view):
@@ -75,13 +86,16 @@ def _save(course: Course, post: Post | None, form, now):
     try:
         assignment = pick_assignment(course, form, post, now)
         text = essay_text_from(form, course)
+        if is_new and action == "autosave" and not writing.worth_a_draft(text.title, text.body):
+            raise PostError(NOT_A_DRAFT_YET)
         if is_new:
             post = writing.new_post(course, current_user, assignment, now)
         elif assignment is not False:
             post.assignment = assignment
         if action == "autosave":
             result = writing.autosave(post, current_user, text.title, text.body,
-                                      expected_version=form.version.data or 0, now=now)
+                                      expected_version=form.version.data or 0, now=now,
+                                      terms={"category": text.categories, "tag": text.tags})
         else:
             post = writing.save(post, current_user, text, publish=action == "publish",
                                 expected_version=form.version.data or 0, now=now)
@@ -170,7 +184,8 @@ def autosave(course: Course, post_id: int):
         return jsonify(error="invalid", message="The editor sent no version; reload the page."), 400
     now = utcnow()
     try:
-        result = writing.autosave(post, current_user, title, body, expected_version=version, now=now)
+        result = writing.autosave(post, current_user, title, body, expected_version=version, now=now,
+                                  terms=typed_terms(payload))
     except EditConflict as conflict:
         db.session.rollback()
         return _conflict_json(conflict)

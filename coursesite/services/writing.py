@@ -15,12 +15,15 @@ from ..extensions import db
 from ..models import Assignment, Course, Post, PostAutosave, PostRevision, User
 from .deadline_book import work_item
 from .rendering import render_essay
-from .terms import set_terms, slugify
+from .terms import set_terms, slugify, term_slug
 from .words import count_html_words
 
 MAX_TITLE_CHARS = 300
 MAX_BODY_CHARS = 100_000
 AUTHOR_RESTORE_DAYS = 30
+# Autosave makes a new draft only from a title or this many words: a few stray words typed on a phone stay
+# in the browser's copy and leave no "Untitled draft" behind.
+UNTITLED_DRAFT_MIN_WORDS = 20
 
 
 class PostError(ValueError):
@@ -55,6 +58,10 @@ def rendered(body: str) -> tuple[str, int]:
     """(sanitized HTML, word count): the one pipeline the editor's preview, saves and autosaves share."""
     html = render_essay(body)
     return html, count_html_words(html)
+
+
+def worth_a_draft(title: str, body: str) -> bool:
+    return bool(title.strip()) or rendered(body)[1] >= UNTITLED_DRAFT_MIN_WORDS
 
 
 def check_length(text: EssayText) -> None:
@@ -202,10 +209,12 @@ class AutosaveResult:
 
 
 def autosave(
-    post: Post, editor: User, title: str, body: str, *, expected_version: int, now: datetime
+    post: Post, editor: User, title: str, body: str, *, expected_version: int, now: datetime,
+    terms: dict[str, list[str]] | None = None,
 ) -> AutosaveResult:
     """Keep what is being typed. A draft is saved in place; a published essay keeps its text for readers
-    and the typed text waits beside it until the author presses Update."""
+    and the typed text waits beside it until the author presses Update. `terms` ({"category": [...],
+    "tag": [...]}) are kept the same way; None leaves them as they are."""
     check_length(EssayText(title, body))
     post = _locked(post)
     _check_version(post, expected_version, title, body)
@@ -214,18 +223,36 @@ def autosave(
             _apply_text(post, title, body, now, keep_slug=post.published_at is not None)
             post.version += 1
         db.session.flush()
+        changed = {kind: names for kind, names in (terms or {}).items() if not _same_terms(post, kind, names)}
+        for kind, names in changed.items():
+            set_terms(post, kind, names)
+        if changed:
+            post.modified_at = now
         return AutosaveResult(post, post.version, now)
+    _keep_pending(post, editor, title, body, terms or {}, now)
+    return AutosaveResult(post, post.version, now)
+
+
+def _same_terms(post: Post, kind: str, names: list[str]) -> bool:
+    return {term_slug(name) for name in names} == {term.slug for term in post.terms if term.kind == kind}
+
+
+def _keep_pending(post: Post, editor: User, title: str, body: str, terms: dict[str, list[str]],
+                  now: datetime) -> None:
+    """The published essay's autosave: the typed text and terms, or nothing once they match the essay."""
     pending = db.session.scalar(select(PostAutosave).where(PostAutosave.post_id == post.id))
-    if (title, body) == (post.title, post.body):
+    same_terms = all(_same_terms(post, kind, names) for kind, names in terms.items())
+    if (title, body) == (post.title, post.body) and same_terms:
         if pending is not None:
             db.session.delete(pending)
     else:
         pending = pending or PostAutosave(post_id=post.id)
         pending.title, pending.body, pending.base_version = title, body, post.version
+        typed = {kind: ", ".join(names) for kind, names in terms.items()}
+        pending.categories, pending.tags = typed.get("category"), typed.get("tag")
         pending.user_id, pending.saved_at = editor.id, now
         db.session.add(pending)
     db.session.flush()
-    return AutosaveResult(post, post.version, now)
 
 
 def pending_autosave(post: Post) -> PostAutosave | None:
