@@ -100,3 +100,16 @@ def test_a_few_stray_words_make_no_untitled_draft(new_context):
     drafts = student.context.new_page()
     drafts.goto(f"/c/{slug}/drafts")
     expect(drafts.get_by_text("You have no drafts.")).to_be_visible()
+
+
+def test_on_a_phone_save_draft_right_after_typing_the_title_saves(new_context):
+    """Leaving the title starts an autosave and shows "Saving…": the buttons must not move under the tap."""
+    instructor, slug, code = instructor_with_course(new_context, "Phones")
+    student = student_in_course(new_context, code, "Pho Ne", "Pho")
+    phone = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                        storage_state=student.context.storage_state())
+    page = phone.new_page()
+    page.goto(f"/c/{slug}/posts/new")
+    page.get_by_label("Title").fill("Written on the bus")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
