@@ -84,7 +84,8 @@ def test_moving_an_essay_to_the_trash_asks_first_and_says_what_happens(client, a
 def test_an_author_restores_their_own_essay_published_as_it_was_with_its_comments(client, auth):
     course = f.make_course()
     author, reader = f.make_member(course), f.make_member(course)
-    post = f.make_post(course, author, title="Second thoughts")
+    assignment = f.make_assignment(course, title="Essay 1")
+    post = f.make_post(course, author, title="Second thoughts", assignment_id=assignment.id)
     published_at = post.published_at
     f.make_comment(post, reader, "Keep this one.", status="visible")
     db.session.commit()
@@ -95,6 +96,7 @@ def test_an_author_restores_their_own_essay_published_as_it_was_with_its_comment
     assert "In the trash" in drafts and "Second thoughts" in drafts and "30 days" in drafts
     my_work = text(client.get(f"/c/{course.slug}/my-work"))
     assert "In the trash" in my_work and f"/c/{course.slug}/posts/{post.id}/restore" in my_work
+    assert "Your essay “Second thoughts” is in the trash." in my_work  # where Essay 1 would say "not started"
     response = client.post(f"/c/{course.slug}/posts/{post.id}/restore")
     assert response.headers["Location"].endswith(f"/essays/{post.slug}/")
     db.session.refresh(post)
