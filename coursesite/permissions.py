@@ -17,6 +17,7 @@ from .extensions import db
 from .models import MAX_ID, Assignment, Course, Enrollment, Post, User, utcnow
 from .models.course import STAFF_ROLES
 from .services.posts import find_post
+from .services.writing import author_may_restore
 
 
 def membership(user, course: Course) -> Enrollment | None:
@@ -124,6 +125,13 @@ def can_create_course(user) -> bool:
 
 def can_edit_post(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
+
+
+def can_restore_post(user, post) -> bool:
+    """Staff restore anything in the trash; an author what they moved there themselves, for a while."""
+    if can_moderate(user, post.course):
+        return True
+    return can_edit_post(user, post) and author_may_restore(post, utcnow())
 
 
 # Composed once, run on the driver's cursor: every course page runs one of them.
@@ -241,5 +249,6 @@ TEMPLATE_PREDICATES = {
         can_import_export_wxr,
         can_create_course,
         can_edit_post,
+        can_restore_post,
     )
 }

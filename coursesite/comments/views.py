@@ -125,9 +125,17 @@ def create(course: Course, post_slug: str):
     # Worked out before the commit, which expires every loaded row: afterwards they would be read again.
     held, url = comment.status == "held", essay_url(course, post, comment.id)
     db.session.commit()
-    if held:
-        flash("Your comment is awaiting approval by the course staff. Only you and they can see it for now.", "info")
+    flash(_posted_message(held, parent_id is not None), "info" if held else "success")
     return redirect(url)
+
+
+def _posted_message(held: bool, reply: bool) -> str:
+    """What the writer is told on landing at their new comment (the page scrolls to it)."""
+    what = "reply" if reply else "comment"
+    if held:
+        return (f"Your {what} is awaiting approval by the course staff. Only you and they can see it for now; "
+                "it is shown below.")
+    return f"Your {what} is posted: it is shown below."
 
 
 @bp.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from ..models import Course, utcnow
 from ..permissions import can_copy_course, course_view, is_member
 from ..security import form_checks_csrf
 from ..services import assignments as assignment_service
+from ..services import writing
 from ..services.course_copy import copy_course as copy_course_service
 from ..services.courses import CourseError
 from ..services.deadline_book import load_deadline_book
@@ -24,7 +25,8 @@ def my_work(course: Course):
     listed = db.session.scalars(assignment_service.assignments_query(course)).all()
     book = load_deadline_book(listed, [current_user.id])
     rows = [(a, book.item(a.id, current_user.id, now), assignment_service.is_open(a, now)) for a in listed]
-    return render_template("courses/my_work.html", rows=rows, now=now)
+    return render_template("courses/my_work.html", rows=rows, now=now,
+                           own_trash=writing.own_trash(course, current_user, now))
 
 
 @bp.route("/c/<slug>/copy", methods=["GET", "POST"])

@@ -107,6 +107,9 @@ class PostAutosave(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # Categories and tags as typed ("Cold War, Europe"); None when the editor sent none.
+    categories: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[str | None] = mapped_column(Text)
     # The post's version the text was written on: a different current version means a conflict.
     base_version: Mapped[int] = mapped_column()
     # The version the editor holds while this text is pending: above the post's, raised by every autosave,

@@ -14,7 +14,16 @@ from ..services import posts as post_service
 from ..services import timefmt
 from ..services.revisions import diff_lines, trim_context
 from ..services.terms import TermError, names_of, parse_term_names
-from ..services.writing import AutosaveResult, EditConflict, EssayText, PostError, editing, rendered
+from ..services.writing import (
+    UNTITLED_DRAFT_MIN_WORDS,
+    AutosaveResult,
+    EditConflict,
+    EssayText,
+    PostError,
+    editing,
+    pending_differs,
+    rendered,
+)
 
 
 def assignment_choices(course: Course, post: Post | None, now: datetime) -> list[tuple[int, str]]:
@@ -53,20 +62,29 @@ def _publish_at(form, course: Course) -> datetime | None:
         raise PostError(str(error)[:1].upper() + str(error)[1:] + ".", "publish_at") from error
 
 
+# Each kind of term: the form field that holds it, and the word a message starts with.
+TERM_FIELDS = {"category": ("categories", "Categories"), "tag": ("tags", "Tags")}
+
+
+def _term_names(text, kind: str) -> list[str]:
+    field, label = TERM_FIELDS[kind]
+    try:
+        return parse_term_names(None if text is None else str(text))
+    except TermError as error:
+        raise PostError(f"{label}: {error}", field) from error
+
+
+def typed_terms(payload) -> dict[str, list[str]]:
+    """The categories and tags an autosave sent; a kind it did not send stays as it is."""
+    return {kind: _term_names(payload[field], kind) for kind, (field, _) in TERM_FIELDS.items() if field in payload}
+
+
 def essay_text_from(form, course: Course) -> EssayText:
-    try:
-        categories = parse_term_names(form.categories.data)
-    except TermError as error:
-        raise PostError(f"Categories: {error}", "categories") from error
-    try:
-        tags = parse_term_names(form.tags.data)
-    except TermError as error:
-        raise PostError(f"Tags: {error}", "tags") from error
     return EssayText(
         title=(form.title.data or "").strip(),
         body=(form.body.data or "").replace("\r\n", "\n"),
-        categories=categories,
-        tags=tags,
+        categories=_term_names(form.categories.data, "category"),
+        tags=_term_names(form.tags.data, "tag"),
         publish_at=_publish_at(form, course),
     )
 
@@ -80,10 +98,12 @@ def fill_form(form, post: Post) -> dict | None:
         form.publish_at.data = timefmt.to_local(post.published_at, post.course.timezone).replace(tzinfo=None)
     current = editing(post)
     pending = current.pending
-    if pending is None or (pending.title, pending.body) == (post.title, post.body):
+    if pending is None or not pending_differs(post, pending):
         return None  # an autosave back to the published text is nothing to tell
     if pending.base_version == post.version:
         form.title.data, form.body.data = pending.title, pending.body
+        form.categories.data = pending.categories if pending.categories is not None else form.categories.data
+        form.tags.data = pending.tags if pending.tags is not None else form.tags.data
         return {"kind": "restored", "saved_at": pending.saved_at}
     return {"kind": "stale", "saved_at": pending.saved_at, "title": pending.title, "body": pending.body}
 
@@ -129,6 +149,7 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
         server_saved_ms=_epoch_ms(server_saved),
         initial_words=rendered((form.body.data or "").replace("\r\n", "\n"))[1],
         storage_key=storage_key(course, post.id if post is not None else "new"),
+        draft_min_words=UNTITLED_DRAFT_MIN_WORDS,
         now=now,
     ), status
 

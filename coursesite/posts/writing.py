@@ -11,20 +11,40 @@ from ..errors import _wants_json as wants_json
 from ..extensions import db, login_manager
 from ..forms import id_from
 from ..models import Course, Post, utcnow
-from ..permissions import can_edit_post, can_moderate, can_see_private_work, can_write_in, course_view
+from ..permissions import (
+    can_edit_post,
+    can_moderate,
+    can_restore_post,
+    can_see_private_work,
+    can_write_in,
+    course_view,
+)
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
 from ..services import posts as post_service
 from ..services import writing
 from ..services.revisions import as_it_stood, diff_lines, revisions_of, trim_context, word_diff
 from ..services.writing import EditConflict, PostError
 from .blueprint import bp
-from .editor import assignment_choices, editor_page, essay_text_from, fill_form, json_saved, pick_assignment
+from .editor import (
+    assignment_choices,
+    editor_page,
+    essay_text_from,
+    fill_form,
+    json_saved,
+    pick_assignment,
+    typed_terms,
+)
 from .forms import PostForm
 
 bp.add_app_template_global(word_diff, "word_diff")
+bp.add_app_template_global(writing.restorable_until, "restorable_until")
+bp.add_app_template_global(writing.AUTHOR_RESTORE_DAYS, "restore_days")
 
 LOGGED_OUT = ("You are logged out, so this was not saved to the server. Your text is kept in this browser: "
               "log in again (in another tab) and saving resumes.")
+
+NOT_A_DRAFT_YET = (f"Not in your drafts yet: a new essay is saved there once it has a title or "
+                   f"{writing.UNTITLED_DRAFT_MIN_WORDS} words. Your text is kept in this browser.")
 
 
 def login_or_401(view):
@@ -67,13 +87,16 @@ def _save(course: Course, post: Post | None, form, now):
     try:
         assignment = pick_assignment(course, form, post, now)
         text = essay_text_from(form, course)
+        if is_new and action == "autosave" and not writing.worth_a_draft(text.title, text.body):
+            raise PostError(NOT_A_DRAFT_YET)
         if is_new:
             post = writing.new_post(course, current_user, assignment, now)
         elif assignment is not False:
             post.assignment = assignment
         if action == "autosave":
             result = writing.autosave(post, current_user, text.title, text.body,
-                                      expected_version=form.version.data or 0, now=now, editor_page=form.editor.data)
+                                      expected_version=form.version.data or 0, now=now, editor_page=form.editor.data,
+                                      terms={"category": text.categories, "tag": text.tags})
         else:
             post = writing.save(post, current_user, text, publish=action == "publish",
                                 expected_version=form.version.data or 0, now=now, editor_page=form.editor.data)
@@ -169,7 +192,7 @@ def autosave(course: Course, post_id: int):
     now = utcnow()
     try:
         result = writing.autosave(post, current_user, title, body, expected_version=version, now=now,
-                                  editor_page=str(payload.get("editor") or "") or None)
+                                  editor_page=str(payload.get("editor") or "") or None, terms=typed_terms(payload))
     except EditConflict as conflict:
         db.session.rollback()
         return _conflict_json(conflict)
@@ -200,7 +223,8 @@ def drafts(course: Course):
     mine = writing.drafts_of(course, current_user, now)
     others = writing.others_drafts(course, current_user, now) if can_see_private_work(current_user, course) else []
     facts = post_service.list_facts(course, mine + others)
-    return render_template("posts/drafts.html", mine=mine, others=others, facts=facts, now=now)
+    return render_template("posts/drafts.html", mine=mine, others=others, facts=facts, now=now,
+                           own_trash=writing.own_trash(course, current_user, now))
 
 
 @bp.route("/posts/<int:post_id>/revisions")
@@ -243,19 +267,43 @@ def _visible_for_action(course: Course, post_id: int) -> Post:
     return post
 
 
-@bp.route("/posts/<int:post_id>/delete", methods=["POST"])
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @login_or_401
 @course_view()
 def delete_post(course: Course, post_id: int):
+    """GET asks first (what leaves the blog, what stays, how to undo); the page's button POSTs."""
     post = _visible_for_action(course, post_id)
     if not (can_edit_post(current_user, post) or can_moderate(current_user, course)):
         abort(403)
-    writing.trash(post, current_user, utcnow())
+    if request.method == "GET" or post.is_trashed:
+        return _confirm_trash_page(course, post)
+    now = utcnow()
+    writing.trash(post, current_user, now)
     db.session.commit()
-    flash(f"“{post.title or 'Untitled draft'}” is in the trash. Course staff can restore it.", "success")
+    flash(_trashed_message(post), "success")
     if can_moderate(current_user, course):
         return redirect(url_for("posts.trash", slug=course.slug))
-    return redirect(url_for("posts.drafts", slug=course.slug))
+    return redirect(url_for("posts.drafts", slug=course.slug, _anchor="trash"))
+
+
+def _confirm_trash_page(course: Course, post: Post):
+    if post.is_trashed:
+        flash(f"“{post.title or 'Untitled draft'}” is already in the trash.", "info")
+        return redirect(url_for("posts.essay", slug=course.slug, post_slug=post.slug))
+    now = utcnow()
+    return render_template(
+        "posts/confirm_trash.html", post=post, live=post.is_live(now), scheduled=post.is_scheduled(now),
+        comments=post_service.visible_comment_counts([post.id]).get(post.id, 0),
+        own=post.author_id == current_user.id,
+    )
+
+
+def _trashed_message(post: Post) -> str:
+    title = post.title or "Untitled draft"
+    if post.author_id != current_user.id:
+        return f"“{title}” is in the trash. Course staff can restore it from the Trash page."
+    return (f"“{title}” is in the trash. You can restore it from the list below for "
+            f"{writing.AUTHOR_RESTORE_DAYS} days.")
 
 
 @bp.route("/posts/<int:post_id>/restore", methods=["POST"])
@@ -263,11 +311,17 @@ def delete_post(course: Course, post_id: int):
 @course_view()
 def restore_post(course: Course, post_id: int):
     post = _visible_for_action(course, post_id)
-    if not can_moderate(current_user, course):
+    if not can_restore_post(current_user, post):
         abort(403)
+    if not post.is_trashed:
+        return redirect(url_for("posts.essay", slug=course.slug, post_slug=post.slug))
     writing.restore(post)
     db.session.commit()
-    flash(f"“{post.title or 'Untitled draft'}” is restored.", "success")
+    title = post.title or "Untitled draft"
+    if post.is_live(utcnow()):
+        flash(f"“{title}” is restored: it is back on the blog as it was, with its comments.", "success")
+    else:
+        flash(f"“{title}” is restored, as it was.", "success")
     return redirect(url_for("posts.essay", slug=course.slug, post_slug=post.slug))
 
 

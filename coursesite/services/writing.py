@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -20,12 +20,16 @@ from ..extensions import db
 from ..models import Assignment, Course, Post, PostAutosave, PostRevision, User
 from .deadline_book import work_item
 from .rendering import render_essay
-from .terms import set_terms, slugify
+from .terms import set_terms, slugify, term_slug
 from .words import count_html_words
 
 MAX_TITLE_CHARS = 300
 MAX_BODY_CHARS = 100_000
 EDITOR_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+AUTHOR_RESTORE_DAYS = 30
+# Autosave makes a new draft only from a title or this many words: a few stray words typed on a phone stay
+# in the browser's copy and leave no "Untitled draft" behind.
+UNTITLED_DRAFT_MIN_WORDS = 20
 
 
 class PostError(ValueError):
@@ -61,6 +65,10 @@ def rendered(body: str) -> tuple[str, int]:
     """(sanitized HTML, word count): the one pipeline the editor's preview, saves and autosaves share."""
     html = render_essay(body)
     return html, count_html_words(html)
+
+
+def worth_a_draft(title: str, body: str) -> bool:
+    return bool(title.strip()) or rendered(body)[1] >= UNTITLED_DRAFT_MIN_WORDS
 
 
 def check_length(text: EssayText) -> None:
@@ -240,10 +248,11 @@ class AutosaveResult:
 
 def autosave(
     post: Post, editor: User, title: str, body: str, *, expected_version: int, now: datetime,
-    editor_page: str | None = None,
+    editor_page: str | None = None, terms: dict[str, list[str]] | None = None,
 ) -> AutosaveResult:
     """Keep what is being typed. A draft is saved in place; a published essay keeps its text for readers
-    and the typed text waits beside it until the author presses Update."""
+    and the typed text waits beside it until the author presses Update. `terms` ({"category": [...],
+    "tag": [...]}) are kept the same way; None leaves them as they are."""
     check_length(EssayText(title, body))
     post = _locked(post)
     current = _check_version(post, expected_version, title, body, editor_page)
@@ -253,12 +262,19 @@ def autosave(
             post.version += 1
             post.saved_from = saved_from(post.version, editor_page)
         db.session.flush()
+        changed = {kind: names for kind, names in (terms or {}).items() if not _same_terms(post, kind, names)}
+        for kind, names in changed.items():
+            set_terms(post, kind, names)
+        if changed:
+            post.modified_at = now
         return AutosaveResult(post, post.version, now)
-    if (title, body) == (current.title, current.body):
+    if _unchanged(post, current, title, body, terms or {}):
         return AutosaveResult(post, current.version, now)
     # Kept even when the text is back to the published one: the versions it handed out must not come back.
     pending = current.pending or PostAutosave(post_id=post.id)
     pending.title, pending.body, pending.base_version = title, body, post.version
+    typed = {kind: ", ".join(names) for kind, names in (terms or {}).items()}
+    pending.categories, pending.tags = typed.get("category"), typed.get("tag")
     pending.version = current.version + 1
     pending.saved_from = saved_from(pending.version, editor_page)
     pending.user_id, pending.saved_at = editor.id, now
@@ -267,10 +283,49 @@ def autosave(
     return AutosaveResult(post, pending.version, now)
 
 
+def _same_terms(post: Post, kind: str, names: list[str]) -> bool:
+    return {term_slug(name) for name in names} == {term.slug for term in post.terms if term.kind == kind}
+
+
+def pending_terms(pending: PostAutosave) -> dict[str, list[str]]:
+    """The categories and tags a pending autosave holds ({} for a kind it was not sent)."""
+    typed = {"category": pending.categories, "tag": pending.tags}
+    return {kind: [name.strip() for name in text.split(",") if name.strip()]
+            for kind, text in typed.items() if text is not None}
+
+
+def pending_differs(post: Post, pending: PostAutosave) -> bool:
+    """Whether a published essay's pending autosave holds anything the essay does not."""
+    return (pending.title, pending.body) != (post.title, post.body) or not all(
+        _same_terms(post, kind, names) for kind, names in pending_terms(pending).items())
+
+
+def _unchanged(post: Post, current: Editing, title: str, body: str, terms: dict[str, list[str]]) -> bool:
+    """An autosave of exactly what the editor already holds (the essay's own, or its live pending text)."""
+    if (title, body) != (current.title, current.body):
+        return False
+    if current.version == post.version:
+        return all(_same_terms(post, kind, names) for kind, names in terms.items())
+    held = pending_terms(current.pending)
+    return all({term_slug(n) for n in names} == {term_slug(n) for n in held.get(kind, [])}
+               for kind, names in terms.items())
+
+
 def pending_autosave(post: Post) -> PostAutosave | None:
     if post.id is None:
         return None
     return db.session.scalar(select(PostAutosave).where(PostAutosave.post_id == post.id))
+
+
+def author_may_restore(post: Post, now: datetime) -> bool:
+    """An author takes back what they moved to the trash themselves, for AUTHOR_RESTORE_DAYS; what staff
+    removed, and anything older, only staff restore."""
+    return (post.deleted_at is not None and post.deleted_by_id == post.author_id
+            and post.deleted_at > now - timedelta(days=AUTHOR_RESTORE_DAYS))
+
+
+def restorable_until(post: Post) -> datetime | None:
+    return post.deleted_at + timedelta(days=AUTHOR_RESTORE_DAYS) if post.deleted_at else None
 
 
 def trash(post: Post, by: User, now: datetime) -> None:
@@ -312,6 +367,22 @@ def others_drafts(course: Course, author: User, now: datetime) -> list[Post]:
                 (Post.status == "draft") | (Post.published_at > now),
             )
             .order_by(func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
+        )
+    )
+
+
+def own_trash(course: Course, author: User, now: datetime) -> list[Post]:
+    """What the author moved to the trash themselves and may still restore, most recently removed first."""
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.course_id == course.id,
+                Post.author_id == author.id,
+                Post.deleted_by_id == author.id,
+                Post.deleted_at > now - timedelta(days=AUTHOR_RESTORE_DAYS),
+            )
+            .order_by(Post.deleted_at.desc(), Post.id.desc())
         )
     )
 

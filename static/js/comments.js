@@ -76,8 +76,25 @@
     }
   }
 
+  // Landed on a comment just posted: the page scrolled to it, so say so there rather than at the top
+  // of the page, out of sight. Filled after insertion so screen readers announce it.
+  function showMessageAtComment() {
+    var flashes = document.querySelector(".flashes");
+    var match = /^#comment-(\d+)$/.exec(window.location.hash);
+    var body = match && document.getElementById("div-comment-" + match[1]);
+    if (!flashes || !body) { return; }
+    var status = document.createElement("div");
+    status.className = "flashes flashes--at-comment";
+    status.setAttribute("role", "status");
+    body.insertBefore(status, body.firstChild);
+    var messages = Array.prototype.slice.call(flashes.children);
+    flashes.parentNode.removeChild(flashes);
+    window.setTimeout(function () { messages.forEach(function (m) { status.appendChild(m); }); }, 100);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var respond = document.getElementById("respond");
+    showMessageAtComment();
     setUpCounter(document.querySelector("#commentform textarea[name=body]"));
     if (respond) { setUpReplies(respond); }
   });

@@ -7,6 +7,8 @@
   if (!form || !window.fetch) { return; }
   var body = form.querySelector("#body");
   var title = form.querySelector("#title");
+  // Categories and tags are typed text too: kept, saved and warned about like the title.
+  var terms = { categories: form.querySelector("#categories"), tags: form.querySelector("#tags") };
   var versionInput = form.querySelector("input[name=version]");
   // This page's own name, sent with every save: a save whose answer was lost is not a conflict on retry.
   var editorInput = form.querySelector("input[name=editor]");
@@ -26,13 +28,23 @@
   var state = { dirty: false, saving: null, blocked: false, lastSent: null, retryTimer: null };
 
   // ---- small helpers -------------------------------------------------------------------------------------
-  function text() { return { title: title.value, body: body.value }; }
+  function text() {
+    var typed = { title: title.value, body: body.value };
+    Object.keys(terms).forEach(function (name) { if (terms[name]) { typed[name] = terms[name].value; } });
+    return typed;
+  }
   function pageName() {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
-  function same(a, b) { return a && b && a.title === b.title && a.body === b.body; }
+  // A copy made before categories and tags were kept has none: it says nothing about them.
+  function sameTerms(a, b) {
+    return Object.keys(terms).every(function (name) {
+      return a[name] === undefined || b[name] === undefined || a[name] === b[name];
+    });
+  }
+  function same(a, b) { return a && b && a.title === b.title && a.body === b.body && sameTerms(a, b); }
   function setStatus(message, kind) {
     statusLine.textContent = message;
     statusLine.className = "save-status" + (kind ? " save-status--" + kind : "");
@@ -98,6 +110,9 @@
   function restore(copy) {
     title.value = copy.title || "";
     body.value = copy.body || "";
+    Object.keys(terms).forEach(function (name) {
+      if (terms[name] && copy[name] !== undefined) { terms[name].value = copy[name]; }
+    });
     refreshCount();
     previewSoon(0);
   }
@@ -156,6 +171,12 @@
     writeLocal(true);
   }
 
+  // The server's rule (services/writing.worth_a_draft): no "Untitled draft" from a few stray words.
+  function worthADraft(typed) {
+    return typed.title.trim() !== "" ||
+      window.CoursesiteWords.countMarkdown(typed.body) >= (parseInt(data.draftMinWords, 10) || 0);
+  }
+
   var saveTimer = null;
   function saveSoon(delay) {
     window.clearTimeout(saveTimer);
@@ -174,11 +195,15 @@
       return state.saving;
     }
     var sent = text();
-    if (!autosaveUrl && !sent.title.trim() && !sent.body.trim()) { return Promise.resolve(); }
+    if (!autosaveUrl && !worthADraft(sent)) {
+      setStatus("Kept in this browser. A new essay is saved to your drafts once it has a title or " +
+        data.draftMinWords + " words.");
+      return Promise.resolve();
+    }
     setStatus("Saving…");
     var request = autosaveUrl
-      ? postJSON(autosaveUrl, { title: sent.title, body: sent.body, version: parseInt(versionInput.value, 10) || 0,
-        editor: editorInput.value }, options)
+      ? postJSON(autosaveUrl, { title: sent.title, body: sent.body, categories: sent.categories, tags: sent.tags,
+        version: parseInt(versionInput.value, 10) || 0, editor: editorInput.value }, options)
       : postForm(data.newUrl);
     state.saving = request.then(function (reply) { handleReply(reply, sent); }, function () {
       setStatus("Offline: not saved to the server yet. Your text is kept in this browser and is saved as soon as " +
@@ -394,7 +419,7 @@
   setUpToolbar();
   document.querySelector(".editor__preview").hidden = false;
   form.classList.add("editor--enhanced");
-  [title, body].forEach(function (field) {
+  [title, body, terms.categories, terms.tags].filter(Boolean).forEach(function (field) {
     field.addEventListener("input", onTyping);
     field.addEventListener("blur", function () { if (state.dirty) { writeLocal(true); save(); } });
   });

@@ -48,6 +48,15 @@ def _open_first_essay_then_submit_empty_comment(page: Page) -> None:
     _submit_empty("Post Comment")(page)
 
 
+def _trash_a_new_draft(page: Page) -> None:
+    """Save a draft, then move it to the trash through the question page: Drafts then lists it to restore."""
+    page.get_by_label("Title").fill("A draft to throw away")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("link", name="Move to trash…").click()
+    page.get_by_role("button", name="Move to trash").click()
+    page.wait_for_load_state()
+
+
 C = f"/c/{DEMO_SLUG}"
 # The demo (coursesite/services/demo*.py) is built the same way every time, so these ids are stable.
 ESSAY_ASSIGNMENT = 1  # "A turning point of the twentieth century", graded, with readers assigned
@@ -98,6 +107,9 @@ PAGES = [
     PageSpec("category", f"{C}/category/cold-war/"),
     PageSpec("tag", f"{C}/tag/1918/"),
     PageSpec("trash", f"{C}/trash", "instructor"),
+    PageSpec("confirm-trash", f"{C}/posts/{STUDENT_POST}/delete", "student"),
+    PageSpec("confirm-trash-instructor", f"{C}/posts/{STUDENT_POST}/delete", "instructor"),
+    PageSpec("drafts-with-trash", f"{C}/posts/new", "student", then=_trash_a_new_draft),
     PageSpec("my-work", f"{C}/my-work", "student"),
     # Assignments
     PageSpec("assignments-student", f"{C}/assignments/", "student"),

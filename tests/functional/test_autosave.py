@@ -30,7 +30,7 @@ def autosave(client, post, **payload):
 
 
 def test_the_first_autosave_of_a_new_post_creates_a_draft(client, course, student):
-    response = client.post(f"/c/{course.slug}/posts/new", data=essay_form(title="", body="Only a body so far",
+    response = client.post(f"/c/{course.slug}/posts/new", data=essay_form(title="A start", body="Only a body so far",
                                                                           action="autosave"),
                            headers={"Accept": "application/json"})
     assert response.status_code == 200
@@ -120,3 +120,73 @@ def test_preview_refuses_too_long_and_visitors(client, course, student, auth):
     assert client.post(f"/c/{course.slug}/preview", json={"body": "x"}).status_code == 401
     auth.login(f.make_user())
     assert client.post(f"/c/{course.slug}/preview", json={"body": "x"}).status_code == 403
+
+
+def _field_value(html: str, name: str) -> str:
+    return html.split(f'name="{name}"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+
+
+def test_autosave_keeps_a_drafts_categories_and_tags(client, course, student):
+    post = f.make_post(course, student, status="draft", title="Draft", body="Text.", version=1)
+    db.session.commit()
+    response = autosave(client, post, title="Draft", body="Text.", version=1, categories="Cold War, Europe",
+                        tags="1956")
+    assert response.status_code == 200
+    editor = text(client.get(f"/c/{course.slug}/posts/{post.id}/edit"))
+    assert _field_value(editor, "categories") == "Cold War, Europe"
+    assert _field_value(editor, "tags") == "1956"
+
+
+def test_the_first_autosave_of_a_new_post_keeps_its_categories(client, course, student):
+    client.post(f"/c/{course.slug}/posts/new", headers={"Accept": "application/json"},
+                data=essay_form(title="Titled", body="", categories="Empire", tags="Rome", action="autosave"))
+    post = posts_of(course)[0]
+    editor = text(client.get(f"/c/{course.slug}/posts/{post.id}/edit"))
+    assert (_field_value(editor, "categories"), _field_value(editor, "tags")) == ("Empire", "Rome")
+
+
+def test_a_published_essays_typed_tags_wait_for_update(client, course, student):
+    post = f.make_post(course, student, title="Out", body="Published text.", version=2)
+    db.session.commit()
+    assert autosave(client, post, title="Out", body="Published text.", version=2, categories="",
+                    tags="Berlin").status_code == 200
+    assert "Berlin" not in text(client.get(f"/c/{course.slug}/essays/{post.slug}/"))  # readers see no change
+    editor = text(client.get(f"/c/{course.slug}/posts/{post.id}/edit"))
+    assert _field_value(editor, "tags") == "Berlin" and "to publish them" in editor
+
+
+def test_a_bad_category_in_an_autosave_is_refused_as_json(client, course, student):
+    post = f.make_post(course, student, status="draft", title="Draft", body="Text.", version=1)
+    db.session.commit()
+    response = autosave(client, post, title="Draft", body="Text.", version=1, categories="x" * 200)
+    assert response.status_code == 422 and response.get_json()["field"] == "categories"
+
+
+def _autosave_new(client, course, **fields):
+    return client.post(f"/c/{course.slug}/posts/new", headers={"Accept": "application/json"},
+                       data=essay_form(action="autosave", **fields))
+
+
+def test_a_few_stray_words_without_a_title_make_no_draft(client, course, student):
+    response = _autosave_new(client, course, title="", body="hello hi ok")
+    assert response.status_code == 422
+    assert "once it has a title or 20 words" in response.get_json()["message"]
+    assert posts_of(course) == []
+    assert "Untitled draft" not in text(client.get(f"/c/{course.slug}/drafts"))
+
+
+def test_twenty_words_without_a_title_make_a_draft(client, course, student):
+    assert _autosave_new(client, course, title="", body="word " * 19).status_code == 422
+    assert _autosave_new(client, course, title="", body="word " * 20).status_code == 200
+    assert [p.status for p in posts_of(course)] == ["draft"]
+
+
+def test_a_student_can_discard_a_draft_from_drafts_and_my_work(client, course, student):
+    assignment = f.make_assignment(course, title="Essay 1")
+    draft = f.make_post(course, student, status="draft", title="", body="", assignment_id=assignment.id)
+    db.session.commit()
+    discard = f'href="/c/{course.slug}/posts/{draft.id}/delete"'
+    assert discard in text(client.get(f"/c/{course.slug}/drafts"))
+    assert discard in text(client.get(f"/c/{course.slug}/my-work"))
+    client.post(f"/c/{course.slug}/posts/{draft.id}/delete")
+    assert "Untitled draft</a>" not in text(client.get(f"/c/{course.slug}/drafts"))

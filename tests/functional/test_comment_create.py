@@ -389,3 +389,31 @@ def test_an_address_with_an_id_no_row_can_have_is_not_found(client, auth, app):
     auth.login(s.bob)
     for comment_id in ("2147483648", "99999999999999999999"):
         assert client.get(f"/c/{s.course.slug}/comments/{comment_id}/edit").status_code == 404
+
+
+def _landing(client, response) -> str:
+    """The essay page the writer lands on after posting, with the message shown there."""
+    return client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("moderation", "reply", "message"),
+    [
+        ("off", False, "Your comment is posted"),
+        ("off", True, "Your reply is posted"),
+        ("all", False, "Your comment is awaiting approval"),
+        ("all", True, "Your reply is awaiting approval"),
+    ],
+)
+def test_the_writer_lands_on_the_new_comment_and_is_told_so(client, auth, app, moderation, reply, message):
+    s = seminar(comment_moderation=moderation)
+    parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.") if reply else None
+    db.session.commit()
+    auth.login(s.bob)
+    data = {"body": "A fine point about 1956.", "parent_id": str(parent.id) if parent else ""}
+    response = client.post(s.create_url(), data=data)
+    comment = db.session.scalar(select(Comment).where(Comment.author_id == s.bob.id))
+    assert response.headers["Location"].endswith(f"#comment-{comment.id}")
+    html = _landing(client, response)
+    status = html.split('<div class="flashes" role="status">', 1)[1].split("</div>", 1)[0]
+    assert message in status

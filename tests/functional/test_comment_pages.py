@@ -1,5 +1,6 @@
 """Feeds, the My comments checklist and the readers page."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from defusedxml import ElementTree
@@ -114,7 +115,10 @@ def test_my_comments_shows_the_deadline_and_late_ones_apart(client, auth, app):
     auth.login(s.carol)
     client.post(s.create_url(), data={"body": "Late but thoughtful words about this."})
     html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
-    assert "<strong>0 of 2 done</strong>, was due <time" in html
+    facts = _checklist_facts(html)
+    assert facts[:2] == ["0 of 2 done", "✗ Missed (1 written late)"]  # a word, not colour alone
+    assert facts[2].startswith("Was due ")
+    assert "status--bad" in html.split('class="checklist__state"', 1)[1].split("</li>", 1)[0]
     assert "<h3>Late</h3>" in html
 
 
@@ -197,3 +201,20 @@ def test_readers_page_is_for_staff_of_the_course(client, auth, app):
     auth.logout()
     auth.login(s.instructor)
     assert client.get(f"/c/{s.course.slug}/assignments/999999/readers").status_code == 404
+
+
+def _checklist_facts(html: str) -> list[str]:
+    """The separate lines of the first checklist's summary: count, state, due date."""
+    facts = html.split('<ul class="checklist__facts">', 1)[1].split("</ul>", 1)[0]
+    items = facts.split("<li")[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", "<li" + item).split()) for item in items]
+
+
+def test_a_complete_checklist_keeps_its_status_and_due_date_apart(client, auth, app):
+    s = seminar()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    facts = _checklist_facts(client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True))
+    assert facts[:2] == ["2 of 2 done", "✓ Complete"]
+    assert facts[2].startswith("Due ")

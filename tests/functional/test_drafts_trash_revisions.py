@@ -38,14 +38,17 @@ def test_delete_moves_to_trash_and_staff_restore(client, auth):
     author, instructor = f.make_member(course), f.make_member(course, role="instructor")
     post = f.make_post(course, author, title="Regretted")
     db.session.commit()
-    auth.login(author)
+    auth.login(instructor)
     response = client.post(f"/c/{course.slug}/posts/{post.id}/delete")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/drafts")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/trash")
     db.session.refresh(post)
-    assert post.deleted_at is not None and post.deleted_by_id == author.id
+    assert post.deleted_at is not None and post.deleted_by_id == instructor.id
     assert "Regretted</a>" not in text(client.get(f"/c/{course.slug}/"))
+    auth.logout()
+    auth.login(author)  # removed by staff: only staff restore it
     assert client.post(f"/c/{course.slug}/posts/{post.id}/restore").status_code == 403
     assert client.get(f"/c/{course.slug}/trash").status_code == 403
+    assert "In the trash" not in text(client.get(f"/c/{course.slug}/drafts"))
     auth.logout()
     auth.login(instructor)
     assert "Regretted" in text(client.get(f"/c/{course.slug}/trash"))
@@ -54,6 +57,66 @@ def test_delete_moves_to_trash_and_staff_restore(client, auth):
     assert post.deleted_at is None
     assert "Regretted</a>" in text(client.get(f"/c/{course.slug}/"))
     assert "The trash is empty" in text(client.get(f"/c/{course.slug}/trash"))
+
+
+def test_moving_an_essay_to_the_trash_asks_first_and_says_what_happens(client, auth):
+    course = f.make_course()
+    author, reader = f.make_member(course), f.make_member(course)
+    post = f.make_post(course, author, title="Still wanted")
+    f.make_comment(post, reader, "A reply worth keeping.", status="visible")
+    db.session.commit()
+    auth.login(author)
+    essay = text(client.get(f"/c/{course.slug}/essays/{post.slug}/"))
+    # The essay page links to the question; no form there trashes the essay in one click.
+    assert f'action="/c/{course.slug}/posts/{post.id}/delete"' not in essay
+    assert f'href="/c/{course.slug}/posts/{post.id}/delete"' in essay
+    editor = text(client.get(f"/c/{course.slug}/posts/{post.id}/edit"))
+    assert f'action="/c/{course.slug}/posts/{post.id}/delete"' not in editor
+    page = text(client.get(f"/c/{course.slug}/posts/{post.id}/delete"))
+    assert "Move “Still wanted” to the trash?" in page
+    assert "leaves the blog" in page and "Its 1 comment stays with it" in page
+    assert "For 30 days you can restore it yourself" in page
+    assert f'<form method="post" action="/c/{course.slug}/posts/{post.id}/delete"' in page
+    db.session.refresh(post)
+    assert post.deleted_at is None  # asking changed nothing
+
+
+def test_an_author_restores_their_own_essay_published_as_it_was_with_its_comments(client, auth):
+    course = f.make_course()
+    author, reader = f.make_member(course), f.make_member(course)
+    assignment = f.make_assignment(course, title="Essay 1")
+    post = f.make_post(course, author, title="Second thoughts", assignment_id=assignment.id)
+    published_at = post.published_at
+    f.make_comment(post, reader, "Keep this one.", status="visible")
+    db.session.commit()
+    auth.login(author)
+    response = client.post(f"/c/{course.slug}/posts/{post.id}/delete")
+    assert response.headers["Location"].endswith("/drafts#trash")
+    drafts = text(client.get(f"/c/{course.slug}/drafts"))
+    assert "In the trash" in drafts and "Second thoughts" in drafts and "30 days" in drafts
+    my_work = text(client.get(f"/c/{course.slug}/my-work"))
+    assert "In the trash" in my_work and f"/c/{course.slug}/posts/{post.id}/restore" in my_work
+    assert "Your essay “Second thoughts” is in the trash." in my_work  # where Essay 1 would say "not started"
+    response = client.post(f"/c/{course.slug}/posts/{post.id}/restore")
+    assert response.headers["Location"].endswith(f"/essays/{post.slug}/")
+    db.session.refresh(post)
+    assert post.deleted_at is None and post.status == "published" and post.published_at == published_at
+    essay = text(client.get(f"/c/{course.slug}/essays/{post.slug}/"))
+    assert "back on the blog as it was" in essay and "Keep this one." in essay
+    assert "Second thoughts</a>" in text(client.get(f"/c/{course.slug}/"))
+
+
+def test_an_author_cannot_restore_after_thirty_days(client, auth):
+    course = f.make_course()
+    author = f.make_member(course)
+    post = f.make_post(course, author, title="Long gone", deleted_at=utcnow() - timedelta(days=31))
+    post.deleted_by_id = author.id
+    db.session.commit()
+    auth.login(author)
+    assert "Long gone" not in text(client.get(f"/c/{course.slug}/drafts"))
+    assert client.post(f"/c/{course.slug}/posts/{post.id}/restore").status_code == 403
+    db.session.refresh(post)
+    assert post.deleted_at is not None
 
 
 def test_students_cannot_trash_a_peers_essay(client, auth):

@@ -98,7 +98,7 @@ def test_the_author_sees_edit_revisions_and_trash(client, auth):
     html = text(client.get(essay_url(post)))
     assert f'href="/c/{course.slug}/posts/{post.id}/edit"' in html
     assert f'href="/c/{course.slug}/posts/{post.id}/revisions"' in html
-    assert f'action="/c/{course.slug}/posts/{post.id}/delete"' in html
+    assert f'href="/c/{course.slug}/posts/{post.id}/delete"' in html  # asks before it trashes
 
 
 def test_staff_see_edited_after_due_and_students_do_not(client, auth):

@@ -12,7 +12,7 @@ from flask import current_app
 from PIL import Image
 
 from coursesite.extensions import db
-from coursesite.models import PostTerm, Term
+from coursesite.models import PostTerm, Term, utcnow
 from coursesite.services.storage import storage_for
 from coursesite.services.uploads import save_upload
 from tests.functional.authz_specs import Spec
@@ -64,6 +64,14 @@ def _unopened(w):
     return {"slug": w.course.slug, "assignment_id": w.extra["unopened"].id}
 
 
+def _trashed_by_author(w):
+    """w.draft, moved to the trash by its author (who may restore it for a while)."""
+    if w.draft.deleted_at is None:
+        w.draft.deleted_at, w.draft.deleted_by_id = utcnow(), w.student.id
+        db.session.flush()
+    return w.draft
+
+
 def _slug(w):
     return {"slug": w.course.slug}
 
@@ -101,8 +109,14 @@ SPECS = [
          anonymous=302, student=302, outsider=403, ta=302, instructor=302, admin=302),
     Spec("posts.delete_post", "POST", lambda w: {"slug": w.course.slug, "post_id": w.peer_post.id},
          anonymous=302, student=403, outsider=403, ta=302, instructor=302, admin=302),
+    Spec("posts.delete_post", "GET", lambda w: {"slug": w.course.slug, "post_id": w.post.id},
+         anonymous=302, student=200, outsider=403, ta=200, instructor=200, admin=200),
+    Spec("posts.delete_post", "GET", lambda w: {"slug": w.course.slug, "post_id": w.peer_post.id},
+         anonymous=302, student=403, outsider=403, ta=200, instructor=200, admin=200),
     Spec("posts.restore_post", "POST", lambda w: {"slug": w.course.slug, "post_id": w.post.id},
          anonymous=302, student=403, outsider=403, ta=302, instructor=302, admin=302),
+    Spec("posts.restore_post", "POST", lambda w: {"slug": w.course.slug, "post_id": _trashed_by_author(w).id},
+         anonymous=302, student=302, outsider=404, ta=302, instructor=302, admin=302),
     Spec("posts.drafts", "GET", _slug, **WRITERS),
     Spec("posts.trash", "GET", _slug, **STAFF),
     Spec("posts.upload", "POST", _slug, data=lambda w: {"image": (io.BytesIO(_png()), "a.png"), "alt": "x"},

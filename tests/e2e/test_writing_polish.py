@@ -1,0 +1,115 @@
+"""Writing in a real browser: the preview looks like the essay page, and nothing typed in the editor's
+details is lost.
+
+Each test makes its own course (the server is shared by the session) and one browser context per person.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .test_feature_journeys import create_assignment, instructor_with_course, student_in_course
+
+LOOKS = ["fontFamily", "fontSize", "fontWeight", "textTransform", "letterSpacing", "color", "lineHeight"]
+
+
+def looks_of(page: Page, selector: str) -> dict[str, str]:
+    return page.locator(selector).first.evaluate(
+        "(node, names) => { const s = getComputedStyle(node); return Object.fromEntries(names.map(n => [n, s[n]])); }",
+        LOOKS,
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_preview_shows_headings_and_paragraphs_as_the_essay_page_does(new_context, width):
+    instructor, slug, code = instructor_with_course(new_context, "Previews")
+    create_assignment(instructor, slug, "Looks", "Write.", required_comments=0)
+    student = student_in_course(new_context, code, "Pia Preview", "Pia")
+    student.set_viewport_size({"width": width, "height": 900})
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_label("Title").fill("Headings as readers see them")
+    student.get_by_label("Essay", exact=True).fill("## Causes\n\nThe first cause was money.")
+    preview = student.get_by_role("region", name="Preview")
+    expect(preview.locator("h2", has_text="Causes")).to_be_visible()
+    in_preview = {tag: looks_of(student, f"#preview {tag}") for tag in ("h2", "p")}
+    label = looks_of(student, "#preview-heading")
+
+    student.get_by_role("button", name="Publish").click()
+    expect(student.get_by_text("Your essay is published.")).to_be_visible()
+    on_page = {tag: looks_of(student, f".essay__body {tag}") for tag in ("h2", "p")}
+    assert in_preview == on_page
+    assert label["textTransform"] == "uppercase"  # the "Preview" label keeps its own small capitals
+
+
+def leaving_is_warned(page: Page) -> bool:
+    """Whether the editor asks before the page is left (its beforeunload handler cancels the event)."""
+    return page.evaluate(
+        "() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); "
+        "return e.defaultPrevented; }"
+    )
+
+
+def browser_copies(page: Page) -> list[dict]:
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('coursesite:essay:'))"
+        ".map(k => JSON.parse(localStorage.getItem(k)))"
+    )
+
+
+def test_categories_and_tags_are_kept_saved_and_warned_about(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Terms")
+    student = student_in_course(new_context, code, "Tia Terms", "Tia")
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_label("Title").fill("Tagged")
+    student.get_by_label("Essay", exact=True).focus()  # the first autosave makes the draft
+    expect(student).to_have_url(re.compile(rf"/c/{slug}/posts/\d+/edit$"))
+    expect(student.locator("#save-status")).to_have_text(re.compile(r"^Saved at"))
+
+    student.get_by_label("Categories").fill("Cold War, Europe")
+    student.get_by_label("Tags").fill("1956")
+    assert leaving_is_warned(student)  # typed, not yet on the server
+    student.wait_for_function(
+        "() => Object.keys(localStorage).some(k => (JSON.parse(localStorage.getItem(k)) || {}).tags === '1956')")
+    copy = next(c for c in browser_copies(student) if c.get("tags") == "1956")
+    assert copy["categories"] == "Cold War, Europe" and copy["dirty"] is True
+
+    with student.expect_response(lambda r: r.url.endswith("/autosave") and r.request.method == "POST") as saved:
+        student.get_by_label("Title").focus()  # leaving a field saves it
+    assert saved.value.ok
+    expect(student.locator("#save-status")).to_have_text(re.compile(r"^Saved at"))
+    assert not leaving_is_warned(student)
+
+    student.reload()
+    expect(student.get_by_label("Categories")).to_have_value("Cold War, Europe")
+    expect(student.get_by_label("Tags")).to_have_value("1956")
+
+
+def test_a_few_stray_words_make_no_untitled_draft(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Stray words")
+    student = student_in_course(new_context, code, "Sam Stray", "Sam")
+    student.set_viewport_size({"width": 390, "height": 844})
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_label("Essay", exact=True).fill("ok so")
+    student.get_by_label("Title").focus()
+    expect(student.locator("#save-status")).to_contain_text("saved to your drafts once it has a title or 20 words")
+    expect(student).to_have_url(re.compile(rf"/c/{slug}/posts/new$"))
+    assert leaving_is_warned(student)  # the words are only in this browser
+    drafts = student.context.new_page()
+    drafts.goto(f"/c/{slug}/drafts")
+    expect(drafts.get_by_text("You have no drafts.")).to_be_visible()
+
+
+def test_on_a_phone_save_draft_right_after_typing_the_title_saves(new_context):
+    """Leaving the title starts an autosave and shows "Saving…": the buttons must not move under the tap."""
+    instructor, slug, code = instructor_with_course(new_context, "Phones")
+    student = student_in_course(new_context, code, "Pho Ne", "Pho")
+    phone = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                        storage_state=student.context.storage_state())
+    page = phone.new_page()
+    page.goto(f"/c/{slug}/posts/new")
+    page.get_by_label("Title").fill("Written on the bus")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
