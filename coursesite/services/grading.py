@@ -31,9 +31,9 @@ def points_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _short(value: float) -> str:
-    text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def score_text(value: float, possible: float) -> str:
+    """A score as every page shows it: "7 of 10", "7.5 of 10"."""
+    return f"{points_text(value)} of {points_text(possible)}"
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def comment_score(qualifying: int, required: int, points: float) -> CommentScore
         reached = f"{qualifying} qualifying comments, {required} required"
     else:
         reached = f"{qualifying} of {required} qualifying comment{'s' if required != 1 else ''}"
-    explanation = f"{reached} → {_short(computed)} of {_short(points)}"
+    explanation = f"{reached} → {score_text(computed, points)}"
     return CommentScore(qualifying, required, points, computed, explanation)
 
 
