@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Post, utcnow
 from ..security import form_checks_csrf
-from ..services import grade_reports, grades, grading, rubrics
+from ..services import grade_reports, grades, grading, my_comments, rubrics
 from ..services.deadline_book import load_deadline_book
 from .blueprint import bp, course_assignment
 from .forms import GradeFormBase, csrf_failed, grade_form_class
@@ -106,14 +106,16 @@ def grade(assignment_id: int, student_id: int):
                 db.session.commit()
                 return _after_save(course, assignment, enrollment)
     post, has_draft = _essay(assignment, student_id)
-    qualifying = grading.qualifying_comment_count(assignment, student_id)
+    # The comments listed beside the score are the ones it counts: one tally, the student's own deadlines.
+    checklist = my_comments.checklist_of(course, student_id, assignment.id)
+    qualifying = len(checklist.counted) if checklist else 0
     due_at = grade_reports.essay_due(load_deadline_book([assignment], [student_id]), assignment.id, student_id)
     late_by = grading.essay_late_by(due_at, post.published_at if post else None)
     return render_template(
         "dashboard/grade.html", form=form, assignment=assignment, enrollment=enrollment, criteria=rows,
         post=post, has_draft=has_draft, saved=saved, conflict=conflict, history=grades.grade_history(saved),
         describe_change=grades.describe_change, rules=rules,
-        comments=grading.comment_score(qualifying, rules.required_comments, rules.comment_points),
+        comments=grading.comment_score(qualifying, rules.required_comments, rules.comment_points), checklist=checklist,
         penalty=grading.late_penalty(late_by, rules), excused=grade_reports.is_excused(assignment.id, student_id),
         score_before_rubric=_score_before_rubric(saved, rows),
     )
