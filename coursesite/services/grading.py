@@ -66,10 +66,23 @@ class AssignmentRules:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One level of a rubric criterion: "Good", 7 points."""
+
+    name: str
+    points: float
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: int
     title: str
     points: float
+    levels: tuple[Level, ...] = ()
+
+    def level_of(self, points: float | None) -> Level | None:
+        """The level worth exactly these points, if any (a grade stores points, not the level's name)."""
+        return next((level for level in self.levels if points is not None and level.points == points), None)
 
 
 def check_points(value: float, maximum: float, field: str | None = None) -> float:
