@@ -66,9 +66,14 @@ class Cell:
         return self.done >= self.required
 
     @property
+    def owes_comments(self) -> bool:
+        """The comment deadline has passed and the student is neither excused nor joined too late to owe them."""
+        return self.comments_due and self.essay.kind not in (EssayKind.EXCUSED, EssayKind.NOT_REQUIRED)
+
+    @property
     def comments_missing(self) -> int:
         """Comments still owed after the deadline: 0 before it."""
-        return max(self.required - self.done, 0) if self.comments_due else 0
+        return max(self.required - self.done, 0) if self.owes_comments else 0
 
     @property
     def essay_due(self) -> bool:
@@ -109,12 +114,12 @@ class Row:
     @property
     def comments_done(self) -> int:
         """Qualifying comments of the assignments whose comment deadline has passed."""
-        return sum(c.done for c in self.cells if c.comments_due)
+        return sum(c.done for c in self.cells if c.owes_comments)
 
     @property
     def comments_required(self) -> int:
         """Comments owed by now: work not yet due is not counted against anyone."""
-        return sum(c.required for c in self.cells if c.comments_due)
+        return sum(c.required for c in self.cells if c.owes_comments)
 
     @property
     def total(self) -> tuple[int, int]:

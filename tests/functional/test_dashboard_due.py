@@ -79,3 +79,12 @@ def test_a_graded_cell_shows_its_score(client, w):
     f.make_grade(w.assignment, amara, w.instructor, post_score=7.5)
     row, _ = row_of(client, w, amara)
     assert "Graded: 7.5 of 20" in text(cell(row, w.assignment))  # no qualifying comments: 7.5 + 0
+
+
+def test_an_excused_student_owes_no_comments(client, w):
+    amara = w.students[0]
+    f.make_excusal(w.assignment, amara)
+    row, _ = row_of(client, w, amara)
+    past = cell(row, w.assignment)
+    assert "missing" not in text(past) and "cell__comments--short" not in past
+    assert "Nothing due yet" in text(row.rsplit('<td class="matrix__total">', 1)[1])
