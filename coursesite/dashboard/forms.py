@@ -66,7 +66,7 @@ class WholeNumberField(NumberField):
 
 class LevelForm(Form):
     name = StringField("Level", validators=[Length(max=100)])
-    points = NumberField("Points for the level")
+    points = NumberField("Level points")
 
     def row(self) -> LevelRow:
         return LevelRow(name=self.name.data or "", points=self.points.data)

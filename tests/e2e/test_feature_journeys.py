@@ -554,7 +554,7 @@ def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_con
         criterion.get_by_label("Points", exact=True).fill(points)
         for n, (level, level_points) in enumerate(levels[name]):
             criterion.get_by_label("Level", exact=True).nth(n).fill(level)
-            criterion.get_by_label("Points for the level").nth(n).fill(level_points)
+            criterion.get_by_label("Level points").nth(n).fill(level_points)
     instructor.get_by_role("button", name="Save scoring").click()
     expect(instructor.get_by_text(f"The rubric of {title} is saved.")).to_be_visible()
 
