@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from . import permissions
 from .security import CSRF_REFUSED_KEPT
 from .services import timefmt
-from .services.grading import points_text
+from .services.grading import points_text, score_text
 
 
 def _course_zone(tz_name: str | None) -> str:
@@ -58,6 +58,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(time_tag=time_tag, modify_query=modify_query, csrf_refused_kept=CSRF_REFUSED_KEPT)
     app.jinja_env.filters["elapsed"] = timefmt.elapsed_text
     app.jinja_env.filters["points"] = points_text
+    app.jinja_env.filters["score"] = score_text
     app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join(escape(text).split("\n"))
 
     @app.context_processor

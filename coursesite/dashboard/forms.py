@@ -11,7 +11,7 @@ from wtforms.widgets import TextInput
 
 from ..forms import id_from
 from ..services.grading import Criterion, criterion_field, points_text
-from ..services.rubrics import CriterionRow
+from ..services.rubrics import MAX_LEVELS, CriterionRow, LevelRow
 
 try:
     from wtforms.fields.choices import SelectChoice
@@ -65,6 +65,17 @@ class WholeNumberField(NumberField):
             self.data = int(self.data)
 
 
+class LevelForm(Form):
+    name = StringField("Level", validators=[Length(max=100)])
+    points = NumberField("Level points")
+
+    def row(self) -> LevelRow:
+        return LevelRow(name=self.name.data or "", points=self.points.data)
+
+
+LEVEL_ROWS = 3  # offered for each criterion, e.g. Excellent, Good, Weak
+
+
 class CriterionForm(Form):
     criterion_id = HiddenField()
     title = StringField("Title", validators=[Length(max=200)])
@@ -72,6 +83,7 @@ class CriterionForm(Form):
     points = NumberField("Points")
     position = WholeNumberField("Order")
     remove = BooleanField("Remove")
+    levels = FieldList(FormField(LevelForm), min_entries=LEVEL_ROWS, max_entries=MAX_LEVELS)
 
     def row(self) -> CriterionRow:
         raw_id = (self.criterion_id.data or "").strip()
@@ -82,6 +94,7 @@ class CriterionForm(Form):
             points=self.points.data,
             position=self.position.data,
             remove=bool(self.remove.data),
+            levels=tuple(entry.form.row() for entry in self.levels),
         )
 
 
@@ -108,16 +121,39 @@ class GradeFormBase(FlaskForm):
         return -1 if version is None else version
 
     def awarded(self, criteria: list[Criterion]) -> dict[int, float | None]:
-        return {c.id: self[criterion_field(c.id)].data for c in criteria}
+        """Each criterion's points: those typed, else those of the level picked."""
+        return {c.id: self[criterion_field(c.id)].data if self[criterion_field(c.id)].data is not None
+                else self.picked_level_points(c) for c in criteria}
+
+    def picked_level_points(self, criterion: Criterion) -> float | None:
+        picked = self[level_field(criterion.id)].data if criterion.levels else None
+        if not picked or not picked.isdigit() or int(picked) >= len(criterion.levels):
+            return None  # none picked (or not one of the levels offered)
+        return criterion.levels[int(picked)].points
+
+    def level_conflicts(self, criteria: list[Criterion]) -> dict[str, str]:
+        """A level picked and other points typed for the same criterion: which one was meant is unclear."""
+        return {criterion_field(c.id): f"You picked a level of {c.title} and typed other points: keep one of them."
+                for c in criteria if self.picked_level_points(c) is not None
+                and self[criterion_field(c.id)].data not in (None, self.picked_level_points(c))}
+
+
+def level_field(criterion_id: int) -> str:
+    return f"criterion_{criterion_id}_level"
 
 
 def grade_form_class(criteria: list[Criterion]) -> type[GradeFormBase]:
-    """The grading form for an assignment: one score field per rubric criterion."""
+    """The grading form for an assignment: per rubric criterion its levels to pick from and a points field."""
 
     class GradeForm(GradeFormBase):
         pass
 
     for criterion in criteria:
         label = f"{criterion.title} (out of {points_text(criterion.points)})"
+        if criterion.levels:
+            choices = [SelectChoice(str(n), f"{level.name}: {points_text(level.points)}")
+                       for n, level in enumerate(criterion.levels)]
+            setattr(GradeForm, level_field(criterion.id), RadioField(label, choices=choices, validate_choice=False))
+            label = f"Or type points for {criterion.title} (0 to {points_text(criterion.points)})"
         setattr(GradeForm, criterion_field(criterion.id), NumberField(label))
     return GradeForm

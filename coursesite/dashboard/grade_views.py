@@ -9,10 +9,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Post, utcnow
 from ..security import form_checks_csrf
-from ..services import grade_reports, grades, grading, rubrics
+from ..services import grade_reports, grades, grading, my_comments, rubrics
 from ..services.deadline_book import load_deadline_book
 from .blueprint import bp, course_assignment
-from .forms import GradeFormBase, csrf_failed, grade_form_class
+from .forms import GradeFormBase, csrf_failed, grade_form_class, level_field
 
 
 def _student_enrollment(course: Course, student_id: int) -> Enrollment:
@@ -37,7 +37,7 @@ def _essay(assignment: Assignment, student_id: int) -> tuple[Post | None, bool]:
     return published, any(p.status == "draft" for p in posts)
 
 
-def _initial_data(grade, criteria) -> dict:
+def _initial_data(grade, criteria: list[grading.Criterion]) -> dict:
     if grade is None:
         return {"version": "0"}
     data = {
@@ -48,7 +48,12 @@ def _initial_data(grade, criteria) -> dict:
         "version": str(grade.version),
     }
     for c in criteria:
-        data[grading.criterion_field(c.id)] = (grade.rubric_scores or {}).get(str(c.id))
+        awarded = (grade.rubric_scores or {}).get(str(c.id))
+        level = c.level_of(awarded)
+        if level is not None:  # shown as the level picked, the points field left for other points
+            data[level_field(c.id)] = str(c.levels.index(level))
+        else:
+            data[grading.criterion_field(c.id)] = awarded
     return data
 
 
@@ -87,12 +92,13 @@ def grade(assignment_id: int, student_id: int):
     rules = grading.AssignmentRules.of(assignment)
     saved = grades.grade_for(assignment.id, student_id)
     form_class = grade_form_class(criteria)
-    form = form_class() if request.method == "POST" else form_class(formdata=None, data=_initial_data(saved, rows))
+    form = form_class() if request.method == "POST" else form_class(formdata=None, data=_initial_data(saved, criteria))
     conflict = None
     readable = form.validate_on_submit()
     if request.method == "POST" and not csrf_failed(form):
         entry = _entry(form, criteria)
-        errors = grading.grade_entry_errors(rules, criteria, entry.awarded, entry.single, entry.override, entry.reason)
+        errors = form.level_conflicts(criteria) or grading.grade_entry_errors(
+            rules, criteria, entry.awarded, entry.single, entry.override, entry.reason)
         if errors or not readable:
             _show_errors(form, errors)
         else:
@@ -106,14 +112,17 @@ def grade(assignment_id: int, student_id: int):
                 db.session.commit()
                 return _after_save(course, assignment, enrollment)
     post, has_draft = _essay(assignment, student_id)
-    qualifying = grading.qualifying_comment_count(assignment, student_id)
+    # The comments listed beside the score are the ones it counts: one tally, the student's own deadlines.
+    checklist = my_comments.checklist_of(course, student_id, assignment.id)
+    qualifying = len(checklist.counted) if checklist else 0
     due_at = grade_reports.essay_due(load_deadline_book([assignment], [student_id]), assignment.id, student_id)
     late_by = grading.essay_late_by(due_at, post.published_at if post else None)
     return render_template(
         "dashboard/grade.html", form=form, assignment=assignment, enrollment=enrollment, criteria=rows,
+        scored_criteria=criteria, level_field=level_field,
         post=post, has_draft=has_draft, saved=saved, conflict=conflict, history=grades.grade_history(saved),
         describe_change=grades.describe_change, rules=rules,
-        comments=grading.comment_score(qualifying, rules.required_comments, rules.comment_points),
+        comments=grading.comment_score(qualifying, rules.required_comments, rules.comment_points), checklist=checklist,
         penalty=grading.late_penalty(late_by, rules), excused=grade_reports.is_excused(assignment.id, student_id),
         score_before_rubric=_score_before_rubric(saved, rows),
     )

@@ -17,13 +17,24 @@ BLANK_ROWS_FOR_NEW_RUBRIC = 3
 def _initial_form(criteria) -> RubricForm:
     rows = [
         {"criterion_id": str(c.id), "title": c.title, "description": c.description, "points": c.points,
-         "position": position}
+         "position": position, "levels": list(c.levels or [])}
         for position, c in enumerate(criteria, start=1)
     ]
     form = RubricForm(formdata=None, data={"mode": "rubric" if criteria else "single", "criteria": rows})
+    for entry in form.criteria:
+        if len(entry.form.levels) < entry.form.levels.max_entries and not entry.form.levels[-1].form.row().blank:
+            entry.form.levels.append_entry()  # room for one more level
     for _ in range(1 if criteria else BLANK_ROWS_FOR_NEW_RUBRIC):
         form.criteria.append_entry()
     return form
+
+
+def _field(criterion, name: str):
+    """A criterion's field by name: "points", or "levels-2-name" for one of its levels."""
+    if name.startswith("levels-"):
+        _, n, field = name.split("-")
+        return criterion.form.levels[int(n)].form[field]
+    return criterion[name]
 
 
 def _show_errors(form: RubricForm, errors: rubrics.RubricErrors) -> None:
@@ -32,8 +43,8 @@ def _show_errors(form: RubricForm, errors: rubrics.RubricErrors) -> None:
     for (index, name), message in errors.items():
         if index is None:
             form.form_errors.append(message)
-        elif not form.criteria[index][name].errors:
-            form.criteria[index][name].errors = [message]
+        elif not _field(form.criteria[index], name).errors:
+            _field(form.criteria[index], name).errors = [message]
         field_errors = True
     field_errors = field_errors or any(entry.form.errors for entry in form.criteria)
     if field_errors and not form.form_errors:

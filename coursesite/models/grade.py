@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -22,6 +22,9 @@ class RubricCriterion(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[float] = mapped_column()
+    # The criterion's levels, e.g. [{"name": "Excellent", "points": 10}, {"name": "Good", "points": 7}]: a
+    # grader picks one. Empty: the grader types the points (up to `points`), as before levels existed.
+    levels: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
 
 class Grade(db.Model):

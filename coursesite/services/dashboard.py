@@ -13,6 +13,7 @@ from datetime import datetime
 from ..models import Assignment
 from .dashboard_data import CourseFacts, EssayRow, StudentInfo
 from .essay_state import EssayKind, EssayState, from_status
+from .grading import AssignmentRules, assignment_result, essay_late_by
 
 
 def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: int,
@@ -37,6 +38,9 @@ class AssignmentHead:
 
 
 CELL_TONES = {EssayKind.ON_TIME: "ok", EssayKind.SUBMITTED: "ok", EssayKind.LATE: "warn", EssayKind.MISSING: "bad"}
+# Essays that are owed by now (or were handed in): what a row's total counts.
+ESSAY_DUE_KINDS = {EssayKind.ON_TIME, EssayKind.SUBMITTED, EssayKind.LATE, EssayKind.MISSING}
+WAITING_KINDS = {EssayKind.NOT_DUE, EssayKind.SCHEDULED, EssayKind.NOT_REQUIRED}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class Cell:
     required: int
     graded: bool
     released: bool
+    comments_due: bool = True  # the student's own comment deadline has passed
+    score: float | None = None  # the grade's total (penalty and comment score applied), where graded
+    possible: float = 0
 
     @property
     def comments_text(self) -> str:
@@ -59,10 +66,27 @@ class Cell:
         return self.done >= self.required
 
     @property
+    def owes_comments(self) -> bool:
+        """The comment deadline has passed and the student is neither excused nor joined too late to owe them."""
+        return self.comments_due and self.essay.kind not in (EssayKind.EXCUSED, EssayKind.NOT_REQUIRED)
+
+    @property
+    def comments_missing(self) -> int:
+        """Comments still owed after the deadline: 0 before it."""
+        return max(self.required - self.done, 0) if self.owes_comments else 0
+
+    @property
+    def essay_due(self) -> bool:
+        """The essay is owed by now (or already handed in): it counts in the row's total."""
+        return self.essay.kind in ESSAY_DUE_KINDS or self.essay.overdue
+
+    @property
     def tone(self) -> str:
-        """ok | warn | bad | plain: the cell's shade; its words say the same."""
+        """ok | warn | bad | plain | waiting: the cell's shade; its words say the same."""
         if self.essay.kind == EssayKind.DRAFT:
-            return "bad" if self.essay.past_due else "plain"
+            return "bad" if self.essay.past_due else ("plain" if self.comments_due else "waiting")
+        if self.essay.kind in WAITING_KINDS and not self.comments_due:
+            return "waiting"
         return CELL_TONES.get(self.essay.kind, "plain")
 
     @property
@@ -84,12 +108,18 @@ class Row:
         return sum(1 for c in self.cells if c.essay.counts_on_time)
 
     @property
+    def essays_due(self) -> int:
+        return sum(1 for c in self.cells if c.essay_due)
+
+    @property
     def comments_done(self) -> int:
-        return sum(c.done for c in self.cells)
+        """Qualifying comments of the assignments whose comment deadline has passed."""
+        return sum(c.done for c in self.cells if c.owes_comments)
 
     @property
     def comments_required(self) -> int:
-        return sum(c.required for c in self.cells)
+        """Comments owed by now: work not yet due is not counted against anyone."""
+        return sum(c.required for c in self.cells if c.owes_comments)
 
     @property
     def total(self) -> tuple[int, int]:
@@ -117,8 +147,20 @@ def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assign
     post = posts[0] if posts and posts[0].status == "published" else (posts[-1] if posts else None)
     grade = facts.grades.get((a.id, student.user_id))
     tally = facts.participation.tally(a.id, student.user_id)
+    comments_deadline = facts.participation.deadline(a.id, student.user_id)
+    rules = AssignmentRules.of(a)
+    score = None
+    if grade and grade.graded:
+        published_at = post.published_at if post and post.status == "published" else None
+        score = assignment_result(
+            rules, essay=grade.post_score, qualifying=tally.qualifying, override=grade.comment_override,
+            late_by=essay_late_by(facts.deadlines.deadlines(a.id, student.user_id).post, published_at),
+            excused=state.kind == EssayKind.EXCUSED,
+        ).total
     return Cell(AssignmentHead.of(a), state, post, tally.done, len(tally.late), a.required_comments,
-                bool(grade and grade.graded), a.grades_released_at is not None)
+                bool(grade and grade.graded), a.grades_released_at is not None,
+                comments_due=comments_deadline is not None and comments_deadline <= facts.now,
+                score=score, possible=rules.possible)
 
 
 def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict) -> tuple[Cell, ...]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from ..models import Course
 from . import grades
 from .grade_reports import active_students, course_assignments
-from .rubrics import CriterionRow, check_rubric, criteria_of, save_rubric
+from .rubrics import CriterionRow, LevelRow, check_rubric, criteria_of, save_rubric
 
 FEEDBACK = [
     "Your thesis is clear from the first paragraph, and the primary sources you quote carry the argument. "
@@ -30,7 +30,9 @@ SHARES = [(1.0, 0.75, 1.0), (0.75, 0.75, 0.5), (0.5, 0.75, 1.0), (1.0, 1.0, 0.5)
 def _rubric_rows(points: float) -> list[CriterionRow]:
     thesis = evidence = round(points * 0.4, 2)
     return [
-        CriterionRow(title="Thesis", description="A clear, arguable claim, stated early.", points=thesis),
+        CriterionRow(title="Thesis", description="A clear, arguable claim, stated early.", points=thesis,
+                     levels=tuple(LevelRow(name, math.floor(thesis * share * 2) / 2)
+                                  for name, share in (("Excellent", 1.0), ("Good", 0.75), ("Weak", 0.5)))),
         CriterionRow(title="Evidence", description="Primary sources quoted and explained.", points=evidence),
         CriterionRow(title="Style", description="Clear sentences; sources cited.",
                      points=round(points - thesis - evidence, 2)),

@@ -31,9 +31,9 @@ def points_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _short(value: float) -> str:
-    text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def score_text(value: float, possible: float) -> str:
+    """A score as every page shows it: "7 of 10", "7.5 of 10"."""
+    return f"{points_text(value)} of {points_text(possible)}"
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,23 @@ class AssignmentRules:
 
 
 @dataclass(frozen=True)
+class Level:
+    """One level of a rubric criterion: "Good", 7 points."""
+
+    name: str
+    points: float
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: int
     title: str
     points: float
+    levels: tuple[Level, ...] = ()
+
+    def level_of(self, points: float | None) -> Level | None:
+        """The level worth exactly these points, if any (a grade stores points, not the level's name)."""
+        return next((level for level in self.levels if points is not None and level.points == points), None)
 
 
 def check_points(value: float, maximum: float, field: str | None = None) -> float:
@@ -187,7 +200,7 @@ def comment_score(qualifying: int, required: int, points: float) -> CommentScore
         reached = f"{qualifying} qualifying comments, {required} required"
     else:
         reached = f"{qualifying} of {required} qualifying comment{'s' if required != 1 else ''}"
-    explanation = f"{reached} → {_short(computed)} of {_short(points)}"
+    explanation = f"{reached} → {score_text(computed, points)}"
     return CommentScore(qualifying, required, points, computed, explanation)
 
 

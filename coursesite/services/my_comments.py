@@ -24,6 +24,18 @@ REASONS = {
     Verdict.OVER_CAP: "another comment of yours on this essay already counts",
 }
 
+# The same verdicts as staff read them on the grading page.
+STAFF_WORDS = {
+    Verdict.ON_TIME: "on time",
+    Verdict.LATE: "late",
+    Verdict.TOO_SHORT: "too short: under {m} words",
+    Verdict.OWN_ESSAY: "own essay",
+    Verdict.NOT_A_STUDENT_ESSAY: "not on a student's essay",
+    Verdict.NOT_ASSIGNED: "not an essay assigned to them",
+    Verdict.NOT_PUBLISHED: "essay not published",
+    Verdict.OVER_CAP: "beyond the per-essay cap",
+}
+
 
 @dataclass
 class WrittenComment:
@@ -33,6 +45,14 @@ class WrittenComment:
     words: int
     excerpt: str
     note: str | None = None
+    verdict: Verdict | None = None
+    status: str = "visible"  # visible | held | hidden
+
+    def staff_verdict(self, min_words: int) -> str:
+        """The verdict in the grading page's words: "on time", "held", "beyond the per-essay cap"…"""
+        if self.verdict == Verdict.NOT_SHOWN:
+            return self.status
+        return STAFF_WORDS[self.verdict].format(m=min_words) if self.verdict in STAFF_WORDS else ""
 
 
 @dataclass
@@ -76,7 +96,8 @@ def _written(judged: Judged, data: ParticipationData, excerpts: dict[int, str], 
     elif judged.verdict == Verdict.NOT_SHOWN:
         note = "awaiting approval" if c.status == "held" else "hidden by the course staff"
     at = judged.reached_at or (c.revisions[0].at if c.revisions else None)
-    return WrittenComment(c.comment_id, data.essay_info[c.post_id], at, c.words, excerpts.get(c.comment_id, ""), note)
+    return WrittenComment(c.comment_id, data.essay_info[c.post_id], at, c.words, excerpts.get(c.comment_id, ""), note,
+                          judged.verdict, c.status)
 
 
 def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, int], datetime] | None = None,
@@ -124,6 +145,12 @@ def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, in
             more_waiting=more,
         ))
     return lists
+
+
+def checklist_of(course: Course, student_id: int, assignment_id: int) -> Checklist | None:
+    """One assignment's checklist (None when it asks for no comments): the grading page shows it beside the
+    comment score, each comment with its verdict."""
+    return next((c for c in checklists(course, student_id) if c.assignment.id == assignment_id), None)
 
 
 def _assigned_waiting(data: ParticipationData, assignment_id: int, student_id: int,

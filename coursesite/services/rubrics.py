@@ -1,4 +1,4 @@
-"""An assignment's rubric: criteria with a title, a description and points, or none for a single score."""
+"""An assignment's rubric: criteria with a title, a description, points and levels, or none for a single score."""
 
 from __future__ import annotations
 
@@ -10,9 +10,22 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Assignment, Grade, RubricCriterion
-from .grading import Criterion, points_text
+from .grading import Criterion, Level, points_text
 
 MODES = ("rubric", "single")
+MAX_LEVELS = 8
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """One level of a criterion as typed in the rubric editor."""
+
+    name: str = ""
+    points: float | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not self.name.strip() and self.points is None
 
 
 @dataclass(frozen=True)
@@ -25,13 +38,20 @@ class CriterionRow:
     points: float | None = None
     position: int | None = None
     remove: bool = False
+    levels: tuple[LevelRow, ...] = ()
 
     @property
     def blank(self) -> bool:
-        return self.id is None and not self.title.strip() and not self.description.strip() and self.points is None
+        return (self.id is None and not self.title.strip() and not self.description.strip() and self.points is None
+                and all(level.blank for level in self.levels))
+
+    @property
+    def typed_levels(self) -> list[LevelRow]:
+        return [level for level in self.levels if not level.blank]
 
 
-# Field errors are keyed by (row index, field name); form-wide ones by (None, None).
+# Field errors are keyed by (row index, field name), a level's by (row index, "levels-<n>-<field>");
+# form-wide ones by (None, None).
 RubricErrors = dict[tuple[int | None, str | None], str]
 
 
@@ -65,6 +85,7 @@ def check_rubric(
             errors[(index, "points")] = "Enter the criterion's points."
         elif not math.isfinite(row.points) or row.points <= 0:
             errors[(index, "points")] = "Points must be more than 0."
+        errors.update(level_errors(index, row))
     if not kept:
         errors[(None, None)] = "Add at least one criterion, or choose a single score."
     elif not errors:
@@ -79,6 +100,31 @@ def check_rubric(
     return [row for _, row in ordered], errors
 
 
+def level_errors(index: int, row: CriterionRow) -> RubricErrors:
+    """What is wrong with a criterion's levels: each needs a name and points within the criterion's."""
+    errors: RubricErrors = {}
+    names: set[str] = set()
+    for n, level in enumerate(row.levels):
+        if level.blank:
+            continue
+        name = level.name.strip()
+        if not name:
+            errors[(index, f"levels-{n}-name")] = "Name the level, e.g. Good."
+        elif len(name) > 100:
+            errors[(index, f"levels-{n}-name")] = "Keep the level's name under 100 characters."
+        elif name.casefold() in names:
+            errors[(index, f"levels-{n}-name")] = "Two levels have this name: give each its own."
+        names.add(name.casefold())
+        if level.points is None:
+            errors[(index, f"levels-{n}-points")] = "Enter the level's points."
+        elif not math.isfinite(level.points) or level.points < 0:
+            errors[(index, f"levels-{n}-points")] = "Points must be 0 or more."
+        elif row.points is not None and level.points > row.points:
+            errors[(index, f"levels-{n}-points")] = (
+                f"At most the criterion's {points_text(row.points)} points.")
+    return errors
+
+
 def criteria_of(assignment_id: int) -> list[RubricCriterion]:
     return list(
         db.session.scalars(
@@ -90,7 +136,9 @@ def criteria_of(assignment_id: int) -> list[RubricCriterion]:
 
 
 def as_criteria(rows: Sequence[RubricCriterion]) -> list[Criterion]:
-    return [Criterion(row.id, row.title, row.points) for row in rows]
+    return [Criterion(row.id, row.title, row.points,
+                      tuple(Level(level["name"], level["points"]) for level in row.levels or ()))
+            for row in rows]
 
 
 def save_rubric(assignment: Assignment, rows: Sequence[CriterionRow]) -> list[RubricCriterion]:
@@ -106,6 +154,7 @@ def save_rubric(assignment: Assignment, rows: Sequence[CriterionRow]) -> list[Ru
         criterion.description = row.description.strip()
         criterion.points = row.points
         criterion.position = position
+        criterion.levels = [{"name": level.name.strip(), "points": level.points} for level in row.typed_levels]
         saved.append(criterion)
     for criterion in existing.values():
         db.session.delete(criterion)

@@ -550,10 +550,14 @@ def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_con
     instructor.goto(f"/c/{slug}/dashboard/")
     instructor.get_by_role("link", name=f"Edit scoring of {title}").click()
     instructor.get_by_label("With a rubric: the criteria below").check()
+    levels = {"Argument": (("Strong", "6"), ("Sound", "5"), ("Thin", "2")), "Evidence": ()}
     for row, (name, points) in enumerate((("Argument", "6"), ("Evidence", "4"))):
         criterion = instructor.get_by_role("group", name="New criterion").nth(row)
         criterion.get_by_label("Title").fill(name)
-        criterion.get_by_label("Points").fill(points)
+        criterion.get_by_label("Points", exact=True).fill(points)
+        for n, (level, level_points) in enumerate(levels[name]):
+            criterion.get_by_label("Level", exact=True).nth(n).fill(level)
+            criterion.get_by_label("Level points").nth(n).fill(level_points)
     instructor.get_by_role("button", name="Save scoring").click()
     expect(instructor.get_by_text(f"The rubric of {title} is saved.")).to_be_visible()
 
@@ -562,7 +566,7 @@ def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_con
         "Rubric (2 criteria)")
     instructor.get_by_role("link", name=f"Grade next essay of {title}").click()
     expect(instructor.get_by_role("heading", name="Article 231, again")).to_be_visible()
-    instructor.get_by_label("Argument (out of 6)").fill("5")
+    instructor.get_by_role("group", name="Argument (out of 6)").get_by_role("radio", name="Sound: 5").check()
     instructor.get_by_label("Evidence (out of 4)").fill("3.5")
     instructor.get_by_label("Private feedback").fill("Quote the clause itself.")
     instructor.get_by_role("button", name="Save", exact=True).click()
@@ -574,5 +578,5 @@ def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_con
     student.goto(f"/c/{slug}/my-grades")
     grade = student.get_by_role("region", name=title)
     expect(grade.locator(".my-grade__total")).to_have_text("Total: 8.5 of 10")
-    expect(grade.locator(".rubric-breakdown li")).to_have_text(["Argument: 5 of 6", "Evidence: 3.5 of 4"])
+    expect(grade.locator(".rubric-breakdown li")).to_have_text(["Argument: 5 of 6 (Sound)", "Evidence: 3.5 of 4"])
     expect(grade.locator(".feedback")).to_have_text("Quote the clause itself.")

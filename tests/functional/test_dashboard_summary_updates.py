@@ -162,7 +162,7 @@ def test_grades_drafts_and_reports_bring_the_stored_summary_up_to_date(app, w, b
 
     assert len(builds) == 1  # brought up to date, not built again
     same_as_a_new_build(after, built_anew(app, w, now))
-    graded = '<span class="cell__grade">Graded</span>'  # the matrix says so; the score is on the grading page
+    graded = '<span class="cell__grade">Graded: 7 of'  # the matrix says so, with the score
     assert graded in row_of(after, amara) and graded not in row_of(before, amara)
     assert "Draft" in row_of(after, chen) and "Draft" not in row_of(before, chen)
     assert row_of(after, benjamin) == row_of(before, benjamin)

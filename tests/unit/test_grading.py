@@ -31,7 +31,7 @@ points = st.floats(min_value=0, max_value=1000, allow_nan=False)
 
 def test_comment_score_explains_how_it_was_reached():
     score = comment_score(2, 3, 10)
-    assert score.explanation == "2 of 3 qualifying comments → 6.7 of 10"
+    assert score.explanation == "2 of 3 qualifying comments → 6.67 of 10"
     assert score.value == pytest.approx(20 / 3)
 
 

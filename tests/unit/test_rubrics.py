@@ -1,4 +1,4 @@
-from coursesite.services.rubrics import CriterionRow, check_rubric
+from coursesite.services.rubrics import CriterionRow, LevelRow, check_rubric
 
 
 def row(title="Thesis", points=5.0, **fields):
@@ -45,3 +45,17 @@ def test_blank_and_removed_rows_are_ignored():
 def test_unknown_mode_is_refused():
     _, errors = check_rubric([row("A", 10)], "bogus", 10)
     assert (None, None) in errors
+
+
+def test_levels_need_a_name_distinct_points_within_the_criterion_and_blank_ones_are_ignored():
+    levels = (LevelRow("Excellent", 6), LevelRow("excellent", 4), LevelRow("", 2), LevelRow("Weak", 7), LevelRow())
+    _, errors = check_rubric([CriterionRow(title="Thesis", points=6, levels=levels),
+                              CriterionRow(title="Style", points=4)], "rubric", 10)
+    assert errors == {
+        (0, "levels-1-name"): "Two levels have this name: give each its own.",
+        (0, "levels-2-name"): "Name the level, e.g. Good.",
+        (0, "levels-3-points"): "At most the criterion's 6 points.",
+    }
+    kept, errors = check_rubric([CriterionRow(title="Thesis", points=6, levels=(LevelRow("Good", 4), LevelRow())),
+                                 CriterionRow(title="Style", points=4)], "rubric", 10)
+    assert errors == {} and kept[0].typed_levels == [LevelRow("Good", 4)]
