@@ -1,5 +1,6 @@
 """Assignments through the browser's eyes: listing, reading, creating and editing, with bad input."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -207,3 +208,15 @@ class TestEdit:
         db.session.expire_all()
         a = db.session.get(Assignment, a.id)
         assert (a.title, a.post_due_at) == ("Kept", before)
+
+
+def test_a_new_assignment_starts_with_required_comments_worth_points(app, course, instructor):
+    page = login_client(app, instructor).get(f"/c/{course.slug}/assignments/new").get_data(as_text=True)
+
+    def value(name):
+        tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page).group(0)
+        return re.search(r'value="([^"]*)"', tag).group(1)
+
+    assert (value("required_comments"), value("min_comment_words")) == ("2", "50")
+    assert (value("post_points"), value("comment_points")) == ("10", "5")
+    assert "For all the required comments together" in page
