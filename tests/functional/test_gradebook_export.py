@@ -175,3 +175,11 @@ def test_the_export_says_how_many_students_canvas_can_match_only_by_name(client,
     db.session.flush()
     page = client.get(f"/c/{w.course.slug}/dashboard/").get_data(as_text=True)
     assert 'id="lms-ids-missing"' not in page
+
+
+def test_a_class_without_any_canvas_ids_is_told_so(client, w):
+    membership(w.students[0], w.course).canvas_user_id = None
+    membership(w.students[0], w.course).sis_user_id = "  "
+    db.session.flush()
+    page = client.get(f"/c/{w.course.slug}/dashboard/").get_data(as_text=True)
+    assert "None of the 3 students has a Canvas or SIS id" in page
