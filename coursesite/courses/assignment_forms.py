@@ -126,11 +126,13 @@ class AssignmentForm(FlaskForm):
     opens_at = LocalDateTimeField("Opens at")
     post_due_at = LocalDateTimeField("Essay due")
     comments_due_at = LocalDateTimeField("Comments due")
+    # A new assignment starts as the demo course's do: required comments are worth points (10 for the essay,
+    # 5 for 2 comments), never required for nothing.
     required_comments = _count("Comments required (K)", 50, 2)
     min_comment_words = _count("Minimum words per comment (M)", 5000, 50)
     min_post_words = _count("Minimum words per essay", 50_000, 0)
     post_points = _amount("Points for the essay", 10_000, 10)
-    comment_points = _amount("Points for the comments", 10_000, 0)
+    comment_points = _amount("Points for the comments", 10_000, 5)
     late_policy = RadioField("What happens to late essays", choices=LATE_POLICY_CHOICES, default="accept")
     grace_minutes = _count("Grace period (minutes)", 60 * 24 * 14, 0)
     penalty_percent_per_day = _amount("Penalty per started day after the grace period (%)", 100, 0)

@@ -60,20 +60,28 @@ def _wants(name: str) -> bool:
     return request.args.get(name) == "1"
 
 
-def _filename(kind: str) -> str:
-    return f"{g.course.slug}-{kind}-{utcnow():%Y-%m-%d}.csv"
+def _filename(kind: str, include_unreleased: bool) -> str:
+    """demo-101-canvas-gradebook-2026-12-05.csv, demo-101-canvas-gradebook-with-unreleased-2026-12-05.csv…:
+    each variant its own name, so two downloads never read as one file."""
+    variant = "-with-unreleased" if include_unreleased else ""
+    return f"{g.course.slug}-{kind}{variant}-{utcnow():%Y-%m-%d}.csv"
 
 
 @bp.route("/export/canvas.csv")
 @permits(can_release_grades)
 def export_canvas():
-    """?separate=1: essay and comment columns; ?unreleased=1: assignments not yet released too."""
-    book = grade_reports.load_gradebook(g.course, include_unreleased=_wants("unreleased"))
-    return _csv_response(gradebook.canvas_csv(book, separate=_wants("separate")), _filename("canvas-gradebook"))
+    """?separate=1: essay and comment columns; ?unreleased=1: every assignment, released or not."""
+    include_unreleased, separate = _wants("unreleased"), _wants("separate")
+    book = grade_reports.load_gradebook(g.course, include_unreleased=include_unreleased)
+    # Asked for every assignment, the file has a column for each, even one nobody has a grade in yet.
+    text = gradebook.canvas_csv(book, separate=separate, every_item=include_unreleased)
+    kind = "canvas-gradebook-separate" if separate else "canvas-gradebook"
+    return _csv_response(text, _filename(kind, include_unreleased))
 
 
 @bp.route("/export/grades.csv")
 @permits(can_release_grades)
 def export_csv():
-    book = grade_reports.load_gradebook(g.course, include_unreleased=_wants("unreleased"))
-    return _csv_response(gradebook.plain_csv(book), _filename("grades"))
+    include_unreleased = _wants("unreleased")
+    book = grade_reports.load_gradebook(g.course, include_unreleased=include_unreleased)
+    return _csv_response(gradebook.plain_csv(book), _filename("grades", include_unreleased))

@@ -24,8 +24,8 @@ def home():
     section_id = section_id if section_id in {sid for sid, _name in summary.sections} else None
     # Attention covers the whole class (or section), whichever page of the matrix is shown.
     matrix, matrix_page, attention = summary.view(sort, section_id, page_number())
-    progress, student_count = grade_reports.grading_progress(g.course)
+    progress, class_count = grade_reports.grading_progress(g.course)
     return render_template(
         "dashboard/home.html", matrix=matrix, matrix_page=matrix_page, attention=attention, progress=progress,
-        student_count=student_count, pictures=summary.pictures,
+        student_count=class_count.students, without_lms_ids=class_count.without_lms_ids, pictures=summary.pictures,
     )

@@ -22,7 +22,10 @@ DAY_WIDTH = 16
 BAR_WIDTH = 7
 CHART_HEIGHT = 180
 LEFT, TOP, BOTTOM = 36, 12, 34
-MAX_DAYS = 120
+MAX_DAYS = 120  # about a term
+# A quiet stretch longer than any term break: activity before it (an essay imported from an old blog, say) is
+# left out of the chart, which then spans only the current run of activity, and said in words instead.
+GAP_DAYS = 28
 WEB_LIMIT = 60
 WEB_TOP = 30
 # A 300-student class has some 13,000 pairs: the table lists the most frequent; each student's page has all
@@ -66,6 +69,12 @@ class ActivityChart:
     baseline: float
     total_posts: int
     total_comments: int
+    left_out_posts: int = 0  # before the first day charted
+    left_out_comments: int = 0
+
+    @property
+    def first_day(self) -> date:
+        return self.days[0][0]
 
 
 class PairCounts:
@@ -192,8 +201,7 @@ def activity_chart(counts: ChartCounts) -> ActivityChart | None:
     posts, comments = counts.essays_per_day, counts.comments_per_day
     if not posts and not comments:
         return None
-    last = max([*posts, *comments])
-    first = max(min([*posts, *comments]), last - timedelta(days=MAX_DAYS - 1))
+    first, last = _charted_span([*posts, *comments])
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     rows = [(d, posts.get(d, 0), comments.get(d, 0)) for d in days]
     peak = max(max(p, c) for _d, p, c in rows) or 1
@@ -210,7 +218,24 @@ def activity_chart(counts: ChartCounts) -> ActivityChart | None:
     step = 7 if len(days) > 14 else 1 if len(days) <= 7 else 2
     labels = [DayLabel(LEFT + i * DAY_WIDTH + DAY_WIDTH / 2, d) for i, d in enumerate(days) if i % step == 0]
     return ActivityChart(rows, bars, ticks, labels, LEFT + len(days) * DAY_WIDTH + 8, CHART_HEIGHT, BAR_WIDTH,
-                         baseline, sum(p for _d, p, _c in rows), sum(c for _d, _p, c in rows))
+                         baseline, sum(p for _d, p, _c in rows), sum(c for _d, _p, c in rows),
+                         _before(posts, first), _before(comments, first))
+
+
+def _before(per_day: Counter[date], first: date) -> int:
+    return sum(n for day, n in per_day.items() if day < first)
+
+
+def _charted_span(active: list[date]) -> tuple[date, date]:
+    """(first, last) day charted: the latest run of days with activity and no gap over GAP_DAYS, up to MAX_DAYS."""
+    last = max(active)
+    earliest = last - timedelta(days=MAX_DAYS - 1)
+    first = last
+    for day in sorted(active, reverse=True):
+        if day < earliest or (first - day).days > GAP_DAYS:
+            break
+        first = day
+    return first, last
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Excusal, Grade, Post, RubricCriterion, Section, User
@@ -225,12 +225,22 @@ class Progress:
     criteria: int
 
 
-def grading_progress(course: Course) -> tuple[list[Progress], int]:
-    """Per assignment: grades saved for current students, and rubric criteria; and the number of students."""
+@dataclass(frozen=True)
+class ClassCount:
+    students: int
+    without_lms_ids: int  # Canvas can match these only by their exact name
+
+
+def _has_no_lms_id():
+    return ~or_(*(func.coalesce(func.trim(column), "") != "" for column in
+                  (Enrollment.canvas_user_id, Enrollment.sis_user_id, Enrollment.sis_login_id)))
+
+
+def grading_progress(course: Course) -> tuple[list[Progress], ClassCount]:
+    """Per assignment: grades saved for current students, and rubric criteria; and the class's size."""
     assignments = course_assignments(course.id)
-    current = select(Enrollment.user_id).where(
-        Enrollment.course_id == course.id, Enrollment.role == "student", Enrollment.ended_at.is_(None)
-    )
+    is_current = (Enrollment.course_id == course.id, Enrollment.role == "student", Enrollment.ended_at.is_(None))
+    current = select(Enrollment.user_id).where(*is_current)
     graded = dict(
         db.session.execute(
             select(Grade.assignment_id, func.count(Grade.id))
@@ -247,8 +257,11 @@ def grading_progress(course: Course) -> tuple[list[Progress], int]:
             .group_by(RubricCriterion.assignment_id)
         ).all()
     )
-    students = db.session.scalar(select(func.count()).select_from(current.subquery()))
-    return [Progress(a, graded.get(a.id, 0), criteria.get(a.id, 0)) for a in assignments], students
+    students, without_ids = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((_has_no_lms_id(), 1), else_=0)), 0)).where(*is_current)
+    ).one()
+    return ([Progress(a, graded.get(a.id, 0), criteria.get(a.id, 0)) for a in assignments],
+            ClassCount(students, without_ids))
 
 
 def is_excused(assignment_id: int, student_id: int) -> bool:

@@ -10,7 +10,8 @@ points. It matches a student by Canvas ID, then SIS User ID, then SIS Login ID, 
 - ids we do not know stay blank, never our own ids;
 - an item carries ` (<id>)` only when the assignment has a numeric Canvas assignment id; without one, Canvas
   matches the column by title or creates a new assignment, so only items with at least one score or `EX`
-  are written (an empty column would make Canvas create an empty assignment);
+  are written (an empty column would make Canvas create an empty assignment), unless every item is asked
+  for (`every_item=True`: the file with unreleased assignments, which sets up their columns in Canvas);
 - by default one column per assignment holds its total (essay after any late penalty + comment score), the
   number most instructors keep in Canvas; `separate=True` writes "Title: essay" and "Title: comments"
   columns instead, without Canvas ids, since one Canvas assignment cannot take two columns.
@@ -81,11 +82,11 @@ def canvas_title(title: str, canvas_id: str | None) -> str:
     return f"{title} ({canvas_id})" if canvas_id.isdigit() else title
 
 
-def _canvas_columns(gradebook: Gradebook, separate: bool) -> list[tuple[str, float, int, str]]:
+def _canvas_columns(gradebook: Gradebook, separate: bool, every_item: bool) -> list[tuple[str, float, int, str]]:
     """(header, points possible, item index, part) for each score column."""
     columns = []
     for index, item in enumerate(gradebook.items):
-        if all(row.results[index].cell() is None for row in gradebook.rows):
+        if not every_item and all(row.results[index].cell() is None for row in gradebook.rows):
             continue
         if separate:
             columns.append((f"{item.title}: essay", item.rules.post_points, index, "essay"))
@@ -101,8 +102,8 @@ def _write(rows: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def canvas_csv(gradebook: Gradebook, *, separate: bool = False) -> str:
-    columns = _canvas_columns(gradebook, separate)
+def canvas_csv(gradebook: Gradebook, *, separate: bool = False, every_item: bool = False) -> str:
+    columns = _canvas_columns(gradebook, separate, every_item)
     lines = [
         [*CANVAS_ID_COLUMNS, *(safe_text(header) for header, _, _, _ in columns)],
         [POINTS_POSSIBLE, "", "", "", "", *(points_text(points) for _, points, _, _ in columns)],

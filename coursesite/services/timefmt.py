@@ -64,14 +64,15 @@ def wp_date(value: datetime, tz_name: str) -> str:
 
 
 def deadline_text(value: datetime, tz_name: str, now: datetime | None = None) -> str:
-    """'Friday at 5:00 pm EDT' within a week, else 'Friday, April 7, 2017 at 5:00 pm EDT'."""
+    """'Fri, Apr 7 at 5:00 pm EDT', with the year when it is not this year: 'Fri, Apr 6, 2018 at 5:00 pm EDT'.
+
+    Always the date, never 'Friday' or 'today', so a list or table of deadlines reads one way; pages that
+    want how far off it is add deadlines.time_left_text beside it.
+    """
     local = to_local(value, tz_name)
     now = now or datetime.now(UTC)
-    clock = f"{_clock(local)} {local.tzname()}"
-    if timedelta(0) <= value - now < timedelta(days=6):
-        day = "today" if to_local(now, tz_name).date() == local.date() else f"{local:%A}"
-        return f"{day} at {clock}"
-    return f"{local:%A}, {local:%B} {local.day}, {local.year} at {clock}"
+    year = "" if to_local(now, tz_name).year == local.year else f", {local.year}"
+    return f"{local:%a}, {local:%b} {local.day}{year} at {_clock(local)} {local.tzname()}"
 
 
 def iso_local(value: datetime, tz_name: str) -> str:

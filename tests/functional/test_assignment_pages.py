@@ -1,5 +1,6 @@
 """Assignments through the browser's eyes: listing, reading, creating and editing, with bad input."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -207,3 +208,35 @@ class TestEdit:
         db.session.expire_all()
         a = db.session.get(Assignment, a.id)
         assert (a.title, a.post_due_at) == ("Kept", before)
+
+
+def test_a_new_assignment_starts_with_required_comments_worth_points(app, course, instructor):
+    page = login_client(app, instructor).get(f"/c/{course.slug}/assignments/new").get_data(as_text=True)
+
+    def value(name):
+        tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page).group(0)
+        return re.search(r'value="([^"]*)"', tag).group(1)
+
+    assert (value("required_comments"), value("min_comment_words")) == ("2", "50")
+    assert (value("post_points"), value("comment_points")) == ("10", "5")
+    assert "For all the required comments together" in page
+
+
+# "Fri, Apr 7 at 5:00 pm EDT", with ", 2027" after the day in another year.
+DATE_SHOWN = re.compile(r"^[A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}(, \d{4})? at \d{1,2}:\d\d [ap]m E[SD]T$")
+
+
+@pytest.mark.parametrize("path", ["assignments/", "my-work", "dashboard/"])
+def test_deadlines_this_week_and_later_read_the_same_way(app, course, instructor, path):
+    now = utcnow()
+    for days in (2, 23):
+        due = now + timedelta(days=days)
+        f.make_assignment(course, post_due_at=due, comments_due_at=due + timedelta(days=3))
+    student = f.make_member(course)
+    page = login_client(app, student if path == "my-work" else instructor).get(f"/c/{course.slug}/{path}")
+    text = page.get_data(as_text=True)
+    if path == "dashboard/":  # its grading table; the matrix above heads its columns with dates alone
+        text = text.split('id="grading-heading"', 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r"<time datetime=\"[^\"]+\">([^<]+)</time>", text)
+    assert len(shown) >= 2, shown
+    assert all(DATE_SHOWN.match(text) for text in shown), shown

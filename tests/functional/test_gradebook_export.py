@@ -4,6 +4,7 @@ import io
 import pytest
 
 from coursesite.extensions import db
+from coursesite.permissions import membership
 from coursesite.services.courses import section_named
 
 from .. import canvas_rules
@@ -101,7 +102,6 @@ def test_hostile_names_are_defused_in_the_file(client, w):
 
 
 def test_ended_enrollments_are_left_out(client, w):
-    from coursesite.permissions import membership
     from coursesite.services.courses import end_enrollment
 
     chen = w.students[2]
@@ -139,3 +139,47 @@ def test_fixed_number_of_queries_whatever_the_class_size(client, auth, w, count_
     # the matrix, the comment count and the journal of its stored summary (pinned exactly in
     # test_dashboard_matrix.py).
     assert counts[1] <= (27 if path == "dashboard/" else 23), counts
+
+
+def test_the_canvas_files_with_unreleased_assignments_have_a_column_for_each(client, w):
+    """Nobody is graded yet: the released-only file has no column, the file asked with unreleased has one."""
+    for args in ({}, {"separate": 1}):
+        assert rows_of(export(client, w, **args))[0][5:] == []
+    assert rows_of(export(client, w, unreleased=1))[:2] == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "The Berlin Airlift (4512)"],
+        ["Points Possible", "", "", "", "", "20"]]
+    assert rows_of(export(client, w, separate=1, unreleased=1))[0][5:] == [
+        "The Berlin Airlift: essay", "The Berlin Airlift: comments"]
+
+
+def test_each_file_has_its_own_name(client, w):
+    slug = w.course.slug
+    names = {}
+    for kind, args in [("canvas.csv", {}), ("canvas.csv", {"unreleased": 1}), ("canvas.csv", {"separate": 1}),
+                       ("canvas.csv", {"separate": 1, "unreleased": 1}), ("grades.csv", {}),
+                       ("grades.csv", {"unreleased": 1})]:
+        disposition = export(client, w, kind, **args).headers["Content-Disposition"]
+        names[disposition.split('filename="', 1)[1].rsplit("-", 3)[0]] = disposition
+    assert sorted(names) == sorted([
+        f"{slug}-canvas-gradebook", f"{slug}-canvas-gradebook-with-unreleased", f"{slug}-canvas-gradebook-separate",
+        f"{slug}-canvas-gradebook-separate-with-unreleased", f"{slug}-grades", f"{slug}-grades-with-unreleased"])
+
+
+def test_the_export_says_how_many_students_canvas_can_match_only_by_name(client, w):
+    page = client.get(f"/c/{w.course.slug}/dashboard/").get_data(as_text=True)
+    notice = page.split('id="lms-ids-missing"', 1)[1].split("</p>", 1)[0]
+    assert "2 of 3 students have no Canvas or SIS id" in notice  # only Amara has ids
+    assert f'href="/c/{w.course.slug}/roster/import"' in notice
+    for student in w.students[1:]:
+        membership(student, w.course).sis_login_id = f"login-{student.id}"
+    db.session.flush()
+    page = client.get(f"/c/{w.course.slug}/dashboard/").get_data(as_text=True)
+    assert 'id="lms-ids-missing"' not in page
+
+
+def test_a_class_without_any_canvas_ids_is_told_so(client, w):
+    membership(w.students[0], w.course).canvas_user_id = None
+    membership(w.students[0], w.course).sis_user_id = "  "
+    db.session.flush()
+    page = client.get(f"/c/{w.course.slug}/dashboard/").get_data(as_text=True)
+    assert "None of the 3 students has a Canvas or SIS id" in page

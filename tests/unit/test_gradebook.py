@@ -175,3 +175,10 @@ def test_every_text_cell_round_trips_or_is_defused(people):
                 not written.startswith("=") or written.startswith('="'))
         if len(row) > 5:
             assert (row[5] == "") if essay is None else (float(row[5]) >= 0)
+
+
+def test_asked_for_every_item_the_canvas_file_keeps_columns_nobody_has_a_score_in():
+    rows = rows_of(canvas_csv(book(student("Chen Wei", NONE, GRADED)), every_item=True))
+    assert rows[0][5:] == ["Essay 1: Cold War (4512)", "Essay 2"]
+    assert rows[1][5:] == ["15", "15"]
+    assert rows[2][5:] == ["", "10.5"]

@@ -36,17 +36,18 @@ def test_iso_local_carries_the_offset():
     assert timefmt.iso_local(utc(2017, 1, 3, 17, 23), NY) == "2017-01-03T12:23:00-05:00"
 
 
-def test_deadline_within_a_week_names_the_day_and_zone():
+def test_deadlines_near_and_far_read_the_same_way():
     now = utc(2017, 4, 3, 12, 0)  # Monday 8:00 am EDT
-    assert timefmt.deadline_text(utc(2017, 4, 7, 21, 0), NY, now=now) == "Friday at 5:00 pm EDT"
-    assert timefmt.deadline_text(utc(2017, 4, 3, 21, 0), NY, now=now) == "today at 5:00 pm EDT"
+    assert timefmt.deadline_text(utc(2017, 4, 3, 21, 0), NY, now=now) == "Mon, Apr 3 at 5:00 pm EDT"
+    assert timefmt.deadline_text(utc(2017, 4, 7, 21, 0), NY, now=now) == "Fri, Apr 7 at 5:00 pm EDT"
+    assert timefmt.deadline_text(utc(2017, 4, 21, 21, 0), NY, now=now) == "Fri, Apr 21 at 5:00 pm EDT"
+    assert timefmt.deadline_text(utc(2017, 3, 31, 21, 0), NY, now=now) == "Fri, Mar 31 at 5:00 pm EDT"
 
 
-def test_deadline_far_away_or_past_gives_the_date():
-    now = utc(2017, 4, 3, 12, 0)
-    assert timefmt.deadline_text(utc(2017, 4, 21, 21, 0), NY, now=now) == "Friday, April 21, 2017 at 5:00 pm EDT"
-    assert timefmt.deadline_text(utc(2017, 3, 31, 21, 0), NY, now=now) == "Friday, March 31, 2017 at 5:00 pm EDT"
-    assert timefmt.deadline_text(utc(2017, 1, 6, 22, 0), NY, now=utc(2016, 12, 1)).endswith("5:00 pm EST")
+def test_a_deadline_in_another_year_gives_the_year_in_the_course_zone():
+    assert timefmt.deadline_text(utc(2017, 1, 6, 22, 0), NY, now=utc(2016, 12, 1)) == "Fri, Jan 6, 2017 at 5:00 pm EST"
+    # 1 am UTC on January 1st is still December 31st in New York: the same year as a December "now".
+    assert timefmt.deadline_text(utc(2017, 1, 1, 1, 0), NY, now=utc(2016, 12, 1)) == "Sat, Dec 31 at 8:00 pm EST"
 
 
 @pytest.mark.parametrize(

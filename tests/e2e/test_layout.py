@@ -1,0 +1,69 @@
+"""Where content sits: wide pages line up with the header on a desktop, and tables fit a phone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import ESSAY_ASSIGNMENT, STUDENT_ID, C
+
+LEFT_EDGES = """() => [document.querySelector('.site-title').getBoundingClientRect().left,
+                       document.querySelector('main > *').getBoundingClientRect().left]"""
+
+
+@pytest.mark.parametrize("person,path", [
+    ("instructor", f"{C}/dashboard/"),
+    ("ta", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/grading"),
+    ("instructor", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/grade/{STUDENT_ID}"),
+    ("student", f"{C}/posts/new"),
+    ("instructor", f"{C}/roster"),
+])
+def test_a_wide_page_starts_at_the_headers_left_edge(as_person, person, path):
+    page = as_person(person, viewport={"width": 1280, "height": 900})
+    page.goto(path)
+    header, content = page.evaluate(LEFT_EDGES)
+    assert content == header, f"{path}: the content starts at {content} px, the header at {header} px"
+
+
+CUT_OFF = """() => [...document.querySelectorAll('.table-wrap')].map(box => ({
+    cut: [...box.querySelectorAll('tbody th, tbody td')]
+      .filter(cell => cell.getBoundingClientRect().right > box.getBoundingClientRect().right + 0.5)
+      .map(cell => cell.textContent.trim().slice(0, 30)),
+    inner: box.scrollWidth, outer: box.clientWidth}))"""
+
+
+def phone(as_person, width: int):
+    return as_person("instructor", viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True)
+
+
+def assert_tables_fit(page, width: int) -> None:
+    boxes = page.evaluate(CUT_OFF)
+    assert boxes, "no table on the page"
+    for box in boxes:
+        assert box["cut"] == [] and box["inner"] <= box["outer"], f"cut off at {width} px: {box}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_roster_fits_a_phone_without_scrolling_sideways(as_person, width):
+    page = phone(as_person, width)
+    page.goto(f"{C}/roster")
+    assert_tables_fit(page, width)
+    # Each person's email, role and section are labelled, as the table's header does on a desktop.
+    labels = page.evaluate("""() => [...document.querySelector('tbody tr').cells]
+      .map(cell => getComputedStyle(cell, '::before').content)""")
+    assert labels[1:5] == ['"Email: "', '"Role: "', '"Section: "', '"Joined: "'], labels
+
+
+def test_the_roster_import_preview_fits_a_phone(as_person, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("email,name,role,section,sis_id\n"
+                      "student1@example.edu,Amara Okafor,student,Section A,S-1001\n"
+                      "someone.with.a.long.address@example.org,Zoë Long-Name,student,Section C,S-2002\n")
+    page = phone(as_person, 390)
+    page.goto(f"{C}/roster/import")
+    page.get_by_label("Roster file (CSV)").set_input_files(roster)
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Preview of roster.csv")).to_be_visible()
+    page.wait_for_load_state("load")  # its style sheets too
+    assert_tables_fit(page, 390)
