@@ -1,7 +1,7 @@
 """autosave keeps categories and tags
 
 Revision ID: e5a7c2d91f08
-Revises: c3f18a9e0b52
+Revises: e7b3d5a1c9f2
 Create Date: 2026-12-05 07:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a7c2d91f08'
-down_revision = 'c3f18a9e0b52'
+down_revision = 'e7b3d5a1c9f2'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """rubric criterion levels
 
 Revision ID: e5b2d7a1c9f4
-Revises: c3f18a9e0b52
+Revises: e5a7c2d91f08
 Create Date: 2026-12-05 07:30:00.000000
 
 Each rubric criterion gains its levels (name and points). Criteria saved before have none: graders keep
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b2d7a1c9f4'
-down_revision = 'c3f18a9e0b52'
+down_revision = 'e5a7c2d91f08'
 branch_labels = None
 depends_on = None
 

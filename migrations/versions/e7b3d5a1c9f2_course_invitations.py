@@ -1,7 +1,7 @@
 """course invitations: a roster import invites, and people join by accepting
 
 Revision ID: e7b3d5a1c9f2
-Revises: c3f18a9e0b52
+Revises: 5e1a0c7d9b24
 Create Date: 2026-12-05 07:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7b3d5a1c9f2'
-down_revision = 'c3f18a9e0b52'
+down_revision = '5e1a0c7d9b24'
 branch_labels = None
 depends_on = None
 
