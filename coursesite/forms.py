@@ -73,11 +73,15 @@ def coerce_id(value) -> int:
 
 
 def page_number() -> int:
-    """`?page=N` of a paged list: 1 when absent, 404 for any page that cannot exist (0, -1, 2.5, a huge N)."""
+    """`?page=N` of a paged list: the first page when it is absent or no number ("abc", "-1", "2.5", "٣"); a
+    404 for a number past any page, which the database could not even take."""
     raw = request.args.get("page", "")
-    if raw == "":
+    if not (raw.isascii() and raw.isdigit()):
         return 1
-    return id_from(raw) or abort(404)
+    number = id_from(raw)
+    if number is None:
+        abort(404)
+    return max(number, 1)
 
 
 class BoundedDateTimeField(DateTimeLocalField):
