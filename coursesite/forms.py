@@ -87,6 +87,12 @@ def page_number() -> int:
 class BoundedDateTimeField(DateTimeLocalField):
     """<input type=datetime-local> whose year lies in EARLIEST_YEAR..LATEST_YEAR; else a field error."""
 
+    def __init__(self, label=None, validators=None, **kwargs):
+        # The browser's date picker keeps to the same years (the server still checks).
+        kwargs["render_kw"] = {"min": f"{EARLIEST_YEAR}-01-01T00:00", "max": f"{LATEST_YEAR}-12-31T23:59",
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)
         if self.data is not None and not EARLIEST_YEAR <= self.data.year <= LATEST_YEAR:
