@@ -73,15 +73,25 @@ def coerce_id(value) -> int:
 
 
 def page_number() -> int:
-    """`?page=N` of a paged list: 1 when absent, 404 for any page that cannot exist (0, -1, 2.5, a huge N)."""
+    """`?page=N` of a paged list: the first page when it is absent or no number ("abc", "-1", "2.5", "٣"); a
+    404 for a number past any page, which the database could not even take."""
     raw = request.args.get("page", "")
-    if raw == "":
+    if not (raw.isascii() and raw.isdigit()):
         return 1
-    return id_from(raw) or abort(404)
+    number = id_from(raw)
+    if number is None:
+        abort(404)
+    return max(number, 1)
 
 
 class BoundedDateTimeField(DateTimeLocalField):
     """<input type=datetime-local> whose year lies in EARLIEST_YEAR..LATEST_YEAR; else a field error."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        # The browser's date picker keeps to the same years (the server still checks).
+        kwargs["render_kw"] = {"min": f"{EARLIEST_YEAR}-01-01T00:00", "max": f"{LATEST_YEAR}-12-31T23:59",
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)

@@ -20,7 +20,7 @@ def notifications_page():
         raw = request.form.get("notification_id")
         notification_id = None if raw is None else id_from(raw)
         if raw is not None and not notification_id:
-            abort(400, "That notification does not exist.")
+            abort(400)
         notifications.mark_read(current_user.id, notification_id)
         db.session.commit()
         return redirect(url_for("comments.notifications"))

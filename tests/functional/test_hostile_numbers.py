@@ -127,13 +127,27 @@ def test_preview_reads_json_that_is_no_object_as_an_empty_essay(app, client, aut
     assert response.get_json()["word_count"] == 0
 
 
-@pytest.mark.parametrize("page", NUMBER_PAYLOADS)
+PAST_ANY_PAGE = [HUGE_NUMBER, "9223372036854775808", "2147483648", "12345678901"]
+
+
+@pytest.mark.parametrize("page", PAST_ANY_PAGE)
+@pytest.mark.parametrize("where", ["", "search", "author/{student}/", "dashboard/"])
+def test_a_page_number_past_any_page_is_not_found(client, auth, page, where):
+    world = build_world()
+    auth.login(world.instructor)
+    url = f"/c/{world.course.slug}/" + where.format(student=world.student.id)
+    response = client.get(url, query_string={"page": page, "q": "essay"})
+    assert response.status_code == 404, f"{url} page={page!r}"
+
+
+@pytest.mark.parametrize("page", [p for p in NUMBER_PAYLOADS if p not in PAST_ANY_PAGE])
 @pytest.mark.parametrize("where", ["", "search", "author/{student}/"])
-def test_a_page_number_no_page_can_have_is_not_found(client, page, where):
+def test_a_page_that_is_no_number_shows_the_first(client, page, where):
     world = build_world()
     url = f"/c/{world.course.slug}/" + where.format(student=world.student.id)
     response = client.get(url, query_string={"page": page, "q": "essay"})
-    assert response.status_code == (200 if page == "" else 404), f"{url} page={page!r}"
+    assert response.status_code == 200, f"{url} page={page!r}"
+    assert "Student essay" in response.get_data(as_text=True)
 
 
 def test_the_first_page_is_still_page_1(client):
