@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Post, utcnow
 from ..security import form_checks_csrf
 from ..services import grade_reports, grades, grading, my_comments, rubrics
-from ..services.deadline_book import load_deadline_book
+from ..services.deadline_book import comment_deadlines, load_deadline_book
 from .blueprint import bp, course_assignment
 from .forms import GradeFormBase, csrf_failed, grade_form_class, level_field
 
@@ -112,10 +112,11 @@ def grade(assignment_id: int, student_id: int):
                 db.session.commit()
                 return _after_save(course, assignment, enrollment)
     post, has_draft = _essay(assignment, student_id)
+    book = load_deadline_book([assignment], [student_id])
+    due_at = grade_reports.essay_due(book, assignment.id, student_id)
     # The comments listed beside the score are the ones it counts: one tally, the student's own deadlines.
-    checklist = my_comments.checklist_of(course, student_id, assignment.id)
+    checklist = my_comments.checklist_of(course, student_id, assignment.id, comment_deadlines(book, [assignment]))
     qualifying = len(checklist.counted) if checklist else 0
-    due_at = grade_reports.essay_due(load_deadline_book([assignment], [student_id]), assignment.id, student_id)
     late_by = grading.essay_late_by(due_at, post.published_at if post else None)
     return render_template(
         "dashboard/grade.html", form=form, assignment=assignment, enrollment=enrollment, criteria=rows,

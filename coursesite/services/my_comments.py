@@ -147,10 +147,11 @@ def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, in
     return lists
 
 
-def checklist_of(course: Course, student_id: int, assignment_id: int) -> Checklist | None:
+def checklist_of(course: Course, student_id: int, assignment_id: int,
+                 overrides: Mapping[tuple[int, int], datetime] | None = None) -> Checklist | None:
     """One assignment's checklist (None when it asks for no comments): the grading page shows it beside the
-    comment score, each comment with its verdict."""
-    return next((c for c in checklists(course, student_id) if c.assignment.id == assignment_id), None)
+    comment score, each comment with its verdict. `overrides` as for checklists()."""
+    return next((c for c in checklists(course, student_id, overrides) if c.assignment.id == assignment_id), None)
 
 
 def _assigned_waiting(data: ParticipationData, assignment_id: int, student_id: int,
