@@ -149,6 +149,11 @@ class Editing:
     saved_from: str | None
     pending: PostAutosave | None = None
 
+    @property
+    def next_version(self) -> int:
+        """Above every version handed out, an outdated pending autosave's included: none is ever used twice."""
+        return max(self.version, self.pending.version if self.pending is not None else 0) + 1
+
 
 def editing(post: Post) -> Editing:
     pending = pending_autosave(post) if post.status != "draft" else None
@@ -228,7 +233,7 @@ def save(post: Post, editor: User, text: EssayText, *, publish: bool, expected_v
     post.status, post.published_at = ("published", when) if publish else ("draft", None)
     if changed and was_live:
         post.updated_at = now
-    post.version = current.version + 1  # above a pending autosave's, so no version is ever handed out twice
+    post.version = current.next_version
     post.saved_from = saved_from(post.version, editor_page)
     db.session.flush()
     set_terms(post, "category", text.categories)
@@ -275,7 +280,7 @@ def autosave(
     pending.title, pending.body, pending.base_version = title, body, post.version
     typed = {kind: ", ".join(names) for kind, names in (terms or {}).items()}
     pending.categories, pending.tags = typed.get("category"), typed.get("tag")
-    pending.version = current.version + 1
+    pending.version = current.next_version
     pending.saved_from = saved_from(pending.version, editor_page)
     pending.user_id, pending.saved_at = editor.id, now
     db.session.add(pending)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from coursesite.extensions import db
+from coursesite.models import PostAutosave, utcnow
 
 from .. import factories as f
 from .writing_helpers import essay_form, form_version, text
@@ -157,3 +158,12 @@ def test_a_version_written_another_way_ends_the_editors_claim(client, course, st
     autosave(client, post, "Tab one.", 5, TAB_ONE, title="T")
     update(client, post, "Saved without the script.", 6, title="T")  # no page name: the form without script
     assert autosave(client, post, "Tab one, retried.", 5, TAB_ONE, title="T").status_code == 409
+
+
+def test_an_outdated_pending_autosave_never_lends_its_version_again(client, published):
+    db.session.add(PostAutosave(post_id=published.id, title="Out", body="Written on version 1.", base_version=1,
+                                version=9, saved_at=utcnow()))
+    db.session.commit()
+    saved = autosave(client, published, "Newer work.", 2, TAB_ONE)
+    assert saved.status_code == 200 and saved.get_json()["version"] == 10
+    assert autosave(client, published, "A tab that held 9.", 9, TAB_TWO).status_code == 409
