@@ -64,8 +64,8 @@ def login():
         return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.find_user(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
         form.form_errors.append(LOGIN_FAILED)
