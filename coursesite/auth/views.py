@@ -80,6 +80,9 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], key_func=_account_and_address("signup"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_ADDRESS_RATE_LIMIT"], methods=["POST"])
 @form_checks_csrf
 def signup():
     if current_user.is_authenticated:
@@ -135,8 +138,9 @@ def account():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("5 per 15 minutes", key_func=_account_and_address("reset"), methods=["POST"])
-@limiter.limit("100 per 15 minutes", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], key_func=_account_and_address("reset"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_ADDRESS_RATE_LIMIT"], methods=["POST"])
 @form_checks_csrf
 def reset_request():
     form = ResetRequestForm()

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..errors import _wants_json as wants_json
 from ..errors import render_error
-from ..extensions import db
+from ..extensions import db, limiter, person_or_address
 from ..models import Course
 from ..permissions import can_write_in, course_view
 from ..services.images import ImageError
@@ -42,6 +42,8 @@ def too_large(error):
 
 
 @bp.route("/uploads", methods=["POST"])
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=person_or_address)
+@limiter.limit(lambda: current_app.config["UPLOAD_ADDRESS_RATE_LIMIT"])
 @login_or_401
 @course_view(can_write_in)
 def upload(course: Course):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import _wants_json as wants_json
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager, person_or_address
 from ..models import Course, Post, utcnow
 from ..permissions import can_edit_post, can_moderate, can_see_private_work, can_write_in, course_view
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
@@ -173,6 +173,8 @@ def autosave(course: Course, post_id: int):
 
 
 @bp.route("/preview", methods=["POST"])
+@limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"], key_func=person_or_address)
+@limiter.limit(lambda: current_app.config["PREVIEW_ADDRESS_RATE_LIMIT"])
 @login_or_401
 @course_view(can_write_in)
 def preview(course: Course):
