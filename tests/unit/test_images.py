@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import struct
 
 import pytest
 from PIL import Image
 
 from coursesite.services.gif_layout import gif_layout
 from coursesite.services.images import MAX_FRAMES, MAX_PIXELS, MAX_SIDE, ImageError, clean_image
+
+from ..payloads_images import animation, gif_of_frames
 
 
 def image_bytes(fmt: str, size=(40, 30), mode="RGB", **save) -> bytes:
@@ -98,14 +99,6 @@ def test_a_decompression_bomb_is_refused():
         clean_image(out.getvalue())
 
 
-def animation(fmt: str, frames: int, size: tuple[int, int]) -> bytes:
-    """An animation whose frames differ (so no encoder folds them together); small on disk, large decoded."""
-    out = io.BytesIO()
-    pictures = [Image.new("RGB", size, (i * 5 % 256, 90, 160)) for i in range(frames)]
-    pictures[0].save(out, fmt, save_all=True, append_images=pictures[1:], duration=60, loop=0)
-    return out.getvalue()
-
-
 def frames_of(data: bytes) -> int:
     return getattr(Image.open(io.BytesIO(data)), "n_frames", 1)
 
@@ -129,13 +122,6 @@ def test_an_animation_over_the_pixel_budget_keeps_only_its_first_frame(fmt):
 def test_an_animation_of_too_many_frames_keeps_only_its_first():
     result = clean_image(animation("GIF", MAX_FRAMES + 1, (4, 4)))
     assert frames_of(result.data) == 1
-
-
-def gif_of_frames(*sizes: tuple[int, int]) -> bytes:
-    """A GIF with a 1 x 1 screen whose frames claim these sizes, each holding one pixel of data: Pillow widens
-    the canvas to a frame that reaches past the screen, whatever its data."""
-    frames = b"".join(b"," + struct.pack("<HHHHB", 0, 0, *size, 0) + b"\x02\x02\x44\x01\x00" for size in sizes)
-    return b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff" + frames + b";"
 
 
 def test_a_gif_frame_that_would_widen_the_canvas_is_not_decoded():
