@@ -2,7 +2,7 @@
 
 Used by the upload memory test (tests/functional/test_upload_memory.py) and by `make scan` against a running
 server. A worker handling any of them must stay under 200 MB and answer 201 (kept within the pixel budget,
-an animation reduced to its first frame) or 400 (too many pixels), never a 500.
+an animation reduced to its first frame), 400 (too many pixels) or 415 (not an image it takes), never a 500.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import struct
 
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 
 def animation(fmt: str, frames: int, size: tuple[int, int]) -> bytes:
@@ -40,6 +40,14 @@ def oriented_png(size: tuple[int, int], orientation: int) -> bytes:
     return still("PNG", size, "RGBA", exif=exif.tobytes())
 
 
+def png_with_text(chunks: int, size: int) -> bytes:
+    """Compressed text chunks: 1 MB each when read, a few hundred bytes in the file."""
+    info = PngImagePlugin.PngInfo()
+    for index in range(chunks):
+        info.add_text(f"note{index}", "a" * size, zip=True)
+    return still("PNG", (10, 10), pnginfo=info)
+
+
 # name -> (builder, the status a worker answers)
 HOSTILE_IMAGES = {
     "gif-40-frames-of-2000": (lambda: animation("GIF", 40, (2000, 2000)), 201),
@@ -52,5 +60,6 @@ HOSTILE_IMAGES = {
     "jpeg-48-megapixels": (lambda: still("JPEG", (8000, 6000)), 201),
     "png-4k-screenshot": (lambda: still("PNG", (3840, 2160)), 201),
     "png-transparent-turned-by-exif": (lambda: oriented_png((2800, 1400), 6), 201),
+    "png-70-mb-of-compressed-text": (lambda: png_with_text(70, 1_000_000), 415),  # Pillow stops at 64 MB
     "tiff": (lambda: still("TIFF", (100, 100)), 415),
 }

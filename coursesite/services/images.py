@@ -1,8 +1,8 @@
 """Checking and cleaning uploaded images: by content, resized, re-encoded without metadata.
 
-What an upload may cost is decided from its headers before any pixel is decoded: the pixels of every frame
-it would decode, together, stay under MAX_PIXELS (a worker's memory, not the file's size, is what a small
-file of huge or many frames exhausts). An animation over that budget keeps its first frame only.
+What an upload may cost is decided from its headers before any pixel is decoded (a worker's memory, not the
+file's size, is what a small file of huge or many frames exhausts): a picture stays under MAX_PIXELS, and an
+animation's frames together under MAX_ANIMATION_PIXELS, else it keeps its first frame only.
 """
 
 from __future__ import annotations
