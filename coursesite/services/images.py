@@ -8,7 +8,9 @@ animation's frames together under MAX_ANIMATION_PIXELS, else it keeps its first 
 from __future__ import annotations
 
 import io
+import struct
 import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -112,7 +114,8 @@ def _fit(frame: Image.Image) -> Image.Image:
     """Upright (phone photos, once EXIF is gone), at most MAX_SIDE, without metadata; changes the frame."""
     if max(frame.size) > MAX_SIDE:  # first: turning a full-size picture would copy it
         frame.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    ImageOps.exif_transpose(frame, in_place=True)
+    with suppress(struct.error):  # a truncated EXIF block: the picture stands as stored
+        ImageOps.exif_transpose(frame, in_place=True)
     frame.info = {}
     return frame
 

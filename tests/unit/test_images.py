@@ -169,3 +169,14 @@ def test_exif_orientation_turns_a_resized_picture_upright():
     result = clean_image(out.getvalue())
     assert (result.width, result.height) == (667, 2000)
     assert not Image.open(io.BytesIO(result.data)).getexif()
+
+
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data:UserWarning")
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_a_picture_with_a_truncated_exif_block_is_kept_as_stored(fmt):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    Image.new("RGB", (3000, 20)).save(out, fmt, exif=exif.tobytes()[:12])
+    result = clean_image(out.getvalue())
+    assert (result.width, result.height) == (2000, 13)
