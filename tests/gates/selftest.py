@@ -10,6 +10,8 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 | an image without alt on login page  | axe-core in the browser; vnu HTML check                       |
 | a button POST exempted from CSRF    | tests/functional/test_csrf.py                                 |
 | course looked up by raw SQL on slug | bandit -ll; sqlmap against the course address                 |
+| an animation kept whatever its size | upload memory test; the scan's hostile images                 |
+| the editor's preview not limited    | rate-limit tests; the scan's preview flood                    |
 
 A gate whose test file is not in the tree yet is reported PENDING and runs as soon as the file exists.
 Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log, and its screenshots or reports in
@@ -79,6 +81,12 @@ BANDIT = Gate("bandit", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "ba
 SQLMAP = Gate("sqlmap",
               [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "sqlmap", "--sqlmap-targets", "course-slug"],
               r"injectable query behind target 'course-slug'")
+UPLOAD_MEMORY = Gate("upload memory test", pytest("tests/functional/test_upload_memory.py", "-k", "gif-40"),
+                     r"peak_mb")
+RATE_LIMITS = Gate("rate-limit tests", pytest("tests/functional/test_rate_limits.py", "-k", "preview"), r"429")
+SCAN_RESOURCES = Gate("scan: hostile images and preview flood",
+                      [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "resources"],
+                      r"reached \d+ MB|never rate limited")
 
 FAULTS = [
     Fault("missing-role-check", "coursesite/courses/views.py",
@@ -97,6 +105,13 @@ FAULTS = [
           "        row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
           "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": row[0]}) if row else None\n",
           [BANDIT, SQLMAP]),
+    Fault("animation-without-budget", "coursesite/services/images.py",
+          "        return 1\n    return frames\n", "        pass\n    return frames\n",
+          [UPLOAD_MEMORY, SCAN_RESOURCES]),
+    Fault("preview-without-rate-limit", "coursesite/posts/writing.py",
+          '@limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"], key_func=person_or_address)\n'
+          '@limiter.limit(lambda: current_app.config["PREVIEW_ADDRESS_RATE_LIMIT"])\n', "",
+          [RATE_LIMITS, SCAN_RESOURCES]),
 ]
 
 
