@@ -47,7 +47,7 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from .database import configure_postgresql, configure_sqlite, get_on_driver
-    from .extensions import csrf, db, limit_only_limited_blueprints, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
     from .models import AnonymousUser, User
     from .services import content_version  # noqa: F401 - its session events keep course versions current
 
@@ -56,7 +56,6 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    limit_only_limited_blueprints(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."

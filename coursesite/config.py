@@ -103,6 +103,17 @@ def build_config(instance_path: Path) -> dict:
         "INVITATION_MAX_AGE": int(_env("INVITATION_MAX_AGE", str(14 * 86400))),
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "10 per 5 minutes"),
         "LOGIN_ADDRESS_RATE_LIMIT": _env("LOGIN_ADDRESS_RATE_LIMIT", "300 per 5 minutes"),
+        "RESET_RATE_LIMIT": _env("RESET_RATE_LIMIT", "5 per 15 minutes"),
+        "RESET_ADDRESS_RATE_LIMIT": _env("RESET_ADDRESS_RATE_LIMIT", "100 per 15 minutes"),
+        # Per email and address, then per address: a class signing up together shares one address.
+        "SIGNUP_RATE_LIMIT": _env("SIGNUP_RATE_LIMIT", "5 per hour"),
+        "SIGNUP_ADDRESS_RATE_LIMIT": _env("SIGNUP_ADDRESS_RATE_LIMIT", "100 per hour"),
+        # Per person, then per address; decoding an image is the dearest thing a request can ask for.
+        "UPLOAD_RATE_LIMIT": _env("UPLOAD_RATE_LIMIT", "60 per hour"),
+        "UPLOAD_ADDRESS_RATE_LIMIT": _env("UPLOAD_ADDRESS_RATE_LIMIT", "600 per hour"),
+        # The editor asks for a preview at most every 0.7 s of typing: about 85 a minute.
+        "PREVIEW_RATE_LIMIT": _env("PREVIEW_RATE_LIMIT", "120 per minute"),
+        "PREVIEW_ADDRESS_RATE_LIMIT": _env("PREVIEW_ADDRESS_RATE_LIMIT", "3000 per minute"),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         # Essay pages and dashboard summaries shared by all workers (services/file_store.py); empty: none kept.
         "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),

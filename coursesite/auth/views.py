@@ -64,8 +64,8 @@ def login():
         return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.find_user(form.email.data)
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
         form.form_errors.append(LOGIN_FAILED)
@@ -90,6 +90,9 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], key_func=_account_and_address("signup"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGNUP_ADDRESS_RATE_LIMIT"], methods=["POST"])
 @form_checks_csrf
 def signup():
     if current_user.is_authenticated:
@@ -145,8 +148,9 @@ def account():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("5 per 15 minutes", key_func=_account_and_address("reset"), methods=["POST"])
-@limiter.limit("100 per 15 minutes", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], key_func=_account_and_address("reset"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_ADDRESS_RATE_LIMIT"], methods=["POST"])
 @form_checks_csrf
 def reset_request():
     form = ResetRequestForm()

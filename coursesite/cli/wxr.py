@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Course, User
 from ..permissions import is_instructor
 from ..services import accounts
+from ..services.sizes import size_text
 from ..services.timefmt import is_timezone
 from ..services.wxr_export import export_wxr
 from ..services.wxr_import import ImportOptions, NewCourse, import_wxr
@@ -30,7 +31,7 @@ def _read_file(path: str, max_bytes: int) -> bytes:
     except OSError as error:
         raise click.ClickException(f"{path}: cannot read the file ({error.strerror or error})") from error
     if too_big:
-        fail(f"{path}: the file is larger than the limit of {max_bytes // (1024 * 1024)} MB")
+        fail(f"{path}: the file is larger than the limit of {size_text(max_bytes)}")
     return data
 
 

@@ -12,6 +12,7 @@ from ..security import form_checks_csrf
 from ..services import roster_import as importer
 from ..services import tokens
 from ..services.mail import send_mail
+from ..services.sizes import size_text
 from .forms import RosterConfirmForm, RosterUploadForm
 from .views import bp
 
@@ -22,7 +23,7 @@ def _read_upload(form: RosterUploadForm):
     """The parsed file, or None with the reason put on the file field."""
     data = form.file.data.read(MAX_ROSTER_BYTES + 1)
     if len(data) > MAX_ROSTER_BYTES:
-        form.file.errors.append("The file is larger than 2 MB. Split it into smaller files.")
+        form.file.errors.append(f"The file is larger than {size_text(MAX_ROSTER_BYTES)}. Split it into smaller files.")
         return None
     try:
         return importer.parse_roster(data)

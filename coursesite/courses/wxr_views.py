@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..errors import render_error
 from ..extensions import db
 from ..models import Course, User
 from ..permissions import can_import_export_wxr, course_view
 from ..security import form_checks_csrf
 from ..services import accounts, wxr_pending
+from ..services.sizes import size_text
 from ..services.wxr_export import export_wxr as export_blog
 from ..services.wxr_import import ImportOptions
 from ..services.wxr_import import import_wxr as import_blog
@@ -66,11 +68,32 @@ def _outside_accounts(report) -> set[str]:
     return {p.ref for p in report.people if p.outcome == "guest" and p.email and accounts.find_user(p.email)}
 
 
+# Room for the form's other fields and the multipart framing around the file.
+FORM_ALLOWANCE = 64 * 1024
+
+
+def _too_large_message() -> str:
+    return (f"This file is larger than the {size_text(_max_bytes())} limit for WordPress exports. In WordPress, "
+            "export one author or a range of dates at a time, and import each file.")
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """The import form again, saying what the limit is; any other request too large gets the usual page."""
+    if request.endpoint != "wxr.import_wxr":
+        return render_error(413)
+    form = WxrImportForm(formdata=None)
+    form.file.errors = [_too_large_message()]
+    return render_template("courses/wxr_import.html", form=form, max_size=size_text(_max_bytes())), 413
+
+
 @bp.route("/c/<slug>/import", methods=["GET", "POST"])
 @course_view(can_import_export_wxr)
 @form_checks_csrf
 def import_wxr(course: Course):
     """Upload, then see the report of a dry run; nothing is written until the import is confirmed."""
+    # An export may be larger than the site's usual request limit (MAX_CONTENT_LENGTH); over its own, 413.
+    request.max_content_length = _max_bytes() + FORM_ALLOWANCE
     form = WxrImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -86,7 +109,7 @@ def import_wxr(course: Course):
             pending = wxr_pending.keep_upload(course, current_user, upload.filename or "", data, options)
             db.session.commit()
             return _preview(course, pending, report)
-    return render_template("courses/wxr_import.html", form=form)
+    return render_template("courses/wxr_import.html", form=form, max_size=size_text(_max_bytes()))
 
 
 @bp.route("/c/<slug>/import/confirm", methods=["POST"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -17,6 +18,20 @@ NOTIFY_CHOICES = ("digest", "instant", "off")
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+# A hash of no one's password per hashing method, made on first use: see check_nobodys_password().
+_NOBODYS_HASHES: dict[str, str] = {}
+
+
+def check_nobodys_password(password: str) -> bool:
+    """Check a password as dearly as a real one, and fail: a sign-in to an email with no account (or no
+    password) then takes as long as one with a wrong password, so timing does not tell which accounts exist."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _NOBODYS_HASHES:
+        _NOBODYS_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_NOBODYS_HASHES[method], password)
+    return False
 
 
 def password_fingerprint(password_hash: str | None, session_generation: int = 0) -> str:
@@ -54,7 +69,9 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return check_nobodys_password(password)
+        return check_password_hash(self.password_hash, password)
 
     @property
     def password_fingerprint(self) -> str:

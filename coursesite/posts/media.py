@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from ..errors import _wants_json as wants_json
 from ..errors import render_error
-from ..extensions import db
+from ..extensions import db, limiter, person_or_address
 from ..models import Course
 from ..permissions import can_write_in, course_view
 from ..services.images import ImageError
+from ..services.sizes import size_text
 from ..services.storage import storage_for
 from ..services.uploads import find_upload, save_upload
 from .blueprint import bp
@@ -35,13 +36,14 @@ def too_large(error):
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     if request.endpoint != "posts.upload" or not limit:
         return render_error(413)
-    size = f"{limit / 1_000_000:.0f} MB" if limit >= 1_000_000 else f"{limit // 1000} KB"
-    message = (f"This file is larger than the {size} this site accepts. Choose a smaller picture, "
+    message = (f"This file is larger than the {size_text(limit)} this site accepts. Choose a smaller picture, "
                "or shrink it on your phone or computer first.")
     return _refused(message, 413)
 
 
 @bp.route("/uploads", methods=["POST"])
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], key_func=person_or_address)
+@limiter.limit(lambda: current_app.config["UPLOAD_ADDRESS_RATE_LIMIT"])
 @login_or_401
 @course_view(can_write_in)
 def upload(course: Course):

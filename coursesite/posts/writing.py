@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..errors import _wants_json as wants_json
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager, person_or_address
 from ..forms import id_from
 from ..models import Course, Post, utcnow
 from ..permissions import (
@@ -204,6 +204,8 @@ def autosave(course: Course, post_id: int):
 
 
 @bp.route("/preview", methods=["POST"])
+@limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"], key_func=person_or_address)
+@limiter.limit(lambda: current_app.config["PREVIEW_ADDRESS_RATE_LIMIT"])
 @login_or_401
 @course_view(can_write_in)
 def preview(course: Course):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Course, Enrollment, User, utcnow
-from ..models.user import normalize_email
+from ..models.user import check_nobodys_password, normalize_email
 
 
 class AccountError(ValueError):
@@ -15,6 +15,18 @@ class AccountError(ValueError):
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password. One password hash is checked whether or not the
+    account exists, so the answer takes as long either way."""
+    user = find_user(email)
+    if user is None:
+        check_nobodys_password(password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
 
 
 def create_user(

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
+from .sizes import size_text
 from .timefmt import NonexistentLocalTime, local_to_utc, zone
 
 MAX_WXR_BYTES = 32 * 1024 * 1024
@@ -96,7 +97,7 @@ class WxrDocument:
 def parse_wxr(data: bytes, max_bytes: int = MAX_WXR_BYTES) -> WxrDocument:
     """The document, or WxrError with a one-line reason."""
     if len(data) > max_bytes:
-        raise WxrError(f"the file is larger than the limit of {max_bytes // (1024 * 1024)} MB")
+        raise WxrError(f"the file is larger than the limit of {size_text(max_bytes)}")
     root = _parse_xml(data)
     if root.tag != "rss" or root.find("channel") is None:
         raise WxrError("not a WordPress export (WXR): no <rss><channel> at the top")

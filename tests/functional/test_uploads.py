@@ -13,7 +13,7 @@ from coursesite.models import Upload
 
 from .. import factories as f
 
-LIMIT = 300_000
+LIMIT = 300 * 1024  # "300 KB", as a limit is configured in binary units
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 | course looked up by raw SQL on slug | bandit -ll; sqlmap against the course address                 |
 | page number read with a bare int()  | hostile numbers test; the scan's bounds stage                 |
 | archive shown before it opens       | unopened assignment tests; the scan's bounds stage            |
+| an animation kept whatever its size | upload memory test; the scan's hostile images                 |
+| the editor's preview not limited    | rate-limit tests; the scan's preview flood                    |
 
 A gate whose test file is not in the tree yet is reported PENDING and runs as soon as the file exists.
 Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log, and its screenshots or reports in
@@ -86,6 +88,12 @@ NUMBERS = Gate("hostile numbers test", pytest("{files}", "-k", "page_number"), r
 UNOPENED = Gate("unopened assignment tests", pytest("{files}"), r"before_it_opens",
                 ["tests/functional/test_unopened_assignments.py"])
 BOUNDS = Gate("scan bounds stage", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "bounds"], r"bounds: ")
+UPLOAD_MEMORY = Gate("upload memory test", pytest("tests/functional/test_upload_memory.py", "-k", "gif-40"),
+                     r"peak_mb")
+RATE_LIMITS = Gate("rate-limit tests", pytest("tests/functional/test_rate_limits.py", "-k", "preview"), r"429")
+SCAN_RESOURCES = Gate("scan: hostile images and preview flood",
+                      [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "resources"],
+                      r"reached \d+ MB|never rate limited")
 
 FAULTS = [
     Fault("missing-role-check", "coursesite/courses/views.py",
@@ -110,6 +118,13 @@ FAULTS = [
           "    if assignment is None or not can_see_assignment(current_user, assignment):\n        abort(404)\n"
           "    return _listing(",
           "    if assignment is None:\n        abort(404)\n    return _listing(", [UNOPENED, BOUNDS]),
+    Fault("animation-without-budget", "coursesite/services/images.py",
+          "        return 1\n    return frames\n", "        pass\n    return frames\n",
+          [UPLOAD_MEMORY, SCAN_RESOURCES]),
+    Fault("preview-without-rate-limit", "coursesite/posts/writing.py",
+          '@limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"], key_func=person_or_address)\n'
+          '@limiter.limit(lambda: current_app.config["PREVIEW_ADDRESS_RATE_LIMIT"])\n', "",
+          [RATE_LIMITS, SCAN_RESOURCES]),
 ]
 
 

@@ -8,9 +8,11 @@ The scanners exit 0 whatever they find, so this script reads their reports and f
 - sqlmap: any target where it "identified the following injection point", or where it did not finish
   testing (no verdict in its log);
 - bounds: any 500 answer to the numbers and dates of tests/payloads.py sent where the site reads a number
-  or a date, and any page a visitor gets for an assignment that has not opened.
+  or a date, and any page a visitor gets for an assignment that has not opened;
+- resources (tests/scan/resources.py): a hostile image answered otherwise than expected, a worker that held
+  200 MB or more, or an editor preview never rate limited.
 Every request goes to 127.0.0.1; wapiti's out-of-band endpoints point at a closed local port.
-Reports and logs: ci-artifacts/scan/. Usage: python -m tests.scan.run_scan [--only wapiti,sqlmap,bandit,bounds]
+Reports and logs: ci-artifacts/scan/. Usage: python -m tests.scan.run_scan [--only wapiti,sqlmap,bandit,bounds,resources]
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 
 from tests.live_server import PROJECT_ROOT, LiveServer
 from tests.payloads import DATE_PAYLOADS, NUMBER_PAYLOADS
+from tests.payloads_images import HOSTILE_IMAGES
+from tests.scan.resources import hostile_images, preview_flood
 
 SCAN_BIN = Path(os.environ.get("COURSESITE_SCAN_BIN", PROJECT_ROOT / ".venv-scan" / "bin"))
 OUT = Path(os.environ.get("COURSESITE_SCAN_ARTIFACTS", PROJECT_ROOT / "ci-artifacts" / "scan"))
@@ -309,10 +313,25 @@ def bounds(base: str) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- resources
+
+def resources() -> list[str]:
+    """Hostile images and a preview flood, on a server with its rate limits on (as in production)."""
+    server = LiveServer(log=OUT / "server-resources.log").start()
+    try:
+        opener, _ = logged_in(server.url, STUDENT)
+        problems = hostile_images(server, opener)
+        log(f"resources: {len(HOSTILE_IMAGES)} hostile images sent")
+        return problems + preview_flood(server, opener)
+    finally:
+        server.stop()
+        server.remove_instance()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Scan a throwaway Coursesite with wapiti, sqlmap and bandit.")
-    parser.add_argument("--only", default="bandit,wapiti,sqlmap,bounds",
-                        help="comma-separated: bandit,wapiti,sqlmap,bounds")
+    parser.add_argument("--only", default="bandit,wapiti,sqlmap,bounds,resources",
+                        help="comma-separated: bandit,wapiti,sqlmap,bounds,resources")
     parser.add_argument("--sqlmap-targets", default="", help="comma-separated target names (default: all)")
     args = parser.parse_args()
     stages = set(args.only.split(","))
@@ -336,6 +355,8 @@ def main() -> int:
         finally:
             server.stop()
             server.remove_instance()
+    if "resources" in stages:
+        problems += resources()
     for problem in problems:
         log(f"FAIL {problem}")
     log(f"{len(problems)} problem(s); reports in {OUT}")
