@@ -12,7 +12,8 @@ The scanners exit 0 whatever they find, so this script reads their reports and f
 - resources (tests/scan/resources.py): a hostile image answered otherwise than expected, a worker that held
   200 MB or more, or an editor preview never rate limited.
 Every request goes to 127.0.0.1; wapiti's out-of-band endpoints point at a closed local port.
-Reports and logs: ci-artifacts/scan/. Usage: python -m tests.scan.run_scan [--only wapiti,sqlmap,bandit,bounds,resources]
+Reports and logs: ci-artifacts/scan/.
+Usage: python -m tests.scan.run_scan [--only wapiti,sqlmap,bandit,bounds,resources]
 """
 
 from __future__ import annotations
