@@ -10,6 +10,8 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 | an image without alt on login page  | axe-core in the browser; vnu HTML check                       |
 | a button POST exempted from CSRF    | tests/functional/test_csrf.py                                 |
 | course looked up by raw SQL on slug | bandit -ll; sqlmap against the course address                 |
+| an import finds any account by email| identity attacks (imports, roster invitations, pseudonyms)    |
+| a pseudonym compared as typed       | identity attacks                                              |
 
 A gate whose test file is not in the tree yet is reported PENDING and runs as soon as the file exists.
 Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log, and its screenshots or reports in
@@ -79,6 +81,9 @@ BANDIT = Gate("bandit", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "ba
 SQLMAP = Gate("sqlmap",
               [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "sqlmap", "--sqlmap-targets", "course-slug"],
               r"injectable query behind target 'course-slug'")
+IDENTITY = Gate("identity attacks", pytest("{files}"), r"outside_the_course|cannot_take_another_members_name",
+                ["tests/functional/test_wxr_identity.py", "tests/functional/test_roster_invitations.py",
+                 "tests/functional/test_pseudonyms.py"])
 
 FAULTS = [
     Fault("missing-role-check", "coursesite/courses/views.py",
@@ -97,6 +102,12 @@ FAULTS = [
           "        row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
           "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": row[0]}) if row else None\n",
           [BANDIT, SQLMAP]),
+    Fault("import-borrows-accounts", "coursesite/services/wxr_people.py",
+          "user = self._members.get(who.email) if who.email else None",
+          "user = accounts.find_user(who.email) if who.email else None", [IDENTITY]),
+    Fault("pseudonym-compared-as-typed", "coursesite/services/pseudonyms.py",
+          "staff = names_in_course(course, except_user_id=user_id).get(name_key(name))",
+          "staff = names_in_course(course, except_user_id=user_id).get(name)", [IDENTITY]),
 ]
 
 
