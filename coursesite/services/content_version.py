@@ -28,6 +28,7 @@ from ..models import (
     CommentReport,
     CommentRevision,
     Course,
+    CourseInvitation,
     DashboardChange,
     Enrollment,
     Excusal,
@@ -57,7 +58,8 @@ BY_POST = (PostTerm,)
 # Grades, rubrics, reports and revisions show on staff pages only, which are never stored; a notification
 # is counted by the validator, as are new comments.
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
-             RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange)
+             RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange,
+             CourseInvitation)  # invitations show only on the roster and the invited person's course list
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
 USER_COLUMNS_NOT_SHOWN = frozenset({"session_generation"})  # raised at logout; no page shows it
 DASHBOARD_TABLES = frozenset(model.__table__.name for model in (Grade, GradeChange, CommentReport))

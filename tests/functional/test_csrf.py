@@ -135,7 +135,7 @@ def test_unknown_address_and_wrong_method_answer_404_and_405_not_400(client):
 def test_roster_import_without_token_shows_the_preview_again_and_writes_nothing(client):
     import io
 
-    from coursesite.models import Enrollment
+    from coursesite.models import CourseInvitation
 
     course = f.make_course()
     login(client, f.instructor_of(course))
@@ -146,11 +146,11 @@ def test_roster_import_without_token_shows_the_preview_again_and_writes_nothing(
         content_type="multipart/form-data",
     )
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', preview.get_data(as_text=True)).group(1)
-    before = db.session.scalar(select(func.count(Enrollment.id)))
+    before = db.session.scalar(select(func.count(CourseInvitation.id)))
     response = client.post(f"/c/{course.slug}/roster/import", data={"payload": payload})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and OLD_SESSION in page and "newbie@example.org" in page
-    assert db.session.scalar(select(func.count(Enrollment.id))) == before
+    assert db.session.scalar(select(func.count(CourseInvitation.id))) == before
     response = client.post(f"/c/{course.slug}/roster/import", data={"payload": payload, "csrf_token": token})
     assert response.status_code == 302
-    assert db.session.scalar(select(func.count(Enrollment.id))) == before + 1
+    assert db.session.scalar(select(func.count(CourseInvitation.id))) == before + 1

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import Enrollment, User
-from coursesite.services import course_invitations
 
 from .. import factories as f
 
@@ -56,6 +55,8 @@ def import_file(client, course, data, filename="roster.csv"):
 
 def accept_all(course) -> None:
     """Everyone invited accepts, as they would from the emailed link."""
+    from coursesite.services import course_invitations
+
     for invitation in course_invitations.pending_in(course):
         course_invitations.accept(invitation)
     db.session.commit()

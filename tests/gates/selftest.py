@@ -14,6 +14,8 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 | archive shown before it opens       | unopened assignment tests; the scan's bounds stage            |
 | an animation kept whatever its size | upload memory test; the scan's hostile images                 |
 | the editor's preview not limited    | rate-limit tests; the scan's preview flood                    |
+| an import finds any account by email | identity attacks (imports, roster invitations, pseudonyms)   |
+| a pseudonym compared as typed       | identity attacks                                              |
 
 A gate whose test file is not in the tree yet is reported PENDING and runs as soon as the file exists.
 Output of every run: ci-artifacts/gate-selftest/<fault>/<gate>.log, and its screenshots or reports in
@@ -94,6 +96,9 @@ RATE_LIMITS = Gate("rate-limit tests", pytest("tests/functional/test_rate_limits
 SCAN_RESOURCES = Gate("scan: hostile images and preview flood",
                       [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "resources"],
                       r"reached \d+ MB|never rate limited")
+IDENTITY = Gate("identity attacks", pytest("{files}"), r"outside_the_course|cannot_take_another_members_name",
+                ["tests/functional/test_wxr_identity.py", "tests/functional/test_roster_invitations.py",
+                 "tests/functional/test_pseudonyms.py"])
 
 FAULTS = [
     Fault("missing-role-check", "coursesite/courses/views.py",
@@ -125,6 +130,12 @@ FAULTS = [
           '@limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"], key_func=person_or_address)\n'
           '@limiter.limit(lambda: current_app.config["PREVIEW_ADDRESS_RATE_LIMIT"])\n', "",
           [RATE_LIMITS, SCAN_RESOURCES]),
+    Fault("import-borrows-accounts", "coursesite/services/wxr_people.py",
+          "user = self._members.get(who.email) if who.email else None",
+          "user = accounts.find_user(who.email) if who.email else None", [IDENTITY]),
+    Fault("pseudonym-compared-as-typed", "coursesite/services/pseudonyms.py",
+          "staff = names_in_course(course, except_user_id=user_id).get(name_key(name))",
+          "staff = names_in_course(course, except_user_id=user_id).get(name)", [IDENTITY]),
 ]
 
 
