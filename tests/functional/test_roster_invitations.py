@@ -37,7 +37,7 @@ def outsiders(app):
 
 def line_outcomes(response) -> dict[str, str]:
     """Email -> the whole line of the preview as read, with the line number and the email taken out."""
-    rows = re.findall(r"<tr>\s*<td>(\d+)</td>(.*?)</tr>", response.get_data(as_text=True), re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>(\d+)</td>(.*?)</tr>", response.get_data(as_text=True), re.S)
     out = {}
     for _line, cells in rows:
         words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cells)).strip()

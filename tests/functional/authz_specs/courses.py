@@ -21,11 +21,13 @@ def settings_data(w) -> dict:
 
 
 def invite_outsider(w) -> CourseInvitation:
-    invitation = CourseInvitation(course_id=w.course.id, user_id=w.outsider.id, invited_by_id=w.instructor.id,
-                                  role="ta", name="Outsider")
-    db.session.add(invitation)
-    db.session.commit()
-    return invitation
+    """The outsider's invitation to w.course, made on first use."""
+    if "invitation" not in w.extra:
+        w.extra["invitation"] = CourseInvitation(course_id=w.course.id, user_id=w.outsider.id,
+                                                 invited_by_id=w.instructor.id, role="ta", name="Outsider")
+        db.session.add(w.extra["invitation"])
+        db.session.commit()
+    return w.extra["invitation"]
 
 
 def course_with_invitation(w) -> dict:
