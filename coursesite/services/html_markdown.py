@@ -21,6 +21,12 @@ BLOCKS = frozenset({
 SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 # What would start a heading, a list item or a setext underline at the start of a line.
 LINE_START = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))(?=\s|$|[#=-])")
+# Deeper than Markdown itself nests (markdown-it stops at 100); each level costs the converter stack frames.
+MAX_NESTING = 100
+
+
+class NestingTooDeep(ValueError):
+    """HTML with elements nested deeper than MAX_NESTING: no Markdown says it."""
 
 
 @dataclass
@@ -41,6 +47,8 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(node)
         if tag not in VOID:
             self.stack.append(node)
+            if len(self.stack) > MAX_NESTING:
+                raise NestingTooDeep(f"its HTML nests elements more than {MAX_NESTING} levels deep")
 
     def handle_endtag(self, tag) -> None:
         for depth in range(len(self.stack) - 1, 0, -1):
@@ -193,8 +201,18 @@ def _blocks(children: list[Node | str]) -> str:
     return "\n\n".join(out)
 
 
-def html_to_markdown(html: str) -> str:
+def _tree(html: str) -> Node:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
-    return _blocks(builder.root.children).strip()
+    return builder.root
+
+
+def check_nesting(html: str) -> None:
+    """NestingTooDeep for HTML that html_to_markdown would refuse."""
+    _tree(html)
+
+
+def html_to_markdown(html: str) -> str:
+    """The Markdown of sanitized HTML; NestingTooDeep past MAX_NESTING levels."""
+    return _blocks(_tree(html).children).strip()
