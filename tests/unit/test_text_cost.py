@@ -6,7 +6,11 @@ seconds of a worker's time per page; each function here is run on the worst shap
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -17,7 +21,9 @@ from coursesite.services.feeds import absolute_urls
 from coursesite.services.writing import MAX_BODY_CHARS
 from coursesite.services.xml_text import xml_text
 
-from ..text_cost import WORST_UNITS, assert_linear, worst_units
+from ..text_cost import MAX_RATIO, WORST_UNITS, assert_linear, worst_units
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # What a user fills in, and every function its text goes through.
 TEXT_FUNCTIONS = {
@@ -95,3 +101,28 @@ def test_counts_are_what_they_were(text):
 def test_counts_are_what_they_were_with_words_around(unit):
     text = f"one {unit * 3}two {unit} three{unit}four 字{unit}語"
     assert words.count_text_words(text) == _reference_count(text)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js not installed")
+def test_the_browser_counter_is_linear_too():
+    # The same measure as tests/text_cost.py, in Node's CPU time, for the editor's live count.
+    script = """
+    global.window = {}; require(process.argv[1]);
+    const W = window.CoursesiteWords;
+    const cpu = (f, s) => { let best = Infinity; for (let i = 0; i < 3; i++) {
+      const t = process.cpuUsage(); f(s); const u = process.cpuUsage(t); best = Math.min(best, u.user + u.system); }
+      return best; };
+    const out = {};
+    for (const unit of JSON.parse(process.argv[2])) {
+      let n = 2000;
+      const both = (s) => { W.countText(s); W.countMarkdown(s); };
+      while (cpu(both, unit.repeat(n)) < 4000 && n * unit.length * 16 < 400000) n *= 2;
+      out[unit] = cpu(both, unit.repeat(8 * n)) / Math.max(cpu(both, unit.repeat(n)), 1);
+    }
+    console.log(JSON.stringify(out));
+    """
+    units = ["<", "&#", "[](", "[", "(", "](", "![", "\u0301", "*", "a"]
+    result = subprocess.run(["node", "-e", script, str(ROOT / "static/js/words.js"), json.dumps(units)],
+                            capture_output=True, text=True, timeout=300, check=True)
+    ratios = json.loads(result.stdout)
+    assert all(ratio < MAX_RATIO for ratio in ratios.values()), ratios
