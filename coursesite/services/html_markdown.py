@@ -70,11 +70,22 @@ def _text_of(node: Node | str) -> str:
     return "\n" if node.tag == "br" else "".join(_text_of(child) for child in node.children)
 
 
-EDGES = re.compile(r"^((?:\s|\\\n)*)(.*?)((?:\s|\\\n)*)$", re.S)  # spaces and hard breaks stay outside
+EDGE = re.compile(r"(?:\s|\\\n)*")  # spaces and hard breaks stay outside
+SPACE = re.compile(r"\s")
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """(lead, core, trail): the spaces and hard breaks at either end, and what they surround. The trailing ones
+    are found from the end: one pattern with a lazy core tried them again after each character (the square
+    of a run of line breaks)."""
+    start, end = EDGE.match(text).end(), len(text)
+    while end > start and (SPACE.match(text[end - 1]) or (text[end - 1] == "\\" and text[end:end + 1] == "\n")):
+        end -= 1
+    return text[:start], text[start:end], text[end:]
 
 
 def _wrap(marker: str, inner: str) -> str:
-    lead, core, trail = EDGES.match(inner).groups()
+    lead, core, trail = _edges(inner)
     return f"{lead}{marker}{core}{marker}{trail}" if core else inner
 
 
@@ -117,7 +128,7 @@ def _escape_start(match: re.Match) -> str:
 
 
 def _paragraph(text: str) -> str:
-    text = EDGES.match(text).group(2)  # a hard break at either end of a paragraph would show as "\\"
+    text = _edges(text)[1]  # a hard break at either end of a paragraph would show as "\\"
     lines = [LINE_START.sub(_escape_start, line.strip()) for line in text.strip().split("\n")]
     return "\n".join(lines).strip()
 

@@ -126,3 +126,10 @@ def test_the_browser_counter_is_linear_too():
                             capture_output=True, text=True, timeout=300, check=True)
     ratios = json.loads(result.stdout)
     assert all(ratio < MAX_RATIO for ratio in ratios.values()), ratios
+
+
+@pytest.mark.parametrize("unit", ["<br>", "<br> ", "<br>\n", " "])
+def test_line_breaks_inside_emphasis_cost_linear_time(unit):
+    # Spaces and hard breaks between two words: the Markdown converter found the trailing ones from each
+    # character of the run.
+    assert_linear(TEXT_FUNCTIONS["WordPress content: Markdown"], unit, prefix="<p><em>a", suffix="b</em></p>")
