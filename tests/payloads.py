@@ -85,6 +85,15 @@ XSS_PAYLOADS: list[str] = [
     "#{1337*7}",
     "{{config.SECRET_KEY}}",
     "{{ ''.__class__.__mro__ }}",
+    # runs a backtracking pattern pays for again from each character, and characters XML forbids
+    "<" * 80,
+    "&#" * 40,
+    "[](" * 26,
+    "[" * 80,
+    "**_" * 26,
+    "a\u0301" * 40,
+    "Vertical\x0btab, start\x01of heading, escape\x1b and form\x0cfeed",
+    "\ufffe\uffff not characters \x08",
 ]
 
 # --- identity: names and emails that pass for someone else ----------------------------------------------

@@ -63,4 +63,21 @@ HOSTILE_MARKDOWN = [
     "- <svg onload=alert(1)>\n- [x](javascript:alert(1))",
     "# <img src=x onerror=alert(1)>",
     "**<script>alert(1)</script>**",
+    # Long runs and deep nesting: each must cost time in proportion to its length (tests/text_cost.py).
+    "<" * 20_000,
+    "&#" * 10_000,
+    "[](" * 6_000,
+    "[" * 99_000,
+    "(" * 20_000,
+    "![" * 10_000,
+    ">" * 5_000 + " deep quote",
+    "*" * 10_000 + "a",
+    "_a" * 10_000,
+    "`" * 10_000,
+    "\\" * 10_000,
+    "- " * 5_000 + "deep list",
+    "a\u0301" * 10_000,
+    "x" * 50_000,
+    # Characters XML 1.0 forbids: feeds must leave them out, not fail.
+    "Vertical\x0btab, start\x01of heading, escape\x1b, form\x0cfeed, \ufffe\uffff",
 ]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from feedgenerator import Atom1Feed
 from flask import url_for
 from sqlalchemy import and_, select
 
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Post, User, utcnow
 from .posts import visible_posts
+from .xml_text import XmlSafeAtomFeed
 
 FEED_SIZE = 50
 
@@ -41,7 +41,7 @@ def comments_feed(course: Course, post: Post | None = None, now: datetime | None
         title = f"Comments on {course.title}"
         link = url_for("posts.blog", slug=course.slug, _external=True)
         feed_url = url_for("comments.course_feed", slug=course.slug, _external=True)
-    feed = Atom1Feed(title=title, link=link, description=title, language="en", feed_url=feed_url,
+    feed = XmlSafeAtomFeed(title=title, link=link, description=title, language="en", feed_url=feed_url,
                      feed_guid=feed_url)
     for comment, post_title, post_slug, name, course_name in _rows(course, post, now):
         permalink = url_for("posts.essay", slug=course.slug, post_slug=post_slug, _external=True) + (

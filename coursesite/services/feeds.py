@@ -7,16 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from feedgenerator import Atom1Feed
-
 from ..models import Course, Post
+from .xml_text import XmlSafeAtomFeed
 
 FEED_SIZE = 20
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
-class StableAtomFeed(Atom1Feed):
+class StableAtomFeed(XmlSafeAtomFeed):
     """An empty feed's <updated> is a fixed date rather than "now", so polling readers see no change."""
 
     def __init__(self, *args, empty_updated: datetime, **kwargs):

@@ -21,6 +21,12 @@ BLOCKS = frozenset({
 SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 # What would start a heading, a list item or a setext underline at the start of a line.
 LINE_START = re.compile(r"^(\s*)(?:([#+=-])|(\d+)([.)]))(?=\s|$|[#=-])")
+# Deeper than Markdown itself nests (markdown-it stops at 100); each level costs the converter stack frames.
+MAX_NESTING = 100
+
+
+class NestingTooDeep(ValueError):
+    """HTML with elements nested deeper than MAX_NESTING: no Markdown says it."""
 
 
 @dataclass
@@ -41,6 +47,8 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(node)
         if tag not in VOID:
             self.stack.append(node)
+            if len(self.stack) > MAX_NESTING:
+                raise NestingTooDeep(f"its HTML nests elements more than {MAX_NESTING} levels deep")
 
     def handle_endtag(self, tag) -> None:
         for depth in range(len(self.stack) - 1, 0, -1):
@@ -62,11 +70,22 @@ def _text_of(node: Node | str) -> str:
     return "\n" if node.tag == "br" else "".join(_text_of(child) for child in node.children)
 
 
-EDGES = re.compile(r"^((?:\s|\\\n)*)(.*?)((?:\s|\\\n)*)$", re.S)  # spaces and hard breaks stay outside
+EDGE = re.compile(r"(?:\s|\\\n)*")  # spaces and hard breaks stay outside
+SPACE = re.compile(r"\s")
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """(lead, core, trail): the spaces and hard breaks at either end, and what they surround. The trailing ones
+    are found from the end: one pattern with a lazy core tried them again after each character (the square
+    of a run of line breaks)."""
+    start, end = EDGE.match(text).end(), len(text)
+    while end > start and (SPACE.match(text[end - 1]) or (text[end - 1] == "\\" and text[end:end + 1] == "\n")):
+        end -= 1
+    return text[:start], text[start:end], text[end:]
 
 
 def _wrap(marker: str, inner: str) -> str:
-    lead, core, trail = EDGES.match(inner).groups()
+    lead, core, trail = _edges(inner)
     return f"{lead}{marker}{core}{marker}{trail}" if core else inner
 
 
@@ -109,7 +128,7 @@ def _escape_start(match: re.Match) -> str:
 
 
 def _paragraph(text: str) -> str:
-    text = EDGES.match(text).group(2)  # a hard break at either end of a paragraph would show as "\\"
+    text = _edges(text)[1]  # a hard break at either end of a paragraph would show as "\\"
     lines = [LINE_START.sub(_escape_start, line.strip()) for line in text.strip().split("\n")]
     return "\n".join(lines).strip()
 
@@ -193,8 +212,18 @@ def _blocks(children: list[Node | str]) -> str:
     return "\n\n".join(out)
 
 
-def html_to_markdown(html: str) -> str:
+def _tree(html: str) -> Node:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
-    return _blocks(builder.root.children).strip()
+    return builder.root
+
+
+def check_nesting(html: str) -> None:
+    """NestingTooDeep for HTML that html_to_markdown would refuse."""
+    _tree(html)
+
+
+def html_to_markdown(html: str) -> str:
+    """The Markdown of sanitized HTML; NestingTooDeep past MAX_NESTING levels."""
+    return _blocks(_tree(html).children).strip()

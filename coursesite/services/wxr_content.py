@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from .rendering import UPLOAD_PATH, clean_comment_html, clean_essay_html
+from .tags import replace_tags, sub_before_last
 
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 BLOCKS = (
@@ -24,23 +25,38 @@ BLOCKS = (
 BLOCK_OPEN = re.compile(rf"(<{BLOCKS}[\s/>])", re.I)
 BLOCK_CLOSE = re.compile(rf"(</{BLOCKS}>)", re.I)
 PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
+PRE_END = re.compile(r"</pre>", re.I)
 HAS_PARAGRAPHS = re.compile(r"<p[\s>]", re.I)
-CAPTION = re.compile(r"\[caption\b[^\]]*\](.*?)\[/caption\]", re.S | re.I)
-EMBED = re.compile(r"\[embed\b[^\]]*\]\s*(https?://[^\s\[<]+)\s*\[/embed\]", re.I)
+# A shortcode's attributes stop at the next "[" too: read from each of a run of "[caption" to a far "]",
+# the search costs the square of the run.
+CAPTION = re.compile(r"\[caption\b[^\][]*\](.*?)\[/caption\]", re.S | re.I)
+CAPTION_END = re.compile(r"\[/caption\]", re.I)
+EMBED = re.compile(r"\[embed\b[^\][]*\]\s*(https?://[^\s\[<]+)\s*\[/embed\]", re.I)
 # A tag's attributes, ">" allowed inside quoted values; bounded so a hostile file cannot make it slow.
 ATTRS = r"""(?:[^>"']|"[^"]{0,4000}"|'[^']{0,4000}'){0,200}"""
 LINKED_IMAGE = re.compile(rf"<a\b{ATTRS}>\s*(<img\b{ATTRS}>)\s*</a>", re.I | re.S)
 IMAGE = re.compile(rf"<img\b{ATTRS}>", re.I | re.S)
 H1 = re.compile(r"<(/?)h1(\s[^>]*)?>", re.I)
-TAG = re.compile(r"<[^>]*>")
 # Bidi overrides, embeddings and isolates can make a name or title read as something else.
 UNSAFE_CHARS = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def plain_line(text: str, max_length: int) -> str:
     """A title or a name: no tags, entities decoded, no control or bidi-override characters, one line."""
-    text = UNSAFE_CHARS.sub("", html.unescape(TAG.sub("", text)))
+    text = UNSAFE_CHARS.sub("", html.unescape(replace_tags(text)))
     return " ".join(text.split())[:max_length].strip()
+
+
+# A newline not already after <br>, with the spaces before it; matched from the start of its run of spaces
+# only (retrying from each space of a long run costs the square of it). Runs here hold at most one newline.
+LINE_BREAK = re.compile(r"(<br>)?(?<![^\S\n])([^\S\n]*+)\n")
+
+
+def _line_break(match: re.Match) -> str:
+    after_break, spaces = match.groups()
+    if not after_break:
+        return "<br>\n"
+    return "<br>" + (spaces[:1] + "<br>\n" if spaces else "\n")
 
 
 def autop(text: str) -> str:
@@ -54,22 +70,22 @@ def autop(text: str) -> str:
         kept.append(match.group(0))
         return f"\n\n<pre-kept-{len(kept) - 1}>\n\n"
 
-    text = PRE.sub(keep, text)
+    text = sub_before_last(PRE, keep, text, PRE_END)
     text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text, flags=re.I)
     text = BLOCK_CLOSE.sub(r"\1\n\n", BLOCK_OPEN.sub(r"\n\n\1", text))
     chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", text) if chunk.strip()]
     out = "".join(f"<p>{chunk}</p>\n" for chunk in chunks)
     out = re.sub(r"<p>\s*(<pre-kept-\d+>)\s*</p>", r"\1", out)
     out = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", out, flags=re.I)
-    out = re.sub(rf"<p>\s*(</?{BLOCKS}[^>]*>)\s*</p>", r"\1", out, flags=re.I)
+    out = re.sub(rf"<p>\s*(</?{BLOCKS}[^<>]*>)\s*</p>", r"\1", out, flags=re.I)
     out = re.sub(r"<p>(<li.+?)</p>", r"\1", out, flags=re.I | re.S)
     out = re.sub(r"<p><blockquote([^>]*)>", r"<blockquote\1><p>", out, flags=re.I)
     out = re.sub(r"</blockquote></p>", "</p></blockquote>", out, flags=re.I)
-    out = re.sub(rf"<p>\s*(</?{BLOCKS}[^>]*>)", r"\1", out, flags=re.I)
-    out = re.sub(rf"(</?{BLOCKS}[^>]*>)\s*</p>", r"\1", out, flags=re.I)
-    out = re.sub(r"(?<!<br>)\s*\n", "<br>\n", out)
-    out = re.sub(rf"(</?{BLOCKS}[^>]*>)\s*<br>", r"\1", out, flags=re.I)
-    out = re.sub(r"<br>(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)", r"\1", out, flags=re.I)
+    out = re.sub(rf"<p>\s*(</?{BLOCKS}[^<>]*>)", r"\1", out, flags=re.I)
+    out = re.sub(rf"(</?{BLOCKS}[^<>]*>)\s*</p>", r"\1", out, flags=re.I)
+    out = LINE_BREAK.sub(_line_break, out)
+    out = re.sub(rf"(</?{BLOCKS}[^<>]*>)\s*<br>", r"\1", out, flags=re.I)
+    out = re.sub(r"<br>(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^<>]*>)", r"\1", out, flags=re.I)
     return re.sub(r"<pre-kept-(\d+)>", lambda m: kept[int(m.group(1))], out)
 
 
@@ -127,7 +143,7 @@ def images_to_links(fragment: str, base_url: str) -> tuple[str, list[str]]:
 
 
 def _shortcodes(text: str) -> str:
-    text = CAPTION.sub(r"\1", text)
+    text = sub_before_last(CAPTION, r"\1", text, CAPTION_END)
     return EMBED.sub(lambda m: f'<a href="{_escape(m.group(1))}">{_escape(m.group(1))}</a>', text)
 
 
@@ -159,6 +175,6 @@ def html_to_text(fragment: str) -> str:
     text = re.sub(r">\s*\n\s*<", "><", fragment)
     text = LINE_END.sub("\n", BLOCK_END.sub("\n\n", text))
     text = re.sub(r"<li\b[^>]*>", "- ", text, flags=re.I)
-    text = html.unescape(TAG.sub("", text))
+    text = html.unescape(replace_tags(text))
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -8,7 +8,6 @@ with include_emails.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import quote
@@ -21,19 +20,25 @@ from ..models import Comment, Course, Enrollment, Post, PostTerm, Term, User, ut
 from .posts import visible_posts
 from .timefmt import to_local
 from .wxr_import import slugify
+from .xml_text import xml_text
 
 WXR_NS = "http://wordpress.org/export/1.2/"
-INVALID_XML = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]")
 TERM_DOMAINS = {"category": "category", "tag": "post_tag"}
 
 
 def _text(value: str) -> str:
-    return escape(INVALID_XML.sub("", value or ""))
+    return escape(xml_text(value))
 
 
 def _cdata(value: str) -> str:
-    value = INVALID_XML.sub("", value or "")
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    """HTML (an essay's or a comment's body) as WordPress stores it."""
+    return "<![CDATA[" + xml_text(value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _plain(value: str) -> str:
+    """Plain text (a title, a name, a category): WordPress reads these fields as HTML, so "<b>" typed in a
+    title must arrive as "&lt;b&gt;" to show as typed."""
+    return _cdata(escape(value or ""))
 
 
 def _wp_date(moment: datetime, tz_name: str) -> str:
@@ -110,9 +115,9 @@ def export_wxr(course: Course, *, site_url: str, include_emails: bool = False, n
         '  xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/"',
         f'  xmlns:wp="{WXR_NS}">',
         "<channel>",
-        f"  <title>{_text(course.title)}</title>",
+        f"  <title>{_text(escape(course.title or ''))}</title>",
         f"  <link>{_text(blog_url)}</link>",
-        f"  <description>{_text(course.description)}</description>",
+        f"  <description>{_text(escape(course.description or ''))}</description>",
         f"  <pubDate>{format_datetime(now.astimezone(UTC))}</pubDate>",
         "  <language>en</language>",
         "  <wp:wxr_version>1.2</wp:wxr_version>",
@@ -135,9 +140,9 @@ def _author(blog: _Blog, user: User, include_emails: bool) -> str:
     email = user.email if include_emails and user.email else ""
     return (
         f"  <wp:author><wp:author_id>{user.id}</wp:author_id>"
-        f"<wp:author_login>{_cdata(blog.logins[user.id])}</wp:author_login>"
-        f"<wp:author_email>{_cdata(email)}</wp:author_email>"
-        f"<wp:author_display_name>{_cdata(blog.names[user.id])}</wp:author_display_name>"
+        f"<wp:author_login>{_plain(blog.logins[user.id])}</wp:author_login>"
+        f"<wp:author_email>{_plain(email)}</wp:author_email>"
+        f"<wp:author_display_name>{_plain(blog.names[user.id])}</wp:author_display_name>"
         "<wp:author_first_name><![CDATA[]]></wp:author_first_name>"
         "<wp:author_last_name><![CDATA[]]></wp:author_last_name></wp:author>"
     )
@@ -145,12 +150,12 @@ def _author(blog: _Blog, user: User, include_emails: bool) -> str:
 
 def _term(term: Term) -> str:
     if term.kind == "tag":
-        return (f"  <wp:tag><wp:term_id>{term.id}</wp:term_id><wp:tag_slug>{_cdata(term.slug)}</wp:tag_slug>"
-                f"<wp:tag_name>{_cdata(term.name)}</wp:tag_name></wp:tag>")
+        return (f"  <wp:tag><wp:term_id>{term.id}</wp:term_id><wp:tag_slug>{_plain(term.slug)}</wp:tag_slug>"
+                f"<wp:tag_name>{_plain(term.name)}</wp:tag_name></wp:tag>")
     return (f"  <wp:category><wp:term_id>{term.id}</wp:term_id>"
-            f"<wp:category_nicename>{_cdata(term.slug)}</wp:category_nicename>"
+            f"<wp:category_nicename>{_plain(term.slug)}</wp:category_nicename>"
             f"<wp:category_parent><![CDATA[]]></wp:category_parent>"
-            f"<wp:cat_name>{_cdata(term.name)}</wp:cat_name></wp:category>")
+            f"<wp:cat_name>{_plain(term.name)}</wp:cat_name></wp:category>")
 
 
 def _item(blog: _Blog, course: Course, post: Post, blog_url: str, comments: list[Comment],
@@ -160,10 +165,10 @@ def _item(blog: _Blog, course: Course, post: Post, blog_url: str, comments: list
     modified = post.updated_at or published
     lines = [
         "  <item>",
-        f"    <title>{_cdata(post.title)}</title>",
+        f"    <title>{_plain(post.title)}</title>",
         f"    <link>{_text(link)}</link>",
         f"    <pubDate>{format_datetime(published.astimezone(UTC))}</pubDate>",
-        f"    <dc:creator>{_cdata(blog.logins[post.author_id])}</dc:creator>",
+        f"    <dc:creator>{_plain(blog.logins[post.author_id])}</dc:creator>",
         f'    <guid isPermaLink="false">{_text(link)}</guid>',
         "    <description></description>",
         f"    <content:encoded>{_cdata(post.body_html)}</content:encoded>",
@@ -175,7 +180,7 @@ def _item(blog: _Blog, course: Course, post: Post, blog_url: str, comments: list
         f"    <wp:post_modified_gmt>{_cdata(_gmt_date(modified))}</wp:post_modified_gmt>",
         "    <wp:comment_status><![CDATA[open]]></wp:comment_status>",
         "    <wp:ping_status><![CDATA[closed]]></wp:ping_status>",
-        f"    <wp:post_name>{_cdata(post.slug)}</wp:post_name>",
+        f"    <wp:post_name>{_plain(post.slug)}</wp:post_name>",
         "    <wp:status><![CDATA[publish]]></wp:status>",
         "    <wp:post_parent>0</wp:post_parent>",
         "    <wp:menu_order>0</wp:menu_order>",
@@ -185,8 +190,8 @@ def _item(blog: _Blog, course: Course, post: Post, blog_url: str, comments: list
     ]
     for term in blog.terms_of.get(post.id, []):
         domain = TERM_DOMAINS.get(term.kind, "category")
-        lines.append(f"    <category domain={quoteattr(domain)} nicename={quoteattr(term.slug)}>"
-                     f"{_cdata(term.name)}</category>")
+        lines.append(f"    <category domain={quoteattr(domain)} nicename={quoteattr(xml_text(term.slug))}>"
+                     f"{_plain(term.name)}</category>")
     lines += [_comment(blog, course, c, include_emails) for c in comments]
     lines.append("  </item>")
     return "\n".join(lines)
@@ -198,8 +203,8 @@ def _comment(blog: _Blog, course: Course, comment: Comment, include_emails: bool
     return "\n".join([
         "    <wp:comment>",
         f"      <wp:comment_id>{comment.id}</wp:comment_id>",
-        f"      <wp:comment_author>{_cdata(blog.names[author.id])}</wp:comment_author>",
-        f"      <wp:comment_author_email>{_cdata(email)}</wp:comment_author_email>",
+        f"      <wp:comment_author>{_plain(blog.names[author.id])}</wp:comment_author>",
+        f"      <wp:comment_author_email>{_plain(email)}</wp:comment_author_email>",
         "      <wp:comment_author_url></wp:comment_author_url>",
         "      <wp:comment_author_IP></wp:comment_author_IP>",
         f"      <wp:comment_date>{_cdata(_wp_date(comment.created_at, course.timezone))}</wp:comment_date>",

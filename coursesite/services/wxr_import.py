@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Comment, CommentRevision, Course, Post, PostRevision, PostTerm, Term, User, utcnow
 from . import courses as course_service
-from .html_markdown import html_to_markdown
+from .html_markdown import NestingTooDeep, check_nesting, html_to_markdown
 from .words import count_html_words
 from .wxr_content import comment_html, essay_html, html_to_text, plain_line
 from .wxr_parse import WxrComment, WxrDocument, WxrError, WxrItem, wxr_time
@@ -162,9 +162,10 @@ class _Import:
         self.report.add_images(images)
         title = plain_line(item.title, 300) or "Untitled"
         published = item.status == "publish"
+        body = _refused_if_too_deep(html_to_markdown, body_html, item.label)
         post = Post(
             course_id=self.course.id, author_id=author.id, title=title, slug=self._unique_slug(item, title),
-            body=html_to_markdown(body_html), body_html=body_html, status="published" if published else "draft",
+            body=body, body_html=body_html, status="published" if published else "draft",
             word_count=count_html_words(body_html), created_at=when, published_at=when if published else None,
             wp_post_id=item.post_id,
         )
@@ -241,6 +242,7 @@ class _Import:
         if not body_html:
             self.report.skip("comment", _comment_label(c, item), "empty")
             return None
+        _refused_if_too_deep(check_nesting, body_html, _comment_label(c, item))
         parent = _nearest_imported_parent(c, in_file, existing, done)
         when = self._time(c.date_gmt, c.date)
         comment = Comment(
@@ -255,6 +257,14 @@ class _Import:
         self.report.comments_created += 1
         self.report.threaded_comments += parent is not None
         return comment
+
+
+def _refused_if_too_deep(convert, body_html: str, label: str):
+    """The whole file is refused: an item left out silently would look imported."""
+    try:
+        return convert(body_html)
+    except NestingTooDeep as error:
+        raise WxrError(f"refused: {label}: {error}") from error
 
 
 def _comment_label(c: WxrComment, item: WxrItem) -> str:

@@ -23,6 +23,12 @@ WP_NAMESPACE = re.compile(r"^https?://(?:www\.)?wordpress\.org/export/\d+(?:\.\d
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 VERSION = re.compile(r"^\d+\.\d+$")
+# The largest id the database stores (a 32-bit integer on PostgreSQL); no WordPress site comes near it.
+MAX_WP_ID = 2**31 - 1
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# Ten times an essay's Markdown limit. The HTML sanitizer's time grows faster than the length of one long
+# run of text full of entities, so one item's content is bounded, not only the file.
+MAX_CONTENT_CHARS = 1_000_000
 
 
 class WxrError(ValueError):
@@ -158,22 +164,31 @@ def _text(parent: Element, path: str) -> str:
     return (element.text or "").strip() if element is not None else ""
 
 
-def _raw(parent: Element, path: str) -> str:
+def _raw(parent: Element, path: str, what: str) -> str:
     """Content keeps its inner whitespace: blank lines are WordPress paragraphs."""
     element = parent.find(path)
-    return (element.text or "") if element is not None else ""
+    text = (element.text or "") if element is not None else ""
+    if len(text) > MAX_CONTENT_CHARS:
+        raise WxrError(f"refused: {what} is {len(text):,} characters long (at most {MAX_CONTENT_CHARS:,})")
+    return text
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value.strip())
-    except ValueError:
+def _id(parent: Element, path: str) -> int:
+    """A WordPress id; 0 when missing or not a number; WxrError for one no database column holds."""
+    value = _text(parent, path)
+    if not WHOLE_NUMBER.fullmatch(value):
         return 0
+    digits = value.lstrip("+-").lstrip("0")
+    if len(digits) > len(str(MAX_WP_ID)) or int(digits or "0") > MAX_WP_ID:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise WxrError(f"refused: the {path.rsplit('}', 1)[-1]} {shown} is larger than any WordPress id "
+                       f"(at most {MAX_WP_ID:,})")
+    return int(value)
 
 
 def _author(element: Element, wp: str) -> WxrAuthor:
     return WxrAuthor(
-        author_id=_int(_text(element, f"{{{wp}}}author_id")),
+        author_id=_id(element, f"{{{wp}}}author_id"),
         login=_text(element, f"{{{wp}}}author_login"),
         email=_text(element, f"{{{wp}}}author_email"),
         display_name=_text(element, f"{{{wp}}}author_display_name"),
@@ -182,10 +197,10 @@ def _author(element: Element, wp: str) -> WxrAuthor:
 
 def _item(element: Element, wp: str) -> WxrItem:
     return WxrItem(
-        post_id=_int(_text(element, f"{{{wp}}}post_id")),
+        post_id=_id(element, f"{{{wp}}}post_id"),
         title=_text(element, "title"),
         creator=_text(element, f"{{{DC_NS}}}creator"),
-        content=_raw(element, f"{{{CONTENT_NS}}}encoded"),
+        content=_raw(element, f"{{{CONTENT_NS}}}encoded", f"the content of post {_text(element, f'{{{wp}}}post_id')}"),
         date=_text(element, f"{{{wp}}}post_date"),
         date_gmt=_text(element, f"{{{wp}}}post_date_gmt"),
         post_name=_text(element, f"{{{wp}}}post_name"),
@@ -208,17 +223,17 @@ def _term(element: Element) -> WxrTerm:
 
 def _comment(element: Element, wp: str) -> WxrComment:
     return WxrComment(
-        comment_id=_int(_text(element, f"{{{wp}}}comment_id")),
+        comment_id=_id(element, f"{{{wp}}}comment_id"),
         author=_text(element, f"{{{wp}}}comment_author"),
         email=_text(element, f"{{{wp}}}comment_author_email"),
         url=_text(element, f"{{{wp}}}comment_author_url"),
         date=_text(element, f"{{{wp}}}comment_date"),
         date_gmt=_text(element, f"{{{wp}}}comment_date_gmt"),
-        content=_raw(element, f"{{{wp}}}comment_content"),
+        content=_raw(element, f"{{{wp}}}comment_content", "a comment"),
         approved=_text(element, f"{{{wp}}}comment_approved"),
         comment_type=_text(element, f"{{{wp}}}comment_type"),
-        parent_id=_int(_text(element, f"{{{wp}}}comment_parent")),
-        user_id=_int(_text(element, f"{{{wp}}}comment_user_id")),
+        parent_id=_id(element, f"{{{wp}}}comment_parent"),
+        user_id=_id(element, f"{{{wp}}}comment_user_id"),
     )
 
 
