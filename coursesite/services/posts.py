@@ -93,7 +93,7 @@ class SearchHit:
 SNIPPET_CHARS = 80
 
 
-def _snippet(text: str, words: list[str]) -> tuple[str, str, str] | None:
+def snippet(text: str, words: list[str]) -> tuple[str, str, str] | None:
     text = " ".join(text.split())
     folded = text.casefold()
     # casefold can change a text's length (ß → ss); then the positions found would be off, so search as is.
@@ -116,7 +116,7 @@ def search_hits(course: Course, posts: list[Post], text: str) -> dict[int, Searc
     words = search_words(text)
     hits: dict[int, SearchHit] = {}
     for post in posts:
-        found = _snippet(html_to_text(post.body_html or ""), words)
+        found = snippet(html_to_text(post.body_html or ""), words)
         if found and all(word.casefold() in (post.title + " " + post.body).casefold() for word in words):
             hits[post.id] = SearchHit(*found)
     rest = [post.id for post in posts if post.id not in hits]
@@ -127,7 +127,7 @@ def search_hits(course: Course, posts: list[Post], text: str) -> dict[int, Searc
         ).all()
         names = author_names(course, (comment.author for comment in comments))
         for comment in comments:
-            found = _snippet(html_to_text(comment.body_html or comment.body), words)
+            found = snippet(html_to_text(comment.body_html or comment.body), words)
             if comment.post_id not in hits and found:
                 hits[comment.post_id] = SearchHit(*found, comment_id=comment.id, commenter=names[comment.author_id])
     return hits

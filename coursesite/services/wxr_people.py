@@ -22,6 +22,7 @@ from ..models.user import normalize_email
 from . import accounts
 from .names import name_key
 from .pseudonyms import names_in_course
+from .tags import replace_tags
 from .wxr_content import plain_line
 from .wxr_parse import WxrComment, WxrDocument
 from .wxr_report import ImportReport, PersonInFile
@@ -31,7 +32,7 @@ GUEST_MARK = " (imported)"
 
 def login_key(login: str) -> str:
     """The login as WordPress's importer matches it (sanitize_user, strict): stray characters dropped."""
-    return " ".join(re.sub(r"[^A-Za-z0-9 _.@-]", "", re.sub(r"<[^>]*>", "", login)).split())
+    return " ".join(re.sub(r"[^A-Za-z0-9 _.@-]", "", replace_tags(login)).split())
 
 
 def usable_email(email: str) -> str | None:

@@ -16,7 +16,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from coursesite.services import html_markdown, rendering, terms, words, wxr_content, wxr_import
+from coursesite.services import (
+    html_markdown,
+    names,
+    posts,
+    rendering,
+    terms,
+    words,
+    wxr_content,
+    wxr_import,
+    wxr_people,
+)
 from coursesite.services.feeds import absolute_urls
 from coursesite.services.writing import MAX_BODY_CHARS
 from coursesite.services.xml_text import xml_text
@@ -43,6 +53,9 @@ TEXT_FUNCTIONS = {
     "WordPress content: Markdown": lambda s: html_markdown.html_to_markdown(rendering.clean_essay_html(s)),
     "feed links": lambda s: absolute_urls(s, "https://example.org/"),
     "XML text": xml_text,
+    "WordPress login": wxr_people.login_key,
+    "display name: impersonation key": names.name_key,
+    "search: where the match is": lambda s: posts.snippet(s, ["a", "<"]),
 }
 # Imported content costs more per character (wpautop's patterns and the sanitizer): fewer, larger units.
 IMPORT_FUNCTIONS = {
