@@ -368,3 +368,27 @@ def test_nonsense_in_the_address_shows_the_whole_class(client, w, args):
     page = matrix_of(home(client, w, **args))
     assert page.index("Amara Okafor") < page.index("Benjamin Hart") < page.index("Chen Wei")
     assert "<b>x</b>" not in page
+
+
+def assignment_row(page, name):
+    return page.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_assignment_page_shows_each_grade_as_a_score(client, w):
+    write_essays(w)
+    f.make_grade(w.assignment, w.students[0], w.instructor, post_score=7, comment_score_override=3,
+                 override_reason="Counted by hand")
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "Graded: 10 of 20" in assignment_row(page, "Amara Okafor")
+    assert "Not graded" in assignment_row(page, "Benjamin Hart")
+
+
+def test_assignment_page_marks_essays_under_the_minimum(client, w):
+    w.assignment.min_post_words = 350
+    write_essays(w)
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "under 350" in assignment_row(page, "Amara Okafor")  # 320 words
+    w.assignment.min_post_words = 300
+    db.session.flush()
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "under" not in assignment_row(page, "Amara Okafor")
