@@ -392,3 +392,13 @@ def test_assignment_page_marks_essays_under_the_minimum(client, w):
     db.session.flush()
     page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
     assert "under" not in assignment_row(page, "Amara Okafor")
+
+
+def test_student_page_shows_the_same_total_as_the_grid_with_the_essay_score_beside_it(client, w):
+    write_essays(w)
+    amara = w.students[0]
+    f.make_grade(w.assignment, amara, w.instructor, post_score=7, comment_score_override=3,
+                 override_reason="Counted by hand")
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
+    assert "Graded: 10 of 20 (essay 7 of 10)" in page
+    assert "Graded: 10 of 20" in matrix_of(home(client, w))
