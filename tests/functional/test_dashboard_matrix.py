@@ -402,3 +402,9 @@ def test_student_page_shows_the_same_total_as_the_grid_with_the_essay_score_besi
     page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
     assert "Graded: 10 of 20 (essay 7 of 10)" in page
     assert "Graded: 10 of 20" in matrix_of(home(client, w))
+
+
+def test_the_grid_key_names_the_not_due_mark_apart_from_its_separators(client, w):
+    key = matrix_of(home(client, w)).split('class="matrix-key', 1)[1].split("</p>", 1)[0]
+    assert "· · " not in key
+    assert "not due yet: greyed, marked “·”" in key
