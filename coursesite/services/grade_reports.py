@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
-from ..models import Assignment, Course, Enrollment, Excusal, Grade, Post, RubricCriterion, Section, User
+from ..models import Assignment, Course, Enrollment, Excusal, Grade, Post, RubricCriterion, Section, User, utcnow
 from .deadline_book import DeadlineBook, load_deadline_book
 from .gradebook import Gradebook, GradebookItem, GradebookRow, Person
 from .grading import AssignmentResult, AssignmentRules, assignment_result, essay_late_by, qualifying_comment_counts
@@ -122,6 +122,12 @@ class QueueRow:
     essay: str  # "published" | "draft" | "none"
     late_by: timedelta | None
     result: AssignmentResult
+    owed: bool = True  # the student's own due date (and grace period) has passed, or there is none
+
+    @property
+    def not_due_yet(self) -> bool:
+        """Nothing handed in, but nothing owed yet either: shown greyed, not as missing."""
+        return self.essay != "published" and not self.owed
 
     @property
     def needs_grading(self) -> bool:
@@ -137,12 +143,13 @@ def grading_queue(assignment: Assignment) -> list[QueueRow]:
     counts = qualifying_comment_counts(course_id, assignment_id=assignment.id)
     students = active_students(course_id)
     book = load_deadline_book([assignment], [s.user_id for s in students])
-    rows = []
+    rows, now, grace = [], utcnow(), timedelta(minutes=assignment.grace_minutes or 0)
     for student in students:
         pair = (assignment.id, student.user_id)
         published_at, due_at = essays.published_at.get(pair), essay_due(book, *pair)
         result = result_of(assignment, grades.get(pair), published_at, counts.get(pair, 0), pair in excused, due_at)
-        rows.append(QueueRow(student, essays.state(pair), essay_late_by(due_at, published_at), result))
+        owed = due_at is None or now > due_at + grace
+        rows.append(QueueRow(student, essays.state(pair), essay_late_by(due_at, published_at), result, owed))
     return rows
 
 

@@ -368,3 +368,43 @@ def test_nonsense_in_the_address_shows_the_whole_class(client, w, args):
     page = matrix_of(home(client, w, **args))
     assert page.index("Amara Okafor") < page.index("Benjamin Hart") < page.index("Chen Wei")
     assert "<b>x</b>" not in page
+
+
+def assignment_row(page, name):
+    return page.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_assignment_page_shows_each_grade_as_a_score(client, w):
+    write_essays(w)
+    f.make_grade(w.assignment, w.students[0], w.instructor, post_score=7, comment_score_override=3,
+                 override_reason="Counted by hand")
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "Graded: 10 of 20" in assignment_row(page, "Amara Okafor")
+    assert "Not graded" in assignment_row(page, "Benjamin Hart")
+
+
+def test_assignment_page_marks_essays_under_the_minimum(client, w):
+    w.assignment.min_post_words = 350
+    write_essays(w)
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "under 350" in assignment_row(page, "Amara Okafor")  # 320 words
+    w.assignment.min_post_words = 300
+    db.session.flush()
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "under" not in assignment_row(page, "Amara Okafor")
+
+
+def test_student_page_shows_the_same_total_as_the_grid_with_the_essay_score_beside_it(client, w):
+    write_essays(w)
+    amara = w.students[0]
+    f.make_grade(w.assignment, amara, w.instructor, post_score=7, comment_score_override=3,
+                 override_reason="Counted by hand")
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
+    assert "Graded: 10 of 20 (essay 7 of 10)" in page
+    assert "Graded: 10 of 20" in matrix_of(home(client, w))
+
+
+def test_the_grid_key_names_the_not_due_mark_apart_from_its_separators(client, w):
+    key = matrix_of(home(client, w)).split('class="matrix-key', 1)[1].split("</p>", 1)[0]
+    assert "· · " not in key
+    assert "not due yet: greyed, marked “·”" in key

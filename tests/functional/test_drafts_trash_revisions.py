@@ -184,3 +184,18 @@ def test_staff_compare_the_essay_at_the_due_date_with_now(client, auth):
     assert "Changes since the due date" in html
     assert "<del>as submitted</del>" in html and "<ins>improved later</ins>" in html
     assert "The essay as it stood at the due date" in html and "<p>as submitted</p>" in html
+
+
+def test_the_trash_question_counts_one_comment_and_its_writer_as_one(client, auth):
+    course = f.make_course()
+    author, reader, other = f.make_member(course), f.make_member(course), f.make_member(course)
+    post = f.make_post(course, author, title="Counted right")
+    f.make_comment(post, reader, "A reply worth keeping.", status="visible")
+    db.session.commit()
+    auth.login(author)
+    page = text(client.get(f"/c/{course.slug}/posts/{post.id}/delete"))
+    assert "still counted for the classmate who wrote it, and comes back" in page
+    f.make_comment(post, other, "Another reply worth keeping.", status="visible")
+    db.session.commit()
+    page = text(client.get(f"/c/{course.slug}/posts/{post.id}/delete"))
+    assert "Its 2 comments stay with it, still counted for the classmates who wrote them, and come back" in page

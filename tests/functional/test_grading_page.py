@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coursesite.extensions import db
-from coursesite.models import Grade, GradeChange
+from coursesite.models import Grade, GradeChange, utcnow
 
 from .. import factories as f
 from ..conftest import AuthActions
@@ -176,6 +176,22 @@ def test_queue_shows_each_student_state(client, w):
     assert "1 of 3 students graded" in page
     assert "Late by 5 h" in page and "Draft only" in page and "Excused" in page
     assert "8 of 20" in page  # 8 + computed comment score 0 of 10
+
+
+def test_queue_greys_essays_not_due_yet_instead_of_calling_them_missing(client, w):
+    amara, benjamin, chen = w.students
+    w.assignment.post_due_at = utcnow() + timedelta(days=2)
+    f.make_post(w.course, benjamin, status="draft", assignment_id=w.assignment.id)
+    db.session.flush()
+    queue = f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}/grading"
+    page = client.get(queue).get_data(as_text=True)
+    assert page.count('<span class="muted">Not due yet</span>') == 2  # Amara and Chen
+    assert "Draft, not due yet" in page
+    assert "No essay" not in page and "Draft only" not in page
+    w.assignment.post_due_at = utcnow() - timedelta(minutes=5)
+    db.session.flush()
+    page = client.get(queue).get_data(as_text=True)
+    assert page.count("No essay") == 2 and "Draft only" in page and "Not due yet" not in page
 
 
 def test_excused_student_is_flagged_on_the_grading_page(client, w):

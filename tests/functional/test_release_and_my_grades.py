@@ -4,6 +4,7 @@ import pytest
 
 from coursesite.extensions import db
 from coursesite.models import Grade
+from coursesite.services import timefmt
 
 from .. import factories as f
 from .grading_world import build_grading_world
@@ -144,3 +145,15 @@ def test_a_student_sees_only_their_own_grade(client, auth, w):
     auth.login(w.students[0])
     page = my_grades(client, w)
     assert "Benjamin's private note" not in page and "Good <em>work</em>" in page
+
+
+def test_dashboard_grading_table_shows_release_and_due_dates_one_way(client, auth, w):
+    graded_amara(w)
+    auth.login(w.instructor)
+    client.post(release_url(w))
+    page = client.get(f"/c/{w.course.slug}/dashboard/").get_data(as_text=True)
+    table = page.split('id="grading-heading"', 1)[1].split("</table>", 1)[0]
+    tz = w.course.timezone
+    assert timefmt.deadline_text(w.assignment.post_due_at, tz) in table
+    assert timefmt.deadline_text(w.assignment.grades_released_at, tz) in table
+    assert timefmt.wp_date(w.assignment.grades_released_at, tz) not in table
