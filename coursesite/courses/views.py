@@ -143,6 +143,11 @@ def settings(course: Course):
 @bp.route("/c/<slug>/settings/join-code", methods=["POST"])
 @course_view(can_manage_roster)
 def new_join_code(course: Course):
+    # Students who have not joined yet hold the old code (a syllabus, an email): it stops working at once.
+    if not confirmed():
+        return render_template("courses/settings.html", form=CourseSettingsForm(formdata=None, obj=course),
+                               timezones=timezone_choices(),
+                               join_code_error="Tick the box to confirm that the current code stops working.")
     code = course_service.regenerate_join_code(course)
     db.session.commit()
     flash(f"The new join code is {code}. The old one no longer works.", "success")

@@ -231,7 +231,7 @@ def test_join_code_regeneration(client, auth):
     course = f.make_course()
     old_code = course.join_code
     auth.login(f.instructor_of(course))
-    response = client.post(f"/c/{course.slug}/settings/join-code")
+    response = client.post(f"/c/{course.slug}/settings/join-code", data={"confirm": "yes"})
     assert response.status_code == 302
     db.session.refresh(course)
     assert course.join_code != old_code
@@ -240,6 +240,21 @@ def test_join_code_regeneration(client, auth):
     auth.login(f.make_user())
     assert "No course has this join code" in text(client.post("/join", data={"code": old_code}))
     assert client.post("/join", data={"code": course.join_code}).status_code == 302
+
+
+def test_join_code_stays_until_the_new_one_is_confirmed(client, auth):
+    """Students who have not joined yet hold the old code: one stray click must not lock them out."""
+    course = f.make_course()
+    old_code = course.join_code
+    auth.login(f.instructor_of(course))
+    response = client.post(f"/c/{course.slug}/settings/join-code")
+    assert response.status_code == 200
+    assert "Tick the box to confirm that the current code stops working." in text(response)
+    db.session.refresh(course)
+    assert course.join_code == old_code
+    auth.logout()
+    auth.login(f.make_user())
+    assert client.post("/join", data={"code": old_code}).status_code == 302
 
 
 # --- roster ----------------------------------------------------------------------------------------
