@@ -11,6 +11,7 @@ from ..extensions import db, limiter
 from ..security import form_checks_csrf
 from ..services import accounts, tokens
 from ..services.mail import send_mail
+from ..services.pseudonyms import account_name_problem
 from .forms import (
     InvitationForm,
     LoginForm,
@@ -121,13 +122,22 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
+def _account_name_allowed(field) -> bool:
+    """False, with the reason on the field, for an account name that reads as a staff member's."""
+    problem = account_name_problem(current_user.id, field.data.strip())
+    if problem:
+        field.errors.append(problem)
+    return problem is None
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
 def account():
     profile = ProfileForm(obj=current_user, prefix="profile")
     password = PasswordChangeForm(prefix="password")
-    if request.method == "POST" and "profile-display_name" in request.form and profile.validate_on_submit():
+    if (request.method == "POST" and "profile-display_name" in request.form and profile.validate_on_submit()
+            and _account_name_allowed(profile.display_name)):
         current_user.display_name = profile.display_name.data.strip()
         current_user.notify_email = profile.notify_email.data
         db.session.commit()

@@ -52,3 +52,20 @@ def pseudonym_problem(course: Course, user_id: int, name: str | None) -> str | N
     whose = "someone on the course staff" if staff else "another person in this course"
     return (f"This name reads the same as the name of {whose}, so it cannot be used here "
             "(case, spaces, accents and look-alike letters do not tell names apart). Choose another.")
+
+
+def account_name_problem(user_id: int, name: str) -> str | None:
+    """Why `name` may not be this person's account name, in words for the form; None if it may. Courses
+    show the account name where no course display name is set: it must not read as a staff member's in any
+    course the person belongs to (sharing a classmate's name stays allowed: real people share names)."""
+    courses = db.session.scalars(
+        select(Course).join(Enrollment, Enrollment.course_id == Course.id)
+        .where(Enrollment.user_id == user_id, Enrollment.ended_at.is_(None))
+    )
+    key = name_key(name)
+    for course in courses:
+        if names_in_course(course, except_user_id=user_id, with_guests=False).get(key):
+            return (f"This name reads the same as the name of someone on the staff of {course.title}, so it "
+                    "cannot be used (case, spaces, accents and look-alike letters do not tell names apart). "
+                    "Choose another.")
+    return None
