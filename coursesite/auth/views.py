@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..security import form_checks_csrf
 from ..services import accounts, tokens
 from ..services.mail import send_mail
-from ..services.pseudonyms import account_name_problem
+from ..services.pseudonyms import account_name_problem, reads_as_staff, staff_name_problem
 from .forms import (
     InvitationForm,
     LoginForm,
@@ -105,6 +105,8 @@ def signup():
             course = accounts.course_by_join_code(form.join_code.data)
             if course is None:
                 form.join_code.errors.append("No course has this join code. Check it with your instructor.")
+            elif reads_as_staff(course, None, form.display_name.data):
+                form.display_name.errors.append(staff_name_problem(course))
         if accounts.find_user(form.email.data) is not None:
             form.email.errors.append(
                 "An account with this email already exists. Log in, or reset the password if you were invited."

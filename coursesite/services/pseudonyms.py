@@ -54,6 +54,17 @@ def pseudonym_problem(course: Course, user_id: int, name: str | None) -> str | N
             "(case, spaces, accents and look-alike letters do not tell names apart). Choose another.")
 
 
+
+def reads_as_staff(course: Course, user_id: int | None, name: str) -> bool:
+    """Whether `name` reads the same as the name of an instructor or TA of the course other than this person."""
+    return bool(names_in_course(course, except_user_id=user_id, with_guests=False).get(name_key(name)))
+
+
+def staff_name_problem(course: Course) -> str:
+    return (f"This name reads the same as the name of someone on the staff of {course.title}, so it cannot be "
+            "used there (case, spaces, accents and look-alike letters do not tell names apart). Choose another.")
+
+
 def account_name_problem(user_id: int, name: str) -> str | None:
     """Why `name` may not be this person's account name, in words for the form; None if it may. Courses
     show the account name where no course display name is set: it must not read as a staff member's in any
@@ -62,10 +73,7 @@ def account_name_problem(user_id: int, name: str) -> str | None:
         select(Course).join(Enrollment, Enrollment.course_id == Course.id)
         .where(Enrollment.user_id == user_id, Enrollment.ended_at.is_(None))
     )
-    key = name_key(name)
     for course in courses:
-        if names_in_course(course, except_user_id=user_id, with_guests=False).get(key):
-            return (f"This name reads the same as the name of someone on the staff of {course.title}, so it "
-                    "cannot be used (case, spaces, accents and look-alike letters do not tell names apart). "
-                    "Choose another.")
+        if reads_as_staff(course, user_id, name):
+            return staff_name_problem(course)
     return None

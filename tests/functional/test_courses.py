@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment
+from coursesite.permissions import is_member
 
 from .. import factories as f
 
@@ -88,6 +89,16 @@ def test_site_admin_may_create_courses(client, auth):
 
 
 # --- join and welcome ------------------------------------------------------------------------------
+
+
+def test_joining_under_a_staff_members_name_is_refused(client, auth):
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    student = f.make_user(name="DR. ROSA ALVAREZ")
+    auth.login(student)
+    response = client.post("/join", data={"code": course.join_code})
+    assert response.status_code == 200
+    assert f"Your name reads the same as the name of someone on the staff of {course.title}" in text(response)
+    assert not is_member(student, course)
 
 
 def test_student_joins_with_code_and_picks_a_course_name(client, auth):
