@@ -124,9 +124,9 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
-def _account_name_allowed(field) -> bool:
+def _account_name_allowed(field, user=None) -> bool:
     """False, with the reason on the field, for an account name that reads as a staff member's."""
-    problem = account_name_problem(current_user.id, field.data.strip())
+    problem = account_name_problem((user or current_user).id, field.data.strip())
     if problem:
         field.errors.append(problem)
     return problem is None
@@ -210,7 +210,7 @@ def invitation(token: str):
               "error")
         return redirect(url_for("auth.reset_request"))
     form = InvitationForm(display_name=user.display_name)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _account_name_allowed(form.display_name, user):
         user.display_name = form.display_name.data.strip()
         user.is_guest = False
         user.set_password(form.password.data)

@@ -208,3 +208,19 @@ def test_account_name_may_match_a_classmate_or_staff_of_other_courses(client, au
         assert response.status_code == 302
         db.session.refresh(student)
         assert student.display_name == name
+
+
+def test_account_set_up_from_an_invitation_cannot_take_a_staff_members_name(client):
+    from coursesite.services import tokens
+
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    user = f.make_member(course, name="Ivy Invited")
+    user.password_hash = None
+    db.session.flush()
+    link = f"/auth/invitation/{tokens.make_token(user, 'invite')}"
+    response = client.post(link, data={"display_name": "Dr Rosa Alvarez", "password": "ivy's own password",
+                                       "confirm": "ivy's own password"})
+    assert response.status_code == 200
+    assert f"someone on the staff of {course.title}" in text(response)
+    db.session.refresh(user)
+    assert user.display_name == "Ivy Invited" and user.password_hash is None
