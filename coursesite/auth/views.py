@@ -11,6 +11,7 @@ from ..extensions import db, limiter
 from ..security import form_checks_csrf
 from ..services import accounts, tokens
 from ..services.mail import send_mail
+from ..services.pseudonyms import account_name_problem, reads_as_staff, staff_name_problem
 from .forms import (
     InvitationForm,
     LoginForm,
@@ -104,6 +105,8 @@ def signup():
             course = accounts.course_by_join_code(form.join_code.data)
             if course is None:
                 form.join_code.errors.append("No course has this join code. Check it with your instructor.")
+            elif reads_as_staff(course, None, form.display_name.data):
+                form.display_name.errors.append(staff_name_problem(course))
         if accounts.find_user(form.email.data) is not None:
             form.email.errors.append(
                 "An account with this email already exists. Log in, or reset the password if you were invited."
@@ -121,13 +124,22 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
+def _account_name_allowed(field, user=None) -> bool:
+    """False, with the reason on the field, for an account name that reads as a staff member's."""
+    problem = account_name_problem((user or current_user).id, field.data.strip())
+    if problem:
+        field.errors.append(problem)
+    return problem is None
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 @form_checks_csrf
 def account():
     profile = ProfileForm(obj=current_user, prefix="profile")
     password = PasswordChangeForm(prefix="password")
-    if request.method == "POST" and "profile-display_name" in request.form and profile.validate_on_submit():
+    if (request.method == "POST" and "profile-display_name" in request.form and profile.validate_on_submit()
+            and _account_name_allowed(profile.display_name)):
         current_user.display_name = profile.display_name.data.strip()
         current_user.notify_email = profile.notify_email.data
         db.session.commit()
@@ -198,7 +210,7 @@ def invitation(token: str):
               "error")
         return redirect(url_for("auth.reset_request"))
     form = InvitationForm(display_name=user.display_name)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _account_name_allowed(form.display_name, user):
         user.display_name = form.display_name.data.strip()
         user.is_guest = False
         user.set_password(form.password.data)

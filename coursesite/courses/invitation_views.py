@@ -10,6 +10,7 @@ from ..models import Course, CourseInvitation
 from ..permissions import can_manage_roster, course_view, is_member, is_signed_in
 from ..security import form_checks_csrf
 from ..services import course_invitations
+from ..services.pseudonyms import reads_as_staff
 from .forms import InvitationAnswerForm
 from .views import bp
 
@@ -33,6 +34,10 @@ def course_invitation(course: Course):
             db.session.commit()
             flash(f"You declined the invitation to {course.title}.", "info")
             return redirect(url_for("courses.index"))
+        if reads_as_staff(course, current_user.id, current_user.display_name):
+            flash(f"Your name reads the same as the name of someone on the staff of {course.title}. Change it on "
+                  "your account page, then accept.", "error")
+            return render_template("courses/invitation.html", form=form, invitation=invitation)
         course_invitations.accept(invitation)
         db.session.commit()
         return redirect(url_for("courses.welcome", slug=course.slug))

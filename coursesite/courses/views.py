@@ -14,7 +14,7 @@ from ..security import form_checks_csrf
 from ..services import accounts, course_invitations
 from ..services import courses as course_service
 from ..services.courses import CourseError
-from ..services.pseudonyms import pseudonym_problem
+from ..services.pseudonyms import pseudonym_problem, reads_as_staff
 from ..services.timefmt import timezone_choices
 from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
 
@@ -89,6 +89,9 @@ def join():
         course = accounts.course_by_join_code(form.code.data)
         if course is None:
             form.code.errors.append("No course has this join code. Check it with your instructor.")
+        elif not is_member(current_user, course) and reads_as_staff(course, current_user.id, current_user.display_name):
+            form.code.errors.append(f"Your name reads the same as the name of someone on the staff of {course.title}. "
+                                    "Change it on your account page, then join.")
         else:
             if not is_member(current_user, course):
                 accounts.enroll(current_user, course)
@@ -143,6 +146,11 @@ def settings(course: Course):
 @bp.route("/c/<slug>/settings/join-code", methods=["POST"])
 @course_view(can_manage_roster)
 def new_join_code(course: Course):
+    # Students who have not joined yet hold the old code (a syllabus, an email): it stops working at once.
+    if not confirmed():
+        return render_template("courses/settings.html", form=CourseSettingsForm(formdata=None, obj=course),
+                               timezones=timezone_choices(),
+                               join_code_error="Tick the box to confirm that the current code stops working.")
     code = course_service.regenerate_join_code(course)
     db.session.commit()
     flash(f"The new join code is {code}. The old one no longer works.", "success")

@@ -52,3 +52,28 @@ def pseudonym_problem(course: Course, user_id: int, name: str | None) -> str | N
     whose = "someone on the course staff" if staff else "another person in this course"
     return (f"This name reads the same as the name of {whose}, so it cannot be used here "
             "(case, spaces, accents and look-alike letters do not tell names apart). Choose another.")
+
+
+
+def reads_as_staff(course: Course, user_id: int | None, name: str) -> bool:
+    """Whether `name` reads the same as the name of an instructor or TA of the course other than this person."""
+    return bool(names_in_course(course, except_user_id=user_id, with_guests=False).get(name_key(name)))
+
+
+def staff_name_problem(course: Course) -> str:
+    return (f"This name reads the same as the name of someone on the staff of {course.title}, so it cannot be "
+            "used there (case, spaces, accents and look-alike letters do not tell names apart). Choose another.")
+
+
+def account_name_problem(user_id: int, name: str) -> str | None:
+    """Why `name` may not be this person's account name, in words for the form; None if it may. Courses
+    show the account name where no course display name is set: it must not read as a staff member's in any
+    course the person belongs to (sharing a classmate's name stays allowed: real people share names)."""
+    courses = db.session.scalars(
+        select(Course).join(Enrollment, Enrollment.course_id == Course.id)
+        .where(Enrollment.user_id == user_id, Enrollment.ended_at.is_(None))
+    )
+    for course in courses:
+        if reads_as_staff(course, user_id, name):
+            return staff_name_problem(course)
+    return None

@@ -181,3 +181,46 @@ def test_invitation_link_sets_up_account_once(client):
     assert user.display_name == "Ivy I." and user.check_password("ivy's own password")
     client.post("/auth/logout")
     assert client.get(link).status_code == 302
+
+
+def test_account_name_cannot_pass_for_the_course_staff(client, auth):
+    """The blog shows the account name when no course display name is set: a student renaming the account
+    to the instructor's name (a look-alike letter included) would sign essays and comments as the instructor."""
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    student = f.make_member(course, name="Amara Okafor")
+    auth.login(student)
+    for name in ("Dr. Rosa Alvarez", "DR. R\u043esa  Alvarez"):
+        response = client.post("/auth/account", data={"profile-display_name": name, "profile-notify_email": "off"})
+        assert response.status_code == 200
+        assert "reads the same as the name of someone on the staff of" in text(response)
+        db.session.refresh(student)
+        assert student.display_name == "Amara Okafor"
+
+
+def test_account_name_may_match_a_classmate_or_staff_of_other_courses(client, auth):
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    f.make_member(course, name="Alex Kim")
+    f.make_course(instructor=f.make_user(name="Prof. Elsewhere"))
+    student = f.make_member(course, name="Amara Okafor")
+    auth.login(student)
+    for name in ("Alex Kim", "Prof. Elsewhere"):
+        response = client.post("/auth/account", data={"profile-display_name": name, "profile-notify_email": "off"})
+        assert response.status_code == 302
+        db.session.refresh(student)
+        assert student.display_name == name
+
+
+def test_account_set_up_from_an_invitation_cannot_take_a_staff_members_name(client):
+    from coursesite.services import tokens
+
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    user = f.make_member(course, name="Ivy Invited")
+    user.password_hash = None
+    db.session.flush()
+    link = f"/auth/invitation/{tokens.make_token(user, 'invite')}"
+    response = client.post(link, data={"display_name": "Dr Rosa Alvarez", "password": "ivy's own password",
+                                       "confirm": "ivy's own password"})
+    assert response.status_code == 200
+    assert f"someone on the staff of {course.title}" in text(response)
+    db.session.refresh(user)
+    assert user.display_name == "Ivy Invited" and user.password_hash is None

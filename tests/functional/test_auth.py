@@ -77,6 +77,18 @@ def test_signup_with_wrong_join_code_keeps_text_and_writes_nothing(client):
     assert user_count() == before
 
 
+def test_signup_with_join_code_cannot_take_the_instructors_name(client):
+    """Signing up with the course's code enrols at once: under the instructor's name (a look-alike letter
+    included) the new account would sign essays and comments as the instructor."""
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    before = user_count()
+    response = client.post("/auth/signup", data=signup_data(display_name="Dr. R\u043esa Alvarez",
+                                                            join_code=course.join_code))
+    assert response.status_code == 200
+    assert f"someone on the staff of {course.title}" in text(response)
+    assert user_count() == before
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

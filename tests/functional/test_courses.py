@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment
+from coursesite.permissions import is_member
 
 from .. import factories as f
 
@@ -88,6 +89,16 @@ def test_site_admin_may_create_courses(client, auth):
 
 
 # --- join and welcome ------------------------------------------------------------------------------
+
+
+def test_joining_under_a_staff_members_name_is_refused(client, auth):
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    student = f.make_user(name="DR. ROSA ALVAREZ")
+    auth.login(student)
+    response = client.post("/join", data={"code": course.join_code})
+    assert response.status_code == 200
+    assert f"Your name reads the same as the name of someone on the staff of {course.title}" in text(response)
+    assert not is_member(student, course)
 
 
 def test_student_joins_with_code_and_picks_a_course_name(client, auth):
@@ -231,7 +242,7 @@ def test_join_code_regeneration(client, auth):
     course = f.make_course()
     old_code = course.join_code
     auth.login(f.instructor_of(course))
-    response = client.post(f"/c/{course.slug}/settings/join-code")
+    response = client.post(f"/c/{course.slug}/settings/join-code", data={"confirm": "yes"})
     assert response.status_code == 302
     db.session.refresh(course)
     assert course.join_code != old_code
@@ -240,6 +251,21 @@ def test_join_code_regeneration(client, auth):
     auth.login(f.make_user())
     assert "No course has this join code" in text(client.post("/join", data={"code": old_code}))
     assert client.post("/join", data={"code": course.join_code}).status_code == 302
+
+
+def test_join_code_stays_until_the_new_one_is_confirmed(client, auth):
+    """Students who have not joined yet hold the old code: one stray click must not lock them out."""
+    course = f.make_course()
+    old_code = course.join_code
+    auth.login(f.instructor_of(course))
+    response = client.post(f"/c/{course.slug}/settings/join-code")
+    assert response.status_code == 200
+    assert "Tick the box to confirm that the current code stops working." in text(response)
+    db.session.refresh(course)
+    assert course.join_code == old_code
+    auth.logout()
+    auth.login(f.make_user())
+    assert client.post("/join", data={"code": old_code}).status_code == 302
 
 
 # --- roster ----------------------------------------------------------------------------------------

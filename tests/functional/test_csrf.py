@@ -113,7 +113,8 @@ def test_join_code_regeneration_needs_the_token(client):
     assert course.join_code == code, "a POST without a token changed the database: the join code is new"
     assert response.status_code == 400
     token = token_from(client, f"/c/{course.slug}/settings")
-    assert client.post(f"/c/{course.slug}/settings/join-code", data={"csrf_token": token}).status_code == 302
+    data = {"csrf_token": token, "confirm": "yes"}
+    assert client.post(f"/c/{course.slug}/settings/join-code", data=data).status_code == 302
     db.session.refresh(course)
     assert course.join_code != code
 

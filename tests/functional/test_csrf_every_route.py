@@ -182,7 +182,8 @@ def test_the_same_post_with_its_token_is_accepted(client, world):
     page = client.get(url_for("courses.settings", slug=world.course.slug)).get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*\svalue="([^"]+)"', page).group(1)
     old_code = world.course.join_code
-    response = client.post(url_for("courses.new_join_code", slug=world.course.slug), data={"csrf_token": token})
+    data = {"csrf_token": token, "confirm": "yes"}
+    response = client.post(url_for("courses.new_join_code", slug=world.course.slug), data=data)
     assert response.status_code == 302
     db.session.expire_all()
     assert world.course.join_code != old_code

@@ -122,6 +122,19 @@ def test_the_invited_person_joins_with_the_offered_role_only_by_accepting(app, c
     assert enrollment_of(course, student.email).ended_at is not None
 
 
+def test_an_invitation_is_not_accepted_under_a_staff_members_name(app, client, course, outsiders, outbox):
+    student = outsiders["student"]
+    import_file(client, course, f"email,role\n{student.email},student\n")
+    link = answer_link(outbox, student.email)
+    student.display_name = f.instructor_of(course).display_name.upper()
+    db.session.commit()
+    invitee = logged_in(app, student)
+    response = invitee.post(link, data={"accept": "y"})
+    assert response.status_code == 200
+    assert "Your name reads the same as the name of someone on the staff of History of Maps" in text(response)
+    assert enrollment_of(course, student.email) is None
+
+
 def test_declining_leaves_the_course_alone(app, client, course, outsiders, outbox):
     student = outsiders["student"]
     import_file(client, course, f"email,role\n{student.email},instructor\n")

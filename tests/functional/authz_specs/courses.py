@@ -55,7 +55,9 @@ SPECS = [
          anonymous=302, student=302, outsider=403, ta=302, instructor=302, admin=403, data={"course_name": ""}),
     Spec("courses.settings", "GET", COURSE, **ROSTER_PAGE),
     Spec("courses.settings", "POST", COURSE, **ROSTER_CHANGE, data=settings_data),
-    Spec("courses.new_join_code", "POST", COURSE, **ROSTER_CHANGE),
+    Spec("courses.new_join_code", "POST", COURSE, **ROSTER_CHANGE, data={"confirm": "yes"}),
+    # Without its confirmation box ticked, the settings page asks again and the code stays.
+    Spec("courses.new_join_code", "POST", COURSE, **ROSTER_PAGE),
     Spec("courses.roster", "GET", COURSE, **ROSTER_PAGE),
     Spec("courses.roster", "GET", MEMBERS_COURSE, **ROSTER_PAGE),
     Spec("courses.roster_import", "GET", COURSE, **ROSTER_PAGE),
