@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..errors import render_error
 from ..extensions import db
 from ..models import Course, User
 from ..permissions import can_manage_roster, course_view
@@ -19,11 +20,14 @@ from .views import bp
 MAX_ROSTER_BYTES = 2 * 1024 * 1024
 
 
+TOO_LARGE = f"The file is larger than {size_text(MAX_ROSTER_BYTES)}. Split it into smaller files."
+
+
 def _read_upload(form: RosterUploadForm):
     """The parsed file, or None with the reason put on the file field."""
     data = form.file.data.read(MAX_ROSTER_BYTES + 1)
     if len(data) > MAX_ROSTER_BYTES:
-        form.file.errors.append(f"The file is larger than {size_text(MAX_ROSTER_BYTES)}. Split it into smaller files.")
+        form.file.errors.append(TOO_LARGE)
         return None
     try:
         return importer.parse_roster(data)
@@ -89,6 +93,16 @@ def _import(course: Course, upload, confirm):
     skipped = f" {len(plan.problems)} lines were not imported." if plan.problems else ""
     flash(f"Roster imported from {filename}: {counts or 'nobody'}.{skipped}", "success")
     return redirect(url_for("courses.roster", slug=course.slug))
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """A roster file over the site's request limit: the import form again, naming the roster's own limit."""
+    if request.endpoint != "courses.roster_import":
+        return render_error(413)
+    upload = RosterUploadForm(formdata=None)
+    upload.file.errors = [TOO_LARGE]
+    return render_template("courses/roster_import.html", upload=upload, confirm=None, plan=None), 413
 
 
 @bp.route("/c/<slug>/roster/import", methods=["GET", "POST"])

@@ -68,3 +68,11 @@ def test_an_export_over_its_limit_gets_the_form_again_naming_32_mb(client, auth,
     assert "larger than the 32 MB limit for WordPress exports" in page
     assert 'type="file"' in page and "Preview import" in page
     assert row_counts() == before and db.session.scalar(select(func.count(PendingImport.id))) == 0
+
+
+def test_a_roster_over_the_site_limit_gets_the_import_form_naming_the_rosters_limit(client, auth, course):
+    auth.login(f.instructor_of(course))
+    response = send_file(client, f"/c/{course.slug}/roster/import", "file", b"email\n" + b"x" * 17 * MB)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "The file is larger than 2 MB. Split it into smaller files." in page and 'name="file"' in page
