@@ -38,7 +38,6 @@ def _user(email: str, name: str, **flags) -> User:
 
 
 def build_demo() -> Course:
-    _user("admin@example.edu", "Site Admin", is_admin=True)
     instructor = _user("instructor@example.edu", "Dr. Rosa Alvarez", can_create_courses=True)
     ta = _user("ta@example.edu", "Sam Whitfield")
     course = create_course(
@@ -57,6 +56,8 @@ def build_demo() -> Course:
         student = _user(f"student{number}@example.edu", name)
         accounts.enroll(student, course, role="student", section=sections[(number - 1) * 2 // STUDENT_COUNT])
         students.append(student)
+    # Made last, so the people of the course keep the ids they always had (student1 is user 3).
+    _user("admin@example.edu", "Site Admin", is_admin=True)
     db.session.flush()
     people = {"instructor": instructor, "ta": ta, "students": students}
     now = utcnow()

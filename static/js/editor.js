@@ -243,6 +243,8 @@
       if (same(sent, text())) { state.dirty = false; }
       writeLocal(state.dirty);
       setStatus(json.saved_text || "Saved", "ok");
+      // Typed while this save was on its way (a blur then found it in flight): save that too, soon.
+      if (state.dirty) { saveSoon(SAVE_EVERY_MS); }
       return;
     }
     if (reply.status === 401 || reply.status === 400) {
