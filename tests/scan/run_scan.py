@@ -349,10 +349,12 @@ def main() -> int:
         try:
             if "bounds" in stages:
                 problems += bounds(server.url)
-            if "wapiti" in stages:
-                problems += wapiti(server)
+            # sqlmap before wapiti: wapiti submits every form it finds as the instructor (it may rename the
+            # course or hide its essays), and sqlmap's targets are addresses of the demo as it was loaded.
             if "sqlmap" in stages:
                 problems += sqlmap(server, set(filter(None, args.sqlmap_targets.split(","))) or None)
+            if "wapiti" in stages:
+                problems += wapiti(server)
         finally:
             server.stop()
             server.remove_instance()
