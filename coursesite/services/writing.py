@@ -344,52 +344,34 @@ def restore(post: Post) -> None:
     db.session.flush()
 
 
+def _posts(*where, order) -> list[Post]:
+    return list(db.session.scalars(select(Post).where(*where).order_by(*order)))
+
+
+def _unpublished(course: Course, now: datetime) -> tuple:
+    """Drafts and scheduled essays of the course, not in the trash."""
+    return (Post.course_id == course.id, Post.deleted_at.is_(None),
+            (Post.status == "draft") | (Post.published_at > now))
+
+
+_NEWEST_CHANGE = (func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
+
+
 def drafts_of(course: Course, author: User, now: datetime) -> list[Post]:
     """The author's drafts and scheduled essays, newest change first."""
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.course_id == course.id,
-                Post.author_id == author.id,
-                Post.deleted_at.is_(None),
-                (Post.status == "draft") | (Post.published_at > now),
-            )
-            .order_by(func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
-        )
-    )
+    return _posts(*_unpublished(course, now), Post.author_id == author.id, order=_NEWEST_CHANGE)
 
 
 def others_drafts(course: Course, author: User, now: datetime) -> list[Post]:
     """Everyone else's drafts and scheduled essays (staff only)."""
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.course_id == course.id,
-                Post.author_id != author.id,
-                Post.deleted_at.is_(None),
-                (Post.status == "draft") | (Post.published_at > now),
-            )
-            .order_by(func.coalesce(Post.modified_at, Post.created_at).desc(), Post.id.desc())
-        )
-    )
+    return _posts(*_unpublished(course, now), Post.author_id != author.id, order=_NEWEST_CHANGE)
 
 
 def own_trash(course: Course, author: User, now: datetime) -> list[Post]:
-    """What the author moved to the trash themselves and may still restore, most recently removed first."""
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.course_id == course.id,
-                Post.author_id == author.id,
-                Post.deleted_by_id == author.id,
-                Post.deleted_at > now - timedelta(days=AUTHOR_RESTORE_DAYS),
-            )
-            .order_by(Post.deleted_at.desc(), Post.id.desc())
-        )
-    )
+    """What the author may still restore themselves (author_may_restore), most recently removed first."""
+    removed = _posts(Post.course_id == course.id, Post.author_id == author.id, Post.deleted_at.is_not(None),
+                     order=(Post.deleted_at.desc(), Post.id.desc()))
+    return [post for post in removed if author_may_restore(post, now)]
 
 
 def trashed(course: Course) -> list[Post]:
