@@ -50,6 +50,10 @@ class Assignment(db.Model):
     def __repr__(self) -> str:
         return f"<Assignment {self.id} {self.title!r}>"
 
+    def under_min_words(self, word_count: int) -> bool:
+        """An essay short of the minimum is flagged to staff, never refused."""
+        return word_count < (self.min_post_words or 0)
+
 
 class SectionDeadline(db.Model):
     """A section's own due dates for one assignment."""

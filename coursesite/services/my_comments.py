@@ -76,6 +76,14 @@ class Checklist:
     waiting: list[WaitingEssay]
     more_waiting: int = 0  # open mode: essays waiting beyond the ones listed
 
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.required
+
+    def missed(self, now: datetime) -> bool:
+        """Short of the required comments once the student's own deadline has passed."""
+        return not self.complete and self.deadline is not None and self.deadline < now
+
 
 def _excerpts(comment_ids: list[int]) -> dict[int, str]:
     if not comment_ids:
