@@ -69,11 +69,17 @@ def account_name_problem(user_id: int, name: str) -> str | None:
     """Why `name` may not be this person's account name, in words for the form; None if it may. Courses
     show the account name where no course display name is set: it must not read as a staff member's in any
     course the person belongs to (sharing a classmate's name stays allowed: real people share names)."""
-    courses = db.session.scalars(
-        select(Course).join(Enrollment, Enrollment.course_id == Course.id)
-        .where(Enrollment.user_id == user_id, Enrollment.ended_at.is_(None))
+    key = name_key(name)
+    if not key:
+        return None
+    own_courses = select(Enrollment.course_id).where(Enrollment.user_id == user_id, Enrollment.ended_at.is_(None))
+    staff = db.session.execute(
+        select(Course, User.display_name, Enrollment.course_name)
+        .join(Enrollment, Enrollment.course_id == Course.id).join(User, User.id == Enrollment.user_id)
+        .where(Course.id.in_(own_courses), Enrollment.user_id != user_id, Enrollment.role.in_(STAFF_ROLES),
+               Enrollment.ended_at.is_(None))
     )
-    for course in courses:
-        if reads_as_staff(course, user_id, name):
+    for course, display_name, course_name in staff:
+        if key in (name_key(display_name or ""), name_key(course_name or "")):
             return staff_name_problem(course)
     return None
