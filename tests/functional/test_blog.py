@@ -149,6 +149,20 @@ def test_search_shows_the_essays_words_around_the_match(client):
     assert "the <mark>coal</mark> came by air." in html and "\u2026Before" in html
 
 
+def test_search_shows_hostile_words_around_the_match_as_text(client):
+    course = f.make_course()
+    author = f.make_member(course)
+    post = f.make_post(course, author, title="Plain", body="Plain.")
+    comment = f.make_comment(post, f.make_member(course), body="x")
+    comment.body, comment.body_html = ("<script>alert(1)</script> marker",
+                                       "<p>&lt;script&gt;alert(1)&lt;/script&gt; marker</p>")
+    db.session.flush()
+    html = text(client.get(f"/c/{course.slug}/search?q=marker+%3Cimg+src%3Dx+onerror%3Dalert(2)%3E"))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    html = text(client.get(f"/c/{course.slug}/search?q=marker"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>marker</mark>" in html
+
+
 def test_search_never_finds_what_the_reader_may_not_read(client):
     course = f.make_course()
     author = f.make_member(course)
