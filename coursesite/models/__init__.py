@@ -5,6 +5,7 @@ from .comment import Comment, CommentReport, CommentRevision, Notification, Peer
 from .course import Course, DashboardChange, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
 from .invitation import CourseInvitation
+from .reminder import SentReminder, SentStaffDigest
 from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
 from .types import MAX_ID, UTCDateTime, utcnow
 from .user import AnonymousUser, User
@@ -35,6 +36,8 @@ __all__ = [
     "RubricCriterion",
     "Section",
     "SectionDeadline",
+    "SentReminder",
+    "SentStaffDigest",
     "Term",
     "UTCDateTime",
     "Upload",
