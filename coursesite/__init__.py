@@ -106,8 +106,9 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard.views import bp as dashboard_bp
     from .grades.views import bp as grades_bp
     from .posts.views import bp as posts_bp
+    from .week.views import bp as week_bp
 
-    for bp in (auth_bp, courses_bp, dashboard_bp, grades_bp, comments_bp, posts_bp):
+    for bp in (auth_bp, courses_bp, dashboard_bp, grades_bp, comments_bp, posts_bp, week_bp):
         app.register_blueprint(bp)
     from .courses.wxr_views import bp as wxr_bp
 

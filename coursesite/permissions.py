@@ -50,6 +50,10 @@ def is_staff(user, course: Course) -> bool:
     return role_in(user, course) in STAFF_ROLES
 
 
+def is_student(user, course: Course) -> bool:
+    return role_in(user, course) == "student"
+
+
 def is_instructor(user, course: Course) -> bool:
     return role_in(user, course) == "instructor"
 
@@ -233,6 +237,7 @@ TEMPLATE_PREDICATES = {
     for fn in (
         is_member,
         is_staff,
+        is_student,
         is_instructor,
         can_read_course,
         can_write_in,

@@ -61,14 +61,15 @@ def _login_failed(response) -> bool:
                deduct_when=_login_failed)
 @form_checks_csrf
 def login():
+    # A student lands on This week (which sends anyone studying nothing on to their courses).
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
+        return redirect(safe_next(request.args.get("next"), url_for("week.all_courses")))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), url_for("courses.index")))
+            return redirect(safe_next(request.args.get("next"), url_for("week.all_courses")))
         form.form_errors.append(LOGIN_FAILED)
     return render_template("auth/login.html", form=form)
 

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Assignment, Course, Post, utcnow
 from ..services import posts as post_service
 from ..services import timefmt
+from ..services.deadline_book import work_item
 from ..services.revisions import diff_lines, trim_context
 from ..services.terms import TermError, names_of, parse_term_names
 from ..services.writing import (
@@ -132,6 +133,8 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
     if conflict is not None:
         conflict_rows = trim_context(diff_lines(conflict.current_body, (form.body.data or "").replace("\r\n", "\n")))
     live = post is not None and post.is_live(now)
+    writer_id = post.author_id if post is not None else current_user.id
+    own_deadlines = work_item(assignment, writer_id, now).deadlines if assignment is not None else None
     server_saved = restored["saved_at"] if restored and restored["kind"] == "restored" else (
         post.modified_at if post is not None else None)
     return render_template(
@@ -142,6 +145,7 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
         scheduled=post is not None and post.is_scheduled(now),
         assignment_locked=post is not None and (live or post.is_scheduled(now)),
         assignment=assignment,
+        own_deadlines=own_deadlines,
         version=version,
         conflict=conflict,
         conflict_rows=conflict_rows,

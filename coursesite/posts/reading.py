@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request, session, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
 
@@ -10,7 +10,7 @@ from ..comments.notification_views import header_counts
 from ..extensions import db
 from ..forms import page_number
 from ..models import Assignment, Course, Post
-from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, named_essay
+from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, named_essay
 from ..services import posts as post_service
 from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
@@ -74,6 +74,20 @@ def _feed_if_public(course: Course, endpoint: str, **args) -> str | None:
 @bp.route("/")
 @course_view()
 def blog(course: Course):
+    """The course's home: the blog, except for a signed-in student, whose home is This week."""
+    if not request.args and is_student(current_user, course):
+        return redirect(url_for("week.course", slug=course.slug))
+    return _whole_blog(course)
+
+
+@bp.route("/blog/")
+@course_view()
+def blog_listing(course: Course):
+    """The blog for everyone, students included."""
+    return _whole_blog(course)
+
+
+def _whole_blog(course: Course):
     return _listing(course, post_service.visible_posts(course), feed_url=_feed_if_public(course, "posts.course_feed"))
 
 

@@ -78,7 +78,8 @@ SPECS = [
     Spec("courses.withdraw_invitation", "POST", outsiders_invitation, **ROSTER_CHANGE),
     # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course
     # to members and site admins; a signed-in outsider is told how to join.
-    Spec("posts.blog", "GET", COURSE, anonymous=200, student=200, outsider=200, ta=200, instructor=200, admin=200),
+    # A student's course home is This week (a redirect); everyone else's is the blog.
+    Spec("posts.blog", "GET", COURSE, anonymous=200, student=302, outsider=200, ta=200, instructor=200, admin=200),
     Spec("posts.blog", "GET", MEMBERS_COURSE,
-         anonymous=302, student=200, outsider=403, ta=200, instructor=200, admin=200),
+         anonymous=302, student=302, outsider=403, ta=200, instructor=200, admin=200),
 ]

@@ -77,8 +77,10 @@ def _slug(w):
 
 
 SPECS = [
-    Spec("posts.blog", "GET", _slug, **EVERYONE_200),
-    Spec("posts.blog", "GET", lambda w: {"slug": w.members_course.slug}, **MEMBERS_200),
+    Spec("posts.blog", "GET", _slug, **{**EVERYONE_200, "student": 302}),  # a student's home: This week
+    Spec("posts.blog", "GET", lambda w: {"slug": w.members_course.slug}, **{**MEMBERS_200, "student": 302}),
+    Spec("posts.blog_listing", "GET", _slug, **EVERYONE_200),
+    Spec("posts.blog_listing", "GET", lambda w: {"slug": w.members_course.slug}, **MEMBERS_200),
     Spec("posts.search", "GET", lambda w: {"slug": w.course.slug, "q": "essay"}, **EVERYONE_200),
     Spec("posts.search", "GET", lambda w: {"slug": w.members_course.slug, "q": "essay"}, **MEMBERS_200),
     Spec("posts.author", "GET", lambda w: {"slug": w.course.slug, "user_id": w.student.id}, **EVERYONE_200),
