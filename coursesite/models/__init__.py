@@ -5,8 +5,8 @@ from .comment import Comment, CommentReport, CommentRevision, Notification, Peer
 from .course import Course, DashboardChange, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
 from .invitation import CourseInvitation
-from .reminder import SentReminder, SentStaffDigest
 from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
+from .reminder import SentReminder, SentStaffDigest
 from .types import MAX_ID, UTCDateTime, utcnow
 from .user import AnonymousUser, User
 from .wordpress import PendingImport, WordPressPerson

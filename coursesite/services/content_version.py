@@ -61,9 +61,11 @@ BY_POST = (PostTerm,)
 # is counted by the validator, as are new comments.
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
              RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange,
-             CourseInvitation, SentReminder, SentStaffDigest)  # invitations show only on the roster and the invited person's course list
+             CourseInvitation,  # invitations show only on the roster and the invited person's course list
+             SentReminder, SentStaffDigest)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
-USER_COLUMNS_NOT_SHOWN = frozenset({"session_generation", "wants_reminders", "wants_staff_digest"})  # raised at logout; no page shows it
+# Raised at logout, and mail choices: no page shows them.
+USER_COLUMNS_NOT_SHOWN = frozenset({"session_generation", "wants_reminders", "wants_staff_digest"})
 DASHBOARD_TABLES = frozenset(model.__table__.name for model in (Grade, GradeChange, CommentReport))
 RAISED = "coursesite.raised_content_versions"
 DASHBOARD = "dashboard"  # the kind of ids whose courses raise only dashboard_version

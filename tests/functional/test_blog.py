@@ -207,8 +207,8 @@ def test_members_course_is_for_members_only(client, auth):
     refused = client.get(f"/c/{course.slug}/")
     assert refused.status_code == 403 and "/join" in text(refused)
     auth.logout()
-    auth.login(member)
-    assert "Members only essay" in text(client.get(f"/c/{course.slug}/"))
+    auth.login(member)  # a student reads the blog at /blog/: their course home is This week
+    assert "Members only essay" in text(client.get(f"/c/{course.slug}/blog/"))
 
 
 def test_blog_links_the_course_feed_only_when_public(client, auth):
@@ -217,7 +217,7 @@ def test_blog_links_the_course_feed_only_when_public(client, auth):
     assert f'type="application/atom+xml" title="{public.title} (Atom feed)" href="/c/{public.slug}/feed.atom"' in text(
         client.get(f"/c/{public.slug}/"))
     auth.login(f.make_member(members))
-    assert "application/atom+xml" not in text(client.get(f"/c/{members.slug}/"))
+    assert "application/atom+xml" not in text(client.get(f"/c/{members.slug}/blog/"))
 
 
 def _fill(course, count: int):
@@ -255,5 +255,5 @@ def test_members_course_blog_query_count_with_a_signed_in_member(client, auth, c
     _fill(course, 12)
     auth.login(f.make_member(course))
     with count_queries() as queries:
-        assert client.get(f"/c/{course.slug}/").status_code == 200
+        assert client.get(f"/c/{course.slug}/blog/").status_code == 200
     assert queries.count <= 14

@@ -178,7 +178,7 @@ def test_members_course_sends_visitor_to_login(client):
 def test_members_course_is_readable_by_members_and_admins(client, auth):
     course = f.make_course(visibility="members")
     auth.login(f.make_member(course))
-    assert client.get(f"/c/{course.slug}/").status_code == 200
+    assert client.get(f"/c/{course.slug}/blog/").status_code == 200
     auth.logout()
     auth.login(f.make_user(is_admin=True))
     assert client.get(f"/c/{course.slug}/").status_code == 200

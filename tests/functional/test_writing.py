@@ -69,14 +69,14 @@ def test_save_draft_then_publish(client, course, student):
     assert (post.status, post.slug, post.word_count, post.version) == ("draft", "my-first-essay", 3, 1)
     assert post.body_html == "<p>Hello <em>there</em> world.</p>\n"
     assert "Draft saved." in text(client.get(response.headers["Location"]))
-    assert "My First Essay" not in text(client.get(f"/c/{course.slug}/"))
+    assert "My First Essay" not in text(client.get(f"/c/{course.slug}/blog/"))
 
     response = client.post(edit_url(post), data=essay_form(title="My First Essay", body="Hello world.",
                                                            version=1, action="publish"))
     assert response.headers["Location"].endswith(f"/c/{course.slug}/essays/my-first-essay/")
     db.session.refresh(post)
     assert post.status == "published" and post.published_at is not None and post.updated_at is None
-    assert "My First Essay" in text(client.get(f"/c/{course.slug}/"))
+    assert "My First Essay" in text(client.get(f"/c/{course.slug}/blog/"))
     assert revision_count(post) == 2
 
 
