@@ -36,6 +36,8 @@ class ProfileForm(FlaskForm):
             zip(NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them here)"), strict=True)
         ),
     )
+    wants_reminders = BooleanField("Remind me by email and here before my own deadlines")
+    wants_staff_digest = BooleanField("Courses I teach or assist: email me a weekly digest of what needs me")
 
 
 class PasswordChangeForm(FlaskForm):

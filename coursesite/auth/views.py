@@ -143,6 +143,8 @@ def account():
             and _account_name_allowed(profile.display_name)):
         current_user.display_name = profile.display_name.data.strip()
         current_user.notify_email = profile.notify_email.data
+        current_user.wants_reminders = profile.wants_reminders.data
+        current_user.wants_staff_digest = profile.wants_staff_digest.data
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("auth.account"))

@@ -1,4 +1,5 @@
-"""Flask commands: `flask --app wsgi create-user`, `demo`, `send-digests`, and the WXR import/export."""
+"""Flask commands: `flask --app wsgi create-user`, `demo`, `send-digests`, `send-reminders`,
+`send-staff-digest`, and the WXR import/export."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from flask import Flask
 
 def init_cli(app: Flask) -> None:
     from .digests import send_digests_command
+    from .reminders import send_reminders_command, send_staff_digest_command
     from .users import create_user_command, demo_command
     from .wxr import export_wxr_command, import_wxr_command
 
-    for command in (create_user_command, demo_command, send_digests_command, import_wxr_command, export_wxr_command):
+    for command in (create_user_command, demo_command, send_digests_command, send_reminders_command,
+                    send_staff_digest_command, import_wxr_command, export_wxr_command):
         app.cli.add_command(command)

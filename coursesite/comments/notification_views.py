@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms import id_from
 from ..permissions import can_moderate
 from ..services import moderation, notifications
+from ..week.reminders import notices_for
 from .blueprint import bp
 
 
@@ -24,7 +25,8 @@ def notifications_page():
         notifications.mark_read(current_user.id, notification_id)
         db.session.commit()
         return redirect(url_for("comments.notifications"))
-    return render_template("comments/notifications.html", items=notifications.recent_for(current_user.id))
+    return render_template("comments/notifications.html", items=notifications.recent_for(current_user.id),
+                           reminders=notices_for(current_user.id))
 
 
 HEADER_COUNTS_KEY = "coursesite.header_counts"

@@ -45,6 +45,11 @@ class CourseSettingsForm(CourseForm):
     comment_edit_minutes = IntegerField(
         "Minutes a comment stays editable", validators=[NumberRange(min=0, max=1440)], default=15
     )
+    send_reminders = BooleanField("Remind students before their own deadlines (by email and a notice)",
+                                  default=True)
+    reminder_hours = IntegerField(
+        "Hours before the deadline to remind them", validators=[NumberRange(min=1, max=168)], default=24
+    )
 
 
 class JoinForm(FlaskForm):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import Exists, Select, and_, exists, func, select, update
+from sqlalchemy import Exists, Select, and_, exists, func, or_, select, update
 
 from ..database import column_param, first_on_driver, row_insert
 from ..extensions import db
@@ -109,12 +109,14 @@ def _item(row) -> NotificationItem:
 
 
 def unread_count_query(user_id) -> Select:
-    """The header's count; `user_id` is a value or a bound parameter (the essay page's one statement)."""
+    """The header's count (comments still shown, and deadline reminders); `user_id` is a value or a bound
+    parameter (the essay page's one statement)."""
     return (
         select(func.count(Notification.id))
-        .join(Comment, Comment.id == Notification.comment_id)
-        .join(Post, Post.id == Comment.post_id)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None), *_shown())
+        .outerjoin(Comment, Comment.id == Notification.comment_id)
+        .outerjoin(Post, Post.id == Comment.post_id)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+               or_(Notification.reminder_id.is_not(None), and_(*_shown())))
     )
 
 
