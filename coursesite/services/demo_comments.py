@@ -174,6 +174,14 @@ def _open_comments(assignment: Assignment, people: dict, now: datetime) -> None:
             comment.status, comment.hidden_reason, comment.moderated_by_id = "hidden", HIDDEN[1], people["ta"].id
 
 
+def _current_comments(assignment: Assignment, students: list, now: datetime) -> None:
+    """The assignment due this week: student 3 (who has an extension) has one of its comments so far."""
+    essays = {post.author_id: post for post in _essays(assignment)}
+    first = essays.get(students[0].id)
+    if first is not None and len(students) >= 3:
+        _comment(first, students[2], PEER_COMMENTS[2], now - timedelta(hours=10))
+
+
 def build(course, people: dict, now: datetime) -> None:
     """Write the demo comments; `people` has "instructor", "ta" and "students" (in roster order)."""
     past = db.session.scalars(
@@ -184,6 +192,12 @@ def build(course, people: dict, now: datetime) -> None:
         _assigned_comments(past[0], people["students"], now)
     if len(past) >= 2:
         _open_comments(past[1], people, now)
+    current = db.session.scalars(
+        select(Assignment).where(Assignment.course_id == course.id, Assignment.opens_at <= now,
+                                 Assignment.post_due_at > now).order_by(Assignment.post_due_at)
+    ).first()
+    if current is not None:
+        _current_comments(current, people["students"], now)
     db.session.flush()
     # Older notifications have been read; the last few days' are new.
     for note in db.session.scalars(select(Notification).where(Notification.created_at < now - timedelta(days=3))):

@@ -697,3 +697,63 @@ each other when trust in the banks had run out.
 """,
     },
 ]
+
+# Early answers to the assignment due this week, "One road to independence": two students have published,
+# so classmates have essays to comment on (student 3, who has an extension, has commented on one).
+CURRENT_PIECES = [
+    {
+        "author": 1,
+        "title": "Ghana: Independence Bargained in the Streets",
+        "days_ago": 2,
+        "categories": "Politics",
+        "tags": "1957, Africa, decolonisation",
+        "body": """On 6 March 1957 the Gold Coast became Ghana, the first colony south of the Sahara to win its
+independence. It is often told as a gift from a tired empire. The sources suggest something closer to a
+bargain, struck under pressure from people the colonial government had not expected to listen to.
+
+## Who pushed
+
+Kwame Nkrumah's Convention People's Party grew out of the 1948 riots, when ex-servicemen marching to present
+a petition were fired on in Accra. The party's call for "Self-Government Now" reached market women, clerks and
+farmers who had never voted. At midnight on the day itself, Nkrumah told the crowd:
+
+> At long last, the battle has ended. And thus Ghana, your beloved country, is free forever.
+
+## Who was left out
+
+Not everyone cheered. The Asante chiefs and the National Liberation Movement wanted a federation that would
+protect their region's cocoa wealth, and they lost. The British handed power to the party that had won the
+elections, which was fair, but it also meant that the new state began with a quarrel it never settled.
+
+Independence was won in the sense that the British would not have left so soon without the boycotts, the
+strikes and the votes. It was bargained in the sense that the timetable, the constitution and the
+guarantees were all negotiated. Whom you ask decides which word comes first.
+""",
+    },
+    {
+        "author": 2,
+        "title": "India 1947: Two Flags at Midnight",
+        "days_ago": 1,
+        "categories": "Politics",
+        "tags": "1947, South Asia, decolonisation",
+        "body": """India's independence is usually dated to a single speech at midnight. I want to argue that it
+was the end of a thirty-year negotiation, and that the partition which came with it was part of the price
+each side was willing to pay.
+
+## A movement of many voices
+
+The Congress spoke for a nation, but it was never the only voice. The Muslim League, the princes and the
+leaders of the lowest castes all had their own terms. Nehru's words are famous:
+
+> At the stroke of the midnight hour, when the world sleeps, India will awake to life and freedom.
+
+Fewer people remember that, at the same hour, millions were already on the roads between two new borders.
+
+## Granted, won, or bargained
+
+Britain did not grant independence out of generosity: it could no longer pay for the army that holding
+India required. Nor was it simply won, because the final shape of the two states was decided in rooms
+where most Indians had no seat. It was bargained, and the people left out of the bargain paid for it most.
+""",
+    },
+]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Course, Post, User
 from . import writing
-from .demo_essays import DEPRESSION_PIECES, EDITED_ADDITION, EDITED_REPLACE, ESSAYS
+from .demo_essays import CURRENT_PIECES, DEPRESSION_PIECES, EDITED_ADDITION, EDITED_REPLACE, ESSAYS
 from .terms import parse_term_names
 
 
@@ -85,5 +85,9 @@ def build(course: Course, people, now: datetime) -> list[Post]:
         for piece in DEPRESSION_PIECES:
             if piece["author"] <= len(students):
                 posts.append(_write(course, students[piece["author"] - 1], piece, assignments[1], now))
+    if len(assignments) > 2:  # early answers to the assignment due this week
+        for piece in CURRENT_PIECES:
+            if piece["author"] <= len(students):
+                posts.append(_write(course, students[piece["author"] - 1], piece, assignments[2], now))
     db.session.flush()
     return posts

@@ -23,6 +23,7 @@ PEOPLE = {
     "ta": "ta@example.edu",
     "student": "student1@example.edu",
     "student2": "student2@example.edu",
+    "student3": "student3@example.edu",  # has an extension on the demo's current assignment
     "student10": "student10@example.edu",  # has a draft in the demo
 }
 DEMO_SLUG = "demo-101"

@@ -128,3 +128,16 @@ def test_the_editor_shows_the_students_own_deadline(app, course):
     text = text_of(response.get_data(as_text=True))
     assert f"Due {deadline_text(own_due, course.timezone)}" in text
     assert deadline_text(essay.post_due_at, course.timezone) not in text
+
+
+def test_the_demo_shows_student3_their_extension_and_one_of_three_comments(app, client, auth):
+    from coursesite.models import User
+    from coursesite.services import demo
+
+    course = demo.build_demo()
+    db.session.commit()
+    auth.login(db.session.scalar(select(User).where(User.email == "student3@example.edu")), demo.DEMO_PASSWORD)
+    text = text_of(client.get(f"/c/{course.slug}/week/").get_data(as_text=True))
+    due_part = text.split("Due in the next seven days")[1]
+    assert "One road to independence" in due_part and "extended" in due_part
+    assert "1 of 3 comments" in due_part
