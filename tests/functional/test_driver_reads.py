@@ -80,7 +80,7 @@ def test_a_signed_in_readers_own_row_comes_in_the_course_statement(app, client, 
     reader = f.make_member(course, name="Rhea Reader")
     db.session.commit()
     auth.login(reader)
-    address = f"/c/{course.slug}/"
+    address = f"/c/{course.slug}/blog/"  # a student's blog (their course home is This week)
     db.session.expunge_all()  # as in a new request: nothing read yet
     with count_queries() as q:
         response = client.get(address)

@@ -74,8 +74,11 @@ def test_reminds_each_short_student_once_with_their_count_and_deadline(app, sink
     # The in-app notice: one, unread, counted in the header.
     notices = db.session.scalars(select(Notification).where(Notification.user_id == people["Short"].id)).all()
     assert [n.kind for n in notices] == ["reminder"]
-    page = login_client(app, people["Short"]).get("/notifications").get_data(as_text=True)
-    assert "You have 1 of 2 comments" in page
+    client = login_client(app, people["Short"])
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "You have 1 of 2 comments" in page and "1<span class=\"visually-hidden\"> unread" in page
+    client.post("/notifications", data={"notification_id": str(notices[0].id)})
+    assert "visually-hidden\"> unread" not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_a_changed_deadline_gets_a_new_reminder(app, sink, world):
