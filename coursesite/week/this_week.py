@@ -57,6 +57,11 @@ class WeekItem:
         return not self.excused and self.comments is not None and self.comments.missed(self.now)
 
     @property
+    def essay_owed(self) -> bool:
+        """Nothing published yet, and not missed: still to write."""
+        return self.work.status.state in (EssayState.NOT_STARTED, EssayState.DRAFT)
+
+    @property
     def missed(self) -> bool:
         return self.essay_missed or self.comments_missed
 
@@ -102,10 +107,10 @@ def course_week(course: Course, student_id: int, now: datetime) -> CourseWeek:
             week.due.append(item)
         elif item.missed:
             week.missed.append(item)
-        elif item.next_deadline is not None and not item.excused:
+        elif not item.excused and (item.next_deadline is not None or item.essay_owed):
             week.later.append(item)
     week.due.sort(key=lambda i: i.next_deadline)
-    week.later.sort(key=lambda i: i.next_deadline)
+    week.later.sort(key=lambda i: (i.next_deadline is None, i.next_deadline or now, i.assignment.id))
     _suggest_essays(course, student_id, week.due, now)
     week.grades = [g for g in student_report(course, student_id)
                    if g.released and g.assignment.grades_released_at >= now - GRADES_NEW_FOR]

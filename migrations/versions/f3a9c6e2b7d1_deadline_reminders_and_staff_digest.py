@@ -12,7 +12,6 @@ from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
 revision = 'f3a9c6e2b7d1'
 down_revision = 'e5b2d7a1c9f4'

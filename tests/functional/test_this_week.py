@@ -141,3 +141,10 @@ def test_the_demo_shows_student3_their_extension_and_one_of_three_comments(app, 
     due_part = text.split("Due in the next seven days")[1]
     assert "One road to independence" in due_part and "extended" in due_part
     assert "1 of 3 comments" in due_part
+
+
+def test_an_undated_assignment_still_to_write_is_listed_for_later(app, course):
+    student = student_of(course)
+    f.make_assignment(course, title="Whenever you like", post_due_at=None, comments_due_at=None)
+    text = text_of(week_page(app, course, student))
+    assert "Later Whenever you like · no due date" in text
