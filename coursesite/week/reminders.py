@@ -72,10 +72,11 @@ def _candidates(book: DeadlineBook, assignments: list[Assignment], now: datetime
                 yield a, student_id, "comments", own.comments
 
 
-def _already_sent(assignment_ids: list[int]) -> set[tuple[int, int, str, datetime]]:
+def _already_sent(assignment_ids: list[int], now: datetime) -> set[tuple[int, int, str, datetime]]:
+    """The reminders sent for deadlines still to come (past ones can no longer be due)."""
     rows = db.session.execute(
         select(SentReminder.user_id, SentReminder.assignment_id, SentReminder.kind, SentReminder.deadline)
-        .where(SentReminder.assignment_id.in_(assignment_ids))
+        .where(SentReminder.assignment_id.in_(assignment_ids), SentReminder.deadline > now)
     )
     return {tuple(row) for row in rows}
 
@@ -90,7 +91,7 @@ def course_reminders(course: Course, now: datetime) -> list[Reminder]:
     if not assignments or not students:
         return []
     book = load_deadline_book(assignments, students)
-    sent = _already_sent([a.id for a in assignments])
+    sent = _already_sent([a.id for a in assignments], now)
     pending = [c for c in _candidates(book, assignments, now, until) if (c[1], c[0].id, c[2], c[3]) not in sent]
     short_of = {c[1] for c in pending if c[2] == "comments"}
     done = comments_done(course.id, short_of, now) if short_of else {}
