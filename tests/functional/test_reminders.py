@@ -136,3 +136,27 @@ def test_instructors_choose_reminders_and_their_lead_time_in_course_settings(app
     assert (course.send_reminders, course.reminder_hours) == (False, 48)
     page = client.get(f"/c/{course.slug}/settings").get_data(as_text=True)
     assert "Remind students before their own deadlines" in page and 'value="48"' in page
+
+
+def test_from_cron_the_links_start_with_the_sites_public_address(tmp_path):
+    """As cron runs it, on the demo: no request, only COURSESITE_BASE_URL says where links point."""
+    import re
+    import sqlite3
+
+    from .test_cli import _flask, _setup_db
+
+    instance = tmp_path / "instance"
+    assert _setup_db(instance).returncode == 0
+    with sqlite3.connect(instance / "coursesite.sqlite3") as connection:  # a week's lead time: the current essay
+        connection.execute("update courses set reminder_hours = 168")
+    connection.close()
+    env = {"COURSESITE_BASE_URL": "https://blogs.school.edu/writing/"}
+    with MailSink() as sink:
+        first = _flask(instance, "send-reminders", **env, **sink.env())
+        second = _flask(instance, "send-reminders", **env, **sink.env())
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert sink.messages and f"sent {len(sink.messages)} reminders" in first.stdout
+    assert "sent 0 reminders" in second.stdout
+    assert "student3@example.edu" in {m["To"] for m in sink.messages}  # no essay yet, despite the extension
+    links = re.findall(r"https?://\S+", "".join(m.get_content() for m in sink.messages))
+    assert links and all(link == "https://blogs.school.edu/writing/c/demo-101/week/" for link in links)
