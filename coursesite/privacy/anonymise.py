@@ -75,9 +75,9 @@ def anonymise_account(account: User, actor: User, now: datetime) -> None:
     account.anonymised_at = now
     account.end_sessions()
     for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id == account.id)):
-        # Course display names and LMS ids name the person too; they stay a former member of the course.
+        # Course display names and LMS ids name the person too. The enrollment stays, so the course's records
+        # (dashboard, gradebook, who commented on whom) still add up, under FORMER_NAME.
         enrollment.course_name = enrollment.canvas_user_id = enrollment.sis_user_id = enrollment.sis_login_id = None
-        enrollment.ended_at = enrollment.ended_at or now
     for model, column in ((Notification, Notification.user_id), (CourseInvitation, CourseInvitation.user_id),
                           (PostAutosave, PostAutosave.user_id), (PendingImport, PendingImport.user_id),
                           (WordPressPerson, WordPressPerson.user_id)):
