@@ -24,6 +24,7 @@ PEOPLE = {
     "student": "student1@example.edu",
     "student2": "student2@example.edu",
     "student10": "student10@example.edu",  # has a draft in the demo
+    "admin": "admin@example.edu",  # the site admin
 }
 DEMO_SLUG = "demo-101"
 
