@@ -153,12 +153,12 @@ def grades_markdown(records: list[GradeRecord]) -> str:
             lines = ["Excused."]
         else:
             lines = [f"- Total: {_points(result.total)} of {_points(result.rules.possible)}",
-                     f"- Essay: {_points(result.essay_after_penalty)} of {_points(result.rules.post_points)}",
-                     f"- Comments: {_points(result.comment_value)} of {_points(result.rules.comment_points)}"]
+                     f"- Essay: {_points(result.essay_after_penalty)} of {_points(result.rules.post_points)}"]
+            lines += [f"  - {title}: {_points(awarded)} of {_points(possible)}"
+                      for title, awarded, possible in record.rubric]
             if result.penalty.explanation:
                 lines.append(f"- Late penalty: {result.penalty.explanation}")
-            lines += [f"- {title}: {_points(awarded)} of {_points(possible)}"
-                      for title, awarded, possible in record.rubric]
+            lines.append(f"- Comments: {_points(result.comment_value)} of {_points(result.rules.comment_points)}")
         feedback = f"\n\n### Feedback\n\n{record.feedback.rstrip()}" if record.feedback.strip() else ""
         parts.append(f"## {record.assignment_title}\n\n" + "\n".join(lines) + feedback + "\n")
     return "\n".join(parts)
