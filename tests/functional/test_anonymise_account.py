@@ -173,3 +173,16 @@ def test_the_only_instructor_of_a_course_is_not_anonymised(client, auth, world):
     assert "only instructor" in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
     assert not world.instructor.is_anonymised
+
+
+def test_an_invited_accounts_link_does_not_bring_it_back(client, auth, world):
+    invited = f.make_member(world.course, name="Ivy Invited")
+    invited.password_hash = None  # added from a roster, never set up: its link would still work
+    db.session.commit()
+    link = url_for("auth.invitation", token=tokens.make_token(invited, "invite"))
+    auth.login(world.admin)
+    assert client.post(url_for("admin.anonymise", user_id=invited.id), data={"confirm": "yes"}).status_code == 302
+    auth.logout()
+    assert client.get(link).status_code == 302, "the invitation is spent"
+    db.session.expire_all()
+    assert invited.password_hash is None and invited.display_name == FORMER_NAME
