@@ -16,8 +16,8 @@ from coursesite.privacy.archive import ROOT
 
 from .. import factories as f
 
-HOSTILE_TITLES = ["../../etc/passwd", "..\\..\\windows\\system32", "/absolute/path", "C:\\boot.ini", "\x00nul",
-                  "é/../..", "  ", "<script>alert(1)</script>", "%2e%2e%2f", "....//....//"]
+HOSTILE_TITLES = ["../../etc/passwd", "..\\..\\windows\\system32", "/absolute/path", "C:\\boot.ini", "CON",
+                  "\u202eexe.txt", "é/../..", "  ", "<script>alert(1)</script>", "%2e%2e%2f", "....//....//"]
 
 
 class World:
