@@ -111,8 +111,11 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, courses_bp, dashboard_bp, grades_bp, comments_bp, posts_bp, week_bp):
         app.register_blueprint(bp)
     from .courses.wxr_views import bp as wxr_bp
+    from .privacy.admin_views import bp as admin_bp
+    from .privacy.views import bp as privacy_bp
 
-    app.register_blueprint(wxr_bp)
+    for bp in (wxr_bp, privacy_bp, admin_bp):
+        app.register_blueprint(bp)
     from .posts.essay_cache import StoredPageFront
 
     app.wsgi_app = StoredPageFront(app)

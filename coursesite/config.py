@@ -114,6 +114,9 @@ def build_config(instance_path: Path) -> dict:
         # The editor asks for a preview at most every 0.7 s of typing: about 85 a minute.
         "PREVIEW_RATE_LIMIT": _env("PREVIEW_RATE_LIMIT", "120 per minute"),
         "PREVIEW_ADDRESS_RATE_LIMIT": _env("PREVIEW_ADDRESS_RATE_LIMIT", "3000 per minute"),
+        # Building a data export reads all of a person's work and compresses it: a few a day are plenty.
+        "DATA_EXPORT_RATE_LIMIT": _env("DATA_EXPORT_RATE_LIMIT", "10 per hour"),
+        "DATA_EXPORT_MAX_BYTES": int(_env("DATA_EXPORT_MAX_BYTES", str(200 * 1024 * 1024))),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         # Essay pages and dashboard summaries shared by all workers (services/file_store.py); empty: none kept.
         "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),

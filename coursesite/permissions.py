@@ -127,6 +127,16 @@ def can_create_course(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.can_create_courses)
 
 
+def is_site_admin(user) -> bool:
+    """The site's administration (accounts, anonymising, exports on request): site admins only."""
+    return user.is_authenticated and user.is_admin
+
+
+def can_export_own_data(user, course: Course) -> bool:
+    """Download one's own work in a course: its members (site admins export any account from the admin page)."""
+    return is_member(user, course)
+
+
 def can_edit_post(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
 
@@ -253,6 +263,8 @@ TEMPLATE_PREDICATES = {
         can_release_grades,
         can_import_export_wxr,
         can_create_course,
+        is_site_admin,
+        can_export_own_data,
         can_edit_post,
         can_restore_post,
     )

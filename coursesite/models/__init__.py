@@ -1,6 +1,7 @@
 """The one shared model layer."""
 
 from .assignment import Assignment, Excusal, Extension, SectionDeadline
+from .audit import AccountAudit
 from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
 from .course import Course, DashboardChange, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
@@ -13,6 +14,7 @@ from .wordpress import PendingImport, WordPressPerson
 
 __all__ = [
     "MAX_ID",
+    "AccountAudit",
     "AnonymousUser",
     "Assignment",
     "Comment",

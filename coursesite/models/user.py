@@ -14,6 +14,8 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 NOTIFY_CHOICES = ("digest", "instant", "off")
+# The name an anonymised account goes by everywhere names appear (bylines, threads, feeds, exports).
+FORMER_NAME = "Former student"
 
 
 def normalize_email(email: str) -> str:
@@ -63,6 +65,8 @@ class User(UserMixin, db.Model):
     # Raised at logout: every session and remember-me cookie opened before it ends (see session_fingerprint).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a site admin anonymised the account: it keeps its essays and comments, under FORMER_NAME.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @validates("email")
     def _normalize_email(self, key: str, value: str | None) -> str | None:
@@ -92,8 +96,12 @@ class User(UserMixin, db.Model):
         self.session_generation = (self.session_generation or 0) + 1
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: guests cannot log in
-        return not self.is_guest and self.password_hash is not None
+    def is_active(self) -> bool:  # Flask-Login: guests and anonymised accounts cannot log in
+        return not self.is_guest and self.password_hash is not None and self.anonymised_at is None
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def initials(self) -> str:

@@ -29,6 +29,7 @@ def read_token(token: str, purpose: str, max_age: int) -> User | None:
     if not isinstance(data, dict):
         return None
     user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
-    if user is None or data.get("f") != user.password_fingerprint:
+    # An anonymised account has no password, like an invited one: its old links must not bring it back.
+    if user is None or user.is_anonymised or data.get("f") != user.password_fingerprint:
         return None
     return user

@@ -25,6 +25,7 @@ PEOPLE = {
     "student2": "student2@example.edu",
     "student3": "student3@example.edu",  # has an extension on the demo's current assignment
     "student10": "student10@example.edu",  # has a draft in the demo
+    "admin": "admin@example.edu",  # the site admin
 }
 DEMO_SLUG = "demo-101"
 

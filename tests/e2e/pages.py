@@ -147,6 +147,11 @@ PAGES = [
     PageSpec("wordpress-import", f"{C}/import", "instructor"),
     PageSpec("wordpress-import-errors", f"{C}/import", "instructor", then=_submit_empty("Preview import")),
     PageSpec("account-instructor", "/auth/account", "instructor"),
+    # Each person's own data, and the site administration
+    PageSpec("privacy", "/privacy"),
+    PageSpec("admin-accounts", "/admin/", "admin"),
+    PageSpec("admin-accounts-search", "/admin/?q=student1", "admin"),
+    PageSpec("admin-account", f"/admin/accounts/{STUDENT_ID}", "admin"),
     PageSpec("error-404", "/no-such-page", status=404),
     PageSpec("error-403", f"{C}/roster", "student", status=403),
 ]

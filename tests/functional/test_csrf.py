@@ -155,3 +155,18 @@ def test_roster_import_without_token_shows_the_preview_again_and_writes_nothing(
     response = client.post(f"/c/{course.slug}/roster/import", data={"payload": payload, "csrf_token": token})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(CourseInvitation.id))) == before + 1
+
+
+def test_anonymising_an_account_needs_its_token(client):
+    admin = f.make_user("Ada Admin", is_admin=True)
+    student = f.make_user("Sam Student")
+    db.session.commit()
+    login(client, admin)
+    url = f"/admin/accounts/{student.id}/anonymise"
+    assert client.post(url, data={"confirm": "yes"}).status_code == 400
+    db.session.expire_all()
+    assert student.display_name == "Sam Student" and not student.is_anonymised
+    token = token_from(client, f"/admin/accounts/{student.id}")
+    assert client.post(url, data={"confirm": "yes", "csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert student.display_name == "Former student" and student.is_anonymised

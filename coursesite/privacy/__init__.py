@@ -1,0 +1,1 @@
+"""Each person's own data: the download of everything of theirs, anonymising an account, the privacy page."""
