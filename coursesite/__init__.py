@@ -112,6 +112,9 @@ def register_blueprints(app: Flask) -> None:
     from .courses.wxr_views import bp as wxr_bp
 
     app.register_blueprint(wxr_bp)
+    from .lti import init_lti
+
+    init_lti(app)
     from .posts.essay_cache import StoredPageFront
 
     app.wsgi_app = StoredPageFront(app)
