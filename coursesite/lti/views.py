@@ -207,4 +207,4 @@ def _linked_or_new(choice: str, taught: list[Course], context: LtiContext) -> Co
         return None
 
 
-from . import admin_views, deep_link_views  # noqa: E402,F401 - their routes join this blueprint
+from . import admin_views, course_views, deep_link_views  # noqa: E402,F401 - their routes join this blueprint
