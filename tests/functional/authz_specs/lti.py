@@ -11,6 +11,20 @@ def everyone(status: int) -> dict:
     return {role: status for role in EVERYONE}
 
 
+# Scores sent to the LMS: as releasing grades (instructors and site admins); the roster sync: as the roster.
+RELEASERS = dict(anonymous=302, student=403, outsider=403, ta=403, instructor=200, admin=200)
+RELEASERS_POST = {**RELEASERS, "instructor": 302, "admin": 302}
+ROSTER_POST = RELEASERS_POST
+
+
+def _assignment(w):
+    return {"slug": w.course.slug, "assignment_id": w.assignment.id}
+
+
+def _course(w):
+    return {"slug": w.course.slug}
+
+
 ADMINS_ONLY = dict(anonymous=302, student=403, outsider=403, ta=403, instructor=403, admin=200)
 
 SPECS = [
@@ -25,4 +39,8 @@ SPECS = [
     Spec("lti.deep_link", "POST", **everyone(404), data={"new_title": "Forged"}),
     Spec("lti.platforms", "GET", **ADMINS_ONLY),
     Spec("lti.platforms", "POST", **ADMINS_ONLY, data={"issuer": ""}),
+    Spec("lti.assignment_scores", "GET", _assignment, **RELEASERS),
+    Spec("lti.send_scores", "POST", _assignment, **RELEASERS_POST),
+    # Not linked to an LMS course: sent back to the roster with a message.
+    Spec("lti.sync_roster", "POST", _course, **ROSTER_POST),
 ]
