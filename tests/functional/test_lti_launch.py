@@ -356,3 +356,46 @@ def test_ordinary_sessions_keep_samesite_lax_over_https(app, client):
     response = client.post("/auth/login", data={"email": user.email, "password": f.DEFAULT_PASSWORD})
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
     assert "SameSite=Lax" in cookie
+
+
+# Registration by site admins
+
+
+def test_admin_registers_an_lms_and_sees_the_values_to_paste(client, auth, app):
+    admin = f.make_user("Ada Admin", is_admin=True)
+    db.session.commit()
+    auth.login(admin)
+    page = client.get("/lti/platforms").get_data(as_text=True)
+    for value in ("http://coursesite.test/lti/login", "http://coursesite.test/lti/launch",
+                  "http://coursesite.test/lti/jwks", "Canvas", "Moodle", "Blackboard", "D2L"):
+        assert value in page
+    data = {"issuer": "https://canvas.instructure.com", "client_id": "10000000000042",
+            "auth_login_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+            "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
+            "key_set_url": "https://sso.canvaslms.com/api/lti/security/jwks",
+            "deployment_ids": "12:abc\n13:def\n12:abc"}
+    response = client.post("/lti/platforms", data=data, follow_redirects=True)
+    assert "is registered, with deployment 12:abc, 13:def" in response.get_data(as_text=True)
+    from coursesite.lti.models import LtiPlatform
+
+    platform = db.session.scalar(select(LtiPlatform).where(LtiPlatform.client_id == "10000000000042"))
+    assert platform.deployment_ids == ["12:abc", "13:def"]
+
+
+def test_registration_refuses_bad_addresses_and_changes_nothing(client, auth):
+    admin = f.make_user("Ada Admin", is_admin=True)
+    db.session.commit()
+    auth.login(admin)
+    before = counts()
+    data = {"issuer": "https://lms.example", "client_id": "c", "auth_login_url": "javascript:alert(1)",
+            "auth_token_url": "not a url", "key_set_url": "https://lms.example/jwks", "deployment_ids": " "}
+    page = client.post("/lti/platforms", data=data).get_data(as_text=True)
+    assert page.count("Enter the full address") == 2 and "at least one deployment id" in page
+    assert counts() == before
+
+
+def test_cli_register_refuses_a_bad_url(app):
+    result = app.test_cli_runner().invoke(args=[
+        "lti", "register", "--issuer", "https://x", "--client-id", "c", "--auth-login-url", "ftp://x",
+        "--auth-token-url", "https://x/t", "--key-set-url", "https://x/k", "--deployment-id", "d"])
+    assert result.exit_code != 0 and "full address" in result.output
