@@ -11,6 +11,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from ..extensions import db
 from ..models import Assignment, Course
@@ -18,8 +19,9 @@ from ..permissions import can_manage_assignments
 from ..security import CONTENT_SECURITY_POLICY
 from ..services.grading import AssignmentRules
 from .forms import DeepLinkForm
-from .launching import launch_url, saved_launch
-from .views import PENDING, _pending_context, bp
+from .launching import LaunchRefused, launch_url, saved_launch
+from .tool_config import KEY_UNREADABLE, find_platform, signing_registration
+from .views import PENDING, _pending_context, bp, refused
 
 
 def _course_of_pending() -> Course:
@@ -65,13 +67,18 @@ def deep_link():
 def _answer(assignment: Assignment):
     try:
         message = saved_launch(session[PENDING]["launch_id"])
+        body = message.get_launch_data()
+        signing_registration(find_platform(body["iss"], message.get_client_id()))
         deep_link = message.get_deep_link()
         token = deep_link.get_response_jwt([_resource(assignment)])
         return_url = message.get_launch_data()[
             "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]["deep_link_return_url"]
-    except (LtiException, KeyError, TypeError):
-        db.session.rollback()
-        abort(404)
+    except LtiException as error:
+        if str(error) != KEY_UNREADABLE:
+            raise NotFound() from error
+        return refused(LaunchRefused(503, "Coursesite cannot sign its answer", KEY_UNREADABLE))
+    except (KeyError, TypeError) as error:
+        raise NotFound() from error
     session.pop(PENDING, None)
     db.session.commit()
     response = render_template("lti/deep_link_return.html", token=token, return_url=return_url,

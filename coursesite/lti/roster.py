@@ -22,7 +22,7 @@ from . import claims as c
 from .launching import PlatformSession
 from .models import LtiAccount, LtiContext
 from .people import account_for
-from .tool_config import registration_of
+from .tool_config import signing_registration
 
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
@@ -41,7 +41,7 @@ class SyncReport:
 
 
 def fetch_members(context: LtiContext) -> list[dict]:
-    connector = ServiceConnector(registration_of(context.platform), PlatformSession())
+    connector = ServiceConnector(signing_registration(context.platform), PlatformSession())
     service = NamesRolesProvisioningService(connector, {"context_memberships_url": context.memberships_url,
                                                         "service_versions": ["2.0"]})
     return service.get_members()

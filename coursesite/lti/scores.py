@@ -22,7 +22,7 @@ from ..services import grade_reports
 from . import claims as c
 from .launching import PlatformSession
 from .models import LtiAccount, LtiContext, LtiLineItem, LtiScoreSend
-from .tool_config import registration_of
+from .tool_config import signing_registration
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 
@@ -99,7 +99,7 @@ def _grade(send: LtiScoreSend, sub: str) -> Grade:
 
 def _service(item: LtiLineItem) -> AssignmentsGradesService:
     context = item.context
-    connector = ServiceConnector(registration_of(context.platform), PlatformSession())
+    connector = ServiceConnector(signing_registration(context.platform), PlatformSession())
     scopes = context.ags_scopes or [SCORE_SCOPE]
     return AssignmentsGradesService(connector, {"scope": scopes, "lineitem": item.url,
                                                 "lineitems": context.lineitems_url or ""})

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
+from cryptography.fernet import InvalidToken
 from pylti1p3.deployment import Deployment
+from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
 from sqlalchemy import select
@@ -10,6 +14,10 @@ from sqlalchemy import select
 from ..extensions import db
 from . import keys
 from .models import LtiDeployment, LtiPlatform
+
+log = logging.getLogger(__name__)
+KEY_UNREADABLE = ("Coursesite's LTI key cannot be read since the site's secret key changed: a site administrator "
+                  "runs `flask --app wsgi lti rotate-key`.")
 
 
 def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
@@ -23,8 +31,10 @@ def find_platform(issuer: str, client_id: str | None) -> LtiPlatform | None:
 
 
 def registration_of(platform: LtiPlatform) -> Registration:
+    """The platform as pylti1p3 takes it. Without the tool's private key when it cannot be read (SECRET_KEY
+    changed since it was made): launches still work; what signs (services, deep linking) says to rotate."""
     signer = keys.signing_key()
-    return (
+    registration = (
         Registration()
         .set_issuer(platform.issuer)
         .set_client_id(platform.client_id)
@@ -33,8 +43,20 @@ def registration_of(platform: LtiPlatform) -> Registration:
         .set_auth_audience(platform.auth_audience)
         .set_key_set_url(platform.key_set_url)
         .set_tool_public_key(signer.public_pem)
-        .set_tool_private_key(keys.private_pem(signer))
     )
+    try:
+        registration.set_tool_private_key(keys.private_pem(signer))
+    except InvalidToken:
+        log.error("the LTI tool key cannot be decrypted with this SECRET_KEY: run `flask --app wsgi lti rotate-key`")
+    return registration
+
+
+def signing_registration(platform: LtiPlatform) -> Registration:
+    """The registration for what Coursesite signs: refused with a clear message when its key cannot be read."""
+    registration = registration_of(platform)
+    if registration.get_tool_private_key() is None:
+        raise LtiException(KEY_UNREADABLE)
+    return registration
 
 
 class DatabaseToolConf(ToolConfAbstract):

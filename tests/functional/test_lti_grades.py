@@ -258,3 +258,18 @@ def test_roster_sync_when_the_lms_fails_changes_nothing(app, client, lms, course
     assert "did not give its roster" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalars(select(Enrollment.id, Enrollment.ended_at)).all() == before
+
+
+def test_a_changed_secret_key_is_reported_and_launches_still_work(app, client, lms, course, graded):
+    assignment, _, _ = graded
+    app.config["SECRET_KEY"] = "another-secret"  # the tool's private key no longer decrypts
+    _, response = _release(app, course, assignment)
+    assert response.status_code == 302
+    page = _release(app, course, assignment)[0].get(
+        f"/lti/c/{course.slug}/assignments/{assignment.id}/scores").get_data(as_text=True)
+    assert "lti rotate-key" in page
+    assert lms.launch(client, sub="lms-lee").status_code == 302
+    client.post("/auth/logout")
+    assert app.test_cli_runner().invoke(args=["lti", "rotate-key"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["lti", "send-scores"]).exit_code == 0
+    assert len(lms.scores) == 2
