@@ -7,7 +7,12 @@ import re
 from flask import Flask, Response, current_app, has_request_context, session
 
 from ..security import CONTENT_SECURITY_POLICY, SignedCookieSessions
-from .views import FRAMED
+
+# The LMS pages that may frame Coursesite, kept in the session by a launch.
+FRAMED = "lti_frame_origins"
+# The pages an LMS frames before any launch is checked (the cookie check, a refused launch) hold no action
+# worth hijacking, and the LMS page framing them is not known yet (Canvas's issuer is not the school's host).
+ANY_FRAME_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d+)?$")
 

@@ -18,21 +18,22 @@ from ..services.courses import CourseError, create_course
 from . import claims as c
 from . import keys, people
 from .forms import LinkCourseForm
+from .framing import ANY_FRAME_POLICY, FRAMED
 from .launching import LaunchRefused, checked_launch, launch_url, oidc_login
 from .models import LtiContext, LtiResourceLink
 from .tool_config import find_platform
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
-# What a launch leaves in the session: the LMS pages that may frame Coursesite, and a launch waiting for a choice.
-FRAMED = "lti_frame_origins"
+# A launch waiting for the instructor's choice (link a course, pick an assignment).
 PENDING = "lti_pending"
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 
 
 def refused(error: LaunchRefused, course: Course | None = None):
     db.session.rollback()
-    return render_template("lti/refused.html", error=error, course=course), error.status
+    page = render_template("lti/refused.html", error=error, course=course)
+    return page, error.status, {"Content-Security-Policy": ANY_FRAME_POLICY}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +44,8 @@ def login():
     params = {k: v for k in LOGIN_PARAMS if (v := (request.values.get(k) or "").strip())}
     if not request.values.get("lti1p3_new_window"):
         onward = url_for("lti.login", _external=True) + "?" + urlencode({**params, "lti1p3_new_window": "1"})
-        return render_template("lti/cookie_check.html", onward=onward)
+        page = render_template("lti/cookie_check.html", onward=onward)
+        return page, 200, {"Content-Security-Policy": ANY_FRAME_POLICY}
     try:
         redirect_to = oidc_login().get_redirect_object(launch_url())
     except OIDCException:

@@ -399,3 +399,11 @@ def test_cli_register_refuses_a_bad_url(app):
         "lti", "register", "--issuer", "https://x", "--client-id", "c", "--auth-login-url", "ftp://x",
         "--auth-token-url", "https://x/t", "--key-set-url", "https://x/k", "--deployment-id", "d"])
     assert result.exit_code != 0 and "full address" in result.output
+
+
+def test_the_cookie_check_and_refusal_pages_may_be_framed_by_the_lms(client, lms):
+    check = client.post("/lti/login", data={"iss": lp.ISSUER, "login_hint": "h"})
+    assert "frame-ancestors *" in check.headers["Content-Security-Policy"]
+    refused = client.post("/lti/launch", data={"state": "x"})
+    assert "frame-ancestors *" in refused.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in client.get("/lti/jwks").headers.get("Content-Security-Policy", "'none'")
