@@ -11,7 +11,7 @@ from pylti1p3.exception import OIDCException
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Assignment, Course, Enrollment, Post
+from ..models import Assignment, Course, Enrollment, Post, utcnow
 from ..models.course import STAFF_ROLES
 from ..security import cross_site_post
 from ..services.courses import CourseError, create_course
@@ -142,7 +142,8 @@ def _linked_assignment(context: LtiContext, course: Course, body: dict) -> Assig
 def _landing(course: Course, enrollment: Enrollment, assignment: Assignment | None) -> str:
     if assignment is None:
         return url_for("posts.blog", slug=course.slug)
-    if enrollment.role in STAFF_ROLES:
+    not_open_yet = assignment.opens_at is not None and assignment.opens_at > utcnow()
+    if enrollment.role in STAFF_ROLES or not_open_yet:  # before it opens, a student reads when it will
         return url_for("courses.assignment", slug=course.slug, assignment_id=assignment.id)
     essay = db.session.scalar(select(Post.id).where(
         Post.assignment_id == assignment.id, Post.author_id == enrollment.user_id, Post.deleted_at.is_(None))

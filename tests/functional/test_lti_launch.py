@@ -407,3 +407,16 @@ def test_the_cookie_check_and_refusal_pages_may_be_framed_by_the_lms(client, lms
     refused = client.post("/lti/launch", data={"state": "x"})
     assert "frame-ancestors *" in refused.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in client.get("/lti/jwks").headers.get("Content-Security-Policy", "'none'")
+
+
+def test_student_launch_of_an_assignment_not_open_yet_lands_on_its_page(client, lms, linked_course):
+    from datetime import timedelta
+
+    from coursesite.models import utcnow
+
+    later = f.make_assignment(linked_course, title="Next week", opens_at=utcnow() + timedelta(days=3))
+    context = db.session.scalar(select(LtiContext))
+    db.session.add(LtiResourceLink(context_id=context.id, resource_link_id="link-1", assignment_id=later.id))
+    db.session.commit()
+    response = lms.launch(client)
+    assert response.headers["Location"].endswith(f"/c/{linked_course.slug}/assignments/{later.id}")
