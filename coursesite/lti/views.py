@@ -91,7 +91,8 @@ def _unlinked_course(message, context: LtiContext, role: str | None):
         return refused(LaunchRefused(409, "This course is not set up in Coursesite yet",
                                      "Your instructor opens Coursesite from this LMS course first and links it to "
                                      "a Coursesite course. Try again after that."))
-    session[PENDING] = {"launch_id": message.get_launch_id(), "context_id": context.id}
+    session[PENDING] = {"launch_id": message.get_launch_id(), "context_id": context.id,
+                        "deep_link": message.is_deep_link_launch()}
     db.session.commit()
     return redirect(url_for("lti.link_course"))
 
@@ -193,9 +194,11 @@ def link_course():
         if course is not None:
             context.course_id = course.id
             people.enrollment_after_launch(current_user, course, "instructor")
-            session.pop(PENDING, None)
             db.session.commit()
             flash(f"{course.title} now opens from this LMS course.", "success")
+            if session[PENDING].get("deep_link"):  # the instructor was adding a link: go on with that
+                return redirect(url_for("lti.deep_link"))
+            session.pop(PENDING, None)
             return redirect(url_for("posts.blog", slug=course.slug))
     return render_template("lti/link_course.html", form=form, context=context)
 

@@ -273,3 +273,13 @@ def test_a_changed_secret_key_is_reported_and_launches_still_work(app, client, l
     assert app.test_cli_runner().invoke(args=["lti", "rotate-key"]).exit_code == 0
     assert app.test_cli_runner().invoke(args=["lti", "send-scores"]).exit_code == 0
     assert len(lms.scores) == 2
+
+
+def test_deep_link_from_an_unlinked_course_links_it_then_goes_on_to_pick(client, lms):
+    response = lms.launch(client, sub="lms-first", roles=[lp.INSTRUCTOR], message_type="LtiDeepLinkingRequest",
+                          context_id="ctx-new")
+    assert response.headers["Location"].endswith("/lti/link-course")
+    linked = client.post("/lti/link-course", data={"course": "new"})
+    assert linked.headers["Location"].endswith("/lti/deep-link")
+    answer = client.post("/lti/deep-link", data={"new_title": "First essay", "new_points": "12"})
+    assert answer.status_code == 200 and 'name="JWT"' in answer.get_data(as_text=True)
