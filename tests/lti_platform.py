@@ -25,6 +25,7 @@ AUTH_TOKEN_URL = ISSUER + "/login/oauth2/token"
 KEY_SET_URL = ISSUER + "/api/lti/security/jwks"
 LINEITEMS_URL = ISSUER + "/api/lti/courses/7/line_items"
 MEMBERSHIPS_URL = ISSUER + "/api/lti/courses/7/names_and_roles"
+GROUPS_URL = ISSUER + "/api/lti/courses/7/groups"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 INSTRUCTOR, LEARNER = ROLE + "Instructor", ROLE + "Learner"
@@ -62,9 +63,11 @@ class Platform:
         self.scores: list[tuple[str, dict]] = []
         self.token_requests: list[dict] = []
         self.members: list[dict] = []
+        self.groups: list[dict] = []
         mock.add_callback(responses.GET, KEY_SET_URL, callback=lambda r: (200, {}, json.dumps(self.jwks)))
         mock.add_callback(responses.POST, AUTH_TOKEN_URL, callback=self._token)
         mock.add_callback(responses.GET, MEMBERSHIPS_URL, callback=self._memberships)
+        mock.add_callback(responses.GET, GROUPS_URL, callback=lambda r: (200, {}, json.dumps({"groups": self.groups})))
 
     def _token(self, request):
         form = {k: v[0] for k, v in parse_qs(request.body).items()}
@@ -111,6 +114,9 @@ class Platform:
                                                                        "lineitems": LINEITEMS_URL},
             "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
                 "context_memberships_url": MEMBERSHIPS_URL, "service_versions": ["2.0"]},
+            "https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice": {
+                "context_groups_url": GROUPS_URL, "scope": ["https://purl.imsglobal.org/spec/lti-gs/scope/contextgroup.readonly"],
+                "service_versions": ["1.0"]},
         }
         if resource_link_id is not None:
             body[LTI + "resource_link"] = {"id": resource_link_id, "title": "Essay 1"}

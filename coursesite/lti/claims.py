@@ -11,6 +11,7 @@ DEPLOYMENT_ID = LTI + "deployment_id"
 MESSAGE_TYPE = LTI + "message_type"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+GROUPS = "https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice"
 DEEP_LINKING = "LtiDeepLinkingRequest"
 
 # The LIS membership roles an LMS sends, by their last part: ".../membership#Instructor", the simple "Learner",

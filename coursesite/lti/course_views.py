@@ -54,10 +54,11 @@ def sync_roster(course: Course):
     for context in contexts:
         try:
             members = roster.fetch_members(context)
+            groups = roster.fetch_groups(context)
         except (LtiServiceException, LtiException, RequestException, ValueError, KeyError, TypeError):
             db.session.rollback()
             flash("The LMS did not give its roster. Nothing was changed; try again later.", "error")
             return redirect(url_for("courses.roster", slug=course.slug))
-        reports.append(roster.sync(course, context, members))
+        reports.append(roster.sync(course, context, members, groups))
     db.session.commit()
     return render_template("lti/roster_sync.html", reports=reports)

@@ -92,6 +92,8 @@ class LtiContext(db.Model):
     lineitems_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     ags_scopes: Mapped[list] = mapped_column(JSON, default=list)
     memberships_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
+    # The LMS's groups (Canvas and D2L sections, Moodle groups) when it offers the Course Groups service.
+    groups_url: Mapped[str | None] = mapped_column(String(URL_LENGTH))
     roster_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     platform: Mapped[LtiPlatform] = relationship()

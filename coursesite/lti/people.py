@@ -64,6 +64,7 @@ def context_for(platform: LtiPlatform, claims: dict) -> LtiContext:
         context.ags_scopes = [s for s in ags.get("scope") or [] if isinstance(s, str)]
     memberships = c.text(claims, c.NRPS, "context_memberships_url")
     context.memberships_url = memberships or context.memberships_url
+    context.groups_url = c.text(claims, c.GROUPS, "context_groups_url") or context.groups_url
     db.session.flush()
     return context
 

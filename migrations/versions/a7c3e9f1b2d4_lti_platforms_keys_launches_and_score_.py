@@ -2,7 +2,7 @@
 
 Revision ID: a7c3e9f1b2d4
 Revises: e5b2d7a1c9f4
-Create Date: 2026-12-05 10:27:17.694044
+Create Date: 2026-12-05 10:47:43.827909
 
 """
 from alembic import op
@@ -84,6 +84,7 @@ def upgrade():
     sa.Column('lineitems_url', sa.String(length=1000), nullable=True),
     sa.Column('ags_scopes', sa.JSON(), nullable=False),
     sa.Column('memberships_url', sa.String(length=1000), nullable=True),
+    sa.Column('groups_url', sa.String(length=1000), nullable=True),
     sa.Column('roster_synced_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_lti_contexts_course_id_courses'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platforms.id'], name=op.f('fk_lti_contexts_platform_id_lti_platforms'), ondelete='CASCADE'),

@@ -209,8 +209,9 @@ def test_send_scores_cli_retries_what_failed(app, client, lms, course, graded):
 # Names and Role Provisioning
 
 
-def _member(user_id, name, roles, status="Active"):
-    return {"user_id": user_id, "name": name, "roles": roles, "status": status}
+def _member(user_id, name, roles, status="Active", groups=()):
+    return {"user_id": user_id, "name": name, "roles": roles, "status": status,
+            "group_enrollments": [{"group_id": g} for g in groups]}
 
 
 def test_roster_sync_adds_updates_and_ends_enrollments(app, client, lms, course):
@@ -223,9 +224,10 @@ def test_roster_sync_adds_updates_and_ends_enrollments(app, client, lms, course)
     lms.members = [
         _member("lms-ines", "Ines Instructor", [lp.INSTRUCTOR]),
         _member("lms-ta-to-be", "Tam Assistant", [lp.INSTRUCTOR, lp.TA]),
-        _member("lms-new", "Nia New", [lp.LEARNER]),
+        _member("lms-new", "Nia New", [lp.LEARNER], groups=["g-2"]),
         _member("lms-observer", "Olu Observer", ["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"]),
     ]
+    lms.groups = [{"id": "g-1", "name": "Section 01"}, {"id": "g-2", "name": "Section 02"}]
     staff = app.test_client()
     staff.post("/auth/login", data={"email": course.instructor.email, "password": f.DEFAULT_PASSWORD})
     roster = staff.get(f"/c/{course.slug}/roster").get_data(as_text=True)
@@ -238,6 +240,7 @@ def test_roster_sync_adds_updates_and_ends_enrollments(app, client, lms, course)
         return db.session.scalar(select(Enrollment).join(LtiAccount, LtiAccount.user_id == Enrollment.user_id)
                                  .where(LtiAccount.sub == sub, Enrollment.course_id == course.id))
     assert enrollment_of("lms-new").role == "student" and enrollment_of("lms-new").ended_at is None
+    assert enrollment_of("lms-new").section.name == "Section 02"
     assert enrollment_of("lms-ta-to-be").role == "ta"
     assert enrollment_of("lms-leaving").ended_at is not None
     assert enrollment_of("lms-observer") is None
@@ -245,6 +248,9 @@ def test_roster_sync_adds_updates_and_ends_enrollments(app, client, lms, course)
     assert hand.ended_at is None  # people added here are never removed by the LMS
     again = staff.post(f"/lti/c/{course.slug}/roster/sync").get_data(as_text=True)
     assert "0 added · 0 updated · 0 ended · 3 unchanged" in again
+    lms.members[1]["group_enrollments"] = [{"group_id": "g-1"}]
+    moved = staff.post(f"/lti/c/{course.slug}/roster/sync").get_data(as_text=True)
+    assert "0 added · 1 updated" in moved and ": section Section 01" in moved
 
 
 def test_roster_sync_when_the_lms_fails_changes_nothing(app, client, lms, course):
