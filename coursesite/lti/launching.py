@@ -104,7 +104,7 @@ def checked_launch() -> FlaskMessageLaunch:
     """The launch, with every check of pylti1p3's validate() passed (state, nonce spent once, registration and
     audience, signature against the LMS's key set, expiry, deployment, message); else LaunchRefused."""
     launch = _message_launch()
-    if not launch.get_session_service() or not FlaskRequest().get_param("id_token"):
+    if not FlaskRequest().get_param("id_token"):
         raise NOT_A_LAUNCH
     for step, refusal in _STEPS:
         try:

@@ -158,3 +158,8 @@ class LtiScoreSend(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     line_item: Mapped[LtiLineItem] = relationship()
+
+
+# No essay or blog page shows these rows (services/content_version.py): changing them raises no course version.
+NOT_SHOWN_ON_PAGES = (LtiPlatform, LtiDeployment, LtiToolKey, LtiLaunchValue, LtiContext, LtiAccount,
+                      LtiResourceLink, LtiLineItem, LtiScoreSend)

@@ -21,6 +21,7 @@ from .forms import LinkCourseForm
 from .framing import ANY_FRAME_POLICY, FRAMED
 from .launching import LaunchRefused, checked_launch, launch_url, oidc_login
 from .models import LtiContext, LtiResourceLink
+from .storage import forget_expired
 from .tool_config import find_platform
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -28,6 +29,11 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 # A launch waiting for the instructor's choice (link a course, pick an assignment).
 PENDING = "lti_pending"
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
+
+
+ANONYMOUS_OR_OUTSIDE_A_COURSE = LaunchRefused(
+    400, "Coursesite opens from inside an LMS course",
+    "This launch names no user or no course. Open Coursesite from a course in the LMS, signed in.")
 
 
 def refused(error: LaunchRefused, course: Course | None = None):
@@ -46,6 +52,7 @@ def login():
         onward = url_for("lti.login", _external=True) + "?" + urlencode({**params, "lti1p3_new_window": "1"})
         page = render_template("lti/cookie_check.html", onward=onward)
         return page, 200, {"Content-Security-Policy": ANY_FRAME_POLICY}
+    forget_expired()
     try:
         redirect_to = oidc_login().get_redirect_object(launch_url())
     except OIDCException:
@@ -65,14 +72,15 @@ def launch():
     except LaunchRefused as error:
         return refused(error)
     body = message.get_launch_data()
+    if not c.text(body, "sub") or not c.text(body, c.CONTEXT, "id"):
+        return refused(ANONYMOUS_OR_OUTSIDE_A_COURSE)
     platform = find_platform(body["iss"], message.get_client_id())
     context = people.context_for(platform, body)
     course = db.session.get(Course, context.course_id) if context.course_id else None
     role = c.course_role(body.get(c.ROLES))
     user = people.account_for(platform, body, course)
-    _sign_in(user, platform, body)
     if course is None:
-        return _unlinked_course(message, context, role)
+        return _unlinked_course(message, context, user, role)
     return _enter(course, user, role, message, context)
 
 
@@ -85,12 +93,13 @@ def _sign_in(user, platform, body: dict) -> None:
     session[FRAMED] = sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, origins) if p.scheme and p.netloc})
 
 
-def _unlinked_course(message, context: LtiContext, role: str | None):
+def _unlinked_course(message, context: LtiContext, user, role: str | None):
     if role != "instructor":
-        db.session.commit()
+        db.session.commit()  # the LMS course is remembered for its instructor's first launch
         return refused(LaunchRefused(409, "This course is not set up in Coursesite yet",
                                      "Your instructor opens Coursesite from this LMS course first and links it to "
                                      "a Coursesite course. Try again after that."))
+    _sign_in(user, context.platform, message.get_launch_data())
     session[PENDING] = {"launch_id": message.get_launch_id(), "context_id": context.id,
                         "deep_link": message.is_deep_link_launch()}
     db.session.commit()
@@ -103,6 +112,8 @@ def _enter(course: Course, user, role: str | None, message, context: LtiContext)
         return refused(LaunchRefused(403, f"You are not a member of {course.title}",
                                      "The LMS opened this course for you, but you are not (or no longer) on its "
                                      "roster here. Ask the course's instructor for access."), course)
+    # Signed in only now: a refused launch leaves the browser as it was.
+    _sign_in(user, context.platform, message.get_launch_data())
     if message.is_deep_link_launch():
         if enrollment.role not in STAFF_ROLES:
             return refused(LaunchRefused(403, "Only the course's staff add Coursesite links",

@@ -22,6 +22,7 @@ from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
 
+from ..lti.models import NOT_SHOWN_ON_PAGES as LTI_ROWS
 from ..models import (
     Assignment,
     Comment,
@@ -59,7 +60,8 @@ BY_POST = (PostTerm,)
 # is counted by the validator, as are new comments.
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
              RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange,
-             CourseInvitation)  # invitations show only on the roster and the invited person's course list
+             CourseInvitation,  # invitations show only on the roster and the invited person's course list
+             *LTI_ROWS)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
 USER_COLUMNS_NOT_SHOWN = frozenset({"session_generation"})  # raised at logout; no page shows it
 DASHBOARD_TABLES = frozenset(model.__table__.name for model in (Grade, GradeChange, CommentReport))

@@ -211,7 +211,8 @@ def test_lms_administrator_without_a_course_role_is_not_let_in(client, lms, link
     page = response.get_data(as_text=True)
     assert "not a member" in page.lower() or "not (or no longer)" in page
     assert "Ask the course" in page
-    assert counts()[1] == before[1]  # no enrollment
+    assert counts() == before  # no account, no enrollment
+    assert signed_in_user_id(client) is None
 
 
 def test_removed_member_is_not_let_back_in_by_a_launch(client, lms, linked_course):
@@ -420,3 +421,29 @@ def test_student_launch_of_an_assignment_not_open_yet_lands_on_its_page(client, 
     db.session.commit()
     response = lms.launch(client)
     assert response.headers["Location"].endswith(f"/c/{linked_course.slug}/assignments/{later.id}")
+
+
+def test_anonymous_launch_is_refused_and_creates_nothing(client, lms, linked_course):
+    lms.launch(client, sub="warmup")
+    client.post("/auth/logout")
+    before = counts()
+    response = lms.launch(client, tamper=lambda body: body.pop("sub"))
+    assert response.status_code == 400
+    assert any(words in response.get_data(as_text=True) for words in ("names no user", "lacks something"))
+    assert counts() == before and signed_in_user_id(client) is None
+
+
+def test_launch_outside_a_course_is_refused(client, lms, linked_course):
+    response = lms.launch(client, tamper=lambda body: body.pop(lp.LTI + "context"))
+    assert response.status_code == 400 and "no course" in response.get_data(as_text=True)
+
+
+def test_lti_sign_ins_leave_course_pages_cached(client, lms, linked_course):
+    """Spending nonces and clearing old launch values is no change to any course page."""
+    version = linked_course.content_version
+    lms.login(client)
+    lms.launch(client, sub="lms-lee", resource_link_id=None)
+    client.post("/lti/launch", data=lms.last_post)  # a replay: its nonce is gone
+    db.session.expire_all()
+    # The one new enrollment raises it once; nonces and launch values add nothing.
+    assert linked_course.content_version <= version + 1
