@@ -116,6 +116,9 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (wxr_bp, privacy_bp, admin_bp):
         app.register_blueprint(bp)
+    from .lti import init_lti
+
+    init_lti(app)
     from .posts.essay_cache import StoredPageFront
 
     app.wsgi_app = StoredPageFront(app)

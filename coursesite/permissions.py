@@ -137,6 +137,11 @@ def can_export_own_data(user, course: Course) -> bool:
     return is_member(user, course)
 
 
+def can_register_lti_platforms(user) -> bool:
+    """Register an LMS (LTI 1.3 platform) and see what to paste into it: site admins."""
+    return user.is_authenticated and user.is_admin
+
+
 def can_edit_post(user, post) -> bool:
     return user.is_authenticated and post.author_id == user.id and is_member(user, post.course)
 

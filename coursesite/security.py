@@ -42,6 +42,13 @@ def form_checks_csrf(view):
     return view
 
 
+def cross_site_post(view):
+    """Mark a view another site posts to by design (an LMS's LTI login and launch): no CSRF token can come with
+    it. Its protection is what the view checks itself: the LMS-signed id_token, the nonce and the state."""
+    view.csrf_exempt_cross_site = True
+    return view
+
+
 def form_token_accepted() -> bool:
     """The CSRF check a FlaskForm makes on submit, for a view that reads its fields from request.form itself:
     building the form would also sign a new token that its redirect never sends."""
@@ -79,7 +86,8 @@ def init_security(app: Flask) -> None:
         if request.routing_exception is not None:
             return  # let the 404 or 405 answer
         view = current_app.view_functions.get(request.endpoint or "")
-        if view is not None and getattr(view, "csrf_checked_by_form", False):
+        if view is not None and (getattr(view, "csrf_checked_by_form", False)
+                                 or getattr(view, "csrf_exempt_cross_site", False)):
             return
         csrf.protect()
 

@@ -29,9 +29,20 @@ def release(assignment_id: int):
     if grades.release_grades(assignment, utcnow()):
         db.session.commit()
         flash(f"Grades of {assignment.title} are released: students see them on My grades.", "success")
+        _send_to_lms(assignment)
     else:
         flash(f"Grades of {assignment.title} were already released.", "info")
     return redirect(url_for("dashboard.home", slug=course.slug))
+
+
+def _send_to_lms(assignment) -> None:
+    from ..lti.scores import send_after_release
+
+    accepted, failed = send_after_release(assignment)
+    if failed:
+        flash(f"{failed} score(s) could not be sent to the LMS; they are kept and sent again later.", "error")
+    elif accepted:
+        flash(f"{accepted} score(s) were sent to the LMS.", "success")
 
 
 @bp.route("/assignments/<int:assignment_id>/unrelease", methods=["POST"])

@@ -22,6 +22,7 @@ from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
 
+from ..lti.models import NOT_SHOWN_ON_PAGES as LTI_ROWS
 from ..models import (
     AccountAudit,
     Assignment,
@@ -63,7 +64,7 @@ BY_POST = (PostTerm,)
 NOT_SHOWN = (PostAutosave, PostRevision, CommentRevision, CommentReport, Notification, Grade, GradeChange,
              RubricCriterion, Upload, PendingImport, WordPressPerson, DashboardChange,
              CourseInvitation,  # invitations show only on the roster and the invited person's course list
-             SentReminder, SentStaffDigest, AccountAudit)
+             SentReminder, SentStaffDigest, AccountAudit, *LTI_ROWS)
 NOT_SHOWN_TABLES = frozenset(model.__table__.name for model in NOT_SHOWN)
 # Raised at logout, and mail choices: no page shows them.
 USER_COLUMNS_NOT_SHOWN = frozenset({"session_generation", "wants_reminders", "wants_staff_digest"})

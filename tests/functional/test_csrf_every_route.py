@@ -99,6 +99,19 @@ def checks_its_own_form(app, rule) -> bool:
     return getattr(app.view_functions[rule.endpoint], "csrf_checked_by_form", False)
 
 
+# Posted to by an LMS from its own site, so no token can come with them: the LMS-signed id_token, the nonce and
+# the state protect them (tests/functional/test_lti_launch.py refuses every forged launch).
+CROSS_SITE_POSTS = {"lti.login", "lti.launch"}
+
+
+def is_cross_site_post(app, rule) -> bool:
+    return getattr(app.view_functions[rule.endpoint], "csrf_exempt_cross_site", False)
+
+
+def test_only_the_lti_login_and_launch_take_posts_from_other_sites(app):
+    assert {r.endpoint for r in post_routes(app) if is_cross_site_post(app, r)} == CROSS_SITE_POSTS
+
+
 class FormFields(HTMLParser):
     """The fields of the first POST form that submits to `target`, with what a person would send."""
 
@@ -135,7 +148,7 @@ class FormFields(HTMLParser):
 def test_post_routes_refuse_a_missing_token_before_the_view(app, client, world):
     checked = []
     for rule in post_routes(app):
-        if checks_its_own_form(app, rule):
+        if checks_its_own_form(app, rule) or is_cross_site_post(app, rule):
             continue
         url = url_for(rule.endpoint, _external=False, **world.url_values(rule.endpoint, rule.arguments))
         for role in ROLES:

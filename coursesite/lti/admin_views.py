@@ -1,0 +1,38 @@
+"""Site admins register an LMS, and see the values to paste into Canvas, Moodle, Blackboard or D2L."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from ..permissions import can_register_lti_platforms
+from ..security import form_checks_csrf
+from . import registry
+from .forms import PlatformForm, deployment_ids
+from .views import bp
+
+
+def _admins_only() -> None:
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not can_register_lti_platforms(current_user):
+        abort(403)
+
+
+@bp.route("/platforms", methods=["GET", "POST"])
+@form_checks_csrf
+def platforms():
+    _admins_only()
+    form = PlatformForm()
+    if form.validate_on_submit():
+        details = registry.PlatformDetails(
+            form.issuer.data, form.client_id.data, form.auth_login_url.data, form.auth_token_url.data,
+            form.key_set_url.data, tuple(deployment_ids(form.deployment_ids.data)))
+        platform, added = registry.register(details)
+        db.session.commit()
+        flash(f"{platform.issuer} (client id {platform.client_id}) is registered"
+              f"{', with deployment ' + ', '.join(added) if added else ''}.", "success")
+        return redirect(url_for("lti.platforms"))
+    return render_template("lti/platforms.html", form=form, platforms=registry.platforms(),
+                           tool=registry.tool_values())

@@ -1,0 +1,64 @@
+"""What an instructor does with a linked LMS course: see and resend an assignment's scores, sync the roster."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from pylti1p3.exception import LtiException, LtiServiceException
+from requests import RequestException
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assignment, Course
+from ..permissions import can_manage_roster, can_release_grades, course_view
+from . import roster, scores
+from .models import LtiContext
+from .views import bp
+
+
+def _assignment(course: Course, assignment_id: int) -> Assignment:
+    from ..courses.assignment_views import load_assignment
+
+    return load_assignment(course, assignment_id)
+
+
+@bp.route("/c/<slug>/assignments/<int:assignment_id>/scores")
+@course_view(can_release_grades)
+def assignment_scores(course: Course, assignment_id: int):
+    assignment = _assignment(course, assignment_id)
+    return render_template("lti/scores.html", assignment=assignment, report=scores.report(assignment))
+
+
+@bp.route("/c/<slug>/assignments/<int:assignment_id>/scores/send", methods=["POST"])
+@course_view(can_release_grades)
+def send_scores(course: Course, assignment_id: int):
+    assignment = _assignment(course, assignment_id)
+    scores.queue_assignment(assignment)
+    db.session.commit()
+    accepted, failed = scores.send_waiting(assignment.id)
+    if failed:
+        flash(f"{accepted} score(s) accepted by the LMS; {failed} failed and are kept to send again.", "error")
+    else:
+        flash(f"{accepted} score(s) accepted by the LMS.", "success")
+    return redirect(url_for("lti.assignment_scores", slug=course.slug, assignment_id=assignment.id))
+
+
+@bp.route("/c/<slug>/roster/sync", methods=["POST"])
+@course_view(can_manage_roster)
+def sync_roster(course: Course):
+    contexts = db.session.scalars(select(LtiContext).where(
+        LtiContext.course_id == course.id, LtiContext.memberships_url.is_not(None))).all()
+    if not contexts:
+        flash("This course has no LMS roster to sync: open Coursesite from the LMS course first.", "error")
+        return redirect(url_for("courses.roster", slug=course.slug))
+    reports = []
+    for context in contexts:
+        try:
+            members = roster.fetch_members(context)
+            groups = roster.fetch_groups(context)
+        except (LtiServiceException, LtiException, RequestException, ValueError, KeyError, TypeError):
+            db.session.rollback()
+            flash("The LMS did not give its roster. Nothing was changed; try again later.", "error")
+            return redirect(url_for("courses.roster", slug=course.slug))
+        reports.append(roster.sync(course, context, members, groups))
+    db.session.commit()
+    return render_template("lti/roster_sync.html", reports=reports)
