@@ -56,8 +56,10 @@ run: $(VENV)/.installed
 reset-demo: $(VENV)/.installed
 	@$(BIN)/python -m coursesite.setup_db --reset
 
+# ruff, then the import contracts of .importlinter (layers, independent blueprints and view modules).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-dev lint
 	$(BIN)/pytest -q tests/unit tests/functional

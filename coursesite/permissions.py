@@ -1,6 +1,6 @@
 """Who may do what: role lookups and object predicates, shared by views and templates.
 
-The table "Who may do what" in DESIGN.md is the specification; tests/functional/test_authorization.py
+The table in docs/design.md#who-may-do-what is the specification; tests/functional/test_authorization.py
 walks every route against it.
 """
 

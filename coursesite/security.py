@@ -1,6 +1,9 @@
-"""Security headers, signed session cookies, and the CSRF check that every state-changing request passes."""
+"""Security headers, signed session cookies, the CSRF check that every state-changing request passes, and
+same-site redirect targets."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
@@ -112,3 +115,16 @@ def add_security_headers(response: Response, config) -> Response:
     wanted = (*SECURITY_HEADERS, HSTS) if config.get("SESSION_COOKIE_SECURE") else SECURITY_HEADERS
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never another host, a scheme, or a protocol-relative //host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    # Browsers drop tabs and newlines inside URLs ("/\t/evil.com" becomes "//evil.com"), and read "\\" as "/".
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    return target

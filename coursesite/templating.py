@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g, has_request_context, request, url_for
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 from . import permissions
 from .security import CSRF_REFUSED_KEPT
-from .services import timefmt
+from .services import moderation, notifications, timefmt
 from .services.grading import points_text, score_text
 
 
@@ -51,7 +52,34 @@ def modify_query(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+HEADER_COUNTS_KEY = "coursesite.header_counts"
+
+
+def reader_header_counts(unread: int, environ: dict) -> dict:
+    """The counts for a reader who moderates nothing, whose unread count was read with other facts."""
+    counts = environ[HEADER_COUNTS_KEY] = {"unread_notifications": unread, "moderation_waiting": 0}
+    return counts
+
+
+def header_counts() -> dict:
+    """Unread notifications and, for staff in a course, comments waiting for moderation: once per request."""
+    if not has_request_context():
+        return {}
+    # Kept on the request itself: a test client may share one app context (and `g`) across requests.
+    counts = request.environ.get(HEADER_COUNTS_KEY)
+    if counts is None:
+        counts = {"unread_notifications": 0, "moderation_waiting": 0}
+        if current_user.is_authenticated:
+            counts["unread_notifications"] = notifications.unread_count(current_user.id)
+            course = g.get("course")
+            if course is not None and permissions.can_moderate(current_user, course):
+                counts["moderation_waiting"] = moderation.waiting_count(course)
+        request.environ[HEADER_COUNTS_KEY] = counts
+    return counts
+
+
 def init_templating(app: Flask) -> None:
+    app.context_processor(header_counts)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)

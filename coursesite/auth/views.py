@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..security import form_checks_csrf
+from ..security import form_checks_csrf, safe_next
 from ..services import accounts, tokens
 from ..services.mail import send_mail
 from ..services.pseudonyms import account_name_problem, reads_as_staff, staff_name_problem
@@ -25,19 +23,6 @@ from .forms import (
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "That email and password do not match an account."
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths: never another host, a scheme, or a protocol-relative //host."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return default
-    # Browsers drop tabs and newlines inside URLs ("/\t/evil.com" becomes "//evil.com"), and read "\\" as "/".
-    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
-        return default
-    return target
 
 
 def _account_and_address(prefix: str):

@@ -10,7 +10,7 @@ from ..permissions import can_read_course, course_view
 from ..services.comment_feeds import comments_feed
 from ..services.comments import post_is_live
 from .blueprint import bp
-from .views import course_post
+from .pages import course_post
 
 ATOM = "application/atom+xml; charset=utf-8"
 

@@ -12,7 +12,7 @@ from ..models import Assignment, Course, utcnow
 from ..permissions import can_manage_assignments, course_view, is_member, membership
 from ..services import my_comments as checklist_service
 from ..services import readers
-from ..services.comments import CommentError
+from ..services.readers import ReaderError
 from .blueprint import bp
 
 
@@ -58,7 +58,7 @@ def readers_page(course: Course, assignment_id: int):
                 message = "Reader removed."
             else:
                 abort(400)
-        except CommentError as error:
+        except ReaderError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:

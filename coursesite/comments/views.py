@@ -1,28 +1,25 @@
-"""Peer commenting: writing, editing, deleting and reporting comments on essays.
-
-Moderation, participation (My comments, readers), notifications and feeds register their routes on the
-same blueprint from the modules imported at the end.
-"""
+"""Peer commenting: writing, editing, deleting and reporting comments on essays."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import Connection
 
 from ..extensions import db, login_manager
 from ..forms import id_from
-from ..models import Comment, Course, Post, utcnow
-from ..permissions import can_see_private_work, course_view, is_member, membership, named_essay
+from ..models import Course, utcnow
+from ..permissions import course_view, is_member, membership
 from ..security import CSRF_REFUSED_KEPT, form_checks_csrf, form_token_accepted
 from ..services import comments as comment_service
 from ..services import moderation
-from ..services.comment_thread import FORM_STATE_KEY, FormState
-from ..services.comments import CommentError, can_still_edit, comment_visible_to, edit_deadline
+from ..services.comment_thread import FormState
+from ..services.comments import CommentError, can_still_edit, edit_deadline
 from .blueprint import bp
 from .forms import CommentForm
+from .pages import course_comment, course_post, essay_url, rerender_essay
 
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
 
@@ -32,50 +29,6 @@ def _comment_paces() -> tuple[comment_service.Pace, ...]:
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return ()
     return comment_service.comment_pace(current_app.config.get("COMMENT_RATE_LIMIT", DEFAULT_COMMENT_RATE_LIMIT))
-
-
-def course_post(course: Course, post_slug: str) -> Post:
-    """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
-    post = named_essay(course, post_slug)
-    if post is None:
-        abort(404)
-    if comment_service.post_is_live(post):
-        return post
-    own = current_user.is_authenticated and post.author_id == current_user.id and post.deleted_at is None
-    if own or can_see_private_work(current_user, course):
-        return post
-    abort(404)
-
-
-def viewer_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
-
-
-def course_comment(course: Course, comment_id: int) -> Comment:
-    """The comment if it is in this course and the reader may see it; 404 otherwise."""
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.post.course_id != course.id:
-        abort(404)
-    staff = can_see_private_work(current_user, course)
-    if comment.deleted_at is not None:
-        if not staff and comment.author_id != viewer_id():
-            abort(404)
-    elif not comment_visible_to(comment, viewer_id(), staff):
-        abort(404)
-    return comment
-
-
-def essay_url(course: Course, post: Post, comment_id: int | None = None, anchor: str | None = None) -> str:
-    anchor = anchor or (f"comment-{comment_id}" if comment_id else None)
-    return url_for("posts.essay", slug=course.slug, post_slug=post.slug, _anchor=anchor)
-
-
-def rerender_essay(course: Course, post: Post, state: FormState, status: int):
-    """Show the essay page again with the refused comment in the box and the message above it."""
-    request.environ[FORM_STATE_KEY] = state
-    response = make_response(current_app.view_functions["posts.essay"](slug=course.slug, post_slug=post.slug))
-    response.status_code = status
-    return response
 
 
 def _parent_id(raw: str | None) -> int | None:
@@ -196,5 +149,3 @@ def report(course: Course, comment_id: int):
           else "You already reported this comment; the course staff will look at it.", "success")
     return redirect(essay_url(course, comment.post, comment.id))
 
-
-from . import feed_views, moderation_views, notification_views, participation_views  # noqa: E402,F401

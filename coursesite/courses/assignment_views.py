@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
@@ -15,14 +15,8 @@ from ..services import assignments as assignment_service
 from ..services.deadline_book import load_deadline_book, work_item
 from ..services.timefmt import LocalTimeError
 from .assignment_forms import AssignmentForm
-from .views import bp
-
-
-def load_assignment(course: Course, assignment_id: int) -> Assignment:
-    assignment = assignment_service.course_assignment(course, assignment_id)
-    if assignment is None:
-        abort(404)
-    return assignment
+from .blueprint import bp
+from .pages import load_assignment
 
 
 def _form_for(assignment: Assignment | None, course: Course) -> AssignmentForm:

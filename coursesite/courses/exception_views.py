@@ -15,8 +15,8 @@ from ..services import assignments as assignment_service
 from ..services.deadlines import DueDates
 from ..services.timefmt import LocalTimeError
 from .assignment_forms import ExceptionsForm, section_deadlines_form
-from .assignment_views import load_assignment
-from .views import bp
+from .blueprint import bp
+from .pages import load_assignment
 
 
 def _utc(field, tz_name: str, errors: list) -> object:

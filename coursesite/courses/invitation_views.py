@@ -11,8 +11,8 @@ from ..permissions import can_manage_roster, course_view, is_member, is_signed_i
 from ..security import form_checks_csrf
 from ..services import course_invitations
 from ..services.pseudonyms import reads_as_staff
+from .blueprint import bp
 from .forms import InvitationAnswerForm
-from .views import bp
 
 
 @bp.route("/c/<slug>/invitation", methods=["GET", "POST"])

@@ -14,8 +14,8 @@ from ..services import roster_import as importer
 from ..services import tokens
 from ..services.mail import send_mail
 from ..services.sizes import size_text
+from .blueprint import bp
 from .forms import RosterConfirmForm, RosterUploadForm
-from .views import bp
 
 MAX_ROSTER_BYTES = 2 * 1024 * 1024
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -16,9 +16,9 @@ from ..services import courses as course_service
 from ..services.courses import CourseError
 from ..services.pseudonyms import pseudonym_problem, reads_as_staff
 from ..services.timefmt import timezone_choices
+from .blueprint import bp
 from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
-
-bp = Blueprint("courses", __name__)
+from .pages import apply_course_error
 
 
 @bp.route("/")
@@ -41,16 +41,6 @@ def index():
     ]
     invitations = course_invitations.pending_for(current_user) if current_user.is_authenticated else []
     return render_template("courses/index.html", mine=mine, public=public, invitations=invitations)
-
-
-def apply_course_error(form, error: CourseError) -> None:
-    """Show each message under its field; one about a field this form lacks goes above the form."""
-    for name, message in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])

@@ -15,7 +15,8 @@ from ..services.course_copy import copy_course as copy_course_service
 from ..services.courses import CourseError
 from ..services.deadline_book import load_deadline_book
 from .assignment_forms import CopyCourseForm
-from .views import apply_course_error, bp
+from .blueprint import bp
+from .pages import apply_course_error
 
 
 @bp.route("/c/<slug>/my-work")

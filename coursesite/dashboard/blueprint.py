@@ -15,8 +15,9 @@ bp = Blueprint("dashboard", __name__, url_prefix="/c/<slug>/dashboard")
 def permits(predicate):
     """Let one dashboard view answer to `predicate` instead of the guard's can_grade.
 
-    DESIGN's table gives releasing grades and exporting the gradebook to instructors and site admins,
-    not TAs: those views are marked `@permits(can_release_grades)`, and the guard checks that instead.
+    Releasing grades and exporting the gradebook are for instructors and site admins, not TAs
+    (docs/design.md#who-may-do-what): those views are marked `@permits(can_release_grades)`, and the guard
+    checks that instead.
     """
 
     def mark(view):

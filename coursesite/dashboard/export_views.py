@@ -1,6 +1,7 @@
 """Releasing an assignment's grades to students, and the gradebook files.
 
-DESIGN's table: instructors and site admins release grades and export the gradebook; TAs do not.
+Instructors and site admins release grades and export the gradebook; TAs do not
+(docs/design.md#who-may-do-what).
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""The instructor's area: grading, release and gradebook export, for a course's staff only.
-
-The blueprint and its guard live in blueprint.py; each module below adds its routes to it.
-"""
+"""The dashboard's home: the participation matrix, what needs attention, and grading progress."""
 
 from __future__ import annotations
 
@@ -10,7 +7,6 @@ from flask import g, render_template, request
 from ..forms import id_from, page_number
 from ..models import utcnow
 from ..services import dashboard_store, grade_reports
-from . import export_views, grade_views, people_views, rubric_views  # noqa: F401  (their routes attach to bp)
 from .blueprint import bp
 
 __all__ = ["bp"]

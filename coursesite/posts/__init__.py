@@ -1,0 +1,10 @@
+"""Student posting: the course blog, essays, writing, uploads and feeds.
+
+Each view module adds its routes to the one `posts` blueprint (blueprint.py); importing the package
+registers them all. What several of them share is in pages.py: view modules never import one another.
+"""
+
+from . import feeds, media, reading, writing  # noqa: F401
+from .blueprint import bp
+
+__all__ = ["bp"]

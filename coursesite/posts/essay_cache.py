@@ -38,7 +38,6 @@ from sqlalchemy.orm import aliased
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import quote_etag
 
-from ..comments.notification_views import reader_header_counts
 from ..database import on_driver
 from ..extensions import db, login_manager
 from ..models import Comment, Course, Enrollment, Post, User, utcnow
@@ -50,6 +49,7 @@ from ..services.comment_thread import FORM_STATE_KEY
 from ..services.comments import closed_reason, post_is_live
 from ..services.file_store import code_version
 from ..services.notifications import unread_count_query
+from ..templating import reader_header_counts
 
 PROBE_KEY = "coursesite.essay_probe"
 READ_AT_KEY = "coursesite.essay_read_at"

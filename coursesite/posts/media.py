@@ -15,7 +15,7 @@ from ..services.sizes import size_text
 from ..services.storage import storage_for
 from ..services.uploads import find_upload, save_upload
 from .blueprint import bp
-from .writing import login_or_401
+from .pages import login_or_401
 
 NO_FILE = "Choose a picture to upload (PNG, JPEG, GIF or WebP)."
 

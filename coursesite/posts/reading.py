@@ -6,15 +6,15 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import Select, false
 
-from ..comments.notification_views import header_counts
 from ..extensions import db
-from ..forms import page_number
+from ..forms import id_from, page_number
 from ..models import Assignment, Course, Post
 from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, named_essay
 from ..services import posts as post_service
-from ..services.comments import thread_context
+from ..services.comment_thread import FORM_STATE_KEY, FormState, build_thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
+from ..templating import header_counts
 from .blueprint import bp
 from .essay_cache import (
     answer_from_store,
@@ -185,5 +185,12 @@ def _render_essay(course: Course, post: Post, now, staff_view: bool) -> str:
         staff_view=staff_view,
         edited_after_due=edited_after_due,
         feed_url=_feed_if_public(course, "posts.course_feed"),
-        **thread_context(post, current_user),
+        **build_thread_context(post, current_user, _comment_form()),
     )
+
+
+def _comment_form() -> FormState:
+    """After a refused comment, what was typed and why (comments.create leaves it on the request); otherwise the
+    reply form that `?replytocom=<id>` opens without JavaScript."""
+    state = request.environ.get(FORM_STATE_KEY)
+    return state if state is not None else FormState(parent_id=id_from(request.args.get("replytocom")))

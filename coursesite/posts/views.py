@@ -1,11 +1,7 @@
-"""Student posting: the course blog, essays, writing, uploads and feeds.
-
-Each module registers its routes on the one `posts` blueprint.
-"""
+"""The posts blueprint, with every route of the package's view modules on it (see __init__.py)."""
 
 from __future__ import annotations
 
-from . import feeds, media, reading, writing  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

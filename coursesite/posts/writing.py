@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import _wants_json as wants_json
-from ..extensions import db, limiter, login_manager, person_or_address
+from ..extensions import db, limiter, person_or_address
 from ..forms import id_from
 from ..models import Course, Post, utcnow
 from ..permissions import (
@@ -35,30 +32,14 @@ from .editor import (
     typed_terms,
 )
 from .forms import PostForm
+from .pages import login_or_401
 
 bp.add_app_template_global(word_diff, "word_diff")
 bp.add_app_template_global(writing.restorable_until, "restorable_until")
 bp.add_app_template_global(writing.AUTHOR_RESTORE_DAYS, "restore_days")
 
-LOGGED_OUT = ("You are logged out, so this was not saved to the server. Your text is kept in this browser: "
-              "log in again (in another tab) and saving resumes.")
-
 NOT_A_DRAFT_YET = (f"Not in your drafts yet: a new essay is saved there once it has a title or "
                    f"{writing.UNTITLED_DRAFT_MIN_WORDS} words. Your text is kept in this browser.")
-
-
-def login_or_401(view):
-    """Visitors go to the login page; a script (autosave, preview) gets a 401 it can explain instead."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if wants_json():
-                return jsonify(error="logged_out", message=LOGGED_OUT), 401
-            return login_manager.unauthorized()
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def own_post(course: Course, post_id: int) -> Post:

@@ -1,9 +1,8 @@
 """The comment thread under an essay, as the reader may see it, in a fixed number of queries.
 
-The essay page (posts.essay) calls comments.thread_context(post, current_user), which lands here. Two
-things come from the request because that call has only two arguments: `?replytocom=<id>` (the reply
-form without JavaScript) and, after a refused comment, the typed text and message that
-comments.create leaves on the request (FORM_STATE_KEY).
+The essay page (posts.essay) passes in the state of the comment form: after a refused comment, the typed
+text and message that comments.create leaves on the request (FORM_STATE_KEY); otherwise the reply that
+`?replytocom=<id>` opens without JavaScript.
 """
 
 from __future__ import annotations
@@ -11,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import has_request_context, request
 from sqlalchemy import and_, select
 
 from ..extensions import db
-from ..forms import id_from
 from ..models import Comment, CommentRevision, Enrollment, Post, User, utcnow
 from ..permissions import can_moderate, membership
 from .comments import can_still_edit, closed_reason, comment_visible_to
@@ -63,15 +60,6 @@ def initials_of(name: str) -> str:
     parts = [p for p in name.split() if p[:1].isalnum()]
     letters = "".join(p[0] for p in parts[:2]) or name[:1]
     return letters.upper() or "?"
-
-
-def _incoming_form() -> FormState:
-    if not has_request_context():
-        return FormState()
-    state = request.environ.get(FORM_STATE_KEY)
-    if state is not None:
-        return state
-    return FormState(parent_id=id_from(request.args.get("replytocom")))
 
 
 def _load(post: Post, staff: bool):
@@ -168,7 +156,8 @@ def _heading(count: int, title: str) -> str | None:
     return f"{count} thoughts on “{title}”"
 
 
-def build_thread_context(post: Post, viewer, now: datetime | None = None) -> dict:
+def build_thread_context(post: Post, viewer, form: FormState, now: datetime | None = None) -> dict:
+    """What the essay page needs to show the comment thread and the reply form."""
     now = now or utcnow()
     course = post.course
     staff = can_moderate(viewer, course)
@@ -178,7 +167,6 @@ def build_thread_context(post: Post, viewer, now: datetime | None = None) -> dic
     views = [_view(row, viewer_id, staff, course, now, revisions) for row in rows]
     shown = {row[0].id for row in rows if comment_visible_to(row[0], viewer_id, staff)}
     thread = _tree(views, shown, staff)
-    form = _incoming_form()
     reply_to = next((v for v in views if v.id == form.parent_id and v.id in shown and v.state == "visible"), None)
     if reply_to is None:
         form.parent_id = None

@@ -337,10 +337,3 @@ def delete_comment(comment: Comment, user: User, now: datetime | None = None) ->
     if comment.deleted_at is None:
         comment.deleted_at = now or utcnow()
         db.session.flush()
-
-
-def thread_context(post: Post, viewer) -> dict:
-    """What the essay page needs to show the comment thread and the reply form."""
-    from .comment_thread import build_thread_context
-
-    return build_thread_context(post, viewer)

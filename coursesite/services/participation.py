@@ -1,6 +1,6 @@
 """Required comments: which comments qualify for an assignment, and the comment score.
 
-Pure functions of plain values (DESIGN.md, "Participation rules"). A comment qualifies for assignment A
+Pure functions of plain values (docs/design.md#participation-rules). A comment qualifies for assignment A
 when it is on a published essay of A by another student, has at least M words, is not hidden, held or
 deleted, and reached M words by the student's comment deadline; its time is that of the first revision
 with M words (and none shorter after it), so padding a short comment late does not make it on

@@ -1,6 +1,6 @@
 """Assigned peers: who reads whose essay, in an assignment's `assigned` peer mode.
 
-A pure, deterministic algorithm (DESIGN.md, "Peer assignment"). Every reader gets `per_reader` peers'
+A pure, deterministic algorithm (docs/design.md#peer-assignment). Every reader gets `per_reader` peers'
 published essays within their group (a section, or the whole course), never their own; the essays of a
 group get readers as evenly as possible (K or K±1 when everyone published). Re-running it keeps the
 pairs it may keep: pairs in `locked` (the reader already commented) never move, and other existing pairs

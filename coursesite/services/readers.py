@@ -9,8 +9,16 @@ from sqlalchemy import and_, delete, select
 
 from ..extensions import db
 from ..models import Assignment, Comment, Enrollment, PeerAssignment, Post, Section, User, utcnow
-from .comments import CommentError
 from .peers import Pair, PeerEssay, Reader, ReaderPlan, plan_readers
+
+
+class ReaderError(ValueError):
+    """A change to the readers that cannot be made as asked; the message is for the staff member."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
 
 # A reader given an essay late (a late essay, a reassignment) gets at least this long to answer it.
 READING_TIME = timedelta(hours=48)
@@ -99,16 +107,16 @@ def add_pair(assignment: Assignment, reviewer_id: int, post_id: int, now: dateti
     students = {e.user_id for e, _, _ in _students(assignment)}
     post = db.session.get(Post, post_id)
     if reviewer_id not in students:
-        raise CommentError("Choose a student of this course as the reader.")
+        raise ReaderError("Choose a student of this course as the reader.")
     if post is None or post.assignment_id != assignment.id or post.deleted_at is not None or post.status != "published":
-        raise CommentError("Choose a published essay of this assignment.")
+        raise ReaderError("Choose a published essay of this assignment.")
     if post.author_id == reviewer_id:
-        raise CommentError("A student cannot be given their own essay.")
+        raise ReaderError("A student cannot be given their own essay.")
     existing = db.session.scalar(select(PeerAssignment).where(
         PeerAssignment.assignment_id == assignment.id, PeerAssignment.reviewer_id == reviewer_id,
         PeerAssignment.post_id == post_id))
     if existing is not None:
-        raise CommentError("That student already reads that essay.")
+        raise ReaderError("That student already reads that essay.")
     due = assignment.comments_due_at
     pair = PeerAssignment(assignment_id=assignment.id, reviewer_id=reviewer_id, post_id=post_id, created_at=now,
                           due_at=now + READING_TIME if due is not None and due - now < READING_TIME else None)
@@ -122,7 +130,7 @@ def remove_pair(assignment: Assignment, pair_id: int) -> None:
         delete(PeerAssignment).where(PeerAssignment.id == pair_id, PeerAssignment.assignment_id == assignment.id)
     )
     if not result.rowcount:
-        raise CommentError("That reader was already removed.", 404)
+        raise ReaderError("That reader was already removed.", 404)
 
 
 def readers_table(assignment: Assignment, now: datetime | None = None) -> tuple[list[ReaderRow], list[EssayRow]]:

@@ -1,4 +1,4 @@
-"""Walk every route for every role (see authz_specs/): the status each gets is the one DESIGN.md allows."""
+"""Walk every route for every role (see authz_specs/): each gets the status docs/design.md#who-may-do-what allows."""
 
 from __future__ import annotations
 

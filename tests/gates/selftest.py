@@ -97,7 +97,8 @@ SCAN_RESOURCES = Gate("scan: hostile images and preview flood",
                       [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "resources"],
                       r"reached \d+ MB|never rate limited")
 IDENTITY = Gate("identity attacks", pytest("{files}"), r"outside_the_course|cannot_take_another_members_name",
-                ["tests/functional/test_wxr_identity.py", "tests/functional/test_roster_invitations.py",
+                ["tests/functional/test_wxr_identity.py",
+                 "tests/functional/test_roster_invitations.py",
                  "tests/functional/test_pseudonyms.py"])
 
 FAULTS = [

@@ -52,7 +52,8 @@ ALWAYS_FAIL = {
 ACCEPTED = {
     ("Cross Site Request Forgery", "/auth/account"): (
         "the page holds two prefixed forms, so their tokens are named profile-csrf_token and "
-        "password-csrf_token, names wapiti does not know; tests/functional/test_csrf.py shows both are enforced"
+        "password-csrf_token, names wapiti does not know; tests/functional/test_csrf.py shows both are "
+        "enforced"
     ),
     ("Secure Flag cookie", "/"): "the scan serves plain HTTP in development; production cookies are Secure "
                                  "(tests/functional/test_security_headers.py)",

@@ -6,7 +6,7 @@ Each area declares its routes in a module of this package (auth.py, courses.py, 
                   anonymous=302, student=403, outsider=403, ta=403, instructor=200, admin=200)]
 
 tests/functional/test_authorization.py runs every Spec for every role in a fresh world, and fails for any
-registered route and method that no Spec names. The table "Who may do what" in DESIGN.md is the source.
+registered route and method that no Spec names. The table in docs/design.md#who-may-do-what is the source.
 """
 
 from __future__ import annotations

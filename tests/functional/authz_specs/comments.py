@@ -1,4 +1,4 @@
-"""Who may use each comments route (DESIGN.md, "Who may do what")."""
+"""Who may use each comments route (docs/design.md#who-may-do-what)."""
 
 from tests.functional.authz_specs import Spec
 

@@ -1,4 +1,4 @@
-"""The dashboard: the course's TAs and instructors (site admins may not grade: DESIGN's table).
+"""The dashboard: the course's TAs and instructors (site admins may not grade: docs/design.md#who-may-do-what).
 
 Release and export follow the table's "release grades, export gradebook" row: instructors and site admins,
 not TAs. The dashboard's guard admits site admins to those routes only (`@permits(can_release_grades)`).

@@ -1,4 +1,4 @@
-"""Who may use each route of the posts blueprint (the table "Who may do what" in DESIGN.md).
+"""Who may use each route of the posts blueprint (the table in docs/design.md#who-may-do-what).
 
 Objects a user may not see answer 404 (another's draft); signed-in non-members of a members course
 get 403; visitors are sent to log in (302). Members courses have no feeds: 404 for everyone.

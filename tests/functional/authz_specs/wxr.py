@@ -1,4 +1,4 @@
-"""WordPress import and export: instructors and site admins only (DESIGN: "import/export WXR")."""
+"""WordPress import and export: instructors and site admins only (docs/design.md#who-may-do-what)."""
 
 from tests.functional.authz_specs import Spec
 

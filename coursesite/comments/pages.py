@@ -1,0 +1,58 @@
+"""What the comment views share: the essay or comment a URL names, if this reader may see it, and where to
+send them back to."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, make_response, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Comment, Course, Post
+from ..permissions import can_see_private_work, named_essay
+from ..services import comments as comment_service
+from ..services.comment_thread import FORM_STATE_KEY, FormState
+from ..services.comments import comment_visible_to
+
+
+def course_post(course: Course, post_slug: str) -> Post:
+    """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
+    post = named_essay(course, post_slug)
+    if post is None:
+        abort(404)
+    if comment_service.post_is_live(post):
+        return post
+    own = current_user.is_authenticated and post.author_id == current_user.id and post.deleted_at is None
+    if own or can_see_private_work(current_user, course):
+        return post
+    abort(404)
+
+
+def viewer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def course_comment(course: Course, comment_id: int) -> Comment:
+    """The comment if it is in this course and the reader may see it; 404 otherwise."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.post.course_id != course.id:
+        abort(404)
+    staff = can_see_private_work(current_user, course)
+    if comment.deleted_at is not None:
+        if not staff and comment.author_id != viewer_id():
+            abort(404)
+    elif not comment_visible_to(comment, viewer_id(), staff):
+        abort(404)
+    return comment
+
+
+def essay_url(course: Course, post: Post, comment_id: int | None = None, anchor: str | None = None) -> str:
+    anchor = anchor or (f"comment-{comment_id}" if comment_id else None)
+    return url_for("posts.essay", slug=course.slug, post_slug=post.slug, _anchor=anchor)
+
+
+def rerender_essay(course: Course, post: Post, state: FormState, status: int):
+    """Show the essay page again with the refused comment in the box and the message above it."""
+    request.environ[FORM_STATE_KEY] = state
+    response = make_response(current_app.view_functions["posts.essay"](slug=course.slug, post_slug=post.slug))
+    response.status_code = status
+    return response
