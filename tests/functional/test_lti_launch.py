@@ -366,6 +366,7 @@ def test_admin_registers_an_lms_and_sees_the_values_to_paste(client, auth, app):
     admin = f.make_user("Ada Admin", is_admin=True)
     db.session.commit()
     auth.login(admin)
+    assert "/lti/platforms" in client.get("/").get_data(as_text=True)
     page = client.get("/lti/platforms").get_data(as_text=True)
     for value in ("http://coursesite.test/lti/login", "http://coursesite.test/lti/launch",
                   "http://coursesite.test/lti/jwks", "Canvas", "Moodle", "Blackboard", "D2L"):
