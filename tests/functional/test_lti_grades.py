@@ -96,6 +96,9 @@ def test_deep_link_may_create_the_assignment(client, lms, course):
 def test_students_cannot_deep_link(client, lms, course):
     response = lms.launch(client, sub="lms-stu", roles=[lp.LEARNER], message_type="LtiDeepLinkingRequest")
     assert response.status_code == 403
+    with client.session_transaction() as session:
+        assert "_user_id" not in session  # the refused launch signed no one in
+    assert db.session.scalar(select(LtiAccount).where(LtiAccount.sub == "lms-stu")) is None
 
 
 def _student_launch(client, lms, assignment, sub: str, name: str):
