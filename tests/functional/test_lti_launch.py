@@ -448,3 +448,9 @@ def test_lti_sign_ins_leave_course_pages_cached(client, lms, linked_course):
     db.session.expire_all()
     # The one new enrollment raises it once; nonces and launch values add nothing.
     assert linked_course.content_version <= version + 1
+
+
+def test_an_lms_clock_a_little_ahead_is_no_reason_to_refuse(client, lms, linked_course):
+    def ahead(body):
+        body["iat"] = int(time.time()) + 30
+    assert lms.launch(client, tamper=ahead).status_code == 302
