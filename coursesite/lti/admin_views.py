@@ -28,7 +28,7 @@ def platforms():
     if form.validate_on_submit():
         details = registry.PlatformDetails(
             form.issuer.data, form.client_id.data, form.auth_login_url.data, form.auth_token_url.data,
-            form.key_set_url.data, tuple(deployment_ids(form.deployment_ids.data)))
+            form.key_set_url.data, tuple(deployment_ids(form.deployment_ids.data)), form.auth_audience.data)
         platform, added = registry.register(details)
         db.session.commit()
         flash(f"{platform.issuer} (client id {platform.client_id}) is registered"

@@ -33,12 +33,14 @@ def _url(name: str, value: str) -> str:
 @click.option("--auth-token-url", required=True)
 @click.option("--key-set-url", required=True)
 @click.option("--deployment-id", "deployment_ids", multiple=True, required=True, help="Repeat for each.")
-def register_command(issuer, client_id, auth_login_url, auth_token_url, key_set_url, deployment_ids) -> None:
+@click.option("--auth-audience", default=None, help="The token request's audience, when not the token URL (D2L).")
+def register_command(issuer, client_id, auth_login_url, auth_token_url, key_set_url, deployment_ids,
+                     auth_audience) -> None:
     """Register an LMS (or add deployments to one)."""
     details = registry.PlatformDetails(
         issuer.strip(), client_id.strip(), _url("--auth-login-url", auth_login_url),
         _url("--auth-token-url", auth_token_url), _url("--key-set-url", key_set_url),
-        tuple(d.strip() for d in deployment_ids if d.strip()))
+        tuple(d.strip() for d in deployment_ids if d.strip()), (auth_audience or "").strip() or None)
     if not details.issuer or not details.client_id or not details.deployment_ids:
         raise click.ClickException("issuer, client id and at least one deployment id must not be empty")
     platform, added = registry.register(details)

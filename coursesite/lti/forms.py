@@ -46,6 +46,8 @@ class PlatformForm(FlaskForm):
     auth_login_url = _url_field("Authentication (OIDC) request URL")
     auth_token_url = _url_field("Access token URL")
     key_set_url = _url_field("Public key set (JWKS) URL")
+    auth_audience = StringField("Token audience (D2L: the Brightspace OAuth2 Audience; others: leave empty)",
+                                validators=[Optional(), Length(max=URL_LENGTH)], filters=[strip])
     deployment_ids = TextAreaField("Deployment ids (one a line)", validators=[_deployments_valid])
 
 

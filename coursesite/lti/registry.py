@@ -19,6 +19,7 @@ class PlatformDetails:
     auth_token_url: str
     key_set_url: str
     deployment_ids: tuple[str, ...]
+    auth_audience: str | None = None
 
 
 def register(details: PlatformDetails) -> tuple[LtiPlatform, list[str]]:
@@ -32,6 +33,7 @@ def register(details: PlatformDetails) -> tuple[LtiPlatform, list[str]]:
     platform.auth_login_url = details.auth_login_url
     platform.auth_token_url = details.auth_token_url
     platform.key_set_url = details.key_set_url
+    platform.auth_audience = details.auth_audience or None
     known = set(platform.deployment_ids)
     added = [d for d in dict.fromkeys(details.deployment_ids) if d not in known]
     platform.deployments.extend(LtiDeployment(deployment_id=d) for d in added)

@@ -112,12 +112,12 @@ def _enter(course: Course, user, role: str | None, message, context: LtiContext)
         return refused(LaunchRefused(403, f"You are not a member of {course.title}",
                                      "The LMS opened this course for you, but you are not (or no longer) on its "
                                      "roster here. Ask the course's instructor for access."), course)
+    if message.is_deep_link_launch() and enrollment.role not in STAFF_ROLES:
+        return refused(LaunchRefused(403, "Only the course's staff add Coursesite links",
+                                     "Ask your instructor to add the assignment."), course)
     # Signed in only now: a refused launch leaves the browser as it was.
     _sign_in(user, context.platform, message.get_launch_data())
     if message.is_deep_link_launch():
-        if enrollment.role not in STAFF_ROLES:
-            return refused(LaunchRefused(403, "Only the course's staff add Coursesite links",
-                                         "Ask your instructor to add the assignment."), course)
         session[PENDING] = {"launch_id": message.get_launch_id(), "context_id": context.id}
         db.session.commit()
         return redirect(url_for("lti.deep_link"))

@@ -96,6 +96,9 @@ def test_deep_link_may_create_the_assignment(client, lms, course):
 def test_students_cannot_deep_link(client, lms, course):
     response = lms.launch(client, sub="lms-stu", roles=[lp.LEARNER], message_type="LtiDeepLinkingRequest")
     assert response.status_code == 403
+    with client.session_transaction() as session:
+        assert "_user_id" not in session  # the refused launch signed no one in
+    assert db.session.scalar(select(LtiAccount).where(LtiAccount.sub == "lms-stu")) is None
 
 
 def _student_launch(client, lms, assignment, sub: str, name: str):
@@ -289,3 +292,17 @@ def test_deep_link_from_an_unlinked_course_links_it_then_goes_on_to_pick(client,
     assert linked.headers["Location"].endswith("/lti/deep-link")
     answer = client.post("/lti/deep-link", data={"new_title": "First essay", "new_points": "12"})
     assert answer.status_code == 200 and 'name="JWT"' in answer.get_data(as_text=True)
+
+
+def test_token_requests_go_to_the_registered_audience(app, client, lms, course, graded):
+    """D2L wants its token requests addressed to its OAuth2 audience, not to the token URL."""
+    result = app.test_cli_runner().invoke(args=[
+        "lti", "register", "--issuer", lp.ISSUER, "--client-id", lp.CLIENT_ID, "--auth-login-url",
+        lp.AUTH_LOGIN_URL, "--auth-token-url", lp.AUTH_TOKEN_URL, "--key-set-url", lp.KEY_SET_URL,
+        "--deployment-id", lp.DEPLOYMENT_ID, "--auth-audience", "https://api.brightspace.com/auth/token"])
+    assert result.exit_code == 0
+    assignment, _, _ = graded
+    _release(app, course, assignment)
+    assertion = lms.token_requests[0]["client_assertion"]
+    claims = jwt.decode(assertion, options={"verify_signature": False})
+    assert claims["aud"] == "https://api.brightspace.com/auth/token" and claims["iss"] == lp.CLIENT_ID

@@ -366,6 +366,7 @@ def test_admin_registers_an_lms_and_sees_the_values_to_paste(client, auth, app):
     admin = f.make_user("Ada Admin", is_admin=True)
     db.session.commit()
     auth.login(admin)
+    assert "/lti/platforms" in client.get("/").get_data(as_text=True)
     page = client.get("/lti/platforms").get_data(as_text=True)
     for value in ("http://coursesite.test/lti/login", "http://coursesite.test/lti/launch",
                   "http://coursesite.test/lti/jwks", "Canvas", "Moodle", "Blackboard", "D2L"):
@@ -447,3 +448,9 @@ def test_lti_sign_ins_leave_course_pages_cached(client, lms, linked_course):
     db.session.expire_all()
     # The one new enrollment raises it once; nonces and launch values add nothing.
     assert linked_course.content_version <= version + 1
+
+
+def test_an_lms_clock_a_little_ahead_is_no_reason_to_refuse(client, lms, linked_course):
+    def ahead(body):
+        body["iat"] = int(time.time()) + 30
+    assert lms.launch(client, tamper=ahead).status_code == 302
