@@ -99,5 +99,5 @@ def test_log_in_with_the_keyboard_only(as_person):
     page.keyboard.press("Tab")
     page.keyboard.type("coursesite-demo")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
+    expect(page.get_by_role("heading", name="This week", level=1)).to_be_visible()  # a student's landing page
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

@@ -531,7 +531,7 @@ def test_an_imported_student_sets_up_the_account_from_the_invitation(new_context
     expect(invitee.get_by_role("heading", name="Join Letters Home?")).to_be_visible()
     invitee.get_by_role("button", name="Join Letters Home").click()
     invitee.get_by_role("button", name="Continue to the course").click()
-    expect(invitee).to_have_url(re.compile(rf"/c/{slug}/$"))
+    expect(invitee).to_have_url(re.compile(rf"/c/{slug}/week/$"))  # a student's course home
     expect(invitee.get_by_role("link", name="My grades")).to_be_visible()
 
     # The link works once.

@@ -77,8 +77,10 @@ def test_instructor_creates_a_course_a_student_joins_and_the_roster_shows_them(n
     email = f"{unique('joiner')}@example.org"
     sign_up(student, email, "Jordan Joiner", PASSWORD)
     join_course(student, code, course_name="JJ the Historian")
-    expect(student).to_have_url(re.compile(rf"/c/{slug}/$"))
+    expect(student).to_have_url(re.compile(rf"/c/{slug}/week/$"))  # a student's course home: This week
     expect(student.get_by_text("Welcome to The Cold War in Ten Documents.")).to_be_visible()
+    expect(student.get_by_text("Nothing is due in the next seven days.")).to_be_visible()
+    student.get_by_role("link", name="Read the course blog").click()
     expect(student.get_by_text("No essays are published here yet.")).to_be_visible()
     expect(student.get_by_role("link", name="Roster")).to_have_count(0)
 
