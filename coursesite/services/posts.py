@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Assignment, Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
+from .comment_counts import visible_comment_counts
 from .words import html_to_text
 
 SEARCH_MAX_CHARS = 200
@@ -159,18 +160,6 @@ def author_names(course: Course, users: Iterable[User]) -> dict[int, str]:
         ).all()
     )
     return {uid: (pseudonyms.get(uid) or "").strip() or user.display_name for uid, user in users.items()}
-
-
-def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(post_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Comment.post_id, func.count(Comment.id))
-        .where(Comment.post_id.in_(ids), _visible_comments())
-        .group_by(Comment.post_id)
-    ).all()
-    return dict(rows)
 
 
 def list_facts(course: Course, posts: list[Post]) -> ListFacts:
