@@ -3,7 +3,6 @@ public course get the micro-cache, nobody else ever does, and a new comment reac
 
 from __future__ import annotations
 
-import getpass
 import http.cookiejar
 import json
 import os
@@ -19,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-NGINX = Path("/usr/sbin/nginx")
+from bench.front import NGINX, nginx
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_PORTS = range(5120, 5130)
 NGINX_PORTS = range(8120, 8130)
@@ -77,36 +77,6 @@ with app.app_context():
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def nginx_config(directory: Path, nginx_port: int, app_port: int) -> Path:
-    """The deploy site, made to run as this user in `directory` on the given ports."""
-    site = (ROOT / "deploy" / "nginx" / "coursesite.conf").read_text()
-    site = (site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
-            .replace("listen 80;", f"listen 127.0.0.1:{nginx_port};")
-            .replace("/var/cache/nginx/coursesite", str(directory / "cache"))
-            .replace("/srv/coursesite/static/", f"{ROOT / 'static'}/"))
-    assert f"127.0.0.1:{app_port}" in site and str(directory / "cache") in site
-    (directory / "site.conf").write_text(site)
-    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    config = directory / "nginx.conf"
-    config.write_text(f"""{user}
-daemon off;
-worker_processes 1;
-pid {directory}/nginx.pid;
-error_log {directory}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {directory}/body;
-    proxy_temp_path {directory}/proxy;
-    fastcgi_temp_path {directory}/fastcgi;
-    uwsgi_temp_path {directory}/uwsgi;
-    scgi_temp_path {directory}/scgi;
-    include {directory}/site.conf;
-}}
-""")
-    return config
-
-
 @pytest.fixture(scope="module")
 def front(tmp_path_factory):
     directory = tmp_path_factory.mktemp("front")
@@ -119,20 +89,16 @@ def front(tmp_path_factory):
            "COURSESITE_BASE_URL": f"http://127.0.0.1:{nginx_port}", "COURSESITE_BIND": f"127.0.0.1:{app_port}",
            "COURSESITE_WORKERS": "2", "COURSESITE_PUBLIC_PAGE_MAX_AGE": str(MAX_AGE),
            "COURSESITE_ACCESS_LOG": str(directory / "gunicorn-access.log"), "COURSESITE_LOG_LEVEL": "warning"}
-    config = nginx_config(directory, nginx_port, app_port)
-    with (directory / "gunicorn.log").open("w") as app_log, (directory / "nginx.log").open("w") as nginx_log:
+    with (directory / "gunicorn.log").open("w") as app_log:
         app = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=app_log)
-        nginx = subprocess.Popen([str(NGINX), "-p", str(directory), "-c", str(config)],
-                                 stdout=subprocess.DEVNULL, stderr=nginx_log)
     try:
         wait_for(f"http://127.0.0.1:{app_port}/static/css/site.css")
-        wait_for(f"http://127.0.0.1:{nginx_port}/static/css/site.css")
-        yield {**data, "base": f"http://127.0.0.1:{nginx_port}"}
+        with nginx(directory, nginx_port, app_port):
+            yield {**data, "base": f"http://127.0.0.1:{nginx_port}"}
     finally:
-        for process in (nginx, app):
-            process.terminate()
-            process.wait(timeout=30)
+        app.terminate()
+        app.wait(timeout=30)
 
 
 class Browser:
