@@ -71,7 +71,7 @@ def _form_token_digest() -> str:
 def plain_read() -> bool:
     """The page as anyone reading it gets it: a GET with no query arguments, no message waiting to be shown
     and no refused comment shown again. Only such a page is answered with 304 or kept."""
-    return (request.method == "GET" and not request.args and not session.get("_flashes")
+    return (request.method in ("GET", "HEAD") and not request.args and not session.get("_flashes")
             and FORM_STATE_KEY not in request.environ)
 
 
