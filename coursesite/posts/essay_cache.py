@@ -97,12 +97,22 @@ def not_modified(etag: str) -> Response | None:
     return answer if answer.status_code == 304 else None
 
 
-def kept_page(etag: str) -> str | None:
-    return cache.get(f"essay-page:{etag}")
+def visitor_page_key(course: Course, post: Post, comments: tuple) -> str:
+    """Where the page as visitors see it is kept: under the course's and the essay's rows (an edit, a setting)
+    and its comments' stamp (services/comment_counts.comment_stamp), so those reach visitors at once; what the
+    key does not cover (a name, a neighbour's title) reaches them within the few seconds the page is kept,
+    the time browsers and nginx may share it anyway (PUBLIC_PAGE_MAX_AGE)."""
+    parts = (code_version(), _row(course), _row(post), comments)
+    return "essay-visitor:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def keep_page(etag: str, html: str) -> None:
-    cache.set(f"essay-page:{etag}", html, timeout=current_app.config.get("CACHE_DEFAULT_TIMEOUT"))
+def kept_page(key: str) -> tuple[str, str] | None:
+    """(ETag, HTML) of the visitors' page kept under `key`."""
+    return cache.get(key)
+
+
+def keep_page(key: str, etag: str, html: str) -> None:
+    cache.set(key, (etag, html), timeout=current_app.config.get("PUBLIC_PAGE_MAX_AGE", 10))
 
 
 def with_validators(response: Response, etag: str, shared: bool) -> Response:

@@ -12,6 +12,7 @@ from ..forms import page_number
 from ..models import Assignment, Course, Post, utcnow
 from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, role_in
 from ..services import posts as post_service
+from ..services.comment_counts import comment_stamp
 from ..services.comments import thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
@@ -23,6 +24,7 @@ from .essay_cache import (
     not_modified,
     plain_read,
     shared_copy_allowed,
+    visitor_page_key,
     with_validators,
 )
 
@@ -136,17 +138,19 @@ def essay(course: Course, post_slug: str):
     post = post_service.find_post(course, post_slug)
     if post is None or not _may_see(post, now):
         abort(404)
-    staff_view = can_see_private_work(current_user, course)
-    context = _essay_context(course, post, now, staff_view)
-    etag = essay_etag(course, post, context, header_counts(), role_in(current_user, course))
-    shared = shared_copy_allowed(course, post, now)
+    shared = shared_copy_allowed(course, post, now) and plain_read()
+    key = visitor_page_key(course, post, comment_stamp(post.id)) if shared else None
+    etag, html = (kept_page(key) if shared else None) or (None, None)
+    if etag is None:
+        staff_view = can_see_private_work(current_user, course)
+        context = _essay_context(course, post, now, staff_view)
+        etag = essay_etag(course, post, context, header_counts(), role_in(current_user, course))
     answer = not_modified(etag)
     if answer is None:
-        html = kept_page(etag) if shared and plain_read() else None
         if html is None:
             html = render_template("posts/essay.html", **context)
-            if shared and plain_read() and not session.modified:
-                keep_page(etag, html)
+            if shared and not session.modified:
+                keep_page(key, etag, html)
         answer = make_response(html)
     return with_validators(answer, etag, shared) if plain_read() else answer
 
