@@ -119,33 +119,32 @@ def _check_parent(post: Post, parent_id: int | None) -> Comment | None:
     return parent
 
 
-def _last_body(author_id: int, course_id: int) -> str | None:
-    """The text of the author's latest comment in the course."""
-    return db.session.scalar(
+def _recent(author_id: int, course_id: int, paces: tuple[Pace, ...]):
+    """One row: the text of the author's latest comment in the course, and for each pace the time of the
+    author's comment that is pace.amount back (the oldest one the pace could count). Counted from the comments
+    themselves, the pace holds across every worker and host."""
+    last_body = (
         select(Comment.body)
         .join(Post, Post.id == Comment.post_id)
         .where(Comment.author_id == author_id, Post.course_id == course_id, Comment.deleted_at.is_(None))
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(1)
     )
-
-
-def _nth_back(author_id: int, skip: int) -> datetime | None:
-    """When the author posted the comment `skip` + 1 back (the oldest one a pace could count). Counted from the
-    comments themselves, the pace holds across every worker and host."""
-    return db.session.scalar(
+    nth_back = [
         select(Comment.created_at).where(Comment.author_id == author_id)
-        .order_by(Comment.created_at.desc()).limit(1).offset(skip)
-    )
+        .order_by(Comment.created_at.desc()).limit(1).offset(pace.amount - 1).scalar_subquery()
+        for pace in paces
+    ]
+    return db.session.execute(select(last_body.scalar_subquery(), *nth_back)).one()
 
 
 def _check_allowed(author_id: int, course_id: int, text: str, paces: tuple[Pace, ...], now: datetime) -> None:
     """Refuse a comment that repeats the author's last one in the course, or that a pace has no room for."""
+    last_body, *oldest_counted = _recent(author_id, course_id, paces)
     # Bodies are stored stripped, as clean_body and the WordPress import leave them.
-    if _last_body(author_id, course_id) == text:
+    if last_body == text:
         raise CommentError("You already posted this comment. Write something new, or edit the one you posted.")
-    for pace in paces:
-        oldest = _nth_back(author_id, pace.amount - 1)
+    for pace, oldest in zip(paces, oldest_counted, strict=True):
         if oldest is not None and oldest > now - timedelta(seconds=pace.seconds):
             wait = math.ceil((oldest + timedelta(seconds=pace.seconds) - now).total_seconds())
             raise CommentError(
