@@ -1,21 +1,25 @@
-"""Throughput of the essay pages under gunicorn, driven by wrk at 1, 8 and 32 connections."""
+"""Throughput of the essay pages under gunicorn, driven by wrk at 1, 8 and 32 connections (front "app"), and of the
+4-comment essay for visitors through the production nginx front (deploy/, front "nginx") at 8 connections."""
 
 from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import statistics
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .front import nginx
 from .generate import ESSAY_4, ESSAY_200, course_slug
 from .server import gunicorn, session_cookie
 
 CONNECTIONS = (1, 8, 32)
 PAGES = {"essay-4": ESSAY_4, "essay-200": ESSAY_200}
 LUA = """
-wrk.headers["Cookie"] = "session=%s"
+local cookie = "%s"
+if cookie ~= "" then wrk.headers["Cookie"] = "session=" .. cookie end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%d %%d %%d %%f\\n", summary.requests,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
@@ -24,6 +28,8 @@ end
 """
 PORT = 5121
 CEILING_PORT = 5122
+NGINX_PORT = 8121
+CACHE_DIR = Path("/tmp/bench-inst/cache")  # server.environment's instance folder
 
 
 def warm(url: str, cookie: str | None) -> None:
@@ -55,7 +61,10 @@ def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tu
     8-connection runs, with both servers up (the idle one costs nothing)."""
     slug = course_slug(size)
     results, ceiling = [], []
-    with gunicorn("wsgi:app", PORT, db_url), gunicorn("bench.ceiling:app", CEILING_PORT, db_url):
+    shutil.rmtree(CACHE_DIR, ignore_errors=True)  # kept from a run on other data
+    with (gunicorn("wsgi:app", PORT, db_url), gunicorn("bench.ceiling:app", CEILING_PORT, db_url),
+          tempfile.TemporaryDirectory(prefix="bench-nginx-") as front_dir,
+          nginx(Path(front_dir), NGINX_PORT, PORT)):
         for page, post_slug in PAGES.items():
             url = f"http://127.0.0.1:{PORT}/c/{slug}/essays/{post_slug}/"
             ceiling_url = f"http://127.0.0.1:{CEILING_PORT}/c/{slug}/essays/{post_slug}/"
@@ -67,8 +76,15 @@ def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tu
                 warm(url, cookie)
                 for connections in CONNECTIONS:
                     figures = wrk(url, connections, seconds, cookie)
-                    results.append({"page": page, "user": user, "connections": connections, **figures})
+                    results.append({"page": page, "user": user, "front": "app", "connections": connections,
+                                    **figures})
                     if connections == 8:
                         ceiling_runs.append(wrk(ceiling_url, 8, seconds, None)["rps"])
+            if post_slug == ESSAY_4:
+                front_url = f"http://127.0.0.1:{NGINX_PORT}/c/{slug}/essays/{post_slug}/"
+                warm(front_url, None)
+                figures = wrk(front_url, 8, seconds, None)
+                results.append({"page": page, "user": "anonymous", "front": "nginx", "connections": 8, **figures})
+                ceiling_runs.append(wrk(ceiling_url, 8, seconds, None)["rps"])
             ceiling.append({"page": page, "rps": statistics.median(ceiling_runs), "runs": ceiling_runs})
     return results, ceiling

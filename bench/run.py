@@ -103,12 +103,12 @@ def table(results: dict) -> str:
             f"{row.get(f'{kind}_ms', '-')} | {row.get(f'{kind}_queries', '-')}"
             for kind in ("updated", "graded", "published", "rebuilt")) + " |" for row in rebuilt]
     ceiling = {row["page"]: row["rps"] for row in results["ceiling"]}
-    lines += ["", "| page | user | connections | req/s | p50 ms | p99 ms | errors | of ceiling |",
-              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| page | user | front | connections | req/s | p50 ms | p99 ms | errors | of ceiling |",
+              "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for row in results["http"]:
         share = f"{row['rps'] / ceiling[row['page']]:.0%}" if ceiling.get(row["page"]) else "-"
-        lines.append(f"| {row['page']} | {row['user']} | {row['connections']} | {row['rps']} | {row['p50_ms']} | "
-                     f"{row['p99_ms']} | {row['errors']} | {share} |")
+        lines.append(f"| {row['page']} | {row['user']} | {row.get('front', 'app')} | {row['connections']} | "
+                     f"{row['rps']} | {row['p50_ms']} | {row['p99_ms']} | {row['errors']} | {share} |")
     runs = {row["page"]: row.get("runs") for row in results["ceiling"]}
     lines += ["", "ceiling (bare Flask, 8 connections; median of the runs around ours): " + ", ".join(
         f"{p} {r} req/s" + (f" ({', '.join(str(x) for x in runs[p])})" if runs[p] else "") for p, r in ceiling.items()),

@@ -46,15 +46,16 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_postgresql, configure_sqlite, get_on_driver
-    from .extensions import csrf, db, limiter, login_manager, migrate
-    from .models import AnonymousUser, User
+    from .database import configure_sqlite
+    from .extensions import cache, csrf, db, limiter, login_manager, migrate
+    from .models import MAX_ID, AnonymousUser, User
     from .services import content_version  # noqa: F401 - its session events keep course versions current
 
     db.init_app(app)
     # An absolute path: `flask db ...` and the tests work from any directory.
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -66,7 +67,7 @@ def register_extensions(app: Flask) -> None:
     def load_user(session_id: str) -> User | None:
         # "<id>:<session fingerprint>": a changed password, or a logout, ends the sessions opened before it.
         user_id, _, fingerprint = str(session_id).partition(":")
-        user = get_on_driver(db.session, User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() and int(user_id) <= MAX_ID else None
         if user is None or fingerprint != user.session_fingerprint:
             return None
         return user
@@ -74,8 +75,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-        elif db.engine.dialect.name == "postgresql":
-            configure_postgresql(db.engine)
 
 
 def register_security(app: Flask) -> None:
@@ -119,9 +118,6 @@ def register_blueprints(app: Flask) -> None:
     from .lti import init_lti
 
     init_lti(app)
-    from .posts.essay_cache import StoredPageFront
-
-    app.wsgi_app = StoredPageFront(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -63,6 +63,23 @@ def url_settings(base_url: str) -> dict:
     }
 
 
+def cache_settings(instance_path: Path) -> dict:
+    """Flask-Caching: Redis when COURSESITE_CACHE_REDIS_URL (or CACHE_REDIS_URL) names a server, shared by every
+    host (needs the `redis` package); else files in instance/cache, shared by the workers of one host.
+    COURSESITE_CACHE_TYPE picks another backend (e.g. SimpleCache, NullCache to turn caching off)."""
+    redis_url = _env("CACHE_REDIS_URL") or os.environ.get("CACHE_REDIS_URL")
+    default_type = "RedisCache" if redis_url else "FileSystemCache"
+    return {
+        "CACHE_TYPE": _env("CACHE_TYPE", default_type),
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_DIR": _env("CACHE_DIR", str(instance_path / "cache")),
+        "CACHE_DEFAULT_TIMEOUT": int(_env("CACHE_DEFAULT_TIMEOUT", "3600")),
+        "CACHE_KEY_PREFIX": _env("CACHE_KEY_PREFIX", "coursesite:"),
+        # Seconds a visitor's copy of a public course's page (and nginx's micro-cache of it) stays fresh.
+        "PUBLIC_PAGE_MAX_AGE": int(_env("PUBLIC_PAGE_MAX_AGE", "10")),
+    }
+
+
 def build_config(instance_path: Path) -> dict:
     env = _env("ENV", "development")
     production = env == "production"
@@ -118,8 +135,11 @@ def build_config(instance_path: Path) -> dict:
         "DATA_EXPORT_RATE_LIMIT": _env("DATA_EXPORT_RATE_LIMIT", "10 per hour"),
         "DATA_EXPORT_MAX_BYTES": int(_env("DATA_EXPORT_MAX_BYTES", str(200 * 1024 * 1024))),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
-        # Essay pages and dashboard summaries shared by all workers (services/file_store.py); empty: none kept.
+        # Dashboard summaries shared by all workers (services/file_store.py); empty: none kept.
         "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),
+        # A connection the server closed (restart, idle timeout) is replaced, not handed to a request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **cache_settings(instance_path),
         "BASE_URL": _base_url(production),
     }
     if production and not config["MAIL_SERVER"] and not config["MAIL_TO_LOG"]:

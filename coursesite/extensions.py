@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -29,6 +30,7 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
+cache = Cache()
 
 
 def remote_address() -> str:

@@ -6,17 +6,15 @@ walks every route against it.
 
 from __future__ import annotations
 
-from functools import lru_cache, wraps
+from functools import wraps
 
-from flask import abort, g, session
+from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import select
 
-from .database import as_loaded, columns_of, first_on_driver
 from .extensions import db
-from .models import MAX_ID, Assignment, Course, Enrollment, Post, User, utcnow
+from .models import Assignment, Course, Enrollment, utcnow
 from .models.course import STAFF_ROLES
-from .services.posts import find_post
 from .services.writing import author_may_restore
 
 
@@ -153,72 +151,12 @@ def can_restore_post(user, post) -> bool:
     return can_edit_post(user, post) and author_may_restore(post, utcnow())
 
 
-# Composed once, run on the driver's cursor: every course page runs one of them.
-_COURSE_BY_SLUG = select(*columns_of(Course)).where(Course.slug == bindparam("slug"))
-_COURSE_AND_MEMBERSHIP = (
-    select(*columns_of(Course), *columns_of(Enrollment))
-    .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == bindparam("user_id"),
-                                Enrollment.ended_at.is_(None)))
-    .where(Course.slug == bindparam("slug"))
-)
-
-
-@lru_cache(maxsize=4)
-def _course_for_reader(with_user: bool, with_essay: bool) -> Select:
-    """The course and the reader's membership; with the reader's own row, and with the essay the route names."""
-    statement = _COURSE_AND_MEMBERSHIP
-    if with_user:
-        statement = statement.add_columns(*columns_of(User)).outerjoin(User, User.id == bindparam("user_id"))
-    if with_essay:
-        statement = statement.add_columns(*columns_of(Post)).outerjoin(
-            Post, and_(Post.course_id == Course.id, Post.slug == bindparam("post_slug")))
-    return statement
-
-
-_COURSE_COLUMNS = len(columns_of(Course))
-_USER_FROM = _COURSE_COLUMNS + len(columns_of(Enrollment))
-_USER_COLUMNS = len(columns_of(User))
-
-
-def load_course(slug: str, post_slug: str | None = None) -> Course:
-    """The course named by `slug`, or 404. A signed-in user's membership comes in the same statement, so the
-    role checks that follow (membership) read none of their own; so does the user, when the session names one
-    not read yet (Flask-Login's loader then finds it read, and checks it as always), and the essay named by
-    `post_slug` (named_essay then finds it read; whether this reader may see it is the view's to decide)."""
-    named = _user_named_by_session()
-    reader_id = named if named is not None else (current_user.id if current_user.is_authenticated else None)
-    if reader_id is None:
-        found = first_on_driver(db.session, _COURSE_BY_SLUG, {"slug": slug})
-    else:
-        statement = _course_for_reader(named is not None, post_slug is not None)
-        essay = {"post_slug": post_slug} if post_slug is not None else {}
-        found = first_on_driver(db.session, statement, {"slug": slug, "user_id": reader_id, **essay})
-    if found is None:
+def load_course(slug: str) -> Course:
+    """The course named by `slug`, or 404."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
         abort(404)
-    course = as_loaded(db.session, Course, found[:_COURSE_COLUMNS])
-    essay_from = _USER_FROM + (_USER_COLUMNS if named is not None else 0)
-    # Referenced until Flask-Login's loader has found it: the session holds rows with no changes only weakly.
-    _reader = as_loaded(db.session, User, found[_USER_FROM:essay_from]) if named is not None else None
-    # Only for the reader the loader accepts: a session from before a password change names a visitor.
-    if reader_id is not None and current_user.is_authenticated and current_user.id == reader_id:
-        membership = as_loaded(db.session, Enrollment, found[_COURSE_COLUMNS:_USER_FROM])
-        g.setdefault("_memberships", {})[(current_user.id, course.id)] = membership
-    if reader_id is not None and post_slug is not None:
-        g.setdefault("_essays", {})[(course.id, post_slug)] = as_loaded(db.session, Post, found[essay_from:])
     return course
-
-
-def named_essay(course: Course, post_slug: str) -> Post | None:
-    """The essay a course route names: as load_course read it with the course, or else on its own."""
-    read = g.get("_essays", {})
-    key = (course.id, post_slug)
-    return read[key] if key in read else find_post(course, post_slug)
-
-
-def _user_named_by_session() -> int | None:
-    """The user id a signed-in session names ("<id>:<fingerprint>", see load_user), or None."""
-    user_id = str(session.get("_user_id", "")).partition(":")[0]
-    return int(user_id) if user_id.isdigit() and int(user_id) <= MAX_ID else None
 
 
 def require(predicate, course: Course) -> None:
@@ -238,7 +176,7 @@ def course_view(predicate=can_read_course):
     def decorator(view):
         @wraps(view)
         def wrapped(slug: str, **kwargs):
-            g.course = load_course(slug, kwargs.get("post_slug"))
+            g.course = load_course(slug)
             require(predicate, g.course)
             return view(g.course, **kwargs)
 

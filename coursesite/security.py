@@ -6,8 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
-from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import ValidationError, validate_csrf
 
 from .extensions import csrf
 
@@ -52,36 +50,7 @@ def cross_site_post(view):
     return view
 
 
-def form_token_accepted() -> bool:
-    """The CSRF check a FlaskForm makes on submit, for a view that reads its fields from request.form itself:
-    building the form would also sign a new token that its redirect never sends."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    try:
-        validate_csrf(request.form.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
-    except ValidationError:
-        return False
-    return True
-
-
-class SignedCookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys: Flask makes one
-    for every request, test-serializing a value each time."""
-
-    _made: tuple[tuple, object] = ((), None)
-
-    def get_signing_serializer(self, app: Flask):
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        made_for, serializer = self._made
-        if made_for != keys:
-            serializer = super().get_signing_serializer(app)
-            self._made = (keys, serializer)
-        return serializer
-
-
 def init_security(app: Flask) -> None:
-    app.session_interface = SignedCookieSessions()
-
     @app.before_request
     def _check_csrf() -> None:
         if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.security import generate_password_hash
 
 from coursesite import create_app
-from coursesite.extensions import db, limiter
+from coursesite.extensions import cache, db, limiter
 
 from .factories import DEFAULT_PASSWORD
 
@@ -49,6 +48,8 @@ def _base_config(tmp_path_factory) -> dict:
         "BASE_URL": "http://coursesite.test",
         # Hashing strength is not under test; a cheap method keeps the suite fast.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # In memory: each test starts with an empty cache (the app fixture clears it).
+        "CACHE_TYPE": "SimpleCache",
     }
 
 
@@ -141,13 +142,11 @@ def app(app_config, tmp_path_factory):
         db.session = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
         )
-        # The essay front (posts/essay_cache.py) reads on a connection of its own: here, the test's.
-        app.wsgi_app.connect = lambda: nullcontext(connection)
         limiter.reset()
+        cache.clear()
         try:
             yield app
         finally:
-            del app.wsgi_app.connect
             db.session.remove()
             db.session = original_session
             outer.rollback()

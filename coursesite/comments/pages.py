@@ -8,15 +8,16 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Comment, Course, Post
-from ..permissions import can_see_private_work, named_essay
+from ..permissions import can_see_private_work
 from ..services import comments as comment_service
+from ..services import posts as post_service
 from ..services.comment_thread import FORM_STATE_KEY, FormState
 from ..services.comments import comment_visible_to
 
 
 def course_post(course: Course, post_slug: str) -> Post:
     """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
-    post = named_essay(course, post_slug)
+    post = post_service.find_post(course, post_slug)
     if post is None:
         abort(404)
     if comment_service.post_is_live(post):

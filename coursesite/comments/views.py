@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import Connection
 
 from ..extensions import db, login_manager
 from ..forms import id_from
 from ..models import Course, utcnow
 from ..permissions import course_view, is_member, membership
-from ..security import CSRF_REFUSED_KEPT, form_checks_csrf, form_token_accepted
+from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
 from ..services import comments as comment_service
 from ..services import moderation
 from ..services.comment_thread import FormState
@@ -37,34 +34,16 @@ def _parent_id(raw: str | None) -> int | None:
     return (id_from(raw) or 0) if raw else None
 
 
-def statements_commit_alone(view):
-    """On PostgreSQL, the view's statements run in autocommit, each a transaction of its own: for the comment
-    post, whose write is one statement (services/comments.py checks and writes the comment, its revision and
-    its notifications at once), BEGIN and COMMIT were two round trips of its six. Its reads see what is
-    committed when each runs, as they do in READ COMMITTED. Outside course_view, which reads first; a session
-    bound to a connection, or with a transaction begun already, keeps its transaction."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        session = db.session()
-        if (db.engine.dialect.name == "postgresql" and not isinstance(session.bind, Connection)
-                and not session.in_transaction()):
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @bp.route("/c/<slug>/essays/<post_slug>/comments", methods=["POST"])
-@statements_commit_alone
 @course_view()
 @form_checks_csrf
 def create(course: Course, post_slug: str):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     post = course_post(course, post_slug)
-    body, parent_id = request.form.get("body", ""), _parent_id(request.form.get("parent_id"))
-    if not form_token_accepted():
+    form = CommentForm()
+    body, parent_id = form.body.data or "", _parent_id(form.parent_id.data)
+    if not form.validate_on_submit():
         return rerender_essay(course, post, FormState(body, parent_id, CSRF_REFUSED_KEPT), 400)
     try:
         comment = comment_service.create_comment(post, current_user, membership(current_user, course), body, parent_id,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from flask import Flask, Response, current_app, has_request_context, session
+from flask.sessions import SecureCookieSessionInterface
 
-from ..security import CONTENT_SECURITY_POLICY, SignedCookieSessions
+from ..security import CONTENT_SECURITY_POLICY
 
 # The LMS pages that may frame Coursesite, kept in the session by a launch.
 FRAMED = "lti_frame_origins"
@@ -23,7 +24,7 @@ def _framed_over_https() -> bool:
             and bool(session.get(FRAMED)))
 
 
-class LaunchedSessionCookies(SignedCookieSessions):
+class LaunchedSessionCookies(SecureCookieSessionInterface):
     """SameSite=None; Secure for a session an LTI launch opened over https, so it still comes with requests made
     inside the LMS's frame; every other session keeps the configured (Lax) cookie."""
 

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, make_response, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
 
 from ..extensions import db
 from ..forms import id_from, page_number
-from ..models import Assignment, Course, Post
-from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, named_essay
+from ..models import Assignment, Course, Post, utcnow
+from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, role_in
 from ..services import posts as post_service
+from ..services.comment_counts import comment_stamp
 from ..services.comment_thread import FORM_STATE_KEY, FormState, build_thread_context
 from ..services.revisions import edited_after, revisions_of
 from ..services.words import excerpt
 from ..templating import header_counts
 from .blueprint import bp
 from .essay_cache import (
-    answer_from_store,
     essay_etag,
-    essay_probe,
-    mark,
-    may_store,
+    keep_page,
+    kept_page,
     not_modified,
-    read_at,
-    store,
-    stored,
+    plain_read,
+    shared_copy_allowed,
+    visitor_page_key,
+    with_validators,
 )
 
 PER_PAGE = 10
@@ -74,20 +74,6 @@ def _feed_if_public(course: Course, endpoint: str, **args) -> str | None:
 @bp.route("/")
 @course_view()
 def blog(course: Course):
-    """The course's home: the blog, except for a signed-in student, whose home is This week."""
-    if not request.args and is_student(current_user, course):
-        return redirect(url_for("week.course", slug=course.slug))
-    return _whole_blog(course)
-
-
-@bp.route("/blog/")
-@course_view()
-def blog_listing(course: Course):
-    """The blog for everyone, students included."""
-    return _whole_blog(course)
-
-
-def _whole_blog(course: Course):
     return _listing(course, post_service.visible_posts(course), feed_url=_feed_if_public(course, "posts.course_feed"))
 
 
@@ -146,37 +132,36 @@ def _may_see(post: Post, now) -> bool:
 
 
 @bp.route("/essays/<post_slug>/")
-def essay(slug: str, post_slug: str):
-    now = read_at(request.environ)
-    return answer_from_store(slug, post_slug, now) or _essay_page(slug=slug, post_slug=post_slug, now=now)
-
-
 @course_view()
-def _essay_page(course: Course, post_slug: str, now):
-    post = named_essay(course, post_slug)
+def essay(course: Course, post_slug: str):
+    now = utcnow()
+    post = post_service.find_post(course, post_slug)
     if post is None or not _may_see(post, now):
         abort(404)
-    staff_view = can_see_private_work(current_user, course)
-    probe = essay_probe(course.slug, post.slug, current_user.id, now, request.environ)
-    etag = essay_etag(probe, current_user.id, staff_view, now, header_counts(), session.get("csrf_token", ""))
-    cached = not_modified(etag)
-    if cached is not None:
-        return cached
-    keep = may_store(staff_view)
-    answer = stored(etag) if keep else None
+    shared = shared_copy_allowed(course, post, now) and plain_read()
+    key = visitor_page_key(course, post, comment_stamp(post.id)) if shared else None
+    etag, html = (kept_page(key) if shared else None) or (None, None)
+    if etag is None:
+        staff_view = can_see_private_work(current_user, course)
+        context = _essay_context(course, post, now, staff_view)
+        etag = essay_etag(course, post, context, header_counts(), role_in(current_user, course))
+    answer = not_modified(etag)
     if answer is None:
-        page = _render_essay(course, post, now, staff_view)
-        answer = (store(etag, page, current_user.id) if keep else None) or mark(make_response(page), etag)
-    return answer
+        if html is None:
+            html = render_template("posts/essay.html", **context)
+            if shared and not session.modified:
+                keep_page(key, etag, html)
+        answer = make_response(html)
+    return with_validators(answer, etag, shared) if plain_read() else answer
 
 
-def _render_essay(course: Course, post: Post, now, staff_view: bool) -> str:
+def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
+    """Everything the essay page shows beyond the course, the essay's own row and the reader."""
     previous, following = post_service.neighbours(post, now)
     edited_after_due = False
     if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
         edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
-    return render_template(
-        "posts/essay.html",
+    return dict(
         post=post,
         author_name=post_service.author_names(course, [post.author])[post.author_id],
         previous=previous,

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from limits import parse_many
-from sqlalchemy import Select, and_, bindparam, insert, or_, select, union_all
+from sqlalchemy import select
 
-from ..database import as_loaded, column_param, first_on_driver, row_insert
 from ..extensions import db
-from ..models import MAX_ID, Comment, CommentRevision, Course, Enrollment, Notification, Post, User, utcnow
+from ..models import MAX_ID, Comment, CommentRevision, Course, Enrollment, Post, User, utcnow
 from . import notifications
 from .rendering import render_comment
 from .words import count_html_words
@@ -120,121 +119,38 @@ def _check_parent(post: Post, parent_id: int | None) -> Comment | None:
     return parent
 
 
-# A new comment's own fields; the rest (edits, moderation, deletion, WordPress ids) start empty.
-NEW_COMMENT_FIELDS = ("post_id", "author_id", "parent_id", "body", "body_html", "word_count", "status", "created_at")
-REVISION_FIELDS = ("comment_id", "body", "word_count", "created_at")
-
-
-# A comment post's reads and writes, on the driver's cursor: through the ORM (a unit of work for three rows,
-# result objects for the reads), they cost the posting request more than all the rest of its work.
-_LAST_BODY = (
-    select(Comment.body)
-    .join(Post, Post.id == Comment.post_id)
-    .where(Comment.author_id == bindparam("author_id"), Post.course_id == bindparam("course_id"),
-           Comment.deleted_at.is_(None))
-    .order_by(Comment.created_at.desc(), Comment.id.desc())
-    .limit(1)
-)
-
-
-@lru_cache(maxsize=8)
-def _before_writing(paces: int) -> Select:
-    """One statement for the checks a new comment needs: the author's last comment in the course (its text),
-    and for each pace the time of the author's comment that is `skip_i` + 1 back (the oldest one the pace
-    could count). Counted from the comments themselves, the pace holds across every worker and host."""
-    nth_back = [
-        select(Comment.created_at).where(Comment.author_id == bindparam("author_id"))
-        .order_by(Comment.created_at.desc()).limit(1).offset(bindparam(f"skip_{i}"))
-        .scalar_subquery().label(f"back_{i}")
-        for i in range(paces)
-    ]
-    return select(_LAST_BODY.scalar_subquery().label("body"), *nth_back)
-
-
-_INSERT_COMMENT = row_insert(Comment.__table__, NEW_COMMENT_FIELDS)
-_INSERT_REVISION = row_insert(CommentRevision.__table__, REVISION_FIELDS)
-MOST_NOTIFIED = 2  # the commenter answered and the essay's author (notifications.recipients_of_new_comment)
-
-
-@lru_cache(maxsize=8)
-def _comment_rows_at_once(paces: int) -> Select:
-    """PostgreSQL checks and writes a new comment, its first revision and its notifications in one statement
-    (the same columns as _INSERT_COMMENT, _INSERT_REVISION and the notification's INSERT, each of them checked
-    by row_insert). The comment is written only if the checks of _before_writing pass, as _refusal judges
-    them; the row returned has what they read, the new id (NULL when refused) and whether someone notified
-    chose email at once. Each statement is a round trip, and round trips were most of what a post cost
-    PostgreSQL. Unused recipients are NULL."""
-    table = Comment.__table__
-    checks = _before_writing(paces).cte("checks")
-    allowed = and_(
-        or_(checks.c.body.is_(None), checks.c.body != column_param(table, "body")),
-        *(or_(checks.c[f"back_{i}"].is_(None),
-              checks.c[f"back_{i}"] <= bindparam(f"since_{i}", type_=table.c.created_at.type))
-          for i in range(paces)),
+def _recent(author_id: int, course_id: int, paces: tuple[Pace, ...]):
+    """One row: the text of the author's latest comment in the course, and for each pace the time of the
+    author's comment that is pace.amount back (the oldest one the pace could count). Counted from the comments
+    themselves, the pace holds across every worker and host."""
+    last_body = (
+        select(Comment.body)
+        .join(Post, Post.id == Comment.post_id)
+        .where(Comment.author_id == author_id, Post.course_id == course_id, Comment.deleted_at.is_(None))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(1)
     )
-    comment = row_insert(table, NEW_COMMENT_FIELDS, where=allowed).cte("comment")
-    revision_table = CommentRevision.__table__
-    revision = insert(revision_table).from_select(
-        REVISION_FIELDS,
-        select(comment.c.id, *(column_param(revision_table, name) for name in REVISION_FIELDS[1:])),
-    ).cte("revision")
-    notification_table = Notification.__table__
-    people = union_all(*(
-        select(bindparam(f"notify_{i}", type_=notification_table.c.user_id.type).label("user_id"),
-               bindparam(f"kind_{i}", type_=notification_table.c.kind.type).label("kind"))
-        for i in range(MOST_NOTIFIED)
-    )).subquery("people")
-    notified = insert(notification_table).from_select(
-        notifications.NOTIFICATION_FIELDS,
-        select(people.c.user_id, people.c.kind, comment.c.id, column_param(notification_table, "created_at"))
-        .where(people.c.user_id.is_not(None)),
-    ).returning(notification_table.c.user_id).cte("notified")
-    instant = notifications.instant_mail_wanted(User.id.in_(select(notified.c.user_id)))
-    return select(*checks.c, select(comment.c.id).scalar_subquery().label("id"),
-                  instant.label("instant")).add_cte(revision, notified)
+    nth_back = [
+        select(Comment.created_at).where(Comment.author_id == author_id)
+        .order_by(Comment.created_at.desc()).limit(1).offset(pace.amount - 1).scalar_subquery()
+        for pace in paces
+    ]
+    return db.session.execute(select(last_body.scalar_subquery(), *nth_back)).one()
 
 
-def _write_comment_rows(fields: dict, recipients: dict[int, str], course_id: int, paces: tuple[Pace, ...],
-                        now: datetime) -> tuple[int, bool]:
-    """Check the author's last comment and pace, then write the comment, its first revision and its
-    notifications: (its id, whether to email someone now). CommentError when a check refuses it."""
-    checks = {"author_id": fields["author_id"], "course_id": course_id,
-              **{f"skip_{i}": pace.amount - 1 for i, pace in enumerate(paces)}}
-    if db.session.get_bind().dialect.name == "postgresql":
-        people = [*recipients.items(), *[(None, None)] * (MOST_NOTIFIED - len(recipients))]
-        written = first_on_driver(db.session, _comment_rows_at_once(len(paces)), {
-            **fields, **checks,
-            **{f"since_{i}": now - timedelta(seconds=pace.seconds) for i, pace in enumerate(paces)},
-            **{f"notify_{i}": user_id for i, (user_id, _) in enumerate(people)},
-            **{f"kind_{i}": kind for i, (_, kind) in enumerate(people)},
-        })
-        if written.id is None:
-            raise _refusal(written, fields["body"], paces, now) or RuntimeError("a comment refused by no rule")
-        return written.id, written.instant
-    error = _refusal(first_on_driver(db.session, _before_writing(len(paces)), checks), fields["body"], paces, now)
-    if error is not None:
-        raise error
-    comment_id = first_on_driver(db.session, _INSERT_COMMENT, fields).id
-    first_on_driver(db.session, _INSERT_REVISION, {"comment_id": comment_id, **{
-        name: fields[name] for name in REVISION_FIELDS[1:]}})
-    return comment_id, notifications.write_notifications(comment_id, recipients, fields["created_at"])
-
-
-def _refusal(found, text: str, paces: tuple[Pace, ...], now: datetime) -> CommentError | None:
-    """Why the checks' row refuses a new comment `text`, if it does: the author's last comment in the course
-    says the same (bodies are stored stripped, as clean_body and the WordPress import leave them), or a pace
-    is used up. The PostgreSQL statement above judges the same in SQL: the two must agree."""
-    if found.body == text:
-        return CommentError("You already posted this comment. Write something new, or edit the one you posted.")
-    for i, pace in enumerate(paces):
-        oldest = getattr(found, f"back_{i}")
+def _check_allowed(author_id: int, course_id: int, text: str, paces: tuple[Pace, ...], now: datetime) -> None:
+    """Refuse a comment that repeats the author's last one in the course, or that a pace has no room for."""
+    last_body, *oldest_counted = _recent(author_id, course_id, paces)
+    # Bodies are stored stripped, as clean_body and the WordPress import leave them.
+    if last_body == text:
+        raise CommentError("You already posted this comment. Write something new, or edit the one you posted.")
+    for pace, oldest in zip(paces, oldest_counted, strict=True):
         if oldest is not None and oldest > now - timedelta(seconds=pace.seconds):
             wait = math.ceil((oldest + timedelta(seconds=pace.seconds) - now).total_seconds())
-            return CommentError(
+            raise CommentError(
                 f"You have posted {pace.amount} comment{'s' if pace.amount != 1 else ''} in the last {pace.span}, "
                 f"the most this site accepts. Your comment is kept below: post it again in {_in_words(wait)}.",
                 429, retry_after=wait)
-    return None
 
 
 def _in_words(seconds: int) -> str:
@@ -288,16 +204,16 @@ def create_comment(
         raise CommentError(reason, 409)
     text = clean_body(body)
     parent = _check_parent(post, parent_id)
-    fields = {"post_id": post.id, "author_id": author.id, "parent_id": parent.id if parent else None,
-              **_rendered(text), "status": "held" if _should_hold(course, enrollment) else "visible",
-              "created_at": now}
-    recipients = (notifications.recipients_of_new_comment(author.id, post, parent)
-                  if fields["status"] == "visible" else {})
-    comment_id, mail_now = _write_comment_rows(fields, recipients, course.id, paces, now)
-    # The row as written, in the session as if read back: callers use it like any loaded comment.
-    comment = as_loaded(db.session, Comment, {**fields, "id": comment_id})
-    if mail_now:
-        notifications.send_instant(comment, set(recipients), now)
+    _check_allowed(author.id, course.id, text, paces, now)
+    comment = Comment(post_id=post.id, author_id=author.id, parent_id=parent.id if parent else None,
+                      status="held" if _should_hold(course, enrollment) else "visible", created_at=now,
+                      **_rendered(text))
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add(CommentRevision(comment_id=comment.id, body=text, word_count=comment.word_count, created_at=now))
+    if comment.status == "visible":
+        notifications.notify_new_comment(comment, post, parent, now)
+    db.session.flush()
     return comment
 
 

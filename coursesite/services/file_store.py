@@ -1,4 +1,4 @@
-"""Files every worker shares under PAGE_CACHE_DIR: stored essay pages and dashboard summaries.
+"""Files every worker shares under PAGE_CACHE_DIR: dashboard summaries.
 
 Each file is named by a key that changes with what it holds, so a file is never stale, only unused; it is
 written aside and renamed, so no worker reads half of one; files not written for a day are pruned now and

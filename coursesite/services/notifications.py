@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import Exists, Select, and_, exists, func, or_, select, update
 
-from ..database import column_param, first_on_driver, row_insert
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Notification, Post, User, utcnow
 from .mail import send_mail
@@ -36,27 +35,14 @@ class NotificationItem:
     excerpt: str
 
 
-NOTIFICATION_FIELDS = ("user_id", "kind", "comment_id", "created_at")
-
-
-def instant_mail_wanted(*whose) -> Exists:
-    """Whether someone `whose` picks out chose email at once (and has an address to send it to)."""
-    return exists().where(*whose, User.notify_email == "instant", User.email.is_not(None))
-
-
-# On the driver's cursor, as every shown comment writes it. It also tells whether its person chose email at once:
-# most chose the digest, and asking apart would cost every comment another round trip.
-_INSERT_NOTIFICATION = row_insert(Notification.__table__, NOTIFICATION_FIELDS).returning(
-    instant_mail_wanted(User.id == column_param(Notification.__table__, "user_id"))
-    .label("instant"))
-
-
 def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now: datetime | None = None) -> None:
     """Create the notifications a newly shown comment causes (never to its own author)."""
     now = now or utcnow()
     recipients = recipients_of_new_comment(comment.author_id, post, parent)
-    if write_notifications(comment.id, recipients, now):
-        send_instant(comment, set(recipients), now)
+    db.session.add_all(Notification(user_id=user_id, kind=kind, comment_id=comment.id, created_at=now)
+                       for user_id, kind in recipients.items())
+    db.session.flush()
+    send_instant(comment, set(recipients), now)
 
 
 def recipients_of_new_comment(author_id: int, post: Post, parent: Comment | None) -> dict[int, str]:
@@ -68,16 +54,6 @@ def recipients_of_new_comment(author_id: int, post: Post, parent: Comment | None
     if post.author_id != author_id and post.author_id not in recipients:
         recipients[post.author_id] = "comment"
     return recipients
-
-
-def write_notifications(comment_id: int, recipients: dict[int, str], now: datetime) -> bool:
-    """Write a notification per recipient; True when one of them chose email at once (see send_instant)."""
-    mail_now = False
-    for user_id, kind in recipients.items():
-        written = first_on_driver(db.session, _INSERT_NOTIFICATION,
-                                  {"user_id": user_id, "kind": kind, "comment_id": comment_id, "created_at": now})
-        mail_now = mail_now or written.instant
-    return mail_now
 
 
 def _shown() -> list:

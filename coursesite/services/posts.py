@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..database import as_loaded, columns_of, first_on_driver
 from ..extensions import db
 from ..models import Assignment, Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
+from .comment_counts import visible_comment_counts
 from .words import html_to_text
 
 SEARCH_MAX_CHARS = 200
@@ -162,18 +162,6 @@ def author_names(course: Course, users: Iterable[User]) -> dict[int, str]:
     return {uid: (pseudonyms.get(uid) or "").strip() or user.display_name for uid, user in users.items()}
 
 
-def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(post_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Comment.post_id, func.count(Comment.id))
-        .where(Comment.post_id.in_(ids), _visible_comments())
-        .group_by(Comment.post_id)
-    ).all()
-    return dict(rows)
-
-
 def list_facts(course: Course, posts: list[Post]) -> ListFacts:
     return ListFacts(
         names=author_names(course, (post.author for post in posts)),
@@ -181,15 +169,8 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
     )
 
 
-_POST_BY_SLUG = (select(*columns_of(Post))
-                 .where(Post.course_id == bindparam("course_id"), Post.slug == bindparam("slug")))
-
-
 def find_post(course: Course, slug: str) -> Post | None:
-    """The essay alone: its author, assignment and terms load if the page is rendered, not when it is stored.
-    On the driver's cursor, as every essay page and comment reads it."""
-    row = first_on_driver(db.session, _POST_BY_SLUG, {"course_id": course.id, "slug": slug})
-    return None if row is None else as_loaded(db.session, Post, row)
+    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:

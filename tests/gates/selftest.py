@@ -113,10 +113,10 @@ FAULTS = [
           "@course_view(can_manage_roster)\ndef new_join_code(",
           "@course_view(can_manage_roster)\n@form_checks_csrf\ndef new_join_code(", [CSRF]),
     Fault("injectable-query", "coursesite/permissions.py",
-          "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": slug})\n",
-          "        from sqlalchemy import text\n\n"
-          "        row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
-          "        found = first_on_driver(db.session, _COURSE_BY_SLUG, {\"slug\": row[0]}) if row else None\n",
+          "    course = db.session.scalar(select(Course).where(Course.slug == slug))\n",
+          "    from sqlalchemy import text\n\n"
+          "    row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
+          "    course = db.session.scalar(select(Course).where(Course.slug == row[0])) if row else None\n",
           [BANDIT, SQLMAP]),
     Fault("unbounded-page-number", "coursesite/posts/reading.py",
           "page=page_number(), per_page", 'page=int(request.args.get("page") or 1), per_page', [NUMBERS, BOUNDS]),
