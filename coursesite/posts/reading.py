@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request, session, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
 
 from ..extensions import db
 from ..forms import id_from, page_number
 from ..models import Assignment, Course, Post, utcnow
-from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, role_in
+from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, role_in
 from ..services import posts as post_service
 from ..services.comment_counts import comment_stamp
 from ..services.comment_thread import FORM_STATE_KEY, FormState, build_thread_context
@@ -74,6 +74,20 @@ def _feed_if_public(course: Course, endpoint: str, **args) -> str | None:
 @bp.route("/")
 @course_view()
 def blog(course: Course):
+    """The course's home: the blog, except for a signed-in student, whose home is This week."""
+    if not request.args and is_student(current_user, course):
+        return redirect(url_for("week.course", slug=course.slug))
+    return _whole_blog(course)
+
+
+@bp.route("/blog/")
+@course_view()
+def blog_listing(course: Course):
+    """The blog for everyone, students included."""
+    return _whole_blog(course)
+
+
+def _whole_blog(course: Course):
     return _listing(course, post_service.visible_posts(course), feed_url=_feed_if_public(course, "posts.course_feed"))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import Exists, Select, and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 
 from ..extensions import db
 from ..models import Comment, Course, Enrollment, Notification, Post, User, utcnow
