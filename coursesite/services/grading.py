@@ -334,23 +334,13 @@ def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> tim
 def qualifying_comment_counts(
     course_id: int, *, student_id: int | None = None, assignment_id: int | None = None
 ) -> dict[tuple[int, int], int]:
-    """{(assignment id, student id): comments that count toward K}, by the rules of services/participation.py.
+    """{(assignment id, student id): comments that count toward K}, each student's own comment deadline
+    (section, extension, accommodation) applied: the participation engine's on-time count."""
+    from ..participation.counts import participation_counts
 
-    A fixed number of queries for the whole course (services/participation_data.py loads the facts).
-    """
-    from .participation_data import load_participation_by_ids
-
-    data = load_participation_by_ids(course_id, assignment_id=assignment_id,
-                                     student_ids=None if student_id is None else [student_id])
-    counts: dict[tuple[int, int], int] = {}
-    for author_id in data.comments_by_author:
-        if student_id is not None and author_id != student_id:
-            continue
-        for a_id in data.assignments:
-            qualifying = data.tally(a_id, author_id).qualifying
-            if qualifying:
-                counts[(a_id, author_id)] = qualifying
-    return counts
+    counts = participation_counts(course_id, assignment_id=assignment_id,
+                                  student_ids=None if student_id is None else [student_id])
+    return {pair: c.on_time for pair, c in counts.items() if c.on_time}
 
 
 def qualifying_comment_count(assignment: Assignment, student) -> int:
