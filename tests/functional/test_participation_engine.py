@@ -97,8 +97,8 @@ def build(spec: dict):
         if a_index < len(assignments) and who < len(people):
             db.session.add(Extension(assignment_id=assignments[a_index].id, user_id=people[who].id,
                                      comments_due_at=due))
-    essays = [_essay(course, person, a, state)
-              for (person, a), state in zip(((p, a) for a in assignments for p in people), spec["essays"])]
+    pairs = [(person, a) for a in assignments for person in people]
+    essays = [_essay(course, person, a, state) for (person, a), state in zip(pairs, spec["essays"], strict=False)]
     given_pairs = set()
     for c in spec["comments"]:
         author, essay = people[c["author"] % len(people)], essays[c["essay"] % len(essays)]
