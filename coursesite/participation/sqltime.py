@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from datetime import UTC, datetime
+
+from sqlalchemy import String, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
@@ -40,3 +42,31 @@ def without_jit(session: Session) -> None:
     """PostgreSQL's JIT compiles these aggregates for longer than they run: off for this transaction."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+
+
+class quarter_hour(FunctionElement):  # noqa: N801 - reads as SQL
+    """The UTC quarter hour a moment falls in, as text 'YYYY-MM-DD HH:MM': rows grouped by it can be put on
+    the right local day in any time zone (every zone's offset is a whole number of quarter hours)."""
+
+    type = String()
+    inherit_cache = True
+    name = "quarter_hour"
+
+
+@compiles(quarter_hour)
+def _quarter_hour_default(element, compiler, **kw):
+    moment = compiler.process(list(element.clauses)[0], **kw)
+    utc = f"({moment} AT TIME ZONE 'UTC')"
+    return (f"to_char(date_trunc('hour', {utc}) + floor(extract(minute from {utc}) / 15) * interval '15 minutes',"
+            f" 'YYYY-MM-DD HH24:MI')")
+
+
+@compiles(quarter_hour, "sqlite")
+def _quarter_hour_sqlite(element, compiler, **kw):
+    moment = compiler.process(list(element.clauses)[0], **kw)
+    return (f"(strftime('%Y-%m-%d %H:', {moment})"
+            f" || printf('%02d', (cast(strftime('%M', {moment}) as integer) / 15) * 15))")
+
+
+def quarter_hour_start(key: str) -> datetime:
+    return datetime.strptime(key, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
