@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Comment, CommentRevision, Course, Enrollment, PeerAssignment, Post, User, utcnow
-from .deadline_book import comment_deadlines, load_deadline_book
+from ..participation.deadlines import comment_deadlines
 from .participation import (
     CommentFacts,
     EssayFacts,
@@ -234,7 +234,7 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None,
     if assignment is None or assignment.required_comments <= 0:
         return None
     if overrides is None:
-        own = comment_deadlines(load_deadline_book([assignment], [student_id]), [assignment])
+        own = comment_deadlines(assignment.course_id, [student_id], assignment.id)
         overrides = {student_id: own[(assignment.id, student_id)]} if own else {}
     data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now, only_essay_id=post.id)
     essay = data.essays.get(post.id)
