@@ -77,26 +77,42 @@ def _reached(scope: list):
     )
 
 
+def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None):
+    """(assignment_id, student_id, due): each enrolled person's comment deadline, worked out once per pair."""
+    joins = DeadlineJoins.fresh()
+    query = select(Assignment.id.label("assignment_id"), Enrollment.user_id.label("student_id"),
+                   joins.comments_due(Assignment).label("due")).join(
+        Enrollment, Enrollment.course_id == Assignment.course_id)
+    query = joins.joined(query, Assignment, Enrollment.user_id, Assignment.course_id).where(
+        Assignment.course_id == course_id)
+    if assignment_id is not None:
+        query = query.where(Assignment.id == assignment_id)
+    if student_ids is not None:
+        query = query.where(Enrollment.user_id.in_(list(student_ids)))
+    return query.subquery()
+
+
 def judged_comments(course_id: int, assignment_id: int | None = None,
                     student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
     """One row per qualifying comment: student, assignment, essay, and whether it was on time."""
     scope = _in_scope(course_id, assignment_id, student_ids)
     reached_rows = _reached(scope)
+    own_rows = _own_deadlines(course_id, assignment_id, student_ids)
     essay_author = aliased(Enrollment)
     given = aliased(PeerAssignment)
-    joins = DeadlineJoins.fresh()
     reached = case(
         (Comment.edited_at.is_(None), Comment.created_at),
         else_=func.coalesce(reached_rows.c.reached, reached_rows.c.last_at, Comment.created_at),
     )
-    own = joins.comments_due(Assignment)
+    # Someone no longer (or never) enrolled has the assignment's own date.
+    own = case((own_rows.c.student_id.is_(None), Assignment.comments_due_at), else_=own_rows.c.due)
     assigned = Assignment.peer_mode == "assigned"
     deadline = case(
         (and_(assigned, given.due_at.is_not(None), or_(own.is_(None), given.due_at > own)), given.due_at),
         else_=own,
     )
     on_time = or_(deadline.is_(None), reached <= deadline)
-    query = (
+    return (
         select(Comment.author_id.label("student_id"), Assignment.id.label("assignment_id"),
                Post.id.label("post_id"), Assignment.comments_counted_per_essay.label("cap"),
                case((on_time, 1), else_=0).label("on_time"))
@@ -107,17 +123,19 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
         .outerjoin(given, and_(given.assignment_id == Assignment.id, given.reviewer_id == Comment.author_id,
                                given.post_id == Post.id))
         .outerjoin(reached_rows, reached_rows.c.comment_id == Comment.id)
-    )
-    return joins.joined(query, Assignment, Comment.author_id, Post.course_id).where(
-        *scope,
-        Post.author_id != Comment.author_id,
-        essay_author.role == "student",
-        Post.status == "published",
-        Post.published_at <= literal(now or utcnow(), UTCDateTime()),
-        Comment.status == "visible",
-        Comment.deleted_at.is_(None),
-        Comment.word_count >= Assignment.min_comment_words,
-        or_(~assigned, given.id.is_not(None)),
+        .outerjoin(own_rows, and_(own_rows.c.assignment_id == Assignment.id,
+                                  own_rows.c.student_id == Comment.author_id))
+        .where(
+            *scope,
+            Post.author_id != Comment.author_id,
+            essay_author.role == "student",
+            Post.status == "published",
+            Post.published_at <= literal(now or utcnow(), UTCDateTime()),
+            Comment.status == "visible",
+            Comment.deleted_at.is_(None),
+            Comment.word_count >= Assignment.min_comment_words,
+            or_(~assigned, given.id.is_not(None)),
+        )
     )
 
 

@@ -69,4 +69,4 @@ def _quarter_hour_sqlite(element, compiler, **kw):
 
 
 def quarter_hour_start(key: str) -> datetime:
-    return datetime.strptime(key, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    return datetime.fromisoformat(key).replace(tzinfo=UTC)
