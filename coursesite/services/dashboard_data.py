@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import func, select, union
 
@@ -112,11 +113,13 @@ class CourseFacts:
     def counted(self, assignment_id: int, student_id: int) -> Counts:
         return self.counts.get((assignment_id, student_id), NONE)
 
+    @cached_property
+    def _comments_due_at(self) -> dict[int, datetime | None]:
+        return {a.id: a.comments_due_at for a in self.assignments}
+
     def comment_deadline(self, assignment_id: int, student_id: int) -> datetime | None:
         own = self.comment_due.get((assignment_id, student_id))
-        if own is not None:
-            return own
-        return next((a.comments_due_at for a in self.assignments if a.id == assignment_id), None)
+        return own if own is not None else self._comments_due_at.get(assignment_id)
 
     def live_essays(self) -> list[EssayInfo]:
         """The students' live essays of the assignments shown, with their authors' shown names."""
