@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..participation.counts import NONE, Counts, participation_counts
 from .deadline_book import DeadlineBook, comment_deadlines, load_deadline_book
+from .grading import AssignmentRules
 from .participation_data import EssayInfo, ParticipationData, load_participation_by_ids
 
 Pair = tuple[int, int]  # (assignment id, student id)
@@ -112,6 +113,22 @@ class CourseFacts:
 
     def counted(self, assignment_id: int, student_id: int) -> Counts:
         return self.counts.get((assignment_id, student_id), NONE)
+
+    def rules_of(self, assignment: Assignment) -> AssignmentRules:
+        return self._rules[assignment.id]
+
+    def head_of(self, assignment: Assignment):
+        return self._heads[assignment.id]
+
+    @cached_property
+    def _rules(self) -> dict[int, AssignmentRules]:
+        return {a.id: AssignmentRules.of(a) for a in self.assignments}
+
+    @cached_property
+    def _heads(self) -> dict:
+        from .dashboard import AssignmentHead
+
+        return {a.id: AssignmentHead.of(a) for a in self.assignments}
 
     @cached_property
     def _comments_due_at(self) -> dict[int, datetime | None]:

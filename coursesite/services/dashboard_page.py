@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..models import Course
 from . import charts
 from .attention import Attention, needs_attention
-from .dashboard import AssignmentHead, MatrixPage, build_matrix, row_order
+from .dashboard import AssignmentHead, MatrixPage, Row, build_cells, build_matrix, row_order
 from .dashboard_data import load_course_facts
 
 
@@ -45,7 +45,7 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     facts = load_course_facts(course, now)
     if section_id not in {sid for sid, _name in facts.sections}:
         section_id = None
-    matrix = build_matrix(facts)
+    matrix = build_matrix(facts, scored=False)  # the page's rows are scored below, for the rows shown only
     rows = [row for row in matrix.rows if section_id is None or row.student.section_id == section_id]
     key = row_order(sort)
     if key is None:
@@ -59,7 +59,9 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
         attention = attention.of_students(shown_students)
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
     links = grade_links(course.slug, matrix.assignments)
-    shown = [row_html(row, course, links) for row in rows[page.first - 1:page.last]]
+    essays = facts.essays_by_pair()
+    shown = [row_html(Row(row.student, build_cells(facts, row.student, essays)), course, links)
+             for row in rows[page.first - 1:page.last]]
     counts = charts.chart_counts(facts)
     pictures = get_template_attribute("dashboard/_charts.html", "pictures")(
         charts.activity_chart(counts), charts.comment_web(counts))
