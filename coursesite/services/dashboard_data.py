@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..participation.counts import NONE, Counts, participation_counts
-from .deadline_book import DeadlineBook, comment_deadlines, load_deadline_book
+from ..participation.deadlines import DeadlineBook, load_deadline_book
 from .grading import AssignmentRules
 from .participation_data import EssayInfo, ParticipationData, load_participation_by_ids
 
@@ -202,7 +202,7 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
     book = load_deadline_book(assignments, [s.user_id for s in students])
     whole_course = assignment_id is None and student_ids is None
-    comment_due = comment_deadlines(book, assignments)
+    comment_due = book.comment_deadlines()
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
         grades=_grades(course, student_ids), excused=set(book.excused),

@@ -324,7 +324,7 @@ def course_total(results: Iterable[AssignmentResult]) -> tuple[float, float]:
 
 
 def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> timedelta | None:
-    """How long after the student's own due date (deadline_book: section, extension, accommodation) the essay
+    """How long after the student's own due date (section, extension, accommodation) the essay
     was published; None when on time or unpublished. The grace period is late_penalty's to apply."""
     if due_at is None or published_at is None or published_at <= due_at:
         return None

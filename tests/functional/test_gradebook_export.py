@@ -135,7 +135,7 @@ def test_fixed_number_of_queries_whatever_the_class_size(client, auth, w, count_
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     # The comment score is one statement (participation/counts.py), lateness each student's own due dates
-    # (services/deadline_book.py: five); the dashboard's home adds the matrix and its pictures (pinned exactly
+    # (participation/deadlines.py: two); the dashboard's home adds the matrix and its pictures (pinned exactly
     # in test_dashboard_matrix.py).
     assert counts[1] <= (27 if path == "dashboard/" else 23), counts
 
