@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..models import Assignment
 from .timefmt import elapsed_text
 
 EXCUSED = "EX"
@@ -341,10 +340,3 @@ def qualifying_comment_counts(
     counts = participation_counts(course_id, assignment_id=assignment_id,
                                   student_ids=None if student_id is None else [student_id])
     return {pair: c.on_time for pair, c in counts.items() if c.on_time}
-
-
-def qualifying_comment_count(assignment: Assignment, student) -> int:
-    """Comments of `student` that count toward the assignment's K."""
-    student_id = getattr(student, "id", student)
-    counts = qualifying_comment_counts(assignment.course_id, student_id=student_id, assignment_id=assignment.id)
-    return counts.get((assignment.id, student_id), 0)

@@ -1,7 +1,8 @@
 """The facts the participation rules need, for a course or one assignment, in a fixed number of queries.
 
-The dashboard loads them once for the whole course; the essay page, My comments and a student's dashboard
-page load one student's, reading only the essays that student touches. Per-student comment deadlines
+The counts every page shows come from the SQL engine (participation/counts.py); these facts are for listing
+one student's comments with their verdicts (My comments, the grading page, a student's dashboard page, the
+comment box's hint), reading only the essays that student touches. Per-student comment deadlines
 (extensions, section deadlines, accommodations) come in as `overrides`; without one the assignment's
 comments_due_at applies.
 """
@@ -27,7 +28,6 @@ from .participation import (
     Revision,
     Tally,
     comment_hint,
-    comment_score,
     tally_student,
 )
 
@@ -80,10 +80,6 @@ class ParticipationData:
             student_id, requirement, self._comments_by_author_and_assignment.get((student_id, assignment_id), []),
             self.essays, self.deadline(assignment_id, student_id), assigned,
         )
-
-    def score(self, assignment_id: int, student_id: int) -> float:
-        requirement = self.requirements[assignment_id]
-        return comment_score(requirement.points, self.tally(assignment_id, student_id).qualifying, requirement.required)
 
 
 def requirement_of(assignment: Assignment) -> Requirement:
