@@ -1,4 +1,5 @@
-"""In-process page timings: median server time and SQL statements per page, through the Flask test client.
+"""In-process page timings: median server time (warm and cold) and SQL statements per page, through the Flask
+test client.
 
 Each page is requested as the person who would see it (a student for the blog, essays, editor and their own
 lists; the instructor for the dashboard pages).
@@ -6,23 +7,20 @@ lists; the instructor for the dashboard pages).
 
 from __future__ import annotations
 
+import shutil
 import statistics
-import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, event, select
+from sqlalchemy import event, select
 
-from coursesite import create_app
+from coursesite import create_app, extensions
 from coursesite.extensions import db
-from coursesite.models import Assignment, Comment, Course, Enrollment, Grade, GradeChange, Post, User, utcnow
-from coursesite.services.comments import create_comment
-from coursesite.services.grades import GradeEntry, save_grade
-from coursesite.services.writing import EssayText, new_post, save
+from coursesite.models import Assignment, Course, User
 
 from .generate import ESSAY_4, ESSAY_200
-from .writes import MARK
 
 PAGES = ("blog", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student", "assignment",
          "canvas-csv")
@@ -41,7 +39,7 @@ ENDPOINTS = {
 }
 TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
 MAX_RUNS = 25
-REBUILT_RUNS = 3  # the dashboard with nothing stored, after a new comment, after a grade
+COLD_RUNS = 3  # views with every cache cleared first
 
 
 @dataclass
@@ -111,107 +109,30 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
         times.append((time.perf_counter() - t0) * 1000)
         queries.append(counter.count)
     result = {"page": page, "median_ms": round(statistics.median(times), 2), "queries": max(queries), "url": url}
-    if page == "dashboard":
-        result.update(_rebuilt(app, client, url, counter))
-        result.update(_after_changes(app, client, url, counter, world))
+    result["cold_ms"] = _cold(app, client, url)
     return result
 
 
-def _rebuilt(app: Flask, client, url: str, counter: QueryCounter) -> dict:
-    """The dashboard with no summary stored, as on the first view after any change: an empty store each time."""
-    kept, times, queries = app.config["PAGE_CACHE_DIR"], [], []
-    with tempfile.TemporaryDirectory() as directory:
-        for run in range(REBUILT_RUNS):
-            app.config["PAGE_CACHE_DIR"] = f"{directory}/{run}"
-            counter.count = 0
-            t0 = time.perf_counter()
-            client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-            queries.append(counter.count)
-    app.config["PAGE_CACHE_DIR"] = kept
-    return {"rebuilt_ms": round(statistics.median(times), 2), "rebuilt_queries": max(queries)}
+def _clear_caches(app: Flask) -> None:
+    """What a first view finds: no Flask-Caching entries (where the app has that cache) and no stored files."""
+    cache = getattr(extensions, "cache", None)
+    if cache is not None:
+        with app.app_context():
+            cache.clear()
+    stored = app.config.get("PAGE_CACHE_DIR")
+    if stored and Path(stored).is_dir():
+        shutil.rmtree(stored, ignore_errors=True)
 
 
-def _first_views_after(app: Flask, client, url: str, counter: QueryCounter, change) -> tuple[float, int]:
-    """Median time and most statements of the dashboard's first view after each of three `change(run)`s."""
-    times, queries = [], []
-    client.get(url)  # the summary stored
-    for run in range(REBUILT_RUNS):
-        with app.test_request_context():
-            change(run)
-        counter.count = 0
+def _cold(app: Flask, client, url: str) -> float:
+    """Median time of COLD_RUNS views, each after every cache is cleared (the session is per request anyway)."""
+    times = []
+    for _run in range(COLD_RUNS):
+        _clear_caches(app)
         t0 = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
-        queries.append(counter.count)
-    return round(statistics.median(times), 2), max(queries)
-
-
-def _forget_comments() -> None:
-    db.session.execute(delete(Comment).where(Comment.body.like(MARK + "%")))
-
-
-def _forget_grades() -> None:
-    graded = select(Grade.id).where(Grade.feedback.like(MARK + "%"))
-    db.session.execute(delete(GradeChange).where(GradeChange.grade_id.in_(graded)))
-    db.session.execute(delete(Grade).where(Grade.feedback.like(MARK + "%")))
-
-
-def _forget_posts() -> None:
-    db.session.execute(delete(Post).where(Post.title.like(MARK + "%")))
-
-
-def _after_changes(app: Flask, client, url: str, counter: QueryCounter, world: World) -> dict:
-    """The first view after a student comments (`updated_`), the instructor grades (`graded_`) and a student
-    publishes a post (`published_`): each time the stored summary re-judges that student's row only."""
-    result = {}
-    for kind, change, forget in (("updated", _comment, _forget_comments), ("graded", _grade, _forget_grades),
-                                 ("published", _publish, _forget_posts)):
-        ms, queries = _first_views_after(app, client, url, counter, lambda run, change=change: change(world, run))
-        with app.app_context():
-            forget()
-            db.session.commit()
-        result.update({f"{kind}_ms": ms, f"{kind}_queries": queries})
-    return result
-
-
-def _student(run: int) -> User:
-    """One of the first students of the course, by `run`."""
-    return db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id)
-                              .where(Enrollment.role == "student").order_by(User.id).offset(run).limit(1)).one()
-
-
-def _publish(world: World, run: int) -> None:
-    """A post written and published by one of the first students, as the editor saves it."""
-    author = _student(run)
-    course, now = db.session.scalar(select(Course)), utcnow()
-    essay = new_post(course, author, None, now)
-    save(essay, author, EssayText(f"{MARK} {run}: the airlift seen from below", "The archive tells another story."),
-         publish=True, expected_version=0, now=now)
-    db.session.commit()
-
-
-def _grade(world: World, run: int) -> None:
-    """The instructor's grade for one of the ungraded students of the open assignment, as the site saves it."""
-    instructor = db.session.scalar(select(User).where(User.email == "instructor@bench.test"))
-    assignment = db.session.get(Assignment, world.open_assignment_id)
-    student_id = db.session.scalars(
-        select(Post.author_id).where(Post.assignment_id == assignment.id, ~Post.author_id.in_(
-            select(Grade.student_id).where(Grade.assignment_id == assignment.id)))
-        .order_by(Post.author_id).limit(1)).one()
-    entry = GradeEntry(single=assignment.post_points * 0.8, feedback=f"{MARK} {run}: a clear thesis, well argued.")
-    save_grade(assignment, student_id, instructor, entry, 0, utcnow())
-    db.session.commit()
-
-
-def _comment(world: World, run: int) -> None:
-    """A comment by one of the first students on another's essay of the open assignment, as the site writes it."""
-    author = _student(run)
-    essay = db.session.scalars(select(Post).where(Post.assignment_id == world.open_assignment_id,
-                                                  Post.author_id != author.id).order_by(Post.id).limit(1)).one()
-    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == author.id))
-    create_comment(essay, author, enrollment, f"{MARK} {run}: the letters in the archive tell another story.")
-    db.session.commit()
+    return round(statistics.median(times), 2)
 
 
 def measure(url: str, size: str, db_name: str, pages=PAGES) -> list[dict]:

@@ -89,19 +89,11 @@ def writes_fingerprint(url: str) -> str:
 
 
 def table(results: dict) -> str:
-    lines = ["| page | size | db | median ms | SQL statements |", "|---|---|---|---:|---:|"]
+    lines = ["| page | size | db | median ms | cold ms | SQL statements |", "|---|---|---|---:|---:|---:|"]
     for row in results["pages"]:
         ms = row["median_ms"] if row["median_ms"] is not None else row.get("note", "-")
-        lines.append(f"| {row['page']} | {row['size']} | {row['db']} | {ms} | {row['queries'] or '-'} |")
-    rebuilt = [row for row in results["pages"] if "rebuilt_ms" in row]
-    if rebuilt:
-        lines += ["", "| dashboard, first view | size | db | after a new comment: ms | SQL | after a grade: ms | SQL | "
-                  "after an essay is published: ms | SQL | "
-                  "with no summary stored (after a change to the whole course): ms | SQL |",
-                  "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        lines += [f"| dashboard | {row['size']} | {row['db']} | " + " | ".join(
-            f"{row.get(f'{kind}_ms', '-')} | {row.get(f'{kind}_queries', '-')}"
-            for kind in ("updated", "graded", "published", "rebuilt")) + " |" for row in rebuilt]
+        lines.append(f"| {row['page']} | {row['size']} | {row['db']} | {ms} | {row.get('cold_ms', '-')} | "
+                     f"{row['queries'] or '-'} |")
     ceiling = {row["page"]: row["rps"] for row in results["ceiling"]}
     lines += ["", "| page | user | front | connections | req/s | p50 ms | p99 ms | errors | of ceiling |",
               "|---|---|---|---:|---:|---:|---:|---:|---:|"]

@@ -202,7 +202,7 @@ def count_queries(app):
             event.remove(db.engine, "before_cursor_execute", self._record)
 
         def _record(self, conn, cursor, statement, *args):
-            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|PRAGMA)", statement, re.I):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|PRAGMA|SET LOCAL)", statement, re.I):
                 self.statements.append(statement)
 
     return Counter

@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Assignment, Course, utcnow
+from ..participation.deadlines import load_deadline_book, work_item
 from ..permissions import can_manage_assignments, can_view_assignments, course_view, is_member
 from ..security import form_checks_csrf
 from ..services import assignments as assignment_service
-from ..services.deadline_book import load_deadline_book, work_item
 from ..services.timefmt import LocalTimeError
 from .assignment_forms import AssignmentForm
 from .blueprint import bp

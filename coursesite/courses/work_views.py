@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Course, utcnow
+from ..participation.deadlines import load_deadline_book
 from ..permissions import can_copy_course, course_view, is_member
 from ..security import form_checks_csrf
 from ..services import assignments as assignment_service
 from ..services import writing
 from ..services.course_copy import copy_course as copy_course_service
 from ..services.courses import CourseError
-from ..services.deadline_book import load_deadline_book
 from .assignment_forms import CopyCourseForm
 from .blueprint import bp
 from .pages import apply_course_error

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Post, utcnow
+from ..participation.deadlines import load_deadline_book
 from ..security import form_checks_csrf
 from ..services import grade_reports, grades, grading, my_comments, rubrics
-from ..services.deadline_book import comment_deadlines, load_deadline_book
 from .blueprint import bp, course_assignment
 from .forms import GradeFormBase, csrf_failed, grade_form_class, level_field
 
@@ -115,7 +115,7 @@ def grade(assignment_id: int, student_id: int):
     book = load_deadline_book([assignment], [student_id])
     due_at = grade_reports.essay_due(book, assignment.id, student_id)
     # The comments listed beside the score are the ones it counts: one tally, the student's own deadlines.
-    checklist = my_comments.checklist_of(course, student_id, assignment.id, comment_deadlines(book, [assignment]))
+    checklist = my_comments.checklist_of(course, student_id, assignment.id, book.comment_deadlines())
     qualifying = len(checklist.counted) if checklist else 0
     late_by = grading.essay_late_by(due_at, post.published_at if post else None)
     return render_template(

@@ -6,7 +6,8 @@ from flask import g, render_template, request
 
 from ..forms import id_from, page_number
 from ..models import utcnow
-from ..services import dashboard_store, grade_reports
+from ..services import grade_reports
+from ..services.dashboard_page import dashboard_home
 from .blueprint import bp
 
 __all__ = ["bp"]
@@ -15,13 +16,10 @@ __all__ = ["bp"]
 @bp.route("/")
 def home():
     sort = request.args.get("sort", "name")
-    summary = dashboard_store.summary(g.course, utcnow())
-    section_id = id_from(request.args.get("section"))
-    section_id = section_id if section_id in {sid for sid, _name in summary.sections} else None
-    # Attention covers the whole class (or section), whichever page of the matrix is shown.
-    matrix, matrix_page, attention = summary.view(sort, section_id, page_number())
+    home_page = dashboard_home(g.course, utcnow(), sort, id_from(request.args.get("section")), page_number())
     progress, class_count = grade_reports.grading_progress(g.course)
     return render_template(
-        "dashboard/home.html", matrix=matrix, matrix_page=matrix_page, attention=attention, progress=progress,
-        student_count=class_count.students, without_lms_ids=class_count.without_lms_ids, pictures=summary.pictures,
+        "dashboard/home.html", matrix=home_page.matrix, matrix_page=home_page.page, attention=home_page.attention,
+        progress=progress, student_count=class_count.students, without_lms_ids=class_count.without_lms_ids,
+        pictures=home_page.pictures,
     )

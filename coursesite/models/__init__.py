@@ -3,7 +3,7 @@
 from .assignment import Assignment, Excusal, Extension, SectionDeadline
 from .audit import AccountAudit
 from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
-from .course import Course, DashboardChange, Enrollment, Section
+from .course import Course, Enrollment, Section
 from .grade import Grade, GradeChange, RubricCriterion
 from .invitation import CourseInvitation
 from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
@@ -22,7 +22,6 @@ __all__ = [
     "CommentRevision",
     "Course",
     "CourseInvitation",
-    "DashboardChange",
     "Enrollment",
     "Excusal",
     "Extension",

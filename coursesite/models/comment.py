@@ -25,6 +25,9 @@ class Comment(db.Model):
         # The few held and hidden comments moderation looks for (the badge on every staff page), found
         # without reading every comment row.
         Index("ix_comments_status", "status"),
+        # The participation engine (participation/counts.py) reads comments from this index alone.
+        Index("ix_comments_participation", "post_id", "author_id", "status", "deleted_at", "word_count",
+              "created_at", "edited_at"),
         # A WordPress comment is imported onto its essay once.
         Index("uq_comments_post_wp_comment_id", "post_id", "wp_comment_id", unique=True),
     )

@@ -47,9 +47,6 @@ class Course(db.Model):
     # Raised whenever anything its pages show changes, bar what the essay page's validator counts itself
     # (services/content_version.py); part of that validator, so stored renderings never go stale.
     content_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    # Raised with content_version and by what only staff see (grades, reports, drafts); the stored dashboard
-    # summary (services/dashboard_store.py) records the one it shows.
-    dashboard_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="course", order_by="Section.name", cascade="all, delete-orphan"
@@ -61,23 +58,6 @@ class Course(db.Model):
 
     def __repr__(self) -> str:
         return f"<Course {self.slug}>"
-
-
-class DashboardChange(db.Model):
-    """Whose dashboard row a raise of dashboard_version alone (a grade, a draft, a report) may have changed.
-
-    One row per student per raised version; one with no student when no row changed (a report). A version
-    with no rows here was raised by a change to the whole course. The stored dashboard summary re-judges
-    the students named since the version it shows (services/dashboard_store.py).
-    """
-
-    __tablename__ = "dashboard_changes"
-    __table_args__ = (Index("ix_dashboard_changes_course_version", "course_id", "version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column()
-    student_id: Mapped[int | None] = mapped_column()
 
 
 class Section(db.Model):

@@ -24,6 +24,8 @@ class Post(db.Model):
         # What is visible (services/posts.visible_posts), counted and listed newest first from the index alone;
         # with assignment_id, the blog's side column too.
         Index("ix_posts_visible", "course_id", "status", "published_at", "deleted_at", "assignment_id"),
+        # Each student's essays of an assignment, as the participation engine and essay states read them.
+        Index("ix_posts_assignment_author", "assignment_id", "author_id", "status", "published_at", "deleted_at"),
         # A WordPress post is imported into a course once (re-importing the same file changes nothing).
         Index("uq_posts_course_wp_post_id", "course_id", "wp_post_id", unique=True),
     )

@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Excusal, Extension
-from .deadline_book import WorkItem, load_deadline_book
-from .deadlines import Deadlines, DueDates, effective_deadlines
+from ..participation.deadlines import WorkItem, load_deadline_book
+from .deadlines import DueDates
 
 
 def active_students(course: Course) -> list[Enrollment]:
@@ -26,7 +26,7 @@ def active_students(course: Course) -> list[Enrollment]:
 class ExceptionRow:
     enrollment: Enrollment
     item: WorkItem
-    base: Deadlines  # the section's or the assignment's dates, before extension and accommodation
+    base: DueDates  # the section's or the assignment's dates, before extension and accommodation
     extension: DueDates | None
     excusal_reason: str | None
 
@@ -46,18 +46,18 @@ def exception_rows(course: Course, assignment: Assignment, now: datetime) -> lis
             select(Excusal.user_id, Excusal.reason).where(Excusal.assignment_id == assignment.id)
         )
     }
-    return [
-        ExceptionRow(
+    default = book.assignments[assignment.id].due
+    rows = []
+    for e in students:
+        dates = book.dates.get((assignment.id, e.user_id))
+        rows.append(ExceptionRow(
             enrollment=e,
             item=book.item(assignment.id, e.user_id, now),
-            base=effective_deadlines(
-                book.assignments[assignment.id].due, book.section_dates.get((assignment.id, e.section_id))
-            ),
-            extension=book.extensions.get((assignment.id, e.user_id)),
+            base=dates.base if dates else default,
+            extension=dates.extension if dates else None,
             excusal_reason=reasons.get(e.user_id),
-        )
-        for e in students
-    ]
+        ))
+    return rows
 
 
 def check_extension(assignment: Assignment, rows: Iterable[ExceptionRow], due: DueDates) -> list[str]:

@@ -11,10 +11,15 @@ import heapq
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Comment, Post
+from ..participation.sqltime import quarter_hour, quarter_hour_start
 from .dashboard_data import CourseFacts
 from .timefmt import to_local
 
@@ -79,7 +84,7 @@ class ActivityChart:
 
 class PairCounts:
     """Comments per (commenter, essay author), as two sorted arrays rather than a dict: a class of 3,000 has a
-    hundred thousand pairs, and the stored summary that holds them is read on every view of the dashboard."""
+    hundred thousand pairs."""
 
     def __init__(self, counts: Counter[tuple[int, int]]):
         keyed = sorted((giver << 32 | receiver, n) for (giver, receiver), n in counts.items())
@@ -101,100 +106,61 @@ class PairCounts:
         i = bisect_left(self.keys, key)
         return self.counts[i] if i < len(self.keys) and self.keys[i] == key else 0
 
-    def add(self, giver: int, receiver: int) -> None:
-        key = giver << 32 | receiver
-        i = bisect_left(self.keys, key)
-        if i < len(self.keys) and self.keys[i] == key:
-            self.counts[i] += 1
-        else:
-            self.keys.insert(i, key)
-            self.counts.insert(i, 1)
-
     def peak(self) -> int:
         return max(self.counts, default=0)
 
 
 @dataclass
 class ChartCounts:
-    """What the two pictures count. The dashboard's stored summary keeps these, so a new comment is added to
-    them (add_comment) instead of every comment of the course being counted again."""
+    """What the two pictures count."""
 
     timezone: str
     essays_per_day: Counter[date]  # live essays by publication day (course time)
-    essay_days: array  # the same per author, as sorted author << 32 | day ordinal (see count_essays_of)
     comments_per_day: Counter[date]  # undeleted comments on assignment essays, by the day first written
     pairs: PairCounts  # undeleted comments by one student on another's essays
     activity: Counter[int]  # per student: comments in `pairs` given and received
     students: dict[int, str]  # every current student's shown name
-    # The WEB_PAIRS_LISTED most frequent pairs once worked out, and the pairs added to since: counts only grow
-    # here, so no other pair can have joined them.
-    top: list[tuple[int, int]] | None = None
-
-    def add_comment(self, author_id: int, essay_author_id: int, written_at: datetime) -> None:
-        """A new, undeleted comment on an assignment's essay."""
-        self.comments_per_day[to_local(written_at, self.timezone).date()] += 1
-        if author_id != essay_author_id and author_id in self.students and essay_author_id in self.students:
-            self.pairs.add(author_id, essay_author_id)
-            self.activity[author_id] += 1
-            self.activity[essay_author_id] += 1
-            if self.top is not None:
-                self.top.append((author_id, essay_author_id))
-
-    def count_essays_of(self, author_ids: Collection[int], posts: Iterable, now: datetime) -> bool:
-        """Count these authors' live essays among `posts` (all of theirs) instead of what was counted of them;
-        whether that changed the count."""
-        days, counted = self.essay_days, []
-        for author_id in author_ids:
-            first, last = bisect_left(days, author_id << 32), bisect_left(days, (author_id + 1) << 32)
-            counted += days[first:last]
-            self.essays_per_day.subtract(date.fromordinal(key & 0xFFFFFFFF) for key in days[first:last])
-            del days[first:last]
-        counting = _essay_days(posts, now, self.timezone, author_ids)
-        for key in counting:
-            days.insert(bisect_left(days, key), key)
-            self.essays_per_day[date.fromordinal(key & 0xFFFFFFFF)] += 1
-        for day in [day for day, n in self.essays_per_day.items() if n <= 0]:
-            del self.essays_per_day[day]  # the chart spans the days present
-        return sorted(counting) != sorted(counted)
 
     def most_frequent_pairs(self) -> list[tuple[int, int]]:
-        """The most frequent pairs, then by the commenter's and the author's names; kept in `top`, where the
-        pairs added to next are put, so that only those and these are ranked again."""
-        students, pairs = self.students, self.pairs
+        """The most frequent pairs, then by the commenter's and the author's names."""
+        students = self.students
         rank = {uid: i for i, uid in enumerate(sorted(students, key=lambda uid: (students[uid], uid)))}
         width = len(rank)
-        candidates = pairs.items() if self.top is None else ((g, r, pairs.get(g, r)) for g, r in set(self.top))
-        top = heapq.nsmallest(WEB_PAIRS_LISTED, candidates,
+        top = heapq.nsmallest(WEB_PAIRS_LISTED, self.pairs.items(),
                               key=lambda c: (width * width) * -c[2] + width * rank[c[0]] + rank[c[1]])
-        self.top = [(giver, receiver) for giver, receiver, _n in top]
-        return self.top
+        return [(giver, receiver) for giver, receiver, _n in top]
 
 
 def chart_counts(facts: CourseFacts) -> ChartCounts:
+    """Essays and comments counted in SQL by quarter hour (then put on the course's days), comments by pair."""
     tz = facts.course.timezone
-    essays = facts.participation.essays
     students = {s.user_id: s.name for s in facts.students}
+    on_essays = (Post.course_id == facts.course.id, Post.assignment_id.is_not(None), Comment.deleted_at.is_(None))
     per_day: Counter[date] = Counter()
+    for key, n in db.session.execute(
+        select(quarter_hour(Comment.created_at), func.count()).join(Post, Post.id == Comment.post_id)
+        .where(*on_essays).group_by(quarter_hour(Comment.created_at))
+    ):
+        per_day[to_local(quarter_hour_start(key), tz).date()] += n
     pairs: Counter[tuple[int, int]] = Counter()
     activity: Counter[int] = Counter()
-    for comments in facts.participation.comments_by_author.values():
-        for c in comments:
-            essay = essays.get(c.post_id)
-            if c.deleted or not c.revisions or essay is None:
-                continue
-            per_day[to_local(c.revisions[0].at, tz).date()] += 1
-            if c.author_id != essay.author_id and c.author_id in students and essay.author_id in students:
-                pairs[(c.author_id, essay.author_id)] += 1
-                activity[c.author_id] += 1
-                activity[essay.author_id] += 1
-    essay_days = array("Q", sorted(_essay_days(facts.posts, facts.now, tz)))
-    live = Counter(date.fromordinal(key & 0xFFFFFFFF) for key in essay_days)
-    return ChartCounts(tz, live, essay_days, per_day, PairCounts(pairs), activity, students)
-
-
-def _essay_days(posts: Iterable, now: datetime, tz: str, author_ids: Collection[int] | None = None) -> list[int]:
-    return [p.author_id << 32 | to_local(p.published_at, tz).date().toordinal() for p in posts
-            if p.live(now) and (author_ids is None or p.author_id in author_ids)]
+    for giver, receiver, n in db.session.execute(
+        select(Comment.author_id, Post.author_id, func.count()).join(Post, Post.id == Comment.post_id)
+        .where(*on_essays, Comment.author_id != Post.author_id).group_by(Comment.author_id, Post.author_id)
+    ):
+        if giver in students and receiver in students:
+            pairs[(giver, receiver)] = n
+            activity[giver] += n
+            activity[receiver] += n
+    essays: Counter[date] = Counter()
+    for key, n in db.session.execute(
+        select(quarter_hour(Post.published_at), func.count())
+        .where(Post.course_id == facts.course.id, Post.status == "published", Post.published_at <= facts.now,
+               Post.deleted_at.is_(None))
+        .group_by(quarter_hour(Post.published_at))
+    ):
+        essays[to_local(quarter_hour_start(key), tz).date()] += n
+    return ChartCounts(tz, essays, per_day, PairCounts(pairs), activity, students)
 
 
 def activity_chart(counts: ChartCounts) -> ActivityChart | None:

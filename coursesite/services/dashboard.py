@@ -13,7 +13,7 @@ from datetime import datetime
 from ..models import Assignment
 from .dashboard_data import CourseFacts, EssayRow, StudentInfo
 from .essay_state import EssayKind, EssayState, from_status
-from .grading import AssignmentRules, assignment_result, essay_late_by
+from .grading import assignment_result, essay_late_by
 
 
 def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: int,
@@ -25,8 +25,7 @@ def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: 
 
 @dataclass(frozen=True)
 class AssignmentHead:
-    """What a cell, a column heading and the attention lists show of an assignment: plain values, so a
-    stored summary (services/dashboard_store.py) carries no database rows."""
+    """What a cell, a column heading and the attention lists show of an assignment."""
 
     id: int
     title: str
@@ -48,7 +47,7 @@ class Cell:
     assignment: AssignmentHead
     essay: EssayState
     post: EssayRow | None  # the essay behind the cell (the first published, else the newest draft)
-    done: int  # qualifying comments, at most `required` (Tally.done)
+    done: int  # counted comments on time, at most `required`
     late_comments: int
     required: int
     graded: bool
@@ -141,36 +140,39 @@ def row_order(sort: str) -> Callable[[StudentInfo, tuple[int, int]], object] | N
     return None
 
 
-def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assignment) -> Cell:
+def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assignment, scored: bool = True) -> Cell:
+    """One student's cell for one assignment; without `scored`, the grade's total is left out (it is shown,
+    but neither sorted on nor asked for attention)."""
     posts = essays.get((a.id, student.user_id), [])
     state = student_essay_state(facts, a, student.user_id, posts)
     post = posts[0] if posts and posts[0].status == "published" else (posts[-1] if posts else None)
     grade = facts.grades.get((a.id, student.user_id))
-    tally = facts.participation.tally(a.id, student.user_id)
-    comments_deadline = facts.participation.deadline(a.id, student.user_id)
-    rules = AssignmentRules.of(a)
+    counted = facts.counted(a.id, student.user_id)
+    comments_deadline = facts.comment_deadline(a.id, student.user_id)
+    rules = facts.rules_of(a)
     score = None
-    if grade and grade.graded:
+    if scored and grade and grade.graded:
         published_at = post.published_at if post and post.status == "published" else None
         score = assignment_result(
-            rules, essay=grade.post_score, qualifying=tally.qualifying, override=grade.comment_override,
+            rules, essay=grade.post_score, qualifying=counted.on_time, override=grade.comment_override,
             late_by=essay_late_by(facts.deadlines.deadlines(a.id, student.user_id).post, published_at),
             excused=state.kind == EssayKind.EXCUSED,
         ).total
-    return Cell(AssignmentHead.of(a), state, post, tally.done, len(tally.late), a.required_comments,
+    done = min(counted.on_time, a.required_comments)
+    return Cell(facts.head_of(a), state, post, done, counted.late, a.required_comments,
                 bool(grade and grade.graded), a.grades_released_at is not None,
                 comments_due=comments_deadline is not None and comments_deadline <= facts.now,
                 score=score, possible=rules.possible)
 
 
-def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict) -> tuple[Cell, ...]:
-    return tuple(build_cell(facts, student, essays, a) for a in facts.assignments)
+def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict, scored: bool = True) -> tuple[Cell, ...]:
+    return tuple(build_cell(facts, student, essays, a, scored) for a in facts.assignments)
 
 
-def build_matrix(facts: CourseFacts) -> Matrix:
+def build_matrix(facts: CourseFacts, scored: bool = True) -> Matrix:
     """Every current student's row, by name."""
     essays = facts.essays_by_pair()
-    rows = [Row(s, build_cells(facts, s, essays)) for s in facts.students]
+    rows = [Row(s, build_cells(facts, s, essays, scored)) for s in facts.students]
     return Matrix([AssignmentHead.of(a) for a in facts.assignments], rows)
 
 

@@ -1,8 +1,8 @@
 """Everything the dashboard pages show about a course, loaded in a fixed number of statements.
 
 Students, sections, assignments, essays (only the columns shown), grades, excusals, comments awaiting a
-look, and the participation facts of services/participation_data.py. Whatever the class size, the count
-of SQL statements stays the same: rows are loaded in bulk and combined in Python.
+look, and each student's counted comments from the participation engine (participation/counts.py).
+Whatever the class size, the count of SQL statements stays the same.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import func, select, union
 
@@ -26,8 +27,10 @@ from ..models import (
     Section,
     User,
 )
-from .deadline_book import DeadlineBook, comment_deadlines, load_deadline_book
-from .participation_data import ParticipationData, load_participation_by_ids
+from ..participation.counts import NONE, Counts, participation_counts
+from ..participation.deadlines import DeadlineBook, load_deadline_book
+from .grading import AssignmentRules
+from .participation_data import EssayInfo, ParticipationData, load_participation_by_ids
 
 Pair = tuple[int, int]  # (assignment id, student id)
 
@@ -99,10 +102,47 @@ class CourseFacts:
     grades: dict[Pair, GradeInfo]
     excused: set[Pair]
     waiting: list[WaitingComment]
-    participation: ParticipationData
+    counts: dict[Pair, Counts]  # counted comments, on time and late
+    comment_counts: dict[int, int]  # shown comments per essay
     names: dict[int, str]  # every course member's shown name, staff included
     deadlines: DeadlineBook  # each student's own due dates (sections, extensions, accommodations)
+    comment_due: dict[Pair, datetime] = field(default_factory=dict)  # own comment deadlines that differ
     received: list[ReceivedComment] = field(default_factory=list)  # one student's facts only: on their essays
+    # One student's comments with their verdicts (services/participation.py), for their page only.
+    participation: ParticipationData | None = None
+
+    def counted(self, assignment_id: int, student_id: int) -> Counts:
+        return self.counts.get((assignment_id, student_id), NONE)
+
+    def rules_of(self, assignment: Assignment) -> AssignmentRules:
+        return self._rules[assignment.id]
+
+    def head_of(self, assignment: Assignment):
+        return self._heads[assignment.id]
+
+    @cached_property
+    def _rules(self) -> dict[int, AssignmentRules]:
+        return {a.id: AssignmentRules.of(a) for a in self.assignments}
+
+    @cached_property
+    def _heads(self) -> dict:
+        from .dashboard import AssignmentHead
+
+        return {a.id: AssignmentHead.of(a) for a in self.assignments}
+
+    @cached_property
+    def _comments_due_at(self) -> dict[int, datetime | None]:
+        return {a.id: a.comments_due_at for a in self.assignments}
+
+    def comment_deadline(self, assignment_id: int, student_id: int) -> datetime | None:
+        own = self.comment_due.get((assignment_id, student_id))
+        return own if own is not None else self._comments_due_at.get(assignment_id)
+
+    def live_essays(self) -> list[EssayInfo]:
+        """The students' live essays of the assignments shown, with their authors' shown names."""
+        return [EssayInfo(p.post_id, p.title, p.slug, p.author_id, self.names.get(p.author_id, ""),
+                          p.assignment_id, True)
+                for p in self.posts if p.assignment_id is not None and p.live(self.now)]
 
     def student(self, user_id: int) -> StudentInfo | None:
         return next((s for s in self.students if s.user_id == user_id), None)
@@ -162,16 +202,35 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
     book = load_deadline_book(assignments, [s.user_id for s in students])
     whole_course = assignment_id is None and student_ids is None
+    comment_due = book.comment_deadlines()
     return CourseFacts(
         course=course, now=now, students=students, sections=sections, assignments=assignments, posts=posts,
         grades=_grades(course, student_ids), excused=set(book.excused),
         waiting=load_waiting(course, names) if whole_course else [],
-        participation=load_participation_by_ids(
-            course.id, assignment_id, student_ids, overrides=comment_deadlines(book, assignments), now=now
-        ),
-        names=names, deadlines=book,
+        counts=participation_counts(course.id, assignment_id, student_ids, now),
+        comment_counts=shown_comment_counts(course.id, assignment_id, student_ids),
+        names=names, deadlines=book, comment_due=comment_due,
         received=[] if student_ids is None else _received(course, student_ids),
+        participation=None if student_ids is None else load_participation_by_ids(
+            course.id, assignment_id, student_ids, overrides=comment_due, now=now),
     )
+
+
+def shown_comment_counts(course_id: int, assignment_id: int | None = None,
+                         author_ids: Collection[int] | None = None) -> dict[int, int]:
+    """Shown comments per essay of the course's assignments (of these authors' essays)."""
+    query = (
+        select(Comment.post_id, func.count(Comment.id))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.course_id == course_id, Post.assignment_id.is_not(None), Comment.status == "visible",
+               Comment.deleted_at.is_(None))
+        .group_by(Comment.post_id)
+    )
+    if assignment_id is not None:
+        query = query.where(Post.assignment_id == assignment_id)
+    if author_ids is not None:
+        query = query.where(Post.author_id.in_(list(author_ids)))
+    return dict(db.session.execute(query).all())
 
 
 def _received(course: Course, student_ids: Collection[int]) -> list[ReceivedComment]:

@@ -117,6 +117,6 @@ def assignment_page(facts: CourseFacts, assignment: Assignment) -> list[EssayLin
     lines = []
     for student in facts.students:
         cell = build_cell(facts, student, essays, assignment)
-        received = facts.participation.comment_counts.get(cell.post.post_id, 0) if cell.post else 0
+        received = facts.comment_counts.get(cell.post.post_id, 0) if cell.post else 0
         lines.append(EssayLine(student, cell, received))
     return lines

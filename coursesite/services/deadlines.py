@@ -1,7 +1,7 @@
 """Deadlines and lateness: whose deadline is when, and what state an essay is in.
 
-Pure functions of plain values (no database, no request); `deadline_book.load_deadline_book`
-gathers the values for many students at once.
+Pure functions of plain values (no database, no request); participation/deadlines.py works the dates
+out in SQL for many students at once.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Excusal, Grade, Post, RubricCriterion, Section, User, utcnow
-from .deadline_book import DeadlineBook, load_deadline_book
+from ..participation.deadlines import DeadlineBook, load_deadline_book
 from .gradebook import Gradebook, GradebookItem, GradebookRow, Person
 from .grading import AssignmentResult, AssignmentRules, assignment_result, essay_late_by, qualifying_comment_counts
 

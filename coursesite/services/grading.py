@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ..models import Assignment
 from .timefmt import elapsed_text
 
 EXCUSED = "EX"
@@ -324,7 +323,7 @@ def course_total(results: Iterable[AssignmentResult]) -> tuple[float, float]:
 
 
 def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> timedelta | None:
-    """How long after the student's own due date (deadline_book: section, extension, accommodation) the essay
+    """How long after the student's own due date (section, extension, accommodation) the essay
     was published; None when on time or unpublished. The grace period is late_penalty's to apply."""
     if due_at is None or published_at is None or published_at <= due_at:
         return None
@@ -334,27 +333,10 @@ def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> tim
 def qualifying_comment_counts(
     course_id: int, *, student_id: int | None = None, assignment_id: int | None = None
 ) -> dict[tuple[int, int], int]:
-    """{(assignment id, student id): comments that count toward K}, by the rules of services/participation.py.
+    """{(assignment id, student id): comments that count toward K}, each student's own comment deadline
+    (section, extension, accommodation) applied: the participation engine's on-time count."""
+    from ..participation.counts import participation_counts
 
-    A fixed number of queries for the whole course (services/participation_data.py loads the facts).
-    """
-    from .participation_data import load_participation_by_ids
-
-    data = load_participation_by_ids(course_id, assignment_id=assignment_id,
-                                     student_ids=None if student_id is None else [student_id])
-    counts: dict[tuple[int, int], int] = {}
-    for author_id in data.comments_by_author:
-        if student_id is not None and author_id != student_id:
-            continue
-        for a_id in data.assignments:
-            qualifying = data.tally(a_id, author_id).qualifying
-            if qualifying:
-                counts[(a_id, author_id)] = qualifying
-    return counts
-
-
-def qualifying_comment_count(assignment: Assignment, student) -> int:
-    """Comments of `student` that count toward the assignment's K."""
-    student_id = getattr(student, "id", student)
-    counts = qualifying_comment_counts(assignment.course_id, student_id=student_id, assignment_id=assignment.id)
-    return counts.get((assignment.id, student_id), 0)
+    counts = participation_counts(course_id, assignment_id=assignment_id,
+                                  student_ids=None if student_id is None else [student_id])
+    return {pair: c.on_time for pair, c in counts.items() if c.on_time}

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, select
 
 from ..extensions import db
 from ..models import Assignment, Comment, Course, Enrollment, Post, User, utcnow
-from .deadline_book import comment_deadlines, load_deadline_book
+from ..participation.deadlines import comment_deadlines
 from .participation import Judged, Verdict
 from .participation_data import EssayInfo, ParticipationData, load_course_participation
 
@@ -115,8 +115,7 @@ def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, in
     Without `overrides`, the student's own comment deadlines (extension, section, extra time) are read.
     """
     if overrides is None:
-        assignments = db.session.scalars(select(Assignment).where(Assignment.course_id == course.id)).all()
-        overrides = comment_deadlines(load_deadline_book(assignments, [student_id]), assignments)
+        overrides = comment_deadlines(course.id, [student_id])
     now = now or utcnow()
     data = load_course_participation(course, overrides, student_id=student_id, now=now)
     mine = [c for c in data.comments_by_author.get(student_id, []) if not c.deleted]

@@ -7,7 +7,9 @@ with M words (and none shorter after it), so padding a short comment late does n
 time. Late ones are counted apart.
 In `assigned` mode only the essays given to the student count. At most `per_essay` qualifying comments
 per essay count toward K. A comment keeps its credit if the essay is later trashed.
-participation_data.py loads these values from the database for a whole assignment or course.
+These functions are the specification: the counts pages show come from one SQL statement
+(participation/counts.py) held equal to them by tests/functional/test_participation_engine.py;
+participation_data.py loads one student's values to list their comments with these verdicts.
 """
 
 from __future__ import annotations

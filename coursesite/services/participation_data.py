@@ -1,7 +1,8 @@
 """The facts the participation rules need, for a course or one assignment, in a fixed number of queries.
 
-The dashboard loads them once for the whole course; the essay page, My comments and a student's dashboard
-page load one student's, reading only the essays that student touches. Per-student comment deadlines
+The counts every page shows come from the SQL engine (participation/counts.py); these facts are for listing
+one student's comments with their verdicts (My comments, the grading page, a student's dashboard page, the
+comment box's hint), reading only the essays that student touches. Per-student comment deadlines
 (extensions, section deadlines, accommodations) come in as `overrides`; without one the assignment's
 comments_due_at applies.
 """
@@ -18,7 +19,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Comment, CommentRevision, Course, Enrollment, PeerAssignment, Post, User, utcnow
-from .deadline_book import comment_deadlines, load_deadline_book
+from ..participation.deadlines import comment_deadlines
 from .participation import (
     CommentFacts,
     EssayFacts,
@@ -27,7 +28,6 @@ from .participation import (
     Revision,
     Tally,
     comment_hint,
-    comment_score,
     tally_student,
 )
 
@@ -80,10 +80,6 @@ class ParticipationData:
             student_id, requirement, self._comments_by_author_and_assignment.get((student_id, assignment_id), []),
             self.essays, self.deadline(assignment_id, student_id), assigned,
         )
-
-    def score(self, assignment_id: int, student_id: int) -> float:
-        requirement = self.requirements[assignment_id]
-        return comment_score(requirement.points, self.tally(assignment_id, student_id).qualifying, requirement.required)
 
 
 def requirement_of(assignment: Assignment) -> Requirement:
@@ -234,7 +230,7 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None,
     if assignment is None or assignment.required_comments <= 0:
         return None
     if overrides is None:
-        own = comment_deadlines(load_deadline_book([assignment], [student_id]), [assignment])
+        own = comment_deadlines(assignment.course_id, [student_id], assignment.id)
         overrides = {student_id: own[(assignment.id, student_id)]} if own else {}
     data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now, only_essay_id=post.id)
     essay = data.essays.get(post.id)

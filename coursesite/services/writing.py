@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Assignment, Course, Post, PostAutosave, PostRevision, User
-from .deadline_book import work_item
+from ..participation.deadlines import work_item
 from .rendering import render_essay
 from .terms import set_terms, slugify, term_slug
 from .words import count_html_words

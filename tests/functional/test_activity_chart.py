@@ -1,6 +1,5 @@
 """The dashboard's activity chart spans the course's latest run of activity, whatever came long before."""
 
-from array import array
 from collections import Counter
 from datetime import date, timedelta
 
@@ -12,8 +11,7 @@ TERM_START = date(2026, 1, 12)
 
 
 def counts(essays: dict[date, int], comments: dict[date, int]) -> ChartCounts:
-    return ChartCounts("America/New_York", Counter(essays), array("Q"), Counter(comments), PairCounts(Counter()),
-                       Counter(), {})
+    return ChartCounts("America/New_York", Counter(essays), Counter(comments), PairCounts(Counter()), Counter(), {})
 
 
 def term(weeks: int = 10) -> dict[date, int]:
@@ -53,3 +51,28 @@ def test_a_long_run_of_activity_is_cut_to_the_last_days_and_says_so(app):
     assert len(chart.days) == MAX_DAYS and chart.left_out_posts == 10
     with app.test_request_context():
         assert "10 essays from before January 11, 2026 are not shown." in pictures(chart)
+
+
+def test_comments_are_counted_on_the_course_s_day_not_utc(app):
+    """Counted in SQL by quarter hour: 03:30 UTC is still the evening before in New York; in Kathmandu
+    (UTC+5:45) 18:15 UTC is already the next day."""
+    from datetime import UTC, datetime
+
+    from coursesite.services.charts import chart_counts
+    from coursesite.services.dashboard_data import load_course_facts
+
+    from .. import factories as f
+
+    for zone, moments, days in (
+        ("America/New_York", [(3, 30), (4, 15)], [date(2031, 5, 1), date(2031, 5, 2)]),
+        ("Asia/Kathmandu", [(18, 0), (18, 15)], [date(2031, 5, 2), date(2031, 5, 3)]),
+    ):
+        course = f.make_course(f.make_user(password=None), timezone=zone)
+        writer, reader = f.make_author(course), f.make_author(course)
+        a = f.make_assignment(course)
+        essay = f.make_post(course, writer, assignment_id=a.id)
+        for hour, minute in moments:
+            f.make_thread_comment(essay, reader, "Seen.", at=datetime(2031, 5, 2, hour, minute, tzinfo=UTC))
+        counted = chart_counts(load_course_facts(course, datetime(2031, 6, 1, tzinfo=UTC)))
+        assert counted.comments_per_day == Counter(dict.fromkeys(days, 1)), zone
+        assert counted.pairs.get(reader.id, writer.id) == 2

@@ -121,7 +121,7 @@ def test_fixed_number_of_queries_whatever_the_class_size(client, auth, w, count_
         auth.login(w.students[0])
     url = f"/c/{w.course.slug}/" + path.format(a=w.assignment.id, s=w.students[0].id)
     enrolled, counts = len(w.students), []
-    if path == "dashboard/":  # seen once first, so that both counted views find a stored summary
+    if path == "dashboard/":  # seen once first, so that both counted views find the templates compiled
         add_class(w.course, w.assignment, w.students[0], 2, start=enrolled)
         enrolled += 2
         release(w)
@@ -134,10 +134,9 @@ def test_fixed_number_of_queries_whatever_the_class_size(client, auth, w, count_
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
-    # The comment score reads the participation facts (services/participation_data.py: six statements),
-    # lateness each student's own due dates (services/deadline_book.py: five); the dashboard's home adds
-    # the matrix, the comment count and the journal of its stored summary (pinned exactly in
-    # test_dashboard_matrix.py).
+    # The comment score is one statement (participation/counts.py), lateness each student's own due dates
+    # (participation/deadlines.py: two); the dashboard's home adds the matrix and its pictures (pinned exactly
+    # in test_dashboard_matrix.py).
     assert counts[1] <= (28 if path == "dashboard/" else 24), counts
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coursesite.extensions import db
 from coursesite.models import Enrollment, utcnow
-from coursesite.services.deadline_book import load_deadline_book, work_item
+from coursesite.participation.deadlines import load_deadline_book, work_item
 from coursesite.services.deadlines import EssayState
 
 from .. import factories as f
@@ -124,7 +124,7 @@ def test_page_makes_the_same_number_of_queries_for_many_assignments(app, course,
     assert many.count == few.count
 
 
-def test_deadline_book_for_a_whole_course_takes_five_queries(app, course, count_queries):
+def test_deadline_book_for_a_whole_course_takes_two_queries(app, course, count_queries):
     section = f.make_section(course)
     assignments = [f.make_assignment(course) for _ in range(15)]
     students = [f.make_member(course, section=section if n % 2 else None) for n in range(30)]
@@ -134,7 +134,7 @@ def test_deadline_book_for_a_whole_course_takes_five_queries(app, course, count_
     f.make_excusal(assignments[1], students[2])
     with count_queries() as queries:
         book = load_deadline_book(assignments, [s.id for s in students])
-    assert queries.count == 5
+    assert queries.count == 2
     items = book.items(utcnow())
     assert len(items) == 15 * 30
     assert items[(assignments[0].id, students[0].id)].status.state is EssayState.ON_TIME

@@ -1,0 +1,176 @@
+"""The participation engine: qualifying comments per (assignment, student), on time and late, in one statement.
+
+It decides exactly what services/participation.py decides (tests/unit/test_participation_engine.py holds
+the two equal): a comment counts for assignment A when it is on a published essay of A by another
+student, is visible and not deleted, has at least M words (in assigned mode: on an essay given to its
+author), and is on time when it reached M words by the author's own comment deadline (section, extension,
+accommodation; in assigned mode an essay's own later date). At most N comments per essay count, on-time
+ones first. Scoped to a course, optionally one assignment and some students.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, null, or_, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Assignment, Comment, CommentRevision, Enrollment, PeerAssignment, Post, utcnow
+from ..models.types import UTCDateTime
+from .deadlines import DeadlineJoins
+from .sqltime import without_jit
+
+Pair = tuple[int, int]  # (assignment id, student id)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A student's counted comments for an assignment (the per-essay cap applied)."""
+
+    on_time: int = 0
+    late: int = 0
+
+
+NONE = Counts()
+
+
+def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None) -> list:
+    where = [Assignment.course_id == course_id, Post.assignment_id == Assignment.id]
+    if assignment_id is not None:
+        where.append(Assignment.id == assignment_id)
+    if student_ids is not None:
+        where.append(Comment.author_id.in_(list(student_ids)))
+    return where
+
+
+def _reached(scope: list):
+    """Per edited comment: when it first had M words for good, and its last revision's time.
+
+    A revision counts when it has M words and no shorter revision comes at or after it (counted backwards
+    with a window), so cutting a comment and padding it again later does not keep the old time.
+    """
+    short = case((CommentRevision.word_count < Assignment.min_comment_words, 1), else_=0)
+    shorter_after = func.sum(short).over(
+        partition_by=CommentRevision.comment_id,
+        order_by=(CommentRevision.created_at.desc(), CommentRevision.id.desc()),
+        rows=(None, 0),
+    )
+    revisions = (
+        select(CommentRevision.comment_id, CommentRevision.created_at, CommentRevision.word_count,
+               Assignment.min_comment_words.label("m"), shorter_after.label("shorter_after"))
+        .join(Comment, Comment.id == CommentRevision.comment_id)
+        .join(Post, Post.id == Comment.post_id)
+        .join(Assignment, Assignment.id == Post.assignment_id)
+        .where(*scope, Comment.edited_at.is_not(None))
+        .subquery()
+    )
+    good = and_(revisions.c.word_count >= revisions.c.m, revisions.c.shorter_after == 0)
+    return (
+        select(revisions.c.comment_id,
+               func.min(case((good, revisions.c.created_at), else_=null())).label("reached"),
+               func.max(revisions.c.created_at).label("last_at"))
+        .group_by(revisions.c.comment_id)
+        .subquery()
+    )
+
+
+def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None):
+    """(assignment_id, student_id, due): each enrolled person's comment deadline, worked out once per pair."""
+    joins = DeadlineJoins.fresh()
+    query = select(Assignment.id.label("assignment_id"), Enrollment.user_id.label("student_id"),
+                   joins.comments_due(Assignment).label("due")).join(
+        Enrollment, Enrollment.course_id == Assignment.course_id)
+    query = joins.joined(query, Assignment, Enrollment.user_id, Assignment.course_id).where(
+        Assignment.course_id == course_id)
+    if assignment_id is not None:
+        query = query.where(Assignment.id == assignment_id)
+    if student_ids is not None:
+        query = query.where(Enrollment.user_id.in_(list(student_ids)))
+    return query.subquery()
+
+
+def judged_comments(course_id: int, assignment_id: int | None = None,
+                    student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
+    """One row per qualifying comment: student, assignment, essay, and whether it was on time."""
+    scope = _in_scope(course_id, assignment_id, student_ids)
+    reached_rows = _reached(scope)
+    own_rows = _own_deadlines(course_id, assignment_id, student_ids)
+    essay_author = aliased(Enrollment)
+    given = aliased(PeerAssignment)
+    reached = case(
+        (Comment.edited_at.is_(None), Comment.created_at),
+        else_=func.coalesce(reached_rows.c.reached, reached_rows.c.last_at, Comment.created_at),
+    )
+    # Someone no longer (or never) enrolled has the assignment's own date.
+    own = case((own_rows.c.student_id.is_(None), Assignment.comments_due_at), else_=own_rows.c.due)
+    assigned = Assignment.peer_mode == "assigned"
+    deadline = case(
+        (and_(assigned, given.due_at.is_not(None), or_(own.is_(None), given.due_at > own)), given.due_at),
+        else_=own,
+    )
+    on_time = or_(deadline.is_(None), reached <= deadline)
+    return (
+        select(Comment.author_id.label("student_id"), Assignment.id.label("assignment_id"),
+               Post.id.label("post_id"), Assignment.comments_counted_per_essay.label("cap"),
+               case((on_time, 1), else_=0).label("on_time"))
+        .select_from(Comment)
+        .join(Post, Post.id == Comment.post_id)
+        .join(Assignment, Assignment.id == Post.assignment_id)
+        .join(essay_author, and_(essay_author.user_id == Post.author_id, essay_author.course_id == Post.course_id))
+        .outerjoin(given, and_(given.assignment_id == Assignment.id, given.reviewer_id == Comment.author_id,
+                               given.post_id == Post.id))
+        .outerjoin(reached_rows, reached_rows.c.comment_id == Comment.id)
+        .outerjoin(own_rows, and_(own_rows.c.assignment_id == Assignment.id,
+                                  own_rows.c.student_id == Comment.author_id))
+        .where(
+            *scope,
+            Post.author_id != Comment.author_id,
+            essay_author.role == "student",
+            Post.status == "published",
+            Post.published_at <= literal(now or utcnow(), UTCDateTime()),
+            Comment.status == "visible",
+            Comment.deleted_at.is_(None),
+            Comment.word_count >= Assignment.min_comment_words,
+            or_(~assigned, given.id.is_not(None)),
+        )
+    )
+
+
+def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
+    return case((a < b, a), else_=b)
+
+
+def counts_statement(course_id: int, assignment_id: int | None = None,
+                     student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
+    """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
+    share first, late ones what is left of it."""
+    judged = judged_comments(course_id, assignment_id, student_ids, now).subquery()
+    cap = case((judged.c.cap > 0, judged.c.cap), else_=0)
+    per_essay = (
+        select(judged.c.student_id, judged.c.assignment_id, func.max(cap).label("cap"),
+               func.sum(judged.c.on_time).label("on_time"), func.sum(1 - judged.c.on_time).label("late"))
+        .group_by(judged.c.student_id, judged.c.assignment_id, judged.c.post_id)
+        .subquery()
+    )
+    on_time = _least(per_essay.c.on_time, per_essay.c.cap)
+    late = _least(per_essay.c.late, per_essay.c.cap - on_time)
+    return (
+        select(per_essay.c.student_id, per_essay.c.assignment_id,
+               func.sum(on_time).label("on_time"), func.sum(late).label("late"))
+        .group_by(per_essay.c.student_id, per_essay.c.assignment_id)
+    )
+
+
+def participation_counts(course_id: int, assignment_id: int | None = None,
+                         student_ids: Collection[int] | None = None,
+                         now: datetime | None = None) -> dict[Pair, Counts]:
+    """{(assignment id, student id): Counts} for the course, one assignment, or some students; pairs with
+    nothing counted are left out (use `.get(pair, NONE)`)."""
+    if student_ids is not None and not student_ids:
+        return {}
+    without_jit(db.session)
+    rows = db.session.execute(counts_statement(course_id, assignment_id, student_ids, now))
+    return {(a_id, s_id): Counts(int(on or 0), int(late or 0)) for s_id, a_id, on, late in rows if on or late}

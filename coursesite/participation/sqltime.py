@@ -1,0 +1,72 @@
+"""Deadline arithmetic that runs the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import String, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from ..models.types import UTCDateTime
+
+
+class plus_minutes(FunctionElement):  # noqa: N801 - reads as SQL
+    """`moment + minutes`; NULL stays NULL. SQLite keeps the stored text form, so comparisons stay exact."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = "plus_minutes"
+
+    def __init__(self, moment: ColumnElement, minutes: ColumnElement):
+        super().__init__(moment, minutes)
+
+
+@compiles(plus_minutes)
+def _plus_minutes_default(element, compiler, **kw):
+    moment, minutes = list(element.clauses)
+    return f"({compiler.process(moment, **kw)} + make_interval(mins => {compiler.process(minutes, **kw)}))"
+
+
+@compiles(plus_minutes, "sqlite")
+def _plus_minutes_sqlite(element, compiler, **kw):
+    moment, minutes = (compiler.process(c, **kw) for c in element.clauses)
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': shift the first 19 characters, keep the microseconds.
+    return (f"(strftime('%Y-%m-%d %H:%M:%S', {moment}, printf('%+d minutes', {minutes}))"
+            f" || substr({moment}, 20))")
+
+
+
+def without_jit(session: Session) -> None:
+    """PostgreSQL's JIT compiles these aggregates for longer than they run: off for this transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
+class quarter_hour(FunctionElement):  # noqa: N801 - reads as SQL
+    """The UTC quarter hour a moment falls in, as text 'YYYY-MM-DD HH:MM': rows grouped by it can be put on
+    the right local day in any time zone (every zone's offset is a whole number of quarter hours)."""
+
+    type = String()
+    inherit_cache = True
+    name = "quarter_hour"
+
+
+@compiles(quarter_hour)
+def _quarter_hour_default(element, compiler, **kw):
+    moment = compiler.process(list(element.clauses)[0], **kw)
+    utc = f"({moment} AT TIME ZONE 'UTC')"
+    return (f"to_char(date_trunc('hour', {utc}) + floor(extract(minute from {utc}) / 15) * interval '15 minutes',"
+            f" 'YYYY-MM-DD HH24:MI')")
+
+
+@compiles(quarter_hour, "sqlite")
+def _quarter_hour_sqlite(element, compiler, **kw):
+    moment = compiler.process(list(element.clauses)[0], **kw)
+    return (f"(strftime('%Y-%m-%d %H:', {moment})"
+            f" || printf('%02d', (cast(strftime('%M', {moment}) as integer) / 15) * 15))")
+
+
+def quarter_hour_start(key: str) -> datetime:
+    return datetime.fromisoformat(key).replace(tzinfo=UTC)
