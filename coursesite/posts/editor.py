@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Assignment, Course, Post, utcnow
 from ..services import posts as post_service
 from ..services import timefmt
-from ..services.deadline_book import work_item
+from ..participation.deadlines import work_item
 from ..services.revisions import diff_lines, trim_context
 from ..services.terms import TermError, names_of, parse_term_names
 from ..services.writing import (

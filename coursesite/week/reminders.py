@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assignment, Course, Enrollment, Notification, SentReminder, User
-from ..services.deadline_book import DeadlineBook, load_deadline_book
+from ..participation.deadlines import DeadlineBook, load_deadline_book
 from ..services.deadlines import EssayState
 from ..services.mail import send_mail
 from ..services.timefmt import deadline_text

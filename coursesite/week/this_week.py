@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from ..extensions import db
 from ..models import Assignment, Course
+from ..participation.deadlines import WorkItem, load_deadline_book
 from ..services import assignments as assignment_service
-from ..services.deadline_book import WorkItem, load_deadline_book
 from ..services.deadlines import EssayState
 from ..services.grade_reports import MyGrade, student_report
 from ..services.my_comments import WaitingEssay, checklists

@@ -1,7 +1,7 @@
 """lti platforms keys launches and score sends
 
 Revision ID: a7c3e9f1b2d4
-Revises: e5b2d7a1c9f4
+Revises: a9d4c2e7f1b3
 Create Date: 2026-12-05 10:47:43.827909
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f1b2d4'
-down_revision = 'e5b2d7a1c9f4'
+down_revision = 'a9d4c2e7f1b3'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """account anonymisation and audit
 
 Revision ID: a9d4c2e7f1b3
-Revises: e5b2d7a1c9f4
+Revises: f3a9c6e2b7d1
 Create Date: 2026-12-05 10:40:00.000000
 
 Accounts gain the time a site admin anonymised them; a small audit table records who anonymised or
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a9d4c2e7f1b3'
-down_revision = 'e5b2d7a1c9f4'
+down_revision = 'f3a9c6e2b7d1'
 branch_labels = None
 depends_on = None
 

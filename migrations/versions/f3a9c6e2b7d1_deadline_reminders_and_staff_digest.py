@@ -1,7 +1,7 @@
 """deadline reminders and the staff digest
 
 Revision ID: f3a9c6e2b7d1
-Revises: e5b2d7a1c9f4
+Revises: f4c8e2a6b1d3
 Create Date: 2026-12-05 10:40:00.000000
 
 Reminders sent to students before their own deadlines and weekly digests sent to staff, each once (a
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f3a9c6e2b7d1'
-down_revision = 'e5b2d7a1c9f4'
+down_revision = 'f4c8e2a6b1d3'
 branch_labels = None
 depends_on = None
 
