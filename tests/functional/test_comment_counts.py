@@ -8,7 +8,7 @@ from .. import factories as f
 
 
 def blog(client, course) -> str:
-    response = client.get(f"/c/{course.slug}/")
+    response = client.get(f"/c/{course.slug}/blog/")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
