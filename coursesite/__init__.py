@@ -49,7 +49,6 @@ def register_extensions(app: Flask) -> None:
     from .database import configure_sqlite
     from .extensions import cache, csrf, db, limiter, login_manager, migrate
     from .models import MAX_ID, AnonymousUser, User
-    from .services import content_version  # noqa: F401 - its session events keep course versions current
 
     db.init_app(app)
     # An absolute path: `flask db ...` and the tests work from any directory.

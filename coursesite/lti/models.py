@@ -159,7 +159,3 @@ class LtiScoreSend(db.Model):
 
     line_item: Mapped[LtiLineItem] = relationship()
 
-
-# No essay or blog page shows these rows (services/content_version.py): changing them raises no course version.
-NOT_SHOWN_ON_PAGES = (LtiPlatform, LtiDeployment, LtiToolKey, LtiLaunchValue, LtiContext, LtiAccount,
-                      LtiResourceLink, LtiLineItem, LtiScoreSend)

@@ -44,9 +44,6 @@ class Course(db.Model):
     reminder_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Raised whenever anything its pages show changes, bar what the essay page's validator counts itself
-    # (services/content_version.py); part of that validator, so stored renderings never go stale.
-    content_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="course", order_by="Section.name", cascade="all, delete-orphan"

@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Assignment, Course, Post, utcnow
+from ..participation.deadlines import work_item
 from ..services import posts as post_service
 from ..services import timefmt
-from ..participation.deadlines import work_item
 from ..services.revisions import diff_lines, trim_context
 from ..services.terms import TermError, names_of, parse_term_names
 from ..services.writing import (

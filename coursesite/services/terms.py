@@ -68,8 +68,6 @@ def set_terms(post: Post, kind: str, names: list[str]) -> None:
     if kind not in TERM_KINDS:
         raise ValueError(kind)
     wanted = {_term(post.course_id, kind, name).id for name in names}
-    # Row by row, not one DELETE: a statement over many rows names no course, and would raise every
-    # course's versions (services/content_version.py) on each save of an essay.
     links = db.session.scalars(
         select(PostTerm).join(Term, Term.id == PostTerm.term_id).where(PostTerm.post_id == post.id, Term.kind == kind)
     ).all()

@@ -6,7 +6,7 @@ Create Date: 2026-12-05 10:50:00.000000
 
 Comment counts are worked out in SQL on each view: two covering indexes let the statement read comments and
 essays without their bodies. The dashboard's stored summary is gone, and with it the dashboard_changes
-journal and courses.dashboard_version.
+journal and courses.dashboard_version, and courses.content_version, which only stored pages read.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,11 +31,13 @@ def upgrade():
     op.drop_table('dashboard_changes')
     with op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.drop_column('dashboard_version')
+        batch_op.drop_column('content_version')
 
 
 def downgrade():
     with op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('dashboard_version', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('content_version', sa.Integer(), server_default='0', nullable=False))
     op.create_table('dashboard_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),

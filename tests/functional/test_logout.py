@@ -74,14 +74,3 @@ def test_logout_keeps_the_password_and_a_reset_link_already_sent(client, auth, o
 def test_a_visitor_logging_out_changes_nothing(client):
     response = client.post("/auth/logout")
     assert response.status_code == 302
-
-
-def test_logging_out_leaves_the_course_pages_stored_for_readers(client, auth):
-    course = f.make_course()
-    user = f.make_member(course)
-    db.session.commit()
-    auth.login(user)
-    before = course.content_version
-    auth.logout()
-    db.session.refresh(course)
-    assert course.content_version == before
