@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Course, utcnow
 from ..services.mail import send_mail
-from ..week import reminders, staff_digest
+from ..weekly import reminders, staff_digest
 
 
 def _plural(count: int, word: str) -> str:

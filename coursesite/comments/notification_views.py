@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..forms import id_from
 from ..services import notifications
-from ..week.reminders import notices_for
+from ..weekly.reminders import notices_for
 from .blueprint import bp
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from pylti1p3.exception import LtiException, LtiServiceException
 from requests import RequestException
 from sqlalchemy import select
@@ -10,15 +10,17 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Assignment, Course
 from ..permissions import can_manage_roster, can_release_grades, course_view
+from ..services import assignments as assignment_service
 from . import roster, scores
 from .models import LtiContext
 from .views import bp
 
 
 def _assignment(course: Course, assignment_id: int) -> Assignment:
-    from ..courses.assignment_views import load_assignment
-
-    return load_assignment(course, assignment_id)
+    assignment = assignment_service.course_assignment(course, assignment_id)
+    if assignment is None:
+        abort(404)
+    return assignment
 
 
 @bp.route("/c/<slug>/assignments/<int:assignment_id>/scores")

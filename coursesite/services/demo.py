@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Course, User, utcnow
-from ..week import demo as week_demo
+from ..weekly import demo as week_demo
 from . import accounts, demo_assignments, demo_comments, demo_grades, demo_posts
 from .courses import create_course, section_named
 

@@ -1,2 +1,2 @@
-"""This week: what a student owes (by their own deadlines), reminders before those deadlines, and the
-weekly digest that tells staff what needs them."""
+"""This week: the page a student lands on (one course, or all of theirs); what it shows is worked out in
+coursesite/weekly/."""

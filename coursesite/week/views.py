@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Course, Enrollment, utcnow
 from ..permissions import course_view, is_member, is_staff
-from .this_week import course_week
+from ..weekly.this_week import course_week
 
 bp = Blueprint("week", __name__)
 

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from coursesite.services.deadlines import EssayState
-from coursesite.week.reminders import comments_text, essay_text
-from coursesite.week.staff_digest import week_of
+from coursesite.weekly.reminders import comments_text, essay_text
+from coursesite.weekly.staff_digest import week_of
 
 ESSAY = SimpleNamespace(title="One road to independence", required_comments=3)
 
