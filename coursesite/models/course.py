@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,7 +40,7 @@ class Course(db.Model):
     comment_moderation: Mapped[str] = mapped_column(String(10), default="off")
     comment_edit_minutes: Mapped[int] = mapped_column(default=15)
     # Deadline reminders to students (send-reminders), this many hours before each student's own deadline.
-    send_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    send_reminders: Mapped[bool] = mapped_column(default=True, server_default="1")
     reminder_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import String, true
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -60,8 +60,8 @@ class User(UserMixin, db.Model):
     notify_email: Mapped[str] = mapped_column(String(10), default="digest")
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Reminders before one's own deadlines (email and a notice here), and staff's weekly course digest.
-    wants_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
-    wants_staff_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    wants_reminders: Mapped[bool] = mapped_column(default=True, server_default="1")
+    wants_staff_digest: Mapped[bool] = mapped_column(default=True, server_default="1")
     # Raised at logout: every session and remember-me cookie opened before it ends (see session_fingerprint).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Course, User, utcnow
-from ..weekly import demo as week_demo
 from . import accounts, demo_assignments, demo_comments, demo_grades, demo_posts
 from .courses import create_course, section_named
 
@@ -66,6 +65,5 @@ def build_demo() -> Course:
     demo_posts.build(course, people, now)
     demo_comments.build(course, people, now)
     demo_grades.build(course, people, now)
-    week_demo.build(course, people, now)
     db.session.flush()
     return course

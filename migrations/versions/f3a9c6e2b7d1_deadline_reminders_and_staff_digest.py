@@ -62,10 +62,10 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_notifications_reminder_id_sent_reminders'), 'sent_reminders',
                                     ['reminder_id'], ['id'], ondelete='CASCADE')
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('wants_reminders', sa.Boolean(), server_default=sa.true(), nullable=False))
-        batch_op.add_column(sa.Column('wants_staff_digest', sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column('wants_reminders', sa.Boolean(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('wants_staff_digest', sa.Boolean(), server_default='1', nullable=False))
     with op.batch_alter_table('courses', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('send_reminders', sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column('send_reminders', sa.Boolean(), server_default='1', nullable=False))
         batch_op.add_column(sa.Column('reminder_hours', sa.Integer(), server_default='24', nullable=False))
 
 

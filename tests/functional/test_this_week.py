@@ -15,6 +15,7 @@ from coursesite.services import accounts
 from coursesite.services.timefmt import deadline_text
 
 from .. import factories as f
+from ..payloads import XSS_PAYLOADS, assert_page_is_safe
 from .helpers import login_client
 
 
@@ -148,3 +149,14 @@ def test_an_undated_assignment_still_to_write_is_listed_for_later(app, course):
     f.make_assignment(course, title="Whenever you like", post_due_at=None, comments_due_at=None)
     text = text_of(week_page(app, course, student))
     assert "Later Whenever you like · no due date" in text
+
+
+@pytest.mark.parametrize("index", range(len(XSS_PAYLOADS)))
+def test_hostile_titles_and_names_are_shown_as_text(app, course, index):
+    payload = XSS_PAYLOADS[index]
+    student, peer = student_of(course), student_of(course, course_name=payload)
+    essay = f.make_assignment(course, title=payload, required_comments=2)
+    f.make_post(course, peer, title=payload, assignment_id=essay.id)
+    html = week_page(app, course, student)
+    assert_page_is_safe(html, f"/c/{course.slug}/week/")
+    assert html.count("week-essays") == 1  # the peer's essay is listed to comment on

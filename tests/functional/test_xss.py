@@ -82,7 +82,7 @@ def test_payload_is_shown_as_text_everywhere(app, index):
     for path in ("/", f"/c/{slug}/", f"/c/{slug}/settings", f"/c/{slug}/roster", f"/c/{slug}/roster/{enrollment.id}",
                  f"/c/{slug}/roster/import"):
         check(teacher, path)
-    for path in ("/", "/auth/account", f"/c/{slug}/welcome", f"/c/{slug}/"):
+    for path in ("/", "/auth/account", f"/c/{slug}/welcome", f"/c/{slug}/week/", f"/c/{slug}/blog/"):
         check(student, path)
     blog = check(app.test_client(), f"/c/{slug}/")
     if payload == "{{7*7}}":
