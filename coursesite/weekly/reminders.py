@@ -61,8 +61,9 @@ def _students(course: Course) -> dict[int, User]:
 def _candidates(book: DeadlineBook, assignments: list[Assignment], now: datetime,
                 until: datetime) -> Iterator[tuple[Assignment, int, str, datetime]]:
     """(assignment, student, kind, own deadline) for every own deadline inside the window, excused left out."""
+    students = sorted({user_id for _, user_id in book.dates})
     for a in assignments:
-        for student_id in book.students:
+        for student_id in students:
             if (a.id, student_id) in book.excused:
                 continue
             own = book.deadlines(a.id, student_id)
