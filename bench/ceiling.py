@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, abort
 
-from .generate import ESSAY_4, ESSAY_200
+from bench.generate import ESSAY_4, ESSAY_200
 
 
 def _snapshots() -> dict[str, str]:

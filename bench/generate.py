@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 from coursesite import create_app
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, CommentRevision, Course, Enrollment, Post, User, utcnow
-from coursesite.services.rendering import render_comment, render_essay
+from coursesite.text.markdown import render_comment, render_essay
 
 SIZES = {"S": 30, "M": 300, "L": 3000}
 ASSIGNMENTS = 15

@@ -11,9 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .front import nginx
-from .generate import ESSAY_4, ESSAY_200, course_slug
-from .server import gunicorn, session_cookie
+from bench.front import nginx
+from bench.generate import ESSAY_4, ESSAY_200, course_slug
+from bench.server import gunicorn, session_cookie
 
 CONNECTIONS = (1, 8, 32)
 PAGES = {"essay-4": ESSAY_4, "essay-200": ESSAY_200}

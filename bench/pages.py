@@ -16,11 +16,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event, select
 
+from bench.generate import ESSAY_4, ESSAY_200
 from coursesite import create_app, extensions
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, User
-
-from .generate import ESSAY_4, ESSAY_200
 
 PAGES = ("blog", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student", "assignment",
          "canvas-csv")

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, delete, text
 
+from bench import generate, http, pages, writes
 from coursesite.models import Comment
-
-from . import generate, http, pages, writes
 
 HERE = Path(__file__).resolve().parent
 DATA = Path("/tmp/bench-data")

@@ -18,10 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
+from bench.generate import SIZES, course_slug
+from bench.server import csrf_token, gunicorn, session_cookie, worker_rss_mb
 from coursesite.models import Assignment, Comment, Post
-
-from .generate import SIZES, course_slug
-from .server import csrf_token, gunicorn, session_cookie, worker_rss_mb
 
 PORT = 5123
 CONNECTIONS = 32

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .forms import CoursesiteRequest, IdConverter
+from coursesite.forms import CoursesiteRequest, IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_config(app: Flask, test_config: dict | None) -> None:
-    from .config import build_config, url_settings
+    from coursesite.config import build_config, url_settings
 
     app.config.from_mapping(build_config(Path(app.instance_path)))
     if test_config:
@@ -46,9 +46,9 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .database import configure_sqlite
-    from .extensions import cache, csrf, db, limiter, login_manager, migrate
-    from .models import MAX_ID, AnonymousUser, User
+    from coursesite.database import configure_sqlite
+    from coursesite.extensions import cache, csrf, db, limiter, login_manager, migrate
+    from coursesite.models import MAX_ID, AnonymousUser, User
 
     db.init_app(app)
     # An absolute path: `flask db ...` and the tests work from any directory.
@@ -77,55 +77,55 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from .security import init_security
-    from .static_assets import register_static_assets
+    from coursesite.security import init_security
+    from coursesite.static_assets import register_static_assets
 
     init_security(app)
     register_static_assets(app)
 
 
 def register_templates(app: Flask) -> None:
-    from .templating import init_templating
+    from coursesite.templating import init_templating
 
     init_templating(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .auth.views import bp as auth_bp
-    from .comments.views import bp as comments_bp
-    from .courses import (  # noqa: F401 - each adds its routes to the courses blueprint
+    from coursesite.auth.views import bp as auth_bp
+    from coursesite.comments.views import bp as comments_bp
+    from coursesite.courses import (  # noqa: F401 - each adds its routes to the courses blueprint
         assignment_views,
         exception_views,
         invitation_views,
         roster_views,
         work_views,
     )
-    from .courses.views import bp as courses_bp
-    from .dashboard.views import bp as dashboard_bp
-    from .grades.views import bp as grades_bp
-    from .posts.views import bp as posts_bp
-    from .week.views import bp as week_bp
+    from coursesite.courses.views import bp as courses_bp
+    from coursesite.dashboard.views import bp as dashboard_bp
+    from coursesite.grades.views import bp as grades_bp
+    from coursesite.posts.views import bp as posts_bp
+    from coursesite.week.views import bp as week_bp
 
     for bp in (auth_bp, courses_bp, dashboard_bp, grades_bp, comments_bp, posts_bp, week_bp):
         app.register_blueprint(bp)
-    from .courses.wxr_views import bp as wxr_bp
-    from .privacy.admin_views import bp as admin_bp
-    from .privacy.views import bp as privacy_bp
+    from coursesite.courses.wxr_views import bp as wxr_bp
+    from coursesite.privacy.admin_views import bp as admin_bp
+    from coursesite.privacy.views import bp as privacy_bp
 
     for bp in (wxr_bp, privacy_bp, admin_bp):
         app.register_blueprint(bp)
-    from .lti import init_lti
+    from coursesite.lti import init_lti
 
     init_lti(app)
 
 
 def register_errors(app: Flask) -> None:
-    from .errors import init_errors
+    from coursesite.errors import init_errors
 
     init_errors(app)
 
 
 def register_cli(app: Flask) -> None:
-    from .cli import init_cli
+    from coursesite.cli import init_cli
 
     init_cli(app)

@@ -9,7 +9,7 @@ from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
 from wtforms import DateTimeLocalField
 
-from .models.types import MAX_ID
+from coursesite.models.types import MAX_ID
 
 # Years a course's dates may take: far from both ends of Python's datetimes, which year 9999 or year 1 in a
 # course's zone passes when turned into UTC (and again when a copy moves dates by weeks).

@@ -1,6 +1,6 @@
 """Who may do what: role lookups and object predicates, shared by views and templates.
 
-The table in docs/design.md#who-may-do-what is the specification; tests/functional/test_authorization.py
+The table in docs/design.md#who-may-do-what is the specification; tests/functional/security/test_authorization.py
 walks every route against it.
 """
 
@@ -12,10 +12,10 @@ from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Assignment, Course, Enrollment, utcnow
-from .models.course import STAFF_ROLES
-from .services.writing import author_may_restore
+from coursesite.essays.writing import author_may_restore
+from coursesite.extensions import db
+from coursesite.models import Assignment, Course, Enrollment, utcnow
+from coursesite.models.course import STAFF_ROLES
 
 
 def membership(user, course: Course) -> Enrollment | None:
@@ -164,7 +164,7 @@ def require(predicate, course: Course) -> None:
     if predicate(current_user, course):
         return
     if not current_user.is_authenticated:
-        from .extensions import login_manager
+        from coursesite.extensions import login_manager
 
         abort(login_manager.unauthorized())
     abort(403)

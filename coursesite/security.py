@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 
-from .extensions import csrf
+from coursesite.extensions import csrf
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (

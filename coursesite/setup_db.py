@@ -16,10 +16,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
-from . import create_app
-from .config import ConfigError
-from .extensions import db, migrate
-from .services import demo
+from coursesite import create_app
+from coursesite.config import ConfigError
+from coursesite.demo import course as demo
+from coursesite.extensions import db, migrate
 
 
 def _schema_heads() -> tuple[set[str], set[str]]:

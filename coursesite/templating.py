@@ -8,10 +8,12 @@ from flask import Flask, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from . import permissions
-from .security import CSRF_REFUSED_KEPT
-from .services import moderation, notifications, timefmt
-from .services.grading import points_text, score_text
+from coursesite import permissions
+from coursesite.discussion import moderation
+from coursesite.grading.rules import points_text, score_text
+from coursesite.notifications import notices as notifications
+from coursesite.security import CSRF_REFUSED_KEPT
+from coursesite.text import timefmt
 
 
 def _course_zone(tz_name: str | None) -> str:

@@ -22,8 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from coursesite import create_app
 from coursesite.extensions import cache, db, limiter
-
-from .factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD
 
 TEST_DATABASE_URL = os.environ.get("COURSESITE_TEST_DATABASE_URL")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Course, Post, User, utcnow
-from coursesite.services import accounts
+from coursesite.people import accounts
 
 DEFAULT_PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -93,7 +93,7 @@ def make_comment(post: Post, author: User, body: str = "A thoughtful comment.", 
 
 
 def make_section(course: Course, name: str = "Section A"):
-    from coursesite.services.courses import section_named
+    from coursesite.coursework.courses import section_named
 
     return section_named(course, name)
 
@@ -120,8 +120,8 @@ def make_thread_comment(post: Post, author: User, body: str = "A thoughtful comm
                         at=None, **fields) -> Comment:
     """A comment as the site writes it: rendered body, word count and its first revision."""
     from coursesite.models import CommentRevision
-    from coursesite.services.rendering import render_comment
-    from coursesite.services.words import count_html_words
+    from coursesite.text.markdown import render_comment
+    from coursesite.text.words import count_html_words
 
     html = render_comment(body)
     at = at or utcnow()

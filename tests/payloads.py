@@ -1,4 +1,4 @@
-"""Hostile input every user-controlled field is pushed through (tests/functional/test_xss.py and later areas).
+"""Hostile input every user-controlled field is pushed through (tests/functional/security/test_xss.py and later areas).
 
 Each payload is at most 80 characters so that it fits every short field (term, section) unchanged.
 A page that shows one must show it as text: no new tags, no event handlers, no javascript: links, and
@@ -98,7 +98,7 @@ XSS_PAYLOADS: list[str] = [
 
 # --- identity: names and emails that pass for someone else ----------------------------------------------
 # A course display name written any of these ways reads as IMPERSONATED_NAME and must be refused when that is
-# another member's name (tests/functional/test_pseudonyms.py).
+# another member's name (tests/functional/accounts/test_pseudonyms.py).
 IMPERSONATED_NAME = "Prof. Ada Smith"
 NAME_LOOKALIKES: list[str] = [
     "Prof. Ada Smith",
@@ -119,7 +119,7 @@ NAME_LOOKALIKES: list[str] = [
 # Emails that are IMPERSONATED_EMAIL's account (email addresses are matched case-insensitively) ...
 IMPERSONATED_EMAIL = "admin@example.edu"
 SAME_EMAIL_VARIANTS: list[str] = ["Admin@Example.edu", "ADMIN@EXAMPLE.EDU", "  admin@example.edu  "]
-# ... and emails that are other addresses: never that account (tests/functional/test_wxr_identity.py).
+# ... and emails that are other addresses: never that account (tests/functional/wordpress/test_wxr_identity.py).
 OTHER_EMAIL_VARIANTS: list[str] = [
     "admin+blog@example.edu",  # a +tag is another address as far as this site knows
     "ａｄｍｉｎ@example.edu",  # fullwidth letters

@@ -16,7 +16,7 @@ from pathlib import Path
 from coursesite import create_app
 from coursesite.extensions import db
 from coursesite.models import Course
-from coursesite.services import accounts
+from coursesite.people import accounts
 
 PASSWORD = "correct horse battery"
 

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ..forms import choices, strip
-from ..models.user import NOTIFY_CHOICES
+from coursesite.forms import choices, strip
+from coursesite.models.user import NOTIFY_CHOICES
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
-from ..security import form_checks_csrf, safe_next
-from ..services import accounts, tokens
-from ..services.mail import send_mail
-from ..services.pseudonyms import account_name_problem, reads_as_staff, staff_name_problem
-from .forms import (
+from coursesite.auth.forms import (
     InvitationForm,
     LoginForm,
     NewPasswordForm,
@@ -19,6 +14,11 @@ from .forms import (
     ResetRequestForm,
     SignupForm,
 )
+from coursesite.extensions import db, limiter
+from coursesite.notifications.mail import send_mail
+from coursesite.people import accounts, tokens
+from coursesite.people.pseudonyms import account_name_problem, reads_as_staff, staff_name_problem
+from coursesite.security import form_checks_csrf, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

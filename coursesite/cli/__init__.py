@@ -7,10 +7,10 @@ from flask import Flask
 
 
 def init_cli(app: Flask) -> None:
-    from .digests import send_digests_command
-    from .reminders import send_reminders_command, send_staff_digest_command
-    from .users import create_user_command, demo_command
-    from .wxr import export_wxr_command, import_wxr_command
+    from coursesite.cli.digests import send_digests_command
+    from coursesite.cli.reminders import send_reminders_command, send_staff_digest_command
+    from coursesite.cli.users import create_user_command, demo_command
+    from coursesite.cli.wxr import export_wxr_command, import_wxr_command
 
     for command in (create_user_command, demo_command, send_digests_command, send_reminders_command,
                     send_staff_digest_command, import_wxr_command, export_wxr_command):

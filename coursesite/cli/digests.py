@@ -10,9 +10,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..extensions import db
-from ..models import utcnow
-from ..services import notifications
+from coursesite.extensions import db
+from coursesite.models import utcnow
+from coursesite.notifications import notices as notifications
 
 
 @click.command("send-digests")

@@ -11,10 +11,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import Course, utcnow
-from ..services.mail import send_mail
-from ..weekly import reminders, staff_digest
+from coursesite.extensions import db
+from coursesite.models import Course, utcnow
+from coursesite.notifications.mail import send_mail
+from coursesite.weekly import reminders, staff_digest
 
 
 def _plural(count: int, word: str) -> str:

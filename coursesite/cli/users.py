@@ -4,8 +4,9 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
-from ..extensions import db
-from ..services import accounts, demo
+from coursesite.demo import course as demo
+from coursesite.extensions import db
+from coursesite.people import accounts
 
 
 def fail(message: str) -> None:

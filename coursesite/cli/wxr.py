@@ -10,17 +10,17 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Course, User
-from ..permissions import is_instructor
-from ..services import accounts
-from ..services.sizes import size_text
-from ..services.timefmt import is_timezone
-from ..services.wxr_export import export_wxr
-from ..services.wxr_import import ImportOptions, NewCourse, import_wxr
-from ..services.wxr_parse import MAX_WXR_BYTES, WxrDocument, WxrError, parse_wxr
-from ..services.wxr_people import person_ref, usable_email
-from .users import fail
+from coursesite.cli.users import fail
+from coursesite.extensions import db
+from coursesite.files.sizes import size_text
+from coursesite.models import Course, User
+from coursesite.people import accounts
+from coursesite.permissions import is_instructor
+from coursesite.text.timefmt import is_timezone
+from coursesite.wordpress.exporter import export_wxr
+from coursesite.wordpress.importer import ImportOptions, NewCourse, import_wxr
+from coursesite.wordpress.parse import MAX_WXR_BYTES, WxrDocument, WxrError, parse_wxr
+from coursesite.wordpress.people import person_ref, usable_email
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:

@@ -4,7 +4,7 @@ Each view module adds its routes to the one `comments` blueprint (blueprint.py);
 registers them all. What several of them share is in pages.py: view modules never import one another.
 """
 
-from . import feed_views, moderation_views, notification_views, participation_views, views  # noqa: F401
-from .blueprint import bp
+from coursesite.comments import feed_views, moderation_views, notification_views, participation_views, views  # noqa: F401
+from coursesite.comments.blueprint import bp
 
 __all__ = ["bp"]

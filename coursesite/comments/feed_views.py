@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from ..models import Course
-from ..permissions import can_read_course, course_view
-from ..services.comment_feeds import comments_feed
-from ..services.comments import post_is_live
-from .blueprint import bp
-from .pages import course_post
+from coursesite.comments.atom import comments_feed
+from coursesite.comments.blueprint import bp
+from coursesite.comments.pages import course_post
+from coursesite.discussion.comments import post_is_live
+from coursesite.models import Course
+from coursesite.permissions import can_read_course, course_view
 
 ATOM = "application/atom+xml; charset=utf-8"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Course, Enrollment
-from ..permissions import can_moderate, course_view
-from ..security import safe_next
-from ..services import moderation
-from ..services.comments import CommentError
-from .blueprint import bp
-from .pages import course_comment, essay_url
+from coursesite.comments.blueprint import bp
+from coursesite.comments.pages import course_comment, essay_url
+from coursesite.discussion import moderation
+from coursesite.discussion.comments import CommentError
+from coursesite.extensions import db
+from coursesite.models import Course, Enrollment
+from coursesite.permissions import can_moderate, course_view
+from coursesite.security import safe_next
 
 
 def _back(course: Course, comment) -> str:

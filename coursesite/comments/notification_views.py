@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..forms import id_from
-from ..services import notifications
-from ..weekly.reminders import notices_for
-from .blueprint import bp
+from coursesite.comments.blueprint import bp
+from coursesite.extensions import db
+from coursesite.forms import id_from
+from coursesite.notifications import notices as notifications
+from coursesite.weekly.reminders import notices_for
 
 
 @bp.route("/notifications", methods=["GET", "POST"], endpoint="notifications")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Comment, Course, Post
-from ..permissions import can_see_private_work
-from ..services import comments as comment_service
-from ..services import posts as post_service
-from ..services.comment_thread import FORM_STATE_KEY, FormState
-from ..services.comments import comment_visible_to
+from coursesite.discussion import comments as comment_service
+from coursesite.discussion.comments import comment_visible_to
+from coursesite.discussion.thread import FORM_STATE_KEY, FormState
+from coursesite.essays import listing as post_service
+from coursesite.extensions import db
+from coursesite.models import Comment, Course, Post
+from coursesite.permissions import can_see_private_work
 
 
 def course_post(course: Course, post_slug: str) -> Post:

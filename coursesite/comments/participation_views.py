@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db
-from ..forms import id_from
-from ..models import Assignment, Course, utcnow
-from ..permissions import can_manage_assignments, course_view, is_member, membership
-from ..services import my_comments as checklist_service
-from ..services import readers
-from ..services.readers import ReaderError
-from .blueprint import bp
+from coursesite.comments.blueprint import bp
+from coursesite.extensions import db
+from coursesite.forms import id_from
+from coursesite.models import Assignment, Course, utcnow
+from coursesite.participation import checklist as checklist_service
+from coursesite.participation import readers
+from coursesite.participation.readers import ReaderError
+from coursesite.permissions import can_manage_assignments, course_view, is_member, membership
 
 
 @bp.route("/c/<slug>/my-comments")

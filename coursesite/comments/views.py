@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user
 
-from ..extensions import db, login_manager
-from ..forms import id_from
-from ..models import Course, utcnow
-from ..permissions import course_view, is_member, membership
-from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
-from ..services import comments as comment_service
-from ..services import moderation
-from ..services.comment_thread import FormState
-from ..services.comments import CommentError, can_still_edit, edit_deadline
-from .blueprint import bp
-from .forms import CommentForm
-from .pages import course_comment, course_post, essay_url, rerender_essay
+from coursesite.comments.blueprint import bp
+from coursesite.comments.forms import CommentForm
+from coursesite.comments.pages import course_comment, course_post, essay_url, rerender_essay
+from coursesite.discussion import comments as comment_service
+from coursesite.discussion import moderation
+from coursesite.discussion.comments import CommentError, can_still_edit, edit_deadline
+from coursesite.discussion.thread import FormState
+from coursesite.extensions import db, login_manager
+from coursesite.forms import id_from
+from coursesite.models import Course, utcnow
+from coursesite.permissions import course_view, is_member, membership
+from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf
 
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
 

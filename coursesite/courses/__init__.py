@@ -4,7 +4,7 @@ Each view module adds its routes to the one `courses` blueprint (blueprint.py); 
 registers them all. What several of them share is in pages.py: view modules never import one another.
 """
 
-from . import assignment_views, exception_views, invitation_views, roster_views, views, work_views  # noqa: F401
-from .blueprint import bp
+from coursesite.courses import assignment_views, exception_views, invitation_views, roster_views, views, work_views  # noqa: F401
+from coursesite.courses.blueprint import bp
 
 __all__ = ["bp"]

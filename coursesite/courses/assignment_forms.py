@@ -21,8 +21,8 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import NumberInput
 
-from ..forms import BoundedDateTimeField, choices, coerce_id, strip
-from ..services import timefmt
+from coursesite.forms import BoundedDateTimeField, choices, coerce_id, strip
+from coursesite.text import timefmt
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 LATE_POLICY_CHOICES = choices([

@@ -7,16 +7,16 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Assignment, Course, utcnow
-from ..participation.deadlines import load_deadline_book, work_item
-from ..permissions import can_manage_assignments, can_view_assignments, course_view, is_member
-from ..security import form_checks_csrf
-from ..services import assignments as assignment_service
-from ..services.timefmt import LocalTimeError
-from .assignment_forms import AssignmentForm
-from .blueprint import bp
-from .pages import load_assignment
+from coursesite.courses.assignment_forms import AssignmentForm
+from coursesite.courses.blueprint import bp
+from coursesite.courses.pages import load_assignment
+from coursesite.coursework import assignments as assignment_service
+from coursesite.extensions import db
+from coursesite.models import Assignment, Course, utcnow
+from coursesite.participation.deadlines import load_deadline_book, work_item
+from coursesite.permissions import can_manage_assignments, can_view_assignments, course_view, is_member
+from coursesite.security import form_checks_csrf
+from coursesite.text.timefmt import LocalTimeError
 
 
 def _form_for(assignment: Assignment | None, course: Course) -> AssignmentForm:
@@ -127,7 +127,7 @@ def assignment(course: Course, assignment_id: int):
 @bp.app_template_global("time_left")
 def time_left(due, now):
     """'in 2 days', '3 h ago': how far a deadline is."""
-    from ..services.deadlines import time_left_text
+    from coursesite.participation.deadline_rules import time_left_text
 
     return time_left_text(due, now)
 
@@ -136,6 +136,6 @@ def time_left(due, now):
 def minutes_text(minutes: int) -> str:
     from datetime import timedelta
 
-    from ..services.timefmt import elapsed_text
+    from coursesite.text.timefmt import elapsed_text
 
     return elapsed_text(timedelta(minutes=minutes or 0))

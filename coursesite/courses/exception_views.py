@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..forms import choices, confirmed
-from ..models import Course, utcnow
-from ..permissions import can_manage_assignments, course_view
-from ..security import form_checks_csrf
-from ..services import assignment_exceptions as exceptions
-from ..services import assignments as assignment_service
-from ..services.deadlines import DueDates
-from ..services.timefmt import LocalTimeError
-from .assignment_forms import ExceptionsForm, section_deadlines_form
-from .blueprint import bp
-from .pages import load_assignment
+from coursesite.courses import assignment_exceptions as exceptions
+from coursesite.courses.assignment_forms import ExceptionsForm, section_deadlines_form
+from coursesite.courses.blueprint import bp
+from coursesite.courses.pages import load_assignment
+from coursesite.coursework import assignments as assignment_service
+from coursesite.extensions import db
+from coursesite.forms import choices, confirmed
+from coursesite.models import Course, utcnow
+from coursesite.participation.deadline_rules import DueDates
+from coursesite.permissions import can_manage_assignments, course_view
+from coursesite.security import form_checks_csrf
+from coursesite.text.timefmt import LocalTimeError
 
 
 def _utc(field, tz_name: str, errors: list) -> object:

@@ -14,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..forms import choices, strip
-from ..models.course import MODERATION_CHOICES, ROLES
+from coursesite.forms import choices, strip
+from coursesite.models.course import MODERATION_CHOICES, ROLES
 
 VISIBILITY_CHOICES = choices(
     [

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Course, CourseInvitation
-from ..permissions import can_manage_roster, course_view, is_member, is_signed_in
-from ..security import form_checks_csrf
-from ..services import course_invitations
-from ..services.pseudonyms import reads_as_staff
-from .blueprint import bp
-from .forms import InvitationAnswerForm
+from coursesite.courses.blueprint import bp
+from coursesite.courses.forms import InvitationAnswerForm
+from coursesite.extensions import db
+from coursesite.models import Course, CourseInvitation
+from coursesite.people import invitations as course_invitations
+from coursesite.people.pseudonyms import reads_as_staff
+from coursesite.permissions import can_manage_roster, course_view, is_member, is_signed_in
+from coursesite.security import form_checks_csrf
 
 
 @bp.route("/c/<slug>/invitation", methods=["GET", "POST"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort
 
-from ..models import Assignment, Course
-from ..services import assignments as assignment_service
-from ..services.courses import CourseError
+from coursesite.coursework import assignments as assignment_service
+from coursesite.coursework.courses import CourseError
+from coursesite.models import Assignment, Course
 
 
 def apply_course_error(form, error: CourseError) -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import render_error
-from ..extensions import db
-from ..models import Course, User
-from ..permissions import can_manage_roster, course_view
-from ..security import form_checks_csrf
-from ..services import roster_import as importer
-from ..services import tokens
-from ..services.mail import send_mail
-from ..services.sizes import size_text
-from .blueprint import bp
-from .forms import RosterConfirmForm, RosterUploadForm
+from coursesite.courses import roster_import as importer
+from coursesite.courses.blueprint import bp
+from coursesite.courses.forms import RosterConfirmForm, RosterUploadForm
+from coursesite.errors import render_error
+from coursesite.extensions import db
+from coursesite.files.sizes import size_text
+from coursesite.models import Course, User
+from coursesite.notifications.mail import send_mail
+from coursesite.people import tokens
+from coursesite.permissions import can_manage_roster, course_view
+from coursesite.security import form_checks_csrf
 
 MAX_ROSTER_BYTES = 2 * 1024 * 1024
 

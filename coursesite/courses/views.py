@@ -6,19 +6,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..extensions import db
-from ..forms import confirmed
-from ..models import Course, Enrollment, User
-from ..permissions import can_create_course, can_manage_roster, course_view, is_member, membership
-from ..security import form_checks_csrf
-from ..services import accounts, course_invitations
-from ..services import courses as course_service
-from ..services.courses import CourseError
-from ..services.pseudonyms import pseudonym_problem, reads_as_staff
-from ..services.timefmt import timezone_choices
-from .blueprint import bp
-from .forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
-from .pages import apply_course_error
+from coursesite.courses.blueprint import bp
+from coursesite.courses.forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
+from coursesite.courses.pages import apply_course_error
+from coursesite.coursework import courses as course_service
+from coursesite.coursework.courses import CourseError
+from coursesite.extensions import db
+from coursesite.forms import confirmed
+from coursesite.models import Course, Enrollment, User
+from coursesite.people import accounts
+from coursesite.people import invitations as course_invitations
+from coursesite.people.pseudonyms import pseudonym_problem, reads_as_staff
+from coursesite.permissions import can_create_course, can_manage_roster, course_view, is_member, membership
+from coursesite.security import form_checks_csrf
+from coursesite.text.timefmt import timezone_choices
 
 
 @bp.route("/")

@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Course, utcnow
-from ..participation.deadlines import load_deadline_book
-from ..permissions import can_copy_course, course_view, is_member
-from ..security import form_checks_csrf
-from ..services import assignments as assignment_service
-from ..services import writing
-from ..services.course_copy import copy_course as copy_course_service
-from ..services.courses import CourseError
-from .assignment_forms import CopyCourseForm
-from .blueprint import bp
-from .pages import apply_course_error
+from coursesite.courses.assignment_forms import CopyCourseForm
+from coursesite.courses.blueprint import bp
+from coursesite.courses.course_copy import copy_course as copy_course_service
+from coursesite.courses.pages import apply_course_error
+from coursesite.coursework import assignments as assignment_service
+from coursesite.coursework.courses import CourseError
+from coursesite.essays import writing
+from coursesite.extensions import db
+from coursesite.models import Course, utcnow
+from coursesite.participation.deadlines import load_deadline_book
+from coursesite.permissions import can_copy_course, course_view, is_member
+from coursesite.security import form_checks_csrf
 
 
 @bp.route("/c/<slug>/my-work")

@@ -5,18 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import render_error
-from ..extensions import db
-from ..models import Course, User
-from ..permissions import can_import_export_wxr, course_view
-from ..security import form_checks_csrf
-from ..services import accounts, wxr_pending
-from ..services.sizes import size_text
-from ..services.wxr_export import export_wxr as export_blog
-from ..services.wxr_import import ImportOptions
-from ..services.wxr_import import import_wxr as import_blog
-from ..services.wxr_parse import MAX_WXR_BYTES, WxrError, parse_wxr
-from .wxr_forms import WxrImportForm
+from coursesite.courses.wxr_forms import WxrImportForm
+from coursesite.errors import render_error
+from coursesite.extensions import db
+from coursesite.files.sizes import size_text
+from coursesite.models import Course, User
+from coursesite.people import accounts
+from coursesite.permissions import can_import_export_wxr, course_view
+from coursesite.security import form_checks_csrf
+from coursesite.wordpress import pending as wxr_pending
+from coursesite.wordpress.exporter import export_wxr as export_blog
+from coursesite.wordpress.importer import ImportOptions
+from coursesite.wordpress.importer import import_wxr as import_blog
+from coursesite.wordpress.parse import MAX_WXR_BYTES, WxrError, parse_wxr
 
 bp = Blueprint("wxr", __name__)
 

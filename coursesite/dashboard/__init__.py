@@ -4,7 +4,7 @@ The blueprint and its guard live in blueprint.py; each view module adds its rout
 the package registers them all. View modules never import one another.
 """
 
-from . import export_views, grade_views, people_views, rubric_views, views  # noqa: F401
-from .blueprint import bp
+from coursesite.dashboard import export_views, grade_views, people_views, rubric_views, views  # noqa: F401
+from coursesite.dashboard.blueprint import bp
 
 __all__ = ["bp"]

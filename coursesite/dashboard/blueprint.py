@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, request
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Assignment, Course
-from ..permissions import can_grade, load_course, require
+from coursesite.extensions import db
+from coursesite.models import Assignment, Course
+from coursesite.permissions import can_grade, load_course, require
 
 bp = Blueprint("dashboard", __name__, url_prefix="/c/<slug>/dashboard")
 

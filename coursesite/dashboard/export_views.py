@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
-from ..extensions import db
-from ..models import utcnow
-from ..permissions import can_release_grades
-from ..services import grade_reports, gradebook, grades
-from .blueprint import bp, course_assignment, permits
+from coursesite.dashboard.blueprint import bp, course_assignment, permits
+from coursesite.extensions import db
+from coursesite.grading import gradebook_csv as gradebook
+from coursesite.grading import grades
+from coursesite.grading import reports as grade_reports
+from coursesite.models import utcnow
+from coursesite.permissions import can_release_grades
 
 
 @bp.route("/assignments/<int:assignment_id>/release", methods=["GET", "POST"])
@@ -37,7 +39,7 @@ def release(assignment_id: int):
 
 
 def _send_to_lms(assignment) -> None:
-    from ..lti.scores import send_after_release
+    from coursesite.lti.scores import send_after_release
 
     accepted, failed = send_after_release(assignment)
     if failed:

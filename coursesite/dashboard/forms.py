@@ -9,9 +9,9 @@ from wtforms import BooleanField, Field, FieldList, Form, FormField, HiddenField
 from wtforms.validators import Length
 from wtforms.widgets import TextInput
 
-from ..forms import id_from
-from ..services.grading import Criterion, criterion_field, points_text
-from ..services.rubrics import MAX_LEVELS, CriterionRow, LevelRow
+from coursesite.forms import id_from
+from coursesite.grading.rubrics import MAX_LEVELS, CriterionRow, LevelRow
+from coursesite.grading.rules import Criterion, criterion_field, points_text
 
 try:
     from wtforms.fields.choices import SelectChoice

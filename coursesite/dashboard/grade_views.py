@@ -6,13 +6,16 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Assignment, Course, Enrollment, Post, utcnow
-from ..participation.deadlines import load_deadline_book
-from ..security import form_checks_csrf
-from ..services import grade_reports, grades, grading, my_comments, rubrics
-from .blueprint import bp, course_assignment
-from .forms import GradeFormBase, csrf_failed, grade_form_class, level_field
+from coursesite.dashboard.blueprint import bp, course_assignment
+from coursesite.dashboard.forms import GradeFormBase, csrf_failed, grade_form_class, level_field
+from coursesite.extensions import db
+from coursesite.grading import grades, rubrics
+from coursesite.grading import reports as grade_reports
+from coursesite.grading import rules as grading
+from coursesite.models import Assignment, Course, Enrollment, Post, utcnow
+from coursesite.participation import checklist as my_comments
+from coursesite.participation.deadlines import load_deadline_book
+from coursesite.security import form_checks_csrf
 
 
 def _student_enrollment(course: Course, student_id: int) -> Enrollment:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import abort, g, render_template
 
-from ..models import utcnow
-from ..services.dashboard_data import load_course_facts
-from ..services.dashboard_people import assignment_page, student_page
-from .blueprint import bp, course_assignment
+from coursesite.dashboard.blueprint import bp, course_assignment
+from coursesite.dashboard.facts import load_course_facts
+from coursesite.dashboard.people import assignment_page, student_page
+from coursesite.models import utcnow
 
 
 @bp.route("/students/<int:user_id>")

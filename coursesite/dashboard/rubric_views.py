@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ..extensions import db
-from ..forms import confirmed
-from ..security import form_checks_csrf
-from ..services import rubrics
-from .blueprint import bp, course_assignment
-from .forms import RubricForm, csrf_failed
+from coursesite.dashboard.blueprint import bp, course_assignment
+from coursesite.dashboard.forms import RubricForm, csrf_failed
+from coursesite.extensions import db
+from coursesite.forms import confirmed
+from coursesite.grading import rubrics
+from coursesite.security import form_checks_csrf
 
 BLANK_ROWS_FOR_NEW_RUBRIC = 3
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
-from ..forms import id_from, page_number
-from ..models import utcnow
-from ..services import grade_reports
-from ..services.dashboard_page import dashboard_home
-from .blueprint import bp
+from coursesite.dashboard.blueprint import bp
+from coursesite.dashboard.home_page import dashboard_home
+from coursesite.forms import id_from, page_number
+from coursesite.grading import reports as grade_reports
+from coursesite.models import utcnow
 
 __all__ = ["bp"]
 

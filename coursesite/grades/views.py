@@ -8,10 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from ..models import Course
-from ..permissions import course_view, is_member
-from ..services import grade_reports
-from ..services.grading import course_total
+from coursesite.grading import reports as grade_reports
+from coursesite.grading.rules import course_total
+from coursesite.models import Course
+from coursesite.permissions import course_view, is_member
 
 bp = Blueprint("grades", __name__, url_prefix="/c/<slug>")
 

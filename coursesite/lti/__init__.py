@@ -6,10 +6,10 @@ from flask import Flask
 
 
 def init_lti(app: Flask) -> None:
-    from . import models  # noqa: F401 - the tables join the metadata
-    from .cli import lti_command
-    from .framing import init_framing
-    from .views import bp
+    from coursesite.lti import models  # noqa: F401 - the tables join the metadata
+    from coursesite.lti.cli import lti_command
+    from coursesite.lti.framing import init_framing
+    from coursesite.lti.views import bp
 
     app.register_blueprint(bp)
     init_framing(app)
@@ -20,7 +20,7 @@ def init_lti(app: Flask) -> None:
 
 def _score_report(assignment):
     """The LMS gradebook state of an assignment, or None when it has no LMS column."""
-    from .scores import report
+    from coursesite.lti.scores import report
 
     found = report(assignment)
     return found if found.line_items else None
@@ -29,8 +29,8 @@ def _score_report(assignment):
 def _roster_linked(course) -> bool:
     from sqlalchemy import select
 
-    from ..extensions import db
-    from .models import LtiContext
+    from coursesite.extensions import db
+    from coursesite.lti.models import LtiContext
 
     return db.session.scalar(select(LtiContext.id).where(
         LtiContext.course_id == course.id, LtiContext.memberships_url.is_not(None)).limit(1)) is not None

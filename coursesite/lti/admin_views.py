@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..extensions import db, login_manager
-from ..permissions import can_register_lti_platforms
-from ..security import form_checks_csrf
-from . import registry
-from .forms import PlatformForm, deployment_ids
-from .views import bp
+from coursesite.extensions import db, login_manager
+from coursesite.lti import registry
+from coursesite.lti.forms import PlatformForm, deployment_ids
+from coursesite.lti.views import bp
+from coursesite.permissions import can_register_lti_platforms
+from coursesite.security import form_checks_csrf
 
 
 def _admins_only() -> None:

@@ -6,9 +6,9 @@ import click
 from flask.cli import AppGroup
 from wtforms.validators import ValidationError
 
-from ..extensions import db
-from . import keys, registry, scores, storage
-from .forms import https_url
+from coursesite.extensions import db
+from coursesite.lti import keys, registry, scores, storage
+from coursesite.lti.forms import https_url
 
 lti_command = AppGroup("lti", help="LTI 1.3: the LMSs that open Coursesite, and the tool's keys.")
 

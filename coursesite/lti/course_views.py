@@ -7,13 +7,13 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from requests import RequestException
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Assignment, Course
-from ..permissions import can_manage_roster, can_release_grades, course_view
-from ..services import assignments as assignment_service
-from . import roster, scores
-from .models import LtiContext
-from .views import bp
+from coursesite.coursework import assignments as assignment_service
+from coursesite.extensions import db
+from coursesite.lti import roster, scores
+from coursesite.lti.models import LtiContext
+from coursesite.lti.views import bp
+from coursesite.models import Assignment, Course
+from coursesite.permissions import can_manage_roster, can_release_grades, course_view
 
 
 def _assignment(course: Course, assignment_id: int) -> Assignment:

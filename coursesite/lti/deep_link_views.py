@@ -13,15 +13,15 @@ from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from ..extensions import db
-from ..models import Assignment, Course
-from ..permissions import can_manage_assignments
-from ..security import CONTENT_SECURITY_POLICY
-from ..services.grading import AssignmentRules
-from .forms import DeepLinkForm
-from .launching import LaunchRefused, launch_url, saved_launch
-from .tool_config import KEY_UNREADABLE, find_platform, signing_registration
-from .views import PENDING, _pending_context, bp, refused
+from coursesite.extensions import db
+from coursesite.grading.rules import AssignmentRules
+from coursesite.lti.forms import DeepLinkForm
+from coursesite.lti.launching import LaunchRefused, launch_url, saved_launch
+from coursesite.lti.tool_config import KEY_UNREADABLE, find_platform, signing_registration
+from coursesite.lti.views import PENDING, _pending_context, bp, refused
+from coursesite.models import Assignment, Course
+from coursesite.permissions import can_manage_assignments
+from coursesite.security import CONTENT_SECURITY_POLICY
 
 
 def _course_of_pending() -> Course:

@@ -8,8 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import strip
-from .models import LMS_ID_LENGTH, URL_LENGTH
+from coursesite.forms import strip
+from coursesite.lti.models import LMS_ID_LENGTH, URL_LENGTH
 
 
 def https_url(form, field) -> None:

@@ -7,7 +7,7 @@ import re
 from flask import Flask, Response, current_app, has_request_context, session
 from flask.sessions import SecureCookieSessionInterface
 
-from ..security import CONTENT_SECURITY_POLICY
+from coursesite.security import CONTENT_SECURITY_POLICY
 
 # The LMS pages that may frame Coursesite, kept in the session by a launch.
 FRAMED = "lti_frame_origins"

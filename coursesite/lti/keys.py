@@ -12,9 +12,9 @@ from flask import current_app
 from pylti1p3.registration import Registration
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import utcnow
-from .models import LtiToolKey
+from coursesite.extensions import db
+from coursesite.lti.models import LtiToolKey
+from coursesite.models import utcnow
 
 
 def _fernet() -> Fernet:

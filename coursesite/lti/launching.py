@@ -10,8 +10,8 @@ from flask import url_for
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.exception import LtiException
 
-from .storage import DatabaseLaunchStorage, OneTimeNonceSessionService
-from .tool_config import DatabaseToolConf
+from coursesite.lti.storage import DatabaseLaunchStorage, OneTimeNonceSessionService
+from coursesite.lti.tool_config import DatabaseToolConf
 
 PLATFORM_TIMEOUT_SECONDS = 10
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models.types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 URL_LENGTH = 1000
 LMS_ID_LENGTH = 255

@@ -6,11 +6,11 @@ import secrets
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Course, Enrollment, User
-from ..services.accounts import enroll
-from . import claims as c
-from .models import LtiAccount, LtiContext, LtiPlatform
+from coursesite.extensions import db
+from coursesite.lti import claims as c
+from coursesite.lti.models import LtiAccount, LtiContext, LtiPlatform
+from coursesite.models import Course, Enrollment, User
+from coursesite.people.accounts import enroll
 
 
 def _roster_member_by_email(course: Course, email: str) -> User | None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import select
 
-from ..extensions import db
-from .models import LtiDeployment, LtiPlatform
+from coursesite.extensions import db
+from coursesite.lti.models import LtiDeployment, LtiPlatform
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,15 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Course, Enrollment, Section, User, utcnow
-from ..services.accounts import enroll
-from ..services.courses import end_enrollment, section_named
-from . import claims as c
-from .launching import PlatformSession
-from .models import LtiAccount, LtiContext
-from .people import account_for
-from .tool_config import signing_registration
+from coursesite.coursework.courses import end_enrollment, section_named
+from coursesite.extensions import db
+from coursesite.lti import claims as c
+from coursesite.lti.launching import PlatformSession
+from coursesite.lti.models import LtiAccount, LtiContext
+from coursesite.lti.people import account_for
+from coursesite.lti.tool_config import signing_registration
+from coursesite.models import Course, Enrollment, Section, User, utcnow
+from coursesite.people.accounts import enroll
 
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 GROUPS_SCOPE = "https://purl.imsglobal.org/spec/lti-gs/scope/contextgroup.readonly"

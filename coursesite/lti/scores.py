@@ -1,7 +1,7 @@
 """Assignment and Grade Services: released scores queued per student and line item, then sent to the LMS.
 
 The score is the gradebook CSV's total (essay after the late penalty, plus comments), from the same rows
-(services/grade_reports.py). Excused: no scoreGiven, which clears the LMS's score, and the comment "Excused".
+(grading/reports.py). Excused: no scoreGiven, which clears the LMS's score, and the comment "Excused".
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Assignment, utcnow
-from ..services import grade_reports
-from . import claims as c
-from .launching import PlatformSession
-from .models import LtiAccount, LtiContext, LtiLineItem, LtiScoreSend
-from .tool_config import signing_registration
+from coursesite.extensions import db
+from coursesite.grading import reports as grade_reports
+from coursesite.lti import claims as c
+from coursesite.lti.launching import PlatformSession
+from coursesite.lti.models import LtiAccount, LtiContext, LtiLineItem, LtiScoreSend
+from coursesite.lti.tool_config import signing_registration
+from coursesite.models import Assignment, utcnow
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 

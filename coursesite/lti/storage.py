@@ -8,9 +8,9 @@ from pylti1p3.contrib.flask import FlaskSessionService
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from sqlalchemy import delete
 
-from ..extensions import db
-from ..models import utcnow
-from .models import LtiLaunchValue
+from coursesite.extensions import db
+from coursesite.lti.models import LtiLaunchValue
+from coursesite.models import utcnow
 
 DEFAULT_LIFETIME = 3600
 

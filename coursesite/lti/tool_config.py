@@ -11,9 +11,9 @@ from pylti1p3.registration import Registration
 from pylti1p3.tool_config import ToolConfAbstract
 from sqlalchemy import select
 
-from ..extensions import db
-from . import keys
-from .models import LtiDeployment, LtiPlatform
+from coursesite.extensions import db
+from coursesite.lti import keys
+from coursesite.lti.models import LtiDeployment, LtiPlatform
 
 log = logging.getLogger(__name__)
 KEY_UNREADABLE = ("Coursesite's LTI key cannot be read since the site's secret key changed: a site administrator "

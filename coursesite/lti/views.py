@@ -10,19 +10,19 @@ from flask_login import current_user, login_user
 from pylti1p3.exception import OIDCException
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Assignment, Course, Enrollment, Post, utcnow
-from ..models.course import STAFF_ROLES
-from ..security import cross_site_post
-from ..services.courses import CourseError, create_course
-from . import claims as c
-from . import keys, people
-from .forms import LinkCourseForm
-from .framing import ANY_FRAME_POLICY, FRAMED
-from .launching import LaunchRefused, checked_launch, launch_url, oidc_login
-from .models import LtiContext, LtiResourceLink
-from .storage import forget_expired
-from .tool_config import find_platform
+from coursesite.coursework.courses import CourseError, create_course
+from coursesite.extensions import db
+from coursesite.lti import claims as c
+from coursesite.lti import keys, people
+from coursesite.lti.forms import LinkCourseForm
+from coursesite.lti.framing import ANY_FRAME_POLICY, FRAMED
+from coursesite.lti.launching import LaunchRefused, checked_launch, launch_url, oidc_login
+from coursesite.lti.models import LtiContext, LtiResourceLink
+from coursesite.lti.storage import forget_expired
+from coursesite.lti.tool_config import find_platform
+from coursesite.models import Assignment, Course, Enrollment, Post, utcnow
+from coursesite.models.course import STAFF_ROLES
+from coursesite.security import cross_site_post
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -129,7 +129,7 @@ def _enter(course: Course, user, role: str | None, message, context: LtiContext)
 def _linked_assignment(context: LtiContext, course: Course, body: dict) -> Assignment | None:
     """The assignment the LMS link opens: remembered per link; a new link names it in its custom parameter
     (set by Coursesite's deep-linking answer, signed by the LMS since)."""
-    from .scores import remember_line_item
+    from coursesite.lti.scores import remember_line_item
 
     link_id = c.text(body, c.RESOURCE_LINK, "id")
     if not link_id:
@@ -224,4 +224,4 @@ def _linked_or_new(choice: str, taught: list[Course], context: LtiContext) -> Co
         return None
 
 
-from . import admin_views, course_views, deep_link_views  # noqa: E402,F401 - their routes join this blueprint
+from coursesite.lti import admin_views, course_views, deep_link_views  # noqa: E402,F401 - their routes join this blueprint

@@ -1,16 +1,16 @@
 """The one shared model layer."""
 
-from .assignment import Assignment, Excusal, Extension, SectionDeadline
-from .audit import AccountAudit
-from .comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
-from .course import Course, Enrollment, Section
-from .grade import Grade, GradeChange, RubricCriterion
-from .invitation import CourseInvitation
-from .post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
-from .reminder import SentReminder, SentStaffDigest
-from .types import MAX_ID, UTCDateTime, utcnow
-from .user import AnonymousUser, User
-from .wordpress import PendingImport, WordPressPerson
+from coursesite.models.assignment import Assignment, Excusal, Extension, SectionDeadline
+from coursesite.models.audit import AccountAudit
+from coursesite.models.comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
+from coursesite.models.course import Course, Enrollment, Section
+from coursesite.models.grade import Grade, GradeChange, RubricCriterion
+from coursesite.models.invitation import CourseInvitation
+from coursesite.models.post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
+from coursesite.models.reminder import SentReminder, SentStaffDigest
+from coursesite.models.types import MAX_ID, UTCDateTime, utcnow
+from coursesite.models.user import AnonymousUser, User
+from coursesite.models.wordpress import PendingImport, WordPressPerson
 
 __all__ = [
     "MAX_ID",

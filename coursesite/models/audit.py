@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
-from .user import User
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
+from coursesite.models.user import User
 
 AUDIT_ACTIONS = ("anonymise", "export")
 

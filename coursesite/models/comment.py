@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from .post import Post
-    from .user import User
+    from coursesite.models.post import Post
+    from coursesite.models.user import User
 
 COMMENT_STATUSES = ("visible", "held", "hidden")
 

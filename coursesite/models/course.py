@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from .user import User
+    from coursesite.models.user import User
 
 VISIBILITIES = ("public", "members")
 ROLES = ("instructor", "ta", "student")

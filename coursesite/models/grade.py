@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from .user import User
+    from coursesite.models.user import User
 
 
 class RubricCriterion(db.Model):

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .course import Course, Section
-from .types import UTCDateTime, utcnow
-from .user import User
+from coursesite.extensions import db
+from coursesite.models.course import Course, Section
+from coursesite.models.types import UTCDateTime, utcnow
+from coursesite.models.user import User
 
 
 class CourseInvitation(db.Model):

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
-    from .assignment import Assignment
-    from .course import Course
-    from .user import User
+    from coursesite.models.assignment import Assignment
+    from coursesite.models.course import Course
+    from coursesite.models.user import User
 
 POST_STATUSES = ("draft", "published")
 
@@ -21,7 +21,7 @@ class Post(db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         UniqueConstraint("course_id", "slug"),
-        # What is visible (services/posts.visible_posts), counted and listed newest first from the index alone;
+        # What is visible (essays/listing.visible_posts), counted and listed newest first from the index alone;
         # with assignment_id, the blog's side column too.
         Index("ix_posts_visible", "course_id", "status", "published_at", "deleted_at", "assignment_id"),
         # Each student's essays of an assignment, as the participation engine and essay states read them.
@@ -44,7 +44,7 @@ class Post(db.Model):
     word_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
     # "<version>:<editor page id>" when an editor page wrote this version: that page's retry of a save whose
-    # answer it never received is its own text, not a conflict (services/writing.py).
+    # answer it never received is its own text, not a conflict (essays/writing.py).
     saved_from: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Publication time; in the future for a scheduled essay (visible once it has passed).
@@ -68,7 +68,7 @@ class Post(db.Model):
         return self.deleted_at is not None
 
     def is_live(self, now: datetime) -> bool:
-        """Shown to readers: published, due, not in the trash (the rule of services.posts.visible_posts)."""
+        """Shown to readers: published, due, not in the trash (the rule of essays.listing.visible_posts)."""
         return (
             self.status == "published"
             and self.published_at is not None
@@ -115,7 +115,7 @@ class PostAutosave(db.Model):
     # The post's version the text was written on: a different current version means a conflict.
     base_version: Mapped[int] = mapped_column()
     # The version the editor holds while this text is pending: above the post's, raised by every autosave,
-    # so a tab left on an older one is refused like a draft's (services/writing.py).
+    # so a tab left on an older one is refused like a draft's (essays/writing.py).
     version: Mapped[int] = mapped_column(default=0, server_default="0")
     saved_from: Mapped[str | None] = mapped_column(String(80))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

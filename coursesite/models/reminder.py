@@ -12,8 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 REMINDER_KINDS = ("essay", "comments")
 

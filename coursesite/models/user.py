@@ -10,8 +10,8 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from coursesite.extensions import db
+from coursesite.models.types import UTCDateTime, utcnow
 
 NOTIFY_CHOICES = ("digest", "instant", "off")
 # The name an anonymised account goes by everywhere names appear (bylines, threads, feeds, exports).

@@ -1,1 +1,1 @@
-"""Participation counted in SQL: one set-based statement per question, held equal to services/participation.py."""
+"""Participation counted in SQL: one set-based statement per question, held equal to participation/rules.py."""

@@ -1,6 +1,6 @@
 """The participation engine: qualifying comments per (assignment, student), on time and late, in one statement.
 
-It decides exactly what services/participation.py decides (tests/unit/test_participation_engine.py holds
+It decides exactly what participation/rules.py decides (tests/unit/test_participation_engine.py holds
 the two equal): a comment counts for assignment A when it is on a published essay of A by another
 student, is visible and not deleted, has at least M words (in assigned mode: on an essay given to its
 author), and is on time when it reached M words by the author's own comment deadline (section, extension,
@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
-from ..models import Assignment, Comment, CommentRevision, Enrollment, PeerAssignment, Post, utcnow
-from ..models.types import UTCDateTime
-from .deadlines import DeadlineJoins
-from .sqltime import without_jit
+from coursesite.extensions import db
+from coursesite.models import Assignment, Comment, CommentRevision, Enrollment, PeerAssignment, Post, utcnow
+from coursesite.models.types import UTCDateTime
+from coursesite.participation.deadlines import DeadlineJoins
+from coursesite.participation.sqltime import without_jit
 
 Pair = tuple[int, int]  # (assignment id, student id)
 

@@ -1,8 +1,8 @@
-"""Each student's own due dates, as SQL: services/deadlines.py's `effective_deadlines`, by joins.
+"""Each student's own due dates, as SQL: participation/deadline_rules.py's `effective_deadlines`, by joins.
 
 The extension, else the section's date, else the assignment's; an extension only moves a date later and
 never creates one; plus the student's standing accommodation (extra minutes). `load_deadline_book` reads
-them with each student's essays for the essay states (services/deadlines.py's pure rules).
+them with each student's essays for the essay states (participation/deadline_rules.py's pure rules).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from sqlalchemy import and_, case, func, null, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
-from ..extensions import db
-from ..models import Assignment, Enrollment, Excusal, Extension, Post, SectionDeadline
-from ..services.deadlines import (
+from coursesite.extensions import db
+from coursesite.models import Assignment, Enrollment, Excusal, Extension, Post, SectionDeadline
+from coursesite.participation.deadline_rules import (
     Deadlines,
     DueDates,
     EssayFacts,
@@ -27,7 +27,7 @@ from ..services.deadlines import (
     essay_status,
     publishing_closed,
 )
-from .sqltime import plus_minutes
+from coursesite.participation.sqltime import plus_minutes
 
 Pair = tuple[int, int]  # (assignment id, student id)
 

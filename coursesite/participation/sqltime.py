@@ -9,7 +9,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from ..models.types import UTCDateTime
+from coursesite.models.types import UTCDateTime
 
 
 class plus_minutes(FunctionElement):  # noqa: N801 - reads as SQL

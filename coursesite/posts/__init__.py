@@ -4,7 +4,7 @@ Each view module adds its routes to the one `posts` blueprint (blueprint.py); im
 registers them all. What several of them share is in pages.py: view modules never import one another.
 """
 
-from . import feeds, media, reading, writing  # noqa: F401
-from .blueprint import bp
+from coursesite.posts import feeds, media, reading, writing  # noqa: F401
+from coursesite.posts.blueprint import bp
 
 __all__ = ["bp"]

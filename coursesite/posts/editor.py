@@ -8,14 +8,10 @@ from flask import jsonify, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..extensions import db
-from ..models import Assignment, Course, Post, utcnow
-from ..participation.deadlines import work_item
-from ..services import posts as post_service
-from ..services import timefmt
-from ..services.revisions import diff_lines, trim_context
-from ..services.terms import TermError, names_of, parse_term_names
-from ..services.writing import (
+from coursesite.essays import listing as post_service
+from coursesite.essays.revisions import diff_lines, trim_context
+from coursesite.essays.terms import TermError, names_of, parse_term_names
+from coursesite.essays.writing import (
     UNTITLED_DRAFT_MIN_WORDS,
     AutosaveResult,
     EditConflict,
@@ -25,6 +21,10 @@ from ..services.writing import (
     pending_differs,
     rendered,
 )
+from coursesite.extensions import db
+from coursesite.models import Assignment, Course, Post, utcnow
+from coursesite.participation.deadlines import work_item
+from coursesite.text import timefmt
 
 
 def assignment_choices(course: Course, post: Post | None, now: datetime) -> list[tuple[int, str]]:

@@ -18,10 +18,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import inspect
 
-from ..extensions import cache
-from ..models import Course, Post
-from ..services.comment_thread import FORM_STATE_KEY
-from ..services.file_store import code_version
+from coursesite.discussion.thread import FORM_STATE_KEY
+from coursesite.extensions import cache
+from coursesite.files.file_store import code_version
+from coursesite.models import Course, Post
 
 
 def _row(instance) -> tuple:
@@ -99,7 +99,7 @@ def not_modified(etag: str) -> Response | None:
 
 def visitor_page_key(course: Course, post: Post, comments: tuple) -> str:
     """Where the page as visitors see it is kept: under the course's and the essay's rows (an edit, a setting)
-    and its comments' stamp (services/comment_counts.comment_stamp), so those reach visitors at once; what the
+    and its comments' stamp (essays/comment_counts.comment_stamp), so those reach visitors at once; what the
     key does not cover (a name, a neighbour's title) reaches them within the few seconds the page is kept,
     the time browsers and nginx may share it anyway (PUBLIC_PAGE_MAX_AGE)."""
     parts = (code_version(), _row(course), _row(post), comments)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import Response, abort, request, url_for
 
-from ..extensions import db
-from ..models import Course, utcnow
-from ..permissions import load_course
-from ..services import feeds
-from ..services import posts as post_service
-from ..services.assignments import is_open
-from .blueprint import bp
+from coursesite.coursework.assignments import is_open
+from coursesite.essays import listing as post_service
+from coursesite.extensions import db
+from coursesite.models import Course, utcnow
+from coursesite.permissions import load_course
+from coursesite.posts import essay_feeds as feeds
+from coursesite.posts.blueprint import bp
 
 
 def _public_course(slug: str) -> Course:

@@ -5,9 +5,9 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from ..forms import BoundedDateTimeField, coerce_id
-from ..models import MAX_ID
-from ..services.writing import MAX_TITLE_CHARS
+from coursesite.essays.writing import MAX_TITLE_CHARS
+from coursesite.forms import BoundedDateTimeField, coerce_id
+from coursesite.models import MAX_ID
 
 
 class PostForm(FlaskForm):
@@ -20,7 +20,7 @@ class PostForm(FlaskForm):
     categories = StringField("Categories", validators=[Optional(), Length(max=700)])
     tags = StringField("Tags", validators=[Optional(), Length(max=700)])
     version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
-    # The editor page's own random name (set by its script): see services/writing.py.
+    # The editor page's own random name (set by its script): see essays/writing.py.
     editor = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=64)])
 
     @property

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import _wants_json as wants_json
-from ..errors import render_error
-from ..extensions import db, limiter, person_or_address
-from ..models import Course
-from ..permissions import can_write_in, course_view
-from ..services.images import ImageError
-from ..services.sizes import size_text
-from ..services.storage import storage_for
-from ..services.uploads import find_upload, save_upload
-from .blueprint import bp
-from .pages import login_or_401
+from coursesite.errors import _wants_json as wants_json
+from coursesite.errors import render_error
+from coursesite.extensions import db, limiter, person_or_address
+from coursesite.files.images import ImageError
+from coursesite.files.sizes import size_text
+from coursesite.files.storage import storage_for
+from coursesite.files.uploads import find_upload, save_upload
+from coursesite.models import Course
+from coursesite.permissions import can_write_in, course_view
+from coursesite.posts.blueprint import bp
+from coursesite.posts.pages import login_or_401
 
 NO_FILE = "Choose a picture to upload (PNG, JPEG, GIF or WebP)."
 

@@ -7,8 +7,8 @@ from functools import wraps
 from flask import jsonify
 from flask_login import current_user
 
-from ..errors import _wants_json as wants_json
-from ..extensions import login_manager
+from coursesite.errors import _wants_json as wants_json
+from coursesite.extensions import login_manager
 
 LOGGED_OUT = ("You are logged out, so this was not saved to the server. Your text is kept in this browser: "
               "log in again (in another tab) and saving resumes.")

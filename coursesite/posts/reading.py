@@ -6,18 +6,16 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import Select, false
 
-from ..extensions import db
-from ..forms import id_from, page_number
-from ..models import Assignment, Course, Post, utcnow
-from ..permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, role_in
-from ..services import posts as post_service
-from ..services.comment_counts import comment_stamp
-from ..services.comment_thread import FORM_STATE_KEY, FormState, build_thread_context
-from ..services.revisions import edited_after, revisions_of
-from ..services.words import excerpt
-from ..templating import header_counts
-from .blueprint import bp
-from .essay_cache import (
+from coursesite.discussion.thread import FORM_STATE_KEY, FormState, build_thread_context
+from coursesite.essays import listing as post_service
+from coursesite.essays.comment_counts import comment_stamp
+from coursesite.essays.revisions import edited_after, revisions_of
+from coursesite.extensions import db
+from coursesite.forms import id_from, page_number
+from coursesite.models import Assignment, Course, Post, utcnow
+from coursesite.permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, role_in
+from coursesite.posts.blueprint import bp
+from coursesite.posts.essay_cache import (
     essay_etag,
     keep_page,
     kept_page,
@@ -27,6 +25,8 @@ from .essay_cache import (
     visitor_page_key,
     with_validators,
 )
+from coursesite.templating import header_counts
+from coursesite.text.words import excerpt
 
 PER_PAGE = 10
 

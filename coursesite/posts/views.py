@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .blueprint import bp
+from coursesite.posts.blueprint import bp
 
 __all__ = ["bp"]

@@ -5,10 +5,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db, limiter, person_or_address
-from ..forms import id_from
-from ..models import Course, Post, utcnow
-from ..permissions import (
+from coursesite.essays import listing as post_service
+from coursesite.essays import writing
+from coursesite.essays.revisions import as_it_stood, diff_lines, revisions_of, trim_context, word_diff
+from coursesite.essays.writing import EditConflict, PostError
+from coursesite.extensions import db, limiter, person_or_address
+from coursesite.forms import id_from
+from coursesite.models import Course, Post, utcnow
+from coursesite.permissions import (
     can_edit_post,
     can_moderate,
     can_restore_post,
@@ -16,13 +20,8 @@ from ..permissions import (
     can_write_in,
     course_view,
 )
-from ..security import CSRF_REFUSED_KEPT, form_checks_csrf
-from ..services import posts as post_service
-from ..services import writing
-from ..services.revisions import as_it_stood, diff_lines, revisions_of, trim_context, word_diff
-from ..services.writing import EditConflict, PostError
-from .blueprint import bp
-from .editor import (
+from coursesite.posts.blueprint import bp
+from coursesite.posts.editor import (
     assignment_choices,
     editor_page,
     essay_text_from,
@@ -31,8 +30,9 @@ from .editor import (
     pick_assignment,
     typed_terms,
 )
-from .forms import PostForm
-from .pages import login_or_401
+from coursesite.posts.forms import PostForm
+from coursesite.posts.pages import login_or_401
+from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf
 
 bp.add_app_template_global(word_diff, "word_diff")
 bp.add_app_template_global(writing.restorable_until, "restorable_until")

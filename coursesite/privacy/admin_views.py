@@ -9,12 +9,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..extensions import db, limiter, login_manager, person_or_address
-from ..forms import confirmed, page_number
-from ..models import AccountAudit, User, utcnow
-from ..permissions import is_site_admin
-from .anonymise import AnonymiseError, anonymise_account, anonymise_problem, record_audit
-from .downloads import ExportTooLarge, export_response
+from coursesite.extensions import db, limiter, login_manager, person_or_address
+from coursesite.forms import confirmed, page_number
+from coursesite.models import AccountAudit, User, utcnow
+from coursesite.permissions import is_site_admin
+from coursesite.privacy.anonymise import AnonymiseError, anonymise_account, anonymise_problem, record_audit
+from coursesite.privacy.downloads import ExportTooLarge, export_response
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

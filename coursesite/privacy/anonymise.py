@@ -11,8 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import (
+from coursesite.coursework.courses import instructor_count
+from coursesite.extensions import db
+from coursesite.models import (
     AccountAudit,
     Course,
     CourseInvitation,
@@ -23,8 +24,7 @@ from ..models import (
     User,
     WordPressPerson,
 )
-from ..models.user import FORMER_NAME
-from ..services.courses import instructor_count
+from coursesite.models.user import FORMER_NAME
 
 PLACEHOLDER_DOMAIN = "anonymised.invalid"  # .invalid never resolves (RFC 2606): no mail can reach it
 

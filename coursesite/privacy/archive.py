@@ -11,10 +11,10 @@ import tempfile
 import zipfile
 from typing import IO
 
-from ..services.terms import slugify
-from . import documents
-from .documents import EssayLink
-from .records import CourseRecords, PersonRecords
+from coursesite.essays.terms import slugify
+from coursesite.privacy import documents
+from coursesite.privacy.documents import EssayLink
+from coursesite.privacy.records import CourseRecords, PersonRecords
 
 ROOT = "coursesite-data"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from ..models import Comment, Post
-from .records import CommentRecord, CourseRecords, EssayRecord, GradeRecord, PersonRecords
+from coursesite.models import Comment, Post
+from coursesite.privacy.records import CommentRecord, CourseRecords, EssayRecord, GradeRecord, PersonRecords
 
 FORMAT_VERSION = 1
 EssayLink = Callable[[Post], str]

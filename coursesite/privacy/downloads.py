@@ -8,9 +8,9 @@ from typing import IO
 
 from flask import Response, current_app, url_for
 
-from ..models import Course, Post, User, utcnow
-from .archive import ExportTooLarge, safe_name, write_export
-from .records import person_records
+from coursesite.models import Course, Post, User, utcnow
+from coursesite.privacy.archive import ExportTooLarge, safe_name, write_export
+from coursesite.privacy.records import person_records
 
 CHUNK_BYTES = 64 * 1024
 

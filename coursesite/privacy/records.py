@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import select, union
 
-from ..extensions import db
-from ..models import Comment, CommentRevision, Course, Enrollment, Grade, Post, PostRevision, User
-from ..services import grade_reports
-from ..services.grading import AssignmentResult
+from coursesite.extensions import db
+from coursesite.grading import reports as grade_reports
+from coursesite.grading.rules import AssignmentResult
+from coursesite.models import Comment, CommentRevision, Course, Enrollment, Grade, Post, PostRevision, User
 
 
 @dataclass(frozen=True)

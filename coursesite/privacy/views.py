@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import limiter, person_or_address
-from ..models import Course
-from ..permissions import can_export_own_data, course_view
-from .downloads import ExportTooLarge, export_response
+from coursesite.extensions import limiter, person_or_address
+from coursesite.models import Course
+from coursesite.permissions import can_export_own_data, course_view
+from coursesite.privacy.downloads import ExportTooLarge, export_response
 
 bp = Blueprint("privacy", __name__)
 

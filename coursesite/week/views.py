@@ -6,10 +6,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Course, Enrollment, utcnow
-from ..permissions import course_view, is_member, is_staff
-from ..weekly.this_week import course_week
+from coursesite.extensions import db
+from coursesite.models import Course, Enrollment, utcnow
+from coursesite.permissions import course_view, is_member, is_staff
+from coursesite.weekly.this_week import course_week
 
 bp = Blueprint("week", __name__)
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Assignment
-from ..participation.counts import NONE, participation_counts
+from coursesite.extensions import db
+from coursesite.models import Assignment
+from coursesite.participation.counts import NONE, participation_counts
 
 
 def comments_done(course_id: int, student_ids: Collection[int], now: datetime,

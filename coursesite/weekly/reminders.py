@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from flask import url_for
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Assignment, Course, Enrollment, Notification, SentReminder, User
-from ..participation.deadlines import DeadlineBook, load_deadline_book
-from ..services.deadlines import EssayState
-from ..services.mail import send_mail
-from ..services.timefmt import deadline_text
-from .counts import comments_done
+from coursesite.extensions import db
+from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User
+from coursesite.notifications.mail import send_mail
+from coursesite.participation.deadline_rules import EssayState
+from coursesite.participation.deadlines import DeadlineBook, load_deadline_book
+from coursesite.text.timefmt import deadline_text
+from coursesite.weekly.counts import comments_done
 
 ESSAY_OWED = (EssayState.NOT_STARTED, EssayState.DRAFT)
 

@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 from flask import url_for
 from sqlalchemy import and_, func, select
 
-from ..extensions import db
-from ..models import Assignment, Comment, Course, Enrollment, Post, SentStaffDigest, User
-from ..models.course import STAFF_ROLES
-from ..services.moderation import waiting_count
-from ..services.timefmt import deadline_text, to_local
+from coursesite.discussion.moderation import waiting_count
+from coursesite.extensions import db
+from coursesite.models import Assignment, Comment, Course, Enrollment, Post, SentStaffDigest, User
+from coursesite.models.course import STAFF_ROLES
+from coursesite.text.timefmt import deadline_text, to_local
 
 SILENT_DAYS = 7
 SHORT_ESSAYS_LISTED = 20

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from ..extensions import db
-from ..models import Assignment, Course
-from ..participation.deadlines import WorkItem, load_deadline_book
-from ..services import assignments as assignment_service
-from ..services.deadlines import EssayState
-from ..services.grade_reports import MyGrade, student_report
-from ..services.my_comments import WaitingEssay, checklists
-from .counts import comments_done
+from coursesite.coursework import assignments as assignment_service
+from coursesite.extensions import db
+from coursesite.grading.reports import MyGrade, student_report
+from coursesite.models import Assignment, Course
+from coursesite.participation.checklist import WaitingEssay, checklists
+from coursesite.participation.deadline_rules import EssayState
+from coursesite.participation.deadlines import WorkItem, load_deadline_book
+from coursesite.weekly.counts import comments_done
 
 AHEAD = timedelta(days=7)  # "this week": a deadline within the next seven days
 GRADES_NEW_FOR = timedelta(days=14)

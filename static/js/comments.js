@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  // Counts words as services/words.py count_text_words does: URLs removed, each Han/Kana character one
+  // Counts words as text/words.py count_text_words does: URLs removed, each Han/Kana character one
   // word, other runs with a letter or digit one word. Uses the shared counter (static/js/words.js) when
   // the page has it.
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";

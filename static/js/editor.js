@@ -171,7 +171,7 @@
     writeLocal(true);
   }
 
-  // The server's rule (services/writing.worth_a_draft): no "Untitled draft" from a few stray words.
+  // The server's rule (essays/writing.worth_a_draft): no "Untitled draft" from a few stray words.
   function worthADraft(typed) {
     return typed.title.trim() !== "" ||
       window.CoursesiteWords.countMarkdown(typed.body) >= (parseInt(data.draftMinWords, 10) || 0);

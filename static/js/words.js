@@ -1,4 +1,4 @@
-// Counting words the one way the server does (coursesite/services/words.py): URLs do not count, each
+// Counting words the one way the server does (coursesite/text/words.py): URLs do not count, each
 // Chinese or Japanese character is a word, any other run of non-space characters holding a letter or digit
 // is a word. The character classes are spelled out as on the server; tests/fixtures/word_cases.json holds
 // the cases both sides must agree on.

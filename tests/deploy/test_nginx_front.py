@@ -57,7 +57,7 @@ import json, os
 os.environ["COURSESITE_INSTANCE_PATH"] = {str(instance)!r}
 from coursesite import create_app
 from coursesite.extensions import db
-from coursesite.services import accounts
+from coursesite.people import accounts
 from tests import factories as f
 app = create_app({{"SQLALCHEMY_DATABASE_URI": {database_url!r}, "SECRET_KEY": "x" * 40, "TESTING": True}})
 with app.app_context():

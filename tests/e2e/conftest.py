@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.helpers import DEMO_PASSWORD, PEOPLE, log_in
 from tests.live_server import LiveServer
-
-from .helpers import DEMO_PASSWORD, PEOPLE, log_in
 
 CHROMIUM = os.environ.get("COURSESITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page
 
-from .helpers import DEMO_SLUG
+from tests.e2e.helpers import DEMO_SLUG
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _trash_a_new_draft(page: Page) -> None:
 
 
 C = f"/c/{DEMO_SLUG}"
-# The demo (coursesite/services/demo*.py) is built the same way every time, so these ids are stable.
+# The demo (coursesite/demo/*.py) is built the same way every time, so these ids are stable.
 ESSAY_ASSIGNMENT = 1  # "A turning point of the twentieth century", graded, with readers assigned
 STUDENT_ID = 3  # student1@example.edu, who wrote essay 1 on it
 STUDENT_POST = 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import describe_violations, run_axe
-from .pages import PAGES, PageSpec
+from tests.e2e.helpers import describe_violations, run_axe
+from tests.e2e.pages import PAGES, PageSpec
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .helpers import DEMO_PASSWORD, PEOPLE, log_in, unique
-from .test_feature_journeys import (
+from tests.e2e.helpers import DEMO_PASSWORD, PEOPLE, log_in, unique
+from tests.e2e.test_feature_journeys import (
     create_assignment,
     essay_by_new_student,
     instructor_with_course,

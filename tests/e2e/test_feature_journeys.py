@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from .helpers import DEMO_PASSWORD, PEOPLE, create_course, join_course, log_in, sign_up, unique
-from .test_hostile_input import assert_nothing_injected
+from tests.e2e.helpers import DEMO_PASSWORD, PEOPLE, create_course, join_course, log_in, sign_up, unique
+from tests.e2e.test_hostile_input import assert_nothing_injected
 
 PASSWORD = "a long enough passphrase"
 COURSE_ZONE = ZoneInfo("America/Chicago")  # what create_course types into "Time zone"

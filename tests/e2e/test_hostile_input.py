@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .helpers import DEMO_PASSWORD, PEOPLE, create_course, join_course, log_in, sign_up, unique
+from tests.e2e.helpers import DEMO_PASSWORD, PEOPLE, create_course, join_course, log_in, sign_up, unique
 
 # Each payload carries the marker "xss" so an element or attribute it injects can be found in the DOM.
 PAYLOADS = [

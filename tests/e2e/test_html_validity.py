@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from .helpers import VNU_JAR
-from .pages import PAGES
+from tests.e2e.helpers import VNU_JAR
+from tests.e2e.pages import PAGES
 
 # A known-bad document checked alongside the pages: if vnu reports nothing for it, it checked nothing.
 CANARY = "<!doctype html><html lang=en><head><title>canary</title></head><body><p><div></p></body></html>"

@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import DEMO_PASSWORD, PEOPLE, create_course, join_course, log_in, log_out, sign_up, unique
+from tests.e2e.helpers import DEMO_PASSWORD, PEOPLE, create_course, join_course, log_in, log_out, sign_up, unique
 
 PASSWORD = "a long enough passphrase"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .pages import ESSAY_ASSIGNMENT, STUDENT_ID, C
+from tests.e2e.pages import ESSAY_ASSIGNMENT, STUDENT_ID, C
 
 LEFT_EDGES = """() => [document.querySelector('.site-title').getBoundingClientRect().left,
                        document.querySelector('main > *').getBoundingClientRect().left]"""

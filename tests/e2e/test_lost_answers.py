@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .test_feature_journeys import instructor_with_course, student_in_course
+from tests.e2e.test_feature_journeys import instructor_with_course, student_in_course
 
 
 def test_a_retry_after_a_lost_answer_saves_without_a_conflict(new_context):

@@ -21,9 +21,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import lti_platform as lp
+from tests.e2e.helpers import DEMO_SLUG
 from tests.live_server import HOST, PROJECT_ROOT, free_port
-
-from .helpers import DEMO_SLUG
 
 CLIENT_ID = "e2e-client"
 DEPLOYMENT_ID = "e2e-deployment"

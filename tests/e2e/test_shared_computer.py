@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .helpers import join_course, log_out, sign_up, unique
-from .test_feature_journeys import PASSWORD, instructor_with_course, student_in_course
+from tests.e2e.helpers import join_course, log_out, sign_up, unique
+from tests.e2e.test_feature_journeys import PASSWORD, instructor_with_course, student_in_course
 
 TEXT = "Rationing outlasted the war by nine years; bread was rationed only after it."
 

@@ -8,8 +8,8 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP
-from .helpers import DEMO_PASSWORD, DEMO_SLUG, PEOPLE, log_in
+from tests.e2e.conftest import DESKTOP
+from tests.e2e.helpers import DEMO_PASSWORD, DEMO_SLUG, PEOPLE, log_in
 
 CURRENT = "One road to independence"  # the demo's assignment due this week; student3 has an extension
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_feature_journeys import create_assignment, instructor_with_course, student_in_course
+from tests.e2e.test_feature_journeys import create_assignment, instructor_with_course, student_in_course
 
 LOOKS = ["fontFamily", "fontSize", "fontWeight", "textTransform", "letterSpacing", "color", "lineHeight"]
 

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, Post, User
-
-from .. import factories as f
+from tests import factories as f
 
 
 @dataclass

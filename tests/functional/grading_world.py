@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from coursesite.coursework.courses import section_named
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Course, Enrollment, Grade, Post, User, utcnow
-from coursesite.services.courses import section_named
-
-from .. import factories as f
+from tests import factories as f
 
 
 @dataclass

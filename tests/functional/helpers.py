@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD
 
 
 def login_client(app, user):

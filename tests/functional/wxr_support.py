@@ -21,8 +21,8 @@ from coursesite.models import (
     User,
     WordPressPerson,
 )
-from coursesite.services.wxr_import import ImportOptions, import_wxr
-from coursesite.services.wxr_parse import parse_wxr
+from coursesite.wordpress.importer import ImportOptions, import_wxr
+from coursesite.wordpress.parse import parse_wxr
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wxr"
 GOOD_FILES = sorted(p.name for p in FIXTURES.glob("*.xml") if p.name != "malformed.xml")

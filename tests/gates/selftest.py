@@ -5,10 +5,10 @@ each fault, a fresh copy gets the fault and the gates aimed at it must fail, wit
 
 | fault                               | gates that must catch it                                      |
 |-------------------------------------|---------------------------------------------------------------|
-| roster without its role check       | authorization matrix (tests/functional/test_authorization.py) |
+| roster without its role check       | authorization matrix (tests/functional/security/test_authorization.py) |
 | course title rendered with |safe    | XSS payload tests (tests/**/test_xss*.py); browser test       |
 | an image without alt on login page  | axe-core in the browser; vnu HTML check                       |
-| a button POST exempted from CSRF    | tests/functional/test_csrf.py                                 |
+| a button POST exempted from CSRF    | tests/functional/security/test_csrf.py                                 |
 | course looked up by raw SQL on slug | bandit -ll; sqlmap against the course address                 |
 | page number read with a bare int()  | hostile numbers test; the scan's bounds stage                 |
 | archive shown before it opens       | unopened assignment tests; the scan's bounds stage            |
@@ -73,33 +73,33 @@ def pytest(*args: str) -> list[str]:
 
 
 E2E = ["--output", "{out}/playwright", "--screenshot", "only-on-failure"]
-AUTHZ = Gate("authorization matrix", pytest("{files}"), r"roster", ["tests/functional/test_authorization.py"])
+AUTHZ = Gate("authorization matrix", pytest("{files}"), r"roster", ["tests/functional/security/test_authorization.py"])
 XSS_IN_PROCESS = Gate("XSS payload tests", pytest("{files}"), r"(?i)xss|payload|script", ["tests/**/test_xss*.py"])
 XSS_BROWSER = Gate("browser dialog/markup test",
                    pytest("tests/e2e/test_hostile_input.py", "-k", "payload0", *E2E),
                    r"hostile input became markup|Content-Security-Policy violation|dialog opened")
 AXE = Gate("axe-core", pytest("tests/e2e/test_accessibility.py", "-k", "axe and login-desktop", *E2E), r"image-alt")
 VNU = Gate("vnu HTML check", pytest("tests/e2e/test_html_validity.py", *E2E), r"(?i)alt")
-CSRF = Gate("CSRF test", pytest("tests/functional/test_csrf.py"), r"without a token changed the database")
+CSRF = Gate("CSRF test", pytest("tests/functional/security/test_csrf.py"), r"without a token changed the database")
 BANDIT = Gate("bandit", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "bandit"], r"B608")
 SQLMAP = Gate("sqlmap",
               [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "sqlmap", "--sqlmap-targets", "course-slug"],
               r"injectable query behind target 'course-slug'")
 NUMBERS = Gate("hostile numbers test", pytest("{files}", "-k", "page_number"), r"OverflowError",
-                ["tests/functional/test_hostile_numbers.py"])
+                ["tests/functional/security/test_hostile_numbers.py"])
 UNOPENED = Gate("unopened assignment tests", pytest("{files}"), r"before_it_opens",
-                ["tests/functional/test_unopened_assignments.py"])
+                ["tests/functional/courses/test_unopened_assignments.py"])
 BOUNDS = Gate("scan bounds stage", [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "bounds"], r"bounds: ")
-UPLOAD_MEMORY = Gate("upload memory test", pytest("tests/functional/test_upload_memory.py", "-k", "gif-40"),
+UPLOAD_MEMORY = Gate("upload memory test", pytest("tests/functional/posts/test_upload_memory.py", "-k", "gif-40"),
                      r"peak_mb")
-RATE_LIMITS = Gate("rate-limit tests", pytest("tests/functional/test_rate_limits.py", "-k", "preview"), r"429")
+RATE_LIMITS = Gate("rate-limit tests", pytest("tests/functional/security/test_rate_limits.py", "-k", "preview"), r"429")
 SCAN_RESOURCES = Gate("scan: hostile images and preview flood",
                       [str(PYTHON), "-m", "tests.scan.run_scan", "--only", "resources"],
                       r"reached \d+ MB|never rate limited")
 IDENTITY = Gate("identity attacks", pytest("{files}"), r"outside_the_course|cannot_take_another_members_name",
-                ["tests/functional/test_wxr_identity.py",
-                 "tests/functional/test_roster_invitations.py",
-                 "tests/functional/test_pseudonyms.py"])
+                ["tests/functional/wordpress/test_wxr_identity.py",
+                 "tests/functional/courses/test_roster_invitations.py",
+                 "tests/functional/accounts/test_pseudonyms.py"])
 
 FAULTS = [
     Fault("missing-role-check", "coursesite/courses/views.py",
@@ -124,17 +124,17 @@ FAULTS = [
           "    if assignment is None or not can_see_assignment(current_user, assignment):\n        abort(404)\n"
           "    return _listing(",
           "    if assignment is None:\n        abort(404)\n    return _listing(", [UNOPENED, BOUNDS]),
-    Fault("animation-without-budget", "coursesite/services/images.py",
+    Fault("animation-without-budget", "coursesite/files/images.py",
           "        return 1\n    return frames\n", "        pass\n    return frames\n",
           [UPLOAD_MEMORY, SCAN_RESOURCES]),
     Fault("preview-without-rate-limit", "coursesite/posts/writing.py",
           '@limiter.limit(lambda: current_app.config["PREVIEW_RATE_LIMIT"], key_func=person_or_address)\n'
           '@limiter.limit(lambda: current_app.config["PREVIEW_ADDRESS_RATE_LIMIT"])\n', "",
           [RATE_LIMITS, SCAN_RESOURCES]),
-    Fault("import-borrows-accounts", "coursesite/services/wxr_people.py",
+    Fault("import-borrows-accounts", "coursesite/wordpress/people.py",
           "user = self._members.get(who.email) if who.email else None",
           "user = accounts.find_user(who.email) if who.email else None", [IDENTITY]),
-    Fault("pseudonym-compared-as-typed", "coursesite/services/pseudonyms.py",
+    Fault("pseudonym-compared-as-typed", "coursesite/people/pseudonyms.py",
           "staff = names_in_course(course, except_user_id=user_id).get(name_key(name))",
           "staff = names_in_course(course, except_user_id=user_id).get(name)", [IDENTITY]),
 ]

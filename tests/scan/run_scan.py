@@ -52,11 +52,11 @@ ALWAYS_FAIL = {
 ACCEPTED = {
     ("Cross Site Request Forgery", "/auth/account"): (
         "the page holds two prefixed forms, so their tokens are named profile-csrf_token and "
-        "password-csrf_token, names wapiti does not know; tests/functional/test_csrf.py shows both are "
+        "password-csrf_token, names wapiti does not know; tests/functional/security/test_csrf.py shows both are "
         "enforced"
     ),
     ("Secure Flag cookie", "/"): "the scan serves plain HTTP in development; production cookies are Secure "
-                                 "(tests/functional/test_security_headers.py)",
+                                 "(tests/functional/security/test_security_headers.py)",
 }
 # Pages that answer 200 only to a logged-in person: a scan that reached few of them did not test much.
 # Pages only a logged-in person (here the instructor) can open: staff pages and a member's own lists.

@@ -5,7 +5,7 @@ Each area declares its routes in a module of this package (auth.py, courses.py, 
     SPECS = [Spec("courses.roster", "GET", lambda w: {"slug": w.course.slug},
                   anonymous=302, student=403, outsider=403, ta=403, instructor=200, admin=200)]
 
-tests/functional/test_authorization.py runs every Spec for every role in a fresh world, and fails for any
+tests/functional/security/test_authorization.py runs every Spec for every role in a fresh world, and fails for any
 registered route and method that no Spec names. The table in docs/design.md#who-may-do-what is the source.
 """
 
@@ -17,12 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from coursesite.coursework.courses import section_named
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Course, Enrollment, Post, Section, User
-from coursesite.services import accounts
-from coursesite.services.courses import section_named
-
-from ... import factories as f
+from coursesite.people import accounts
+from tests import factories as f
 
 ROLES = ("anonymous", "student", "outsider", "ta", "instructor", "admin")
 

@@ -12,9 +12,9 @@ from flask import current_app
 from PIL import Image
 
 from coursesite.extensions import db
+from coursesite.files.storage import storage_for
+from coursesite.files.uploads import save_upload
 from coursesite.models import PostTerm, Term, utcnow
-from coursesite.services.storage import storage_for
-from coursesite.services.uploads import save_upload
 from tests.functional.authz_specs import Spec
 
 EVERYONE_200 = {"anonymous": 200, "student": 200, "outsider": 200, "ta": 200, "instructor": 200, "admin": 200}

@@ -1,0 +1,1 @@
+"""Coursework: courses, sections and assignments."""

@@ -1,0 +1,1 @@
+"""Discussion: the rules for comments, the thread under an essay, and moderation."""

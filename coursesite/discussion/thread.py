@@ -1,0 +1,204 @@
+"""The comment thread under an essay, as the reader may see it, in a fixed number of queries.
+
+The essay page (posts.essay) passes in the state of the comment form: after a refused comment, the typed
+text and message that comments.create leaves on the request (FORM_STATE_KEY); otherwise the reply that
+`?replytocom=<id>` opens without JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, select
+
+from coursesite.discussion.comments import can_still_edit, closed_reason, comment_visible_to
+from coursesite.extensions import db
+from coursesite.models import Comment, CommentRevision, Enrollment, Post, User, utcnow
+from coursesite.participation.rules import Hint
+from coursesite.permissions import can_moderate, membership
+from coursesite.text.words import count_text_words
+
+FORM_STATE_KEY = "coursesite.comment_form_state"
+MAX_DEPTH = 5  # WordPress's default: deeper replies are shown at the fifth level
+AVATAR_HUES = 8
+
+
+@dataclass
+class CommentView:
+    id: int
+    parent_id: int | None
+    author_id: int
+    author_name: str
+    initials: str
+    avatar_hue: int
+    role: str | None  # "instructor" | "ta" | None
+    enrollment_id: int | None
+    author_suspended: bool
+    created_at: datetime
+    edited_at: datetime | None
+    body_html: str
+    state: str  # visible | held | hidden | removed
+    hidden_reason: str | None = None
+    is_own: bool = False
+    can_edit: bool = False
+    revisions: list[CommentRevision] = field(default_factory=list)
+    children: list[CommentView] = field(default_factory=list)
+    depth: int = 1
+
+
+@dataclass
+class FormState:
+    """A refused comment, re-shown with what was typed."""
+
+    body: str = ""
+    parent_id: int | None = None
+    error: str | None = None
+
+
+def initials_of(name: str) -> str:
+    parts = [p for p in name.split() if p[:1].isalnum()]
+    letters = "".join(p[0] for p in parts[:2]) or name[:1]
+    return letters.upper() or "?"
+
+
+def _load(post: Post, staff: bool):
+    rows = db.session.execute(
+        select(Comment, User.display_name, Enrollment.course_name, Enrollment.role, Enrollment.id,
+               Enrollment.comment_suspended)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(Enrollment, and_(Enrollment.user_id == Comment.author_id, Enrollment.course_id == post.course_id))
+        .where(Comment.post_id == post.id)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    revisions: dict[int, list[CommentRevision]] = {}
+    if staff and rows:
+        for revision in db.session.scalars(
+            select(CommentRevision)
+            .join(Comment, Comment.id == CommentRevision.comment_id)
+            .where(Comment.post_id == post.id)
+            .order_by(CommentRevision.created_at, CommentRevision.id)
+        ):
+            revisions.setdefault(revision.comment_id, []).append(revision)
+    return rows, revisions
+
+
+def _view(row, viewer_id, staff, course, now, revisions) -> CommentView:
+    comment, display_name, course_name, role, enrollment_id, suspended = row
+    name = course_name or display_name
+    state = "removed" if comment.deleted_at is not None else comment.status
+    return CommentView(
+        id=comment.id,
+        parent_id=comment.parent_id,
+        author_id=comment.author_id,
+        author_name=name,
+        initials=initials_of(name),
+        avatar_hue=comment.author_id % AVATAR_HUES,
+        role=role if role in ("instructor", "ta") else None,
+        enrollment_id=enrollment_id,
+        author_suspended=bool(suspended),
+        created_at=comment.created_at,
+        edited_at=comment.edited_at,
+        body_html=comment.body_html if state != "removed" else "",
+        state=state,
+        hidden_reason=comment.hidden_reason if staff else None,
+        is_own=viewer_id is not None and comment.author_id == viewer_id,
+        can_edit=can_still_edit(comment, course, viewer_id, now),
+        revisions=revisions.get(comment.id, []) if staff else [],
+    )
+
+
+def _tree(views: list[CommentView], shown: set[int], staff: bool = False) -> list[CommentView]:
+    """Nest replies under their parents, oldest first; replies below level 5 are shown at level 5.
+
+    A comment the reader may not see stays as "This comment was removed." only when a reply they can
+    see hangs below it; otherwise it disappears. Staff also see removed comments, with their versions.
+    """
+    by_id = {v.id: v for v in views}
+    kids: dict[int | None, list[CommentView]] = {}
+    for v in views:
+        parent = v.parent_id if v.parent_id in by_id else None
+        kids.setdefault(parent, []).append(v)
+
+    def keep(v: CommentView) -> bool:
+        kept = [k for k in kids.get(v.id, []) if keep(k)]
+        kids[v.id] = kept
+        if v.id in shown:
+            return True
+        if kept or (staff and v.state == "removed"):
+            v.state, v.body_html = "removed", ""
+            return True
+        return False
+
+    roots = [v for v in kids.get(None, []) if keep(v)]
+
+    def place(v: CommentView, depth: int, siblings: list[CommentView]) -> None:
+        v.depth = depth
+        siblings.append(v)
+        if depth < MAX_DEPTH:
+            for k in kids.get(v.id, []):
+                place(k, depth + 1, v.children)
+        else:
+            for k in kids.get(v.id, []):
+                place(k, MAX_DEPTH, siblings)
+
+    top: list[CommentView] = []
+    for v in roots:
+        place(v, 1, top)
+    return top
+
+
+def _heading(count: int, title: str) -> str | None:
+    if count == 0:
+        return None
+    if count == 1:
+        return f"One thought on “{title}”"
+    return f"{count} thoughts on “{title}”"
+
+
+def build_thread_context(post: Post, viewer, form: FormState, now: datetime | None = None) -> dict:
+    """What the essay page needs to show the comment thread and the reply form."""
+    now = now or utcnow()
+    course = post.course
+    staff = can_moderate(viewer, course)
+    viewer_id = viewer.id if viewer.is_authenticated else None
+    enrollment = membership(viewer, course)
+    rows, revisions = _load(post, staff)
+    views = [_view(row, viewer_id, staff, course, now, revisions) for row in rows]
+    shown = {row[0].id for row in rows if comment_visible_to(row[0], viewer_id, staff)}
+    thread = _tree(views, shown, staff)
+    reply_to = next((v for v in views if v.id == form.parent_id and v.id in shown and v.state == "visible"), None)
+    if reply_to is None:
+        form.parent_id = None
+    return {
+        "comment_thread": thread,
+        "comment_count": len(shown),
+        "comments_heading": _heading(len(shown), post.title),
+        "comment_form_state": form,
+        "comment_typed_words": count_text_words(form.body),
+        "reply_to": reply_to,
+        "comment_block": _block_reason(post, viewer, enrollment, now),
+        "comment_enrollment": enrollment,
+        "comment_staff": staff,
+        "comment_hint": _hint(post, viewer, enrollment, now),
+        "comment_min_words": post.assignment.min_comment_words if post.assignment_id and post.assignment else 0,
+    }
+
+
+def _block_reason(post: Post, viewer, enrollment: Enrollment | None, now: datetime) -> str | None:
+    """None when the reader may comment; else "login", "not_member", "suspended" or a closed-reason text."""
+    if not viewer.is_authenticated:
+        return "login"
+    if enrollment is None:
+        return "not_member"
+    if enrollment.comment_suspended:
+        return "suspended"
+    return closed_reason(post, now)
+
+
+def _hint(post: Post, viewer, enrollment: Enrollment | None, now: datetime) -> Hint | None:
+    if enrollment is None or enrollment.role != "student" or post.assignment_id is None:
+        return None
+    from coursesite.participation.facts import hint_for
+
+    return hint_for(post, viewer.id, now)

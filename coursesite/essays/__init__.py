@@ -1,0 +1,1 @@
+"""Essays: writing, what readers may see, revisions, categories and tags."""

@@ -1,0 +1,238 @@
+"""Essays: what is visible, and the facts a list of essays shows (author names, comment counts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from coursesite.essays.comment_counts import visible_comment_counts
+from coursesite.extensions import db
+from coursesite.models import Assignment, Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
+from coursesite.text.words import html_to_text
+
+SEARCH_MAX_CHARS = 200
+
+
+def visible_posts(course: Course, now: datetime | None = None) -> Select:
+    """The one rule for what the blog, feeds, search, navigation and exports show:
+    published, due (a scheduled essay appears once its time has come), and not in the trash."""
+    now = now or utcnow()
+    return select(Post).where(
+        Post.course_id == course.id,
+        Post.status == "published",
+        Post.published_at <= now,
+        Post.deleted_at.is_(None),
+    )
+
+
+def newest_first(query: Select) -> Select:
+    """Newest first, with the id breaking ties so pages never repeat or skip an essay."""
+    return query.options(selectinload(Post.author), selectinload(Post.assignment), selectinload(Post.terms)).order_by(
+        Post.published_at.desc(), Post.id.desc()
+    )
+
+
+def by_author(query: Select, user_id: int) -> Select:
+    return query.where(Post.author_id == user_id)
+
+
+def by_assignment(query: Select, assignment_id: int) -> Select:
+    return query.where(Post.assignment_id == assignment_id)
+
+
+def by_term(query: Select, term: Term) -> Select:
+    return query.where(Post.id.in_(select(PostTerm.post_id).where(PostTerm.term_id == term.id)))
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_words(text: str) -> list[str]:
+    return text[:SEARCH_MAX_CHARS].split()[:10]
+
+
+def _holds_words(column, words: list[str]):
+    return and_(*(column.ilike(_like_pattern(word), escape="\\") for word in words))
+
+
+def _visible_comments():
+    return and_(Comment.status == "visible", Comment.deleted_at.is_(None))
+
+
+def _matching_comments(words: list[str]):
+    return and_(_visible_comments(), _holds_words(Comment.body, words))
+
+
+def matching(query: Select, text: str) -> Select:
+    """Essays where every word of `text` is in the title or body, or where one comment anyone may read holds
+    them all (case-insensitive, on SQLite and PostgreSQL)."""
+    words = search_words(text)
+    in_essay = and_(*(or_(Post.title.ilike(_like_pattern(word), escape="\\"),
+                          Post.body.ilike(_like_pattern(word), escape="\\")) for word in words))
+    in_comment = select(Comment.id).where(Comment.post_id == Post.id, _matching_comments(words)).exists()
+    return query.where(or_(in_essay, in_comment))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """Where a search found an essay: its text around the first word, and the comment it was in, if any."""
+
+    before: str
+    found: str
+    after: str
+    comment_id: int | None = None
+    commenter: str | None = None
+
+
+SNIPPET_CHARS = 80
+
+
+def snippet(text: str, words: list[str]) -> tuple[str, str, str] | None:
+    text = " ".join(text.split())
+    folded = text.casefold()
+    # casefold can change a text's length (ß → ss); then the positions found would be off, so search as is.
+    haystack = folded if len(folded) == len(text) else text
+    for word in words:
+        at = haystack.find(word.casefold() if haystack is folded else word)
+        if at >= 0:
+            start = max(0, at - SNIPPET_CHARS)
+            end = min(len(text), at + len(word) + SNIPPET_CHARS)
+            # Whole words only at the cut ends.
+            start = text.find(" ", start, at) + 1 if start else 0
+            end = max(text.rfind(" ", at + len(word), end), at + len(word)) if end < len(text) else end
+            return (("\u2026" if start else "") + text[start:at], text[at:at + len(word)],
+                    text[at + len(word):end] + ("\u2026" if end < len(text) else ""))
+    return None
+
+
+def search_hits(course: Course, posts: list[Post], text: str) -> dict[int, SearchHit]:
+    """For each essay found, where the match is: in its text, else in the first comment holding every word."""
+    words = search_words(text)
+    hits: dict[int, SearchHit] = {}
+    for post in posts:
+        found = snippet(html_to_text(post.body_html or ""), words)
+        if found and all(word.casefold() in (post.title + " " + post.body).casefold() for word in words):
+            hits[post.id] = SearchHit(*found)
+    rest = [post.id for post in posts if post.id not in hits]
+    if rest:
+        comments = db.session.scalars(
+            select(Comment).options(selectinload(Comment.author))
+            .where(Comment.post_id.in_(rest), _matching_comments(words)).order_by(Comment.created_at, Comment.id)
+        ).all()
+        names = author_names(course, (comment.author for comment in comments))
+        for comment in comments:
+            found = snippet(html_to_text(comment.body_html or comment.body), words)
+            if comment.post_id not in hits and found:
+                hits[comment.post_id] = SearchHit(*found, comment_id=comment.id, commenter=names[comment.author_id])
+    return hits
+
+
+@dataclass
+class ListFacts:
+    """What a list of essays shows beside each one, fetched in a fixed number of queries."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    comment_counts: dict[int, int] = field(default_factory=dict)
+
+    def name(self, user_id: int) -> str:
+        return self.names.get(user_id, "A former member")
+
+    def comments(self, post_id: int) -> int:
+        return self.comment_counts.get(post_id, 0)
+
+
+def author_names(course: Course, users: Iterable[User]) -> dict[int, str]:
+    """Each author's name in this course: the course display name (pseudonym) when set, else the account's."""
+    users = {user.id: user for user in users}
+    if not users:
+        return {}
+    pseudonyms = dict(
+        db.session.execute(
+            select(Enrollment.user_id, Enrollment.course_name).where(
+                Enrollment.course_id == course.id, Enrollment.user_id.in_(users), Enrollment.course_name.is_not(None)
+            )
+        ).all()
+    )
+    return {uid: (pseudonyms.get(uid) or "").strip() or user.display_name for uid, user in users.items()}
+
+
+def list_facts(course: Course, posts: list[Post]) -> ListFacts:
+    return ListFacts(
+        names=author_names(course, (post.author for post in posts)),
+        comment_counts=visible_comment_counts(post.id for post in posts),
+    )
+
+
+def find_post(course: Course, slug: str) -> Post | None:
+    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
+
+
+def course_post(course: Course, post_id: int) -> Post | None:
+    post = db.session.get(Post, post_id)
+    return post if post is not None and post.course_id == course.id else None
+
+
+def neighbours(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
+    """(the essay published just before, the one just after) among visible essays; none for a hidden one."""
+    now = now or utcnow()
+    if not post.is_live(now):
+        return None, None
+    base = visible_posts(post.course, now)
+    earlier = or_(
+        Post.published_at < post.published_at, and_(Post.published_at == post.published_at, Post.id < post.id)
+    )
+    later = or_(
+        Post.published_at > post.published_at, and_(Post.published_at == post.published_at, Post.id > post.id)
+    )
+    previous = db.session.scalar(base.where(earlier).order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
+    following = db.session.scalar(base.where(later).order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
+    return previous, following
+
+
+def course_assignment(course: Course, assignment_id: int) -> Assignment | None:
+    assignment = db.session.get(Assignment, assignment_id)
+    return assignment if assignment is not None and assignment.course_id == course.id else None
+
+
+def course_author(course: Course, user_id: int) -> User | None:
+    """A person who is or was in the course, or who wrote in it (imported authors have no enrollment)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(Enrollment.course_id == course.id, Enrollment.user_id == user_id)
+    )
+    wrote = enrolled or db.session.scalar(
+        select(Post.id).where(Post.course_id == course.id, Post.author_id == user_id).limit(1)
+    )
+    return user if wrote else None
+
+
+def find_term(course: Course, kind: str, slug: str) -> Term | None:
+    return db.session.scalar(select(Term).where(Term.course_id == course.id, Term.kind == kind, Term.slug == slug))
+
+
+def sidebar(course: Course, now: datetime | None = None) -> dict:
+    """The blog's side column: assignments and categories that have visible essays."""
+    visible_ids = visible_posts(course, now).with_only_columns(Post.id)
+    assignments = db.session.scalars(
+        select(Assignment)
+        .where(Assignment.course_id == course.id, Assignment.id.in_(visible_ids.with_only_columns(Post.assignment_id)))
+        .order_by(Assignment.post_due_at.asc().nulls_last(), Assignment.title)
+    ).all()
+    categories = db.session.scalars(
+        select(Term)
+        .where(
+            Term.course_id == course.id,
+            Term.kind == "category",
+            Term.id.in_(select(PostTerm.term_id).where(PostTerm.post_id.in_(visible_ids))),
+        )
+        .order_by(Term.name)
+    ).all()
+    return {"assignments": assignments, "categories": categories}

@@ -1,0 +1,1 @@
+"""Files: uploaded images, their checks and storage, and the store workers share."""

@@ -1,0 +1,1 @@
+"""Grading: score rules, rubrics, saving and releasing grades, reports and gradebook files."""

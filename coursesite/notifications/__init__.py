@@ -1,0 +1,1 @@
+"""Notifications: telling people about comments, in the app and by mail."""

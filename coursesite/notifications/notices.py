@@ -1,0 +1,178 @@
+"""Telling people about comments: the essay's author of new comments, a commenter of replies.
+
+In the app (a count in the header, a list) and by email, as each person chose: a daily digest (the
+default), each at once, or none. Digests go out by `flask --app wsgi send-digests`; a notification is
+emailed at most once (Notification.emailed_at), so running the command twice sends nothing new.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from sqlalchemy import Select, and_, func, or_, select, update
+
+from coursesite.extensions import db
+from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
+from coursesite.notifications.mail import send_mail
+
+
+@dataclass(frozen=True)
+class NotificationItem:
+    id: int
+    kind: str
+    created_at: datetime
+    read: bool
+    commenter: str
+    post_title: str
+    course_title: str
+    course_slug: str
+    course_timezone: str
+    post_slug: str
+    comment_id: int
+    excerpt: str
+
+
+def notify_new_comment(comment: Comment, post: Post, parent: Comment | None, now: datetime | None = None) -> None:
+    """Create the notifications a newly shown comment causes (never to its own author)."""
+    now = now or utcnow()
+    recipients = recipients_of_new_comment(comment.author_id, post, parent)
+    db.session.add_all(Notification(user_id=user_id, kind=kind, comment_id=comment.id, created_at=now)
+                       for user_id, kind in recipients.items())
+    db.session.flush()
+    send_instant(comment, set(recipients), now)
+
+
+def recipients_of_new_comment(author_id: int, post: Post, parent: Comment | None) -> dict[int, str]:
+    """Who a newly shown comment tells, and why: the commenter it answers ("reply") and the essay's author
+    ("comment"), never its own author. Two people at most."""
+    recipients: dict[int, str] = {}
+    if parent is not None and parent.author_id != author_id and parent.deleted_at is None:
+        recipients[parent.author_id] = "reply"
+    if post.author_id != author_id and post.author_id not in recipients:
+        recipients[post.author_id] = "comment"
+    return recipients
+
+
+def _shown() -> list:
+    """Notifications about comments that are still shown on an essay still on the blog."""
+    return [Comment.status == "visible", Comment.deleted_at.is_(None), Post.deleted_at.is_(None)]
+
+
+def _base() -> Select:
+    return (
+        select(Notification, Comment, Post, Course, User.display_name, Enrollment.course_name)
+        .join(Comment, Comment.id == Notification.comment_id)
+        .join(Post, Post.id == Comment.post_id)
+        .join(Course, Course.id == Post.course_id)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(Enrollment, and_(Enrollment.user_id == Comment.author_id, Enrollment.course_id == Post.course_id))
+        .where(*_shown())
+    )
+
+
+def _item(row) -> NotificationItem:
+    note, comment, post, course, name, course_name = row
+    text = " ".join(comment.body.split())
+    return NotificationItem(
+        id=note.id, kind=note.kind, created_at=note.created_at, read=note.read_at is not None,
+        commenter=course_name or name, post_title=post.title, course_title=course.title, course_slug=course.slug,
+        course_timezone=course.timezone, post_slug=post.slug, comment_id=comment.id,
+        excerpt=text if len(text) <= 160 else text[:157].rstrip() + "…",
+    )
+
+
+def unread_count_query(user_id) -> Select:
+    """The header's count (comments still shown, and deadline reminders); `user_id` is a value or a bound
+    parameter (the essay page's one statement)."""
+    return (
+        select(func.count(Notification.id))
+        .outerjoin(Comment, Comment.id == Notification.comment_id)
+        .outerjoin(Post, Post.id == Comment.post_id)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+               or_(Notification.reminder_id.is_not(None), and_(*_shown())))
+    )
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(unread_count_query(user_id)) or 0
+
+
+def recent_for(user_id: int, limit: int = 100) -> list[NotificationItem]:
+    rows = db.session.execute(
+        _base().where(Notification.user_id == user_id).order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    ).all()
+    return [_item(row) for row in rows]
+
+
+def mark_read(user_id: int, notification_id: int | None = None, now: datetime | None = None) -> int:
+    """Mark one notification (or all of them) as read; the number changed."""
+    query = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    result = db.session.execute(query.values(read_at=now or utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def _line(item: NotificationItem) -> str:
+    what = "replied to your comment on" if item.kind == "reply" else "commented on"
+    link = url_for("posts.essay", slug=item.course_slug, post_slug=item.post_slug, _external=True)
+    return (f"{item.commenter} {what} “{item.post_title}” ({item.course_title}):\n"
+            f"  {item.excerpt}\n  {link}#comment-{item.comment_id}")
+
+
+def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
+    """Email the notified people who chose each at once; most chose the digest, so usually nothing is read."""
+    recipients = _recipients(user_ids, "instant")
+    if not recipients:
+        return
+    rows = db.session.execute(
+        _base().where(Notification.comment_id == comment.id, Notification.emailed_at.is_(None),
+                      Notification.user_id.in_(list(recipients)))
+    ).all()
+    for row in rows:
+        note = row[0]
+        user = recipients[note.user_id]
+        item = _item(row)
+        send_mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n")
+        note.emailed_at = now
+
+
+def _recipients(user_ids: set[int], setting: str) -> dict[int, User]:
+    if not user_ids:
+        return {}
+    users = db.session.scalars(
+        select(User).where(User.id.in_(user_ids), User.notify_email == setting, User.email.is_not(None))
+    )
+    return {user.id: user for user in users}
+
+
+def pending_digests() -> dict[int, list[tuple[Notification, NotificationItem]]]:
+    """Unread, not yet emailed notifications of people who chose the digest, grouped by person."""
+    rows = db.session.execute(
+        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None))
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+    ).all()
+    grouped: dict[int, list[tuple[Notification, NotificationItem]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[0].user_id].append((row[0], _item(row)))
+    return dict(grouped)
+
+
+def send_digest(user: User, pending: list[tuple[Notification, NotificationItem]], now: datetime) -> None:
+    count = len(pending)
+    subject = f"{count} new comment{'s' if count != 1 else ''} on Coursesite"
+    body = "\n\n".join(_line(item) for _, item in pending)
+    footer = "\n\nChange how often you get these emails on your account page."
+    send_mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n")
+    for note, _ in pending:
+        note.emailed_at = now
+    user.last_digest_at = now
+    db.session.flush()
+
+
+def digest_recipients(user_ids: set[int]) -> dict[int, User]:
+    return _recipients(user_ids, "digest")

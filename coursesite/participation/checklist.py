@@ -1,0 +1,221 @@
+"""A student's checklist of required comments, per assignment: what counts, what was late, what is left."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+
+from coursesite.extensions import db
+from coursesite.models import Assignment, Comment, Course, Enrollment, Post, User, utcnow
+from coursesite.participation.deadlines import comment_deadlines
+from coursesite.participation.facts import EssayInfo, ParticipationData, load_course_participation
+from coursesite.participation.rules import Judged, Verdict
+
+REASONS = {
+    Verdict.TOO_SHORT: "shorter than {m} words",
+    Verdict.OWN_ESSAY: "on your own essay",
+    Verdict.NOT_A_STUDENT_ESSAY: "not on a student's essay",
+    Verdict.NOT_ASSIGNED: "not on an essay assigned to you",
+    Verdict.NOT_PUBLISHED: "the essay is not published",
+    Verdict.OVER_CAP: "another comment of yours on this essay already counts",
+}
+
+# The same verdicts as staff read them on the grading page.
+STAFF_WORDS = {
+    Verdict.ON_TIME: "on time",
+    Verdict.LATE: "late",
+    Verdict.TOO_SHORT: "too short: under {m} words",
+    Verdict.OWN_ESSAY: "own essay",
+    Verdict.NOT_A_STUDENT_ESSAY: "not on a student's essay",
+    Verdict.NOT_ASSIGNED: "not an essay assigned to them",
+    Verdict.NOT_PUBLISHED: "essay not published",
+    Verdict.OVER_CAP: "beyond the per-essay cap",
+}
+
+
+@dataclass
+class WrittenComment:
+    comment_id: int
+    essay: EssayInfo
+    at: datetime | None
+    words: int
+    excerpt: str
+    note: str | None = None
+    verdict: Verdict | None = None
+    status: str = "visible"  # visible | held | hidden
+
+    def staff_verdict(self, min_words: int) -> str:
+        """The verdict in the grading page's words: "on time", "held", "beyond the per-essay cap"…"""
+        if self.verdict == Verdict.NOT_SHOWN:
+            return self.status
+        return STAFF_WORDS[self.verdict].format(m=min_words) if self.verdict in STAFF_WORDS else ""
+
+
+@dataclass
+class WaitingEssay:
+    essay: EssayInfo
+    comments: int
+    due_at: datetime | None = None
+
+
+@dataclass
+class Checklist:
+    assignment: Assignment
+    required: int
+    done: int
+    min_words: int
+    deadline: datetime | None
+    assigned_mode: bool
+    counted: list[WrittenComment]
+    late: list[WrittenComment]
+    not_counted: list[WrittenComment]
+    waiting: list[WaitingEssay]
+    more_waiting: int = 0  # open mode: essays waiting beyond the ones listed
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.required
+
+    def missed(self, now: datetime) -> bool:
+        """Short of the required comments once the student's own deadline has passed."""
+        return not self.complete and self.deadline is not None and self.deadline < now
+
+
+def _excerpts(comment_ids: list[int]) -> dict[int, str]:
+    if not comment_ids:
+        return {}
+    rows = db.session.execute(select(Comment.id, Comment.body).where(Comment.id.in_(comment_ids)))
+    out = {}
+    for cid, body in rows:
+        text = " ".join(body.split())
+        out[cid] = text if len(text) <= 140 else text[:137].rstrip() + "…"
+    return out
+
+
+def _written(judged: Judged, data: ParticipationData, excerpts: dict[int, str], min_words: int) -> WrittenComment:
+    c = judged.comment
+    note = None
+    if judged.verdict in REASONS:
+        note = REASONS[judged.verdict].format(m=min_words)
+    elif judged.verdict == Verdict.NOT_SHOWN:
+        note = "awaiting approval" if c.status == "held" else "hidden by the course staff"
+    at = judged.reached_at or (c.revisions[0].at if c.revisions else None)
+    return WrittenComment(c.comment_id, data.essay_info[c.post_id], at, c.words, excerpts.get(c.comment_id, ""), note,
+                          judged.verdict, c.status)
+
+
+def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, int], datetime] | None = None,
+               now: datetime | None = None) -> list[Checklist]:
+    """Every assignment of the course that asks for comments, as this student stands on it.
+
+    Without `overrides`, the student's own comment deadlines (extension, section, extra time) are read.
+    """
+    if overrides is None:
+        overrides = comment_deadlines(course.id, [student_id])
+    now = now or utcnow()
+    data = load_course_participation(course, overrides, student_id=student_id, now=now)
+    mine = [c for c in data.comments_by_author.get(student_id, []) if not c.deleted]
+    excerpts = _excerpts([c.comment_id for c in mine])
+    ordered = sorted(data.assignments.values(), key=lambda a: (a.comments_due_at is None, a.comments_due_at, a.id))
+    asking = [a for a in ordered if data.requirements[a.id].required > 0]
+    tallies = {a.id: data.tally(a.id, student_id) for a in asking}
+    open_waiting = _least_answered(
+        course.id, [a.id for a in asking if a.peer_mode != "assigned"], student_id,
+        set().union(*(t.counted_post_ids() for t in tallies.values())), now,
+    )
+    lists = []
+    for assignment in asking:
+        requirement = data.requirements[assignment.id]
+        tally = tallies[assignment.id]
+        if requirement.peer_mode == "assigned":
+            waiting, more = _assigned_waiting(data, assignment.id, student_id, tally.counted_post_ids()), 0
+        else:
+            waiting, more = open_waiting.get(assignment.id, ([], 0))
+        m = requirement.min_words
+        shown_not_counted = [j for j in tally.not_counted if not j.comment.deleted
+                             and j.verdict != Verdict.OTHER_ASSIGNMENT]
+        lists.append(Checklist(
+            assignment=assignment,
+            required=requirement.required,
+            done=tally.done,
+            min_words=m,
+            deadline=data.deadline(assignment.id, student_id),
+            assigned_mode=requirement.peer_mode == "assigned",
+            counted=[_written(j, data, excerpts, m) for j in tally.on_time],
+            late=[_written(j, data, excerpts, m) for j in tally.late],
+            not_counted=[_written(j, data, excerpts, m) for j in shown_not_counted],
+            waiting=waiting,
+            more_waiting=more,
+        ))
+    return lists
+
+
+def checklist_of(course: Course, student_id: int, assignment_id: int,
+                 overrides: Mapping[tuple[int, int], datetime] | None = None) -> Checklist | None:
+    """One assignment's checklist (None when it asks for no comments): the grading page shows it beside the
+    comment score, each comment with its verdict. `overrides` as for checklists()."""
+    return next((c for c in checklists(course, student_id, overrides) if c.assignment.id == assignment_id), None)
+
+
+def _assigned_waiting(data: ParticipationData, assignment_id: int, student_id: int,
+                      done: set[int]) -> list[WaitingEssay]:
+    """The essays given to the student that still wait for their comment, by title."""
+    given = data.assigned_to(assignment_id, student_id)
+    rows = [WaitingEssay(data.essay_info[pid], data.comment_counts.get(pid, 0), due)
+            for pid, due in given.items() if pid in data.essay_info and pid not in done]
+    return sorted(rows, key=lambda w: w.essay.title.lower())
+
+
+WAITING_LISTED = 10
+
+
+def _least_answered(course_id: int, assignment_ids: list[int], student_id: int, done: set[int], now: datetime,
+                    limit: int = WAITING_LISTED) -> dict[int, tuple[list[WaitingEssay], int]]:
+    """Open mode: per assignment, the `limit` classmates' live essays with the fewest shown comments, oldest
+    first among equals (leaving out those the student's comments already count on), and how many more wait.
+    One statement for the course: in a class of 3,000 nobody reads a list of 3,000 essays, and none is read
+    into Python to sort."""
+    if not assignment_ids:
+        return {}
+    shown = (
+        select(Comment.post_id, func.count(Comment.id).label("n"))
+        .join(Post, Post.id == Comment.post_id)
+        .where(Post.assignment_id.in_(assignment_ids), Comment.status == "visible", Comment.deleted_at.is_(None))
+        .group_by(Comment.post_id)
+        .subquery()
+    )
+    comments = func.coalesce(shown.c.n, 0)
+    # Ranked on the few columns the choice needs; titles and names are read for the listed essays only.
+    ranked = (
+        select(Post.id, comments.label("comments"),
+               func.row_number().over(partition_by=Post.assignment_id,
+                                      order_by=(comments, Post.published_at, Post.id)).label("rank"),
+               func.count().over(partition_by=Post.assignment_id).label("waiting"))
+        .join(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == course_id,
+                               Enrollment.role == "student"))
+        .outerjoin(shown, shown.c.post_id == Post.id)
+        .where(Post.course_id == course_id, Post.assignment_id.in_(assignment_ids), Post.status == "published",
+               Post.published_at <= now, Post.deleted_at.is_(None), Post.author_id != student_id,
+               Post.id.not_in(done))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Post.id, Post.title, Post.slug, Post.author_id, Post.assignment_id,
+               func.coalesce(Enrollment.course_name, User.display_name), ranked.c.comments, ranked.c.waiting)
+        .join(ranked, ranked.c.id == Post.id)
+        .join(User, User.id == Post.author_id)
+        .join(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == course_id))
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.rank)
+    )
+    listed: dict[int, list[WaitingEssay]] = defaultdict(list)
+    waiting: dict[int, int] = {}
+    for post_id, title, slug, author_id, assignment_id, author_name, shown_count, count in rows:
+        listed[assignment_id].append(WaitingEssay(EssayInfo(post_id, title, slug, author_id, author_name,
+                                                            assignment_id, True), shown_count))
+        waiting[assignment_id] = count
+    return {a: (essays, waiting[a] - len(essays)) for a, essays in listed.items()}

@@ -1,0 +1,1 @@
+"""People: accounts, names and pseudonyms, invitations, signed links and roster files."""

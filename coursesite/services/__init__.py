@@ -1,1 +1,0 @@
-"""The rules, request-free: views call these, and commit once."""

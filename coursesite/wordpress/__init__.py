@@ -1,0 +1,1 @@
+"""WordPress: reading, importing and exporting WXR files."""

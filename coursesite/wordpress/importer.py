@@ -1,0 +1,302 @@
+"""Bringing a WordPress blog into a course: essays, people, threaded comments, categories and tags.
+
+Everything happens inside one savepoint: any error leaves nothing behind, and a dry run rolls the
+savepoint back after building the report. WordPress ids are remembered (Post.wp_post_id,
+Comment.wp_comment_id), so importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import unquote
+
+from sqlalchemy import select
+
+from coursesite.coursework import courses as course_service
+from coursesite.extensions import db
+from coursesite.models import Comment, CommentRevision, Course, Post, PostRevision, PostTerm, Term, User, utcnow
+from coursesite.text.html_markdown import NestingTooDeep, check_nesting, html_to_markdown
+from coursesite.text.words import count_html_words
+from coursesite.wordpress.content import comment_html, essay_html, html_to_text, plain_line
+from coursesite.wordpress.parse import WxrComment, WxrDocument, WxrError, WxrItem, wxr_time
+from coursesite.wordpress.people import People
+from coursesite.wordpress.report import ImportReport
+
+TERM_KINDS = {"category": "category", "post_tag": "tag", "tag": "tag"}
+DRAFT_STATUSES = frozenset({"draft", "pending"})
+COMMENT_TYPES = frozenset({"", "comment"})
+NOT_ESSAYS = {"page": "a page", "attachment": "a media file (upload it to the course)", "nav_menu_item": "a menu item"}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    include_drafts: bool = False
+    include_pending: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class NewCourse:
+    slug: str
+    timezone: str
+    visibility: str = "members"
+
+
+def import_wxr(doc: WxrDocument, *, importer: User, options: ImportOptions = ImportOptions(),
+               course: Course | None = None, new_course: NewCourse | None = None,
+               chosen: dict[str, User] | None = None) -> ImportReport:
+    """Import into `course`, or into a course made from `new_course`; flushes, never commits.
+
+    `chosen` links people of the file (by PersonInFile.ref) to accounts: a site admin's explicit choice.
+    """
+    report = ImportReport(dry_run=options.dry_run, wxr_version=doc.version)
+    savepoint = db.session.begin_nested()
+    try:
+        if course is None:
+            course = _create_course(doc, new_course, importer, report)
+        report.course_slug, report.course_title = course.slug, course.title
+        _Import(doc, course, importer, options, report, chosen).run()
+        db.session.flush()
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if options.dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    return report
+
+
+def _create_course(doc: WxrDocument, spec: NewCourse | None, owner: User, report: ImportReport) -> Course:
+    if spec is None:
+        raise ValueError("import_wxr needs a course or a new course")
+    title = plain_line(doc.title, 200) or spec.slug
+    try:
+        course = course_service.create_course(
+            owner, slug=spec.slug, title=title, timezone=spec.timezone, visibility=spec.visibility
+        )
+    except course_service.CourseError as error:
+        raise WxrError(str(error)) from error
+    report.course_created = True
+    return course
+
+
+def slugify(text: str, max_length: int = 190) -> str:
+    """WordPress slugs may be percent-encoded UTF-8; keep letters of any script, digits and hyphens."""
+    text = unicodedata.normalize("NFKC", unquote(text)).lower()
+    return re.sub(r"[^\w]+|_+", "-", text).strip("-")[:max_length].strip("-")
+
+
+class _Import:
+    def __init__(self, doc: WxrDocument, course: Course, importer: User, options: ImportOptions,
+                 report: ImportReport, chosen: dict[str, User] | None = None):
+        self.doc, self.course, self.options, self.report = doc, course, options, report
+        self.people = People(course, doc, importer, report, chosen)
+        self.now = utcnow()
+        self.posts = {
+            p.wp_post_id: p
+            for p in db.session.scalars(select(Post).where(Post.course_id == course.id, Post.wp_post_id.isnot(None)))
+        }
+        self.slugs = set(db.session.scalars(select(Post.slug).where(Post.course_id == course.id)))
+        self.terms = {(t.kind, t.slug): t for t in db.session.scalars(select(Term).where(Term.course_id == course.id))}
+        self.undated = 0
+
+    def run(self) -> None:
+        seen: set[int] = set()
+        for item in self.doc.items:
+            reason = self._skip_reason(item, seen)
+            seen.add(item.post_id)
+            if reason:
+                self.report.skip(item.post_type or "item", item.label, reason)
+                for c in item.comments:
+                    self.report.skip("comment", _comment_label(c, item), f"on a skipped {item.post_type or 'item'}")
+                continue
+            post = self.posts.get(item.post_id)
+            if post is None:
+                post = self._create_post(item)
+            else:
+                self.report.posts_matched.append(post.title)
+            self._import_comments(item, post)
+        self.report.notes += self.people.notes()
+        if self.undated:
+            self.report.notes.append(f"{self.undated} item(s) had no date; they are dated at the time of import")
+
+    def _skip_reason(self, item: WxrItem, seen: set[int]) -> str | None:
+        if item.post_type != "post":
+            kind = NOT_ESSAYS.get(item.post_type, f"of type “{item.post_type or 'none'}”")
+            return f"{kind}: only posts become essays"
+        if item.post_id <= 0:
+            return "no WordPress post id"
+        if item.post_id in seen:
+            return "the same WordPress post id appears twice in the file"
+        if item.password:
+            return "password-protected on WordPress, so not published here"
+        if item.status == "publish":
+            return None
+        if item.status in DRAFT_STATUSES:
+            return None if self.options.include_drafts else "a draft (include drafts to import it)"
+        return f"status “{item.status or 'none'}” is not imported (only published posts and drafts)"
+
+    def _time(self, gmt: str, local: str) -> datetime:
+        moment = wxr_time(gmt, local, self.course.timezone)
+        if moment is None:
+            self.undated += 1
+            return self.now
+        return moment
+
+    def _unique_slug(self, item: WxrItem, title: str) -> str:
+        base = slugify(item.post_name) or slugify(title) or f"post-{item.post_id}"
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs.add(slug)
+        return slug
+
+    def _create_post(self, item: WxrItem) -> Post:
+        author = self.people.author(item.creator)
+        when = self._time(item.date_gmt, item.date)
+        body_html, images = essay_html(item.content, self.doc.base_url)
+        self.report.add_images(images)
+        title = plain_line(item.title, 300) or "Untitled"
+        published = item.status == "publish"
+        body = _refused_if_too_deep(html_to_markdown, body_html, item.label)
+        post = Post(
+            course_id=self.course.id, author_id=author.id, title=title, slug=self._unique_slug(item, title),
+            body=body, body_html=body_html, status="published" if published else "draft",
+            word_count=count_html_words(body_html), created_at=when, published_at=when if published else None,
+            wp_post_id=item.post_id,
+        )
+        db.session.add(post)
+        db.session.flush()
+        db.session.add(PostRevision(post_id=post.id, version=1, title=title, body=post.body,
+                                    word_count=post.word_count, status=post.status, saved_by_id=author.id,
+                                    created_at=when))
+        self._attach_terms(item, post)
+        self.posts[item.post_id] = post
+        self.report.posts_created.append(title)
+        return post
+
+    def _attach_terms(self, item: WxrItem, post: Post) -> None:
+        attached: set[int] = set()
+        for wp_term in item.terms:
+            kind = TERM_KINDS.get(wp_term.domain)
+            name = plain_line(wp_term.name, 120)
+            slug = slugify(wp_term.slug, 120) or slugify(name, 120)
+            if kind is None or not slug:
+                continue
+            term = self.terms.get((kind, slug))
+            if term is None:
+                term = Term(course_id=self.course.id, kind=kind, name=name or slug, slug=slug)
+                db.session.add(term)
+                db.session.flush()
+                self.terms[(kind, slug)] = term
+                self.report.terms_created.append(f"{kind} {term.name}")
+            if term.id not in attached:
+                attached.add(term.id)
+                db.session.add(PostTerm(post_id=post.id, term_id=term.id))
+
+    def _import_comments(self, item: WxrItem, post: Post) -> None:
+        in_file = {c.comment_id: c for c in item.comments if c.comment_id > 0}
+        existing = {
+            c.wp_comment_id: c
+            for c in db.session.scalars(
+                select(Comment).where(Comment.post_id == post.id, Comment.wp_comment_id.isnot(None))
+            )
+        }
+        done: dict[int, Comment | None] = {}
+        for wp_comment in _parents_first(item.comments, in_file):
+            imported = self._import_comment(wp_comment, item, post, in_file, existing, done)
+            done.setdefault(wp_comment.comment_id, imported)
+
+    def _comment_skip_reason(self, c: WxrComment, done: dict) -> str | None:
+        if c.comment_id <= 0:
+            return "no WordPress comment id"
+        if c.comment_id in done:
+            return "the same WordPress comment id appears twice on this post"
+        kind = c.comment_type.lower()
+        if kind in {"pingback", "trackback"}:
+            return f"a {kind}: never imported"
+        if kind not in COMMENT_TYPES:
+            return f"comment type “{c.comment_type}” is not imported"
+        if c.approved == "1":
+            return None
+        if c.approved == "0":
+            return None if self.options.include_pending else "awaiting approval (include pending comments to import it)"
+        return {"spam": "spam: never imported", "trash": "in the trash", "post-trashed": "in the trash"}.get(
+            c.approved, f"status “{c.approved}” is not imported"
+        )
+
+    def _import_comment(self, c: WxrComment, item: WxrItem, post: Post, in_file: dict, existing: dict,
+                        done: dict) -> Comment | None:
+        reason = self._comment_skip_reason(c, done)
+        if reason:
+            self.report.skip("comment", _comment_label(c, item), reason)
+            return None
+        if c.comment_id in existing:
+            self.report.comments_matched += 1
+            return existing[c.comment_id]
+        body_html = comment_html(c.content, self.doc.base_url)
+        if not body_html:
+            self.report.skip("comment", _comment_label(c, item), "empty")
+            return None
+        _refused_if_too_deep(check_nesting, body_html, _comment_label(c, item))
+        parent = _nearest_imported_parent(c, in_file, existing, done)
+        when = self._time(c.date_gmt, c.date)
+        comment = Comment(
+            post_id=post.id, author_id=self.people.commenter(c).id, parent_id=parent.id if parent else None,
+            body=html_to_text(body_html), body_html=body_html, word_count=count_html_words(body_html),
+            status="visible" if c.approved == "1" else "held", created_at=when, wp_comment_id=c.comment_id,
+        )
+        db.session.add(comment)
+        db.session.flush()
+        db.session.add(CommentRevision(comment_id=comment.id, body=comment.body, word_count=comment.word_count,
+                                       created_at=when))
+        self.report.comments_created += 1
+        self.report.threaded_comments += parent is not None
+        return comment
+
+
+def _refused_if_too_deep(convert, body_html: str, label: str):
+    """The whole file is refused: an item left out silently would look imported."""
+    try:
+        return convert(body_html)
+    except NestingTooDeep as error:
+        raise WxrError(f"refused: {label}: {error}") from error
+
+
+def _comment_label(c: WxrComment, item: WxrItem) -> str:
+    who = plain_line(c.author, 60) or "anonymous"
+    return f"comment {c.comment_id} by {who} on “{plain_line(item.title, 80) or 'untitled'}”"
+
+
+def _parents_first(comments: list[WxrComment], in_file: dict[int, WxrComment]) -> list[WxrComment]:
+    """Comments ordered so that each comes after the one it replies to (cycles are broken)."""
+    ordered: list[WxrComment] = []
+    placed: set[int] = set()
+    for comment in comments:
+        chain, seen = [], set()
+        node = comment
+        while node is not None and id(node) not in placed and node.comment_id not in seen:
+            seen.add(node.comment_id)
+            chain.append(node)
+            node = in_file.get(node.parent_id) if node.parent_id else None
+        for node in reversed(chain):
+            placed.add(id(node))
+            ordered.append(node)
+    return ordered
+
+
+def _nearest_imported_parent(c: WxrComment, in_file: dict, existing: dict, done: dict) -> Comment | None:
+    """The comment this one replies to, or its nearest ancestor that was imported (skipped ones are passed)."""
+    parent_id, seen = c.parent_id, {c.comment_id}
+    while parent_id and parent_id not in seen:
+        seen.add(parent_id)
+        found = done.get(parent_id) or existing.get(parent_id)
+        if found is not None:
+            return found
+        parent = in_file.get(parent_id)
+        parent_id = parent.parent_id if parent else 0
+    return None

@@ -1,0 +1,263 @@
+"""Reading a WordPress eXtended RSS (WXR 1.0-1.2) file into plain values, with a hardened XML parser.
+
+No DTD, no entities, no external references (defusedxml): a DOCTYPE or an entity bomb is refused before
+anything is expanded. The `wp` namespace is found in the document itself, so http and https URIs of any
+export version are read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import fromstring
+
+from coursesite.files.sizes import size_text
+from coursesite.text.timefmt import NonexistentLocalTime, local_to_utc, zone
+
+MAX_WXR_BYTES = 32 * 1024 * 1024
+WP_NAMESPACE = re.compile(r"^https?://(?:www\.)?wordpress\.org/export/\d+(?:\.\d+)*/$")
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+VERSION = re.compile(r"^\d+\.\d+$")
+# The largest id the database stores (a 32-bit integer on PostgreSQL); no WordPress site comes near it.
+MAX_WP_ID = 2**31 - 1
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# Ten times an essay's Markdown limit. The HTML sanitizer's time grows faster than the length of one long
+# run of text full of entities, so one item's content is bounded, not only the file.
+MAX_CONTENT_CHARS = 1_000_000
+
+
+class WxrError(ValueError):
+    """A file that cannot be imported; the message is one line for the person importing it."""
+
+
+@dataclass
+class WxrAuthor:
+    author_id: int
+    login: str
+    email: str
+    display_name: str
+
+
+@dataclass
+class WxrComment:
+    comment_id: int
+    author: str
+    email: str
+    url: str
+    date: str
+    date_gmt: str
+    content: str
+    approved: str
+    comment_type: str
+    parent_id: int
+    user_id: int
+
+
+@dataclass
+class WxrTerm:
+    domain: str
+    slug: str
+    name: str
+
+
+@dataclass
+class WxrItem:
+    post_id: int
+    title: str
+    creator: str
+    content: str
+    date: str
+    date_gmt: str
+    post_name: str
+    status: str
+    post_type: str
+    password: str
+    terms: list[WxrTerm] = field(default_factory=list)
+    comments: list[WxrComment] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.post_type or 'item'} {self.post_id} “{self.title or '(no title)'}”"
+
+
+@dataclass
+class WxrDocument:
+    version: str
+    title: str
+    link: str
+    base_site_url: str
+    base_blog_url: str
+    authors: dict[str, WxrAuthor]
+    items: list[WxrItem]
+
+    @property
+    def base_url(self) -> str:
+        return self.base_blog_url or self.base_site_url or self.link
+
+
+def parse_wxr(data: bytes, max_bytes: int = MAX_WXR_BYTES) -> WxrDocument:
+    """The document, or WxrError with a one-line reason."""
+    if len(data) > max_bytes:
+        raise WxrError(f"the file is larger than the limit of {size_text(max_bytes)}")
+    root = _parse_xml(data)
+    if root.tag != "rss" or root.find("channel") is None:
+        raise WxrError("not a WordPress export (WXR): no <rss><channel> at the top")
+    channel = root.find("channel")
+    wp = _wp_namespace(root)
+    version = _text(channel, f"{{{wp}}}wxr_version")
+    if not VERSION.match(version):
+        raise WxrError("not a WordPress export (WXR): missing or invalid wp:wxr_version")
+    authors = [_author(el, wp) for el in channel.findall(f"{{{wp}}}author")]
+    return WxrDocument(
+        version=version,
+        title=_text(channel, "title"),
+        link=_text(channel, "link"),
+        base_site_url=_text(channel, f"{{{wp}}}base_site_url"),
+        base_blog_url=_text(channel, f"{{{wp}}}base_blog_url"),
+        authors={a.login: a for a in authors if a.login},
+        items=[_item(el, wp) for el in channel.findall("item")],
+    )
+
+
+def _parse_xml(data: bytes) -> Element:
+    try:
+        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DTDForbidden as exc:
+        raise WxrError("refused: the file declares a DOCTYPE (WordPress exports never do)") from exc
+    except EntitiesForbidden as exc:
+        raise WxrError("refused: the file declares XML entities (WordPress exports never do)") from exc
+    except ExternalReferenceForbidden as exc:
+        raise WxrError("refused: the file refers to external resources") from exc
+    except ParseError as exc:
+        raise WxrError(f"not well-formed XML: {_first_line(str(exc))}") from exc
+    except (ValueError, UnicodeError) as exc:
+        raise WxrError(f"not readable XML: {_first_line(str(exc))}") from exc
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "unknown error"
+
+
+def _wp_namespace(root: Element) -> str:
+    """The namespace URI the file uses for wp: elements (export/1.0/, 1.1/, 1.2/, http or https)."""
+    found: list[str] = []
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.startswith("{"):
+            uri = tag[1:].split("}", 1)[0]
+            if WP_NAMESPACE.match(uri) and uri not in found:
+                found.append(uri)
+    if not found:
+        raise WxrError("not a WordPress export (WXR): no elements in a wordpress.org/export/ namespace")
+    if len(found) > 1:
+        raise WxrError(f"not a WordPress export (WXR): it mixes several wp namespaces ({', '.join(found)})")
+    return found[0]
+
+
+def _text(parent: Element, path: str) -> str:
+    element = parent.find(path)
+    return (element.text or "").strip() if element is not None else ""
+
+
+def _raw(parent: Element, path: str, what: str) -> str:
+    """Content keeps its inner whitespace: blank lines are WordPress paragraphs."""
+    element = parent.find(path)
+    text = (element.text or "") if element is not None else ""
+    if len(text) > MAX_CONTENT_CHARS:
+        raise WxrError(f"refused: {what} is {len(text):,} characters long (at most {MAX_CONTENT_CHARS:,})")
+    return text
+
+
+def _id(parent: Element, path: str) -> int:
+    """A WordPress id; 0 when missing or not a number; WxrError for one no database column holds."""
+    value = _text(parent, path)
+    if not WHOLE_NUMBER.fullmatch(value):
+        return 0
+    digits = value.lstrip("+-").lstrip("0")
+    if len(digits) > len(str(MAX_WP_ID)) or int(digits or "0") > MAX_WP_ID:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise WxrError(f"refused: the {path.rsplit('}', 1)[-1]} {shown} is larger than any WordPress id "
+                       f"(at most {MAX_WP_ID:,})")
+    return int(value)
+
+
+def _author(element: Element, wp: str) -> WxrAuthor:
+    return WxrAuthor(
+        author_id=_id(element, f"{{{wp}}}author_id"),
+        login=_text(element, f"{{{wp}}}author_login"),
+        email=_text(element, f"{{{wp}}}author_email"),
+        display_name=_text(element, f"{{{wp}}}author_display_name"),
+    )
+
+
+def _item(element: Element, wp: str) -> WxrItem:
+    return WxrItem(
+        post_id=_id(element, f"{{{wp}}}post_id"),
+        title=_text(element, "title"),
+        creator=_text(element, f"{{{DC_NS}}}creator"),
+        content=_raw(element, f"{{{CONTENT_NS}}}encoded", f"the content of post {_text(element, f'{{{wp}}}post_id')}"),
+        date=_text(element, f"{{{wp}}}post_date"),
+        date_gmt=_text(element, f"{{{wp}}}post_date_gmt"),
+        post_name=_text(element, f"{{{wp}}}post_name"),
+        status=_text(element, f"{{{wp}}}status"),
+        post_type=_text(element, f"{{{wp}}}post_type"),
+        password=_text(element, f"{{{wp}}}post_password"),
+        terms=[_term(c) for c in element.findall("category")],
+        comments=[_comment(c, wp) for c in element.findall(f"{{{wp}}}comment")],
+    )
+
+
+def _term(element: Element) -> WxrTerm:
+    # WXR 1.0 may carry a bare <category>Name</category>: a category with no slug of its own.
+    return WxrTerm(
+        domain=(element.get("domain") or "category").strip(),
+        slug=(element.get("nicename") or "").strip(),
+        name=(element.text or "").strip(),
+    )
+
+
+def _comment(element: Element, wp: str) -> WxrComment:
+    return WxrComment(
+        comment_id=_id(element, f"{{{wp}}}comment_id"),
+        author=_text(element, f"{{{wp}}}comment_author"),
+        email=_text(element, f"{{{wp}}}comment_author_email"),
+        url=_text(element, f"{{{wp}}}comment_author_url"),
+        date=_text(element, f"{{{wp}}}comment_date"),
+        date_gmt=_text(element, f"{{{wp}}}comment_date_gmt"),
+        content=_raw(element, f"{{{wp}}}comment_content", "a comment"),
+        approved=_text(element, f"{{{wp}}}comment_approved"),
+        comment_type=_text(element, f"{{{wp}}}comment_type"),
+        parent_id=_id(element, f"{{{wp}}}comment_parent"),
+        user_id=_id(element, f"{{{wp}}}comment_user_id"),
+    )
+
+
+def wxr_time(gmt: str, local: str, tz_name: str) -> datetime | None:
+    """When something happened: the *_gmt field, else the local field read in the course's zone.
+
+    WordPress writes 0000-00-00 00:00:00 as the GMT time of drafts and of some old exports.
+    """
+    moment = _wxr_datetime(gmt)
+    if moment is not None:
+        return moment.replace(tzinfo=UTC)
+    moment = _wxr_datetime(local)
+    if moment is None:
+        return None
+    try:
+        return local_to_utc(moment, tz_name, fold=0)
+    except NonexistentLocalTime:
+        # A wall-clock time the clocks skipped: read it with the offset in force just before.
+        return moment.replace(tzinfo=zone(tz_name)).astimezone(UTC)
+
+
+def _wxr_datetime(value: str) -> datetime | None:
+    try:
+        moment = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return moment if moment.year > 1 else None

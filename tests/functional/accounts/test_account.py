@@ -1,0 +1,225 @@
+"""The account page, password reset by email and account-setup invitations."""
+
+from __future__ import annotations
+
+import re
+
+from coursesite.extensions import db
+from tests import factories as f
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# --- account page ----------------------------------------------------------------------------------
+
+
+def test_account_needs_login(client):
+    response = client.get("/auth/account")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_change_name(client, auth):
+    user = f.make_user(name="Old Name")
+    auth.login(user)
+    response = client.post(
+        "/auth/account", data={"profile-display_name": "  New Name ", "profile-notify_email": "instant"}
+    )
+    assert response.status_code == 302
+    assert user.display_name == "New Name" and user.notify_email == "instant"
+
+
+def test_change_name_blank_is_refused(client, auth):
+    user = f.make_user(name="Kept Name")
+    auth.login(user)
+    response = client.post("/auth/account", data={"profile-display_name": " ", "profile-notify_email": "digest"})
+    assert response.status_code == 200
+    assert "This field is required." in text(response)
+    assert user.display_name == "Kept Name"
+
+
+def test_change_password(app, client, auth):
+    user = f.make_user()
+    auth.login(user)
+    other_device = app.test_client()
+    other_device.post("/auth/login", data={"email": user.email, "password": f.DEFAULT_PASSWORD})
+    response = client.post(
+        "/auth/account",
+        data={
+            "password-current_password": f.DEFAULT_PASSWORD,
+            "password-password": "a brand new password",
+            "password-confirm": "a brand new password",
+        },
+    )
+    assert response.status_code == 302
+    assert user.check_password("a brand new password")
+    # This browser stays logged in; a session opened with the old password ends.
+    assert client.get("/auth/account").status_code == 200
+    assert other_device.get("/auth/account").status_code == 302
+
+
+def test_change_password_keeps_this_browser_remembered(app, client):
+    user = f.make_user()
+    client.post("/auth/login", data={"email": user.email, "password": f.DEFAULT_PASSWORD, "remember": "y"})
+    old_cookie = client.get_cookie("remember_token", domain="coursesite.test").value
+    client.post(
+        "/auth/account",
+        data={
+            "password-current_password": f.DEFAULT_PASSWORD,
+            "password-password": "a brand new password",
+            "password-confirm": "a brand new password",
+        },
+    )
+    new_cookie = client.get_cookie("remember_token", domain="coursesite.test").value
+    assert new_cookie != old_cookie
+    for cookie, expected in ((new_cookie, 200), (old_cookie, 302)):
+        fresh = app.test_client()
+        fresh.set_cookie("remember_token", cookie, domain="coursesite.test")
+        assert fresh.get("/auth/account").status_code == expected
+
+
+def test_change_password_needs_current_password(client, auth):
+    user = f.make_user()
+    auth.login(user)
+    response = client.post(
+        "/auth/account",
+        data={
+            "password-current_password": "not my password",
+            "password-password": "a brand new password",
+            "password-confirm": "a brand new password",
+        },
+    )
+    assert response.status_code == 200
+    assert "That is not your current password." in text(response)
+    assert user.check_password(f.DEFAULT_PASSWORD)
+
+
+# --- password reset --------------------------------------------------------------------------------
+
+
+def reset_link(message) -> str:
+    match = re.search(r"http://coursesite\.test(/auth/reset/\S+)", message.get_content())
+    assert match, message.get_content()
+    return match.group(1)
+
+
+def request_reset(client, email: str):
+    return client.post("/auth/reset", data={"email": email})
+
+
+def test_password_reset_by_email_link_works_once(client, outbox):
+    user = f.make_user(email="forgetful@example.org")
+    response = request_reset(client, "Forgetful@example.org")
+    assert response.status_code == 302
+    assert len(outbox) == 1 and outbox[0]["To"] == "forgetful@example.org"
+    link = reset_link(outbox[0])
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": "my new password 1", "confirm": "my new password 1"})
+    assert response.status_code == 302
+    assert user.check_password("my new password 1")
+    client.post("/auth/logout")
+    # Second use of the same link fails.
+    response = client.post(link, data={"password": "another password 2", "confirm": "another password 2"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/reset")
+    assert user.check_password("my new password 1")
+    assert "expired or was already used" in text(client.get("/auth/reset"))
+
+
+def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(client, outbox):
+    response = request_reset(client, "ghost@example.org")
+    assert response.status_code == 302
+    assert outbox == []
+    assert "If an account has that email" in text(client.get("/auth/login"))
+
+
+def test_expired_reset_link_fails(app, client, outbox):
+    user = f.make_user()
+    request_reset(client, user.email)
+    link = reset_link(outbox[0])
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    response = client.post(link, data={"password": "my new password 1", "confirm": "my new password 1"})
+    assert response.status_code == 302
+    assert user.check_password(f.DEFAULT_PASSWORD)
+
+
+def test_forged_reset_link_fails(client):
+    response = client.get("/auth/reset/not-a-real-token")
+    assert response.status_code == 302
+
+
+def test_invited_person_without_password_can_ask_for_a_reset(client, outbox):
+    user = f.make_user(email="invited@example.org")
+    user.password_hash = None
+    db.session.flush()
+    request_reset(client, user.email)
+    assert len(outbox) == 1
+
+
+def test_imported_guest_author_gets_no_reset_mail(client, outbox):
+    user = f.make_user(email="guest@example.org")
+    user.is_guest = True
+    db.session.flush()
+    request_reset(client, user.email)
+    assert outbox == []
+
+
+def test_invitation_link_sets_up_account_once(client):
+    from coursesite.people import tokens
+
+    user = f.make_user(name="Ivy Invited", email="ivy@example.org")
+    user.password_hash = None
+    db.session.flush()
+    link = f"/auth/invitation/{tokens.make_token(user, 'invite')}"
+    page = text(client.get(link))
+    assert "ivy@example.org" in page and 'value="Ivy Invited"' in page
+    response = client.post(
+        link, data={"display_name": "Ivy I.", "password": "ivy's own password", "confirm": "ivy's own password"}
+    )
+    assert response.status_code == 302
+    assert user.display_name == "Ivy I." and user.check_password("ivy's own password")
+    client.post("/auth/logout")
+    assert client.get(link).status_code == 302
+
+
+def test_account_name_cannot_pass_for_the_course_staff(client, auth):
+    """The blog shows the account name when no course display name is set: a student renaming the account
+    to the instructor's name (a look-alike letter included) would sign essays and comments as the instructor."""
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    student = f.make_member(course, name="Amara Okafor")
+    auth.login(student)
+    for name in ("Dr. Rosa Alvarez", "DR. R\u043esa  Alvarez"):
+        response = client.post("/auth/account", data={"profile-display_name": name, "profile-notify_email": "off"})
+        assert response.status_code == 200
+        assert "reads the same as the name of someone on the staff of" in text(response)
+        db.session.refresh(student)
+        assert student.display_name == "Amara Okafor"
+
+
+def test_account_name_may_match_a_classmate_or_staff_of_other_courses(client, auth):
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    f.make_member(course, name="Alex Kim")
+    f.make_course(instructor=f.make_user(name="Prof. Elsewhere"))
+    student = f.make_member(course, name="Amara Okafor")
+    auth.login(student)
+    for name in ("Alex Kim", "Prof. Elsewhere"):
+        response = client.post("/auth/account", data={"profile-display_name": name, "profile-notify_email": "off"})
+        assert response.status_code == 302
+        db.session.refresh(student)
+        assert student.display_name == name
+
+
+def test_account_set_up_from_an_invitation_cannot_take_a_staff_members_name(client):
+    from coursesite.people import tokens
+
+    course = f.make_course(instructor=f.make_user(name="Dr. Rosa Alvarez"))
+    user = f.make_member(course, name="Ivy Invited")
+    user.password_hash = None
+    db.session.flush()
+    link = f"/auth/invitation/{tokens.make_token(user, 'invite')}"
+    response = client.post(link, data={"display_name": "Dr Rosa Alvarez", "password": "ivy's own password",
+                                       "confirm": "ivy's own password"})
+    assert response.status_code == 200
+    assert f"someone on the staff of {course.title}" in text(response)
+    db.session.refresh(user)
+    assert user.display_name == "Ivy Invited" and user.password_hash is None

@@ -1,0 +1,111 @@
+import pytest
+from sqlalchemy import select
+
+from coursesite.extensions import db
+from coursesite.models import Notification
+from tests import factories as f
+from tests.functional.comment_helpers import seminar
+
+
+def kinds_for(user):
+    return sorted(db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
+
+
+def test_author_hears_of_comments_and_commenter_of_replies(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "Bob's comment."})
+    parent = db.session.scalar(select(Notification.comment_id))
+    auth.logout()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "Carol answers Bob.", "parent_id": str(parent)})
+    assert kinds_for(s.alice) == ["comment", "comment"]
+    assert kinds_for(s.bob) == ["reply"]
+    assert kinds_for(s.carol) == []
+
+
+def test_no_notification_for_your_own_comment_on_your_essay(client, auth, app):
+    s = seminar()
+    auth.login(s.alice)
+    client.post(s.create_url(), data={"body": "Thanks for reading."})
+    assert kinds_for(s.alice) == []
+
+
+def test_header_count_list_and_mark_read(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "First note."})
+    client.post(s.create_url(), data={"body": "Second note."})
+    auth.logout()
+    auth.login(s.alice)
+    home = client.get(s.essay_url()).get_data(as_text=True)
+    assert 'Notifications <span class="badge">2<span class="visually-hidden"> unread</span>' in home
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Bob Brandt</b>" in page and "commented on" in page and "The Illusion of Khrushchev" in page
+    first = db.session.scalars(select(Notification).where(Notification.user_id == s.alice.id)).first()
+    client.post("/notifications", data={"notification_id": str(first.id)})
+    assert 'Notifications <span class="badge">1<' in client.get(s.essay_url()).get_data(as_text=True)
+    client.post("/notifications", data={})
+    html = client.get(s.essay_url()).get_data(as_text=True)
+    assert '<a href="/notifications" class="notifications-link">Notifications</a>' in html
+
+
+def test_notifications_of_hidden_comments_are_not_shown(client, auth, app):
+    s = seminar()
+    c = f.make_thread_comment(s.essay, s.bob, "To be hidden.")
+    db.session.add(Notification(user_id=s.alice.id, kind="comment", comment_id=c.id))
+    c.status = "hidden"
+    db.session.commit()
+    auth.login(s.alice)
+    assert "To be hidden." not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_instant_email_goes_out_at_once(client, auth, app, outbox):
+    s = seminar()
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "Worth an email."})
+    assert len(outbox) == 1
+    assert outbox[0]["To"] == s.alice.email and "Worth an email." in outbox[0].get_content()
+    note = db.session.scalar(select(Notification))
+    assert note.emailed_at is not None
+
+
+def test_digests_are_sent_once_and_respect_the_setting(client, auth, app, outbox):
+    s = seminar()
+    s.carol.notify_email = "off"
+    db.session.commit()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "Digest material one."})
+    client.post(s.create_url(s.essay), data={"body": "Digest material two."})
+    carol_essay = f.make_post(s.course, s.carol, title="Carol's essay", assignment_id=s.assignment.id)
+    db.session.commit()
+    client.post(s.create_url(carol_essay), data={"body": "Carol opted out."})
+    assert outbox == []  # digest is the default: nothing at once
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-digests"])
+    assert result.exit_code == 0 and "sent 1 digest" in result.output
+    assert len(outbox) == 1
+    assert outbox[0]["To"] == s.alice.email
+    assert "2 new comments" in outbox[0]["Subject"]
+    text = outbox[0].get_content()
+    assert "Digest material one." in text and "Digest material two." in text
+    again = runner.invoke(args=["send-digests"])
+    assert again.exit_code == 0 and "sent 0 digests" in again.output
+    assert len(outbox) == 1
+
+
+@pytest.mark.parametrize("instant", ["alice", "carol"])
+def test_instant_email_of_a_reply_reaches_whichever_of_the_two_chose_it(client, auth, app, outbox, instant):
+    """A reply notifies the answered commenter and the essay's author: either may be the one who chose email
+    at once."""
+    s = seminar()
+    parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")
+    getattr(s, instant).notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    client.post(s.create_url(), data={"body": "An answer worth an email.", "parent_id": str(parent.id)})
+    assert [message["To"] for message in outbox] == [getattr(s, instant).email]
+    said = "replied to your comment" if instant == "carol" else "commented on"
+    assert f"Bob Brandt {said}" in outbox[0].get_content()

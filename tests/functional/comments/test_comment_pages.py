@@ -1,0 +1,219 @@
+"""Feeds, the My comments checklist and the readers page."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from defusedxml import ElementTree
+from sqlalchemy import func, select
+
+from coursesite.extensions import db
+from coursesite.models import PeerAssignment
+from tests import factories as f
+from tests.functional.comment_helpers import seminar
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_essay_and_course_feeds_list_only_visible_comments(client, app):
+    s = seminar()
+    f.make_thread_comment(s.essay, s.bob, "Public *thought*.")
+    f.make_thread_comment(s.essay, s.carol, "Secret hidden.", status="hidden", hidden_reason="x")
+    f.make_thread_comment(s.essay, s.carol, "Held back.", status="held")
+    f.make_thread_comment(s.bob_essay, s.carol, "On Berlin.")
+    draft = f.make_post(s.course, s.carol, status="draft")
+    f.make_thread_comment(draft, s.carol, "Draft note.")
+    db.session.commit()
+    response = client.get(f"/c/{s.course.slug}/essays/{s.essay.slug}/comments.atom")
+    assert response.status_code == 200 and response.content_type.startswith("application/atom+xml")
+    feed = ElementTree.fromstring(response.data)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{ATOM}title").text == "Bob Brandt on “The Illusion of Khrushchev”"
+    assert "<em>thought</em>" in entries[0].find(f"{ATOM}content").text
+    body = response.get_data(as_text=True)
+    assert "Secret hidden" not in body and "Held back" not in body
+    course_feed = client.get(f"/c/{s.course.slug}/comments.atom").get_data(as_text=True)
+    assert "On Berlin." in course_feed and "Public" in course_feed and "Draft note." not in course_feed
+    assert "grade" not in course_feed.lower()
+    assert client.get(f"/c/{s.course.slug}/essays/{draft.slug}/comments.atom").status_code == 404
+
+
+def test_members_course_feeds_are_404_for_visitors(client, app):
+    s = seminar(visibility="members")
+    assert client.get(f"/c/{s.course.slug}/comments.atom").status_code == 404
+    assert client.get(f"/c/{s.course.slug}/essays/{s.essay.slug}/comments.atom").status_code == 404
+
+
+def test_my_comments_moves_from_zero_to_done(client, auth, app):
+    s = seminar()
+    auth.login(s.carol)
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "0 of 2 done" in html and "Essays waiting for a comment" in html
+    assert "The Illusion of Khrushchev" in html and "Berlin, 1961" in html
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "This will count toward Essay 2 once it has 5 words: 0 of 2 done." in essay_page
+    assert "0 / 5 words" in essay_page
+    client.post(s.create_url(), data={"body": "Too short here."})
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "2 of 2 done" in html and "Complete" in html
+    assert "shorter than 5 words" in html or "another comment of yours" in html
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "already counts toward Essay 2" in essay_page
+
+
+def test_my_comments_offers_the_least_answered_essays_and_counts_the_rest(client, auth, app):
+    """A class of hundreds: ten essays, fewest comments first, then how many more wait and where to find them."""
+    from coursesite.participation.checklist import WAITING_LISTED, checklists
+
+    s = seminar()
+    f.make_thread_comment(s.essay, s.bob, "One.")
+    f.make_thread_comment(s.essay, s.bob, "Two, but held.", status="held")
+    f.make_thread_comment(s.bob_essay, s.alice, "One.")
+    f.make_thread_comment(s.bob_essay, s.alice, "Two.")
+    peers = [f.make_member(s.course, name=f"Peer {n:02}") for n in range(WAITING_LISTED + 2)]
+    for n, peer in enumerate(peers):
+        f.make_post(s.course, peer, title=f"Quiet essay {n:02}", assignment_id=s.assignment.id)
+    f.make_post(s.course, s.carol, title="Carol's own", assignment_id=s.assignment.id)
+    f.make_post(s.course, s.alice, title="A draft", assignment_id=s.assignment.id, status="draft")
+    f.make_post(s.course, s.alice, title="Scheduled", assignment_id=s.assignment.id,
+                published_at=datetime.now(UTC) + timedelta(days=1))
+    f.make_post(s.course, s.alice, title="Trashed", assignment_id=s.assignment.id, deleted_at=datetime.now(UTC))
+    f.make_post(s.course, s.ta, title="The TA's model essay", assignment_id=s.assignment.id)
+    db.session.commit()
+
+    [checklist] = checklists(s.course, s.carol.id)
+    assert [w.essay.title for w in checklist.waiting] == [f"Quiet essay {n:02}" for n in range(WAITING_LISTED)]
+    assert {w.comments for w in checklist.waiting} == {0}
+    assert checklist.more_waiting == 4  # two quiet essays, then Khrushchev (1 shown comment), then Berlin (2)
+
+    auth.login(s.carol)
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    for peer in peers:
+        db.session.add(f.make_comment(f.make_post(s.course, peer, title="Also quiet", assignment_id=s.assignment.id),
+                                      s.alice, "Shown."))
+    db.session.commit()
+    [checklist] = checklists(s.course, s.carol.id)
+    titles = [w.essay.title for w in checklist.waiting]
+    assert titles == [f"Quiet essay {n:02}" for n in range(WAITING_LISTED)]
+    assert checklist.done == 1
+    assert checklist.more_waiting == 2 + 1 + len(peers)  # Berlin, where her comment counts, is no longer offered
+
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert f"{2 + 1 + len(peers)} more essays waiting: every essay for Essay 2" in html
+    assert f'href="/c/{s.course.slug}/assignment/{s.assignment.id}/"' in html
+    assert "Carol&#39;s own" not in html and "A draft" not in html and "Trashed" not in html
+    assert "model essay" not in html
+
+
+def test_my_comments_shows_the_deadline_and_late_ones_apart(client, auth, app):
+    s = seminar()
+    s.assignment.comments_due_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "Late but thoughtful words about this."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    facts = _checklist_facts(html)
+    assert facts[:2] == ["0 of 2 done", "✗ Missed (1 written late)"]  # a word, not colour alone
+    assert facts[2].startswith("Was due ")
+    assert "status--bad" in html.split('class="checklist__state"', 1)[1].split("</li>", 1)[0]
+    assert "<h3>Late</h3>" in html
+
+
+def test_a_students_extension_moves_their_own_comment_deadline(client, auth, app):
+    """My comments and the hint under the box judge by the student's own deadline, as grading does."""
+    s = seminar()
+    s.assignment.comments_due_at = datetime.now(UTC) - timedelta(hours=1)
+    f.make_extension(s.assignment, s.carol, comments_due_at=datetime.now(UTC) + timedelta(days=2))
+    db.session.commit()
+    auth.login(s.carol)
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "This will count toward Essay 2" in essay_page and "deadline has passed" not in essay_page
+    client.post(s.create_url(), data={"body": "On time by my own extended deadline."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "<strong>1 of 2 done</strong>" in html
+    assert "<h3>Late</h3>" not in html
+
+
+def test_own_essay_hint(client, auth, app):
+    s = seminar()
+    auth.login(s.alice)
+    html = client.get(s.essay_url()).get_data(as_text=True)
+    assert "Your own essay: does not count toward Essay 2." in html
+
+
+def test_hidden_comment_stops_counting(client, auth, app):
+    s = seminar()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    assert "1 of 2 done" in client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    from coursesite.models import Comment
+
+    comment = db.session.scalar(select(Comment))
+    auth.logout()
+    auth.login(s.ta)
+    client.post(f"/c/{s.course.slug}/comments/{comment.id}/hide", data={"reason": "Copied text"})
+    auth.logout()
+    auth.login(s.carol)
+    assert "0 of 2 done" in client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+
+
+def test_staff_assign_readers_and_adjust_by_hand(client, auth, app):
+    s = seminar()
+    s.assignment.peer_mode = "assigned"
+    s.assignment.required_comments = 1
+    carol_essay = f.make_post(s.course, s.carol, title="Carol on Suez", assignment_id=s.assignment.id)
+    db.session.commit()
+    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+    auth.login(s.ta)
+    assert "Assign readers" in client.get(url).get_data(as_text=True)
+    client.post(url, data={"action": "assign"})
+    pairs = db.session.scalars(select(PeerAssignment)).all()
+    assert len(pairs) == 3
+    own = {s.alice.id: s.essay.id, s.bob.id: s.bob_essay.id, s.carol.id: carol_essay.id}
+    assert all(p.post_id != own[p.reviewer_id] for p in pairs)
+    html = client.get(url).get_data(as_text=True)
+    assert "Carol on Suez" in html
+    mine = next(p for p in pairs if p.reviewer_id == s.alice.id)
+    client.post(url, data={"action": "remove", "pair_id": str(mine.id)})
+    assert db.session.scalar(select(func.count(PeerAssignment.id))) == 2
+    response = client.post(url, data={"action": "add", "reviewer_id": str(s.alice.id), "post_id": str(s.essay.id)},
+                           follow_redirects=True)
+    assert "cannot be given their own essay" in response.get_data(as_text=True)
+    client.post(url, data={"action": "add", "reviewer_id": str(s.alice.id), "post_id": str(carol_essay.id)})
+    assert db.session.scalar(select(func.count(PeerAssignment.id))) == 3
+    auth.logout()
+    auth.login(s.alice)
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "Essays assigned to you" in html and "Carol on Suez" in html
+    bob_page = client.get(s.essay_url(s.bob_essay)).get_data(as_text=True)
+    assert "Not one of the essays assigned to you" in bob_page
+
+
+def test_readers_page_is_for_staff_of_the_course(client, auth, app):
+    s = seminar()
+    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+    auth.login(s.bob)
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"action": "assign"}).status_code == 403
+    auth.logout()
+    auth.login(s.instructor)
+    assert client.get(f"/c/{s.course.slug}/assignments/999999/readers").status_code == 404
+
+
+def _checklist_facts(html: str) -> list[str]:
+    """The separate lines of the first checklist's summary: count, state, due date."""
+    facts = html.split('<ul class="checklist__facts">', 1)[1].split("</ul>", 1)[0]
+    items = facts.split("<li")[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", "<li" + item).split()) for item in items]
+
+
+def test_a_complete_checklist_keeps_its_status_and_due_date_apart(client, auth, app):
+    s = seminar()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    facts = _checklist_facts(client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True))
+    assert facts[:2] == ["2 of 2 done", "✓ Complete"]
+    assert facts[2].startswith("Due ")

@@ -1,0 +1,353 @@
+"""The dashboard's matrix, needs attention, pages per student and per assignment, pictures, and the stored
+summary behind the dashboard's home."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from coursesite.extensions import db
+from coursesite.models import Comment, CommentReport, Enrollment, utcnow
+from tests import factories as f
+from tests.functional.grading_world import add_class, build_grading_world
+
+
+@pytest.fixture
+def w(app, auth):
+    world = build_grading_world()
+    # Enrolled before the essay was due: a student who joins later owes nothing (participation/deadline_rules.py).
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.course_id == world.course.id)):
+        enrollment.joined_at = world.assignment.post_due_at - timedelta(days=10)
+    db.session.flush()
+    auth.login(world.instructor)
+    return world
+
+
+def home(client, w, **args):
+    response = client.get(f"/c/{w.course.slug}/dashboard/", query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def matrix_of(page):
+    return page.split('id="matrix-heading"', 1)[1].split('id="grading-heading"', 1)[0]
+
+
+def write_essays(w):
+    """Amara on time, Benjamin a day late, Chen nothing; Chen comments once on Amara's essay."""
+    amara, benjamin, chen = w.students
+    due = w.assignment.post_due_at
+    essay = f.make_post(w.course, amara, title="Airlift Logistics", assignment_id=w.assignment.id,
+                        published_at=due - timedelta(hours=3), body=f.words(320))
+    f.make_post(w.course, benjamin, title="Berlin Blockade", assignment_id=w.assignment.id,
+                published_at=due + timedelta(days=1))
+    f.make_thread_comment(essay, chen, "The tonnage figures here persuade me completely.",
+                          at=due + timedelta(hours=2))
+    return essay
+
+
+def test_matrix_shows_each_essay_state_and_comments_given(client, w):
+    write_essays(w)
+    page = matrix_of(home(client, w))
+    assert "On time" in page
+    assert "Late by 1 day" in page or "Late by 24 h" in page
+    assert "Missing" in page
+    assert "1/2 comments" in page  # Chen's one comment of two
+    assert f"/dashboard/assignments/{w.assignment.id}/grade/{w.students[2].id}" in page
+    assert f"/dashboard/students/{w.students[0].id}" in page
+
+
+def test_needs_attention_names_the_missing_essay(client, w):
+    write_essays(w)
+    attention = home(client, w).split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+    assert "1 essay overdue" in attention
+    assert "Chen Wei" in attention and "Missing" in attention
+
+
+def test_needs_attention_lists_students_behind_before_the_comment_deadline(client, w):
+    w.assignment.comments_due_at = utcnow() + timedelta(days=2)
+    write_essays(w)
+    attention = home(client, w).split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+    assert "behind on comments" in attention
+    assert "1 of 2 comments" in attention  # Chen
+    assert "0 of 2 comments" in attention  # Amara and Benjamin
+
+
+def test_needs_attention_lists_held_comments(client, w):
+    essay = write_essays(w)
+    f.make_thread_comment(essay, w.students[1], "Held back for a look by staff.", status="held")
+    page = home(client, w)
+    assert "1 comment awaiting a look" in page
+    assert "held for approval" in page
+
+
+def test_sort_by_total_puts_who_is_behind_first(client, w):
+    write_essays(w)
+    page = matrix_of(home(client, w, sort="total"))
+    names = [n for n in ("Amara Okafor", "Benjamin Hart", "Chen Wei")]
+    positions = sorted(names, key=page.index)
+    assert positions[-1] == "Amara Okafor"  # the only essay on time
+    assert 'aria-sort="ascending"' in page
+
+
+def test_sort_by_section_and_filter_by_section(client, w):
+    page = matrix_of(home(client, w, sort="section"))
+    assert page.index("Chen Wei") < page.index("Benjamin Hart")  # Section A before Section B
+    section_b = next(s for s in w.course.sections if s.name == "Section B")
+    page = matrix_of(home(client, w, section=section_b.id))
+    assert "Benjamin Hart" in page and "Amara Okafor" not in page
+
+
+def test_unknown_sort_and_section_fall_back_to_everyone_by_name(client, w):
+    page = matrix_of(home(client, w, sort="nonsense", section="99999"))
+    assert page.index("Amara Okafor") < page.index("Benjamin Hart") < page.index("Chen Wei")
+
+
+def test_grading_links_stay_below_the_matrix(client, w):
+    page = home(client, w)
+    assert page.index('id="matrix-heading"') < page.index('id="grading-heading"') < page.index("Canvas gradebook CSV")
+
+
+def test_pictures_are_svg_with_text_alternatives_and_tables(client, w):
+    write_essays(w)
+    page = home(client, w)
+    assert page.count("<svg") == 2
+    assert "<title id=\"activity-title\">" in page and "<desc id=\"web-desc\">" in page
+    assert "Table view: essays and comments per day" in page
+    assert "Table view: every commenter and essay author pair" in page
+    assert "<script" not in page.split("<main", 1)[1]
+
+
+def test_student_page_is_a_timeline_with_grades_and_feedback(client, w):
+    write_essays(w)
+    amara, _benjamin, chen = w.students
+    f.make_grade(w.assignment, amara, post_score=8, feedback="Strong use of sources.",
+                 feedback_html="<p>Strong use of sources.</p>")
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
+    assert "Airlift Logistics" in page and "320 words" in page
+    assert "Chen Wei commented on" in page
+    assert "Strong use of sources." in page
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{chen.id}").get_data(as_text=True)
+    assert "Commented on Amara Okafor’s" in page
+    assert "On time, counts" in page  # written before the comment deadline
+
+
+def test_student_page_judges_each_comment_by_its_own_assignment(client, w):
+    """A later assignment in the course must not relabel a comment on an earlier one."""
+    write_essays(w)
+    f.make_assignment(w.course, title="The Marshall Plan", required_comments=2,
+                      post_due_at=w.assignment.post_due_at + timedelta(days=14))
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{w.students[2].id}").get_data(as_text=True)
+    assert "Commented on Amara Okafor’s" in page
+    assert "On time, counts" in page
+    assert "Other assignment" not in page
+
+
+def test_student_page_refuses_people_who_are_not_students_here(client, w):
+    for user in (w.ta, w.outsider, w.instructor):
+        assert client.get(f"/c/{w.course.slug}/dashboard/students/{user.id}").status_code == 404
+
+
+def test_assignment_page_lists_every_essay_and_the_next_ungraded(client, w):
+    write_essays(w)
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "Airlift Logistics" in page and "320" in page
+    assert "Next ungraded" in page
+    assert f"/dashboard/assignments/{w.assignment.id}/next" in page
+    assert "Missing" in page
+
+
+def test_assignment_of_another_course_is_not_found(client, w):
+    other = f.make_assignment(f.make_course(f.make_user("Someone Else")))
+    assert client.get(f"/c/{w.course.slug}/dashboard/assignments/{other.id}").status_code == 404
+
+
+# Login and course (4), the course facts (15: six the participation loader's, five the deadline book's); then
+# home adds the comment count (1), grading progress (3) and the navigation's moderation badge; the others a
+# little less (no moderation list). Here home finds the summary of the class before it grew: the journal (1)
+# says the whole course changed since, so it builds its summary again.
+STATEMENTS = {"home": 21, "students": 20, "assignments": 14}
+
+
+@pytest.mark.parametrize("path", ["dashboard/", "dashboard/?sort=total", "dashboard/students/{s}",
+                                  "dashboard/assignments/{a}"])
+def test_dashboard_pages_run_a_fixed_number_of_statements(client, w, count_queries, path):
+    url = f"/c/{w.course.slug}/" + path.format(a=w.assignment.id, s=w.students[0].id)
+    enrolled, counts = len(w.students), []
+    add_class(w.course, w.assignment, w.students[0], 2, start=enrolled)  # seen once first: templates compiled
+    enrolled += 2
+    db.session.flush()
+    client.get(url)
+    for class_size in (10, 200):
+        add_class(w.course, w.assignment, w.students[0], class_size - enrolled, start=enrolled)
+        enrolled = class_size
+        db.session.flush()
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(counter.count)
+    if path == "dashboard/":  # too many students for one picture: the most active ones, and every pair in the table
+        page = response.get_data(as_text=True)
+        assert "the picture shows the 30 most active" in page
+        assert page.split('id="web-heading"', 1)[1].count("Bulk Student") >= 190
+    assert counts[0] == counts[1], counts
+    assert counts[1] == STATEMENTS[path.split("/")[1].split("?")[0] or "home"], counts
+
+
+def test_a_large_class_reads_the_matrix_fifty_students_at_a_time(client, w):
+    add_class(w.course, w.assignment, w.students[0], 117, start=len(w.students))  # 120 students
+    db.session.flush()
+    first = home(client, w, sort="total")
+    rows = matrix_of(first).count('<th scope="row">')
+    assert rows == 50
+    assert "Students 1–50 of 120" in first
+    assert f'href="/c/{w.course.slug}/dashboard/?sort=total&amp;page=2#matrix-heading" rel="next"' in first
+    last = home(client, w, sort="total", page=3)
+    assert "Students 101–120 of 120" in last and matrix_of(last).count('<th scope="row">') == 20
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>3' in last
+    assert home(client, w, page=99).count("Students 101–120 of 120") == 1  # past the end: the last page
+    # Needs attention still counts the whole class, whichever page is shown.
+    attention = last.split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+    assert attention == first.split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
+
+
+def test_an_extension_makes_the_late_essay_on_time(client, w):
+    from coursesite.models import Extension
+
+    write_essays(w)
+    db.session.add(Extension(assignment_id=w.assignment.id, user_id=w.students[1].id,
+                             post_due_at=w.assignment.post_due_at + timedelta(days=2)))
+    db.session.flush()
+    page = matrix_of(home(client, w))
+    assert "Late by" not in page
+    assert page.count("On time") == 2  # Amara's and Benjamin's
+
+
+def test_a_long_attention_list_starts_folded(client, w):
+    w.assignment.comments_due_at = utcnow() + timedelta(days=2)
+    add_class(w.course, w.assignment, w.students[0], 2)
+    summary = '<summary><span class="status status--warn"><span aria-hidden="true">⚠</span> {} behind'
+    few = home(client, w).split('id="attention-heading"', 1)[1]
+    assert 'class="attention__group" open>\n    ' + summary.format(4) in few
+    add_class(w.course, w.assignment, w.students[0], 30, start=2)
+    many = home(client, w).split('id="attention-heading"', 1)[1]
+    assert 'class="attention__group">\n    ' + summary.format(34) in many
+
+
+def test_an_attention_list_shows_fifty_and_says_how_many_more(client, w):
+    w.assignment.comments_due_at = utcnow() + timedelta(days=2)
+    add_class(w.course, w.assignment, w.students[0], 60)
+    page = home(client, w).split('id="attention-heading"', 1)[1]
+    behind = page.split("behind on comments", 1)[1].split("</details>", 1)[0]
+    assert "62 behind on comments" in page and "… and 12 more." in behind  # the 60, Benjamin and Chen
+    assert behind.count("<li>") == 50
+    assert "sort=total#matrix-heading" in behind
+
+
+# Counted afresh on every view: a change shows at once.
+
+
+def row_of(page, name):
+    return matrix_of(page).split(name, 2)[2].split("</tr>", 1)[0]
+
+
+STATEMENTS = {"home": 21, "students": 20, "assignments": 14}
+def test_a_new_comment_shows_at_once(client, w):
+    essay = write_essays(w)
+    assert "1/2 comments" in row_of(home(client, w), "Chen Wei")
+    benjamins = f.make_post(w.course, w.students[1], title="Another essay", assignment_id=w.assignment.id,
+                            published_at=essay.published_at)
+    f.make_thread_comment(benjamins, w.students[2], "Clear and well argued throughout.",
+                          at=essay.published_at + timedelta(hours=1))
+    assert "2/2 comments" in row_of(home(client, w), "Chen Wei")
+
+
+def test_a_grade_a_draft_and_a_report_each_show_at_once(client, w):
+    essay = write_essays(w)
+    page = home(client, w)
+    assert "Not graded" in row_of(page, "Amara Okafor") and "Missing" in row_of(page, "Chen Wei")
+    assert "awaiting a look" not in page
+    f.make_grade(w.assignment, w.students[0], w.instructor)
+    assert "Graded" in row_of(home(client, w), "Amara Okafor").replace("Not graded", "")
+    f.make_post(w.course, w.students[2], title="Chen's draft", assignment_id=w.assignment.id, status="draft",
+                published_at=None)
+    assert "Draft" in row_of(home(client, w), "Chen Wei")
+    comment = db.session.scalar(select(Comment).where(Comment.post_id == essay.id))
+    db.session.add(CommentReport(comment_id=comment.id, reporter_id=w.students[0].id, reason="Off topic"))
+    db.session.flush()
+    assert "1 comment awaiting a look" in home(client, w)
+
+
+def test_a_due_date_passing_is_shown_without_any_change(client, w, monkeypatch):
+    w.assignment.post_due_at = utcnow() + timedelta(minutes=20)
+    w.assignment.comments_due_at = utcnow() + timedelta(days=3)
+    db.session.flush()
+    assert "Missing" not in matrix_of(home(client, w))
+    later = utcnow() + timedelta(minutes=30)  # before the summary's longest life is out
+    monkeypatch.setattr("coursesite.dashboard.views.utcnow", lambda: later)
+    assert matrix_of(home(client, w)).count("Missing") == 3
+
+
+def test_a_section_narrows_the_attention_lists_too(client, w):
+    write_essays(w)  # Chen (Section A) has no essay
+    section_b = next(s for s in w.course.sections if s.name == "Section B")
+    attention = home(client, w, section=section_b.id).split('id="attention-heading"', 1)[1]
+    attention = attention.split('id="matrix-heading"', 1)[0]
+    assert "Chen Wei" not in attention and "overdue" not in attention
+    assert "Chen Wei" in home(client, w).split('id="matrix-heading"', 1)[0]
+
+
+def test_a_hostile_name_is_escaped_in_the_rows(client, w):
+    w.students[2].display_name = '<script>alert("row")</script>'
+    db.session.flush()
+    page = matrix_of(home(client, w))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;row&#34;)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("args", [{"page": "abc"}, {"page": "-3"}, {"page": "99999"}, {"sort": "<b>x</b>"},
+                                  {"section": "' OR 1=1 --"}])
+def test_nonsense_in_the_address_shows_the_whole_class(client, w, args):
+    page = matrix_of(home(client, w, **args))
+    assert page.index("Amara Okafor") < page.index("Benjamin Hart") < page.index("Chen Wei")
+    assert "<b>x</b>" not in page
+
+
+def assignment_row(page, name):
+    return page.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_assignment_page_shows_each_grade_as_a_score(client, w):
+    write_essays(w)
+    f.make_grade(w.assignment, w.students[0], w.instructor, post_score=7, comment_score_override=3,
+                 override_reason="Counted by hand")
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "Graded: 10 of 20" in assignment_row(page, "Amara Okafor")
+    assert "Not graded" in assignment_row(page, "Benjamin Hart")
+
+
+def test_assignment_page_marks_essays_under_the_minimum(client, w):
+    w.assignment.min_post_words = 350
+    write_essays(w)
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "under 350" in assignment_row(page, "Amara Okafor")  # 320 words
+    w.assignment.min_post_words = 300
+    db.session.flush()
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}").get_data(as_text=True)
+    assert "under" not in assignment_row(page, "Amara Okafor")
+
+
+def test_student_page_shows_the_same_total_as_the_grid_with_the_essay_score_beside_it(client, w):
+    write_essays(w)
+    amara = w.students[0]
+    f.make_grade(w.assignment, amara, w.instructor, post_score=7, comment_score_override=3,
+                 override_reason="Counted by hand")
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
+    assert "Graded: 10 of 20 (essay 7 of 10)" in page
+    assert "Graded: 10 of 20" in matrix_of(home(client, w))
+
+
+def test_the_grid_key_names_the_not_due_mark_apart_from_its_separators(client, w):
+    key = matrix_of(home(client, w)).split('class="matrix-key', 1)[1].split("</p>", 1)[0]
+    assert "· · " not in key
+    assert "not due yet: greyed, marked “·”" in key

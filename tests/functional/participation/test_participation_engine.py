@@ -1,0 +1,221 @@
+"""The SQL participation engine counts what the Python rules (participation/rules.py) decide.
+
+Hypothesis builds small courses (sections with their own dates, extensions, extra time, per-essay caps,
+assigned readers with their own dates, edited, hidden, held and deleted comments, drafts and scheduled
+essays, comments exactly at a deadline) and every student × assignment pair must agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coursesite.extensions import db
+from coursesite.models import (
+    Comment,
+    CommentRevision,
+    Enrollment,
+    Extension,
+    PeerAssignment,
+    Post,
+    SectionDeadline,
+)
+from coursesite.participation.counts import NONE, participation_counts
+from coursesite.participation.deadline_rules import DueDates, effective_deadlines
+from coursesite.participation.facts import load_participation_by_ids
+from tests import factories as f
+
+T0 = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
+NOW = T0 + timedelta(hours=3)
+
+
+def at(step: int, tick: bool = False) -> datetime:
+    """Half-hour steps around T0, so comments land exactly on deadlines; a tick is one microsecond after."""
+    return T0 + timedelta(minutes=30 * step, microseconds=1 if tick else 0)
+
+
+moments = st.builds(at, st.integers(-3, 5), st.booleans())
+maybe_moment = st.none() | moments
+
+assignment_specs = st.fixed_dictionaries({
+    "comments_due": maybe_moment,
+    "min_words": st.integers(0, 4),
+    "per_essay": st.integers(0, 2),
+    "assigned": st.booleans(),
+})
+student_specs = st.fixed_dictionaries({
+    "section": st.integers(0, 2),  # 0: none
+    "extra": st.sampled_from([0, 0, 30, 60, -30]),
+    "role": st.sampled_from(["student"] * 5 + ["ta"]),
+})
+essay_states = st.sampled_from(["published"] * 4 + ["draft", "scheduled", "trashed"])
+comment_specs = st.fixed_dictionaries({
+    "author": st.integers(0, 3),
+    "essay": st.integers(0, 7),
+    "created": moments,
+    "words": st.integers(0, 5),
+    "status": st.sampled_from(["visible"] * 4 + ["held", "hidden"]),
+    "deleted": st.sampled_from([False] * 5 + [True]),
+    "edits": st.lists(st.tuples(st.integers(0, 4), st.booleans(), st.integers(0, 5)), max_size=3),
+    "given": st.sampled_from([False, True, True]),  # in assigned mode: the essay was given to its author
+    "given_due": maybe_moment,
+})
+course_specs = st.fixed_dictionaries({
+    "assignments": st.lists(assignment_specs, min_size=1, max_size=2),
+    "students": st.lists(student_specs, min_size=2, max_size=4),
+    "section_dates": st.dictionaries(st.tuples(st.integers(0, 1), st.integers(1, 2)), maybe_moment, max_size=3),
+    "extensions": st.dictionaries(st.tuples(st.integers(0, 1), st.integers(0, 3)), maybe_moment, max_size=3),
+    "essays": st.lists(essay_states, min_size=8, max_size=8),  # each student's essay for each assignment
+    "comments": st.lists(comment_specs, min_size=2, max_size=12),
+})
+
+
+def build(spec: dict):
+    course = f.make_course(f.make_user(password=None))
+    sections = [None, f.make_section(course, "North"), f.make_section(course, "South")]
+    people = []
+    for s in spec["students"]:
+        person = f.make_author(course, s["role"])
+        enrollment = db.session.get(Enrollment, _enrollment_id(course.id, person.id))
+        enrollment.section_id = sections[s["section"]].id if sections[s["section"]] else None
+        enrollment.extra_minutes = s["extra"]
+        people.append(person)
+    assignments = [
+        f.make_assignment(course, comments_due_at=a["comments_due"], post_due_at=at(-4), required_comments=2,
+                          min_comment_words=a["min_words"], comments_counted_per_essay=a["per_essay"],
+                          peer_mode="assigned" if a["assigned"] else "open")
+        for a in spec["assignments"]
+    ]
+    for (a_index, section), due in spec["section_dates"].items():
+        if a_index < len(assignments):
+            db.session.add(SectionDeadline(assignment_id=assignments[a_index].id, section_id=sections[section].id,
+                                           comments_due_at=due, post_due_at=at(-2)))
+    for (a_index, who), due in spec["extensions"].items():
+        if a_index < len(assignments) and who < len(people):
+            db.session.add(Extension(assignment_id=assignments[a_index].id, user_id=people[who].id,
+                                     comments_due_at=due))
+    pairs = [(person, a) for a in assignments for person in people]
+    essays = [_essay(course, person, a, state) for (person, a), state in zip(pairs, spec["essays"], strict=False)]
+    given_pairs = set()
+    for c in spec["comments"]:
+        author, essay = people[c["author"] % len(people)], essays[c["essay"] % len(essays)]
+        _comment(author, essay, c)
+        if c["given"] and (author.id, essay.id) not in given_pairs:
+            given_pairs.add((author.id, essay.id))
+            db.session.add(PeerAssignment(assignment_id=essay.assignment_id, reviewer_id=author.id,
+                                          post_id=essay.id, due_at=c["given_due"]))
+    db.session.flush()
+    return course, people, assignments
+
+
+def _enrollment_id(course_id: int, user_id: int) -> int:
+    return db.session.query(Enrollment.id).filter_by(course_id=course_id, user_id=user_id).scalar()
+
+
+def _essay(course, author, assignment, state: str) -> Post:
+    published = state != "draft"
+    return f.make_post(
+        course, author, assignment_id=assignment.id, status="published" if published else "draft",
+        published_at=(NOW + timedelta(hours=1) if state == "scheduled" else at(-3)) if published else None,
+        deleted_at=at(0) if state == "trashed" else None,
+    )
+
+
+def _comment(author, essay: Post, c: dict) -> None:
+    created = c["created"]
+    edits = sorted((created + timedelta(minutes=30 * step, microseconds=int(tick)), words)
+                   for step, tick, words in c["edits"])
+    words = edits[-1][1] if edits else c["words"]
+    comment = Comment(post_id=essay.id, author_id=author.id, body="x", body_html="<p>x</p>", word_count=words,
+                      created_at=created, status=c["status"], edited_at=edits[-1][0] if edits else None,
+                      deleted_at=at(1) if c["deleted"] else None)
+    db.session.add(comment)
+    db.session.flush()
+    for moment, count in [(created, c["words"]), *edits]:
+        db.session.add(CommentRevision(comment_id=comment.id, body="x", word_count=count, created_at=moment))
+
+
+def spec_deadlines(course, people, assignments) -> dict[tuple[int, int], datetime]:
+    """Each pair's comment deadline by participation/deadline_rules.py, from the rows as the tests wrote them."""
+    overrides = {}
+    for a in assignments:
+        for person in people:
+            enrollment = db.session.get(Enrollment, _enrollment_id(course.id, person.id))
+            section = db.session.query(SectionDeadline).filter_by(
+                assignment_id=a.id, section_id=enrollment.section_id).one_or_none()
+            extension = db.session.query(Extension).filter_by(assignment_id=a.id, user_id=person.id).one_or_none()
+            due = effective_deadlines(
+                DueDates(a.post_due_at, a.comments_due_at),
+                DueDates(section.post_due_at, section.comments_due_at) if section else None,
+                DueDates(extension.post_due_at, extension.comments_due_at) if extension else None,
+                enrollment.extra_minutes,
+            ).comments
+            if due is not None and due != a.comments_due_at:
+                overrides[(a.id, person.id)] = due
+    return overrides
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=course_specs)
+def test_the_sql_counts_equal_the_rules(app, spec):
+    savepoint = db.session.begin_nested()
+    try:
+        course, people, assignments = build(spec)
+        data = load_participation_by_ids(course.id, overrides=spec_deadlines(course, people, assignments), now=NOW)
+        counted = participation_counts(course.id, now=NOW)
+        for a in assignments:
+            for person in people:
+                tally = data.tally(a.id, person.id)
+                got = counted.get((a.id, person.id), NONE)
+                assert (got.on_time, got.late) == (len(tally.on_time), len(tally.late)), (a.id, person.id)
+                one = participation_counts(course.id, assignment_id=a.id, student_ids=[person.id], now=NOW)
+                assert one.get((a.id, person.id), NONE) == got
+    finally:
+        savepoint.rollback()
+
+
+def test_a_comment_exactly_at_the_extended_deadline_is_on_time(app):
+    course = f.make_course(f.make_user(password=None))
+    writer, reader = f.make_author(course), f.make_author(course)
+    a = f.make_assignment(course, comments_due_at=at(0), min_comment_words=1, required_comments=1)
+    f.make_extension(a, reader, comments_due_at=at(2))
+    db.session.get(Enrollment, _enrollment_id(course.id, reader.id)).extra_minutes = 30
+    essay = f.make_post(course, writer, assignment_id=a.id, published_at=at(-3))
+    f.make_thread_comment(essay, reader, "Well argued.", at=at(3))
+    f.make_thread_comment(f.make_post(course, writer, assignment_id=a.id, published_at=at(-3)), reader,
+                          "Late by a tick.", at=at(3, tick=True))
+    assert participation_counts(course.id, now=NOW)[(a.id, reader.id)] == participation_counts(
+        course.id, student_ids=[reader.id], now=NOW)[(a.id, reader.id)]
+    got = participation_counts(course.id, now=NOW)[(a.id, reader.id)]
+    assert (got.on_time, got.late) == (1, 1)
+
+
+def test_a_comment_cut_short_and_padded_again_after_the_deadline_is_late(app):
+    course = f.make_course(f.make_user(password=None))
+    writer, reader = f.make_author(course), f.make_author(course)
+    a = f.make_assignment(course, comments_due_at=at(1), min_comment_words=3, required_comments=1)
+    essay = f.make_post(course, writer, assignment_id=a.id, published_at=at(-3))
+    comment = f.make_thread_comment(essay, reader, "Long enough here.", at=at(0))
+    for moment, count in ((at(2), 1), (at(3), 4)):
+        db.session.add(CommentRevision(comment_id=comment.id, body="x", word_count=count, created_at=moment))
+    comment.word_count, comment.edited_at = 4, at(3)
+    db.session.flush()
+    got = participation_counts(course.id, now=NOW)[(a.id, reader.id)]
+    assert (got.on_time, got.late) == (0, 1)
+
+
+def test_an_essay_given_late_to_its_reader_has_its_own_later_deadline(app):
+    course = f.make_course(f.make_user(password=None))
+    writer, reader = f.make_author(course), f.make_author(course)
+    a = f.make_assignment(course, comments_due_at=at(0), min_comment_words=1, required_comments=2,
+                          peer_mode="assigned")
+    given_late, given_early = (f.make_post(course, writer, assignment_id=a.id, published_at=at(-3)) for _ in "ab")
+    db.session.add_all([PeerAssignment(assignment_id=a.id, reviewer_id=reader.id, post_id=given_late.id, due_at=at(2)),
+                        PeerAssignment(assignment_id=a.id, reviewer_id=reader.id, post_id=given_early.id,
+                                       due_at=at(-1))])
+    f.make_thread_comment(given_late, reader, "Answered in time.", at=at(1))
+    f.make_thread_comment(given_early, reader, "Answered late.", at=at(1))
+    got = participation_counts(course.id, now=NOW)[(a.id, reader.id)]
+    assert (got.on_time, got.late) == (1, 1)

@@ -1,0 +1,137 @@
+"""Image uploads: verified, cleaned, stored outside the web root, served with the right headers."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from coursesite.extensions import db
+from coursesite.models import Upload
+from tests import factories as f
+
+LIMIT = 300 * 1024  # "300 KB", as a limit is configured in binary units
+
+
+@pytest.fixture
+def app_config(base_config, tmp_path):
+    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads"), "MAX_CONTENT_LENGTH": LIMIT}
+
+
+def png(size=(60, 40)) -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 90, 160)).save(out, "PNG")
+    out.seek(0)
+    return out
+
+
+def upload(client, course, data, name="photo.png", accept_json=True, alt="A map of Berlin"):
+    headers = {"Accept": "application/json"} if accept_json else {}
+    return client.post(f"/c/{course.slug}/uploads", data={"image": (data, name), "alt": alt},
+                       headers=headers, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def setup(auth):
+    course = f.make_course()
+    student = f.make_member(course)
+    db.session.commit()
+    auth.login(student)
+    return course, student
+
+
+def test_upload_returns_markdown_and_the_image_is_served(client, setup):
+    course, student = setup
+    response = upload(client, course, png())
+    assert response.status_code == 201
+    data = response.get_json()
+    assert re.fullmatch(rf"/c/{course.slug}/uploads/[A-Za-z0-9_-]+\.png", data["url"])
+    assert data["markdown"] == f"![A map of Berlin]({data['url']})"
+    record = db.session.scalar(db.select(Upload))
+    assert (record.owner_id, record.width, record.height, record.content_type) == (student.id, 60, 40, "image/png")
+    served = client.get(data["url"])
+    assert served.status_code == 200 and served.headers["Content-Type"] == "image/png"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert Image.open(io.BytesIO(served.data)).size == (60, 40)
+
+
+def test_the_extension_does_not_decide_the_type(client, setup):
+    course, _ = setup
+    data = upload(client, course, png(), name="not-really.gif").get_json()
+    assert data["url"].endswith(".png")
+    fake = upload(client, course, io.BytesIO(b"<svg onload=alert(1)>"), name="picture.png")
+    assert fake.status_code == 415 and "not an image" in fake.get_json()["message"]
+
+
+def test_without_javascript_the_upload_form_shows_the_line_to_copy(client, setup):
+    course, _ = setup
+    response = upload(client, course, png(), accept_json=False, alt="Chart [1]")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 201 and "Image uploaded" in html
+    assert 'value="![Chart (1)](/c/' in html
+
+
+def test_non_images_are_refused_with_a_clear_message(client, setup):
+    course, _ = setup
+    response = upload(client, course, io.BytesIO(b"%PDF-1.4 not a picture"), name="essay.pdf", accept_json=False)
+    assert response.status_code == 415
+    assert "Upload a PNG, JPEG, GIF or WebP picture" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Upload)) is None
+
+
+def test_a_missing_file_is_refused(client, setup):
+    course, _ = setup
+    response = client.post(f"/c/{course.slug}/uploads", data={}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "Choose a picture" in response.get_json()["message"]
+
+
+def test_a_file_over_the_limit_gets_a_friendly_413(client, setup):
+    course, _ = setup
+    big = io.BytesIO(b"\x89PNG" + b"0" * (LIMIT + 10))
+    response = upload(client, course, big, accept_json=False)
+    assert response.status_code == 413
+    assert "larger than the 300 KB this site accepts" in response.get_data(as_text=True)
+    json_response = upload(client, course, io.BytesIO(b"0" * (LIMIT + 10)))
+    assert json_response.status_code == 413 and json_response.get_json()["message"]
+
+
+def test_a_large_photo_is_made_smaller_rather_than_refused(client, setup):
+    course, _ = setup
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 1000), (200, 200, 200)).save(out, "JPEG", quality=30)
+    assert out.tell() < LIMIT
+    out.seek(0)
+    data = upload(client, course, out, name="IMG_0001.JPG").get_json()
+    assert (data["width"], data["height"]) == (2000, 500)
+
+
+def test_members_course_images_are_served_to_members_only(client, auth, app):
+    course = f.make_course(visibility="members")
+    member = f.make_member(course)
+    db.session.commit()
+    auth.login(member)
+    url = upload(client, course, png()).get_json()["url"]
+    assert client.get(url).headers["Cache-Control"].startswith("private")
+    auth.logout()
+    assert client.get(url).status_code == 302
+    auth.login(f.make_user())
+    assert client.get(url).status_code == 403
+
+
+def test_unknown_keys_and_other_courses_keys_are_404(client, setup):
+    course, _ = setup
+    url = upload(client, course, png()).get_json()["url"]
+    other = f.make_course()
+    assert client.get(url.replace(course.slug, other.slug)).status_code == 404
+    assert client.get(f"/c/{course.slug}/uploads/abcdefghijklmnopqrstuvwx.png").status_code == 404
+    assert client.get(f"/c/{course.slug}/uploads/..%2F..%2Fsecret_key").status_code == 404
+
+
+def test_visitors_and_non_members_cannot_upload(client, auth):
+    course = f.make_course()
+    assert upload(client, course, png(), accept_json=False).status_code == 302
+    assert upload(client, course, png()).status_code == 401
+    auth.login(f.make_user())
+    assert upload(client, course, png()).status_code == 403

@@ -1,0 +1,161 @@
+"""This week: a student's own deadlines, their comment count, what they missed, released grades; the
+course home for students; the landing page after login; the editor shows the same own deadline."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from coursesite.extensions import db
+from coursesite.models import Enrollment, utcnow
+from coursesite.people import accounts
+from coursesite.text.timefmt import deadline_text
+from tests import factories as f
+from tests.functional.helpers import login_client
+from tests.payloads import XSS_PAYLOADS, assert_page_is_safe
+
+
+@pytest.fixture
+def course():
+    return f.make_course(title="Modern History")
+
+
+def student_of(course, **fields):
+    user = f.make_member(course, **fields)
+    enrollment = db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id))
+    enrollment.joined_at = utcnow() - timedelta(days=60)
+    db.session.flush()
+    return user
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def week_page(app, course, user) -> str:
+    response = login_client(app, user).get(f"/c/{course.slug}/week/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_shows_the_students_own_extended_deadline_and_comments_done(app, course):
+    now = utcnow()
+    student, peer1, peer2 = student_of(course), student_of(course), student_of(course)
+    essay = f.make_assignment(course, title="Road to independence", post_due_at=now + timedelta(days=2),
+                              comments_due_at=now + timedelta(days=5), required_comments=3, min_comment_words=5)
+    own_due = essay.post_due_at + timedelta(days=3)
+    f.make_extension(essay, student, post_due_at=own_due, comments_due_at=essay.comments_due_at + timedelta(days=3))
+    first = f.make_post(course, peer1, title="Ghana first", assignment_id=essay.id)
+    f.make_post(course, peer2, title="Quiet essay", assignment_id=essay.id)
+    f.make_thread_comment(first, student, f.words(10))
+    page = week_page(app, course, student)
+    text = text_of(page)
+    assert "Road to independence" in text
+    assert f"due {deadline_text(own_due, course.timezone)}" in text
+    assert deadline_text(essay.post_due_at, course.timezone) not in text
+    assert "Not started" in text and "extended" in text
+    assert "1 of 3 comments" in text
+    assert "Quiet essay" in text  # the peer essay still waiting for this student's comment
+    assert "Missed" not in text
+
+
+def test_missed_work_says_missed_in_words(app, course):
+    now = utcnow()
+    student = student_of(course)
+    f.make_assignment(course, title="Past one", opens_at=now - timedelta(days=20),
+                      post_due_at=now - timedelta(days=4), comments_due_at=now - timedelta(days=1))
+    page = week_page(app, course, student)
+    assert re.search(r"Missed Past one Essay: Missed · due .* Comments: 0 of 3 comments Missed", text_of(page))
+    assert '<strong class="week-missed">Missed</strong>' in page  # a colour and the word
+
+
+def test_released_grades_and_feedback_show(app, course):
+    now = utcnow()
+    student = student_of(course)
+    graded = f.make_assignment(course, title="Graded one", opens_at=now - timedelta(days=20),
+                               post_due_at=now - timedelta(days=9), comments_due_at=now - timedelta(days=8),
+                               required_comments=0, post_points=10, grades_released_at=now - timedelta(days=1))
+    f.make_post(course, student, assignment_id=graded.id, published_at=graded.post_due_at - timedelta(hours=1))
+    f.make_grade(graded, student, post_score=8, feedback="Good sources.", feedback_html="<p>Good sources.</p>")
+    text = text_of(week_page(app, course, student))
+    assert "Grades and feedback" in text and "Graded one" in text and "8 of 10" in text
+    assert "new feedback" in text
+
+
+def test_course_home_is_this_week_for_students_and_the_blog_for_others(app, course):
+    student = student_of(course)
+    response = login_client(app, student).get(f"/c/{course.slug}/")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/c/{course.slug}/week/")
+    blog = login_client(app, student).get(f"/c/{course.slug}/blog/")
+    assert blog.status_code == 200
+    assert app.test_client().get(f"/c/{course.slug}/").status_code == 200
+    assert login_client(app, f.instructor_of(course)).get(f"/c/{course.slug}/").status_code == 200
+
+
+def test_login_lands_a_student_on_this_week(app, course, client):
+    student = f.make_member(course)
+    response = client.post("/auth/login", data={"email": student.email, "password": f.DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    landing = client.get(response.headers["Location"])
+    assert landing.headers.get("Location", "").endswith(f"/c/{course.slug}/week/")
+
+
+def test_all_courses_on_one_page_grouped_by_course(app, course):
+    other = f.make_course(title="Art and Society")
+    student = student_of(course)
+    accounts.enroll(student, other, role="student")
+    f.make_assignment(course, title="History essay")
+    f.make_assignment(other, title="Art essay")
+    response = login_client(app, student).get("/week/")
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert text.index("Art and Society") < text.index("Art essay") < text.index("Modern History") \
+        < text.index("History essay")
+
+
+def test_the_editor_shows_the_students_own_deadline(app, course):
+    now = utcnow()
+    student = student_of(course)
+    essay = f.make_assignment(course, title="Road to independence", post_due_at=now + timedelta(days=2))
+    own_due = essay.post_due_at + timedelta(days=3)
+    f.make_extension(essay, student, post_due_at=own_due)
+    response = login_client(app, student).get(f"/c/{course.slug}/posts/new?assignment={essay.id}")
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert f"Due {deadline_text(own_due, course.timezone)}" in text
+    assert deadline_text(essay.post_due_at, course.timezone) not in text
+
+
+def test_the_demo_shows_student3_their_extension_and_one_of_three_comments(app, client, auth):
+    from coursesite.demo import course as demo
+    from coursesite.models import User
+
+    course = demo.build_demo()
+    db.session.commit()
+    auth.login(db.session.scalar(select(User).where(User.email == "student3@example.edu")), demo.DEMO_PASSWORD)
+    text = text_of(client.get(f"/c/{course.slug}/week/").get_data(as_text=True))
+    due_part = text.split("Due in the next seven days")[1]
+    assert "One road to independence" in due_part and "extended" in due_part
+    assert "1 of 3 comments" in due_part
+
+
+def test_an_undated_assignment_still_to_write_is_listed_for_later(app, course):
+    student = student_of(course)
+    f.make_assignment(course, title="Whenever you like", post_due_at=None, comments_due_at=None)
+    text = text_of(week_page(app, course, student))
+    assert "Later Whenever you like · no due date" in text
+
+
+@pytest.mark.parametrize("index", range(len(XSS_PAYLOADS)))
+def test_hostile_titles_and_names_are_shown_as_text(app, course, index):
+    payload = XSS_PAYLOADS[index]
+    student, peer = student_of(course), student_of(course, course_name=payload)
+    essay = f.make_assignment(course, title=payload, required_comments=2)
+    f.make_post(course, peer, title=payload, assignment_id=essay.id)
+    html = week_page(app, course, student)
+    assert_page_is_safe(html, f"/c/{course.slug}/week/")
+    assert html.count("week-essays") == 1  # the peer's essay is listed to comment on

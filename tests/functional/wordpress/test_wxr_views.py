@@ -1,0 +1,127 @@
+"""The WordPress section of course settings: upload, preview (a dry run), confirm; and the WXR download."""
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from coursesite.extensions import db
+from coursesite.models import PendingImport
+from tests import factories as f
+from tests.functional.wxr_support import FIXTURES, course_comments, course_posts, row_counts
+
+
+@pytest.fixture
+def course(app):
+    return f.make_course(timezone="America/New_York")
+
+
+def _upload(client, course, name="small-export.xml", data=None, **fields):
+    data = data if data is not None else (FIXTURES / name).read_bytes()
+    form = {"file": (io.BytesIO(data), name), **fields}
+    return client.post(f"/c/{course.slug}/import", data=form, content_type="multipart/form-data")
+
+
+# The settings form's radio choices are tuples, which wtforms 3.3 deprecates (not this feature's code).
+@pytest.mark.filterwarnings("ignore:Passing SelectField choices:DeprecationWarning")
+def test_settings_page_offers_import_and_export(client, auth, course):
+    auth.login(f.instructor_of(course))
+    page = client.get(f"/c/{course.slug}/settings").get_data(as_text=True)
+    assert "Import a WordPress blog" in page and f"/c/{course.slug}/import" in page
+    assert f"/c/{course.slug}/export.xml" in page
+
+
+def test_preview_writes_nothing_then_confirm_imports(client, auth, course):
+    auth.login(f.instructor_of(course))
+    before = row_counts()
+    response = _upload(client, course, include_drafts="y")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Preview of the WordPress import" in page
+    assert "<strong>5</strong> new essays" in page and "<strong>1</strong> new comment<" in page
+    assert "Private Post" in page
+    assert row_counts() == before
+    token = db.session.scalar(select(PendingImport.token))
+    confirmed = client.post(f"/c/{course.slug}/import/confirm", data={"token": token})
+    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith(f"/c/{course.slug}/")
+    assert len(course_posts(course)) == 5 and len(course_comments(course)) == 1
+    assert db.session.scalar(select(func.count(PendingImport.id))) == 0
+    blog = client.get(f"/c/{course.slug}/").get_data(as_text=True)
+    assert "Imported 5 essays and 1 comment (4 new guest authors)" in blog and "Hello world!" in blog
+    again = client.post(f"/c/{course.slug}/import/confirm", data={"token": token})
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/c/{course.slug}/import")
+
+
+def test_second_preview_says_nothing_is_new(client, auth, course):
+    auth.login(f.instructor_of(course))
+    _upload(client, course)
+    client.post(f"/c/{course.slug}/import/confirm", data={"token": db.session.scalar(select(PendingImport.token))})
+    page = _upload(client, course).get_data(as_text=True)
+    assert "Nothing new to import" in page and "Import now" not in page
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><rss/>", "declares a DOCTYPE"),
+        (b"plain text", "not well-formed XML"),
+        ((FIXTURES / "malformed.xml").read_bytes(), "mismatched tag"),
+    ],
+)
+def test_bad_files_come_back_with_the_reason(client, auth, course, data, message):
+    auth.login(f.instructor_of(course))
+    before = row_counts()
+    response = _upload(client, course, data=data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert row_counts() == before and db.session.scalar(select(func.count(PendingImport.id))) == 0
+
+
+def test_missing_file_is_a_field_error(client, auth, course):
+    auth.login(f.instructor_of(course))
+    response = client.post(f"/c/{course.slug}/import", data={}, content_type="multipart/form-data")
+    assert "Choose the .xml file" in response.get_data(as_text=True)
+
+
+def test_a_preview_belongs_to_its_course_and_person(client, auth, course):
+    teacher = f.instructor_of(course)
+    auth.login(teacher)
+    _upload(client, course)
+    token = db.session.scalar(select(PendingImport.token))
+    other = f.make_course(instructor=teacher)
+    response = client.post(f"/c/{other.slug}/import/confirm", data={"token": token})
+    assert response.status_code == 302 and course_posts(other) == []
+    auth.logout()
+    admin = f.make_user(is_admin=True)
+    auth.login(admin)
+    client.post(f"/c/{course.slug}/import/confirm", data={"token": token})
+    assert course_posts(course) == []
+
+
+def test_export_download(client, auth, course):
+    student = f.make_member(course, name="Stu Dent")
+    f.make_post(course, student, title="An essay on Suez")
+    auth.login(f.instructor_of(course))
+    response = client.get(f"/c/{course.slug}/export.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert "An essay on Suez" in body and student.email not in body
+    assert student.email in client.get(f"/c/{course.slug}/export.xml?emails=1").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role,status", [("anonymous", 302), ("student", 403), ("ta", 403), ("outsider", 403),
+                                         ("instructor", 200), ("admin", 200)])
+def test_who_may_import_and_export(client, auth, course, role, status):
+    people = {
+        "student": lambda: f.make_member(course),
+        "ta": lambda: f.make_member(course, role="ta"),
+        "outsider": lambda: f.make_member(f.make_course()),
+        "instructor": lambda: f.instructor_of(course),
+        "admin": lambda: f.make_user(is_admin=True),
+    }
+    if role != "anonymous":
+        auth.login(people[role]())
+    assert client.get(f"/c/{course.slug}/import").status_code == status
+    assert client.get(f"/c/{course.slug}/export.xml").status_code == status
+    confirm = client.post(f"/c/{course.slug}/import/confirm", data={"token": "x"}).status_code
+    assert confirm == (302 if status == 200 else status)
