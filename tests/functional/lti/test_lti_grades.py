@@ -26,14 +26,6 @@ LINE_ITEM = lp.LINEITEMS_URL + "/31"
 
 
 @pytest.fixture
-def lms(app):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        platform = lp.Platform(mock)
-        platform.register(app.test_cli_runner())
-        yield platform
-
-
-@pytest.fixture
 def course(lms):
     instructor = f.make_user("Ines Instructor")
     course = f.make_course(instructor, title="History 101")

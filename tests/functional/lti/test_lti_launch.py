@@ -20,14 +20,6 @@ from tests import lti_platform as lp
 
 
 @pytest.fixture
-def lms(app):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        platform = lp.Platform(mock)
-        platform.register(app.test_cli_runner())
-        yield platform
-
-
-@pytest.fixture
 def linked_course(lms):
     """A course already opened from the LMS course ctx-7."""
     instructor = f.make_user("Ines Instructor")
