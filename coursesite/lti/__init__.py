@@ -6,10 +6,16 @@ from flask import Flask
 
 
 def init_lti(app: Flask) -> None:
-    from coursesite.lti import models  # noqa: F401 - the tables join the metadata
+    from coursesite.lti import (  # noqa: F401 - their routes
+        admin_views,
+        course_views,
+        deep_link_views,
+        models,  # noqa: F401 - the tables join the metadata
+        views,
+    )
+    from coursesite.lti.blueprint import bp
     from coursesite.lti.cli import lti_command
     from coursesite.lti.framing import init_framing
-    from coursesite.lti.views import bp
 
     app.register_blueprint(bp)
     init_framing(app)

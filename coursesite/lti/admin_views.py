@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from coursesite.extensions import db, login_manager
 from coursesite.lti import registry
+from coursesite.lti.blueprint import bp
 from coursesite.lti.forms import PlatformForm, deployment_ids
-from coursesite.lti.views import bp
 from coursesite.permissions import can_register_lti_platforms
 from coursesite.security import form_checks_csrf
 

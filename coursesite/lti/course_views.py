@@ -10,8 +10,8 @@ from sqlalchemy import select
 from coursesite.coursework import assignments as assignment_service
 from coursesite.extensions import db
 from coursesite.lti import roster, scores
+from coursesite.lti.blueprint import bp
 from coursesite.lti.models import LtiContext
-from coursesite.lti.views import bp
 from coursesite.models import Assignment, Course
 from coursesite.permissions import can_manage_roster, can_release_grades, course_view
 

@@ -15,17 +15,18 @@ from werkzeug.exceptions import NotFound
 
 from coursesite.extensions import db
 from coursesite.grading.rules import AssignmentRules
+from coursesite.lti.blueprint import bp
 from coursesite.lti.forms import DeepLinkForm
 from coursesite.lti.launching import LaunchRefused, launch_url, saved_launch
+from coursesite.lti.pages import PENDING, pending_context, refused
 from coursesite.lti.tool_config import KEY_UNREADABLE, find_platform, signing_registration
-from coursesite.lti.views import PENDING, _pending_context, bp, refused
 from coursesite.models import Assignment, Course
 from coursesite.permissions import can_manage_assignments
 from coursesite.security import CONTENT_SECURITY_POLICY
 
 
 def _course_of_pending() -> Course:
-    context = _pending_context()
+    context = pending_context()
     course = db.session.get(Course, context.course_id) if context.course_id else None
     if course is None or not can_manage_assignments(current_user, course):
         abort(403)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from pylti1p3.exception import OIDCException
 from sqlalchemy import select
@@ -14,32 +14,24 @@ from coursesite.coursework.courses import CourseError, create_course
 from coursesite.extensions import db
 from coursesite.lti import claims as c
 from coursesite.lti import keys, people
+from coursesite.lti.blueprint import bp
 from coursesite.lti.forms import LinkCourseForm
 from coursesite.lti.framing import ANY_FRAME_POLICY, FRAMED
 from coursesite.lti.launching import LaunchRefused, checked_launch, launch_url, oidc_login
 from coursesite.lti.models import LtiContext, LtiResourceLink
+from coursesite.lti.pages import PENDING, pending_context, refused
 from coursesite.lti.storage import forget_expired
 from coursesite.lti.tool_config import find_platform
 from coursesite.models import Assignment, Course, Enrollment, Post, utcnow
 from coursesite.models.course import STAFF_ROLES
 from coursesite.security import cross_site_post
 
-bp = Blueprint("lti", __name__, url_prefix="/lti")
-
-# A launch waiting for the instructor's choice (link a course, pick an assignment).
-PENDING = "lti_pending"
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 
 
 ANONYMOUS_OR_OUTSIDE_A_COURSE = LaunchRefused(
     400, "Coursesite opens from inside an LMS course",
     "This launch names no user or no course. Open Coursesite from a course in the LMS, signed in.")
-
-
-def refused(error: LaunchRefused, course: Course | None = None):
-    db.session.rollback()
-    page = render_template("lti/refused.html", error=error, course=course)
-    return page, error.status, {"Content-Security-Policy": ANY_FRAME_POLICY}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -173,14 +165,6 @@ def jwks():
     return response
 
 
-def _pending_context() -> LtiContext:
-    pending = session.get(PENDING) or {}
-    context = db.session.get(LtiContext, pending.get("context_id") or 0) if current_user.is_authenticated else None
-    if context is None:
-        abort(404)
-    return context
-
-
 def _new_course_slug(title: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:50] or "course"
     slug, n = base, 1
@@ -193,7 +177,7 @@ def _new_course_slug(title: str) -> str:
 @bp.route("/link-course", methods=["GET", "POST"])
 def link_course():
     """An instructor's first launch from an LMS course: link a course they teach here, or create one."""
-    context = _pending_context()
+    context = pending_context()
     if context.course_id is not None:
         abort(404)
     taught = people.courses_taught(current_user)
@@ -223,5 +207,3 @@ def _linked_or_new(choice: str, taught: list[Course], context: LtiContext) -> Co
     except CourseError:
         return None
 
-
-from coursesite.lti import admin_views, course_views, deep_link_views  # noqa: E402,F401 - their routes join this blueprint
