@@ -32,9 +32,10 @@ def _plus_minutes_default(element, compiler, **kw):
 @compiles(plus_minutes, "sqlite")
 def _plus_minutes_sqlite(element, compiler, **kw):
     moment, minutes = (compiler.process(c, **kw) for c in element.clauses)
-    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': shift the first 19 characters, keep the microseconds.
-    return (f"(strftime('%Y-%m-%d %H:%M:%S', {moment}, printf('%+d minutes', {minutes}))"
-            f" || substr({moment}, 20))")
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': shift the first 19 characters, keep the microseconds. No minutes
+    # (most students, most assignments) leave the moment as it is, without parsing it.
+    return (f"(CASE WHEN {minutes} = 0 THEN {moment} ELSE"
+            f" strftime('%Y-%m-%d %H:%M:%S', {moment}, printf('%+d minutes', {minutes})) || substr({moment}, 20) END)")
 
 
 
