@@ -65,8 +65,9 @@ def _quarter_hour_default(element, compiler, **kw):
 @compiles(quarter_hour, "sqlite")
 def _quarter_hour_sqlite(element, compiler, **kw):
     moment = compiler.process(list(element.clauses)[0], **kw)
-    return (f"(strftime('%Y-%m-%d %H:', {moment})"
-            f" || printf('%02d', (cast(strftime('%M', {moment}) as integer) / 15) * 15))")
+    # Read off the stored text 'YYYY-MM-DD HH:MM:...', as plus_minutes does: no date parsing per row.
+    return (f"(substr({moment}, 1, 14)"
+            f" || printf('%02d', (cast(substr({moment}, 15, 2) as integer) / 15) * 15))")
 
 
 def quarter_hour_start(key: str) -> datetime:
