@@ -13,13 +13,13 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from coursesite.dashboard.facts import CourseFacts
+from coursesite.dashboard.facts import CourseFacts, StudentInfo
 from coursesite.extensions import db
-from coursesite.models import Comment, Post
+from coursesite.models import Comment, Course, Post
 from coursesite.participation.sqltime import quarter_hour, quarter_hour_start
 from coursesite.text.timefmt import to_local
 
@@ -132,10 +132,14 @@ class ChartCounts:
 
 
 def chart_counts(facts: CourseFacts) -> ChartCounts:
+    return chart_counts_of(facts.course, facts.students, facts.now)
+
+
+def chart_counts_of(course: Course, class_list: list[StudentInfo], now: datetime) -> ChartCounts:
     """Essays and comments counted in SQL by quarter hour (then put on the course's days), comments by pair."""
-    tz = facts.course.timezone
-    students = {s.user_id: s.name for s in facts.students}
-    on_essays = (Post.course_id == facts.course.id, Post.assignment_id.is_not(None), Comment.deleted_at.is_(None))
+    tz = course.timezone
+    students = {s.user_id: s.name for s in class_list}
+    on_essays = (Post.course_id == course.id, Post.assignment_id.is_not(None), Comment.deleted_at.is_(None))
     per_day: Counter[date] = Counter()
     for key, n in db.session.execute(
         select(quarter_hour(Comment.created_at), func.count()).join(Post, Post.id == Comment.post_id)
@@ -155,7 +159,7 @@ def chart_counts(facts: CourseFacts) -> ChartCounts:
     essays: Counter[date] = Counter()
     for key, n in db.session.execute(
         select(quarter_hour(Post.published_at), func.count())
-        .where(Post.course_id == facts.course.id, Post.status == "published", Post.published_at <= facts.now,
+        .where(Post.course_id == course.id, Post.status == "published", Post.published_at <= now,
                Post.deleted_at.is_(None))
         .group_by(quarter_hour(Post.published_at))
     ):

@@ -158,15 +158,8 @@ class CourseFacts:
         return dict(pairs)
 
 
-def load_course_facts(course: Course, now: datetime, assignment_id: int | None = None,
-                      student_ids: Collection[int] | None = None) -> CourseFacts:
-    """Fifteen statements (six the participation loader's, five the deadline book's) for any class size.
-
-    With `assignment_id`, everything is that assignment's (the course has that one assignment). With
-    `student_ids`, everything is those students' (the class is those students), with the comments others
-    left on their essays in `received`: a student's page costs the same in a class of 30 or 3,000. The
-    moderation list (`waiting`) is read for the whole course only.
-    """
+def load_students(course: Course) -> tuple[list[StudentInfo], dict[int, str]]:
+    """The current students, by name, and every course member's shown name: one statement."""
     members = db.session.execute(
         select(Enrollment.user_id, Enrollment.role, Enrollment.ended_at, Enrollment.section_id,
                Enrollment.course_name, User.display_name, Section.name)
@@ -178,12 +171,46 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     students = sorted(
         (StudentInfo(uid, course_name or display, section_id, section or "")
          for uid, role, ended, section_id, course_name, display, section in members
-         if role == "student" and ended is None and (student_ids is None or uid in student_ids)),
+         if role == "student" and ended is None),
         key=lambda s: (s.name.casefold(), s.user_id),
     )
-    sections = [tuple(row) for row in db.session.execute(
+    return students, names
+
+
+def load_sections(course: Course) -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(
         select(Section.id, Section.name).where(Section.course_id == course.id).order_by(Section.name, Section.id)
     )]
+
+
+@dataclass(frozen=True)
+class ClassList:
+    """The course's current students by name, every member's shown name, and the sections."""
+
+    students: list[StudentInfo]
+    names: dict[int, str]
+    sections: list[tuple[int, str]]
+
+
+def load_class_list(course: Course) -> ClassList:
+    return ClassList(*load_students(course), load_sections(course))
+
+
+def load_course_facts(course: Course, now: datetime, assignment_id: int | None = None,
+                      student_ids: Collection[int] | None = None, timeline: bool = True,
+                      class_list: ClassList | None = None) -> CourseFacts:
+    """Fifteen statements (six the participation loader's, five the deadline book's) for any class size.
+
+    With `assignment_id`, everything is that assignment's (the course has that one assignment). With
+    `student_ids`, everything is those students' (the class is those students), with the comments others
+    left on their essays in `received` and their comments' verdicts (unless `timeline` is false: the
+    dashboard's rows need neither): a student's page costs the same in a class of 30 or 3,000. The
+    moderation list (`waiting`) is read for the whole course only. A `class_list` already read is not read again.
+    """
+    if class_list is None:
+        class_list = ClassList(*load_students(course), load_sections(course))
+    names, sections = class_list.names, class_list.sections
+    students = [s for s in class_list.students if student_ids is None or s.user_id in student_ids]
     assignment_query = (
         select(Assignment).where(Assignment.course_id == course.id)
         .order_by(Assignment.post_due_at.is_(None), Assignment.post_due_at, Assignment.id)
@@ -210,8 +237,8 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
         counts=participation_counts(course.id, assignment_id, student_ids, now),
         comment_counts=shown_comment_counts(course.id, assignment_id, student_ids),
         names=names, deadlines=book, comment_due=comment_due,
-        received=[] if student_ids is None else _received(course, student_ids),
-        participation=None if student_ids is None else load_participation_by_ids(
+        received=[] if student_ids is None or not timeline else _received(course, student_ids),
+        participation=None if student_ids is None or not timeline else load_participation_by_ids(
             course.id, assignment_id, student_ids, overrides=comment_due, now=now),
     )
 

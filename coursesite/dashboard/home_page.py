@@ -1,7 +1,7 @@
 """The dashboard's home: one page of the participation table, what needs attention, and the pictures.
 
-Counted afresh on each view (participation/counts.py and a few aggregates): only the page's rows are
-rendered.
+Counted afresh on each view in SQL (participation/standing.py sorts, totals and counts the whole class): only
+the page's fifty students, and the few the overdue list names, are read and built in Python.
 """
 
 from __future__ import annotations
@@ -13,10 +13,17 @@ from flask import get_template_attribute, url_for
 from markupsafe import Markup
 
 from coursesite.dashboard import charts
-from coursesite.dashboard.attention import Attention, needs_attention
-from coursesite.dashboard.facts import load_course_facts
-from coursesite.dashboard.matrix import AssignmentHead, MatrixPage, Row, build_cells, build_matrix, row_order
+from coursesite.dashboard.attention import (
+    Attention,
+    behind_on_comments,
+    overdue_essays,
+    overdue_readers,
+    short_of_comments,
+)
+from coursesite.dashboard.facts import load_class_list, load_course_facts, load_waiting
+from coursesite.dashboard.matrix import AssignmentHead, MatrixPage, Row, build_cells, row_order
 from coursesite.models import Course
+from coursesite.participation.standing import NO_TOTALS, class_standing, essays_short_of_comments
 
 
 @dataclass(frozen=True)
@@ -42,30 +49,35 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
                    page_number: int) -> DashboardHome:
     """Page `page_number` of the table, of one section (all with None), sorted; attention for the same
     students (the whole section or class, whatever the page)."""
-    facts = load_course_facts(course, now)
-    if section_id not in {sid for sid, _name in facts.sections}:
+    class_list = load_class_list(course)
+    students, names, sections = class_list.students, class_list.names, class_list.sections
+    if section_id not in {sid for sid, _name in sections}:
         section_id = None
-    matrix = build_matrix(facts, scored=False)  # the page's rows are scored below, for the rows shown only
-    rows = [row for row in matrix.rows if section_id is None or row.student.section_id == section_id]
+    shown = [s for s in students if section_id is None or s.section_id == section_id]
+    standing = class_standing(course.id, now)
+    ordered = shown
     key = row_order(sort)
     if key is None:
         sort = "name"
     else:
-        rows.sort(key=lambda row: key(row.student, row.total))
-    page = MatrixPage.of(len(rows), page_number)
-    shown_students = {row.student.user_id for row in rows}
-    attention = needs_attention(matrix, facts)
-    if section_id is not None:
-        attention = attention.of_students(shown_students)
+        ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS).total))
+    page = MatrixPage.of(len(ordered), page_number)
+    on_page = ordered[page.first - 1:page.last] if page.first else []
+    # Only the page's students and those the overdue list names are read in full.
+    facts = load_course_facts(course, now, student_ids={s.user_id for s in on_page}.union(
+        overdue_readers(shown, standing)), timeline=False, class_list=class_list)
+    heads = [AssignmentHead.of(a) for a in facts.assignments]
+    attention = Attention(overdue_essays(shown, standing, facts), behind_on_comments(shown, standing, heads),
+                          short_of_comments(shown, essays_short_of_comments(course.id, now), heads, names),
+                          load_waiting(course, names))
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
-    links = grade_links(course.slug, matrix.assignments)
+    links = grade_links(course.slug, heads)
     essays = facts.essays_by_pair()
-    shown = [row_html(Row(row.student, build_cells(facts, row.student, essays)), course, links)
-             for row in rows[page.first - 1:page.last]]
-    counts = charts.chart_counts(facts)
+    rows = [row_html(Row(student, build_cells(facts, student, essays)), course, links) for student in on_page]
+    counts = charts.chart_counts_of(course, students, now)
     pictures = get_template_attribute("dashboard/_charts.html", "pictures")(
         charts.activity_chart(counts), charts.comment_web(counts))
-    view = MatrixView(facts.sections, matrix.assignments, shown, sort, section_id)
+    view = MatrixView(sections, heads, rows, sort, section_id)
     return DashboardHome(view, page, attention, pictures)
 
 

@@ -1,4 +1,4 @@
-"""The participation matrix and the "needs attention" list, built from CourseFacts.
+"""The participation table's cells and rows, built from CourseFacts for the students shown.
 
 Numbers are computed here, never in templates: each cell carries its essay state, its comments
 "done of K" with the late ones, and its grade state; each row its totals.
@@ -125,12 +125,6 @@ class Row:
         return self.essays_on_time, self.comments_done
 
 
-@dataclass(frozen=True)
-class Matrix:
-    assignments: list[AssignmentHead]
-    rows: list[Row]
-
-
 def row_order(sort: str) -> Callable[[StudentInfo, tuple[int, int]], object] | None:
     """The sort key of a row, from its student and total; None keeps the order by name."""
     if sort == "section":
@@ -167,13 +161,6 @@ def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assign
 
 def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict, scored: bool = True) -> tuple[Cell, ...]:
     return tuple(build_cell(facts, student, essays, a, scored) for a in facts.assignments)
-
-
-def build_matrix(facts: CourseFacts, scored: bool = True) -> Matrix:
-    """Every current student's row, by name."""
-    essays = facts.essays_by_pair()
-    rows = [Row(s, build_cells(facts, s, essays, scored)) for s in facts.students]
-    return Matrix([AssignmentHead.of(a) for a in facts.assignments], rows)
 
 
 MATRIX_ROWS_PER_PAGE = 50

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union_all
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Course, Enrollment, Post, User, utcnow
@@ -177,45 +177,53 @@ def _least_answered(course_id: int, assignment_ids: list[int], student_id: int, 
                     limit: int = WAITING_LISTED) -> dict[int, tuple[list[WaitingEssay], int]]:
     """Open mode: per assignment, the `limit` classmates' live essays with the fewest shown comments, oldest
     first among equals (leaving out those the student's comments already count on), and how many more wait.
-    One statement for the course: in a class of 3,000 nobody reads a list of 3,000 essays, and none is read
-    into Python to sort."""
+    Two statements for the course: each assignment's first `limit` by a LIMIT, the essays' comments counted
+    through the comments' (post, status, deleted) index; in a class of 3,000 nobody reads a list of 3,000
+    essays, and none is read into Python to sort."""
     if not assignment_ids:
         return {}
     shown = (
-        select(Comment.post_id, func.count(Comment.id).label("n"))
-        .join(Post, Post.id == Comment.post_id)
-        .where(Post.assignment_id.in_(assignment_ids), Comment.status == "visible", Comment.deleted_at.is_(None))
-        .group_by(Comment.post_id)
-        .subquery()
+        select(func.count(Comment.id))
+        .where(Comment.post_id == Post.id, Comment.status == "visible", Comment.deleted_at.is_(None))
+        .scalar_subquery()
+        .label("comments")  # ordered by its label: counted once per essay
     )
-    comments = func.coalesce(shown.c.n, 0)
-    # Ranked on the few columns the choice needs; titles and names are read for the listed essays only.
-    ranked = (
-        select(Post.id, comments.label("comments"),
-               func.row_number().over(partition_by=Post.assignment_id,
-                                      order_by=(comments, Post.published_at, Post.id)).label("rank"),
-               func.count().over(partition_by=Post.assignment_id).label("waiting"))
-        .join(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == course_id,
-                               Enrollment.role == "student"))
-        .outerjoin(shown, shown.c.post_id == Post.id)
-        .where(Post.course_id == course_id, Post.assignment_id.in_(assignment_ids), Post.status == "published",
-               Post.published_at <= now, Post.deleted_at.is_(None), Post.author_id != student_id,
-               Post.id.not_in(done))
+    students = select(Enrollment.user_id).where(Enrollment.course_id == course_id, Enrollment.role == "student")
+    essays = _classmates_essays(assignment_ids, student_id, done, now, students)
+    waiting_counts = dict(db.session.execute(
+        select(Post.assignment_id, func.count(Post.id)).where(*essays).group_by(Post.assignment_id)).all())
+    # Each assignment's first few by a LIMIT on the few columns the choice needs; titles and names are read for
+    # the listed essays only.
+    firsts = [
+        select(Post.id, shown, Post.published_at)
+        .where(*_classmates_essays([assignment_id], student_id, done, now, students))
+        .order_by(shown, Post.published_at, Post.id)
+        .limit(limit)
         .subquery()
-    )
+        for assignment_id in assignment_ids if waiting_counts.get(assignment_id)
+    ]
+    if not firsts:
+        return {}
+    first = union_all(*(select(f) for f in firsts)).subquery()
     rows = db.session.execute(
         select(Post.id, Post.title, Post.slug, Post.author_id, Post.assignment_id,
-               func.coalesce(Enrollment.course_name, User.display_name), ranked.c.comments, ranked.c.waiting)
-        .join(ranked, ranked.c.id == Post.id)
+               func.coalesce(Enrollment.course_name, User.display_name), first.c.comments, first.c.published_at)
+        .join(first, first.c.id == Post.id)
         .join(User, User.id == Post.author_id)
         .join(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == course_id))
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.rank)
-    )
+    ).all()
     listed: dict[int, list[WaitingEssay]] = defaultdict(list)
-    waiting: dict[int, int] = {}
-    for post_id, title, slug, author_id, assignment_id, author_name, shown_count, count in rows:
+    # A union keeps no order: each list is put back in the order its LIMIT chose by.
+    for post_id, title, slug, author_id, assignment_id, author_name, shown_count, _at in sorted(
+            rows, key=lambda row: (row[6], row[7], row[0])):
         listed[assignment_id].append(WaitingEssay(EssayInfo(post_id, title, slug, author_id, author_name,
                                                             assignment_id, True), shown_count))
-        waiting[assignment_id] = count
-    return {a: (essays, waiting[a] - len(essays)) for a, essays in listed.items()}
+    return {a: (essays, waiting_counts[a] - len(essays)) for a, essays in listed.items()}
+
+
+def _classmates_essays(assignment_ids: list[int], student_id: int, done: set[int], now: datetime,
+                       students) -> tuple:
+    """Classmates' live essays of these (one course's) assignments the student's comments do not count on yet:
+    conditions the posts' (assignment, author, status, published, deleted) index answers alone."""
+    return (Post.assignment_id.in_(assignment_ids), Post.status == "published", Post.published_at <= now,
+            Post.deleted_at.is_(None), Post.author_id != student_id, Post.id.not_in(done), Post.author_id.in_(students))

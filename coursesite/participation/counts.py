@@ -42,7 +42,9 @@ def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection
     if assignment_id is not None:
         where.append(Assignment.id == assignment_id)
     if student_ids is not None:
-        where.append(Comment.author_id.in_(list(student_ids)))
+        # By the comments' ids: the planner then starts from these students' comments (their author index)
+        # rather than probing every essay of the course for each of them.
+        where.append(Comment.id.in_(select(Comment.id).where(Comment.author_id.in_(list(student_ids)))))
     return where
 
 

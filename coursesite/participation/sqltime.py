@@ -32,9 +32,10 @@ def _plus_minutes_default(element, compiler, **kw):
 @compiles(plus_minutes, "sqlite")
 def _plus_minutes_sqlite(element, compiler, **kw):
     moment, minutes = (compiler.process(c, **kw) for c in element.clauses)
-    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': shift the first 19 characters, keep the microseconds.
-    return (f"(strftime('%Y-%m-%d %H:%M:%S', {moment}, printf('%+d minutes', {minutes}))"
-            f" || substr({moment}, 20))")
+    # Stored as 'YYYY-MM-DD HH:MM:SS.ffffff': shift the first 19 characters, keep the microseconds. No minutes
+    # (most students, most assignments) leave the moment as it is, without parsing it.
+    return (f"(CASE WHEN {minutes} = 0 THEN {moment} ELSE"
+            f" strftime('%Y-%m-%d %H:%M:%S', {moment}, printf('%+d minutes', {minutes})) || substr({moment}, 20) END)")
 
 
 
@@ -64,8 +65,9 @@ def _quarter_hour_default(element, compiler, **kw):
 @compiles(quarter_hour, "sqlite")
 def _quarter_hour_sqlite(element, compiler, **kw):
     moment = compiler.process(list(element.clauses)[0], **kw)
-    return (f"(strftime('%Y-%m-%d %H:', {moment})"
-            f" || printf('%02d', (cast(strftime('%M', {moment}) as integer) / 15) * 15))")
+    # Read off the stored text 'YYYY-MM-DD HH:MM:...', as plus_minutes does: no date parsing per row.
+    return (f"(substr({moment}, 1, 14)"
+            f" || printf('%02d', (cast(substr({moment}, 15, 2) as integer) / 15) * 15))")
 
 
 def quarter_hour_start(key: str) -> datetime:

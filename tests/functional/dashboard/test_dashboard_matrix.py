@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
-from coursesite.models import Comment, CommentReport, Enrollment, utcnow
+from coursesite.models import Comment, CommentReport, Enrollment, Post, utcnow
 from tests import factories as f
 from tests.functional.grading_world import add_class, build_grading_world
 
@@ -166,7 +166,7 @@ def test_assignment_of_another_course_is_not_found(client, w):
 # home adds the comment count (1), grading progress (3) and the navigation's moderation badge; the others a
 # little less (no moderation list). Here home finds the summary of the class before it grew: the journal (1)
 # says the whole course changed since, so it builds its summary again.
-STATEMENTS = {"home": 21, "students": 20, "assignments": 14}
+STATEMENTS = {"home": 23, "students": 20, "assignments": 14}
 
 
 @pytest.mark.parametrize("path", ["dashboard/", "dashboard/?sort=total", "dashboard/students/{s}",
@@ -242,6 +242,21 @@ def test_an_attention_list_shows_fifty_and_says_how_many_more(client, w):
     assert "62 behind on comments" in page and "… and 12 more." in behind  # the 60, Benjamin and Chen
     assert behind.count("<li>") == 50
     assert "sort=total#matrix-heading" in behind
+
+
+def test_the_overdue_list_counts_the_whole_class_and_names_the_first_fifty_by_name(client, w):
+    bulk = add_class(w.course, w.assignment, w.students[0], 60)  # Bulk Student 0000 to 0059
+    for essay in db.session.scalars(select(Post).where(Post.author_id.in_([u.id for u in bulk]))):
+        essay.deleted_at = utcnow()  # trashed: missing
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id.in_([u.id for u in bulk]))):
+        enrollment.joined_at = w.assignment.post_due_at - timedelta(days=10)
+    db.session.flush()
+    for page in (home(client, w), home(client, w, sort="total", page=2)):
+        overdue = page.split("essays overdue", 1)[1].split("</details>", 1)[0]
+        assert "63 essays overdue" in page and "… and 13 more." in overdue  # the 60, Amara, Benjamin and Chen
+        assert overdue.count("<li>") == 50
+        assert "Amara Okafor" in overdue and "Bulk Student 0047" in overdue
+        assert "Bulk Student 0048" not in overdue and "Chen Wei" not in overdue
 
 
 # Counted afresh on every view: a change shows at once.

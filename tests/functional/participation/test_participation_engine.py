@@ -1,4 +1,5 @@
-"""The SQL participation engine counts what the Python rules (participation/rules.py) decide.
+"""The SQL participation engine counts what the Python rules (participation/rules.py) decide, and the
+class's standing in SQL (participation/standing.py) is what the dashboard's cells say of each student.
 
 Hypothesis builds small courses (sections with their own dates, extensions, extra time, per-essay caps,
 assigned readers with their own dates, edited, hidden, held and deleted comments, drafts and scheduled
@@ -12,11 +13,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coursesite.dashboard.facts import load_course_facts
+from coursesite.dashboard.matrix import build_cells
 from coursesite.extensions import db
 from coursesite.models import (
     Comment,
     CommentRevision,
     Enrollment,
+    Excusal,
     Extension,
     PeerAssignment,
     Post,
@@ -25,6 +29,7 @@ from coursesite.models import (
 from coursesite.participation.counts import NONE, participation_counts
 from coursesite.participation.deadline_rules import DueDates, effective_deadlines
 from coursesite.participation.facts import load_participation_by_ids
+from coursesite.participation.standing import NO_TOTALS, Totals, class_standing, essays_short_of_comments
 from tests import factories as f
 
 T0 = datetime(2031, 3, 10, 12, 0, tzinfo=UTC)
@@ -219,3 +224,80 @@ def test_an_essay_given_late_to_its_reader_has_its_own_later_deadline(app):
     f.make_thread_comment(given_early, reader, "Answered late.", at=at(1))
     got = participation_counts(course.id, now=NOW)[(a.id, reader.id)]
     assert (got.on_time, got.late) == (1, 1)
+
+
+standing_specs = st.fixed_dictionaries({
+    "course": course_specs,
+    "post_due": st.lists(maybe_moment, min_size=2, max_size=2),
+    # Comment deadlines after now too, so students can be behind before theirs.
+    "comments_due": st.lists(st.none() | st.builds(at, st.integers(-3, 9), st.booleans()), min_size=2, max_size=2),
+    "grace": st.lists(st.sampled_from([0, 0, 30, 60]), min_size=2, max_size=2),
+    "closed": st.lists(st.booleans(), min_size=2, max_size=2),
+    "joined": st.lists(maybe_moment, min_size=4, max_size=4),
+    "left": st.sets(st.integers(0, 3), max_size=1),
+    "excused": st.sets(st.tuples(st.integers(0, 1), st.integers(0, 3)), max_size=3),
+    "extension_post": maybe_moment,
+    "published": st.lists(st.builds(at, st.integers(-6, 7), st.booleans()), min_size=8, max_size=8),
+})
+
+
+def vary_dates(spec: dict, course, people, assignments) -> None:
+    """Essay dates, grace periods, closed assignments, join dates, leavers and excusals on top of build()."""
+    for i, a in enumerate(assignments):
+        a.post_due_at, a.grace_minutes = spec["post_due"][i], spec["grace"][i]
+        a.comments_due_at = spec["comments_due"][i]
+        a.late_policy = "closed" if spec["closed"][i] else "accept"
+    for i, person in enumerate(people):
+        enrollment = db.session.get(Enrollment, _enrollment_id(course.id, person.id))
+        enrollment.joined_at = spec["joined"][i] or enrollment.joined_at
+        enrollment.ended_at = at(-1) if i in spec["left"] else None
+    for extension in db.session.query(Extension).all():
+        extension.post_due_at = spec["extension_post"]
+    for a_index, who in spec["excused"]:
+        if a_index < len(assignments) and who < len(people):
+            db.session.add(Excusal(assignment_id=assignments[a_index].id, user_id=people[who].id))
+    essays = db.session.query(Post).filter(Post.course_id == course.id, Post.status == "published").order_by(Post.id)
+    for essay, moment in zip(essays, spec["published"], strict=False):
+        if essay.published_at <= NOW:
+            essay.published_at = min(moment, NOW)
+    db.session.flush()
+
+
+def behind(cell, deadline, now) -> bool:
+    """The dashboard's "behind on comments": short of them, writing open, before the student's own deadline."""
+    writing_open = cell.assignment.post_due_at is None or cell.assignment.post_due_at <= now
+    return (cell.required > 0 and not cell.comments_complete and deadline is not None and deadline > now
+            and writing_open and cell.essay.kind != "excused")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(spec=standing_specs)
+def test_the_sql_standing_equals_the_dashboard_cells(app, spec):
+    savepoint = db.session.begin_nested()
+    try:
+        course, people, assignments = build(spec["course"])
+        vary_dates(spec, course, people, assignments)
+        facts = load_course_facts(course, NOW)
+        standing = class_standing(course.id, NOW)
+        essays = facts.essays_by_pair()
+        expected_behind = set()
+        for student in facts.students:
+            cells = build_cells(facts, student, essays, scored=False)
+            on_time = sum(1 for c in cells if c.essay.counts_on_time)
+            done = sum(c.done for c in cells if c.owes_comments)
+            overdue = sum(1 for c in cells if c.essay.overdue)
+            assert standing.totals.get(student.user_id, NO_TOTALS) == Totals(on_time, done, overdue), student
+            expected_behind |= {(student.user_id, c.assignment.id, c.done, c.required,
+                                 facts.comment_deadline(c.assignment.id, student.user_id))
+                                for c in cells if behind(c, facts.comment_deadline(c.assignment.id, student.user_id),
+                                                         NOW)}
+        assert {(p.student_id, p.assignment_id, p.done, p.required, p.deadline)
+                for p in standing.behind} == expected_behind
+        current = {s.user_id for s in facts.students}
+        wanted = {a.id: a.required_comments for a in assignments}
+        shown = facts.comment_counts
+        expected_short = {(e.post_id, shown.get(e.post_id, 0)) for e in facts.live_essays()
+                          if e.author_id in current and shown.get(e.post_id, 0) < wanted[e.assignment_id]}
+        assert {(e.post_id, e.comments) for e in essays_short_of_comments(course.id, NOW)} == expected_short
+    finally:
+        savepoint.rollback()

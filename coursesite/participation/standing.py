@@ -1,0 +1,176 @@
+"""Where each current student stands, in SQL: what the dashboard sorts, counts and lists for a whole class.
+
+Per (assignment, student) it works out what participation/deadline_rules.py's `essay_status` decides from the student's
+own dates (section, extension, accommodation, grace period, join date, excusal) and the first published essay,
+and what the matrix cell counts of it (dashboard/matrix.py): an essay on time, an overdue one, the comments
+owed by now, and whether the student is behind on comments before their deadline. The class is then summed per
+student in the same statement; only the pairs someone is behind on come back one by one.
+tests/functional/participation/test_participation_engine.py holds these equal to the Python rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, union_all
+
+from coursesite.extensions import db
+from coursesite.models import Assignment, Comment, Enrollment, Excusal, Post
+from coursesite.models.types import UTCDateTime
+from coursesite.participation.counts import counts_statement
+from coursesite.participation.deadlines import DeadlineJoins
+from coursesite.participation.sqltime import plus_minutes, without_jit
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A student's row total (essays on time, comments done of those owed) and overdue essays."""
+
+    essays_on_time: int = 0
+    comments_done: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> tuple[int, int]:
+        return self.essays_on_time, self.comments_done
+
+
+NO_TOTALS = Totals()
+
+
+@dataclass(frozen=True)
+class BehindPair:
+    """A student short of comments for an assignment whose comment deadline has not come yet."""
+
+    student_id: int
+    assignment_id: int
+    done: int
+    required: int
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class Standing:
+    totals: dict[int, Totals]
+    behind: list[BehindPair]
+
+
+def _flag(condition: ColumnElement) -> ColumnElement:
+    """1 or 0, never NULL: flags are summed and negated safely."""
+    return case((condition, 1), else_=0)
+
+
+def _first_essays(course_id: int):
+    """(assignment, author) → the first publication time and whether a draft exists, trashed essays left out."""
+    published = and_(Post.status == "published", Post.published_at.is_not(None))
+    return (
+        select(Post.assignment_id, Post.author_id,
+               func.min(case((published, Post.published_at), else_=null())).label("published_at"),
+               func.max(_flag(Post.status == "draft")).label("has_draft"))
+        # By the course's assignment ids: the posts' (assignment, author, ...) index answers it alone, in order.
+        .where(Post.assignment_id.in_(select(Assignment.id).where(Assignment.course_id == course_id)),
+               Post.deleted_at.is_(None))
+        .group_by(Post.assignment_id, Post.author_id)
+        .subquery()
+    )
+
+
+def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] | None = None):
+    """One row per (assignment, current student): the flags the dashboard's cell derives from its essay state."""
+    at = literal(now, UTCDateTime())
+    joins = DeadlineJoins.fresh()
+    e, s, x = joins.enrollment, joins.section, joins.extension
+    essays = _first_essays(course_id)
+    counted = counts_statement(course_id, now=now).subquery()
+    due = joins.post_due(Assignment)
+    comments_due = joins.comments_due(Assignment)
+    past_grace = and_(due.is_not(None), plus_minutes(due, func.coalesce(Assignment.grace_minutes, 0)) < at)
+    joined_after = and_(due.is_not(None), e.joined_at.is_not(None), e.joined_at > due)
+    excused = Excusal.id.is_not(None)
+    published = essays.c.published_at
+    unpublished_past_due = and_(~excused, published.is_(None), past_grace)
+    on_time = and_(~excused, published.is_not(None), published <= at,
+                   or_(joined_after, due.is_(None),
+                       published <= plus_minutes(due, func.coalesce(Assignment.grace_minutes, 0))))
+    not_required = and_(unpublished_past_due, joined_after)
+    owes = and_(comments_due.is_not(None), comments_due <= at, ~excused, _flag(not_required) == 0)
+    required = Assignment.required_comments
+    done = case((func.coalesce(counted.c.on_time, 0) < required, func.coalesce(counted.c.on_time, 0)),
+                else_=required)
+    behind = and_(required > 0, done < required, comments_due > at, ~excused,
+                  or_(Assignment.post_due_at.is_(None), Assignment.post_due_at <= at))
+    query = (
+        select(Assignment.id.label("assignment_id"), e.user_id.label("student_id"),
+               _flag(on_time).label("on_time"),
+               _flag(and_(unpublished_past_due, _flag(joined_after) == 0)).label("overdue"),
+               case((owes, done), else_=0).label("owed_done"),
+               done.label("done"), required.label("required"), comments_due.label("comments_due"),
+               _flag(behind).label("behind"))
+        .join(e, and_(e.course_id == Assignment.course_id, e.role == "student", e.ended_at.is_(None)))
+        .outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
+        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
+        .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
+        .outerjoin(essays, and_(essays.c.assignment_id == Assignment.id, essays.c.author_id == e.user_id))
+        .outerjoin(counted, and_(counted.c.assignment_id == Assignment.id, counted.c.student_id == e.user_id))
+        .where(Assignment.course_id == course_id)
+    )
+    if student_ids is not None:
+        query = query.where(e.user_id.in_(list(student_ids)))
+    return query
+
+
+def class_standing(course_id: int, now: datetime) -> Standing:
+    """Every current student's totals, and the pairs they are behind on: one statement for any class size."""
+    without_jit(db.session)
+    cells = cells_statement(course_id, now).cte("cells")
+    behind = select(cells.c.student_id, cells.c.assignment_id, cells.c.done, cells.c.required,
+                    cells.c.comments_due, literal(1)).where(cells.c.behind == 1)
+    totals = select(cells.c.student_id, null(), func.sum(cells.c.on_time), func.sum(cells.c.owed_done),
+                    literal(None, UTCDateTime()), func.sum(cells.c.overdue)).group_by(cells.c.student_id)
+    # The behind pairs come first so the deadline column keeps its date type; totals have no assignment.
+    rows = db.session.execute(union_all(behind, totals)).all()
+    return _read(rows)
+
+
+def _read(rows) -> Standing:
+    totals, pairs = {}, []
+    for student_id, assignment_id, a, b, deadline, overdue in rows:
+        if assignment_id is None:
+            totals[student_id] = Totals(int(a or 0), int(b or 0), int(overdue or 0))
+        else:
+            pairs.append(BehindPair(student_id, assignment_id, int(a), int(b), deadline))
+    return Standing(totals, pairs)
+
+
+@dataclass(frozen=True)
+class ShortEssay:
+    """A student's live essay with fewer shown comments than its assignment asks for."""
+
+    post_id: int
+    assignment_id: int
+    author_id: int
+    title: str
+    slug: str
+    comments: int
+    wanted: int
+
+
+def essays_short_of_comments(course_id: int, now: datetime) -> list[ShortEssay]:
+    """Current students' live essays short of comments (shown comments of anyone counted), in one statement."""
+    shown = (
+        select(func.count(Comment.id))
+        .where(Comment.post_id == Post.id, Comment.status == "visible", Comment.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    live = select(Post.id, Post.assignment_id, Post.author_id, Post.title, Post.slug, shown.label("comments"),
+                  Assignment.required_comments.label("wanted")).join(
+        Assignment, Assignment.id == Post.assignment_id).join(
+        Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == Post.course_id,
+                         Enrollment.role == "student", Enrollment.ended_at.is_(None))).where(
+        Post.course_id == course_id, Assignment.course_id == course_id, Assignment.required_comments > 0,
+        Post.status == "published", Post.published_at <= literal(now, UTCDateTime()), Post.deleted_at.is_(None),
+    ).subquery()
+    rows = db.session.execute(select(live).where(live.c.comments < live.c.wanted))
+    return [ShortEssay(*row) for row in rows]
