@@ -1,8 +1,8 @@
 """In-process page timings: median server time (warm and cold) and SQL statements per page, through the Flask
 test client.
 
-Each page is requested as the person who would see it (a student for the blog, essays, editor and their own
-lists; the instructor for the dashboard pages).
+Each page is requested as the person who would see it (a student for the blog, This week, essays, editor and
+their own lists; the instructor for the dashboard pages).
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from coursesite import create_app, extensions
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, User
 
-PAGES = ("blog", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student", "assignment",
-         "canvas-csv")
+PAGES = ("blog", "this-week", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student",
+         "assignment", "canvas-csv")
 STAFF_PAGES = {"dashboard", "student", "assignment", "canvas-csv"}
 ENDPOINTS = {
-    "blog": "posts.blog",
+    "blog": "posts.blog_listing",  # a student's course home is This week; the blog has its own address
+    "this-week": "week.course",
     "essay-4": "posts.essay",
     "essay-200": "posts.essay",
     "editor": "posts.new_post",
