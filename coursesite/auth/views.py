@@ -17,7 +17,13 @@ from coursesite.auth.forms import (
 from coursesite.extensions import db, limiter
 from coursesite.notifications.mail import send_mail
 from coursesite.people import accounts, tokens
-from coursesite.people.pseudonyms import account_name_problem, reads_as_staff, staff_name_problem
+from coursesite.people.pseudonyms import (
+    RESERVED_NAME_PROBLEM,
+    account_name_problem,
+    is_reserved_name,
+    reads_as_staff,
+    staff_name_problem,
+)
 from coursesite.security import form_checks_csrf, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -87,6 +93,8 @@ def signup():
     form = SignupForm(join_code=request.args.get("code", ""))
     if form.validate_on_submit():
         course = None
+        if is_reserved_name(form.display_name.data):
+            form.display_name.errors.append(RESERVED_NAME_PROBLEM)
         if form.join_code.data:
             course = accounts.course_by_join_code(form.join_code.data)
             if course is None:

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment, User, WordPressPerson
 from coursesite.models.course import STAFF_ROLES
+from coursesite.models.user import FORMER_NAME
 from coursesite.people.names import name_key
+
+RESERVED_NAME_PROBLEM = (f"“{FORMER_NAME}” stands for accounts that were anonymised, so no one may use it as a "
+                         "name. Choose another.")
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether `name` reads as the name anonymised accounts are shown under (case, accents, look-alikes)."""
+    return name_key(name) == name_key(FORMER_NAME)
 
 
 def names_in_course(course: Course, except_user_id: int | None = None, with_guests: bool = True) -> dict[str, bool]:
@@ -46,6 +55,8 @@ def pseudonym_problem(course: Course, user_id: int, name: str | None) -> str | N
         return None
     if not name_key(name):
         return "Use at least one letter or digit, or leave the field empty."
+    if is_reserved_name(name):
+        return RESERVED_NAME_PROBLEM
     staff = names_in_course(course, except_user_id=user_id).get(name_key(name))
     if staff is None:
         return None
@@ -72,6 +83,8 @@ def account_name_problem(user_id: int, name: str) -> str | None:
     key = name_key(name)
     if not key:
         return None
+    if is_reserved_name(name):
+        return RESERVED_NAME_PROBLEM
     own_courses = select(Enrollment.course_id).where(Enrollment.user_id == user_id, Enrollment.ended_at.is_(None))
     staff = db.session.execute(
         select(Course, User.display_name, Enrollment.course_name)

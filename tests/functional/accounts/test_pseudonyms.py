@@ -74,3 +74,23 @@ def test_invisible_names_are_refused(client, auth, course):
     student = f.make_member(course, name="Sam Newcomer")
     auth.login(student)
     assert "at least one letter or digit" in welcome(client, course, "\u200b\u200b").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["Former student", "FORMER  STUDENT", "F\u043ermer Student"])
+def test_no_one_takes_the_name_anonymised_accounts_are_shown_under(client, auth, course, name):
+    """Anonymised accounts read "Former student": a live person under that name could pass for one."""
+    student = f.make_member(course, name="Sam Newcomer")
+    db.session.commit()
+    auth.login(student)
+    page = welcome(client, course, name).get_data(as_text=True)
+    assert "stands for accounts that were anonymised" in page
+    assert membership(student, course).course_name is None
+    response = client.post("/auth/account", data={"profile-display_name": name, "profile-notify_email": "off"})
+    assert "stands for accounts that were anonymised" in response.get_data(as_text=True)
+    db.session.refresh(student)
+    assert student.display_name == "Sam Newcomer"
+    auth.logout()
+    secret = "a long enough password"
+    signup = client.post("/auth/signup", data={"display_name": name, "email": "new@example.edu",
+                                                "password": secret, "confirm": secret})
+    assert signup.status_code == 200 and "stands for accounts that were anonymised" in signup.get_data(as_text=True)
