@@ -168,13 +168,19 @@ def comment_html(content: str, base_url: str = "") -> str:
 
 BLOCK_END = re.compile(r"</(?:p|h[1-6]|blockquote|pre|table|ul|ol|figure|dl)>", re.I)
 LINE_END = re.compile(r"<br\s*/?>\s*|</(?:li|tr|dt|dd|figcaption)>", re.I)
+LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
+BETWEEN_TAGS = re.compile(r">(\s*+)<")
+TAG_END = re.compile(">")
 
 
 def html_to_text(fragment: str) -> str:
     """Readable plain text with paragraphs kept as blank lines (the editable source of an imported item)."""
-    text = re.sub(r">\s*\n\s*<", "><", fragment)
+    # Whitespace between tags goes when it holds a line break; taken whole (possessive), so a long run of
+    # spaces and line breaks after one ">" is read once, not once per line break.
+    text = BETWEEN_TAGS.sub(lambda found: "><" if "\n" in found.group(1) else found.group(), fragment)
     text = LINE_END.sub("\n", BLOCK_END.sub("\n\n", text))
-    text = re.sub(r"<li\b[^>]*>", "- ", text, flags=re.I)
+    # Up to the last ">" only: past it, each "<li" would look for a ">" to the end of the text.
+    text = sub_before_last(LIST_ITEM, "- ", text, TAG_END)
     text = html.unescape(replace_tags(text))
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
