@@ -126,18 +126,13 @@ def can_create_course(user) -> bool:
 
 
 def is_site_admin(user) -> bool:
-    """The site's administration (accounts, anonymising, exports on request): site admins only."""
+    """The site's administration (accounts, anonymising, exports on request, LMS registration): site admins."""
     return user.is_authenticated and user.is_admin
 
 
 def can_export_own_data(user, course: Course) -> bool:
     """Download one's own work in a course: its members (site admins export any account from the admin page)."""
     return is_member(user, course)
-
-
-def can_register_lti_platforms(user) -> bool:
-    """Register an LMS (LTI 1.3 platform) and see what to paste into it: site admins."""
-    return user.is_authenticated and user.is_admin
 
 
 def can_edit_post(user, post) -> bool:

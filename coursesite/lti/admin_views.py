@@ -9,14 +9,14 @@ from coursesite.extensions import db, login_manager
 from coursesite.lti import registry
 from coursesite.lti.blueprint import bp
 from coursesite.lti.forms import PlatformForm, deployment_ids
-from coursesite.permissions import can_register_lti_platforms
+from coursesite.permissions import is_site_admin
 from coursesite.security import form_checks_csrf
 
 
 def _admins_only() -> None:
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    if not can_register_lti_platforms(current_user):
+    if not is_site_admin(current_user):
         abort(403)
 
 
