@@ -296,6 +296,13 @@ def test_successful_logins_do_not_count_toward_the_limit(client, auth):
 def test_the_app_starts_with_rate_limits_on_or_off(base_config, tmp_path, monkeypatch, limits_on):
     from coursesite import create_app
 
+    from coursesite.extensions import limiter
+
     monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path))
-    app = create_app({**base_config, "RATELIMIT_ENABLED": limits_on})
-    assert app.test_client().get("/auth/login").status_code == 200
+    # The one Limiter takes the settings of the app it last served; later tests' apps must get theirs back.
+    shared_state = dict(vars(limiter))
+    try:
+        app = create_app({**base_config, "RATELIMIT_ENABLED": limits_on})
+        assert app.test_client().get("/auth/login").status_code == 200
+    finally:
+        vars(limiter).update(shared_state)
