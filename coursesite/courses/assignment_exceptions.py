@@ -82,17 +82,7 @@ def check_extension(assignment: Assignment, rows: Iterable[ExceptionRow], due: D
 def grant_extensions(assignment: Assignment, user_ids: Iterable[int], due: DueDates, by_id: int | None) -> int:
     """Give these students their own deadlines (an unset date keeps theirs); lifts an excusal."""
     user_ids = list(user_ids)
-    existing = {
-        row.user_id: row
-        for row in db.session.scalars(
-            select(Extension).where(Extension.assignment_id == assignment.id, Extension.user_id.in_(user_ids))
-        )
-    }
-    for user_id in user_ids:
-        row = existing.get(user_id)
-        if row is None:
-            row = Extension(assignment_id=assignment.id, user_id=user_id)
-            db.session.add(row)
+    for row in _rows_for(Extension, assignment, user_ids):
         if due.post is not None:
             row.post_due_at = due.post
         if due.comments is not None:
@@ -105,20 +95,23 @@ def grant_extensions(assignment: Assignment, user_ids: Iterable[int], due: DueDa
 
 def excuse(assignment: Assignment, user_ids: Iterable[int], reason: str, by_id: int | None) -> int:
     user_ids = list(user_ids)
-    existing = {
-        row.user_id: row
-        for row in db.session.scalars(
-            select(Excusal).where(Excusal.assignment_id == assignment.id, Excusal.user_id.in_(user_ids))
-        )
-    }
-    for user_id in user_ids:
-        row = existing.get(user_id)
-        if row is None:
-            row = Excusal(assignment_id=assignment.id, user_id=user_id)
-            db.session.add(row)
+    for row in _rows_for(Excusal, assignment, user_ids):
         row.reason, row.created_by_id = reason.strip(), by_id
     db.session.flush()
     return len(user_ids)
+
+
+def _rows_for(model, assignment: Assignment, user_ids: list[int]) -> list:
+    """Each student's extension or excusal row for the assignment, a new one added where there is none."""
+    existing = {row.user_id: row for row in db.session.scalars(
+        select(model).where(model.assignment_id == assignment.id, model.user_id.in_(user_ids)))}
+    rows = []
+    for user_id in user_ids:
+        if user_id not in existing:
+            existing[user_id] = model(assignment_id=assignment.id, user_id=user_id)
+            db.session.add(existing[user_id])
+        rows.append(existing[user_id])
+    return rows
 
 
 def clear_exceptions(assignment: Assignment, user_ids: Iterable[int]) -> int:
