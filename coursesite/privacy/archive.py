@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
 from typing import IO
 
 from coursesite.essays.terms import slugify
+from coursesite.files.storage import is_key
 from coursesite.privacy import documents
 from coursesite.privacy.documents import EssayLink
 from coursesite.privacy.records import CourseRecords, PersonRecords
@@ -32,7 +34,9 @@ class _Archive:
         self.zip, self.max_bytes, self.written = zip_file, max_bytes, 0
 
     def add(self, path: str, text: str) -> None:
-        data = text.encode()
+        self.add_bytes(path, text.encode())
+
+    def add_bytes(self, path: str, data: bytes) -> None:
         self.written += len(data)
         if self.written > self.max_bytes:
             raise ExportTooLarge
@@ -42,7 +46,10 @@ class _Archive:
         self.add(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
-def write_export(records: PersonRecords, link: EssayLink, max_bytes: int) -> IO[bytes]:
+ImageReader = Callable[[str], bytes]  # a storage key to the file's bytes; KeyError when it is gone
+
+
+def write_export(records: PersonRecords, link: EssayLink, read_image: ImageReader, max_bytes: int) -> IO[bytes]:
     """A temporary file holding the ZIP, at its start; ExportTooLarge past `max_bytes` of content."""
     file = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it once sent
     try:
@@ -53,7 +60,7 @@ def write_export(records: PersonRecords, link: EssayLink, max_bytes: int) -> IO[
             folders: set[str] = set()
             for course_records in records.courses:
                 folder = _unique(safe_name(course_records.course.slug, "course"), folders)
-                _add_course(archive, f"courses/{folder}", course_records, link)
+                _add_course(archive, f"courses/{folder}", course_records, link, read_image)
     except BaseException:
         file.close()
         raise
@@ -69,8 +76,8 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _add_course(archive: _Archive, folder: str, records: CourseRecords, link: EssayLink) -> None:
-    archive.add_json(f"{folder}/course.json", documents.course_document(records))
+def _add_course(archive: _Archive, folder: str, records: CourseRecords, link: EssayLink,
+                read_image: ImageReader) -> None:
     for essay in records.essays:
         post = essay.post
         essay_folder = f"{folder}/essays/{post.id}-{safe_name(post.slug, 'essay')}"
@@ -83,3 +90,21 @@ def _add_course(archive: _Archive, folder: str, records: CourseRecords, link: Es
     archive.add(f"{folder}/comments.md", documents.comments_markdown(records.comments))
     archive.add_json(f"{folder}/grades.json", [documents.grade_document(g) for g in records.grades])
     archive.add(f"{folder}/grades.md", documents.grades_markdown(records.grades))
+    images = _add_images(archive, f"{folder}/images", records, read_image)
+    archive.add_json(f"{folder}/course.json", documents.course_document(records, images))
+
+
+def _add_images(archive: _Archive, folder: str, records: CourseRecords, read_image: ImageReader) -> int:
+    """The person's uploaded images, each named by its storage key (random letters, digits, '-' and '_'), the
+    last part of its address in their essays. A file gone from storage is left out. Returns how many."""
+    added = 0
+    for upload in records.images:
+        if not is_key(upload.storage_key):  # the name in the archive is the key: only a well-formed one
+            continue
+        try:
+            data = read_image(upload.storage_key)
+        except KeyError:
+            continue
+        archive.add_bytes(f"{folder}/{upload.storage_key}", data)
+        added += 1
+    return added

@@ -38,7 +38,7 @@ def account_document(records: PersonRecords) -> dict:
     }
 
 
-def course_document(records: CourseRecords) -> dict:
+def course_document(records: CourseRecords, images: int) -> dict:
     course, enrollment = records.course, records.enrollment
     return {
         "slug": course.slug,
@@ -52,7 +52,8 @@ def course_document(records: CourseRecords) -> dict:
             "joined_at": when(enrollment.joined_at),
             "ended_at": when(enrollment.ended_at),
         },
-        "counts": {"essays": len(records.essays), "comments": len(records.comments), "grades": len(records.grades)},
+        "counts": {"essays": len(records.essays), "comments": len(records.comments), "grades": len(records.grades),
+                   "images": images},
     }
 
 
@@ -175,6 +176,7 @@ This archive holds what you wrote and what was released to you on Coursesite, ex
 - `courses/<course>/comments.md` and `comments.json`: your comments, with the essay each answers.
 - `courses/<course>/grades.md` and `grades.json`: your released grades and feedback (unreleased grades are
   not included).
+- `courses/<course>/images/`: the images you uploaded, each named as the end of its address in your essays.
 
 Text is Markdown; times are in UTC (ISO 8601). The format is described in Coursesite's documentation
 (docs/data-export.md).

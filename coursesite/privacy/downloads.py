@@ -8,6 +8,7 @@ from typing import IO
 
 from flask import Response, current_app, url_for
 
+from coursesite.files.storage import storage_for
 from coursesite.models import Course, Post, User, utcnow
 from coursesite.privacy.archive import ExportTooLarge, safe_name, write_export
 from coursesite.privacy.records import person_records
@@ -32,7 +33,8 @@ def export_response(user: User, course: Course | None, name: str) -> Response:
     """The ZIP of `user`'s records (in `course`, or everywhere) as a download; ExportTooLarge past the limit."""
     now = utcnow()
     records = person_records(user, now, course)
-    file = write_export(records, _essay_link, current_app.config["DATA_EXPORT_MAX_BYTES"])
+    file = write_export(records, _essay_link, storage_for(current_app.config).open,
+                        current_app.config["DATA_EXPORT_MAX_BYTES"])
     size = os.fstat(file.fileno()).st_size
     response = Response(_chunks(file), mimetype="application/zip", direct_passthrough=True)
     response.headers["Content-Length"] = str(size)

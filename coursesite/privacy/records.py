@@ -1,5 +1,5 @@
 """Everything of one person's, gathered for their data export: essays with every revision, their comments,
-released grades with feedback. Request-free: callers pass the person, the scope and the time."""
+released grades with feedback, uploaded images. Request-free: callers pass the person, the scope and the time."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select, union
 from coursesite.extensions import db
 from coursesite.grading import reports as grade_reports
 from coursesite.grading.rules import AssignmentResult
-from coursesite.models import Comment, CommentRevision, Course, Enrollment, Grade, Post, PostRevision, User
+from coursesite.models import Comment, CommentRevision, Course, Enrollment, Grade, Post, PostRevision, Upload, User
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class CourseRecords:
     essays: list[EssayRecord] = field(default_factory=list)
     comments: list[CommentRecord] = field(default_factory=list)
     grades: list[GradeRecord] = field(default_factory=list)
+    images: list[Upload] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def _courses_of(user: User) -> list[Course]:
 def _course_records(user: User, course: Course) -> CourseRecords:
     enrollment = db.session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id))
-    return CourseRecords(course, enrollment, _essays(user, course), _comments(user, course), _grades(user, course))
+    return CourseRecords(course, enrollment, _essays(user, course), _comments(user, course), _grades(user, course),
+                         _images(user, course))
 
 
 def _essays(user: User, course: Course) -> list[EssayRecord]:
@@ -89,6 +91,13 @@ def _essays(user: User, course: Course) -> list[EssayRecord]:
         ):
             revisions[revision.post_id].append(revision)
     return [EssayRecord(p, revisions[p.id]) for p in posts]
+
+
+def _images(user: User, course: Course) -> list[Upload]:
+    """The images the person uploaded to the course (their essays show them by address)."""
+    return list(db.session.scalars(
+        select(Upload).where(Upload.owner_id == user.id, Upload.course_id == course.id)
+        .order_by(Upload.created_at, Upload.id)))
 
 
 def _comments(user: User, course: Course) -> list[CommentRecord]:

@@ -8,9 +8,12 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from flask import url_for
+from flask import current_app, url_for
+from PIL import Image
 
 from coursesite.extensions import db
+from coursesite.files.storage import storage_for
+from coursesite.files.uploads import save_upload
 from coursesite.models import PostRevision, utcnow
 from coursesite.privacy.archive import ROOT
 from tests import factories as f
@@ -60,7 +63,7 @@ def _zip(response) -> zipfile.ZipFile:
 
 
 def _texts(archive: zipfile.ZipFile) -> str:
-    return "\n".join(archive.read(name).decode() for name in archive.namelist())
+    return "\n".join(archive.read(name).decode() for name in archive.namelist() if name.endswith((".md", ".json")))
 
 
 def test_my_data_holds_every_revision_comments_and_released_grades_only(client, auth, world):
@@ -163,3 +166,32 @@ def test_downloads_are_rate_limited(app, client, auth, world):
     auth.login(world.student)
     statuses = [client.get(url_for("privacy.my_data")).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def _png(colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_download_holds_the_persons_uploaded_images_only(client, auth, world):
+    storage = storage_for(current_app.config)
+    mine = save_upload(storage, world.course, world.student, _png("red"))
+    elsewhere = save_upload(storage, world.other_course, world.student, _png("green"))
+    peers = save_upload(storage, world.course, world.peer, _png("blue"))
+    gone = save_upload(storage, world.course, world.student, _png("white"))
+    storage.delete(gone.storage_key)  # a file lost from storage leaves the rest of the download whole
+    db.session.commit()
+    auth.login(world.student)
+
+    archive = _zip(client.get(url_for("privacy.my_data")))
+    folder = f"{ROOT}/courses/history-101"
+    assert archive.read(f"{folder}/images/{mine.storage_key}") == storage.open(mine.storage_key)
+    assert archive.read(f"{ROOT}/courses/art-202/images/{elsewhere.storage_key}") == storage.open(elsewhere.storage_key)
+    names = archive.namelist()
+    assert not any(peers.storage_key in name or gone.storage_key in name for name in names)
+    assert json.loads(archive.read(f"{folder}/course.json"))["counts"]["images"] == 1
+
+    in_course = _zip(client.get(url_for("privacy.my_course_data", slug="history-101"))).namelist()
+    assert f"{folder}/images/{mine.storage_key}" in in_course
+    assert not any(elsewhere.storage_key in name for name in in_course)
