@@ -57,6 +57,11 @@ def sync_roster(course: Course):
         try:
             members = roster.fetch_members(context)
             groups = roster.fetch_groups(context)
+        except roster.RosterTooLarge:
+            db.session.rollback()
+            flash(f"The LMS sent more than {roster.MAX_MEMBERS:,} members, or pages without end. Nothing was "
+                  "changed; check the course in the LMS.", "error")
+            return redirect(url_for("courses.roster", slug=course.slug))
         except (LtiServiceException, LtiException, RequestException, ValueError, KeyError, TypeError):
             db.session.rollback()
             flash("The LMS did not give its roster. Nothing was changed; try again later.", "error")

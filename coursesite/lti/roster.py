@@ -44,11 +44,35 @@ class SyncReport:
         return len(self.added) + len(self.updated) + len(self.ended)
 
 
+MAX_MEMBERS = 20_000  # more than any class: past it the LMS's answer is refused, not held in memory
+MAX_PAGES = 200
+
+
+class RosterTooLarge(ValueError):
+    """The LMS kept sending pages: more members or pages than any course has, or a page linking back."""
+
+
+def _every_page(get_page, url: str | None) -> list:
+    """The items of each page the LMS links to next, within MAX_PAGES and MAX_MEMBERS: an LMS that links a
+    page to itself, or pages without end, is refused instead of holding the request for ever."""
+    items: list = []
+    seen: set[str] = set()
+    while url:
+        if url in seen or len(seen) == MAX_PAGES:
+            raise RosterTooLarge
+        seen.add(url)
+        page, url = get_page(url)
+        items.extend(page)
+        if len(items) > MAX_MEMBERS:
+            raise RosterTooLarge
+    return items
+
+
 def fetch_members(context: LtiContext) -> list[dict]:
     connector = ServiceConnector(signing_registration(context.platform), PlatformSession())
     service = NamesRolesProvisioningService(connector, {"context_memberships_url": context.memberships_url,
                                                         "service_versions": ["2.0"]})
-    return service.get_members()
+    return _every_page(service.get_members_page, context.memberships_url)
 
 
 def fetch_groups(context: LtiContext) -> dict[str, str]:
@@ -58,7 +82,8 @@ def fetch_groups(context: LtiContext) -> dict[str, str]:
     connector = ServiceConnector(signing_registration(context.platform), PlatformSession())
     service = CourseGroupsService(connector, {"context_groups_url": context.groups_url, "scope": [GROUPS_SCOPE],
                                               "service_versions": ["1.0"]})
-    return {str(g.get("id")): str(g.get("name") or "").strip()[:80] for g in service.get_groups()
+    groups = _every_page(lambda url: service.get_page(url, data_key="groups"), context.groups_url)
+    return {str(g.get("id")): str(g.get("name") or "").strip()[:80] for g in groups
             if isinstance(g, dict) and g.get("id") is not None}
 
 

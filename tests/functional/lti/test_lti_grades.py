@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -17,6 +20,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.grading import gradebook_csv as gradebook
 from coursesite.grading import reports as grade_reports
+from coursesite.lti import roster
 from coursesite.lti.models import LtiAccount, LtiContext, LtiLineItem, LtiPlatform, LtiScoreSend
 from coursesite.models import Enrollment, User, utcnow
 from tests import factories as f
@@ -259,6 +263,60 @@ def test_roster_sync_when_the_lms_fails_changes_nothing(app, client, lms, course
     assert "did not give its roster" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalars(select(Enrollment.id, Enrollment.ended_at)).all() == before
+
+
+def _paged_memberships(lms, pages: dict[int, tuple[list[dict], int | None]], default=None):
+    """The LMS's roster in pages: page n lists its members and links to the page it names next."""
+    def answer(request):
+        number = int(parse_qs(urlsplit(request.url).query).get("page", ["1"])[0])
+        members, following = pages.get(number) or default(number)
+        headers = {"Content-Type": "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"}
+        if following is not None:
+            headers["Link"] = f'<{lp.MEMBERSHIPS_URL}?page={following}>; rel="next"'
+        return 200, headers, json.dumps({"id": lp.MEMBERSHIPS_URL, "members": members})
+    lms.mock.remove(responses.GET, lp.MEMBERSHIPS_URL)
+    lms.mock.add_callback(responses.GET, re.compile(re.escape(lp.MEMBERSHIPS_URL) + r"(\?page=\d+)?$"),
+                          callback=answer)
+
+
+def _sync_as_instructor(app, course):
+    staff = app.test_client()
+    staff.post("/auth/login", data={"email": course.instructor.email, "password": f.DEFAULT_PASSWORD})
+    return staff.post(f"/lti/c/{course.slug}/roster/sync", follow_redirects=True).get_data(as_text=True)
+
+
+def test_roster_sync_reads_every_page_the_lms_links(app, client, lms, course):
+    lms.launch(client, sub="lms-lee")
+    client.post("/auth/logout")
+    _paged_memberships(lms, {1: ([_member("lms-ann", "Ann Able", [lp.LEARNER])], 2),
+                             2: ([_member("lms-bo", "Bo Baker", [lp.LEARNER])], None)})
+    page = _sync_as_instructor(app, course)
+    assert "Ann Able" in page and "Bo Baker" in page
+
+
+@pytest.mark.parametrize("endless", ["a page linking to itself", "pages without end"])
+def test_roster_sync_refuses_an_lms_that_pages_without_end(app, client, lms, course, monkeypatch, endless):
+    monkeypatch.setattr(roster, "MAX_PAGES", 5)
+    lms.launch(client, sub="lms-lee")
+    client.post("/auth/logout")
+    if endless == "a page linking to itself":
+        _paged_memberships(lms, {1: ([_member("lms-ann", "Ann Able", [lp.LEARNER])], 1)})
+    else:
+        _paged_memberships(lms, {}, default=lambda n: ([_member(f"lms-{n}", f"Member {n}", [lp.LEARNER])], n + 1))
+    before = db.session.scalars(select(Enrollment.id, Enrollment.ended_at)).all()
+    page = _sync_as_instructor(app, course)
+    assert "pages without end. Nothing was changed" in page
+    db.session.expire_all()
+    assert db.session.scalars(select(Enrollment.id, Enrollment.ended_at)).all() == before
+
+
+def test_roster_sync_refuses_more_members_than_any_course(app, client, lms, course, monkeypatch):
+    monkeypatch.setattr(roster, "MAX_MEMBERS", 3)
+    lms.launch(client, sub="lms-lee")
+    client.post("/auth/logout")
+    lms.members = [_member(f"lms-{n}", f"Member {n}", [lp.LEARNER]) for n in range(4)]
+    assert "more than 3 members" in _sync_as_instructor(app, course)
+    assert db.session.scalar(select(LtiAccount).where(LtiAccount.sub == "lms-0")) is None
 
 
 def test_a_changed_secret_key_is_reported_and_launches_still_work(app, client, lms, course, graded):
