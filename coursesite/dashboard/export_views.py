@@ -39,13 +39,11 @@ def release(assignment_id: int):
 
 
 def _send_to_lms(assignment) -> None:
-    from coursesite.lti.scores import send_after_release
+    from coursesite.lti.scores import send_after_release, sent_message
 
-    accepted, failed = send_after_release(assignment)
-    if failed:
-        flash(f"{failed} score(s) could not be sent to the LMS; they are kept and sent again later.", "error")
-    elif accepted:
-        flash(f"{accepted} score(s) were sent to the LMS.", "success")
+    sent = send_after_release(assignment)
+    if sent.accepted or sent.failed or sent.left:
+        flash(*sent_message(sent))
 
 
 @bp.route("/assignments/<int:assignment_id>/unrelease", methods=["POST"])

@@ -76,7 +76,7 @@ def send_scores_command() -> None:
     queued = scores.queue_released()
     storage.forget_expired()
     db.session.commit()
-    accepted, failed = scores.send_waiting()
-    click.echo(f"{queued} queued, {accepted} accepted, {failed} failed")
-    if failed:
+    sent = scores.send_waiting()
+    click.echo(f"{queued} queued, {sent.accepted} accepted, {sent.failed} failed")
+    if sent.failed:
         raise SystemExit(1)

@@ -36,11 +36,7 @@ def send_scores(course: Course, assignment_id: int):
     assignment = _assignment(course, assignment_id)
     scores.queue_assignment(assignment)
     db.session.commit()
-    accepted, failed = scores.send_waiting(assignment.id)
-    if failed:
-        flash(f"{accepted} score(s) accepted by the LMS; {failed} failed and are kept to send again.", "error")
-    else:
-        flash(f"{accepted} score(s) accepted by the LMS.", "success")
+    flash(*scores.sent_message(scores.send_waiting(assignment.id, scores.REQUEST_SEND_SECONDS)))
     return redirect(url_for("lti.assignment_scores", slug=course.slug, assignment_id=assignment.id))
 
 

@@ -6,6 +6,7 @@ The score is the gradebook CSV's total (essay after the late penalty, plus comme
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -25,6 +26,17 @@ from coursesite.lti.tool_config import signing_registration
 from coursesite.models import Assignment, utcnow
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+# A page that sends (release, send again) stops starting new sends after this long and leaves the rest queued
+# for `lti send-scores`: with one LMS call per student, a slow LMS would otherwise hold the request past the
+# server's timeout. One call can still take PLATFORM_TIMEOUT_SECONDS after it.
+REQUEST_SEND_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class Sent:
+    accepted: int
+    failed: int
+    left: int  # still queued when the time was up
 
 
 def remember_line_item(context: LtiContext, assignment: Assignment, body: dict) -> None:
@@ -105,15 +117,19 @@ def _service(item: LtiLineItem) -> AssignmentsGradesService:
                                                 "lineitems": context.lineitems_url or ""})
 
 
-def send_waiting(assignment_id: int | None = None) -> tuple[int, int]:
-    """Send every pending or failed score (of one assignment, or all); each result is committed as it comes, so
-    nothing is lost. Returns (accepted, failed)."""
+def send_waiting(assignment_id: int | None = None, seconds: float | None = None) -> Sent:
+    """Send every pending or failed score (of one assignment, or all), within `seconds` if given; each result
+    is committed as it comes, so nothing is lost."""
     query = select(LtiScoreSend).join(LtiLineItem).where(LtiScoreSend.status.in_(("pending", "failed")))
     if assignment_id is not None:
         query = query.where(LtiLineItem.assignment_id == assignment_id)
+    stop_at = None if seconds is None else time.monotonic() + seconds
     accepted = failed = 0
     services: dict[int, AssignmentsGradesService] = {}
-    for send in db.session.scalars(query.order_by(LtiScoreSend.id)).all():
+    waiting = db.session.scalars(query.order_by(LtiScoreSend.id)).all()
+    for done, send in enumerate(waiting):
+        if stop_at is not None and time.monotonic() >= stop_at:
+            return Sent(accepted, failed, len(waiting) - done)
         item = send.line_item
         sub = db.session.scalar(select(LtiAccount.sub).where(
             LtiAccount.platform_id == item.context.platform_id, LtiAccount.user_id == send.user_id))
@@ -129,7 +145,7 @@ def send_waiting(assignment_id: int | None = None) -> tuple[int, int]:
             item.last_sent_at = send.sent_at
             accepted += 1
         db.session.commit()
-    return accepted, failed
+    return Sent(accepted, failed, 0)
 
 
 def _describe(error: Exception) -> str:
@@ -162,9 +178,19 @@ def report(assignment: Assignment) -> SendReport:
                       tuple(errors))
 
 
-def send_after_release(assignment: Assignment) -> tuple[int, int]:
-    """Right after grades are released: queue them, keep the queue, then try to send."""
+def send_after_release(assignment: Assignment) -> Sent:
+    """Right after grades are released: queue them, keep the queue, then send for as long as a page may wait."""
     if not queue_assignment(assignment):
-        return 0, 0
+        return Sent(0, 0, 0)
     db.session.commit()
-    return send_waiting(assignment.id)
+    return send_waiting(assignment.id, REQUEST_SEND_SECONDS)
+
+
+def sent_message(sent: Sent) -> tuple[str, str]:
+    """What a page that sent scores tells the instructor, and the flash category."""
+    parts = [f"{sent.accepted} score(s) accepted by the LMS"]
+    if sent.failed:
+        parts.append(f"{sent.failed} failed and are kept to send again")
+    if sent.left:
+        parts.append(f"{sent.left} still queued for the next scheduled send")
+    return "; ".join(parts) + ".", "error" if sent.failed else ("info" if sent.left else "success")

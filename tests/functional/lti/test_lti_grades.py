@@ -20,7 +20,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.grading import gradebook_csv as gradebook
 from coursesite.grading import reports as grade_reports
-from coursesite.lti import roster
+from coursesite.lti import roster, scores
 from coursesite.lti.models import LtiAccount, LtiContext, LtiLineItem, LtiPlatform, LtiScoreSend
 from coursesite.models import Enrollment, User, utcnow
 from tests import factories as f
@@ -190,6 +190,30 @@ def test_failed_sends_are_kept_shown_and_sent_again(app, client, lms, course, gr
     page = staff.get(f"/lti/c/{course.slug}/assignments/{assignment.id}/scores").get_data(as_text=True)
     assert "Accepted by the LMS</dt><dd>2" in page
     assert db.session.scalar(select(LtiLineItem.last_sent_at)) is not None
+
+
+def test_a_slow_lms_leaves_the_rest_queued_instead_of_holding_the_release(app, client, lms, course, graded,
+                                                                          monkeypatch):
+    assignment, _, _ = graded
+    clock = [1000.0]
+    monkeypatch.setattr(scores.time, "monotonic", lambda: clock[0])
+
+    def slow(request):  # each score takes the LMS 20 s to accept, more than a page may wait for all
+        clock[0] += 20
+        lms.scores.append((request.url, json.loads(request.body)))
+        return 200, {}, "{}"
+    lms.mock.remove(responses.POST, LINE_ITEM + "/scores")
+    lms.mock.add_callback(responses.POST, LINE_ITEM + "/scores", callback=slow)
+    staff, response = _release(app, course, assignment)
+    assert response.status_code == 302
+    assert len(lms.scores) == 1
+    page = staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 score(s) accepted by the LMS; 1 still queued for the next scheduled send" in page
+    db.session.expire_all()
+    assert sorted(s.status for s in db.session.scalars(select(LtiScoreSend))) == ["pending", "sent"]
+    result = app.test_cli_runner().invoke(args=["lti", "send-scores"])  # the scheduled send takes its time
+    assert result.exit_code == 0 and "1 accepted" in result.output
+    assert len(lms.scores) == 2
 
 
 def test_send_scores_cli_retries_what_failed(app, client, lms, course, graded):
