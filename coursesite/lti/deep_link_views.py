@@ -24,6 +24,11 @@ from coursesite.models import Assignment, Course
 from coursesite.permissions import can_manage_assignments
 from coursesite.security import CONTENT_SECURITY_POLICY
 
+LINK_REQUEST_EXPIRED = LaunchRefused(
+    400, "This link request has expired",
+    "The LMS's request to add Coursesite is kept for a limited time, and this one can no longer be answered. "
+    "Nothing was added. In the LMS, choose Add content (or the Coursesite link) again.")
+
 
 def _course_of_pending() -> Course:
     context = pending_context()
@@ -75,9 +80,10 @@ def _answer(assignment: Assignment):
         return_url = message.get_launch_data()[
             "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]["deep_link_return_url"]
     except LtiException as error:
-        if str(error) != KEY_UNREADABLE:
-            raise NotFound() from error
-        return refused(LaunchRefused(503, "Coursesite cannot sign its answer", KEY_UNREADABLE))
+        db.session.rollback()  # an assignment made from the form is not kept without its link
+        if str(error) == KEY_UNREADABLE:
+            return refused(LaunchRefused(503, "Coursesite cannot sign its answer", KEY_UNREADABLE))
+        return refused(LINK_REQUEST_EXPIRED)  # the launch it answers is no longer stored
     except (KeyError, TypeError) as error:
         raise NotFound() from error
     session.pop(PENDING, None)

@@ -295,7 +295,6 @@ def test_successful_logins_do_not_count_toward_the_limit(client, auth):
 @pytest.mark.parametrize("limits_on", [True, False])
 def test_the_app_starts_with_rate_limits_on_or_off(base_config, tmp_path, monkeypatch, limits_on):
     from coursesite import create_app
-
     from coursesite.extensions import limiter
 
     monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path))

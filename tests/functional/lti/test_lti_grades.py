@@ -21,8 +21,8 @@ from coursesite.extensions import db
 from coursesite.grading import gradebook_csv as gradebook
 from coursesite.grading import reports as grade_reports
 from coursesite.lti import roster, scores
-from coursesite.lti.models import LtiAccount, LtiContext, LtiLineItem, LtiPlatform, LtiScoreSend
-from coursesite.models import Enrollment, User, utcnow
+from coursesite.lti.models import LtiAccount, LtiContext, LtiLaunchValue, LtiLineItem, LtiPlatform, LtiScoreSend
+from coursesite.models import Assignment, Enrollment, User, utcnow
 from tests import factories as f
 from tests import lti_platform as lp
 
@@ -87,6 +87,20 @@ def test_deep_link_may_create_the_assignment(client, lms, course):
     token = answer.get_data(as_text=True).split('name="JWT" value="')[1].split('"')[0]
     [item] = _tool_verified(client, token)["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
     assert item["lineItem"]["scoreMaximum"] == 15 and item["title"] == "Reading response"
+
+
+def test_a_deep_link_form_sent_after_the_launch_expired_says_so_and_creates_nothing(client, lms, course):
+    response = lms.launch(client, sub="lms-ines", roles=[lp.INSTRUCTOR], message_type="LtiDeepLinkingRequest")
+    assert response.headers["Location"].endswith("/lti/deep-link")
+    assert client.get("/lti/deep-link").status_code == 200  # the instructor reads the form, then leaves it open
+    for value in db.session.scalars(select(LtiLaunchValue)):
+        value.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    answer = client.post("/lti/deep-link", data={"new_title": "Written too late", "new_points": "5"})
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "This link request has expired" in page and "Add content" in page
+    assert db.session.scalar(select(Assignment).where(Assignment.title == "Written too late")) is None
 
 
 def test_students_cannot_deep_link(client, lms, course):
