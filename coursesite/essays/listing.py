@@ -179,19 +179,21 @@ def course_post(course: Course, post_id: int) -> Post | None:
 
 
 def neighbours(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
-    """(the essay published just before, the one just after) among visible essays; none for a hidden one."""
+    """(the essay published just before, the one just after) among visible essays; none for a hidden one.
+
+    Each side is bounded by the essay's own time, so the index walk starts at the essay and stops at the first
+    row: with the ties as an OR only, the database reads every essay between it and now (the whole course for
+    an early essay)."""
     now = now or utcnow()
     if not post.is_live(now):
         return None, None
-    base = visible_posts(post.course, now)
-    earlier = or_(
-        Post.published_at < post.published_at, and_(Post.published_at == post.published_at, Post.id < post.id)
-    )
-    later = or_(
-        Post.published_at > post.published_at, and_(Post.published_at == post.published_at, Post.id > post.id)
-    )
-    previous = db.session.scalar(base.where(earlier).order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
-    following = db.session.scalar(base.where(later).order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
+    at = post.published_at
+    # Anything published by `at` is visible now too, the essay itself being live.
+    earlier = visible_posts(post.course, at).where(or_(Post.published_at < at, Post.id < post.id))
+    later = visible_posts(post.course, now).where(Post.published_at >= at,
+                                                  or_(Post.published_at > at, Post.id > post.id))
+    previous = db.session.scalar(earlier.order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
+    following = db.session.scalar(later.order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
     return previous, following
 
 
