@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from coursesite.essays.comment_counts import visible_comment_counts
@@ -178,6 +178,20 @@ def course_post(course: Course, post_id: int) -> Post | None:
     return post if post is not None and post.course_id == course.id else None
 
 
+def _earlier(post: Post) -> Select:
+    at = post.published_at
+    # Anything published by `at` is visible now too, the essay itself being live.
+    return (visible_posts(post.course, at).where(or_(Post.published_at < at, Post.id < post.id))
+            .order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
+
+
+def _later(post: Post, now: datetime) -> Select:
+    at = post.published_at
+    return (visible_posts(post.course, now)
+            .where(Post.published_at >= at, or_(Post.published_at > at, Post.id > post.id))
+            .order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
+
+
 def neighbours(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
     """(the essay published just before, the one just after) among visible essays; none for a hidden one.
 
@@ -187,14 +201,13 @@ def neighbours(post: Post, now: datetime | None = None) -> tuple[Post | None, Po
     now = now or utcnow()
     if not post.is_live(now):
         return None, None
-    at = post.published_at
-    # Anything published by `at` is visible now too, the essay itself being live.
-    earlier = visible_posts(post.course, at).where(or_(Post.published_at < at, Post.id < post.id))
-    later = visible_posts(post.course, now).where(Post.published_at >= at,
-                                                  or_(Post.published_at > at, Post.id > post.id))
-    previous = db.session.scalar(earlier.order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
-    following = db.session.scalar(later.order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
-    return previous, following
+    return db.session.scalar(_earlier(post)), db.session.scalar(_later(post, now))
+
+
+def neighbour_ids(post: Post, now: datetime) -> tuple[ScalarSelect, ScalarSelect]:
+    """The ids of a live essay's neighbours as scalar subqueries, to be read with other facts in one statement."""
+    return (_earlier(post).with_only_columns(Post.id).scalar_subquery(),
+            _later(post, now).with_only_columns(Post.id).scalar_subquery())
 
 
 def course_assignment(course: Course, assignment_id: int) -> Assignment | None:

@@ -16,10 +16,11 @@ from datetime import datetime
 from flask import Response, current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 
 from coursesite.discussion.thread import FORM_STATE_KEY
-from coursesite.essays.listing import visible_posts
+from coursesite.essays.comment_counts import comment_stamp_query
+from coursesite.essays.listing import neighbour_ids
 from coursesite.extensions import cache, db
 from coursesite.files.file_store import code_version
 from coursesite.models import Course, Post
@@ -98,19 +99,15 @@ def not_modified(etag: str) -> Response | None:
     return answer if answer.status_code == 304 else None
 
 
-def visitor_page_key(course: Course, post: Post, comments: tuple) -> str:
+def visitor_page_key(course: Course, post: Post, now: datetime) -> str:
     """Where the page as visitors see it is kept: under the course's and the essay's rows (an edit, a setting),
-    its comments' stamp (essays/comment_counts.comment_stamp) and the course's essays' stamp (one coming out or
-    going away changes the navigation), so those reach visitors at once; what the key does not cover (a name,
-    a neighbour's title) reaches them within the few seconds the page is kept, the time browsers and nginx may
-    share it anyway (PUBLIC_PAGE_MAX_AGE)."""
-    parts = (code_version(), _row(course), _row(post), comments, _essays_stamp(course))
+    its comments' stamp (essays/comment_counts.comment_stamp_query) and its neighbours (one coming out or going
+    away changes the navigation), read in one statement, so those reach visitors at once; what the key does not
+    cover (a name, a neighbour's title) reaches them within the few seconds the page is kept, the time browsers
+    and nginx may share it anyway (PUBLIC_PAGE_MAX_AGE)."""
+    stamp = tuple(db.session.execute(comment_stamp_query(post.id).add_columns(*neighbour_ids(post, now))).one())
+    parts = (code_version(), _row(course), _row(post), stamp)
     return "essay-visitor:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _essays_stamp(course: Course) -> tuple:
-    visible = visible_posts(course).subquery()
-    return tuple(db.session.execute(select(func.count(), func.max(visible.c.published_at))).one())
 
 
 def kept_page(key: str) -> tuple[str, str] | None:

@@ -8,7 +8,6 @@ from sqlalchemy import Select, false
 
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState, build_thread_context
 from coursesite.essays import listing as post_service
-from coursesite.essays.comment_counts import comment_stamp
 from coursesite.essays.revisions import edited_after, revisions_of
 from coursesite.extensions import db
 from coursesite.forms import id_from, page_number
@@ -153,7 +152,7 @@ def essay(course: Course, post_slug: str):
     if post is None or not _may_see(post, now):
         abort(404)
     shared = shared_copy_allowed(course, post, now) and plain_read()
-    key = visitor_page_key(course, post, comment_stamp(post.id)) if shared else None
+    key = visitor_page_key(course, post, now) if shared else None
     etag, html = (kept_page(key) if shared else None) or (None, None)
     if etag is None:
         staff_view = can_see_private_work(current_user, course)
