@@ -169,8 +169,9 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
     )
 
 
-def find_post(course: Course, slug: str) -> Post | None:
-    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
+def find_post(course: Course, slug: str, *options) -> Post | None:
+    """The course's essay by its slug; `options` load what the caller shows with it (its author, ...)."""
+    return db.session.scalar(select(Post).options(*options).where(Post.course_id == course.id, Post.slug == slug))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
+from sqlalchemy.orm import joinedload
 
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState, build_thread_context
 from coursesite.essays import listing as post_service
@@ -148,7 +149,8 @@ def _may_see(post: Post, now) -> bool:
 @course_view()
 def essay(course: Course, post_slug: str):
     now = utcnow()
-    post = post_service.find_post(course, post_slug)
+    # The author and the assignment in the same statement: the page shows both.
+    post = post_service.find_post(course, post_slug, joinedload(Post.author), joinedload(Post.assignment))
     if post is None or not _may_see(post, now):
         abort(404)
     shared = shared_copy_allowed(course, post, now) and plain_read()
