@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Response, current_app, request, session
 from flask_login import current_user
@@ -33,13 +34,23 @@ def _row(instance) -> tuple:
     return tuple(getattr(instance, attribute.key) for attribute in inspect(type(instance)).column_attrs)
 
 
+_PLAIN = (str, int, float, type(None), datetime)
+
+
+@lru_cache(maxsize=64)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _shown(value):
     """`value` as plain data whose repr changes exactly when what it shows changes (rows by their columns,
-    dataclasses by their fields), never by where it sits in memory."""
+    dataclasses by their fields), never by where it sits in memory. Plain values first: most are."""
+    if isinstance(value, _PLAIN):
+        return value
     if hasattr(value, "__table__"):
         return _row(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple((f.name, _shown(getattr(value, f.name))) for f in dataclasses.fields(value))
+        return tuple((name, _shown(getattr(value, name))) for name in _field_names(type(value)))
     if isinstance(value, dict):
         return tuple((key, _shown(item)) for key, item in sorted(value.items()))
     if isinstance(value, list | tuple | set | frozenset):
@@ -55,7 +66,8 @@ def essay_etag(course: Course, post: Post, context: dict, header_counts: dict, r
     parts = (
         code_version(), _row(course), _row(post), post.is_live(now), _row(post.assignment),
         [_row(term) for term in post.terms],
-        _shown({key: value for key, value in context.items() if key != "now"}),
+        # The kept comment parts are made from the thread's comments, which are in it already.
+        _shown({key: value for key, value in context.items() if key not in ("now", "comment_parts")}),
         _row(current_user._get_current_object()) if signed_in else None, role,
         sorted(header_counts.items()),
         _form_token_digest() if signed_in else "",

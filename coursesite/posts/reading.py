@@ -25,6 +25,7 @@ from coursesite.posts.essay_cache import (
     visitor_page_key,
     with_validators,
 )
+from coursesite.posts.essay_fragments import comment_parts
 from coursesite.templating import header_counts
 from coursesite.text.words import excerpt
 
@@ -176,6 +177,7 @@ def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
     edited_after_due = False
     if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
         edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
+    thread = build_thread_context(post, current_user, _comment_form())
     return dict(
         post=post,
         author_name=post_service.author_names(course, [post.author])[post.author_id],
@@ -185,7 +187,8 @@ def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
         staff_view=staff_view,
         edited_after_due=edited_after_due,
         feed_url=_feed_if_public(course, "posts.course_feed"),
-        **build_thread_context(post, current_user, _comment_form()),
+        comment_parts=comment_parts(course, thread["comment_thread"]),
+        **thread,
     )
 
 
