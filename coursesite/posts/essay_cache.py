@@ -17,11 +17,11 @@ from functools import lru_cache
 from flask import Response, current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import inspect
+from sqlalchemy import Select, bindparam, inspect
 
 from coursesite.discussion.thread import FORM_STATE_KEY
 from coursesite.essays.comment_counts import comment_stamp_query
-from coursesite.essays.listing import neighbour_ids
+from coursesite.essays.listing import neighbour_ids, neighbour_params
 from coursesite.extensions import cache, db
 from coursesite.files.file_store import code_version
 from coursesite.models import Course, Post
@@ -117,9 +117,16 @@ def visitor_page_key(course: Course, post: Post, now: datetime) -> str:
     away changes the navigation), read in one statement, so those reach visitors at once; what the key does not
     cover (a name, a neighbour's title) reaches them within the few seconds the page is kept, the time browsers
     and nginx may share it anyway (PUBLIC_PAGE_MAX_AGE)."""
-    stamp = tuple(db.session.execute(comment_stamp_query(post.id).add_columns(*neighbour_ids(post, now))).one())
+    params = {**neighbour_params(post, now), "post_id": post.id}
+    stamp = tuple(db.session.execute(_stamp_statement(), params).one())
     parts = (code_version(), _row(course), _row(post), stamp)
     return "essay-visitor:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _stamp_statement() -> Select:
+    """Built once, with parameters: building it cost more than running it."""
+    return comment_stamp_query(bindparam("post_id")).add_columns(*neighbour_ids())
 
 
 def kept_page(key: str) -> tuple[str, str] | None:
