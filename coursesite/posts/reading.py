@@ -17,6 +17,7 @@ from coursesite.permissions import can_see_assignment, can_see_private_work, cou
 from coursesite.posts.blueprint import bp
 from coursesite.posts.essay_cache import (
     essay_etag,
+    is_visitor,
     keep_page,
     kept_page,
     not_modified,
@@ -150,8 +151,10 @@ def _may_see(post: Post, now) -> bool:
 @course_view()
 def essay(course: Course, post_slug: str):
     now = utcnow()
-    # The author and the assignment in the same statement: the page shows both.
-    post = post_service.find_post(course, post_slug, joinedload(Post.author), joinedload(Post.assignment))
+    # The author and the assignment in the same statement for a page to be rendered, which shows both; a visitor
+    # of a public course is most often answered with the page kept for visitors, which needs neither.
+    shown_with = () if course.is_public and is_visitor() else (joinedload(Post.author), joinedload(Post.assignment))
+    post = post_service.find_post(course, post_slug, *shown_with)
     if post is None or not _may_see(post, now):
         abort(404)
     shared = shared_copy_allowed(course, post, now) and plain_read()
