@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from itertools import chain
 
 from flask import has_app_context
-from sqlalchemy import and_, case, event, func, select
+from sqlalchemy import Select, and_, case, event, func, select
 from sqlalchemy.orm import Session
 
 from coursesite.extensions import cache, db
@@ -42,14 +42,12 @@ def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
     return kept
 
 
-def comment_stamp(post_id: int) -> tuple:
+def comment_stamp_query(post_id: int) -> Select:
     """What changes with any new, edited, moderated or deleted comment of an essay: one aggregate row."""
     shown = case((and_(Comment.status == "visible", Comment.deleted_at.is_(None)), 1), else_=0)
-    return tuple(db.session.execute(
-        select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.edited_at),
-               func.max(Comment.deleted_at), func.sum(shown))
-        .where(Comment.post_id == post_id)
-    ).one())
+    return (select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.edited_at),
+                   func.max(Comment.deleted_at), func.sum(shown))
+            .where(Comment.post_id == post_id))
 
 
 @event.listens_for(Session, "after_flush")

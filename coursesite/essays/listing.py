@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
 from coursesite.essays.comment_counts import visible_comment_counts
@@ -20,13 +21,13 @@ SEARCH_MAX_CHARS = 200
 def visible_posts(course: Course, now: datetime | None = None) -> Select:
     """The one rule for what the blog, feeds, search, navigation and exports show:
     published, due (a scheduled essay appears once its time has come), and not in the trash."""
-    now = now or utcnow()
-    return select(Post).where(
-        Post.course_id == course.id,
-        Post.status == "published",
-        Post.published_at <= now,
-        Post.deleted_at.is_(None),
-    )
+    return select(Post).where(*_visible_in(course.id, now or utcnow()))
+
+
+def _visible_in(course_id, now) -> tuple:
+    """visible_posts' conditions, for values or bound parameters."""
+    return (Post.course_id == course_id, Post.status == "published", Post.published_at <= now,
+            Post.deleted_at.is_(None))
 
 
 def newest_first(query: Select) -> Select:
@@ -169,8 +170,9 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
     )
 
 
-def find_post(course: Course, slug: str) -> Post | None:
-    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
+def find_post(course: Course, slug: str, *options) -> Post | None:
+    """The course's essay by its slug; `options` load what the caller shows with it (its author, ...)."""
+    return db.session.scalar(select(Post).options(*options).where(Post.course_id == course.id, Post.slug == slug))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:
@@ -178,21 +180,41 @@ def course_post(course: Course, post_id: int) -> Post | None:
     return post if post is not None and post.course_id == course.id else None
 
 
+@lru_cache(maxsize=1)
+def _neighbour_statements() -> tuple[Select, Select]:
+    """(the essay just before, the one just after), built once with the parameters of `neighbour_params`: on
+    every essay page, building them cost more than running them. Each side is bounded by the essay's own time,
+    so the index walk starts at the essay and stops at the first row; with the ties as an OR only, the database
+    would read every essay between it and now (the whole course for an early essay)."""
+    course_id, at, post_id, now = (bindparam(name) for name in ("course_id", "at", "post_id", "now"))
+    # Anything published by `at` is visible now too, the essay itself being live.
+    earlier = (select(Post).where(*_visible_in(course_id, at), or_(Post.published_at < at, Post.id < post_id))
+               .order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
+    later = (select(Post).where(*_visible_in(course_id, now), Post.published_at >= at,
+                                or_(Post.published_at > at, Post.id > post_id))
+             .order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
+    return earlier, later
+
+
+def neighbour_params(post: Post, now: datetime) -> dict:
+    return {"course_id": post.course_id, "at": post.published_at, "post_id": post.id, "now": now}
+
+
 def neighbours(post: Post, now: datetime | None = None) -> tuple[Post | None, Post | None]:
     """(the essay published just before, the one just after) among visible essays; none for a hidden one."""
     now = now or utcnow()
     if not post.is_live(now):
         return None, None
-    base = visible_posts(post.course, now)
-    earlier = or_(
-        Post.published_at < post.published_at, and_(Post.published_at == post.published_at, Post.id < post.id)
-    )
-    later = or_(
-        Post.published_at > post.published_at, and_(Post.published_at == post.published_at, Post.id > post.id)
-    )
-    previous = db.session.scalar(base.where(earlier).order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
-    following = db.session.scalar(base.where(later).order_by(Post.published_at.asc(), Post.id.asc()).limit(1))
-    return previous, following
+    earlier, later = _neighbour_statements()
+    params = neighbour_params(post, now)
+    return db.session.scalar(earlier, params), db.session.scalar(later, params)
+
+
+def neighbour_ids() -> tuple[ScalarSelect, ScalarSelect]:
+    """The ids of a live essay's neighbours as scalar subqueries, to be read with other facts in one statement
+    run with `neighbour_params`."""
+    earlier, later = _neighbour_statements()
+    return earlier.with_only_columns(Post.id).scalar_subquery(), later.with_only_columns(Post.id).scalar_subquery()
 
 
 def course_assignment(course: Course, assignment_id: int) -> Assignment | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, null, select
+from sqlalchemy import and_, bindparam, case, func, null, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -70,21 +71,28 @@ class DeadlineJoins:
         return plus_minutes(_extended(self.extension.post_due_at, base), self._extra())
 
 
-def comment_deadlines(course_id: int, student_ids: Collection[int],
-                      assignment_id: int | None = None) -> dict[tuple[int, int], datetime]:
-    """(assignment id, student id) → the student's comment deadline where it differs from the assignment's."""
-    if not student_ids:
-        return {}
+@lru_cache(maxsize=2)
+def _comment_deadlines_statement(one_assignment: bool):
+    """Built once, with parameters: the comment box's hint runs it on each essay a student reads, and building
+    it (its aliases, its date arithmetic) cost more than running it."""
     joins = DeadlineJoins.fresh()
     due = joins.comments_due(Assignment).label("due")
     query = select(Assignment.id, Enrollment.user_id, Assignment.comments_due_at, due).join(
         Enrollment, Enrollment.course_id == Assignment.course_id)
     query = joins.joined(query, Assignment, Enrollment.user_id, Assignment.course_id).where(
-        Assignment.course_id == course_id, Enrollment.user_id.in_(list(student_ids)))
-    if assignment_id is not None:
-        query = query.where(Assignment.id == assignment_id)
-    return {(a_id, user_id): own for a_id, user_id, default, own in db.session.execute(query)
-            if own is not None and own != default}
+        Assignment.course_id == bindparam("course_id"),
+        Enrollment.user_id.in_(bindparam("student_ids", expanding=True)))
+    return query.where(Assignment.id == bindparam("assignment_id")) if one_assignment else query
+
+
+def comment_deadlines(course_id: int, student_ids: Collection[int],
+                      assignment_id: int | None = None) -> dict[tuple[int, int], datetime]:
+    """(assignment id, student id) → the student's comment deadline where it differs from the assignment's."""
+    if not student_ids:
+        return {}
+    params = {"course_id": course_id, "student_ids": list(student_ids), "assignment_id": assignment_id}
+    rows = db.session.execute(_comment_deadlines_statement(assignment_id is not None), params)
+    return {(a_id, user_id): own for a_id, user_id, default, own in rows if own is not None and own != default}
 
 
 @dataclass(frozen=True)

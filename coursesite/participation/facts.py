@@ -128,7 +128,7 @@ def load_assignment_participation(assignment: Assignment, overrides: Mapping[int
     """One assignment; `overrides` maps a student id to their comment deadline."""
     ids = select(Assignment.id).where(Assignment.id == assignment.id)
     keyed = {(assignment.id, uid): due for uid, due in (overrides or {}).items()}
-    return _load(ids, keyed, _one(student_id), now or utcnow(), only_essay_id)
+    return _load(ids, keyed, _one(student_id), now or utcnow(), only_essay_id, {assignment.id: assignment})
 
 
 def _one(student_id: int | None) -> tuple[int, ...] | None:
@@ -136,11 +136,13 @@ def _one(student_id: int | None) -> tuple[int, ...] | None:
 
 
 def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: datetime,
-          only_essay_id: int | None = None) -> ParticipationData:
+          only_essay_id: int | None = None, assignments: dict[int, Assignment] | None = None) -> ParticipationData:
     """With `student_ids`, those students' comments and only the essays they touch (commented on, wrote, were
     given to read): their tallies, read without every essay of a large class; nobody else's tally is whole.
-    `only_essay_id` adds that essay and skips the per-essay counts: what one hint needs."""
-    assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
+    `only_essay_id` adds that essay and skips the per-essay counts: what one hint needs. `assignments`: the rows
+    `ids` selects, when the caller holds them already."""
+    if assignments is None:
+        assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
     touched = _touched_by(student_ids, only_essay_id) if student_ids is not None else None
     essays, info = _essays(ids, now, touched)
     comment_filter = [Post.assignment_id.in_(ids)]

@@ -12,14 +12,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 
 from flask import Response, current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, bindparam, inspect
 
 from coursesite.discussion.thread import FORM_STATE_KEY
-from coursesite.essays.listing import visible_posts
+from coursesite.essays.comment_counts import comment_stamp_query
+from coursesite.essays.listing import neighbour_ids, neighbour_params
 from coursesite.extensions import cache, db
 from coursesite.files.file_store import code_version
 from coursesite.models import Course, Post
@@ -32,13 +34,23 @@ def _row(instance) -> tuple:
     return tuple(getattr(instance, attribute.key) for attribute in inspect(type(instance)).column_attrs)
 
 
+_PLAIN = (str, int, float, type(None), datetime)
+
+
+@lru_cache(maxsize=64)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _shown(value):
     """`value` as plain data whose repr changes exactly when what it shows changes (rows by their columns,
-    dataclasses by their fields), never by where it sits in memory."""
+    dataclasses by their fields), never by where it sits in memory. Plain values first: most are."""
+    if isinstance(value, _PLAIN):
+        return value
     if hasattr(value, "__table__"):
         return _row(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple((f.name, _shown(getattr(value, f.name))) for f in dataclasses.fields(value))
+        return tuple((name, _shown(getattr(value, name))) for name in _field_names(type(value)))
     if isinstance(value, dict):
         return tuple((key, _shown(item)) for key, item in sorted(value.items()))
     if isinstance(value, list | tuple | set | frozenset):
@@ -54,7 +66,8 @@ def essay_etag(course: Course, post: Post, context: dict, header_counts: dict, r
     parts = (
         code_version(), _row(course), _row(post), post.is_live(now), _row(post.assignment),
         [_row(term) for term in post.terms],
-        _shown({key: value for key, value in context.items() if key != "now"}),
+        # The kept comment parts are made from the thread's comments, which are in it already.
+        _shown({key: value for key, value in context.items() if key not in ("now", "comment_parts")}),
         _row(current_user._get_current_object()) if signed_in else None, role,
         sorted(header_counts.items()),
         _form_token_digest() if signed_in else "",
@@ -98,19 +111,22 @@ def not_modified(etag: str) -> Response | None:
     return answer if answer.status_code == 304 else None
 
 
-def visitor_page_key(course: Course, post: Post, comments: tuple) -> str:
+def visitor_page_key(course: Course, post: Post, now: datetime) -> str:
     """Where the page as visitors see it is kept: under the course's and the essay's rows (an edit, a setting),
-    its comments' stamp (essays/comment_counts.comment_stamp) and the course's essays' stamp (one coming out or
-    going away changes the navigation), so those reach visitors at once; what the key does not cover (a name,
-    a neighbour's title) reaches them within the few seconds the page is kept, the time browsers and nginx may
-    share it anyway (PUBLIC_PAGE_MAX_AGE)."""
-    parts = (code_version(), _row(course), _row(post), comments, _essays_stamp(course))
+    its comments' stamp (essays/comment_counts.comment_stamp_query) and its neighbours (one coming out or going
+    away changes the navigation), read in one statement, so those reach visitors at once; what the key does not
+    cover (a name, a neighbour's title) reaches them within the few seconds the page is kept, the time browsers
+    and nginx may share it anyway (PUBLIC_PAGE_MAX_AGE)."""
+    params = {**neighbour_params(post, now), "post_id": post.id}
+    stamp = tuple(db.session.execute(_stamp_statement(), params).one())
+    parts = (code_version(), _row(course), _row(post), stamp)
     return "essay-visitor:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _essays_stamp(course: Course) -> tuple:
-    visible = visible_posts(course).subquery()
-    return tuple(db.session.execute(select(func.count(), func.max(visible.c.published_at))).one())
+@lru_cache(maxsize=1)
+def _stamp_statement() -> Select:
+    """Built once, with parameters: building it cost more than running it."""
+    return comment_stamp_query(bindparam("post_id")).add_columns(*neighbour_ids())
 
 
 def kept_page(key: str) -> tuple[str, str] | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
+from sqlalchemy.orm import joinedload
 
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState, build_thread_context
 from coursesite.essays import listing as post_service
-from coursesite.essays.comment_counts import comment_stamp
 from coursesite.essays.revisions import edited_after, revisions_of
 from coursesite.extensions import db
 from coursesite.forms import id_from, page_number
@@ -17,6 +17,7 @@ from coursesite.permissions import can_see_assignment, can_see_private_work, cou
 from coursesite.posts.blueprint import bp
 from coursesite.posts.essay_cache import (
     essay_etag,
+    is_visitor,
     keep_page,
     kept_page,
     not_modified,
@@ -25,6 +26,7 @@ from coursesite.posts.essay_cache import (
     visitor_page_key,
     with_validators,
 )
+from coursesite.posts.essay_fragments import comment_parts
 from coursesite.templating import header_counts
 from coursesite.text.words import excerpt
 
@@ -149,11 +151,14 @@ def _may_see(post: Post, now) -> bool:
 @course_view()
 def essay(course: Course, post_slug: str):
     now = utcnow()
-    post = post_service.find_post(course, post_slug)
+    # The author and the assignment in the same statement for a page to be rendered, which shows both; a visitor
+    # of a public course is most often answered with the page kept for visitors, which needs neither.
+    shown_with = () if course.is_public and is_visitor() else (joinedload(Post.author), joinedload(Post.assignment))
+    post = post_service.find_post(course, post_slug, *shown_with)
     if post is None or not _may_see(post, now):
         abort(404)
     shared = shared_copy_allowed(course, post, now) and plain_read()
-    key = visitor_page_key(course, post, comment_stamp(post.id)) if shared else None
+    key = visitor_page_key(course, post, now) if shared else None
     etag, html = (kept_page(key) if shared else None) or (None, None)
     if etag is None:
         staff_view = can_see_private_work(current_user, course)
@@ -175,6 +180,7 @@ def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
     edited_after_due = False
     if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
         edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
+    thread = build_thread_context(post, current_user, _comment_form())
     return dict(
         post=post,
         author_name=post_service.author_names(course, [post.author])[post.author_id],
@@ -184,7 +190,8 @@ def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
         staff_view=staff_view,
         edited_after_due=edited_after_due,
         feed_url=_feed_if_public(course, "posts.course_feed"),
-        **build_thread_context(post, current_user, _comment_form()),
+        comment_parts=comment_parts(course, thread["comment_thread"]),
+        **thread,
     )
 
 

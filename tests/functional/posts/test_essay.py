@@ -155,3 +155,19 @@ def test_essays_are_printable(client):
     html = text(client.get(essay_url(post)))
     assert "css/posts.css" in html
     assert 'class="post-navigation no-print"' in html or "post-navigation" not in html
+
+
+def test_essays_published_at_the_same_moment_follow_one_another_by_their_order_of_creation(client):
+    course = f.make_course()
+    author = f.make_author(course)
+    at = utcnow() - timedelta(days=1)
+    before = f.make_post(course, author, title="Before", published_at=at - timedelta(hours=1))
+    first, second, third = (f.make_post(course, author, title=title, published_at=at)
+                            for title in ("Tie one", "Tie two", "Tie three"))
+    after = f.make_post(course, author, title="After", published_at=at + timedelta(hours=1))
+    expected = {before: (None, first), first: (before, second), second: (first, third), third: (second, after),
+                after: (third, None)}
+    for post, (previous, following) in expected.items():
+        html = text(client.get(essay_url(post)))
+        assert (f'href="{essay_url(previous)}" rel="prev"' in html) if previous else 'rel="prev"' not in html
+        assert (f'href="{essay_url(following)}" rel="next"' in html) if following else 'rel="next"' not in html
