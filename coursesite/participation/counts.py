@@ -37,10 +37,13 @@ class Counts:
 NONE = Counts()
 
 
-def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None) -> list:
+def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
+              among: Select | None = None) -> list:
     where = [Assignment.course_id == course_id, Post.assignment_id == Assignment.id]
     if assignment_id is not None:
         where.append(Assignment.id == assignment_id)
+    if among is not None:
+        where.append(Assignment.id.in_(among))
     if student_ids is not None:
         # By the comments' ids: the planner then starts from these students' comments (their author index)
         # rather than probing every essay of the course for each of them.
@@ -95,9 +98,11 @@ def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Colle
 
 
 def judged_comments(course_id: int, assignment_id: int | None = None,
-                    student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
-    """One row per qualifying comment: student, assignment, essay, and whether it was on time."""
-    scope = _in_scope(course_id, assignment_id, student_ids)
+                    student_ids: Collection[int] | None = None, now: datetime | None = None,
+                    among: Select | None = None) -> Select:
+    """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` is a
+    statement of assignment ids to count (all of the course's without it)."""
+    scope = _in_scope(course_id, assignment_id, student_ids, among)
     reached_rows = _reached(scope)
     own_rows = _own_deadlines(course_id, assignment_id, student_ids)
     essay_author = aliased(Enrollment)
@@ -146,10 +151,11 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
 
 
 def counts_statement(course_id: int, assignment_id: int | None = None,
-                     student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
+                     student_ids: Collection[int] | None = None, now: datetime | None = None,
+                     among: Select | None = None) -> Select:
     """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
     share first, late ones what is left of it."""
-    judged = judged_comments(course_id, assignment_id, student_ids, now).subquery()
+    judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()
     cap = case((judged.c.cap > 0, judged.c.cap), else_=0)
     per_essay = (
         select(judged.c.student_id, judged.c.assignment_id, func.max(cap).label("cap"),
