@@ -38,12 +38,13 @@ NONE = Counts()
 
 
 def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
-              among: Select | None = None) -> list:
+              among: Collection[int] | None = None) -> list:
     where = [Assignment.course_id == course_id, Post.assignment_id == Assignment.id]
     if assignment_id is not None:
         where.append(Assignment.id == assignment_id)
     if among is not None:
-        where.append(Assignment.id.in_(among))
+        # On the essays' assignment: their (assignment, author) index then finds the essays of these alone.
+        where.append(Post.assignment_id.in_(list(among)))
     if student_ids is not None:
         # By the comments' ids: the planner then starts from these students' comments (their author index)
         # rather than probing every essay of the course for each of them.
@@ -82,7 +83,8 @@ def _reached(scope: list):
     )
 
 
-def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None):
+def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
+                   among: Collection[int] | None = None):
     """(assignment_id, student_id, due): each enrolled person's comment deadline, worked out once per pair."""
     joins = DeadlineJoins.fresh()
     query = select(Assignment.id.label("assignment_id"), Enrollment.user_id.label("student_id"),
@@ -92,6 +94,8 @@ def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Colle
         Assignment.course_id == course_id)
     if assignment_id is not None:
         query = query.where(Assignment.id == assignment_id)
+    if among is not None:
+        query = query.where(Assignment.id.in_(list(among)))
     if student_ids is not None:
         query = query.where(Enrollment.user_id.in_(list(student_ids)))
     return query.subquery()
@@ -99,12 +103,12 @@ def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Colle
 
 def judged_comments(course_id: int, assignment_id: int | None = None,
                     student_ids: Collection[int] | None = None, now: datetime | None = None,
-                    among: Select | None = None) -> Select:
-    """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` is a
-    statement of assignment ids to count (all of the course's without it)."""
+                    among: Collection[int] | None = None) -> Select:
+    """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` are the
+    ids of the assignments to count (all of the course's without it)."""
     scope = _in_scope(course_id, assignment_id, student_ids, among)
     reached_rows = _reached(scope)
-    own_rows = _own_deadlines(course_id, assignment_id, student_ids)
+    own_rows = _own_deadlines(course_id, assignment_id, student_ids, among)
     essay_author = aliased(Enrollment)
     given = aliased(PeerAssignment)
     reached = case(
@@ -152,7 +156,7 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
 
 def counts_statement(course_id: int, assignment_id: int | None = None,
                      student_ids: Collection[int] | None = None, now: datetime | None = None,
-                     among: Select | None = None) -> Select:
+                     among: Collection[int] | None = None) -> Select:
     """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
     share first, late ones what is left of it."""
     judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()

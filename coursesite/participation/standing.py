@@ -93,13 +93,14 @@ def _writing_closed(at: ColumnElement) -> ColumnElement:
     return or_(Assignment.post_due_at.is_(None), Assignment.post_due_at <= at)
 
 
-def open_for_comments(course_id: int, now: datetime):
+def open_for_comments(course_id: int, now: datetime) -> list[int]:
     """The assignments someone may be behind on now: writing closed and a current student's own comment
-    deadline still ahead. Usually one or two, so their comments are all that is counted for the lists."""
+    deadline still ahead. Usually one or two, so their comments are all that is counted for the lists; read
+    first, as ids, so the count starts from their essays."""
     at = literal(now, UTCDateTime())
     joins = DeadlineJoins.fresh()
-    return _current_students(select(Assignment.id), joins).where(
-        Assignment.course_id == course_id, _writing_closed(at), joins.comments_due(Assignment) > at)
+    return list(db.session.scalars(_current_students(select(Assignment.id).distinct(), joins).where(
+        Assignment.course_id == course_id, _writing_closed(at), joins.comments_due(Assignment) > at)))
 
 
 def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] | None = None,
