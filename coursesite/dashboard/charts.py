@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import BigInteger, cast, func, literal, select, union_all
 
 from coursesite.dashboard.facts import CourseFacts, StudentInfo
 from coursesite.extensions import db
@@ -194,10 +194,11 @@ def _pair_summary(course: Course, on_essays: tuple):
     pairs = select(grouped).where(grouped.c.giver.in_(current), grouped.c.receiver.in_(current)).cte("pairs")
     listed_last = func.coalesce(select(pairs.c.n).order_by(pairs.c.n.desc()).limit(1)
                                 .offset(WEB_PAIRS_LISTED - 1).scalar_subquery(), 0)
+    summed = cast(func.sum(pairs.c.n), BigInteger)  # PostgreSQL's sum of counts is numeric: ids stay integers
     rows = db.session.execute(union_all(
         select(literal(0), func.count(), func.coalesce(func.max(pairs.c.n), 0), literal(0)).select_from(pairs),
-        select(literal(1), pairs.c.giver, func.sum(pairs.c.n), literal(0)).group_by(pairs.c.giver),
-        select(literal(1), pairs.c.receiver, func.sum(pairs.c.n), literal(0)).group_by(pairs.c.receiver),
+        select(literal(1), pairs.c.giver, summed, literal(0)).group_by(pairs.c.giver),
+        select(literal(1), pairs.c.receiver, summed, literal(0)).group_by(pairs.c.receiver),
         select(literal(2), pairs.c.giver, pairs.c.receiver, pairs.c.n).where(pairs.c.n >= listed_last),
     ))
     total = peak = 0
@@ -207,9 +208,9 @@ def _pair_summary(course: Course, on_essays: tuple):
         if kind == 0:
             total, peak = int(a), int(b)
         elif kind == 1:
-            activity[a] += int(b)
+            activity[int(a)] += int(b)
         else:
-            frequent[(a, b)] = int(c)
+            frequent[(int(a), int(b))] = int(c)
     return total, peak, activity, frequent
 
 
