@@ -90,13 +90,16 @@ def _reached(scope: list):
 
 def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
                    among: Collection[int] | None = None):
-    """(assignment_id, student_id, due): each enrolled person's comment deadline, worked out once per pair."""
+    """(assignment_id, student_id, due): the comment deadline of each enrolled person whose own dates may differ
+    from the assignment's (a section date, an extension or extra time), worked out once per pair; everyone else
+    has the assignment's date."""
     joins = DeadlineJoins.fresh()
     query = select(Assignment.id.label("assignment_id"), Enrollment.user_id.label("student_id"),
                    joins.comments_due(Assignment).label("due")).join(
         Enrollment, Enrollment.course_id == Assignment.course_id)
     query = joins.joined(query, Assignment, Enrollment.user_id, Assignment.course_id).where(
-        Assignment.course_id == course_id)
+        Assignment.course_id == course_id,
+        or_(joins.section.id.is_not(None), joins.extension.id.is_not(None), joins.enrollment.extra_minutes > 0))
     if assignment_id is not None:
         query = query.where(Assignment.id == assignment_id)
     if among is not None:
@@ -120,7 +123,7 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
         (Comment.edited_at.is_(None), Comment.created_at),
         else_=func.coalesce(reached_rows.c.reached, reached_rows.c.last_at, Comment.created_at),
     )
-    # Someone no longer (or never) enrolled has the assignment's own date.
+    # Someone without dates of their own, or no longer (or never) enrolled, has the assignment's own date.
     own = case((own_rows.c.student_id.is_(None), Assignment.comments_due_at), else_=own_rows.c.due)
     assigned = Assignment.peer_mode == "assigned"
     deadline = case(
