@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, literal, select, union_all
 
 from coursesite.dashboard.facts import CourseFacts, StudentInfo
 from coursesite.extensions import db
-from coursesite.models import Comment, Course, Post
+from coursesite.models import Comment, Course, Enrollment, Post
 from coursesite.participation.sqltime import quarter_hour, quarter_hour_start
 from coursesite.text.timefmt import to_local
 
@@ -117,9 +117,19 @@ class ChartCounts:
     timezone: str
     essays_per_day: Counter[date]  # live essays by publication day (course time)
     comments_per_day: Counter[date]  # undeleted comments on assignment essays, by the day first written
-    pairs: PairCounts  # undeleted comments by one student on another's essays
-    activity: Counter[int]  # per student: comments in `pairs` given and received
+    # Undeleted comments by one student on another's essays: the pairs the picture and its table can show
+    # (among the students shown, and every pair as frequent as the table's last), not all of a large class's.
+    pairs: PairCounts
+    activity: Counter[int]  # per student: comments given to and received from the others
     students: dict[int, str]  # every current student's shown name
+    pairs_total: int | None = None  # how many pairs there are in all (len(pairs) when None)
+    peak: int | None = None  # the most comments of any pair (pairs.peak() when None)
+
+    def pair_count(self) -> int:
+        return len(self.pairs) if self.pairs_total is None else self.pairs_total
+
+    def pair_peak(self) -> int:
+        return self.pairs.peak() if self.peak is None else self.peak
 
     def most_frequent_pairs(self) -> list[tuple[int, int]]:
         """The most frequent pairs, then by the commenter's and the author's names."""
@@ -136,7 +146,8 @@ def chart_counts(facts: CourseFacts) -> ChartCounts:
 
 
 def chart_counts_of(course: Course, class_list: list[StudentInfo], now: datetime) -> ChartCounts:
-    """Essays and comments counted in SQL by quarter hour (then put on the course's days), comments by pair."""
+    """Essays and comments counted in SQL by quarter hour (then put on the course's days), comments by pair:
+    only the pairs the picture and its table show are read."""
     tz = course.timezone
     students = {s.user_id: s.name for s in class_list}
     on_essays = (Post.course_id == course.id, Post.assignment_id.is_not(None), Comment.deleted_at.is_(None))
@@ -146,16 +157,6 @@ def chart_counts_of(course: Course, class_list: list[StudentInfo], now: datetime
         .where(*on_essays).group_by(quarter_hour(Comment.created_at))
     ):
         per_day[to_local(quarter_hour_start(key), tz).date()] += n
-    pairs: Counter[tuple[int, int]] = Counter()
-    activity: Counter[int] = Counter()
-    for giver, receiver, n in db.session.execute(
-        select(Comment.author_id, Post.author_id, func.count()).join(Post, Post.id == Comment.post_id)
-        .where(*on_essays, Comment.author_id != Post.author_id).group_by(Comment.author_id, Post.author_id)
-    ):
-        if giver in students and receiver in students:
-            pairs[(giver, receiver)] = n
-            activity[giver] += n
-            activity[receiver] += n
     essays: Counter[date] = Counter()
     for key, n in db.session.execute(
         select(quarter_hour(Post.published_at), func.count())
@@ -164,7 +165,62 @@ def chart_counts_of(course: Course, class_list: list[StudentInfo], now: datetime
         .group_by(quarter_hour(Post.published_at))
     ):
         essays[to_local(quarter_hour_start(key), tz).date()] += n
-    return ChartCounts(tz, essays, per_day, PairCounts(pairs), activity, students)
+    pairs_total, peak, activity, frequent = _pair_summary(course, on_essays)
+    shown = web_students(students, activity)
+    pairs = Counter(frequent)
+    for giver, receiver, n in db.session.execute(_pairs(on_essays).where(
+            Comment.author_id.in_(shown), Post.author_id.in_(shown))):
+        pairs[(giver, receiver)] = n
+    pairs = Counter({pair: n for pair, n in pairs.items() if pair[0] in students and pair[1] in students})
+    return ChartCounts(tz, essays, per_day, PairCounts(pairs), activity, students, pairs_total, peak)
+
+
+def _pairs(on_essays: tuple):
+    """(commenter, essay author, comments) for each pair of different people."""
+    return (select(Comment.author_id.label("giver"), Post.author_id.label("receiver"), func.count().label("n"))
+            .join(Post, Post.id == Comment.post_id)
+            .where(*on_essays, Comment.author_id != Post.author_id)
+            .group_by(Comment.author_id, Post.author_id))
+
+
+def _pair_summary(course: Course, on_essays: tuple):
+    """Over the pairs of current students, in one statement: how many, the largest count, each student's
+    comments given and received, and the pairs at least as frequent as the WEB_PAIRS_LISTED-th."""
+    current = select(Enrollment.user_id).where(Enrollment.course_id == course.id, Enrollment.role == "student",
+                                               Enrollment.ended_at.is_(None))
+    # Grouped first, then kept to current students: filtering the comments by author instead would read them
+    # through the author index, one by one.
+    grouped = _pairs(on_essays).subquery("grouped")
+    pairs = select(grouped).where(grouped.c.giver.in_(current), grouped.c.receiver.in_(current)).cte("pairs")
+    listed_last = func.coalesce(select(pairs.c.n).order_by(pairs.c.n.desc()).limit(1)
+                                .offset(WEB_PAIRS_LISTED - 1).scalar_subquery(), 0)
+    summed = cast(func.sum(pairs.c.n), BigInteger)  # PostgreSQL's sum of counts is numeric: ids stay integers
+    rows = db.session.execute(union_all(
+        select(literal(0), func.count(), func.coalesce(func.max(pairs.c.n), 0), literal(0)).select_from(pairs),
+        select(literal(1), pairs.c.giver, summed, literal(0)).group_by(pairs.c.giver),
+        select(literal(1), pairs.c.receiver, summed, literal(0)).group_by(pairs.c.receiver),
+        select(literal(2), pairs.c.giver, pairs.c.receiver, pairs.c.n).where(pairs.c.n >= listed_last),
+    ))
+    total = peak = 0
+    activity: Counter[int] = Counter()
+    frequent: dict[tuple[int, int], int] = {}
+    for kind, a, b, c in rows:
+        if kind == 0:
+            total, peak = int(a), int(b)
+        elif kind == 1:
+            activity[int(a)] += int(b)
+        else:
+            frequent[(int(a), int(b))] = int(c)
+    return total, peak, activity, frequent
+
+
+def web_students(students: dict[int, str], activity: Counter[int]) -> list[int]:
+    """The students the picture shows, by name: all of a class up to WEB_LIMIT, else the WEB_TOP most active."""
+    ids = sorted(students, key=lambda uid: (students[uid].casefold(), uid))
+    if len(ids) > WEB_LIMIT:
+        keep = set(sorted(ids, key=lambda uid: -activity[uid])[:WEB_TOP])  # the sort keeps name order in a tie
+        ids = [uid for uid in ids if uid in keep]
+    return ids
 
 
 def activity_chart(counts: ChartCounts) -> ActivityChart | None:
@@ -250,14 +306,10 @@ def comment_web(chart_counts: ChartCounts) -> CommentWeb | None:
     Ties are broken by name, so the picture is the same however the counts were gathered.
     """
     students, counts = chart_counts.students, chart_counts.pairs
-    if not counts:
+    if not chart_counts.pair_count():
         return None
-    ids = sorted(students, key=lambda uid: (students[uid].casefold(), uid))
-    if len(ids) > WEB_LIMIT:
-        activity = chart_counts.activity
-        keep = set(sorted(ids, key=lambda uid: -activity[uid])[:WEB_TOP])  # the sort keeps name order in a tie
-        ids = [uid for uid in ids if uid in keep]
-    peak = counts.peak()
+    ids = web_students(students, chart_counts.activity)
+    peak = chart_counts.pair_peak()
     cells = [
         WebCell(LABEL + column * CELL, LABEL + row * CELL, n,
                 min(4, 1 + (3 * (n - 1)) // max(peak - 1, 1)) if peak > 1 else 2, students[giver], students[receiver])
@@ -265,5 +317,5 @@ def comment_web(chart_counts: ChartCounts) -> CommentWeb | None:
         if (n := counts.get(giver, receiver))
     ]
     pairs = [(students[g], students[r], counts.get(g, r)) for g, r in chart_counts.most_frequent_pairs()]
-    return CommentWeb([students[uid] for uid in ids], cells, pairs, len(counts),
+    return CommentWeb([students[uid] for uid in ids], cells, pairs, chart_counts.pair_count(),
                       LABEL + len(ids) * CELL + 4, CELL, LABEL, len(ids), len(students))

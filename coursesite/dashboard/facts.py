@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import func, select, union
+from sqlalchemy import and_, func, or_, select, union
 
 from coursesite.extensions import db
 from coursesite.grading.rules import AssignmentRules
@@ -300,10 +300,11 @@ def load_waiting(course: Course, names: dict[int, str]) -> list[WaitingComment]:
         .outerjoin(open_reports, open_reports.c.comment_id == Comment.id)
         .where(Post.course_id == course.id, Comment.deleted_at.is_(None), Comment.id.in_(union(
             # The few ids first: joining every comment of a large course to its essay and author costs more.
-            select(Comment.id).where(Comment.status == "held"),
-            select(Comment.id).where(Comment.status == "hidden", Comment.moderated_by_id.is_(None)),
+            # By status alone, which the status index answers; whether a moderator looked is checked below.
+            select(Comment.id).where(Comment.status.in_(("held", "hidden"))),
             select(open_reports.c.comment_id),
-        )))
+        )), or_(Comment.status == "held", and_(Comment.status == "hidden", Comment.moderated_by_id.is_(None)),
+                open_reports.c.n.is_not(None)))
         .order_by(Comment.created_at, Comment.id)
     )
     return [WaitingComment(cid, status, bool(n), names.get(author_id, display), title, slug, at)

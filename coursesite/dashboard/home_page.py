@@ -54,12 +54,13 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     if section_id not in {sid for sid, _name in sections}:
         section_id = None
     shown = [s for s in students if section_id is None or s.section_id == section_id]
-    standing = class_standing(course.id, now)
-    ordered = shown
     key = row_order(sort)
     if key is None:
         sort = "name"
-    else:
+    # Only the sort by row totals needs every comment of the class counted.
+    standing = class_standing(course.id, now, comment_totals=sort == "total")
+    ordered = shown
+    if key is not None:
         ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS).total))
     page = MatrixPage.of(len(ordered), page_number)
     on_page = ordered[page.first - 1:page.last] if page.first else []

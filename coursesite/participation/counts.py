@@ -11,8 +11,8 @@ ones first. Scoped to a course, optionally one assignment and some students.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
@@ -26,9 +26,9 @@ from coursesite.participation.sqltime import without_jit
 Pair = tuple[int, int]  # (assignment id, student id)
 
 
-@dataclass(frozen=True)
-class Counts:
-    """A student's counted comments for an assignment (the per-essay cap applied)."""
+class Counts(NamedTuple):
+    """A student's counted comments for an assignment (the per-essay cap applied). A tuple: a class's
+    gradebook makes tens of thousands of them."""
 
     on_time: int = 0
     late: int = 0
@@ -37,14 +37,23 @@ class Counts:
 NONE = Counts()
 
 
-def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None) -> list:
+def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
+              among: Collection[int] | None = None) -> list:
     where = [Assignment.course_id == course_id, Post.assignment_id == Assignment.id]
     if assignment_id is not None:
         where.append(Assignment.id == assignment_id)
+    if among is not None:
+        # On the essays' assignment: their (assignment, author) index then finds the essays of these alone.
+        where.append(Post.assignment_id.in_(list(among)))
     if student_ids is not None:
-        # By the comments' ids: the planner then starts from these students' comments (their author index)
-        # rather than probing every essay of the course for each of them.
-        where.append(Comment.id.in_(select(Comment.id).where(Comment.author_id.in_(list(student_ids)))))
+        ids = list(student_ids)
+        if db.session.get_bind().dialect.name == "sqlite":
+            # By the comments' ids: SQLite's planner then starts from these students' comments (their author
+            # index) rather than probing every essay of the course for each of them.
+            where.append(Comment.id.in_(select(Comment.id).where(Comment.author_id.in_(ids))))
+        else:
+            # PostgreSQL, given those ids, hashes every comment of the course to match them: the authors it is.
+            where.append(Comment.author_id.in_(ids))
     return where
 
 
@@ -79,34 +88,42 @@ def _reached(scope: list):
     )
 
 
-def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None):
-    """(assignment_id, student_id, due): each enrolled person's comment deadline, worked out once per pair."""
+def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
+                   among: Collection[int] | None = None):
+    """(assignment_id, student_id, due): the comment deadline of each enrolled person whose own dates may differ
+    from the assignment's (a section date, an extension or extra time), worked out once per pair; everyone else
+    has the assignment's date."""
     joins = DeadlineJoins.fresh()
     query = select(Assignment.id.label("assignment_id"), Enrollment.user_id.label("student_id"),
                    joins.comments_due(Assignment).label("due")).join(
         Enrollment, Enrollment.course_id == Assignment.course_id)
     query = joins.joined(query, Assignment, Enrollment.user_id, Assignment.course_id).where(
-        Assignment.course_id == course_id)
+        Assignment.course_id == course_id,
+        or_(joins.section.id.is_not(None), joins.extension.id.is_not(None), joins.enrollment.extra_minutes > 0))
     if assignment_id is not None:
         query = query.where(Assignment.id == assignment_id)
+    if among is not None:
+        query = query.where(Assignment.id.in_(list(among)))
     if student_ids is not None:
         query = query.where(Enrollment.user_id.in_(list(student_ids)))
     return query.subquery()
 
 
 def judged_comments(course_id: int, assignment_id: int | None = None,
-                    student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
-    """One row per qualifying comment: student, assignment, essay, and whether it was on time."""
-    scope = _in_scope(course_id, assignment_id, student_ids)
+                    student_ids: Collection[int] | None = None, now: datetime | None = None,
+                    among: Collection[int] | None = None) -> Select:
+    """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` are the
+    ids of the assignments to count (all of the course's without it)."""
+    scope = _in_scope(course_id, assignment_id, student_ids, among)
     reached_rows = _reached(scope)
-    own_rows = _own_deadlines(course_id, assignment_id, student_ids)
+    own_rows = _own_deadlines(course_id, assignment_id, student_ids, among)
     essay_author = aliased(Enrollment)
     given = aliased(PeerAssignment)
     reached = case(
         (Comment.edited_at.is_(None), Comment.created_at),
         else_=func.coalesce(reached_rows.c.reached, reached_rows.c.last_at, Comment.created_at),
     )
-    # Someone no longer (or never) enrolled has the assignment's own date.
+    # Someone without dates of their own, or no longer (or never) enrolled, has the assignment's own date.
     own = case((own_rows.c.student_id.is_(None), Assignment.comments_due_at), else_=own_rows.c.due)
     assigned = Assignment.peer_mode == "assigned"
     deadline = case(
@@ -135,7 +152,8 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
             Post.published_at <= literal(now or utcnow(), UTCDateTime()),
             Comment.status == "visible",
             Comment.deleted_at.is_(None),
-            Comment.word_count >= Assignment.min_comment_words,
+            # As a difference: PostgreSQL would otherwise probe every comment once per assignment by word count.
+            Comment.word_count - Assignment.min_comment_words >= 0,
             or_(~assigned, given.id.is_not(None)),
         )
     )
@@ -146,10 +164,11 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
 
 
 def counts_statement(course_id: int, assignment_id: int | None = None,
-                     student_ids: Collection[int] | None = None, now: datetime | None = None) -> Select:
+                     student_ids: Collection[int] | None = None, now: datetime | None = None,
+                     among: Collection[int] | None = None) -> Select:
     """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
     share first, late ones what is left of it."""
-    judged = judged_comments(course_id, assignment_id, student_ids, now).subquery()
+    judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()
     cap = case((judged.c.cap > 0, judged.c.cap), else_=0)
     per_essay = (
         select(judged.c.student_id, judged.c.assignment_id, func.max(cap).label("cap"),

@@ -26,10 +26,11 @@ from coursesite.participation.sqltime import plus_minutes, without_jit
 
 @dataclass(frozen=True)
 class Totals:
-    """A student's row total (essays on time, comments done of those owed) and overdue essays."""
+    """A student's row total (essays on time, comments done of those owed) and overdue essays. The comments
+    are None where they were not counted (`class_standing(..., comment_totals=False)`)."""
 
     essays_on_time: int = 0
-    comments_done: int = 0
+    comments_done: int | None = 0
     overdue: int = 0
 
     @property
@@ -77,13 +78,44 @@ def _first_essays(course_id: int):
     )
 
 
-def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] | None = None):
-    """One row per (assignment, current student): the flags the dashboard's cell derives from its essay state."""
+def _current_students(query, joins: DeadlineJoins):
+    """`query` over assignments joined to their course's current students and those students' own dates."""
+    e, s, x = joins.enrollment, joins.section, joins.extension
+    return (
+        query.join(e, and_(e.course_id == Assignment.course_id, e.role == "student", e.ended_at.is_(None)))
+        .outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
+        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
+    )
+
+
+def _writing_closed(at: ColumnElement) -> ColumnElement:
+    """Essays are no longer being written: peers' essays are there to comment on."""
+    return or_(Assignment.post_due_at.is_(None), Assignment.post_due_at <= at)
+
+
+def open_for_comments(course_id: int, now: datetime) -> list[int]:
+    """The assignments someone may be behind on now: writing closed and a current student's own comment
+    deadline still ahead. Usually one or two, so their comments are all that is counted for the lists; read
+    first, as ids, so the count starts from their essays."""
     at = literal(now, UTCDateTime())
     joins = DeadlineJoins.fresh()
-    e, s, x = joins.enrollment, joins.section, joins.extension
+    return list(db.session.scalars(_current_students(select(Assignment.id).distinct(), joins).where(
+        Assignment.course_id == course_id, _writing_closed(at), joins.comments_due(Assignment) > at)))
+
+
+def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] | None = None,
+                    comment_totals: bool = True):
+    """One row per (assignment, current student): the flags the dashboard's cell derives from its essay state.
+
+    Without `comment_totals`, comments are counted only for the assignments still open for comments
+    (`open_for_comments`): `behind` stays exact and `owed_done` is 0.
+    """
+    at = literal(now, UTCDateTime())
+    joins = DeadlineJoins.fresh()
+    e = joins.enrollment
     essays = _first_essays(course_id)
-    counted = counts_statement(course_id, now=now).subquery()
+    among = None if comment_totals else open_for_comments(course_id, now)
+    counted = counts_statement(course_id, now=now, among=among).subquery()
     due = joins.post_due(Assignment)
     comments_due = joins.comments_due(Assignment)
     past_grace = and_(due.is_not(None), plus_minutes(due, func.coalesce(Assignment.grace_minutes, 0)) < at)
@@ -99,18 +131,16 @@ def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] 
     required = Assignment.required_comments
     done = case((func.coalesce(counted.c.on_time, 0) < required, func.coalesce(counted.c.on_time, 0)),
                 else_=required)
-    behind = and_(required > 0, done < required, comments_due > at, ~excused,
-                  or_(Assignment.post_due_at.is_(None), Assignment.post_due_at <= at))
+    behind = and_(required > 0, done < required, comments_due > at, ~excused, _writing_closed(at))
+    owed_done = case((owes, done), else_=0) if comment_totals else literal(0)
     query = (
-        select(Assignment.id.label("assignment_id"), e.user_id.label("student_id"),
-               _flag(on_time).label("on_time"),
-               _flag(and_(unpublished_past_due, _flag(joined_after) == 0)).label("overdue"),
-               case((owes, done), else_=0).label("owed_done"),
-               done.label("done"), required.label("required"), comments_due.label("comments_due"),
-               _flag(behind).label("behind"))
-        .join(e, and_(e.course_id == Assignment.course_id, e.role == "student", e.ended_at.is_(None)))
-        .outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
-        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
+        _current_students(select(
+            Assignment.id.label("assignment_id"), e.user_id.label("student_id"),
+            _flag(on_time).label("on_time"),
+            _flag(and_(unpublished_past_due, _flag(joined_after) == 0)).label("overdue"),
+            owed_done.label("owed_done"),
+            done.label("done"), required.label("required"), comments_due.label("comments_due"),
+            _flag(behind).label("behind")), joins)
         .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
         .outerjoin(essays, and_(essays.c.assignment_id == Assignment.id, essays.c.author_id == e.user_id))
         .outerjoin(counted, and_(counted.c.assignment_id == Assignment.id, counted.c.student_id == e.user_id))
@@ -121,24 +151,28 @@ def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] 
     return query
 
 
-def class_standing(course_id: int, now: datetime) -> Standing:
-    """Every current student's totals, and the pairs they are behind on: one statement for any class size."""
+def class_standing(course_id: int, now: datetime, comment_totals: bool = True) -> Standing:
+    """Every current student's totals, and the pairs they are behind on: one statement for any class size.
+
+    Only sorting by the row totals needs every comment of the class counted; without `comment_totals` the
+    totals' comments are None and only the assignments still open for comments are counted.
+    """
     without_jit(db.session)
-    cells = cells_statement(course_id, now).cte("cells")
+    cells = cells_statement(course_id, now, comment_totals=comment_totals).cte("cells")
     behind = select(cells.c.student_id, cells.c.assignment_id, cells.c.done, cells.c.required,
                     cells.c.comments_due, literal(1)).where(cells.c.behind == 1)
     totals = select(cells.c.student_id, null(), func.sum(cells.c.on_time), func.sum(cells.c.owed_done),
                     literal(None, UTCDateTime()), func.sum(cells.c.overdue)).group_by(cells.c.student_id)
     # The behind pairs come first so the deadline column keeps its date type; totals have no assignment.
     rows = db.session.execute(union_all(behind, totals)).all()
-    return _read(rows)
+    return _read(rows, comment_totals)
 
 
-def _read(rows) -> Standing:
+def _read(rows, comment_totals: bool) -> Standing:
     totals, pairs = {}, []
     for student_id, assignment_id, a, b, deadline, overdue in rows:
         if assignment_id is None:
-            totals[student_id] = Totals(int(a or 0), int(b or 0), int(overdue or 0))
+            totals[student_id] = Totals(int(a or 0), int(b or 0) if comment_totals else None, int(overdue or 0))
         else:
             pairs.append(BehindPair(student_id, assignment_id, int(a), int(b), deadline))
     return Standing(totals, pairs)

@@ -293,6 +293,12 @@ def test_the_sql_standing_equals_the_dashboard_cells(app, spec):
                                                          NOW)}
         assert {(p.student_id, p.assignment_id, p.done, p.required, p.deadline)
                 for p in standing.behind} == expected_behind
+        # Without the comment totals (every sort but by total) only the open assignments' comments are counted:
+        # the rest must be the same.
+        lists_only = class_standing(course.id, NOW, comment_totals=False)
+        assert lists_only.totals == {sid: Totals(t.essays_on_time, None, t.overdue)
+                                     for sid, t in standing.totals.items()}
+        assert sorted(lists_only.behind, key=repr) == sorted(standing.behind, key=repr)
         current = {s.user_id for s in facts.students}
         wanted = {a.id: a.required_comments for a in assignments}
         shown = facts.comment_counts
@@ -301,3 +307,18 @@ def test_the_sql_standing_equals_the_dashboard_cells(app, spec):
         assert {(e.post_id, e.comments) for e in essays_short_of_comments(course.id, NOW)} == expected_short
     finally:
         savepoint.rollback()
+
+
+def test_an_extension_past_now_keeps_the_assignment_counted_without_the_totals(app):
+    """The assignment's own comment date has passed, but one student's extension has not: their comments are
+    still counted when only the attention lists are wanted."""
+    course = f.make_course(f.make_user(password=None))
+    writer, reader = f.make_author(course), f.make_author(course)
+    a = f.make_assignment(course, post_due_at=at(-4), comments_due_at=at(0), min_comment_words=1,
+                          required_comments=2)
+    f.make_extension(a, reader, comments_due_at=NOW + timedelta(days=1))
+    f.make_thread_comment(f.make_post(course, writer, assignment_id=a.id, published_at=at(-3)), reader,
+                          "One of the two.", at=at(1))
+    for comment_totals in (True, False):
+        behind = class_standing(course.id, NOW, comment_totals=comment_totals).behind
+        assert [(p.student_id, p.done, p.required) for p in behind] == [(reader.id, 1, 2)], comment_totals
