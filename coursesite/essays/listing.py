@@ -169,8 +169,9 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
     )
 
 
-def find_post(course: Course, slug: str) -> Post | None:
-    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug))
+def find_post(course: Course, slug: str, *options) -> Post | None:
+    """`options` are loader options, e.g. leaving the essay's text unread where only its facts are needed."""
+    return db.session.scalar(select(Post).where(Post.course_id == course.id, Post.slug == slug).options(*options))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:
