@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, make_response, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import defer, joinedload
 
 from coursesite.discussion import comments as comment_service
 from coursesite.discussion.comments import comment_visible_to
@@ -16,8 +17,10 @@ from coursesite.permissions import can_see_private_work
 
 
 def course_post(course: Course, post_slug: str) -> Post:
-    """The essay if this reader may see it (drafts and scheduled ones only to their author and staff)."""
-    post = post_service.find_post(course, post_slug)
+    """The essay if this reader may see it (drafts and scheduled ones only to their author and staff), with
+    its author, whom a new comment notifies. Its text is not read: a comment needs only the essay's facts, and
+    an essay is long (the essay page, shown again for a refused comment, reads it when it needs it)."""
+    post = post_service.find_post(course, post_slug, defer(Post.body), defer(Post.body_html), joinedload(Post.author))
     if post is None:
         abort(404)
     if comment_service.post_is_live(post):

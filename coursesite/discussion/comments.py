@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from limits import parse_many
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from coursesite.extensions import db
 from coursesite.models import MAX_ID, Comment, CommentRevision, Course, Enrollment, Post, User, utcnow
@@ -123,6 +123,13 @@ def _recent(author_id: int, course_id: int, paces: tuple[Pace, ...]):
     """One row: the text of the author's latest comment in the course, and for each pace the time of the
     author's comment that is pace.amount back (the oldest one the pace could count). Counted from the comments
     themselves, the pace holds across every worker and host."""
+    return db.session.execute(_recent_statement(paces), {"author_id": author_id, "course_id": course_id}).one()
+
+
+@lru_cache(maxsize=8)
+def _recent_statement(paces: tuple[Pace, ...]):
+    """_recent's statement, built once per set of paces: every comment written runs it."""
+    author_id, course_id = bindparam("author_id"), bindparam("course_id")
     last_body = (
         select(Comment.body)
         .join(Post, Post.id == Comment.post_id)
@@ -135,7 +142,7 @@ def _recent(author_id: int, course_id: int, paces: tuple[Pace, ...]):
         .order_by(Comment.created_at.desc()).limit(1).offset(pace.amount - 1).scalar_subquery()
         for pace in paces
     ]
-    return db.session.execute(select(last_body.scalar_subquery(), *nth_back)).one()
+    return select(last_body.scalar_subquery(), *nth_back)
 
 
 def _check_allowed(author_id: int, course_id: int, text: str, paces: tuple[Pace, ...], now: datetime) -> None:

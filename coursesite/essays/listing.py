@@ -171,7 +171,7 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
 
 
 def find_post(course: Course, slug: str, *options) -> Post | None:
-    """The course's essay by its slug; `options` load what the caller shows with it (its author, ...)."""
+    """The course's essay by its slug; `options` are loader options: its author with it, its text left unread..."""
     return db.session.scalar(select(Post).options(*options).where(Post.course_id == course.id, Post.slug == slug))
 
 

@@ -125,8 +125,11 @@ def _line(item: NotificationItem) -> str:
 
 
 def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
-    """Email the notified people who chose each at once; most chose the digest, so usually nothing is read."""
-    recipients = _recipients(user_ids, "instant")
+    """Email the notified people who chose each at once; most chose the digest, so usually nothing is read.
+    Their settings are taken from the session where it has them (the essay's author comes with the essay)."""
+    people = (db.session.get(User, user_id) for user_id in user_ids)
+    recipients = {user.id: user for user in people
+                  if user is not None and user.notify_email == "instant" and user.email is not None}
     if not recipients:
         return
     rows = db.session.execute(

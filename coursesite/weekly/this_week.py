@@ -131,7 +131,8 @@ def _suggest_essays(course: Course, student_id: int, items: list[WeekItem], now:
     short = [i for i in items if i.comments is not None and not i.comments.complete and not i.excused]
     if not short:
         return
-    lists = {c.assignment.id: c for c in checklists(course, student_id, now=now)}
+    wanted = {i.assignment.id for i in short}
+    lists = {c.assignment.id: c for c in checklists(course, student_id, now=now, waiting_for=wanted)}
     for position, item in enumerate(items):
         checklist = lists.get(item.assignment.id)
         if item in short and checklist is not None:

@@ -140,6 +140,16 @@ def test_wsgi_refuses_to_start_with_one_clear_line(tmp_path):
     ]
 
 
+def test_a_started_app_keeps_its_own_objects_out_of_the_collectors_passes(tmp_path):
+    """A worker's garbage collector would otherwise walk every object of the app on its full passes, in the
+    middle of requests."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COURSESITE_")}
+    env.update(COURSESITE_ENV="development", COURSESITE_INSTANCE_PATH=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
+                            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert int(result.stdout.split()[-1]) > 10_000
+
+
 def test_security_headers_forbid_inline_script(client):
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]

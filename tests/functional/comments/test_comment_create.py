@@ -29,6 +29,30 @@ def test_a_member_posts_a_comment_and_lands_on_it(client, auth, app):
     assert "One thought on" in html and "<strong>fine</strong>" in html
 
 
+def test_posting_a_comment_reads_only_what_it_needs(client, auth, app, count_queries, outbox):
+    """Every comment written runs these statements, so they are few: the course, the writer, the essay with
+    its author (whom the comment notifies) but not its long text, the writer's enrollment, their latest
+    comments (repeat and pace), then the comment, its first revision and the author's notification."""
+    s = seminar()
+    s.essay.body = "A long essay. " * 2000
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    url, bob_essay_url = s.create_url(), s.create_url(s.bob_essay)
+    with count_queries() as q:
+        response = client.post(url, data={"body": "A fine point about 1956."})
+    assert response.status_code == 302
+    assert [message["To"] for message in outbox] == [s.alice.email]  # her choice came with the essay
+    assert not [statement for statement in q.statements if statement.lstrip().startswith("SELECT users")]
+
+    auth.login(s.carol)
+    with count_queries() as q:  # Bob takes the daily digest, as most do
+        assert client.post(bob_essay_url, data={"body": "Berlin, seen from the east."}).status_code == 302
+    assert q.count <= 8, "\n".join(" ".join(statement.split())[:120] for statement in q.statements)
+    assert not [statement for statement in q.statements if "posts.body" in statement]
+    assert len(outbox) == 1
+
+
 def test_a_reply_carries_its_parent(client, auth, app):
     s = seminar()
     parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")

@@ -121,6 +121,25 @@ def test_my_comments_shows_the_deadline_and_late_ones_apart(client, auth, app):
     assert "<h3>Late</h3>" in html
 
 
+def test_my_comments_stops_offering_essays_once_the_comment_deadline_has_passed(client, auth, app):
+    """Past the student's own deadline the essays are not ranked (a class of 3,000 writes 3,000 per assignment):
+    the page says the deadline passed and links to every essay; an assignment still open keeps its list."""
+    s = seminar()
+    s.assignment.comments_due_at = datetime.now(UTC) - timedelta(hours=1)
+    still_open = f.make_assignment(s.course, title="Essay 3", required_comments=1,
+                                   comments_due_at=datetime.now(UTC) + timedelta(days=2))
+    f.make_post(s.course, s.bob, title="Vienna, 1955", assignment_id=still_open.id)
+    db.session.commit()
+    auth.login(s.carol)
+
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    closed, open_one = html.split('id="a-', 2)[1:]
+    assert "Essay 2" in closed and "Essay 3" in open_one
+    assert "The comment deadline has passed: comments you write now count as late." in closed
+    assert f'href="/c/{s.course.slug}/assignment/{s.assignment.id}/">Every essay for Essay 2</a>' in closed
+    assert "The Illusion of Khrushchev" not in closed and "No other essays are waiting" not in closed
+    assert "Vienna, 1955" in open_one and "deadline has passed" not in open_one
+
 def test_a_students_extension_moves_their_own_comment_deadline(client, auth, app):
     """My comments and the hint under the box judge by the student's own deadline, as grading does."""
     s = seminar()
