@@ -172,7 +172,14 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
 
 def find_post(course: Course, slug: str, *options) -> Post | None:
     """The course's essay by its slug; `options` are loader options: its author with it, its text left unread..."""
-    return db.session.scalar(select(Post).options(*options).where(Post.course_id == course.id, Post.slug == slug))
+    statement = _post_by_slug().options(*options) if options else _post_by_slug()
+    return db.session.scalar(statement, {"course_id": course.id, "slug": slug})
+
+
+@lru_cache(maxsize=1)
+def _post_by_slug() -> Select:
+    """Built once, with parameters: every essay page runs it, and building it cost more than running it."""
+    return select(Post).where(Post.course_id == bindparam("course_id"), Post.slug == bindparam("slug"))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:
