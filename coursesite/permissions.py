@@ -25,14 +25,18 @@ def membership(user, course: Course) -> Enrollment | None:
     cache = g.setdefault("_memberships", {})
     key = (user.id, course.id)
     if key not in cache:
-        cache[key] = db.session.scalar(
-            select(Enrollment).where(
-                Enrollment.user_id == user.id,
-                Enrollment.course_id == course.id,
-                Enrollment.ended_at.is_(None),
-            )
-        )
+        cache[key] = db.session.scalar(_active_enrollment(), {"user_id": user.id, "course_id": course.id})
     return cache[key]
+
+
+@lru_cache(maxsize=1)
+def _active_enrollment() -> Select:
+    """Built once, with parameters: every page a signed-in reader sees runs it."""
+    return select(Enrollment).where(
+        Enrollment.user_id == bindparam("user_id"),
+        Enrollment.course_id == bindparam("course_id"),
+        Enrollment.ended_at.is_(None),
+    )
 
 
 def role_in(user, course: Course) -> str | None:
