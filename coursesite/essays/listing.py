@@ -153,14 +153,16 @@ def author_names(course: Course, users: Iterable[User]) -> dict[int, str]:
     users = {user.id: user for user in users}
     if not users:
         return {}
-    pseudonyms = dict(
-        db.session.execute(
-            select(Enrollment.user_id, Enrollment.course_name).where(
-                Enrollment.course_id == course.id, Enrollment.user_id.in_(users), Enrollment.course_name.is_not(None)
-            )
-        ).all()
-    )
+    pseudonyms = dict(db.session.execute(_pseudonyms(), {"course_id": course.id, "user_ids": list(users)}).all())
     return {uid: (pseudonyms.get(uid) or "").strip() or user.display_name for uid, user in users.items()}
+
+
+@lru_cache(maxsize=1)
+def _pseudonyms() -> Select:
+    """Built once, with parameters: every essay page and every listing names its authors."""
+    return select(Enrollment.user_id, Enrollment.course_name).where(
+        Enrollment.course_id == bindparam("course_id"), Enrollment.user_id.in_(bindparam("user_ids", expanding=True)),
+        Enrollment.course_name.is_not(None))
 
 
 def list_facts(course: Course, posts: list[Post]) -> ListFacts:
