@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
@@ -153,7 +155,7 @@ def essay(course: Course, post_slug: str):
     now = utcnow()
     # The author and the assignment in the same statement for a page to be rendered, which shows both; a visitor
     # of a public course is most often answered with the page kept for visitors, which needs neither.
-    shown_with = () if course.is_public and is_visitor() else (joinedload(Post.author), joinedload(Post.assignment))
+    shown_with = () if course.is_public and is_visitor() else _shown_with()
     post = post_service.find_post(course, post_slug, *shown_with)
     if post is None or not _may_see(post, now):
         abort(404)
@@ -174,6 +176,12 @@ def essay(course: Course, post_slug: str):
                 keep_page(key, etag, html)
         answer = make_response(html)
     return with_validators(answer, etag, shared) if plain else answer
+
+
+@lru_cache(maxsize=1)
+def _shown_with() -> tuple:
+    """The loader options of an essay page that is rendered, made once: every such page asks for them."""
+    return joinedload(Post.author), joinedload(Post.assignment)
 
 
 def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
