@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+
 ENV_PREFIX = "COURSESITE_"
 MIN_SECRET_LENGTH = 32
 DEV_BASE_URL = "http://127.0.0.1:5000"
@@ -80,6 +82,13 @@ def cache_settings(instance_path: Path) -> dict:
     }
 
 
+def engine_options(database_url: str) -> dict:
+    """A connection a database server closed (restart, idle timeout) is replaced, not handed to a request: each
+    checkout pings the server first. A SQLite file has no server to close it, so there the ping is a round trip
+    that every request pays for nothing."""
+    return {"pool_pre_ping": make_url(database_url).get_backend_name() != "sqlite"}
+
+
 def build_config(instance_path: Path) -> dict:
     env = _env("ENV", "development")
     production = env == "production"
@@ -137,8 +146,7 @@ def build_config(instance_path: Path) -> dict:
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         # Dashboard summaries shared by all workers (files/file_store.py); empty: none kept.
         "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),
-        # A connection the server closed (restart, idle timeout) is replaced, not handed to a request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         **cache_settings(instance_path),
         "BASE_URL": _base_url(production),
     }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,10 +35,13 @@ def _gzipped(path: str, mtime_ns: int) -> bytes:
 def _file(filename: str) -> tuple[str, int] | None:
     """The file's path and modification time (part of the cache key, so an edited file is read again)."""
     path = safe_join(current_app.static_folder, filename)
+    if path is None:
+        return None
     try:
-        return (path, Path(path).stat().st_mtime_ns) if path is not None and Path(path).is_file() else None
+        found = os.stat(path)  # once: each page links several files
     except OSError:
         return None
+    return (path, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else None
 
 
 def add_version(endpoint: str, values: dict) -> None:

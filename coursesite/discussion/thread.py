@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from coursesite.discussion.comments import can_still_edit, closed_reason, comment_visible_to
 from coursesite.extensions import db
@@ -63,14 +64,7 @@ def initials_of(name: str) -> str:
 
 
 def _load(post: Post, staff: bool):
-    rows = db.session.execute(
-        select(Comment, User.display_name, Enrollment.course_name, Enrollment.role, Enrollment.id,
-               Enrollment.comment_suspended)
-        .join(User, User.id == Comment.author_id)
-        .outerjoin(Enrollment, and_(Enrollment.user_id == Comment.author_id, Enrollment.course_id == post.course_id))
-        .where(Comment.post_id == post.id)
-        .order_by(Comment.created_at, Comment.id)
-    ).all()
+    rows = db.session.execute(_thread_statement(), {"course_id": post.course_id, "post_id": post.id}).all()
     revisions: dict[int, list[CommentRevision]] = {}
     if staff and rows:
         for revision in db.session.scalars(
@@ -81,6 +75,21 @@ def _load(post: Post, staff: bool):
         ):
             revisions.setdefault(revision.comment_id, []).append(revision)
     return rows, revisions
+
+
+@lru_cache(maxsize=1)
+def _thread_statement() -> Select:
+    """The essay's comments with their authors' names and roles; built once, with parameters: every essay page
+    reads it, and building it cost more than running it."""
+    return (
+        select(Comment, User.display_name, Enrollment.course_name, Enrollment.role, Enrollment.id,
+               Enrollment.comment_suspended)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(Enrollment, and_(Enrollment.user_id == Comment.author_id,
+                                    Enrollment.course_id == bindparam("course_id")))
+        .where(Comment.post_id == bindparam("post_id"))
+        .order_by(Comment.created_at, Comment.id)
+    )
 
 
 def _view(row, viewer_id, staff, course, now, revisions) -> CommentView:

@@ -153,14 +153,16 @@ def author_names(course: Course, users: Iterable[User]) -> dict[int, str]:
     users = {user.id: user for user in users}
     if not users:
         return {}
-    pseudonyms = dict(
-        db.session.execute(
-            select(Enrollment.user_id, Enrollment.course_name).where(
-                Enrollment.course_id == course.id, Enrollment.user_id.in_(users), Enrollment.course_name.is_not(None)
-            )
-        ).all()
-    )
+    pseudonyms = dict(db.session.execute(_pseudonyms(), {"course_id": course.id, "user_ids": list(users)}).all())
     return {uid: (pseudonyms.get(uid) or "").strip() or user.display_name for uid, user in users.items()}
+
+
+@lru_cache(maxsize=1)
+def _pseudonyms() -> Select:
+    """Built once, with parameters: every essay page and every listing names its authors."""
+    return select(Enrollment.user_id, Enrollment.course_name).where(
+        Enrollment.course_id == bindparam("course_id"), Enrollment.user_id.in_(bindparam("user_ids", expanding=True)),
+        Enrollment.course_name.is_not(None))
 
 
 def list_facts(course: Course, posts: list[Post]) -> ListFacts:
@@ -172,7 +174,14 @@ def list_facts(course: Course, posts: list[Post]) -> ListFacts:
 
 def find_post(course: Course, slug: str, *options) -> Post | None:
     """The course's essay by its slug; `options` are loader options: its author with it, its text left unread..."""
-    return db.session.scalar(select(Post).options(*options).where(Post.course_id == course.id, Post.slug == slug))
+    statement = _post_by_slug().options(*options) if options else _post_by_slug()
+    return db.session.scalar(statement, {"course_id": course.id, "slug": slug})
+
+
+@lru_cache(maxsize=1)
+def _post_by_slug() -> Select:
+    """Built once, with parameters: every essay page runs it, and building it cost more than running it."""
+    return select(Post).where(Post.course_id == bindparam("course_id"), Post.slug == bindparam("slug"))
 
 
 def course_post(course: Course, post_id: int) -> Post | None:

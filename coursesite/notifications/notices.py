@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import url_for
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
@@ -97,7 +98,13 @@ def unread_count_query(user_id) -> Select:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(unread_count_query(user_id)) or 0
+    return db.session.scalar(_unread_count_statement(), {"user_id": user_id}) or 0
+
+
+@lru_cache(maxsize=1)
+def _unread_count_statement() -> Select:
+    """Built once, with a parameter: the header of every page a signed-in reader sees shows it."""
+    return unread_count_query(bindparam("user_id"))
 
 
 def recent_for(user_id: int, limit: int = 100) -> list[NotificationItem]:

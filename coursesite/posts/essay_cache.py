@@ -102,9 +102,10 @@ def shared_copy_allowed(course: Course, post: Post, now: datetime) -> bool:
 
 
 def not_modified(etag: str) -> Response | None:
-    """304 when the reader's copy carries this tag (Werkzeug's conditional response), else None."""
-    if not plain_read():
-        return None
+    """304 when the reader's copy carries this tag (Werkzeug's conditional response), else None. Only for a
+    plain read (`plain_read`), decided by the caller before rendering."""
+    if not request.if_none_match:
+        return None  # no copy to compare: the page itself is the answer
     answer = Response()
     answer.set_etag(etag, weak=True)
     answer.make_conditional(request)

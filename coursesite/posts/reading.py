@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import Select, false
@@ -153,25 +155,33 @@ def essay(course: Course, post_slug: str):
     now = utcnow()
     # The author and the assignment in the same statement for a page to be rendered, which shows both; a visitor
     # of a public course is most often answered with the page kept for visitors, which needs neither.
-    shown_with = () if course.is_public and is_visitor() else (joinedload(Post.author), joinedload(Post.assignment))
+    shown_with = () if course.is_public and is_visitor() else _shown_with()
     post = post_service.find_post(course, post_slug, *shown_with)
     if post is None or not _may_see(post, now):
         abort(404)
-    shared = shared_copy_allowed(course, post, now) and plain_read()
+    # Decided before rendering, which takes the messages waiting: a page showing one is neither tagged nor kept.
+    plain = plain_read()
+    shared = plain and shared_copy_allowed(course, post, now)
     key = visitor_page_key(course, post, now) if shared else None
     etag, html = (kept_page(key) if shared else None) or (None, None)
     if etag is None:
         staff_view = can_see_private_work(current_user, course)
         context = _essay_context(course, post, now, staff_view)
         etag = essay_etag(course, post, context, header_counts(), role_in(current_user, course))
-    answer = not_modified(etag)
+    answer = not_modified(etag) if plain else None
     if answer is None:
         if html is None:
             html = render_template("posts/essay.html", **context)
             if shared and not session.modified:
                 keep_page(key, etag, html)
         answer = make_response(html)
-    return with_validators(answer, etag, shared) if plain_read() else answer
+    return with_validators(answer, etag, shared) if plain else answer
+
+
+@lru_cache(maxsize=1)
+def _shown_with() -> tuple:
+    """The loader options of an essay page that is rendered, made once: every such page asks for them."""
+    return joinedload(Post.author), joinedload(Post.assignment)
 
 
 def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:

@@ -166,3 +166,15 @@ def test_templates_have_no_inline_script_or_style():
         assert not re.search(r"<[^>]*\sstyle=", source), f"inline style in {template}"
         for tag in source.split("<script")[1:]:
             assert tag.lstrip().startswith("src="), f"inline <script> in {template}"
+
+
+def test_a_database_server_s_closed_connections_are_replaced_before_a_request_gets_one(env, tmp_path):
+    env.setenv("COURSESITE_DATABASE_URL", "postgresql+psycopg://db.internal/coursesite")
+    assert build_config(tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"]
+
+
+def test_a_sqlite_file_is_not_pinged_before_every_request(env, tmp_path):
+    env.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        assert not db.engine.pool._pre_ping

@@ -220,6 +220,20 @@ def test_a_message_waiting_is_shown_not_answered_with_304(client, auth):
     assert after.status_code == 200 and "is posted" in after.get_data(as_text=True)
 
 
+
+def test_a_page_showing_a_message_is_not_kept_to_be_shown_again(client, auth):
+    """The message is shown once: a browser revalidating its copy of that page must not be told to show it again."""
+    course = f.make_course(visibility="public")
+    student = f.make_member(course)
+    post = f.make_post(course, f.make_author(course))
+    auth.login(student)
+    assert client.post(f"/c/{course.slug}/essays/{post.slug}/comments", data={"body": "A thought."}).status_code == 302
+    shown = client.get(essay_url(post))
+    assert "is posted" in shown.get_data(as_text=True)
+    assert "ETag" not in shown.headers
+    again = client.get(essay_url(post), headers={"If-None-Match": shown.headers.get("ETag", "")})
+    assert again.status_code == 200 and "is posted" not in again.get_data(as_text=True)
+
 class TestFormTokens:
     @pytest.fixture
     def app_config(self, base_config, tmp_path):
