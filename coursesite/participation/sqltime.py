@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.compiler import compiles
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from coursesite.models.types import UTCDateTime
+from coursesite.text.timefmt import to_local
 
 
 class plus_minutes(FunctionElement):  # noqa: N801 - reads as SQL
@@ -48,7 +51,7 @@ def without_jit(session: Session) -> None:
 class quarter_hour(FunctionElement):  # noqa: N801 - reads as SQL
     """The UTC quarter hour a moment falls in, as a key rows can be grouped by and put on the right local day
     in any time zone (every zone's offset is a whole number of quarter hours): the text 'YYYY-MM-DD HH:MM' on
-    SQLite, the number of quarter hours since 1970 on PostgreSQL. `quarter_hour_start` reads either."""
+    SQLite, the number of quarter hours since 1970 on PostgreSQL. `per_local_day` reads either."""
 
     inherit_cache = True
     name = "quarter_hour"
@@ -69,7 +72,36 @@ def _quarter_hour_sqlite(element, compiler, **kw):
             f" || printf('%02d', (cast(substr({moment}, 15, 2) as integer) / 15) * 15))")
 
 
-def quarter_hour_start(key: str | int) -> datetime:
-    if isinstance(key, str):
-        return datetime.fromisoformat(key).replace(tzinfo=UTC)
-    return datetime.fromtimestamp(int(key) * 900, UTC)
+def _utc_day_and_minute(key: str | int) -> tuple[date, int]:
+    """The UTC day of a quarter_hour key, and the minutes into it."""
+    if isinstance(key, str):  # 'YYYY-MM-DD HH:MM'
+        return date.fromisoformat(key[:10]), int(key[11:13]) * 60 + int(key[14:16])
+    minutes = int(key) * 15
+    return date(1970, 1, 1) + timedelta(days=minutes // 1440), minutes % 1440
+
+
+def _offset_minutes(moment: datetime, tz_name: str) -> int:
+    return int(to_local(moment, tz_name).utcoffset().total_seconds()) // 60
+
+
+def per_local_day(counted: Iterable[tuple[str | int, int]], tz_name: str) -> Counter[date]:
+    """(quarter_hour key, count) rows summed per local day of the zone.
+
+    The zone's offset is looked up twice per UTC day rather than once per quarter hour: where it is the same at
+    both ends of the day (every day but those a clock change falls on), it holds all day.
+    """
+    by_utc_day: dict[date, list[tuple[int, int]]] = {}
+    for key, n in counted:
+        day, minute = _utc_day_and_minute(key)
+        by_utc_day.setdefault(day, []).append((minute, n))
+    per_day: Counter[date] = Counter()
+    for day, counts in by_utc_day.items():
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        offset = _offset_minutes(start, tz_name)
+        steady = offset == _offset_minutes(start + timedelta(days=1), tz_name)
+        for minute, n in counts:
+            if steady:
+                per_day[day + timedelta(days=(minute + offset) // 1440)] += n
+            else:
+                per_day[to_local(start + timedelta(minutes=minute), tz_name).date()] += n
+    return per_day
