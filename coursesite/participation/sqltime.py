@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,6 +13,9 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from coursesite.models.types import UTCDateTime
 from coursesite.text.timefmt import to_local
+
+_EPOCH = date(1970, 1, 1)
+_ONE_DAY = timedelta(days=1)
 
 
 class plus_minutes(FunctionElement):  # noqa: N801 - reads as SQL
@@ -72,16 +75,20 @@ def _quarter_hour_sqlite(element, compiler, **kw):
             f" || printf('%02d', (cast(substr({moment}, 15, 2) as integer) / 15) * 15))")
 
 
-def _utc_day_and_minute(key: str | int) -> tuple[date, int]:
-    """The UTC day of a quarter_hour key, and the minutes into it."""
-    if isinstance(key, str):  # 'YYYY-MM-DD HH:MM'
-        return date.fromisoformat(key[:10]), int(key[11:13]) * 60 + int(key[14:16])
-    minutes = int(key) * 15
-    return date(1970, 1, 1) + timedelta(days=minutes // 1440), minutes % 1440
-
-
 def _offset_minutes(moment: datetime, tz_name: str) -> int:
     return int(to_local(moment, tz_name).utcoffset().total_seconds()) // 60
+
+
+def _by_utc_day(counted: Iterable[tuple[str | int, int]]) -> dict[str | int, list[tuple[int, int]]]:
+    """Rows grouped by their key's UTC day ('YYYY-MM-DD', or days since 1970), as (minutes into it, count)."""
+    days: dict[str | int, list[tuple[int, int]]] = defaultdict(list)
+    for key, n in counted:
+        if isinstance(key, str):  # 'YYYY-MM-DD HH:MM'
+            days[key[:10]].append((int(key[11:13]) * 60 + int(key[14:16]), n))
+        else:
+            minutes = int(key) * 15
+            days[minutes // 1440].append((minutes % 1440, n))
+    return days
 
 
 def per_local_day(counted: Iterable[tuple[str | int, int]], tz_name: str) -> Counter[date]:
@@ -90,18 +97,16 @@ def per_local_day(counted: Iterable[tuple[str | int, int]], tz_name: str) -> Cou
     The zone's offset is looked up twice per UTC day rather than once per quarter hour: where it is the same at
     both ends of the day (every day but those a clock change falls on), it holds all day.
     """
-    by_utc_day: dict[date, list[tuple[int, int]]] = {}
-    for key, n in counted:
-        day, minute = _utc_day_and_minute(key)
-        by_utc_day.setdefault(day, []).append((minute, n))
     per_day: Counter[date] = Counter()
-    for day, counts in by_utc_day.items():
+    for day_key, counts in _by_utc_day(counted).items():
+        day = date.fromisoformat(day_key) if isinstance(day_key, str) else _EPOCH + timedelta(days=day_key)
         start = datetime(day.year, day.month, day.day, tzinfo=UTC)
         offset = _offset_minutes(start, tz_name)
-        steady = offset == _offset_minutes(start + timedelta(days=1), tz_name)
-        for minute, n in counts:
-            if steady:
-                per_day[day + timedelta(days=(minute + offset) // 1440)] += n
-            else:
+        if offset == _offset_minutes(start + _ONE_DAY, tz_name):
+            local_days = (day - _ONE_DAY, day, day + _ONE_DAY)  # offsets are within a day either way
+            for minute, n in counts:
+                per_day[local_days[(minute + offset) // 1440 + 1]] += n
+        else:
+            for minute, n in counts:
                 per_day[to_local(start + timedelta(minutes=minute), tz_name).date()] += n
     return per_day
