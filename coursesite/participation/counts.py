@@ -44,13 +44,13 @@ def _ids(ids: Ids) -> list[int] | BindParameter:
 
 
 def _in_scope(course_id: int, assignment_id: int | None, student_ids: Ids | None,
-              among: Collection[int] | None = None) -> list:
+              among: Ids | None = None) -> list:
     where = [Assignment.course_id == course_id, Post.assignment_id == Assignment.id]
     if assignment_id is not None:
         where.append(Assignment.id == assignment_id)
     if among is not None:
         # On the essays' assignment: their (assignment, author) index then finds the essays of these alone.
-        where.append(Post.assignment_id.in_(list(among)))
+        where.append(Post.assignment_id.in_(_ids(among)))
     if student_ids is not None:
         ids = _ids(student_ids)
         if db.session.get_bind().dialect.name == "sqlite":
@@ -95,7 +95,7 @@ def _reached(scope: list):
 
 
 def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Ids | None,
-                   among: Collection[int] | None = None):
+                   among: Ids | None = None):
     """(assignment_id, student_id, due): the comment deadline of each enrolled person whose own dates may differ
     from the assignment's (a section date, an extension or extra time), worked out once per pair; everyone else
     has the assignment's date."""
@@ -109,7 +109,7 @@ def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Ids |
     if assignment_id is not None:
         query = query.where(Assignment.id == assignment_id)
     if among is not None:
-        query = query.where(Assignment.id.in_(list(among)))
+        query = query.where(Assignment.id.in_(_ids(among)))
     if student_ids is not None:
         query = query.where(Enrollment.user_id.in_(_ids(student_ids)))
     return query.subquery()
@@ -117,7 +117,7 @@ def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Ids |
 
 def judged_comments(course_id: int, assignment_id: int | None = None,
                     student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
-                    among: Collection[int] | None = None) -> Select:
+                    among: Ids | None = None) -> Select:
     """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` are the
     ids of the assignments to count (all of the course's without it)."""
     scope = _in_scope(course_id, assignment_id, student_ids, among)
@@ -171,7 +171,7 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
 
 def counts_statement(course_id: int, assignment_id: int | None = None,
                      student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
-                     among: Collection[int] | None = None) -> Select:
+                     among: Ids | None = None) -> Select:
     """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
     share first, late ones what is left of it."""
     judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, func, literal, null, or_, select, union_all
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Enrollment, Excusal, Post
 from coursesite.models.types import UTCDateTime
-from coursesite.participation.counts import counts_statement
+from coursesite.participation.counts import Ids, counts_statement
 from coursesite.participation.deadlines import DeadlineJoins
 from coursesite.participation.sqltime import plus_minutes, without_jit
 
@@ -103,18 +104,18 @@ def open_for_comments(course_id: int, now: datetime) -> list[int]:
         Assignment.course_id == course_id, _writing_closed(at), joins.comments_due(Assignment) > at)))
 
 
-def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] | None = None,
-                    comment_totals: bool = True):
+def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: Collection[int] | None = None,
+                    among: Ids | None = None):
     """One row per (assignment, current student): the flags the dashboard's cell derives from its essay state.
 
-    Without `comment_totals`, comments are counted only for the assignments still open for comments
-    (`open_for_comments`): `behind` stays exact and `owed_done` is 0.
+    With `among` (`open_for_comments`), comments are counted only for those assignments: `behind` stays exact
+    and `owed_done` is 0.
     """
-    at = literal(now, UTCDateTime())
+    comment_totals = among is None
+    at = now if isinstance(now, BindParameter) else literal(now, UTCDateTime())
     joins = DeadlineJoins.fresh()
     e = joins.enrollment
     essays = _first_essays(course_id)
-    among = None if comment_totals else open_for_comments(course_id, now)
     counted = counts_statement(course_id, now=now, among=among).subquery()
     due = joins.post_due(Assignment)
     comments_due = joins.comments_due(Assignment)
@@ -158,14 +159,24 @@ def class_standing(course_id: int, now: datetime, comment_totals: bool = True) -
     totals' comments are None and only the assignments still open for comments are counted.
     """
     without_jit(db.session)
-    cells = cells_statement(course_id, now, comment_totals=comment_totals).cte("cells")
+    among = None if comment_totals else open_for_comments(course_id, now)
+    params = {"course_id": course_id, "now": now, "among": among}
+    rows = db.session.execute(_standing_statement(comment_totals), params).all()
+    return _read(rows, comment_totals)
+
+
+@lru_cache(maxsize=2)
+def _standing_statement(comment_totals: bool):
+    """Built once, with parameters: building it (the cells' date arithmetic, the counting inside) cost a
+    dashboard view as much as a medium class's counting."""
+    among = None if comment_totals else bindparam("among", expanding=True)
+    cells = cells_statement(bindparam("course_id"), bindparam("now", type_=UTCDateTime()), among=among).cte("cells")
     behind = select(cells.c.student_id, cells.c.assignment_id, cells.c.done, cells.c.required,
                     cells.c.comments_due, literal(1)).where(cells.c.behind == 1)
     totals = select(cells.c.student_id, null(), func.sum(cells.c.on_time), func.sum(cells.c.owed_done),
                     literal(None, UTCDateTime()), func.sum(cells.c.overdue)).group_by(cells.c.student_id)
     # The behind pairs come first so the deadline column keeps its date type; totals have no assignment.
-    rows = db.session.execute(union_all(behind, totals)).all()
-    return _read(rows, comment_totals)
+    return union_all(behind, totals)
 
 
 def _read(rows, comment_totals: bool) -> Standing:
