@@ -98,10 +98,15 @@ def open_for_comments(course_id: int, now: datetime) -> list[int]:
     """The assignments someone may be behind on now: writing closed and a current student's own comment
     deadline still ahead. Usually one or two, so their comments are all that is counted for the lists; read
     first, as ids, so the count starts from their essays."""
-    at = literal(now, UTCDateTime())
+    return list(db.session.scalars(_open_for_comments_statement(), {"course_id": course_id, "now": now}))
+
+
+@lru_cache(maxsize=1)
+def _open_for_comments_statement():
+    at = bindparam("now", type_=UTCDateTime())
     joins = DeadlineJoins.fresh()
-    return list(db.session.scalars(_current_students(select(Assignment.id).distinct(), joins).where(
-        Assignment.course_id == course_id, _writing_closed(at), joins.comments_due(Assignment) > at)))
+    return _current_students(select(Assignment.id).distinct(), joins).where(
+        Assignment.course_id == bindparam("course_id"), _writing_closed(at), joins.comments_due(Assignment) > at)
 
 
 def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: Collection[int] | None = None,
