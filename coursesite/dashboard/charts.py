@@ -20,8 +20,7 @@ from sqlalchemy import BigInteger, cast, func, literal, select, union_all
 from coursesite.dashboard.facts import CourseFacts, StudentInfo
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Post
-from coursesite.participation.sqltime import quarter_hour, quarter_hour_start
-from coursesite.text.timefmt import to_local
+from coursesite.participation.sqltime import per_local_day, quarter_hour
 
 DAY_WIDTH = 16
 BAR_WIDTH = 7
@@ -151,20 +150,16 @@ def chart_counts_of(course: Course, class_list: list[StudentInfo], now: datetime
     tz = course.timezone
     students = {s.user_id: s.name for s in class_list}
     on_essays = (Post.course_id == course.id, Post.assignment_id.is_not(None), Comment.deleted_at.is_(None))
-    per_day: Counter[date] = Counter()
-    for key, n in db.session.execute(
+    per_day = per_local_day(db.session.execute(
         select(quarter_hour(Comment.created_at), func.count()).join(Post, Post.id == Comment.post_id)
         .where(*on_essays).group_by(quarter_hour(Comment.created_at))
-    ):
-        per_day[to_local(quarter_hour_start(key), tz).date()] += n
-    essays: Counter[date] = Counter()
-    for key, n in db.session.execute(
+    ), tz)
+    essays = per_local_day(db.session.execute(
         select(quarter_hour(Post.published_at), func.count())
         .where(Post.course_id == course.id, Post.status == "published", Post.published_at <= now,
                Post.deleted_at.is_(None))
         .group_by(quarter_hour(Post.published_at))
-    ):
-        essays[to_local(quarter_hour_start(key), tz).date()] += n
+    ), tz)
     pairs_total, peak, activity, frequent = _pair_summary(course, on_essays)
     shown = web_students(students, activity)
     pairs = Counter(frequent)

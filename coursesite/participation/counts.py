@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, null, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, case, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
 
 from coursesite.extensions import db
@@ -24,6 +25,7 @@ from coursesite.participation.deadlines import DeadlineJoins
 from coursesite.participation.sqltime import without_jit
 
 Pair = tuple[int, int]  # (assignment id, student id)
+Ids = Collection[int] | BindParameter  # a list of ids, or a parameter standing for one in a statement built once
 
 
 class Counts(NamedTuple):
@@ -37,16 +39,20 @@ class Counts(NamedTuple):
 NONE = Counts()
 
 
-def _in_scope(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
-              among: Collection[int] | None = None) -> list:
+def _ids(ids: Ids) -> list[int] | BindParameter:
+    return ids if isinstance(ids, BindParameter) else list(ids)
+
+
+def _in_scope(course_id: int, assignment_id: int | None, student_ids: Ids | None,
+              among: Ids | None = None) -> list:
     where = [Assignment.course_id == course_id, Post.assignment_id == Assignment.id]
     if assignment_id is not None:
         where.append(Assignment.id == assignment_id)
     if among is not None:
         # On the essays' assignment: their (assignment, author) index then finds the essays of these alone.
-        where.append(Post.assignment_id.in_(list(among)))
+        where.append(Post.assignment_id.in_(_ids(among)))
     if student_ids is not None:
-        ids = list(student_ids)
+        ids = _ids(student_ids)
         if db.session.get_bind().dialect.name == "sqlite":
             # By the comments' ids: SQLite's planner then starts from these students' comments (their author
             # index) rather than probing every essay of the course for each of them.
@@ -88,8 +94,8 @@ def _reached(scope: list):
     )
 
 
-def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Collection[int] | None,
-                   among: Collection[int] | None = None):
+def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Ids | None,
+                   among: Ids | None = None):
     """(assignment_id, student_id, due): the comment deadline of each enrolled person whose own dates may differ
     from the assignment's (a section date, an extension or extra time), worked out once per pair; everyone else
     has the assignment's date."""
@@ -103,15 +109,15 @@ def _own_deadlines(course_id: int, assignment_id: int | None, student_ids: Colle
     if assignment_id is not None:
         query = query.where(Assignment.id == assignment_id)
     if among is not None:
-        query = query.where(Assignment.id.in_(list(among)))
+        query = query.where(Assignment.id.in_(_ids(among)))
     if student_ids is not None:
-        query = query.where(Enrollment.user_id.in_(list(student_ids)))
+        query = query.where(Enrollment.user_id.in_(_ids(student_ids)))
     return query.subquery()
 
 
 def judged_comments(course_id: int, assignment_id: int | None = None,
-                    student_ids: Collection[int] | None = None, now: datetime | None = None,
-                    among: Collection[int] | None = None) -> Select:
+                    student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
+                    among: Ids | None = None) -> Select:
     """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` are the
     ids of the assignments to count (all of the course's without it)."""
     scope = _in_scope(course_id, assignment_id, student_ids, among)
@@ -149,7 +155,7 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
             Post.author_id != Comment.author_id,
             essay_author.role == "student",
             Post.status == "published",
-            Post.published_at <= literal(now or utcnow(), UTCDateTime()),
+            Post.published_at <= (now if isinstance(now, BindParameter) else literal(now or utcnow(), UTCDateTime())),
             Comment.status == "visible",
             Comment.deleted_at.is_(None),
             # As a difference: PostgreSQL would otherwise probe every comment once per assignment by word count.
@@ -164,8 +170,8 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
 
 
 def counts_statement(course_id: int, assignment_id: int | None = None,
-                     student_ids: Collection[int] | None = None, now: datetime | None = None,
-                     among: Collection[int] | None = None) -> Select:
+                     student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
+                     among: Ids | None = None) -> Select:
     """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
     share first, late ones what is left of it."""
     judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()
@@ -185,6 +191,16 @@ def counts_statement(course_id: int, assignment_id: int | None = None,
     )
 
 
+@lru_cache(maxsize=8)
+def _counts_with_parameters(dialect: str, one_assignment: bool, some_students: bool) -> Select:
+    """Built once per shape, with parameters: This week and the gradebook count on every view, and building the
+    statement (its subqueries, aliases and window) cost as much as running it. The dialect is part of the key:
+    the shape differs by database (`_in_scope`)."""
+    return counts_statement(bindparam("course_id"), bindparam("assignment_id") if one_assignment else None,
+                            bindparam("student_ids", expanding=True) if some_students else None,
+                            bindparam("now", type_=UTCDateTime()))
+
+
 def participation_counts(course_id: int, assignment_id: int | None = None,
                          student_ids: Collection[int] | None = None,
                          now: datetime | None = None) -> dict[Pair, Counts]:
@@ -193,5 +209,9 @@ def participation_counts(course_id: int, assignment_id: int | None = None,
     if student_ids is not None and not student_ids:
         return {}
     without_jit(db.session)
-    rows = db.session.execute(counts_statement(course_id, assignment_id, student_ids, now))
+    statement = _counts_with_parameters(db.session.get_bind().dialect.name, assignment_id is not None,
+                                        student_ids is not None)
+    params = {"course_id": course_id, "assignment_id": assignment_id, "now": now or utcnow(),
+              "student_ids": None if student_ids is None else list(student_ids)}
+    rows = db.session.execute(statement, params)
     return {(a_id, s_id): Counts(int(on or 0), int(late or 0)) for s_id, a_id, on, late in rows if on or late}

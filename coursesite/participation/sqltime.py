@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.compiler import compiles
@@ -10,6 +12,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from coursesite.models.types import UTCDateTime
+from coursesite.text.timefmt import to_local
+
+_EPOCH = date(1970, 1, 1)
+_ONE_DAY = timedelta(days=1)
 
 
 class plus_minutes(FunctionElement):  # noqa: N801 - reads as SQL
@@ -48,7 +54,7 @@ def without_jit(session: Session) -> None:
 class quarter_hour(FunctionElement):  # noqa: N801 - reads as SQL
     """The UTC quarter hour a moment falls in, as a key rows can be grouped by and put on the right local day
     in any time zone (every zone's offset is a whole number of quarter hours): the text 'YYYY-MM-DD HH:MM' on
-    SQLite, the number of quarter hours since 1970 on PostgreSQL. `quarter_hour_start` reads either."""
+    SQLite, the number of quarter hours since 1970 on PostgreSQL. `per_local_day` reads either."""
 
     inherit_cache = True
     name = "quarter_hour"
@@ -69,7 +75,38 @@ def _quarter_hour_sqlite(element, compiler, **kw):
             f" || printf('%02d', (cast(substr({moment}, 15, 2) as integer) / 15) * 15))")
 
 
-def quarter_hour_start(key: str | int) -> datetime:
-    if isinstance(key, str):
-        return datetime.fromisoformat(key).replace(tzinfo=UTC)
-    return datetime.fromtimestamp(int(key) * 900, UTC)
+def _offset_minutes(moment: datetime, tz_name: str) -> int:
+    return int(to_local(moment, tz_name).utcoffset().total_seconds()) // 60
+
+
+def _by_utc_day(counted: Iterable[tuple[str | int, int]]) -> dict[str | int, list[tuple[int, int]]]:
+    """Rows grouped by their key's UTC day ('YYYY-MM-DD', or days since 1970), as (minutes into it, count)."""
+    days: dict[str | int, list[tuple[int, int]]] = defaultdict(list)
+    for key, n in counted:
+        if isinstance(key, str):  # 'YYYY-MM-DD HH:MM'
+            days[key[:10]].append((int(key[11:13]) * 60 + int(key[14:16]), n))
+        else:
+            minutes = int(key) * 15
+            days[minutes // 1440].append((minutes % 1440, n))
+    return days
+
+
+def per_local_day(counted: Iterable[tuple[str | int, int]], tz_name: str) -> Counter[date]:
+    """(quarter_hour key, count) rows summed per local day of the zone.
+
+    The zone's offset is looked up twice per UTC day rather than once per quarter hour: where it is the same at
+    both ends of the day (every day but those a clock change falls on), it holds all day.
+    """
+    per_day: Counter[date] = Counter()
+    for day_key, counts in _by_utc_day(counted).items():
+        day = date.fromisoformat(day_key) if isinstance(day_key, str) else _EPOCH + timedelta(days=day_key)
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        offset = _offset_minutes(start, tz_name)
+        if offset == _offset_minutes(start + _ONE_DAY, tz_name):
+            local_days = (day - _ONE_DAY, day, day + _ONE_DAY)  # offsets are within a day either way
+            for minute, n in counts:
+                per_day[local_days[(minute + offset) // 1440 + 1]] += n
+        else:
+            for minute, n in counts:
+                per_day[to_local(start + timedelta(minutes=minute), tz_name).date()] += n
+    return per_day

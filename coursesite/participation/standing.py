@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select, union_all
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, func, literal, null, or_, select, union_all
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Enrollment, Excusal, Post
 from coursesite.models.types import UTCDateTime
-from coursesite.participation.counts import counts_statement
+from coursesite.participation.counts import Ids, counts_statement
 from coursesite.participation.deadlines import DeadlineJoins
 from coursesite.participation.sqltime import plus_minutes, without_jit
 
@@ -97,24 +98,29 @@ def open_for_comments(course_id: int, now: datetime) -> list[int]:
     """The assignments someone may be behind on now: writing closed and a current student's own comment
     deadline still ahead. Usually one or two, so their comments are all that is counted for the lists; read
     first, as ids, so the count starts from their essays."""
-    at = literal(now, UTCDateTime())
+    return list(db.session.scalars(_open_for_comments_statement(), {"course_id": course_id, "now": now}))
+
+
+@lru_cache(maxsize=1)
+def _open_for_comments_statement():
+    at = bindparam("now", type_=UTCDateTime())
     joins = DeadlineJoins.fresh()
-    return list(db.session.scalars(_current_students(select(Assignment.id).distinct(), joins).where(
-        Assignment.course_id == course_id, _writing_closed(at), joins.comments_due(Assignment) > at)))
+    return _current_students(select(Assignment.id).distinct(), joins).where(
+        Assignment.course_id == bindparam("course_id"), _writing_closed(at), joins.comments_due(Assignment) > at)
 
 
-def cells_statement(course_id: int, now: datetime, student_ids: Collection[int] | None = None,
-                    comment_totals: bool = True):
+def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: Collection[int] | None = None,
+                    among: Ids | None = None):
     """One row per (assignment, current student): the flags the dashboard's cell derives from its essay state.
 
-    Without `comment_totals`, comments are counted only for the assignments still open for comments
-    (`open_for_comments`): `behind` stays exact and `owed_done` is 0.
+    With `among` (`open_for_comments`), comments are counted only for those assignments: `behind` stays exact
+    and `owed_done` is 0.
     """
-    at = literal(now, UTCDateTime())
+    comment_totals = among is None
+    at = now if isinstance(now, BindParameter) else literal(now, UTCDateTime())
     joins = DeadlineJoins.fresh()
     e = joins.enrollment
     essays = _first_essays(course_id)
-    among = None if comment_totals else open_for_comments(course_id, now)
     counted = counts_statement(course_id, now=now, among=among).subquery()
     due = joins.post_due(Assignment)
     comments_due = joins.comments_due(Assignment)
@@ -158,14 +164,24 @@ def class_standing(course_id: int, now: datetime, comment_totals: bool = True) -
     totals' comments are None and only the assignments still open for comments are counted.
     """
     without_jit(db.session)
-    cells = cells_statement(course_id, now, comment_totals=comment_totals).cte("cells")
+    among = None if comment_totals else open_for_comments(course_id, now)
+    params = {"course_id": course_id, "now": now, "among": among}
+    rows = db.session.execute(_standing_statement(comment_totals), params).all()
+    return _read(rows, comment_totals)
+
+
+@lru_cache(maxsize=2)
+def _standing_statement(comment_totals: bool):
+    """Built once, with parameters: building it (the cells' date arithmetic, the counting inside) cost a
+    dashboard view as much as a medium class's counting."""
+    among = None if comment_totals else bindparam("among", expanding=True)
+    cells = cells_statement(bindparam("course_id"), bindparam("now", type_=UTCDateTime()), among=among).cte("cells")
     behind = select(cells.c.student_id, cells.c.assignment_id, cells.c.done, cells.c.required,
                     cells.c.comments_due, literal(1)).where(cells.c.behind == 1)
     totals = select(cells.c.student_id, null(), func.sum(cells.c.on_time), func.sum(cells.c.owed_done),
                     literal(None, UTCDateTime()), func.sum(cells.c.overdue)).group_by(cells.c.student_id)
     # The behind pairs come first so the deadline column keeps its date type; totals have no assignment.
-    rows = db.session.execute(union_all(behind, totals)).all()
-    return _read(rows, comment_totals)
+    return union_all(behind, totals)
 
 
 def _read(rows, comment_totals: bool) -> Standing:
@@ -191,18 +207,29 @@ class ShortEssay:
     wanted: int
 
 
+def _shown_comments(course_id: int):
+    """Each essay's shown comments (of anyone): the column, and the grouped counts to outer-join, if any."""
+    shown_on_post = (Comment.status == "visible", Comment.deleted_at.is_(None))
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Essay by essay through the comments' post index: SQLite groups the whole course's comments slower.
+        return select(func.count(Comment.id)).where(Comment.post_id == Post.id, *shown_on_post).scalar_subquery(), None
+    # PostgreSQL the other way round: one grouped pass over the course's comments.
+    grouped = (select(Comment.post_id, func.count().label("n")).join(Post, Post.id == Comment.post_id)
+               .where(Post.course_id == course_id, *shown_on_post).group_by(Comment.post_id).subquery())
+    return func.coalesce(grouped.c.n, 0), grouped
+
+
 def essays_short_of_comments(course_id: int, now: datetime) -> list[ShortEssay]:
     """Current students' live essays short of comments (shown comments of anyone counted), in one statement."""
-    shown = (
-        select(func.count(Comment.id))
-        .where(Comment.post_id == Post.id, Comment.status == "visible", Comment.deleted_at.is_(None))
-        .scalar_subquery()
-    )
+    shown, grouped = _shown_comments(course_id)
     live = select(Post.id, Post.assignment_id, Post.author_id, Post.title, Post.slug, shown.label("comments"),
                   Assignment.required_comments.label("wanted")).join(
         Assignment, Assignment.id == Post.assignment_id).join(
         Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == Post.course_id,
-                         Enrollment.role == "student", Enrollment.ended_at.is_(None))).where(
+                         Enrollment.role == "student", Enrollment.ended_at.is_(None)))
+    if grouped is not None:
+        live = live.outerjoin(grouped, grouped.c.post_id == Post.id)
+    live = live.where(
         Post.course_id == course_id, Assignment.course_id == course_id, Assignment.required_comments > 0,
         Post.status == "published", Post.published_at <= literal(now, UTCDateTime()), Post.deleted_at.is_(None),
     ).subquery()
