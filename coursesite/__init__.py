@@ -34,11 +34,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_config(app: Flask, test_config: dict | None) -> None:
-    from coursesite.config import build_config, url_settings
+    from coursesite.config import build_config, engine_options, url_settings
 
     app.config.from_mapping(build_config(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in test_config:  # the database given here, not the environment's
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.update(url_settings(app.config["BASE_URL"]))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -173,6 +173,12 @@ def test_a_database_server_s_closed_connections_are_replaced_before_a_request_ge
     assert build_config(tmp_path)["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"]
 
 
+def test_a_database_server_given_to_the_app_is_pinged_although_the_environment_names_sqlite(env, tmp_path):
+    env.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db.internal/coursesite"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"]
+
+
 def test_a_sqlite_file_is_not_pinged_before_every_request(env, tmp_path):
     env.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path))
     app = create_app({"TESTING": True})
