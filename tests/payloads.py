@@ -79,10 +79,10 @@ XSS_PAYLOADS: list[str] = [
     "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
     # template injection
     "{{7*7}}",
-    "{{ 1337*7 }}",
-    "{% print 1337*7 %}",
-    "${1337*7}",
-    "#{1337*7}",
+    "{{ 13337*7331 }}",
+    "{% print 13337*7331 %}",
+    "${13337*7331}",
+    "#{13337*7331}",
     "{{config.SECRET_KEY}}",
     "{{ ''.__class__.__mro__ }}",
     # runs a backtracking pattern pays for again from each character, and characters XML forbids
@@ -127,8 +127,8 @@ OTHER_EMAIL_VARIANTS: list[str] = [
     "\u0430dmin@example.edu",  # Cyrillic a
 ]
 
-# Numbers an evaluated template payload would produce; no page that shows the payloads may contain them.
-TEMPLATE_MARKERS = ("9359",)
+# What an evaluated template payload would produce (13337*7331); no page that shows the payloads may contain it.
+TEMPLATE_MARKERS = ("97773547",)  # a number no counter of the test data reaches
 
 
 # --- checking a rendered page ---------------------------------------------------------------------------
