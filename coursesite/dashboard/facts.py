@@ -29,10 +29,8 @@ from coursesite.models import (
     User,
 )
 from coursesite.participation.counts import NONE, Counts, participation_counts
-from coursesite.participation.deadlines import DeadlineBook, load_deadline_book
+from coursesite.participation.deadlines import DeadlineBook, Pair, load_deadline_book
 from coursesite.participation.facts import EssayInfo, ParticipationData, load_participation_by_ids
-
-Pair = tuple[int, int]  # (assignment id, student id)
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,7 @@ from coursesite.models import (
     User,
     utcnow,
 )
-from coursesite.participation.deadlines import DeadlineBook, load_deadline_book
-
-Pair = tuple[int, int]  # (assignment id, student id)
+from coursesite.participation.deadlines import DeadlineBook, Pair, load_deadline_book
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,9 @@ from sqlalchemy.orm import aliased
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, CommentRevision, Enrollment, PeerAssignment, Post, utcnow
 from coursesite.models.types import UTCDateTime
-from coursesite.participation.deadlines import DeadlineJoins
+from coursesite.participation.deadlines import DeadlineJoins, Pair
 from coursesite.participation.sqltime import without_jit
 
-Pair = tuple[int, int]  # (assignment id, student id)
 Ids = Collection[int] | BindParameter  # a list of ids, or a parameter standing for one in a statement built once
 
 
