@@ -113,10 +113,10 @@ FAULTS = [
           "@course_view(can_manage_roster)\ndef new_join_code(",
           "@course_view(can_manage_roster)\n@form_checks_csrf\ndef new_join_code(", [CSRF]),
     Fault("injectable-query", "coursesite/permissions.py",
-          "    course = db.session.scalar(select(Course).where(Course.slug == slug))\n",
+          '    course = db.session.scalar(_course_by_slug(), {"slug": slug})\n',
           "    from sqlalchemy import text\n\n"
           "    row = db.session.execute(text(f\"SELECT slug FROM courses WHERE slug = '{slug}'\")).first()\n"
-          "    course = db.session.scalar(select(Course).where(Course.slug == row[0])) if row else None\n",
+          '    course = db.session.scalar(_course_by_slug(), {"slug": row[0]}) if row else None\n',
           [BANDIT, SQLMAP]),
     Fault("unbounded-page-number", "coursesite/posts/reading.py",
           "page=page_number(), per_page", 'page=int(request.args.get("page") or 1), per_page', [NUMBERS, BOUNDS]),
@@ -146,15 +146,24 @@ def copy_tree(label: str) -> Path:
     return tree
 
 
-def plant(tree: Path, fault: Fault) -> None:
-    path = tree / fault.file
-    text = path.read_text()
+class CannotPlant(Exception):
+    def __init__(self, fault: Fault):
+        super().__init__(f"cannot plant {fault.name}: {fault.file} no longer contains the line it replaces; "
+                         "update tests/gates/selftest.py")
+
+
+def planted(text: str, fault: Fault) -> str:
+    """`text` with the fault in it, or CannotPlant when the code it replaces has changed."""
     # An indented line must match whole: a shallower copy of it matches inside a deeper one.
     whole = not fault.old[0].isspace() or text.startswith(fault.old) or f"\n{fault.old}" in text
     if text.count(fault.old) != 1 or not whole:
-        raise SystemExit(f"cannot plant {fault.name}: {fault.file} no longer contains the line it replaces; "
-                         "update tests/gates/selftest.py")
-    path.write_text(text.replace(fault.old, fault.new))
+        raise CannotPlant(fault)
+    return text.replace(fault.old, fault.new)
+
+
+def plant(tree: Path, fault: Fault) -> None:
+    path = tree / fault.file
+    path.write_text(planted(path.read_text(), fault))
 
 
 def run_gate(gate: Gate, tree: Path, out: Path) -> tuple[str, int | None, str]:
@@ -227,6 +236,12 @@ def main() -> int:
     shutil.rmtree(OUT, ignore_errors=True)
     only = set(filter(None, os.environ.get("GATE_SELFTEST_ONLY", "").split(",")))
     faults = [f for f in FAULTS if not only or f.name in only]
+    for fault in faults:  # before the baseline's minutes, so a stale fault fails at once
+        try:
+            planted((ROOT / fault.file).read_text(), fault)
+        except CannotPlant as stale:
+            print(stale, file=sys.stderr)
+            return 1
     gates = list({id(g): g for f in faults for g in f.gates}.values())
     problems = baseline(gates)
     caught, pending = [], []
