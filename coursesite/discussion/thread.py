@@ -208,6 +208,6 @@ def _block_reason(post: Post, viewer, enrollment: Enrollment | None, now: dateti
 def _hint(post: Post, viewer, enrollment: Enrollment | None, now: datetime) -> Hint | None:
     if enrollment is None or enrollment.role != "student" or post.assignment_id is None:
         return None
-    from coursesite.participation.facts import hint_for
+    from coursesite.participation.hint import hint_for
 
     return hint_for(post, viewer.id, now)

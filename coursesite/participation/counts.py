@@ -168,25 +168,32 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
     return case((a < b, a), else_=b)
 
 
-def counts_statement(course_id: int, assignment_id: int | None = None,
-                     student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
-                     among: Ids | None = None) -> Select:
-    """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
-    share first, late ones what is left of it."""
-    judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()
+def _capped_per_essay(judged) -> Select:
+    """(student_id, assignment_id, post_id, on_time, late) per essay with the per-essay cap: on-time comments
+    take an essay's share first, late ones what is left of it."""
     cap = case((judged.c.cap > 0, judged.c.cap), else_=0)
     per_essay = (
-        select(judged.c.student_id, judged.c.assignment_id, func.max(cap).label("cap"),
+        select(judged.c.student_id, judged.c.assignment_id, judged.c.post_id, func.max(cap).label("cap"),
                func.sum(judged.c.on_time).label("on_time"), func.sum(1 - judged.c.on_time).label("late"))
         .group_by(judged.c.student_id, judged.c.assignment_id, judged.c.post_id)
         .subquery()
     )
     on_time = _least(per_essay.c.on_time, per_essay.c.cap)
     late = _least(per_essay.c.late, per_essay.c.cap - on_time)
+    return select(per_essay.c.student_id, per_essay.c.assignment_id, per_essay.c.post_id,
+                  on_time.label("on_time"), late.label("late"))
+
+
+def counts_statement(course_id: int, assignment_id: int | None = None,
+                     student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
+                     among: Ids | None = None) -> Select:
+    """(student_id, assignment_id, on_time, late), each essay's cap applied."""
+    judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()
+    capped = _capped_per_essay(judged).subquery()
     return (
-        select(per_essay.c.student_id, per_essay.c.assignment_id,
-               func.sum(on_time).label("on_time"), func.sum(late).label("late"))
-        .group_by(per_essay.c.student_id, per_essay.c.assignment_id)
+        select(capped.c.student_id, capped.c.assignment_id,
+               func.sum(capped.c.on_time).label("on_time"), func.sum(capped.c.late).label("late"))
+        .group_by(capped.c.student_id, capped.c.assignment_id)
     )
 
 
@@ -214,3 +221,23 @@ def participation_counts(course_id: int, assignment_id: int | None = None,
               "student_ids": None if student_ids is None else list(student_ids)}
     rows = db.session.execute(statement, params)
     return {(a_id, s_id): Counts(int(on or 0), int(late or 0)) for s_id, a_id, on, late in rows if on or late}
+
+
+@lru_cache(maxsize=2)
+def _essay_counts_with_parameters(dialect: str) -> Select:
+    """Built once per database, with parameters, as `_counts_with_parameters`: the comment box asks on every
+    essay page a student reads."""
+    judged = judged_comments(bindparam("course_id"), bindparam("assignment_id"),
+                             bindparam("student_ids", expanding=True), bindparam("now", type_=UTCDateTime()))
+    return _capped_per_essay(judged.subquery())
+
+
+def essay_counts(course_id: int, assignment_id: int, student_id: int,
+                 now: datetime | None = None) -> dict[int, Counts]:
+    """{essay id: Counts} of one student's counted comments on each essay of one assignment (the cap applied);
+    their sum is `participation_counts` for the pair. Essays with nothing counted are left out."""
+    without_jit(db.session)
+    params = {"course_id": course_id, "assignment_id": assignment_id, "student_ids": [student_id],
+              "now": now or utcnow()}
+    rows = db.session.execute(_essay_counts_with_parameters(db.session.get_bind().dialect.name), params)
+    return {post_id: Counts(int(on or 0), int(late or 0)) for _, _, post_id, on, late in rows if on or late}

@@ -1,8 +1,8 @@
 """The facts the participation rules need, for a course or one assignment, in a fixed number of queries.
 
 The counts every page shows come from the SQL engine (participation/counts.py); these facts are for listing
-one student's comments with their verdicts (My comments, the grading page, a student's dashboard page, the
-comment box's hint), reading only the essays that student touches. Per-student comment deadlines
+one student's comments with their verdicts (My comments, the grading page, a student's dashboard page),
+reading only the essays that student touches. Per-student comment deadlines
 (extensions, section deadlines, accommodations) come in as `overrides`; without one the assignment's
 comments_due_at applies.
 """
@@ -29,15 +29,12 @@ from coursesite.models import (
     User,
     utcnow,
 )
-from coursesite.participation.deadlines import comment_deadlines
 from coursesite.participation.rules import (
     CommentFacts,
     EssayFacts,
-    Hint,
     Requirement,
     Revision,
     Tally,
-    comment_hint,
     tally_student,
 )
 
@@ -122,28 +119,15 @@ def load_participation_by_ids(course_id: int, assignment_id: int | None = None,
     return _load(ids, overrides or {}, student_ids, now or utcnow())
 
 
-def load_assignment_participation(assignment: Assignment, overrides: Mapping[int, datetime] | None = None,
-                                  student_id: int | None = None, now: datetime | None = None,
-                                  only_essay_id: int | None = None) -> ParticipationData:
-    """One assignment; `overrides` maps a student id to their comment deadline."""
-    ids = select(Assignment.id).where(Assignment.id == assignment.id)
-    keyed = {(assignment.id, uid): due for uid, due in (overrides or {}).items()}
-    return _load(ids, keyed, _one(student_id), now or utcnow(), only_essay_id, {assignment.id: assignment})
-
-
 def _one(student_id: int | None) -> tuple[int, ...] | None:
     return None if student_id is None else (student_id,)
 
 
-def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: datetime,
-          only_essay_id: int | None = None, assignments: dict[int, Assignment] | None = None) -> ParticipationData:
+def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: datetime) -> ParticipationData:
     """With `student_ids`, those students' comments and only the essays they touch (commented on, wrote, were
-    given to read): their tallies, read without every essay of a large class; nobody else's tally is whole.
-    `only_essay_id` adds that essay and skips the per-essay counts: what one hint needs. `assignments`: the rows
-    `ids` selects, when the caller holds them already."""
-    if assignments is None:
-        assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
-    touched = _touched_by(student_ids, only_essay_id) if student_ids is not None else None
+    given to read): their tallies, read without every essay of a large class; nobody else's tally is whole."""
+    assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
+    touched = _touched_by(student_ids) if student_ids is not None else None
     essays, info = _essays(ids, now, touched)
     comment_filter = [Post.assignment_id.in_(ids)]
     if student_ids is not None:
@@ -176,12 +160,12 @@ def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: date
         essay_info=info,
         comments_by_author=dict(by_author),
         assigned=_assigned(ids, student_ids),
-        comment_counts={} if only_essay_id else _comment_counts(ids, touched),
+        comment_counts=_comment_counts(ids, touched),
         overrides=overrides,
     )
 
 
-def _touched_by(student_ids: Collection[int], post_id: int | None = None):
+def _touched_by(student_ids: Collection[int]):
     # One set of essay ids rather than an OR of three tests: PostgreSQL guesses an OR of subqueries matches a
     # third of all essays and then reads every comment of the course.
     touched = [
@@ -189,8 +173,6 @@ def _touched_by(student_ids: Collection[int], post_id: int | None = None):
         select(Comment.post_id).where(Comment.author_id.in_(student_ids)),
         select(PeerAssignment.post_id).where(PeerAssignment.reviewer_id.in_(student_ids)),
     ]
-    if post_id is not None:
-        touched.append(select(Post.id).where(Post.id == post_id))
     return Post.id.in_(union(*touched))
 
 
@@ -234,27 +216,3 @@ def _comment_counts(ids: Select, only=None) -> dict[int, int]:
         .group_by(Comment.post_id)
     )
     return {post_id: count for post_id, count in db.session.execute(query if only is None else query.where(only))}
-
-
-def hint_for(post: Post, student_id: int, now: datetime | None = None,
-             overrides: Mapping[int, datetime] | None = None) -> Hint | None:
-    """The line under the comment box: will a comment here count toward the essay's assignment?
-
-    Without `overrides`, the student's own comment deadline (extension, section, extra time) is read.
-    """
-    assignment = post.assignment
-    if assignment is None or assignment.required_comments <= 0:
-        return None
-    if overrides is None:
-        own = comment_deadlines(assignment.course_id, [student_id], assignment.id)
-        overrides = {student_id: own[(assignment.id, student_id)]} if own else {}
-    data = load_assignment_participation(assignment, overrides, student_id=student_id, now=now, only_essay_id=post.id)
-    essay = data.essays.get(post.id)
-    if essay is None:
-        return None
-    requirement = data.requirements[assignment.id]
-    return comment_hint(
-        student_id, essay, requirement, assignment.title, data.tally(assignment.id, student_id),
-        data.deadline(assignment.id, student_id), now or utcnow(),
-        data.assigned_to(assignment.id, student_id) if requirement.peer_mode == "assigned" else None,
-    )

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Verdict(StrEnum):
@@ -100,6 +101,10 @@ class Tally:
 
     def counted_post_ids(self) -> set[int]:
         return {j.comment.post_id for j in self.on_time + self.late}
+
+    def counted(self, post_id: int) -> Counted:
+        """What the comment box on essay `post_id` needs of this tally."""
+        return Counted(self.qualifying, sum(1 for j in self.on_time + self.late if j.comment.post_id == post_id))
 
 
 def reached_words_at(comment: CommentFacts, min_words: int) -> datetime | None:
@@ -216,18 +221,26 @@ class Hint:
     text: str
 
 
+class Counted(NamedTuple):
+    """What the comment box needs of a student's tally for an assignment: comments counted on time, and
+    comments counted (on time or late) on the essay being read."""
+
+    on_time: int
+    here: int
+
+
 def comment_hint(
     student_id: int,
     essay: EssayFacts,
     requirement: Requirement,
     title: str,
-    tally: Tally,
+    counted: Counted,
     deadline: datetime | None,
     now: datetime,
     assigned: Mapping[int, datetime | None] | None = None,
 ) -> Hint:
     """What the comment box tells a student: will a new comment here count toward the assignment?"""
-    done = f"{tally.done} of {requirement.required} done"
+    done = f"{min(counted.on_time, requirement.required)} of {requirement.required} done"
     if essay.author_id == student_id:
         return Hint(False, f"Your own essay: does not count toward {title}.")
     if not essay.author_is_student:
@@ -236,9 +249,9 @@ def comment_hint(
         return Hint(False, f"{title} requires no comments.")
     if requirement.peer_mode == "assigned" and (assigned is None or essay.post_id not in assigned):
         return Hint(False, f"Not one of the essays assigned to you: does not count toward {title} ({done}).")
-    if essay.post_id in tally.counted_post_ids() and _essay_share_used(tally, essay.post_id, requirement):
+    if counted.here and counted.here >= requirement.per_essay:
         return Hint(False, f"Your comment here already counts toward {title} ({done}).")
-    if tally.complete:
+    if counted.on_time >= requirement.required:
         return Hint(False, f"You have done all {requirement.required} for {title}; more comments are welcome.")
     own = (assigned or {}).get(essay.post_id)
     if own is not None and (deadline is None or own > deadline):
@@ -247,8 +260,3 @@ def comment_hint(
     if deadline is not None and now > deadline:
         return Hint(True, f"The comment deadline has passed: this will count as late toward {title}{words} ({done}).")
     return Hint(True, f"This will count toward {title}{words}: {done}.")
-
-
-def _essay_share_used(tally: Tally, post_id: int, requirement: Requirement) -> bool:
-    used = sum(1 for j in tally.on_time + tally.late if j.comment.post_id == post_id)
-    return used >= requirement.per_essay

@@ -236,3 +236,20 @@ def test_a_complete_checklist_keeps_its_status_and_due_date_apart(client, auth, 
     facts = _checklist_facts(client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True))
     assert facts[:2] == ["2 of 2 done", "✓ Complete"]
     assert facts[2].startswith("Due ")
+
+
+def test_the_hint_follows_the_per_essay_cap_and_the_students_total(client, auth, app):
+    """With two comments counted per essay, a second comment on the same essay still counts; a third does not;
+    once the assignment is done, the box says so."""
+    s = seminar()
+    s.assignment.comments_counted_per_essay = 2
+    db.session.commit()
+    auth.login(s.carol)
+    client.post(s.create_url(), data={"body": "A careful reading of the sources, well argued."})
+    assert "This will count toward Essay 2 once it has 5 words: 1 of 2 done." in client.get(s.essay_url()).get_data(
+        as_text=True)
+    client.post(s.create_url(), data={"body": "And a second thought on the same careful essay."})
+    essay_page = client.get(s.essay_url()).get_data(as_text=True)
+    assert "Your comment here already counts toward Essay 2 (2 of 2 done)." in essay_page
+    bob_page = client.get(s.essay_url(s.bob_essay)).get_data(as_text=True)
+    assert "You have done all 2 for Essay 2; more comments are welcome." in bob_page

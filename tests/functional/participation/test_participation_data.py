@@ -7,7 +7,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import CommentRevision, Enrollment, PeerAssignment
 from coursesite.participation import readers
-from coursesite.participation.facts import load_assignment_participation, load_course_participation
+from coursesite.participation.facts import load_course_participation, load_participation_by_ids
 from coursesite.participation.rules import comment_score
 from tests import factories as f
 
@@ -43,7 +43,8 @@ def test_overrides_move_one_students_deadline(app):
     course, assignment, students = class_of(3)
     assignment.comments_due_at = datetime.now(UTC) - timedelta(days=1)
     db.session.flush()
-    data = load_assignment_participation(assignment, overrides={students[0].id: datetime.now(UTC) + timedelta(days=1)})
+    overrides = {(assignment.id, students[0].id): datetime.now(UTC) + timedelta(days=1)}
+    data = load_participation_by_ids(course.id, assignment.id, overrides=overrides)
     assert data.tally(assignment.id, students[0].id).done == 2
     assert data.tally(assignment.id, students[1].id).done == 0
     assert len(data.tally(assignment.id, students[1].id).late) == 2
@@ -60,7 +61,7 @@ def test_padding_late_uses_the_first_long_revision(app):
     db.session.add(CommentRevision(comment_id=short.id, body=LONG, word_count=12,
                                    created_at=due + timedelta(minutes=30)))
     db.session.flush()
-    tally = load_assignment_participation(assignment).tally(assignment.id, students[0].id)
+    tally = load_participation_by_ids(course.id, assignment.id).tally(assignment.id, students[0].id)
     assert short.id in {j.comment.comment_id for j in tally.late}
 
 

@@ -8,6 +8,7 @@ essays, comments exactly at a deadline) and every student × assignment pair mus
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -26,7 +27,7 @@ from coursesite.models import (
     Post,
     SectionDeadline,
 )
-from coursesite.participation.counts import NONE, participation_counts
+from coursesite.participation.counts import NONE, Counts, essay_counts, participation_counts
 from coursesite.participation.deadline_rules import DueDates, effective_deadlines
 from coursesite.participation.facts import load_participation_by_ids
 from coursesite.participation.standing import NO_TOTALS, Totals, class_standing, essays_short_of_comments
@@ -177,8 +178,16 @@ def test_the_sql_counts_equal_the_rules(app, spec):
                 assert (got.on_time, got.late) == (len(tally.on_time), len(tally.late)), (a.id, person.id)
                 one = participation_counts(course.id, assignment_id=a.id, student_ids=[person.id], now=NOW)
                 assert one.get((a.id, person.id), NONE) == got
+                assert essay_counts(course.id, a.id, person.id, now=NOW) == per_essay(tally), (a.id, person.id)
     finally:
         savepoint.rollback()
+
+
+def per_essay(tally) -> dict[int, Counts]:
+    """The tally's counted comments essay by essay, as the comment box reads them from the engine."""
+    on_time = Counter(j.comment.post_id for j in tally.on_time)
+    late = Counter(j.comment.post_id for j in tally.late)
+    return {post_id: Counts(on_time[post_id], late[post_id]) for post_id in on_time | late}
 
 
 def test_a_comment_exactly_at_the_extended_deadline_is_on_time(app):

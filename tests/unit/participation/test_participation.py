@@ -128,13 +128,16 @@ def test_score():
 def test_hints_say_whether_a_comment_will_count():
     now = DUE - timedelta(days=2)
     tally = tally_student(ME, REQ, [comment(1, 10)], {10: essay(10)}, DUE)
-    hint = comment_hint(ME, essay(11), REQ, "Essay 2", tally, DUE, now)
-    assert hint.counts and hint.text == "This will count toward Essay 2 once it has 50 words: 1 of 3 done."
-    assert not comment_hint(ME, essay(12, author_id=ME), REQ, "Essay 2", tally, DUE, now).counts
-    assert comment_hint(ME, essay(12, author_id=ME), REQ, "Essay 2", tally, DUE, now).text.startswith(
-        "Your own essay: does not count")
-    assert not comment_hint(ME, essay(10), REQ, "Essay 2", tally, DUE, now).counts
-    late = comment_hint(ME, essay(11), REQ, "Essay 2", tally, DUE, DUE + timedelta(hours=1))
+
+    def hint(post_id: int, author_id: int = 200, at=now):
+        return comment_hint(ME, essay(post_id, author_id=author_id), REQ, "Essay 2", tally.counted(post_id), DUE, at)
+
+    assert hint(11).counts and hint(11).text == "This will count toward Essay 2 once it has 50 words: 1 of 3 done."
+    assert not hint(12, author_id=ME).counts
+    assert hint(12, author_id=ME).text.startswith("Your own essay: does not count")
+    assert not hint(10).counts
+    assert hint(10).text == "Your comment here already counts toward Essay 2 (1 of 3 done)."
+    late = hint(11, at=DUE + timedelta(hours=1))
     assert late.counts and "late" in late.text
 
 

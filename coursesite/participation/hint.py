@@ -1,0 +1,63 @@
+"""The line under the comment box: will a comment on this essay count toward its assignment?
+
+The counts come from the participation engine (participation/counts.py) and the wording from
+participation/rules.py `comment_hint`; four small statements, whatever the size of the class.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import Select, and_, bindparam, select
+
+from coursesite.extensions import db
+from coursesite.models import Enrollment, PeerAssignment, Post, utcnow
+from coursesite.participation.counts import NONE, essay_counts
+from coursesite.participation.deadlines import comment_deadlines
+from coursesite.participation.facts import requirement_of
+from coursesite.participation.rules import Counted, EssayFacts, Hint, comment_hint
+
+
+def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint | None:
+    """The hint for `student_id` on `post`, or None when the essay's assignment asks for no comments. The student's
+    own comment deadline (extension, section, extra time) is read."""
+    assignment = post.assignment
+    if assignment is None or assignment.required_comments <= 0:
+        return None
+    now = now or utcnow()
+    requirement = requirement_of(assignment)
+    by_essay = essay_counts(assignment.course_id, assignment.id, student_id, now)
+    here = by_essay.get(post.id, NONE)
+    params = {"course_id": post.course_id, "user_id": post.author_id}
+    author_is_student = db.session.scalar(_role_statement(), params) == "student"
+    own = comment_deadlines(assignment.course_id, [student_id], assignment.id)
+    assigned = None
+    if requirement.peer_mode == "assigned":
+        assigned = dict(db.session.execute(_assigned_statement(),
+                                           {"assignment_id": assignment.id, "reviewer_id": student_id}).all())
+    return comment_hint(
+        student_id,
+        EssayFacts(post.id, post.author_id, assignment.id, _published(post, now), author_is_student),
+        requirement, assignment.title,
+        Counted(sum(c.on_time for c in by_essay.values()), here.on_time + here.late),
+        own.get((assignment.id, student_id), assignment.comments_due_at), now, assigned,
+    )
+
+
+def _published(post: Post, now: datetime) -> bool:
+    return post.status == "published" and post.published_at is not None and post.published_at <= now
+
+
+@lru_cache(maxsize=1)
+def _role_statement() -> Select:
+    """Built once, with parameters, as every statement the essay page runs for each reader."""
+    return select(Enrollment.role).where(Enrollment.course_id == bindparam("course_id"),
+                                         Enrollment.user_id == bindparam("user_id"))
+
+
+@lru_cache(maxsize=1)
+def _assigned_statement() -> Select:
+    return select(PeerAssignment.post_id, PeerAssignment.due_at).where(
+        and_(PeerAssignment.assignment_id == bindparam("assignment_id"),
+             PeerAssignment.reviewer_id == bindparam("reviewer_id")))
