@@ -114,7 +114,8 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
 
 
 def _clear_caches(app: Flask) -> None:
-    """What a first view finds: no Flask-Caching entries (where the app has that cache) and no stored files."""
+    """What a first view finds: no Flask-Caching entries (where the app has that cache) and no stored files
+    (older versions kept dashboard summaries under PAGE_CACHE_DIR; kept here to time them before and after)."""
     cache = getattr(extensions, "cache", None)
     if cache is not None:
         with app.app_context():

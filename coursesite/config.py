@@ -144,8 +144,6 @@ def build_config(instance_path: Path) -> dict:
         "DATA_EXPORT_RATE_LIMIT": _env("DATA_EXPORT_RATE_LIMIT", "10 per hour"),
         "DATA_EXPORT_MAX_BYTES": int(_env("DATA_EXPORT_MAX_BYTES", str(200 * 1024 * 1024))),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
-        # Dashboard summaries shared by all workers (files/file_store.py); empty: none kept.
-        "PAGE_CACHE_DIR": _env("PAGE_CACHE_DIR", str(instance_path / "page-cache")),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         **cache_settings(instance_path),
         "BASE_URL": _base_url(production),

@@ -81,7 +81,7 @@ def base_config(tmp_path_factory) -> dict:
 @pytest.fixture
 def app_config(base_config, tmp_path) -> dict:
     """Override in a test module to change the configuration (e.g. CSRF on)."""
-    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads"), "PAGE_CACHE_DIR": str(tmp_path / "page-cache")}
+    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}
 
 
 class _SharedTemplateCache(BytecodeCache):
@@ -108,7 +108,7 @@ def _fresh_globals(sender, **extra) -> None:
 
 
 # Settings that differ per test and are applied to a shared app rather than making a new one.
-PER_TEST_SETTINGS = frozenset({"UPLOAD_FOLDER", "PAGE_CACHE_DIR"})
+PER_TEST_SETTINGS = frozenset({"UPLOAD_FOLDER"})
 _APPS: dict[str, Flask] = {}
 
 

@@ -37,7 +37,7 @@ def main(image_file: str) -> None:
         app = create_app({
             "TESTING": True, "SECRET_KEY": "memory-test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/db.sqlite3", "UPLOAD_FOLDER": f"{folder}/uploads",
-            "PAGE_CACHE_DIR": "", "MAIL_SERVER": None, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "MAIL_SERVER": None, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         })
         with app.app_context():
             db.create_all()

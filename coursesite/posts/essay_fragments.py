@@ -17,8 +17,8 @@ from markupsafe import Markup
 
 from coursesite.discussion.thread import CommentView
 from coursesite.extensions import cache
-from coursesite.files.file_store import code_version
 from coursesite.models import Course
+from coursesite.posts.essay_cache import code_version
 
 PARTS_TEMPLATE = "comments/_comment_parts.html"
 PART_NAMES = ("meta", "content")

@@ -16,7 +16,7 @@ TOO_FAST = "You are going a little fast"
 
 @pytest.fixture
 def app_config(base_config, tmp_path):
-    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads"), "PAGE_CACHE_DIR": "",
+    return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "SIGNUP_RATE_LIMIT": "2 per hour", "SIGNUP_ADDRESS_RATE_LIMIT": "3 per hour",
             "UPLOAD_RATE_LIMIT": "2 per hour", "UPLOAD_ADDRESS_RATE_LIMIT": "3 per hour",
             "PREVIEW_RATE_LIMIT": "2 per minute", "PREVIEW_ADDRESS_RATE_LIMIT": "3 per minute"}
