@@ -189,9 +189,10 @@ def _source(section: DueDates, extension: DueDates | None) -> str:
     return "section" if (section.post or section.comments) else "assignment"
 
 
-def load_deadline_book(assignments, user_ids) -> DeadlineBook:
+def load_deadline_book(assignments, user_ids, posts=None) -> DeadlineBook:
     """Each student's dates for these assignments (of one course), worked out by joins, and their essays: two
-    statements whatever their number."""
+    statements whatever their number, one when the caller has read the students' undeleted essays already
+    (`posts`: rows of id, author_id, assignment_id, status, published_at, in id order)."""
     assignments = list(assignments)
     user_ids = sorted(set(user_ids))
     rules = {a.id: AssignmentRules.of(a) for a in assignments}
@@ -220,11 +221,12 @@ def load_deadline_book(assignments, user_ids) -> DeadlineBook:
         base = DueDates(s_post or due.post, s_comments or due.comments)
         own = Deadlines(post, comments, _source(section, extension), timedelta(minutes=max(0, extra or 0)))
         dates[(a_id, user_id)] = StudentDates(own, base, extension, excused is not None, joined_at)
-    posts = db.session.execute(
-        select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at)
-        .where(Post.assignment_id.in_(ids), Post.author_id.in_(user_ids), Post.deleted_at.is_(None))
-        .order_by(Post.id)
-    )
+    if posts is None:
+        posts = db.session.execute(
+            select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at)
+            .where(Post.assignment_id.in_(ids), Post.author_id.in_(user_ids), Post.deleted_at.is_(None))
+            .order_by(Post.id)
+        )
     return DeadlineBook(rules, dates, essay_facts(posts))
 
 

@@ -47,8 +47,13 @@ def _plus_minutes_sqlite(element, compiler, **kw):
 
 def without_jit(session: Session) -> None:
     """PostgreSQL's JIT compiles these aggregates for longer than they run: off for this transaction."""
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    connection = session.connection()
+    transaction = connection.get_transaction()
+    if connection.info.get("jit_off_in") is not transaction:  # once per transaction: a page counts several times
         session.execute(text("SET LOCAL jit = off"))
+        connection.info["jit_off_in"] = transaction
 
 
 class quarter_hour(FunctionElement):  # noqa: N801 - reads as SQL
