@@ -225,11 +225,11 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
     if student_ids is not None:
         post_query = post_query.where(Post.author_id.in_(student_ids))
     assignments = list(db.session.scalars(assignment_query))
-    posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query.order_by(Post.id))]
+    posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
     student_set, assignment_set = {s.user_id for s in students}, {a.id for a in assignments}
-    book = load_deadline_book(assignments, student_set, posts=[
+    book = load_deadline_book(assignments, student_set, posts=sorted(
         (p.post_id, p.author_id, p.assignment_id, p.status, p.published_at) for p in posts
-        if p.assignment_id in assignment_set and p.author_id in student_set and not p.deleted])
+        if p.assignment_id in assignment_set and p.author_id in student_set and not p.deleted))
     whole_course = assignment_id is None and student_ids is None
     comment_due = book.comment_deadlines()
     return CourseFacts(
