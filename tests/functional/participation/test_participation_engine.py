@@ -177,6 +177,10 @@ def test_the_sql_counts_equal_the_rules(app, spec):
                 assert (got.on_time, got.late) == (len(tally.on_time), len(tally.late)), (a.id, person.id)
                 one = participation_counts(course.id, assignment_id=a.id, student_ids=[person.id], now=NOW)
                 assert one.get((a.id, person.id), NONE) == got
+        # A dashboard page's students, every assignment: counted from their own comments.
+        some = {person.id for person in people[::2]}
+        assert participation_counts(course.id, student_ids=some, now=NOW) == {
+            pair: n for pair, n in counted.items() if pair[1] in some}
     finally:
         savepoint.rollback()
 
