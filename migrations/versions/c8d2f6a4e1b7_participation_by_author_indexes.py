@@ -21,7 +21,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.create_index('ix_comments_author_participation', ['author_id', 'post_id', 'status', 'deleted_at',
-                                                                   'word_count', 'created_at', 'edited_at'],
+                                                                   'word_count', 'created_at', 'edited_at', 'id'],
                               unique=False)
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index('ix_posts_essay_facts', ['id', 'assignment_id', 'author_id', 'status', 'published_at',
