@@ -25,7 +25,7 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index('ix_posts_essay_facts', ['id', 'assignment_id', 'author_id', 'status', 'published_at',
-                                                       'deleted_at'], unique=False)
+                                                       'deleted_at', 'course_id'], unique=False)
 
 
 def downgrade():
