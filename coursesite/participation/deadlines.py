@@ -183,10 +183,38 @@ class DeadlineBook:
                 and dates.deadlines.comments != self.assignments[pair[0]].due.comments}
 
 
+@lru_cache(maxsize=64)
+def _extra_time(minutes: int | None) -> timedelta:
+    return timedelta(minutes=max(0, minutes or 0))
+
+
 def _source(section: DueDates, extension: DueDates | None) -> str:
     if extension is not None and (extension.post or extension.comments):
         return "extension"
     return "section" if (section.post or section.comments) else "assignment"
+
+
+@lru_cache(maxsize=1)
+def _book_statement():
+    """Built once, with parameters: building it (its aliases, its date arithmetic) cost a dashboard view more than
+    running it."""
+    joins = DeadlineJoins.fresh()
+    e, s, x = joins.enrollment, joins.section, joins.extension
+    query = select(
+        Assignment.id, e.user_id, e.joined_at, e.extra_minutes, joins.post_due(Assignment),
+        joins.comments_due(Assignment), s.post_due_at, s.comments_due_at, x.id, x.post_due_at, x.comments_due_at,
+        Excusal.id,
+    ).join(e, e.course_id == Assignment.course_id)
+    return (
+        query.outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
+        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
+        .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
+        .where(Assignment.id.in_(bindparam("assignment_ids", expanding=True)),
+               e.user_id.in_(bindparam("user_ids", expanding=True)))
+    )
+
+
+_NO_DATES = DueDates()
 
 
 def load_deadline_book(assignments, user_ids, posts=None) -> DeadlineBook:
@@ -199,27 +227,18 @@ def load_deadline_book(assignments, user_ids, posts=None) -> DeadlineBook:
     if not assignments or not user_ids:
         return DeadlineBook(rules)
     ids = [a.id for a in assignments]
-    joins = DeadlineJoins.fresh()
-    e, s, x = joins.enrollment, joins.section, joins.extension
-    query = select(
-        Assignment.id, e.user_id, e.joined_at, e.extra_minutes, joins.post_due(Assignment),
-        joins.comments_due(Assignment), s.post_due_at, s.comments_due_at, x.id, x.post_due_at, x.comments_due_at,
-        Excusal.id,
-    ).join(e, e.course_id == Assignment.course_id)
-    query = (
-        query.outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
-        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
-        .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
-        .where(Assignment.id.in_(ids), e.user_id.in_(user_ids))
-    )
     dates = {}
+    rows = db.session.execute(_book_statement(), {"assignment_ids": ids, "user_ids": user_ids})
     for a_id, user_id, joined_at, extra, post, comments, s_post, s_comments, x_id, x_post, x_comments, excused \
-            in db.session.execute(query):
-        section = DueDates(s_post, s_comments)
-        extension = DueDates(x_post, x_comments) if x_id is not None else None
+            in rows:
         due = rules[a_id].due
-        base = DueDates(s_post or due.post, s_comments or due.comments)
-        own = Deadlines(post, comments, _source(section, extension), timedelta(minutes=max(0, extra or 0)))
+        if s_post is None and s_comments is None:  # most students: no section dates, the assignment's stand
+            section, base = _NO_DATES, due
+        else:
+            section = DueDates(s_post, s_comments)
+            base = DueDates(s_post or due.post, s_comments or due.comments)
+        extension = DueDates(x_post, x_comments) if x_id is not None else None
+        own = Deadlines(post, comments, _source(section, extension), _extra_time(extra))
         dates[(a_id, user_id)] = StudentDates(own, base, extension, excused is not None, joined_at)
     if posts is None:
         posts = db.session.execute(
