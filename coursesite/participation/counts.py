@@ -163,6 +163,15 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
     )
 
 
+def _judged_rows(judged: Select):
+    """The judged comments as a table to group: on SQLite worked out on its own first, since merged into the
+    grouping its planner reads essays through an index that lacks their status and date, and so reads every
+    essay's long row."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return judged.cte("judged").prefix_with("MATERIALIZED")
+    return judged.subquery()
+
+
 def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
     return case((a < b, a), else_=b)
 
@@ -172,13 +181,7 @@ def counts_statement(course_id: int, assignment_id: int | None = None,
                      among: Ids | None = None) -> Select:
     """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
     share first, late ones what is left of it."""
-    judged = judged_comments(course_id, assignment_id, student_ids, now, among)
-    if db.session.get_bind().dialect.name == "sqlite":
-        # Worked out on its own: merged into the grouping below, SQLite's planner would read essays through an
-        # index that lacks their status and date, and so read every essay's long row.
-        judged = judged.cte("judged").prefix_with("MATERIALIZED")
-    else:
-        judged = judged.subquery()
+    judged = _judged_rows(judged_comments(course_id, assignment_id, student_ids, now, among))
     cap = case((judged.c.cap > 0, judged.c.cap), else_=0)
     per_essay = (
         select(judged.c.student_id, judged.c.assignment_id, func.max(cap).label("cap"),
