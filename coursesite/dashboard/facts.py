@@ -146,7 +146,12 @@ class CourseFacts:
         return next((s for s in self.students if s.user_id == user_id), None)
 
     def essays_by_pair(self) -> dict[Pair, list[EssayRow]]:
-        """Each student's undeleted posts per assignment, the first published first."""
+        """Each student's undeleted posts per assignment, the first published first (worked out once: the
+        table's rows and the overdue list both read it; do not change what it returns)."""
+        return self._essays_by_pair
+
+    @cached_property
+    def _essays_by_pair(self) -> dict[Pair, list[EssayRow]]:
         pairs: dict[Pair, list[EssayRow]] = defaultdict(list)
         for post in self.posts:
             if post.assignment_id is not None and not post.deleted:
