@@ -20,7 +20,7 @@ def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: 
                         posts: list[EssayRow]) -> EssayState:
     """The one place that decides an essay's state for the dashboard: participation/deadline_rules.py's rules, with
     the student's own due date (section, extension, accommodation), grace period and join date."""
-    return from_status(facts.deadlines.item(assignment.id, student_id, facts.now).status)
+    return from_status(facts.deadlines.status(assignment.id, student_id, facts.now))
 
 
 @dataclass(frozen=True)

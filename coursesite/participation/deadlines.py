@@ -146,6 +146,9 @@ class StudentDates:
     joined_at: datetime | None = None
 
 
+_NO_ESSAY = EssayFacts()  # frozen: one shared for every student without an essay
+
+
 @dataclass(frozen=True)
 class DeadlineBook:
     """Each student's dates and essay for some assignments, as plain values."""
@@ -163,14 +166,22 @@ class DeadlineBook:
         return found.deadlines if found else effective_deadlines(self.assignments[assignment_id].due)
 
     def item(self, assignment_id: int, user_id: int, now: datetime) -> WorkItem:
+        deadlines, essay, status = self._judged(assignment_id, user_id, now)
+        return WorkItem(assignment_id, user_id, deadlines, status, essay,
+                        publishing_closed(deadlines.post, self.assignments[assignment_id].policy, now))
+
+    def status(self, assignment_id: int, user_id: int, now: datetime) -> EssayStatus:
+        """`item(...).status` alone: a dashboard page asks it of 750 cells."""
+        return self._judged(assignment_id, user_id, now)[2]
+
+    def _judged(self, assignment_id: int, user_id: int, now: datetime) -> tuple[Deadlines, EssayFacts, EssayStatus]:
         rules = self.assignments[assignment_id]
         dates = self.dates.get((assignment_id, user_id))
-        deadlines = self.deadlines(assignment_id, user_id)
-        essay = self.essays.get((assignment_id, user_id), EssayFacts())
+        deadlines = dates.deadlines if dates else effective_deadlines(rules.due)
+        essay = self.essays.get((assignment_id, user_id), _NO_ESSAY)
         status = essay_status(deadlines, rules.policy, now, essay, excused=bool(dates and dates.excused),
                               joined_at=dates.joined_at if dates else None)
-        return WorkItem(assignment_id, user_id, deadlines, status, essay,
-                        publishing_closed(deadlines.post, rules.policy, now))
+        return deadlines, essay, status
 
     def items(self, now: datetime) -> dict[Pair, WorkItem]:
         """Every (assignment id, student id) pair of the book."""
