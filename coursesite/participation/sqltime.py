@@ -52,8 +52,10 @@ def without_jit(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     connection = session.connection()
-    transaction = connection.get_transaction()
-    if connection.info.get("jit_off_in") is not transaction:  # once per transaction: a page counts several times
+    # Once per transaction (a page counts several times); a savepoint's rollback undoes the setting, so a
+    # savepoint is a transaction of its own here.
+    transaction = connection.get_nested_transaction() or connection.get_transaction()
+    if connection.info.get("jit_off_in") is not transaction:
         session.execute(text("SET LOCAL jit = off"))
         connection.info["jit_off_in"] = transaction
 
