@@ -13,14 +13,14 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import BigInteger, cast, func, literal, select, union_all
 
 from coursesite.dashboard.facts import CourseFacts, StudentInfo
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Post
-from coursesite.participation.sqltime import per_local_day, quarter_hour
+from coursesite.participation.sqltime import local_day_key, per_local_day
 
 DAY_WIDTH = 16
 BAR_WIDTH = 7
@@ -145,20 +145,22 @@ def chart_counts(facts: CourseFacts) -> ChartCounts:
 
 
 def chart_counts_of(course: Course, class_list: list[StudentInfo], now: datetime) -> ChartCounts:
-    """Essays and comments counted in SQL by quarter hour (then put on the course's days), comments by pair:
+    """Essays and comments counted in SQL by stretches of the day (then put on the course's days), comments by pair:
     only the pairs the picture and its table show are read."""
     tz = course.timezone
     students = {s.user_id: s.name for s in class_list}
     on_essays = (Post.course_id == course.id, Post.assignment_id.is_not(None), Comment.deleted_at.is_(None))
+    dialect, today = db.session.get_bind().dialect.name, now.astimezone(UTC).date()
+    written = local_day_key(Comment.created_at, tz, today, dialect)
     per_day = per_local_day(db.session.execute(
-        select(quarter_hour(Comment.created_at), func.count()).join(Post, Post.id == Comment.post_id)
-        .where(*on_essays).group_by(quarter_hour(Comment.created_at))
+        select(written, func.count()).join(Post, Post.id == Comment.post_id).where(*on_essays).group_by(written)
     ), tz)
+    published = local_day_key(Post.published_at, tz, today, dialect)
     essays = per_local_day(db.session.execute(
-        select(quarter_hour(Post.published_at), func.count())
+        select(published, func.count())
         .where(Post.course_id == course.id, Post.status == "published", Post.published_at <= now,
                Post.deleted_at.is_(None))
-        .group_by(quarter_hour(Post.published_at))
+        .group_by(published)
     ), tz)
     pairs_total, peak, activity, frequent = _pair_summary(course, on_essays)
     shown = web_students(students, activity)

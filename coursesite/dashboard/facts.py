@@ -146,7 +146,12 @@ class CourseFacts:
         return next((s for s in self.students if s.user_id == user_id), None)
 
     def essays_by_pair(self) -> dict[Pair, list[EssayRow]]:
-        """Each student's undeleted posts per assignment, the first published first."""
+        """Each student's undeleted posts per assignment, the first published first (worked out once: the
+        table's rows and the overdue list both read it; do not change what it returns)."""
+        return self._essays_by_pair
+
+    @cached_property
+    def _essays_by_pair(self) -> dict[Pair, list[EssayRow]]:
         pairs: dict[Pair, list[EssayRow]] = defaultdict(list)
         for post in self.posts:
             if post.assignment_id is not None and not post.deleted:
@@ -201,9 +206,10 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
 
     With `assignment_id`, everything is that assignment's (the course has that one assignment). With
     `student_ids`, everything is those students' (the class is those students), with the comments others
-    left on their essays in `received` and their comments' verdicts (unless `timeline` is false: the
-    dashboard's rows need neither): a student's page costs the same in a class of 30 or 3,000. The
-    moderation list (`waiting`) is read for the whole course only. A `class_list` already read is not read again.
+    left on their essays in `received`, their comments' verdicts and their essays' shown comments (unless
+    `timeline` is false: the dashboard's rows need none of them): a student's page costs the same in a class
+    of 30 or 3,000. The moderation list (`waiting`) is read for the whole course only. A `class_list` already
+    read is not read again.
     """
     if class_list is None:
         class_list = ClassList(*load_students(course), load_sections(course))
@@ -225,7 +231,10 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
         post_query = post_query.where(Post.author_id.in_(student_ids))
     assignments = list(db.session.scalars(assignment_query))
     posts = [EssayRow(*row[:-1], row[-1] is not None) for row in db.session.execute(post_query)]
-    book = load_deadline_book(assignments, [s.user_id for s in students])
+    student_set, assignment_set = {s.user_id for s in students}, {a.id for a in assignments}
+    book = load_deadline_book(assignments, student_set, posts=sorted(
+        (p.post_id, p.author_id, p.assignment_id, p.status, p.published_at) for p in posts
+        if p.assignment_id in assignment_set and p.author_id in student_set and not p.deleted))
     whole_course = assignment_id is None and student_ids is None
     comment_due = book.comment_deadlines()
     return CourseFacts(
@@ -233,7 +242,7 @@ def load_course_facts(course: Course, now: datetime, assignment_id: int | None =
         grades=_grades(course, student_ids), excused=set(book.excused),
         waiting=load_waiting(course, names) if whole_course else [],
         counts=participation_counts(course.id, assignment_id, student_ids, now),
-        comment_counts=shown_comment_counts(course.id, assignment_id, student_ids),
+        comment_counts={} if not timeline else shown_comment_counts(course.id, assignment_id, student_ids),
         names=names, deadlines=book, comment_due=comment_due,
         received=[] if student_ids is None or not timeline else _received(course, student_ids),
         participation=None if student_ids is None or not timeline else load_participation_by_ids(

@@ -72,9 +72,9 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
                           short_of_comments(shown, essays_short_of_comments(course.id, now), heads, names),
                           load_waiting(course, names))
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
-    links = grade_links(course.slug, heads)
+    links = RowLinks.of(course.slug, heads)
     essays = facts.essays_by_pair()
-    rows = [row_html(Row(student, build_cells(facts, student, essays)), course, links) for student in on_page]
+    rows = [row_html(Row(student, build_cells(facts, student, essays)), links) for student in on_page]
     counts = charts.chart_counts_of(course, students, now)
     pictures = get_template_attribute("dashboard/_charts.html", "pictures")(
         charts.activity_chart(counts), charts.comment_web(counts))
@@ -82,7 +82,15 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     return DashboardHome(view, page, attention, pictures)
 
 
-def grade_links(slug: str, assignments: list[AssignmentHead]) -> dict[int, str]:
-    """Each column's grading address but the student id at its end: built once per column, not per cell."""
-    return {a.id: url_for("dashboard.grade", slug=slug, assignment_id=a.id, student_id=0).removesuffix("0")
-            for a in assignments}
+@dataclass(frozen=True)
+class RowLinks:
+    """A row's addresses but the student id at their end: built once per page (and per column), not per cell."""
+
+    student: str
+    grade: dict[int, str]  # by assignment
+
+    @classmethod
+    def of(cls, slug: str, assignments: list[AssignmentHead]) -> RowLinks:
+        return cls(url_for("dashboard.student", slug=slug, user_id=0).removesuffix("0"),
+                   {a.id: url_for("dashboard.grade", slug=slug, assignment_id=a.id, student_id=0).removesuffix("0")
+                    for a in assignments})

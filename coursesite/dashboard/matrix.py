@@ -20,7 +20,7 @@ def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: 
                         posts: list[EssayRow]) -> EssayState:
     """The one place that decides an essay's state for the dashboard: participation/deadline_rules.py's rules, with
     the student's own due date (section, extension, accommodation), grace period and join date."""
-    return from_status(facts.deadlines.item(assignment.id, student_id, facts.now).status)
+    return from_status(facts.deadlines.status(assignment.id, student_id, facts.now))
 
 
 @dataclass(frozen=True)
@@ -137,23 +137,24 @@ def row_order(sort: str) -> Callable[[StudentInfo, tuple[int, int]], object] | N
 def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assignment, scored: bool = True) -> Cell:
     """One student's cell for one assignment; without `scored`, the grade's total is left out (it is shown,
     but neither sorted on nor asked for attention)."""
-    posts = essays.get((a.id, student.user_id), [])
+    pair, required = (a.id, student.user_id), a.required_comments  # read once: model attributes cost a lookup each
+    posts = essays.get(pair, [])
     state = student_essay_state(facts, a, student.user_id, posts)
     post = posts[0] if posts and posts[0].status == "published" else (posts[-1] if posts else None)
-    grade = facts.grades.get((a.id, student.user_id))
-    counted = facts.counted(a.id, student.user_id)
-    comments_deadline = facts.comment_deadline(a.id, student.user_id)
+    grade = facts.grades.get(pair)
+    counted = facts.counted(*pair)
+    comments_deadline = facts.comment_deadline(*pair)
     rules = facts.rules_of(a)
     score = None
     if scored and grade and grade.graded:
         published_at = post.published_at if post and post.status == "published" else None
         score = assignment_result(
             rules, essay=grade.post_score, qualifying=counted.on_time, override=grade.comment_override,
-            late_by=essay_late_by(facts.deadlines.deadlines(a.id, student.user_id).post, published_at),
+            late_by=essay_late_by(facts.deadlines.deadlines(*pair).post, published_at),
             excused=state.kind == EssayKind.EXCUSED,
         ).total
-    done = min(counted.on_time, a.required_comments)
-    return Cell(facts.head_of(a), state, post, done, counted.late, a.required_comments,
+    done = counted.on_time if counted.on_time < required else required
+    return Cell(facts.head_of(a), state, post, done, counted.late, required,
                 bool(grade and grade.graded), a.grades_released_at is not None,
                 comments_due=comments_deadline is not None and comments_deadline <= facts.now,
                 score=score, possible=rules.possible)

@@ -28,6 +28,10 @@ class Comment(db.Model):
         # The participation engine (participation/counts.py) reads comments from this index alone.
         Index("ix_comments_participation", "post_id", "author_id", "status", "deleted_at", "word_count",
               "created_at", "edited_at"),
+        # The same, by author: some students' counts (a dashboard page's) start from their comments alone. With
+        # the id, which PostgreSQL's indexes do not hold otherwise.
+        Index("ix_comments_author_participation", "author_id", "post_id", "status", "deleted_at", "word_count",
+              "created_at", "edited_at", "id"),
         # A WordPress comment is imported onto its essay once.
         Index("uq_comments_post_wp_comment_id", "post_id", "wp_comment_id", unique=True),
     )

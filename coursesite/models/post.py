@@ -26,6 +26,11 @@ class Post(db.Model):
         Index("ix_posts_visible", "course_id", "status", "published_at", "deleted_at", "assignment_id"),
         # Each student's essays of an assignment, as the participation engine and essay states read them.
         Index("ix_posts_assignment_author", "assignment_id", "author_id", "status", "published_at", "deleted_at"),
+        # The same by id, for counting that reaches essays from their comments, and the course's essays' authors
+        # for the dashboard's pictures: SQLite keeps an essay's body in its row, and reading the row for its
+        # status and date costs most of a count.
+        Index("ix_posts_essay_facts", "id", "assignment_id", "author_id", "status", "published_at", "deleted_at",
+              "course_id"),
         # A WordPress post is imported into a course once (re-importing the same file changes nothing).
         Index("uq_posts_course_wp_post_id", "course_id", "wp_post_id", unique=True),
     )

@@ -146,6 +146,9 @@ class StudentDates:
     joined_at: datetime | None = None
 
 
+_NO_ESSAY = EssayFacts()  # frozen: one shared for every student without an essay
+
+
 @dataclass(frozen=True)
 class DeadlineBook:
     """Each student's dates and essay for some assignments, as plain values."""
@@ -163,14 +166,22 @@ class DeadlineBook:
         return found.deadlines if found else effective_deadlines(self.assignments[assignment_id].due)
 
     def item(self, assignment_id: int, user_id: int, now: datetime) -> WorkItem:
+        deadlines, essay, status = self._judged(assignment_id, user_id, now)
+        return WorkItem(assignment_id, user_id, deadlines, status, essay,
+                        publishing_closed(deadlines.post, self.assignments[assignment_id].policy, now))
+
+    def status(self, assignment_id: int, user_id: int, now: datetime) -> EssayStatus:
+        """`item(...).status` alone: a dashboard page asks it of 750 cells."""
+        return self._judged(assignment_id, user_id, now)[2]
+
+    def _judged(self, assignment_id: int, user_id: int, now: datetime) -> tuple[Deadlines, EssayFacts, EssayStatus]:
         rules = self.assignments[assignment_id]
         dates = self.dates.get((assignment_id, user_id))
-        deadlines = self.deadlines(assignment_id, user_id)
-        essay = self.essays.get((assignment_id, user_id), EssayFacts())
+        deadlines = dates.deadlines if dates else effective_deadlines(rules.due)
+        essay = self.essays.get((assignment_id, user_id), _NO_ESSAY)
         status = essay_status(deadlines, rules.policy, now, essay, excused=bool(dates and dates.excused),
                               joined_at=dates.joined_at if dates else None)
-        return WorkItem(assignment_id, user_id, deadlines, status, essay,
-                        publishing_closed(deadlines.post, rules.policy, now))
+        return deadlines, essay, status
 
     def items(self, now: datetime) -> dict[Pair, WorkItem]:
         """Every (assignment id, student id) pair of the book."""
@@ -183,21 +194,21 @@ class DeadlineBook:
                 and dates.deadlines.comments != self.assignments[pair[0]].due.comments}
 
 
+@lru_cache(maxsize=64)
+def _extra_time(minutes: int | None) -> timedelta:
+    return timedelta(minutes=max(0, minutes or 0))
+
+
 def _source(section: DueDates, extension: DueDates | None) -> str:
     if extension is not None and (extension.post or extension.comments):
         return "extension"
     return "section" if (section.post or section.comments) else "assignment"
 
 
-def load_deadline_book(assignments, user_ids) -> DeadlineBook:
-    """Each student's dates for these assignments (of one course), worked out by joins, and their essays: two
-    statements whatever their number."""
-    assignments = list(assignments)
-    user_ids = sorted(set(user_ids))
-    rules = {a.id: AssignmentRules.of(a) for a in assignments}
-    if not assignments or not user_ids:
-        return DeadlineBook(rules)
-    ids = [a.id for a in assignments]
+@lru_cache(maxsize=1)
+def _book_statement():
+    """Built once, with parameters: building it (its aliases, its date arithmetic) cost a dashboard view more than
+    running it."""
     joins = DeadlineJoins.fresh()
     e, s, x = joins.enrollment, joins.section, joins.extension
     query = select(
@@ -205,26 +216,47 @@ def load_deadline_book(assignments, user_ids) -> DeadlineBook:
         joins.comments_due(Assignment), s.post_due_at, s.comments_due_at, x.id, x.post_due_at, x.comments_due_at,
         Excusal.id,
     ).join(e, e.course_id == Assignment.course_id)
-    query = (
+    return (
         query.outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
         .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
         .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
-        .where(Assignment.id.in_(ids), e.user_id.in_(user_ids))
+        .where(Assignment.id.in_(bindparam("assignment_ids", expanding=True)),
+               e.user_id.in_(bindparam("user_ids", expanding=True)))
     )
+
+
+_NO_DATES = DueDates()
+
+
+def load_deadline_book(assignments, user_ids, posts=None) -> DeadlineBook:
+    """Each student's dates for these assignments (of one course), worked out by joins, and their essays: two
+    statements whatever their number, one when the caller has read the students' undeleted essays already
+    (`posts`: rows of id, author_id, assignment_id, status, published_at, in id order)."""
+    assignments = list(assignments)
+    user_ids = sorted(set(user_ids))
+    rules = {a.id: AssignmentRules.of(a) for a in assignments}
+    if not assignments or not user_ids:
+        return DeadlineBook(rules)
+    ids = [a.id for a in assignments]
     dates = {}
+    rows = db.session.execute(_book_statement(), {"assignment_ids": ids, "user_ids": user_ids})
     for a_id, user_id, joined_at, extra, post, comments, s_post, s_comments, x_id, x_post, x_comments, excused \
-            in db.session.execute(query):
-        section = DueDates(s_post, s_comments)
-        extension = DueDates(x_post, x_comments) if x_id is not None else None
+            in rows:
         due = rules[a_id].due
-        base = DueDates(s_post or due.post, s_comments or due.comments)
-        own = Deadlines(post, comments, _source(section, extension), timedelta(minutes=max(0, extra or 0)))
+        if s_post is None and s_comments is None:  # most students: no section dates, the assignment's stand
+            section, base = _NO_DATES, due
+        else:
+            section = DueDates(s_post, s_comments)
+            base = DueDates(s_post or due.post, s_comments or due.comments)
+        extension = DueDates(x_post, x_comments) if x_id is not None else None
+        own = Deadlines(post, comments, _source(section, extension), _extra_time(extra))
         dates[(a_id, user_id)] = StudentDates(own, base, extension, excused is not None, joined_at)
-    posts = db.session.execute(
-        select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at)
-        .where(Post.assignment_id.in_(ids), Post.author_id.in_(user_ids), Post.deleted_at.is_(None))
-        .order_by(Post.id)
-    )
+    if posts is None:
+        posts = db.session.execute(
+            select(Post.id, Post.author_id, Post.assignment_id, Post.status, Post.published_at)
+            .where(Post.assignment_id.in_(ids), Post.author_id.in_(user_ids), Post.deleted_at.is_(None))
+            .order_by(Post.id)
+        )
     return DeadlineBook(rules, dates, essay_facts(posts))
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Enrollment, Excusal, Post
@@ -207,10 +208,10 @@ class ShortEssay:
     wanted: int
 
 
-def _shown_comments(course_id: int):
+def _shown_comments(course_id: BindParameter, dialect: str):
     """Each essay's shown comments (of anyone): the column, and the grouped counts to outer-join, if any."""
     shown_on_post = (Comment.status == "visible", Comment.deleted_at.is_(None))
-    if db.session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         # Essay by essay through the comments' post index: SQLite groups the whole course's comments slower.
         return select(func.count(Comment.id)).where(Comment.post_id == Post.id, *shown_on_post).scalar_subquery(), None
     # PostgreSQL the other way round: one grouped pass over the course's comments.
@@ -221,17 +222,29 @@ def _shown_comments(course_id: int):
 
 def essays_short_of_comments(course_id: int, now: datetime) -> list[ShortEssay]:
     """Current students' live essays short of comments (shown comments of anyone counted), in one statement."""
-    shown, grouped = _shown_comments(course_id)
-    live = select(Post.id, Post.assignment_id, Post.author_id, Post.title, Post.slug, shown.label("comments"),
+    statement = _short_statement(db.session.get_bind().dialect.name)
+    return [ShortEssay(*row) for row in db.session.execute(statement, {"course_id": course_id, "now": now})]
+
+
+@lru_cache(maxsize=2)
+def _short_statement(dialect: str):
+    """Built once per database, with parameters."""
+    course_id = bindparam("course_id")
+    shown, grouped = _shown_comments(course_id, dialect)
+    # Essays by their assignment's course and read from the (assignment, author, ...) index alone; titles and
+    # addresses only of the essays short of comments (on SQLite an essay's row is long: its body is in it).
+    live = select(Post.id.label("post_id"), Post.assignment_id, Post.author_id, shown.label("comments"),
                   Assignment.required_comments.label("wanted")).join(
         Assignment, Assignment.id == Post.assignment_id).join(
-        Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == Post.course_id,
+        Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == Assignment.course_id,
                          Enrollment.role == "student", Enrollment.ended_at.is_(None)))
     if grouped is not None:
         live = live.outerjoin(grouped, grouped.c.post_id == Post.id)
     live = live.where(
-        Post.course_id == course_id, Assignment.course_id == course_id, Assignment.required_comments > 0,
-        Post.status == "published", Post.published_at <= literal(now, UTCDateTime()), Post.deleted_at.is_(None),
+        Assignment.course_id == course_id, Assignment.required_comments > 0, Post.status == "published",
+        Post.published_at <= bindparam("now", type_=UTCDateTime()), Post.deleted_at.is_(None),
     ).subquery()
-    rows = db.session.execute(select(live).where(live.c.comments < live.c.wanted))
-    return [ShortEssay(*row) for row in rows]
+    essay = aliased(Post)
+    return (select(live.c.post_id, live.c.assignment_id, live.c.author_id, essay.title, essay.slug, live.c.comments,
+                   live.c.wanted)
+            .join(essay, essay.id == live.c.post_id).where(live.c.comments < live.c.wanted))

@@ -171,6 +171,10 @@ def test_the_sql_counts_equal_the_rules(app, spec):
         course, people, assignments = build(spec)
         data = load_participation_by_ids(course.id, overrides=spec_deadlines(course, people, assignments), now=NOW)
         counted = participation_counts(course.id, now=NOW)
+        # A dashboard page's students, every assignment: counted from their own comments.
+        some = {person.id for person in people[::2]}
+        assert participation_counts(course.id, student_ids=some, now=NOW) == {
+            pair: n for pair, n in counted.items() if pair[1] in some}
         for a in assignments:
             for person in people:
                 tally = data.tally(a.id, person.id)
