@@ -168,26 +168,38 @@ def _least(a: ColumnElement, b: ColumnElement) -> ColumnElement:
     return case((a < b, a), else_=b)
 
 
-def counts_statement(course_id: int, assignment_id: int | None = None,
-                     student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
-                     among: Ids | None = None) -> Select:
-    """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
-    share first, late ones what is left of it."""
-    judged = judged_comments(course_id, assignment_id, student_ids, now, among).subquery()
+def _capped_per_essay(judged) -> tuple:
+    """Per (student, assignment, essay): the subquery, and its on-time and late comments with the cap applied."""
     cap = case((judged.c.cap > 0, judged.c.cap), else_=0)
     per_essay = (
-        select(judged.c.student_id, judged.c.assignment_id, func.max(cap).label("cap"),
+        select(judged.c.student_id, judged.c.assignment_id, judged.c.post_id, func.max(cap).label("cap"),
                func.sum(judged.c.on_time).label("on_time"), func.sum(1 - judged.c.on_time).label("late"))
         .group_by(judged.c.student_id, judged.c.assignment_id, judged.c.post_id)
         .subquery()
     )
     on_time = _least(per_essay.c.on_time, per_essay.c.cap)
-    late = _least(per_essay.c.late, per_essay.c.cap - on_time)
+    return per_essay, on_time, _least(per_essay.c.late, per_essay.c.cap - on_time)
+
+
+def counts_statement(course_id: int, assignment_id: int | None = None,
+                     student_ids: Ids | None = None, now: datetime | BindParameter | None = None,
+                     among: Ids | None = None) -> Select:
+    """(student_id, assignment_id, on_time, late) with the per-essay cap: on-time comments take an essay's
+    share first, late ones what is left of it."""
+    per_essay, on_time, late = _capped_per_essay(
+        judged_comments(course_id, assignment_id, student_ids, now, among).subquery())
     return (
         select(per_essay.c.student_id, per_essay.c.assignment_id,
                func.sum(on_time).label("on_time"), func.sum(late).label("late"))
         .group_by(per_essay.c.student_id, per_essay.c.assignment_id)
     )
+
+
+def essay_counts_statement(course_id: int, student_ids: Ids, now: datetime | BindParameter) -> Select:
+    """(student_id, assignment_id, post_id, on_time, late): what counts_statement sums, essay by essay."""
+    per_essay, on_time, late = _capped_per_essay(judged_comments(course_id, None, student_ids, now).subquery())
+    return select(per_essay.c.student_id, per_essay.c.assignment_id, per_essay.c.post_id,
+                  on_time.label("on_time"), late.label("late"))
 
 
 @lru_cache(maxsize=8)
@@ -198,6 +210,13 @@ def _counts_with_parameters(dialect: str, one_assignment: bool, some_students: b
     return counts_statement(bindparam("course_id"), bindparam("assignment_id") if one_assignment else None,
                             bindparam("student_ids", expanding=True) if some_students else None,
                             bindparam("now", type_=UTCDateTime()))
+
+
+@lru_cache(maxsize=2)
+def _essay_counts_with_parameters(dialect: str) -> Select:
+    """Built once per database, as _counts_with_parameters is."""
+    return essay_counts_statement(bindparam("course_id"), bindparam("student_ids", expanding=True),
+                                  bindparam("now", type_=UTCDateTime()))
 
 
 def participation_counts(course_id: int, assignment_id: int | None = None,
@@ -214,3 +233,26 @@ def participation_counts(course_id: int, assignment_id: int | None = None,
               "student_ids": None if student_ids is None else list(student_ids)}
     rows = db.session.execute(statement, params)
     return {(a_id, s_id): Counts(int(on or 0), int(late or 0)) for s_id, a_id, on, late in rows if on or late}
+
+
+def essay_counts(course_id: int, student_ids: Collection[int],
+                 now: datetime | None = None) -> dict[Pair, dict[int, Counts]]:
+    """{(assignment id, student id): {essay id: Counts}}: participation_counts essay by essay, for the essays these
+    students' comments count on (This week counts a student's comments and leaves out, among the essays it
+    suggests, those they count on already: one statement for both)."""
+    if not student_ids:
+        return {}
+    without_jit(db.session)
+    statement = _essay_counts_with_parameters(db.session.get_bind().dialect.name)
+    rows = db.session.execute(statement, {"course_id": course_id, "student_ids": list(student_ids),
+                                          "now": now or utcnow()})
+    counted: dict[Pair, dict[int, Counts]] = {}
+    for s_id, a_id, post_id, on, late in rows:
+        if on or late:
+            counted.setdefault((a_id, s_id), {})[post_id] = Counts(int(on or 0), int(late or 0))
+    return counted
+
+
+def total(per_essay: dict[int, Counts]) -> Counts:
+    """One student's Counts for an assignment, from essay_counts."""
+    return Counts(sum(c.on_time for c in per_essay.values()), sum(c.late for c in per_essay.values()))

@@ -3,11 +3,13 @@ class's standing in SQL (participation/standing.py) is what the dashboard's cell
 
 Hypothesis builds small courses (sections with their own dates, extensions, extra time, per-essay caps,
 assigned readers with their own dates, edited, hidden, held and deleted comments, drafts and scheduled
-essays, comments exactly at a deadline) and every student × assignment pair must agree.
+essays, comments exactly at a deadline) and every student × assignment pair must agree, essay by essay too
+(This week leaves out of its suggestions the essays a student's comments count on).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -26,9 +28,10 @@ from coursesite.models import (
     Post,
     SectionDeadline,
 )
-from coursesite.participation.counts import NONE, participation_counts
+from coursesite.participation.counts import NONE, Counts, essay_counts, participation_counts, total
 from coursesite.participation.deadline_rules import DueDates, effective_deadlines
 from coursesite.participation.facts import load_participation_by_ids
+from coursesite.participation.rules import Tally
 from coursesite.participation.standing import NO_TOTALS, Totals, class_standing, essays_short_of_comments
 from tests import factories as f
 
@@ -170,6 +173,7 @@ def test_the_sql_counts_equal_the_rules(app, spec):
         course, people, assignments = build(spec)
         data = load_participation_by_ids(course.id, overrides=spec_deadlines(course, people, assignments), now=NOW)
         counted = participation_counts(course.id, now=NOW)
+        by_essay = essay_counts(course.id, [person.id for person in people], now=NOW)
         for a in assignments:
             for person in people:
                 tally = data.tally(a.id, person.id)
@@ -177,8 +181,18 @@ def test_the_sql_counts_equal_the_rules(app, spec):
                 assert (got.on_time, got.late) == (len(tally.on_time), len(tally.late)), (a.id, person.id)
                 one = participation_counts(course.id, assignment_id=a.id, student_ids=[person.id], now=NOW)
                 assert one.get((a.id, person.id), NONE) == got
+                essays = by_essay.get((a.id, person.id), {})
+                assert essays == per_essay(tally), (a.id, person.id)
+                assert set(essays) == tally.counted_post_ids() and total(essays) == got
     finally:
         savepoint.rollback()
+
+
+def per_essay(tally: Tally) -> dict[int, Counts]:
+    """The rules' counted comments of one student, essay by essay."""
+    on_time = Counter(j.comment.post_id for j in tally.on_time)
+    late = Counter(j.comment.post_id for j in tally.late)
+    return {post_id: Counts(on_time[post_id], late[post_id]) for post_id in on_time | late}
 
 
 def test_a_comment_exactly_at_the_extended_deadline_is_on_time(app):
