@@ -189,6 +189,26 @@ def _source(section: DueDates, extension: DueDates | None) -> str:
     return "section" if (section.post or section.comments) else "assignment"
 
 
+@lru_cache(maxsize=1)
+def _book_statement():
+    """Each student's dates for some assignments, built once with parameters: This week, the editor and My work
+    read it on every view, and building it (its aliases, its date arithmetic) cost more than running it."""
+    joins = DeadlineJoins.fresh()
+    e, s, x = joins.enrollment, joins.section, joins.extension
+    query = select(
+        Assignment.id, e.user_id, e.joined_at, e.extra_minutes, joins.post_due(Assignment),
+        joins.comments_due(Assignment), s.post_due_at, s.comments_due_at, x.id, x.post_due_at, x.comments_due_at,
+        Excusal.id,
+    ).join(e, e.course_id == Assignment.course_id)
+    return (
+        query.outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
+        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
+        .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
+        .where(Assignment.id.in_(bindparam("assignment_ids", expanding=True)),
+               e.user_id.in_(bindparam("user_ids", expanding=True)))
+    )
+
+
 def load_deadline_book(assignments, user_ids) -> DeadlineBook:
     """Each student's dates for these assignments (of one course), worked out by joins, and their essays: two
     statements whatever their number."""
@@ -198,22 +218,9 @@ def load_deadline_book(assignments, user_ids) -> DeadlineBook:
     if not assignments or not user_ids:
         return DeadlineBook(rules)
     ids = [a.id for a in assignments]
-    joins = DeadlineJoins.fresh()
-    e, s, x = joins.enrollment, joins.section, joins.extension
-    query = select(
-        Assignment.id, e.user_id, e.joined_at, e.extra_minutes, joins.post_due(Assignment),
-        joins.comments_due(Assignment), s.post_due_at, s.comments_due_at, x.id, x.post_due_at, x.comments_due_at,
-        Excusal.id,
-    ).join(e, e.course_id == Assignment.course_id)
-    query = (
-        query.outerjoin(s, and_(s.assignment_id == Assignment.id, s.section_id == e.section_id))
-        .outerjoin(x, and_(x.assignment_id == Assignment.id, x.user_id == e.user_id))
-        .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
-        .where(Assignment.id.in_(ids), e.user_id.in_(user_ids))
-    )
     dates = {}
     for a_id, user_id, joined_at, extra, post, comments, s_post, s_comments, x_id, x_post, x_comments, excused \
-            in db.session.execute(query):
+            in db.session.execute(_book_statement(), {"assignment_ids": ids, "user_ids": user_ids}):
         section = DueDates(s_post, s_comments)
         extension = DueDates(x_post, x_comments) if x_id is not None else None
         due = rules[a_id].due
