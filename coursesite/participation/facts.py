@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy import Select, and_, select, union
 
 from coursesite.extensions import db
 from coursesite.models import (
@@ -61,7 +61,6 @@ class ParticipationData:
     essay_info: dict[int, EssayInfo]
     comments_by_author: dict[int, list[CommentFacts]]
     assigned: dict[tuple[int, int], dict[int, datetime | None]]
-    comment_counts: dict[int, int]
     overrides: Mapping[tuple[int, int], datetime] = field(default_factory=dict)
 
     def deadline(self, assignment_id: int, student_id: int) -> datetime | None:
@@ -139,7 +138,7 @@ def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: date
           only_essay_id: int | None = None, assignments: dict[int, Assignment] | None = None) -> ParticipationData:
     """With `student_ids`, those students' comments and only the essays they touch (commented on, wrote, were
     given to read): their tallies, read without every essay of a large class; nobody else's tally is whole.
-    `only_essay_id` adds that essay and skips the per-essay counts: what one hint needs. `assignments`: the rows
+    `only_essay_id` adds that essay: what one hint needs. `assignments`: the rows
     `ids` selects, when the caller holds them already."""
     if assignments is None:
         assignments = {a.id: a for a in db.session.scalars(select(Assignment).where(Assignment.id.in_(ids)))}
@@ -176,7 +175,6 @@ def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: date
         essay_info=info,
         comments_by_author=dict(by_author),
         assigned=_assigned(ids, student_ids),
-        comment_counts={} if only_essay_id else _comment_counts(ids, touched),
         overrides=overrides,
     )
 
@@ -223,17 +221,6 @@ def _assigned(ids: Select, student_ids: Collection[int] | None) -> dict[tuple[in
     for assignment_id, reviewer_id, post_id, due_at in db.session.execute(query):
         assigned[(assignment_id, reviewer_id)][post_id] = due_at
     return dict(assigned)
-
-
-def _comment_counts(ids: Select, only=None) -> dict[int, int]:
-    """Visible comments per essay (of the essays `only` selects), shown beside each essay."""
-    query = (
-        select(Comment.post_id, func.count(Comment.id))
-        .join(Post, Post.id == Comment.post_id)
-        .where(Post.assignment_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
-        .group_by(Comment.post_id)
-    )
-    return {post_id: count for post_id, count in db.session.execute(query if only is None else query.where(only))}
 
 
 def hint_for(post: Post, student_id: int, now: datetime | None = None,
