@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, cast, func, literal, null, select, union_all
 
@@ -131,8 +132,8 @@ def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, in
     passed = {a.id for a in asking if _passed(data.deadline(a.id, student_id), now)}
     wanted = [a for a in asking if waiting_for is None or a.id in waiting_for]
     waiting_lists = essays_waiting(
-        course.id, student_id, [a.id for a in wanted if a.peer_mode != "assigned" and a.id not in passed],
-        [a.id for a in wanted if a.peer_mode == "assigned"],
+        course.id, student_id,
+        [Owed(a.id, a.peer_mode == "assigned", data.deadline(a.id, student_id)) for a in wanted],
         set().union(*(tallies[a.id].counted_post_ids() for a in wanted)), now,
     )
     lists = []
@@ -175,22 +176,30 @@ def checklist_of(course: Course, student_id: int, assignment_id: int,
 WAITING_LISTED = 10
 
 
-def essays_waiting(course_id: int, student_id: int, open_ids: Collection[int], assigned_ids: Collection[int],
-                   done: set[int], now: datetime, limit: int = WAITING_LISTED,
-                   ) -> dict[int, tuple[list[WaitingEssay], int]]:
+class Owed(NamedTuple):
+    """An assignment the student owes comments on, as the essays waiting for them depend on it."""
+
+    assignment_id: int
+    assigned_mode: bool
+    deadline: datetime | None  # the student's own comment deadline
+
+
+def essays_waiting(course_id: int, student_id: int, owed: Collection[Owed], done: set[int], now: datetime,
+                   limit: int = WAITING_LISTED) -> dict[int, tuple[list[WaitingEssay], int]]:
     """Per assignment, the essays waiting for the student's comment, leaving out those their comments already
-    count on (`done`), and how many more wait. Open mode (`open_ids`): the `limit` classmates' live essays with
-    the fewest shown comments, oldest first among equals. Assigned mode (`assigned_ids`): the essays given to
-    the student, by title.
+    count on (`done`), and how many more wait. Open mode: the `limit` classmates' live essays with the fewest
+    shown comments, oldest first among equals, until the student's comment deadline. Assigned mode: the essays
+    given to the student, by title.
 
     One statement for the course: each open assignment's first `limit` by a LIMIT, counting the ones left out
-    with a window, the essays' comments counted through the comments' (post, author, status, deleted) index; in
-    a class of 3,000 nobody reads a list of 3,000 essays, and none is read into Python to sort."""
-    open_ids, assigned_ids = list(open_ids), list(assigned_ids)
+    with a window, the essays' shown comments counted from their own index; in a class of 3,000 nobody reads a
+    list of 3,000 essays, and none is read into Python to sort."""
+    open_ids = [o.assignment_id for o in owed if not o.assigned_mode and not _passed(o.deadline, now)]
+    assigned_ids = [o.assignment_id for o in owed if o.assigned_mode]
     if not (open_ids or assigned_ids):
         return {}
     shown = (
-        # count(*), not of the ids: that index then answers alone on PostgreSQL too, reading no comment's row.
+        # count(*), not of the ids: the shown comments' index then answers alone, reading no comment's row.
         select(func.count())
         .select_from(Comment)
         .where(Comment.post_id == Post.id, Comment.status == "visible", Comment.deleted_at.is_(None))

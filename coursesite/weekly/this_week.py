@@ -12,7 +12,7 @@ from coursesite.coursework import assignments as assignment_service
 from coursesite.extensions import db
 from coursesite.grading.reports import MyGrade, student_report
 from coursesite.models import Assignment, Course
-from coursesite.participation.checklist import WaitingEssay, essays_waiting
+from coursesite.participation.checklist import Owed, WaitingEssay, essays_waiting
 from coursesite.participation.counts import Counts, essay_counts, total
 from coursesite.participation.deadline_rules import EssayState
 from coursesite.participation.deadlines import WorkItem, load_deadline_book
@@ -35,11 +35,8 @@ class CommentsOwed:
     def complete(self) -> bool:
         return self.done >= self.required
 
-    def deadline_passed(self, now: datetime) -> bool:
-        return self.due is not None and self.due < now
-
     def missed(self, now: datetime) -> bool:
-        return not self.complete and self.deadline_passed(now)
+        return not self.complete and self.due is not None and self.due < now
 
 
 @dataclass(frozen=True)
@@ -131,15 +128,13 @@ def _item(assignment: Assignment, work: WorkItem, counted: dict[int, Counts], no
 
 
 def _suggest_essays(course: Course, student_id: int, items: list[WeekItem], now: datetime) -> None:
-    """Links to the classmates' essays to comment on next: those with the fewest comments (open mode, until the
-    student's comment deadline) or the student's assigned ones, for the assignments due this week still short of
-    comments."""
+    """Links to the classmates' essays to comment on next: those with the fewest comments (open mode) or
+    the student's assigned ones, for the assignments due this week still short of comments."""
     short = [i for i in items if i.comments is not None and not i.comments.complete and not i.excused]
     if not short:
         return
-    open_ids = [i.assignment.id for i in short if not i.comments.assigned_mode and not i.comments.deadline_passed(now)]
-    assigned_ids = [i.assignment.id for i in short if i.comments.assigned_mode]
-    waiting = essays_waiting(course.id, student_id, open_ids, assigned_ids,
+    waiting = essays_waiting(course.id, student_id,
+                             [Owed(i.assignment.id, i.comments.assigned_mode, i.comments.due) for i in short],
                              set().union(*(i.comments.counted_on for i in short)), now, limit=ESSAYS_SUGGESTED)
     for position, item in enumerate(items):
         if item in short and item.assignment.id in waiting:
