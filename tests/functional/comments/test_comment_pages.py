@@ -210,6 +210,32 @@ def test_staff_assign_readers_and_adjust_by_hand(client, auth, app):
     assert "Not one of the essays assigned to you" in bob_page
 
 
+def test_my_comments_lists_the_essays_given_to_the_student_until_their_comment_counts(client, auth, app):
+    """Assigned mode: the essays given to Carol, by title, with their shown comments and her own date for the one
+    given late; the one her comment counts on leaves the list, an essay not given to her never joins it."""
+    s = seminar()
+    s.assignment.peer_mode = "assigned"
+    vienna = f.make_post(s.course, s.alice, title="Vienna, 1955", assignment_id=s.assignment.id)
+    f.make_thread_comment(s.bob_essay, s.alice, "Berlin is described with real care and detail.")
+    own_date = datetime.now(UTC) + timedelta(days=9)
+    db.session.add_all([PeerAssignment(assignment_id=s.assignment.id, reviewer_id=s.carol.id, post_id=vienna.id),
+                        PeerAssignment(assignment_id=s.assignment.id, reviewer_id=s.carol.id, post_id=s.bob_essay.id,
+                                       due_at=own_date)])
+    db.session.commit()
+    auth.login(s.carol)
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    waiting = html.split('<ul class="waiting-list">', 1)[1].split("</ul>", 1)[0]
+    items = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in waiting.split("<li>")[1:]]
+    assert [item.split(" by ")[0] for item in items] == ["“Berlin, 1961”", "“Vienna, 1955”"]
+    assert items[0].startswith("“Berlin, 1961” by Bob Brandt · 1 comment · yours due ")
+    assert items[1] == "“Vienna, 1955” by Alice Archer · 0 comments"
+    assert "The Illusion of Khrushchev" not in waiting
+    client.post(s.create_url(vienna), data={"body": "Vienna is described with real care and detail."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    waiting = html.split('<ul class="waiting-list">', 1)[1].split("</ul>", 1)[0]
+    assert "Berlin, 1961" in waiting and "Vienna, 1955" not in waiting
+
+
 def test_readers_page_is_for_staff_of_the_course(client, auth, app):
     s = seminar()
     url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
