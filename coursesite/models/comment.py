@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursesite.extensions import db
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from coursesite.models.user import User
 
 COMMENT_STATUSES = ("visible", "held", "hidden")
+SHOWN = "status = 'visible' AND deleted_at IS NULL"  # under its essay: neither held, hidden nor deleted
 
 
 class Comment(db.Model):
@@ -32,6 +33,9 @@ class Comment(db.Model):
         # the id, which PostgreSQL's indexes do not hold otherwise.
         Index("ix_comments_author_participation", "author_id", "post_id", "status", "deleted_at", "word_count",
               "created_at", "edited_at", "id"),
+        # The comments shown under each essay, counted for every essay of an assignment to offer those with the
+        # fewest first: an index of the shown ones alone, a third smaller to search than the engine's.
+        Index("ix_comments_shown", "post_id", postgresql_where=text(SHOWN), sqlite_where=text(SHOWN)),
         # A WordPress comment is imported onto its essay once.
         Index("uq_comments_post_wp_comment_id", "post_id", "wp_comment_id", unique=True),
     )

@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import and_, cast, func, literal, null, select, union_all
 
 from coursesite.extensions import db
-from coursesite.models import Assignment, Comment, Course, Enrollment, Post, User, utcnow
+from coursesite.models import Assignment, Comment, Course, Enrollment, PeerAssignment, Post, User, utcnow
+from coursesite.models.types import UTCDateTime
 from coursesite.participation.deadlines import comment_deadlines
 from coursesite.participation.facts import EssayInfo, ParticipationData, load_course_participation
 from coursesite.participation.rules import Judged, Verdict
@@ -128,19 +130,17 @@ def checklists(course: Course, student_id: int, overrides: Mapping[tuple[int, in
     asking = [a for a in ordered if data.requirements[a.id].required > 0]
     tallies = {a.id: data.tally(a.id, student_id) for a in asking}
     passed = {a.id for a in asking if _passed(data.deadline(a.id, student_id), now)}
-    listed = [a.id for a in asking if a.peer_mode != "assigned" and a.id not in passed
-              and (waiting_for is None or a.id in waiting_for)]
-    open_waiting = _least_answered(
-        course.id, listed, student_id, set().union(*(tallies[a].counted_post_ids() for a in listed)), now,
+    wanted = [a for a in asking if waiting_for is None or a.id in waiting_for]
+    waiting_lists = essays_waiting(
+        course.id, student_id,
+        [Owed(a.id, a.peer_mode == "assigned", data.deadline(a.id, student_id)) for a in wanted],
+        set().union(*(tallies[a.id].counted_post_ids() for a in wanted)), now,
     )
     lists = []
     for assignment in asking:
         requirement = data.requirements[assignment.id]
         tally = tallies[assignment.id]
-        if requirement.peer_mode == "assigned":
-            waiting, more = _assigned_waiting(data, assignment.id, student_id, tally.counted_post_ids()), 0
-        else:
-            waiting, more = open_waiting.get(assignment.id, ([], 0))
+        waiting, more = waiting_lists.get(assignment.id, ([], 0))
         m = requirement.min_words
         shown_not_counted = [j for j in tally.not_counted if not j.comment.deleted
                              and j.verdict != Verdict.OTHER_ASSIGNMENT]
@@ -173,29 +173,33 @@ def checklist_of(course: Course, student_id: int, assignment_id: int,
                  if c.assignment.id == assignment_id), None)
 
 
-def _assigned_waiting(data: ParticipationData, assignment_id: int, student_id: int,
-                      done: set[int]) -> list[WaitingEssay]:
-    """The essays given to the student that still wait for their comment, by title."""
-    given = data.assigned_to(assignment_id, student_id)
-    rows = [WaitingEssay(data.essay_info[pid], data.comment_counts.get(pid, 0), due)
-            for pid, due in given.items() if pid in data.essay_info and pid not in done]
-    return sorted(rows, key=lambda w: w.essay.title.lower())
-
-
 WAITING_LISTED = 10
 
 
-def _least_answered(course_id: int, assignment_ids: list[int], student_id: int, done: set[int], now: datetime,
-                    limit: int = WAITING_LISTED) -> dict[int, tuple[list[WaitingEssay], int]]:
-    """Open mode: per assignment, the `limit` classmates' live essays with the fewest shown comments, oldest
-    first among equals (leaving out those the student's comments already count on), and how many more wait.
-    Two statements for the course: each assignment's first `limit` by a LIMIT, the essays' comments counted
-    through the comments' (post, author, status, deleted) index; in a class of 3,000 nobody reads a list of 3,000
-    essays, and none is read into Python to sort."""
-    if not assignment_ids:
+class Owed(NamedTuple):
+    """An assignment the student owes comments on, as the essays waiting for them depend on it."""
+
+    assignment_id: int
+    assigned_mode: bool
+    deadline: datetime | None  # the student's own comment deadline
+
+
+def essays_waiting(course_id: int, student_id: int, owed: Collection[Owed], done: set[int], now: datetime,
+                   limit: int = WAITING_LISTED) -> dict[int, tuple[list[WaitingEssay], int]]:
+    """Per assignment, the essays waiting for the student's comment, leaving out those their comments already
+    count on (`done`), and how many more wait. Open mode: the `limit` classmates' live essays with the fewest
+    shown comments, oldest first among equals, until the student's comment deadline. Assigned mode: the essays
+    given to the student, by title.
+
+    One statement for the course: each open assignment's first `limit` by a LIMIT, counting the ones left out
+    with a window, the essays' shown comments counted from their own index; in a class of 3,000 nobody reads a
+    list of 3,000 essays, and none is read into Python to sort."""
+    open_ids = [o.assignment_id for o in owed if not o.assigned_mode and not _passed(o.deadline, now)]
+    assigned_ids = [o.assignment_id for o in owed if o.assigned_mode]
+    if not (open_ids or assigned_ids):
         return {}
     shown = (
-        # count(*), not of the ids: that index then answers alone on PostgreSQL too, reading no comment's row.
+        # count(*), not of the ids: the shown comments' index then answers alone, reading no comment's row.
         select(func.count())
         .select_from(Comment)
         .where(Comment.post_id == Post.id, Comment.status == "visible", Comment.deleted_at.is_(None))
@@ -203,41 +207,64 @@ def _least_answered(course_id: int, assignment_ids: list[int], student_id: int, 
         .label("comments")  # ordered by its label: counted once per essay
     )
     students = select(Enrollment.user_id).where(Enrollment.course_id == course_id, Enrollment.role == "student")
-    essays = _classmates_essays(assignment_ids, student_id, done, now, students)
-    waiting_counts = dict(db.session.execute(
-        select(Post.assignment_id, func.count(Post.id)).where(*essays).group_by(Post.assignment_id)).all())
-    # Each assignment's first few by a LIMIT on the few columns the choice needs; titles and names are read for
-    # the listed essays only.
-    firsts = [
-        select(Post.id, shown, Post.published_at)
+    no_date = cast(null(), UTCDateTime())
+    # Each open assignment's first few by a LIMIT on the few columns the choice needs; titles and names are read
+    # for the listed essays only.
+    parts = [
+        select(Post.id, Post.assignment_id, shown, Post.published_at, no_date.label("due_at"),
+               func.count().over().label("waiting"))
         .where(*_classmates_essays([assignment_id], student_id, done, now, students))
         .order_by(shown, Post.published_at, Post.id)
         .limit(limit)
         .subquery()
-        for assignment_id in assignment_ids if waiting_counts.get(assignment_id)
+        for assignment_id in open_ids
     ]
-    if not firsts:
-        return {}
-    first = union_all(*(select(f) for f in firsts)).subquery()
+    if assigned_ids:
+        parts.append(
+            select(Post.id, PeerAssignment.assignment_id, shown, Post.published_at, PeerAssignment.due_at,
+                   literal(0).label("waiting"))
+            .join(PeerAssignment, PeerAssignment.post_id == Post.id)
+            .where(PeerAssignment.reviewer_id == student_id, PeerAssignment.assignment_id.in_(assigned_ids),
+                   Post.course_id == course_id, Post.assignment_id.is_not(None), Post.id.not_in(done))
+            .subquery()
+        )
+    first = union_all(*(select(part) for part in parts)).subquery()
     rows = db.session.execute(
-        select(Post.id, Post.title, Post.slug, Post.author_id, Post.assignment_id,
-               func.coalesce(Enrollment.course_name, User.display_name), first.c.comments, first.c.published_at)
+        select(Post.id, Post.title, Post.slug, Post.author_id, first.c.assignment_id,
+               func.coalesce(Enrollment.course_name, User.display_name).label("author_name"), first.c.comments,
+               first.c.published_at, first.c.due_at, first.c.waiting, and_(*_live(now)).label("live"))
         .join(first, first.c.id == Post.id)
         .join(User, User.id == Post.author_id)
-        .join(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == course_id))
+        .outerjoin(Enrollment, and_(Enrollment.user_id == Post.author_id, Enrollment.course_id == course_id))
     ).all()
-    listed: dict[int, list[WaitingEssay]] = defaultdict(list)
-    # A union keeps no order: each list is put back in the order its LIMIT chose by.
-    for post_id, title, slug, author_id, assignment_id, author_name, shown_count, _at in sorted(
-            rows, key=lambda row: (row[6], row[7], row[0])):
-        listed[assignment_id].append(WaitingEssay(EssayInfo(post_id, title, slug, author_id, author_name,
-                                                            assignment_id, True), shown_count))
-    return {a: (essays, waiting_counts[a] - len(essays)) for a, essays in listed.items()}
+    return _waiting_lists(rows, set(assigned_ids))
+
+
+def _waiting_lists(rows, assigned: set[int]) -> dict[int, tuple[list[WaitingEssay], int]]:
+    """A union keeps no order: each open list is put back in the order its LIMIT chose by, given essays by title."""
+    by_assignment: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_assignment[row.assignment_id].append(row)
+    lists = {}
+    for assignment_id, found in by_assignment.items():
+        if assignment_id in assigned:
+            found.sort(key=lambda row: row.title.lower())
+        else:
+            found.sort(key=lambda row: (row.comments, row.published_at, row.id))
+        essays = [WaitingEssay(EssayInfo(row.id, row.title, row.slug, row.author_id, row.author_name, assignment_id,
+                                         bool(row.live)), row.comments, row.due_at) for row in found]
+        lists[assignment_id] = (essays, 0 if assignment_id in assigned else found[0].waiting - len(essays))
+    return lists
 
 
 def _classmates_essays(assignment_ids: list[int], student_id: int, done: set[int], now: datetime,
                        students) -> tuple:
     """Classmates' live essays of these (one course's) assignments the student's comments do not count on yet:
     conditions the posts' (assignment, author, status, published, deleted) index answers alone."""
-    return (Post.assignment_id.in_(assignment_ids), Post.status == "published", Post.published_at <= now,
-            Post.deleted_at.is_(None), Post.author_id != student_id, Post.id.not_in(done), Post.author_id.in_(students))
+    return (Post.assignment_id.in_(assignment_ids), *_live(now), Post.author_id != student_id, Post.id.not_in(done),
+            Post.author_id.in_(students))
+
+
+def _live(now: datetime) -> tuple:
+    """An essay readable on the blog now."""
+    return Post.status == "published", Post.published_at <= now, Post.deleted_at.is_(None)

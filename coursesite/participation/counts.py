@@ -215,6 +215,14 @@ def _counts_with_parameters(dialect: str, one_assignment: bool, some_students: b
                             bindparam("now", type_=UTCDateTime()))
 
 
+@lru_cache(maxsize=4)
+def _essay_counts_with_parameters(dialect: str, one_assignment: bool) -> Select:
+    """Built once per shape, as `_counts_with_parameters`: This week and the comment box count on every view."""
+    judged = judged_comments(bindparam("course_id"), bindparam("assignment_id") if one_assignment else None,
+                             bindparam("student_ids", expanding=True), bindparam("now", type_=UTCDateTime()))
+    return _capped_per_essay(_judged_rows(judged))
+
+
 def participation_counts(course_id: int, assignment_id: int | None = None,
                          student_ids: Collection[int] | None = None,
                          now: datetime | None = None) -> dict[Pair, Counts]:
@@ -231,21 +239,24 @@ def participation_counts(course_id: int, assignment_id: int | None = None,
     return {(a_id, s_id): Counts(int(on or 0), int(late or 0)) for s_id, a_id, on, late in rows if on or late}
 
 
-@lru_cache(maxsize=2)
-def _essay_counts_with_parameters(dialect: str) -> Select:
-    """Built once per database, with parameters, as `_counts_with_parameters`: the comment box asks on every
-    essay page a student reads."""
-    judged = judged_comments(bindparam("course_id"), bindparam("assignment_id"),
-                             bindparam("student_ids", expanding=True), bindparam("now", type_=UTCDateTime()))
-    return _capped_per_essay(_judged_rows(judged))
-
-
-def essay_counts(course_id: int, assignment_id: int, student_id: int,
-                 now: datetime | None = None) -> dict[int, Counts]:
-    """{essay id: Counts} of one student's counted comments on each essay of one assignment (the cap applied);
-    their sum is `participation_counts` for the pair. Essays with nothing counted are left out."""
+def essay_counts(course_id: int, student_ids: Collection[int], now: datetime | None = None,
+                 assignment_id: int | None = None) -> dict[Pair, dict[int, Counts]]:
+    """{(assignment id, student id): {essay id: Counts}}: participation_counts essay by essay (`total` sums them
+    back), for the essays these students' comments count on, in every assignment or in one. This week leaves
+    those essays out of the ones it suggests; the comment box says whether the essay read has its share."""
+    if not student_ids:
+        return {}
     without_jit(db.session)
-    params = {"course_id": course_id, "assignment_id": assignment_id, "student_ids": [student_id],
-              "now": now or utcnow()}
-    rows = db.session.execute(_essay_counts_with_parameters(db.session.get_bind().dialect.name), params)
-    return {post_id: Counts(int(on or 0), int(late or 0)) for _, _, post_id, on, late in rows if on or late}
+    statement = _essay_counts_with_parameters(db.session.get_bind().dialect.name, assignment_id is not None)
+    rows = db.session.execute(statement, {"course_id": course_id, "assignment_id": assignment_id,
+                                          "student_ids": list(student_ids), "now": now or utcnow()})
+    counted: dict[Pair, dict[int, Counts]] = {}
+    for s_id, a_id, post_id, on, late in rows:
+        if on or late:
+            counted.setdefault((a_id, s_id), {})[post_id] = Counts(int(on or 0), int(late or 0))
+    return counted
+
+
+def total(per_essay: dict[int, Counts]) -> Counts:
+    """One student's Counts for an assignment, from essay_counts."""
+    return Counts(sum(c.on_time for c in per_essay.values()), sum(c.late for c in per_essay.values()))

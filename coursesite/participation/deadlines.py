@@ -207,8 +207,9 @@ def _source(section: DueDates, extension: DueDates | None) -> str:
 
 @lru_cache(maxsize=1)
 def _book_statement():
-    """Built once, with parameters: building it (its aliases, its date arithmetic) cost a dashboard view more than
-    running it."""
+    """Each student's dates for some assignments, built once with parameters: the dashboard, This week, the editor
+    and My work read it on every view, and building it (its aliases, its date arithmetic) cost more than running
+    it."""
     joins = DeadlineJoins.fresh()
     e, s, x = joins.enrollment, joins.section, joins.extension
     query = select(

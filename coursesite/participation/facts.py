@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy import Select, and_, select, union
 
 from coursesite.extensions import db
 from coursesite.models import (
@@ -58,7 +58,6 @@ class ParticipationData:
     essay_info: dict[int, EssayInfo]
     comments_by_author: dict[int, list[CommentFacts]]
     assigned: dict[tuple[int, int], dict[int, datetime | None]]
-    comment_counts: dict[int, int]
     overrides: Mapping[tuple[int, int], datetime] = field(default_factory=dict)
 
     def deadline(self, assignment_id: int, student_id: int) -> datetime | None:
@@ -160,7 +159,6 @@ def _load(ids: Select, overrides, student_ids: Collection[int] | None, now: date
         essay_info=info,
         comments_by_author=dict(by_author),
         assigned=_assigned(ids, student_ids),
-        comment_counts=_comment_counts(ids, touched),
         overrides=overrides,
     )
 
@@ -205,14 +203,3 @@ def _assigned(ids: Select, student_ids: Collection[int] | None) -> dict[tuple[in
     for assignment_id, reviewer_id, post_id, due_at in db.session.execute(query):
         assigned[(assignment_id, reviewer_id)][post_id] = due_at
     return dict(assigned)
-
-
-def _comment_counts(ids: Select, only=None) -> dict[int, int]:
-    """Visible comments per essay (of the essays `only` selects), shown beside each essay."""
-    query = (
-        select(Comment.post_id, func.count(Comment.id))
-        .join(Post, Post.id == Comment.post_id)
-        .where(Post.assignment_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
-        .group_by(Comment.post_id)
-    )
-    return {post_id: count for post_id, count in db.session.execute(query if only is None else query.where(only))}

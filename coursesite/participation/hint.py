@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, bindparam, select
 
 from coursesite.extensions import db
 from coursesite.models import Enrollment, PeerAssignment, Post, utcnow
-from coursesite.participation.counts import NONE, essay_counts
+from coursesite.participation.counts import NONE, essay_counts, total
 from coursesite.participation.deadlines import comment_deadlines
 from coursesite.participation.facts import requirement_of
 from coursesite.participation.rules import Counted, EssayFacts, Hint, comment_hint
@@ -27,7 +27,7 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint |
         return None
     now = now or utcnow()
     requirement = requirement_of(assignment)
-    by_essay = essay_counts(assignment.course_id, assignment.id, student_id, now)
+    by_essay = essay_counts(assignment.course_id, [student_id], now, assignment.id).get((assignment.id, student_id), {})
     here = by_essay.get(post.id, NONE)
     params = {"course_id": post.course_id, "user_id": post.author_id}
     author_is_student = db.session.scalar(_role_statement(), params) == "student"
@@ -40,7 +40,7 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint |
         student_id,
         EssayFacts(post.id, post.author_id, assignment.id, _published(post, now), author_is_student),
         requirement, assignment.title,
-        Counted(sum(c.on_time for c in by_essay.values()), here.on_time + here.late),
+        Counted(total(by_essay).on_time, here.on_time + here.late),
         own.get((assignment.id, student_id), assignment.comments_due_at), now, assigned,
     )
 

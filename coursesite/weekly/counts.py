@@ -1,4 +1,5 @@
-"""How many required comments each student has done, for This week, reminders and the staff digest."""
+"""How many required comments each student has done, for the deadline reminders (This week reads them essay by
+essay: participation/counts.essay_counts)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A student's This week for one course: what is due by their own deadlines, what they missed, and the
-grades released lately. Deadlines come from the deadline book (extension, section, accommodation), comment
-counts from counts.comments_done, the essays to read next from the My comments checklist."""
+grades released lately. Deadlines come from the deadline book (extension, section, accommodation); comment
+counts, and the essays they count on, from the participation engine essay by essay; the essays to read next
+are the My comments checklist's."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from coursesite.coursework import assignments as assignment_service
 from coursesite.extensions import db
 from coursesite.grading.reports import MyGrade, student_report
 from coursesite.models import Assignment, Course
-from coursesite.participation.checklist import WaitingEssay, checklists
+from coursesite.participation.checklist import Owed, WaitingEssay, essays_waiting
+from coursesite.participation.counts import Counts, essay_counts, total
 from coursesite.participation.deadline_rules import EssayState
 from coursesite.participation.deadlines import WorkItem, load_deadline_book
-from coursesite.weekly.counts import comments_done
 
 AHEAD = timedelta(days=7)  # "this week": a deadline within the next seven days
 GRADES_NEW_FOR = timedelta(days=14)
@@ -27,6 +28,7 @@ class CommentsOwed:
     done: int
     due: datetime | None
     assigned_mode: bool
+    counted_on: frozenset[int] = frozenset()  # the essays the student's comments count on
     waiting: tuple[WaitingEssay, ...] = ()
 
     @property
@@ -99,8 +101,8 @@ def course_week(course: Course, student_id: int, now: datetime) -> CourseWeek:
     listed = [a for a in db.session.scalars(assignment_service.assignments_query(course)).all()
               if assignment_service.is_open(a, now)]
     book = load_deadline_book(listed, [student_id])
-    done = comments_done(course.id, [student_id], now)
-    items = [_item(a, book.item(a.id, student_id, now), done, student_id, now) for a in listed]
+    counted = essay_counts(course.id, [student_id], now)
+    items = [_item(a, book.item(a.id, student_id, now), counted.get((a.id, student_id), {}), now) for a in listed]
     week = CourseWeek(course)
     for item in items:
         if item.due_this_week:
@@ -117,11 +119,11 @@ def course_week(course: Course, student_id: int, now: datetime) -> CourseWeek:
     return week
 
 
-def _item(assignment: Assignment, work: WorkItem, done: dict, student_id: int, now: datetime) -> WeekItem:
+def _item(assignment: Assignment, work: WorkItem, counted: dict[int, Counts], now: datetime) -> WeekItem:
     comments = None
     if assignment.required_comments > 0:
-        comments = CommentsOwed(assignment.required_comments, done.get((assignment.id, student_id), 0),
-                                work.deadlines.comments, assignment.peer_mode == "assigned")
+        comments = CommentsOwed(assignment.required_comments, min(total(counted).on_time, assignment.required_comments),
+                                work.deadlines.comments, assignment.peer_mode == "assigned", frozenset(counted))
     return WeekItem(assignment, work, comments, now)
 
 
@@ -131,10 +133,10 @@ def _suggest_essays(course: Course, student_id: int, items: list[WeekItem], now:
     short = [i for i in items if i.comments is not None and not i.comments.complete and not i.excused]
     if not short:
         return
-    wanted = {i.assignment.id for i in short}
-    lists = {c.assignment.id: c for c in checklists(course, student_id, now=now, waiting_for=wanted)}
+    waiting = essays_waiting(course.id, student_id,
+                             [Owed(i.assignment.id, i.comments.assigned_mode, i.comments.due) for i in short],
+                             set().union(*(i.comments.counted_on for i in short)), now, limit=ESSAYS_SUGGESTED)
     for position, item in enumerate(items):
-        checklist = lists.get(item.assignment.id)
-        if item in short and checklist is not None:
-            waiting = tuple(checklist.waiting[:ESSAYS_SUGGESTED])
-            items[position] = replace(item, comments=replace(item.comments, waiting=waiting))
+        if item in short and item.assignment.id in waiting:
+            essays = tuple(waiting[item.assignment.id][0][:ESSAYS_SUGGESTED])
+            items[position] = replace(item, comments=replace(item.comments, waiting=essays))

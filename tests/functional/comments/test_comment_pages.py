@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import PeerAssignment
+from coursesite.participation.checklist import WAITING_LISTED, checklists
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
 
@@ -65,8 +66,6 @@ def test_my_comments_moves_from_zero_to_done(client, auth, app):
 
 def test_my_comments_offers_the_least_answered_essays_and_counts_the_rest(client, auth, app):
     """A class of hundreds: ten essays, fewest comments first, then how many more wait and where to find them."""
-    from coursesite.participation.checklist import WAITING_LISTED, checklists
-
     s = seminar()
     f.make_thread_comment(s.essay, s.bob, "One.")
     f.make_thread_comment(s.essay, s.bob, "Two, but held.", status="held")
@@ -208,6 +207,45 @@ def test_staff_assign_readers_and_adjust_by_hand(client, auth, app):
     assert "Essays assigned to you" in html and "Carol on Suez" in html
     bob_page = client.get(s.essay_url(s.bob_essay)).get_data(as_text=True)
     assert "Not one of the essays assigned to you" in bob_page
+
+
+def test_my_comments_lists_the_essays_given_to_the_student_until_their_comment_counts(client, auth, app):
+    """Assigned mode: the essays given to Carol, by title, with their shown comments and her own date for the one
+    given late; the one her comment counts on leaves the list, an essay not given to her never joins it."""
+    s = seminar()
+    s.assignment.peer_mode = "assigned"
+    vienna = f.make_post(s.course, s.alice, title="Vienna, 1955", assignment_id=s.assignment.id)
+    f.make_thread_comment(s.bob_essay, s.alice, "Berlin is described with real care and detail.")
+    own_date = datetime.now(UTC) + timedelta(days=9)
+    db.session.add_all([PeerAssignment(assignment_id=s.assignment.id, reviewer_id=s.carol.id, post_id=vienna.id),
+                        PeerAssignment(assignment_id=s.assignment.id, reviewer_id=s.carol.id, post_id=s.bob_essay.id,
+                                       due_at=own_date)])
+    db.session.commit()
+    auth.login(s.carol)
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    waiting = html.split('<ul class="waiting-list">', 1)[1].split("</ul>", 1)[0]
+    items = [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in waiting.split("<li>")[1:]]
+    assert [item.split(" by ")[0] for item in items] == ["“Berlin, 1961”", "“Vienna, 1955”"]
+    assert items[0].startswith("“Berlin, 1961” by Bob Brandt · 1 comment · yours due ")
+    assert items[1] == "“Vienna, 1955” by Alice Archer · 0 comments"
+    assert "The Illusion of Khrushchev" not in waiting
+    client.post(s.create_url(vienna), data={"body": "Vienna is described with real care and detail."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    waiting = html.split('<ul class="waiting-list">', 1)[1].split("</ul>", 1)[0]
+    assert "Berlin, 1961" in waiting and "Vienna, 1955" not in waiting
+
+
+def test_an_open_and_an_assigned_assignment_list_their_essays_each_their_own_way(client, auth, app):
+    s = seminar()
+    given = f.make_assignment(s.course, title="Essay 3", required_comments=1, peer_mode="assigned")
+    suez = f.make_post(s.course, s.alice, title="Suez, 1956", assignment_id=given.id)
+    f.make_post(s.course, s.bob, title="Budapest, 1956", assignment_id=given.id)
+    db.session.add(PeerAssignment(assignment_id=given.id, reviewer_id=s.carol.id, post_id=suez.id))
+    db.session.commit()
+    lists = {c.assignment.id: c for c in checklists(s.course, s.carol.id)}
+    assert [w.essay.title for w in lists[s.assignment.id].waiting] == ["The Illusion of Khrushchev", "Berlin, 1961"]
+    assert [(w.essay.title, w.essay.live, w.due_at) for w in lists[given.id].waiting] == [("Suez, 1956", True, None)]
+    assert (lists[s.assignment.id].more_waiting, lists[given.id].more_waiting) == (0, 0)
 
 
 def test_readers_page_is_for_staff_of_the_course(client, auth, app):

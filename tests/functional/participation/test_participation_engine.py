@@ -3,7 +3,8 @@ class's standing in SQL (participation/standing.py) is what the dashboard's cell
 
 Hypothesis builds small courses (sections with their own dates, extensions, extra time, per-essay caps,
 assigned readers with their own dates, edited, hidden, held and deleted comments, drafts and scheduled
-essays, comments exactly at a deadline) and every student × assignment pair must agree.
+essays, comments exactly at a deadline) and every student × assignment pair must agree, essay by essay too
+(This week leaves out of its suggestions the essays a student's comments count on).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from coursesite.models import (
     Post,
     SectionDeadline,
 )
-from coursesite.participation.counts import NONE, Counts, essay_counts, participation_counts
+from coursesite.participation.counts import NONE, Counts, essay_counts, participation_counts, total
 from coursesite.participation.deadline_rules import DueDates, effective_deadlines
 from coursesite.participation.facts import load_participation_by_ids
+from coursesite.participation.rules import Tally
 from coursesite.participation.standing import NO_TOTALS, Totals, class_standing, essays_short_of_comments
 from tests import factories as f
 
@@ -175,6 +177,7 @@ def test_the_sql_counts_equal_the_rules(app, spec):
         some = {person.id for person in people[::2]}
         assert participation_counts(course.id, student_ids=some, now=NOW) == {
             pair: n for pair, n in counted.items() if pair[1] in some}
+        by_essay = essay_counts(course.id, [person.id for person in people], now=NOW)
         for a in assignments:
             for person in people:
                 tally = data.tally(a.id, person.id)
@@ -182,13 +185,17 @@ def test_the_sql_counts_equal_the_rules(app, spec):
                 assert (got.on_time, got.late) == (len(tally.on_time), len(tally.late)), (a.id, person.id)
                 one = participation_counts(course.id, assignment_id=a.id, student_ids=[person.id], now=NOW)
                 assert one.get((a.id, person.id), NONE) == got
-                assert essay_counts(course.id, a.id, person.id, now=NOW) == per_essay(tally), (a.id, person.id)
+                essays = by_essay.get((a.id, person.id), {})
+                assert essays == per_essay(tally), (a.id, person.id)
+                assert set(essays) == tally.counted_post_ids() and total(essays) == got
+                one_assignment = essay_counts(course.id, [person.id], now=NOW, assignment_id=a.id)
+                assert one_assignment.get((a.id, person.id), {}) == essays, (a.id, person.id)
     finally:
         savepoint.rollback()
 
 
-def per_essay(tally) -> dict[int, Counts]:
-    """The tally's counted comments essay by essay, as the comment box reads them from the engine."""
+def per_essay(tally: Tally) -> dict[int, Counts]:
+    """The rules' counted comments of one student, essay by essay."""
     on_time = Counter(j.comment.post_id for j in tally.on_time)
     late = Counter(j.comment.post_id for j in tally.late)
     return {post_id: Counts(on_time[post_id], late[post_id]) for post_id in on_time | late}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
-from coursesite.models import Enrollment, utcnow
+from coursesite.models import Enrollment, PeerAssignment, utcnow
 from coursesite.people import accounts
 from coursesite.text.timefmt import deadline_text
 from tests import factories as f
@@ -159,3 +159,79 @@ def test_hostile_titles_and_names_are_shown_as_text(app, course, index):
     html = week_page(app, course, student)
     assert_page_is_safe(html, f"/c/{course.slug}/week/")
     assert html.count("week-essays") == 1  # the peer's essay is listed to comment on
+
+
+def due_this_week(course, **fields):
+    now = utcnow()
+    fields = {"title": "Cold War essay", "post_due_at": now + timedelta(days=2),
+              "comments_due_at": now + timedelta(days=5), "required_comments": 3, "min_comment_words": 5, **fields}
+    return f.make_assignment(course, **fields)
+
+
+def hours_ago(hours: int):
+    return utcnow() - timedelta(hours=hours)
+
+
+def suggested(page: str) -> list[str]:
+    """The essays listed to comment on next, in order."""
+    listed = page.split('<ul class="week-essays">', 1)[1].split("</ul>", 1)[0] if "week-essays" in page else ""
+    return re.findall(r'<a href="[^"]+">([^<]+)</a>', listed)
+
+
+def test_suggests_the_least_answered_essays_but_not_those_the_students_comments_count_on(app, course):
+    student, writer, reader = student_of(course), student_of(course), student_of(course)
+    essay = due_this_week(course)
+    answered = f.make_post(course, writer, title="Answered by her", assignment_id=essay.id, published_at=hours_ago(9))
+    f.make_thread_comment(answered, student, f.words(10))
+    once = f.make_post(course, writer, title="Read once", assignment_id=essay.id, published_at=hours_ago(8))
+    f.make_thread_comment(once, reader, f.words(10))
+    twice = f.make_post(course, writer, title="Read twice", assignment_id=essay.id, published_at=hours_ago(8))
+    f.make_thread_comment(twice, reader, f.words(10))
+    f.make_thread_comment(twice, writer, f.words(10))
+    for n, h in ((1, 3), (2, 4)):
+        f.make_post(course, reader, title=f"Quiet {n}", assignment_id=essay.id, published_at=hours_ago(h))
+    f.make_post(course, student, title="Her own", assignment_id=essay.id)
+    f.make_post(course, writer, title="A draft", assignment_id=essay.id, status="draft")
+    f.make_post(course, f.make_member(course, role="ta"), title="The TA's model", assignment_id=essay.id)
+    page = week_page(app, course, student)
+    assert "1 of 3 comments" in text_of(page)
+    assert "Essays with the fewest comments:" in page
+    assert suggested(page) == ["Quiet 2", "Quiet 1", "Read once"]
+
+
+def test_assigned_mode_lists_the_essays_given_to_the_student_by_title(app, course):
+    student, writer = student_of(course), student_of(course)
+    essay = due_this_week(course, peer_mode="assigned", required_comments=2)
+    given = {title: f.make_post(course, writer, title=title, assignment_id=essay.id)
+             for title in ("Zanzibar", "Algiers", "Answered")}
+    f.make_post(course, writer, title="Not given", assignment_id=essay.id)
+    for post in given.values():
+        db.session.add(PeerAssignment(assignment_id=essay.id, reviewer_id=student.id, post_id=post.id))
+    f.make_thread_comment(given["Answered"], student, f.words(10))
+    page = week_page(app, course, student)
+    assert "1 of 2 comments" in text_of(page)
+    assert "Essays assigned to you:" in page
+    assert suggested(page) == ["Algiers", "Zanzibar"]
+
+
+def test_counts_the_comments_once_in_as_many_statements_for_any_class_size(app, course, count_queries):
+    student = student_of(course)
+    essay = due_this_week(course)
+    f.make_post(course, student_of(course), title="First peer", assignment_id=essay.id)
+    client = login_client(app, student)
+    url = f"/c/{course.slug}/week/"
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        peer = student_of(course)
+        post = f.make_post(course, peer, title=f"Peer essay {n}", assignment_id=essay.id)
+        f.make_thread_comment(post, student if n < 2 else peer, f.words(10))
+        f.make_thread_comment(post, student_of(course), f.words(10))
+    with count_queries() as many:
+        page = client.get(url).get_data(as_text=True)
+    assert "2 of 3 comments" in text_of(page)
+    assert suggested(page) == ["First peer", "Peer essay 2", "Peer essay 3"]
+    assert many.count == few.count
+    # The participation engine reads the comments' revisions: once, for the counts and the essays they count on.
+    assert sum("comment_revisions" in statement for statement in many.statements) == 1
