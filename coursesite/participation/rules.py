@@ -92,8 +92,7 @@ class Tally:
 
     @property
     def done(self) -> int:
-        """Shown as "done of required": never more than K."""
-        return min(self.qualifying, self.required)
+        return done_of_required(self.qualifying, self.required)
 
     @property
     def complete(self) -> bool:
@@ -105,6 +104,11 @@ class Tally:
     def counted(self, post_id: int) -> Counted:
         """What the comment box on essay `post_id` needs of this tally."""
         return Counted(self.qualifying, sum(1 for j in self.on_time + self.late if j.comment.post_id == post_id))
+
+
+def done_of_required(qualifying: int, required: int) -> int:
+    """Comments counted on time, shown as "done of required": never more than K."""
+    return min(qualifying, required)
 
 
 def reached_words_at(comment: CommentFacts, min_words: int) -> datetime | None:
@@ -240,7 +244,7 @@ def comment_hint(
     assigned: Mapping[int, datetime | None] | None = None,
 ) -> Hint:
     """What the comment box tells a student: will a new comment here count toward the assignment?"""
-    done = f"{min(counted.on_time, requirement.required)} of {requirement.required} done"
+    done = f"{done_of_required(counted.on_time, requirement.required)} of {requirement.required} done"
     if essay.author_id == student_id:
         return Hint(False, f"Your own essay: does not count toward {title}.")
     if not essay.author_is_student:

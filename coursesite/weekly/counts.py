@@ -11,6 +11,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import Assignment
 from coursesite.participation.counts import NONE, participation_counts
+from coursesite.participation.rules import done_of_required
 
 
 def comments_done(course_id: int, student_ids: Collection[int], now: datetime,
@@ -25,5 +26,5 @@ def comments_done(course_id: int, student_ids: Collection[int], now: datetime,
     if not required or not student_ids:
         return {}
     counts = participation_counts(course_id, assignment_id, list(student_ids), now)
-    return {(a_id, s): min(counts.get((a_id, s), NONE).on_time, k) for a_id, k in required.items()
+    return {(a_id, s): done_of_required(counts.get((a_id, s), NONE).on_time, k) for a_id, k in required.items()
             for s in student_ids}

@@ -16,6 +16,7 @@ from coursesite.participation.checklist import Owed, WaitingEssay, essays_waitin
 from coursesite.participation.counts import Counts, essay_counts, total
 from coursesite.participation.deadline_rules import EssayState
 from coursesite.participation.deadlines import WorkItem, load_deadline_book
+from coursesite.participation.rules import done_of_required
 
 AHEAD = timedelta(days=7)  # "this week": a deadline within the next seven days
 GRADES_NEW_FOR = timedelta(days=14)
@@ -122,7 +123,8 @@ def course_week(course: Course, student_id: int, now: datetime) -> CourseWeek:
 def _item(assignment: Assignment, work: WorkItem, counted: dict[int, Counts], now: datetime) -> WeekItem:
     comments = None
     if assignment.required_comments > 0:
-        comments = CommentsOwed(assignment.required_comments, min(total(counted).on_time, assignment.required_comments),
+        done = done_of_required(total(counted).on_time, assignment.required_comments)
+        comments = CommentsOwed(assignment.required_comments, done,
                                 work.deadlines.comments, assignment.peer_mode == "assigned", frozenset(counted))
     return WeekItem(assignment, work, comments, now)
 
