@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from coursesite.participation.rules import comment_score as participation_comment_score
 from coursesite.text.timefmt import elapsed_text
 
 EXCUSED = "EX"
@@ -189,10 +190,10 @@ class CommentScore:
 
 
 def comment_score(qualifying: int, required: int, points: float) -> CommentScore:
-    """points × min(1, qualifying / required); nothing required earns the full points."""
+    """The participation rules' comment score (points × min(1, qualifying / required)), with the line that
+    explains it."""
     qualifying = max(0, qualifying)
-    share = 1.0 if required <= 0 else min(1.0, qualifying / required)
-    computed = points * share
+    computed = participation_comment_score(points, qualifying, required)
     if required <= 0:
         reached = "No comments required"
     elif qualifying > required:
