@@ -22,6 +22,7 @@ from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, CommentRevision, Enrollment, PeerAssignment, Post, utcnow
 from coursesite.models.types import UTCDateTime
 from coursesite.participation.deadlines import DeadlineJoins, Pair
+from coursesite.participation.sqlplan import joined
 from coursesite.participation.sqltime import without_jit
 
 Ids = Collection[int] | BindParameter  # a list of ids, or a parameter standing for one in a statement built once
@@ -58,7 +59,16 @@ def _in_scope(course_id: int, assignment_id: int | None, student_ids: Ids | None
     return where
 
 
-def _reached(scope: list):
+def _from_comments(then, onclause, students_first: bool):
+    """comments → `then` → their essays → the essays' assignments. With `students_first` (some students'
+    comments) in that order on SQLite too (participation/sqlplan.py): from those students' comments through
+    their index, not from every essay of the class."""
+    from_essays = joined(joined(Comment, then, onclause, students_first) if then is not None else Comment,
+                         Post, Post.id == Comment.post_id, students_first)
+    return joined(from_essays, Assignment, Assignment.id == Post.assignment_id, students_first)
+
+
+def _reached(scope: list, students_first: bool):
     """Per edited comment: when it first had M words for good, and its last revision's time.
 
     A revision counts when it has M words and no shorter revision comes at or after it (counted backwards
@@ -73,9 +83,7 @@ def _reached(scope: list):
     revisions = (
         select(CommentRevision.comment_id, CommentRevision.created_at, CommentRevision.word_count,
                Assignment.min_comment_words.label("m"), shorter_after.label("shorter_after"))
-        .join(Comment, Comment.id == CommentRevision.comment_id)
-        .join(Post, Post.id == Comment.post_id)
-        .join(Assignment, Assignment.id == Post.assignment_id)
+        .select_from(_from_comments(CommentRevision, CommentRevision.comment_id == Comment.id, students_first))
         .where(*scope, Comment.edited_at.is_not(None))
         .subquery()
     )
@@ -116,7 +124,8 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
     """One row per qualifying comment: student, assignment, essay, and whether it was on time. `among` are the
     ids of the assignments to count (all of the course's without it)."""
     scope = _in_scope(course_id, assignment_id, student_ids, among)
-    reached_rows = _reached(scope)
+    students_first = student_ids is not None
+    reached_rows = _reached(scope, students_first)
     own_rows = _own_deadlines(course_id, assignment_id, student_ids, among)
     essay_author = aliased(Enrollment)
     given = aliased(PeerAssignment)
@@ -136,9 +145,7 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
         select(Comment.author_id.label("student_id"), Assignment.id.label("assignment_id"),
                Post.id.label("post_id"), Assignment.comments_counted_per_essay.label("cap"),
                case((on_time, 1), else_=0).label("on_time"))
-        .select_from(Comment)
-        .join(Post, Post.id == Comment.post_id)
-        .join(Assignment, Assignment.id == Post.assignment_id)
+        .select_from(_from_comments(None, None, students_first))
         # By the assignment's course, which is the essay's: the essays' (assignment, author, ...) index then
         # answers for them without reading their rows.
         .join(essay_author, and_(essay_author.user_id == Post.author_id,
