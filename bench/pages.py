@@ -21,9 +21,9 @@ from coursesite import create_app, extensions
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, User
 
-PAGES = ("blog", "this-week", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "student",
-         "assignment", "canvas-csv")
-STAFF_PAGES = {"dashboard", "student", "assignment", "canvas-csv"}
+PAGES = ("blog", "this-week", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "activity",
+         "student", "assignment", "canvas-csv")
+STAFF_PAGES = {"dashboard", "activity", "student", "assignment", "canvas-csv"}
 ENDPOINTS = {
     "blog": "posts.blog_listing",  # a student's course home is This week; the blog has its own address
     "this-week": "week.course",
@@ -33,6 +33,7 @@ ENDPOINTS = {
     "my-work": "courses.my_work",
     "my-comments": "comments.my_comments",
     "dashboard": "dashboard.home",
+    "activity": "dashboard.activity",
     "student": "dashboard.student",
     "assignment": "dashboard.assignment",
     "canvas-csv": "dashboard.export_canvas",

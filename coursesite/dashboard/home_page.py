@@ -1,4 +1,4 @@
-"""The dashboard's home: one page of the participation table, what needs attention, and the pictures.
+"""The dashboard's home: one page of the participation table and what needs attention.
 
 Counted afresh on each view in SQL (participation/standing.py sorts, totals and counts the whole class): only
 the page's fifty students, and the few the overdue list names, are read and built in Python.
@@ -12,7 +12,6 @@ from datetime import datetime
 from flask import get_template_attribute, url_for
 from markupsafe import Markup
 
-from coursesite.dashboard import charts
 from coursesite.dashboard.attention import (
     Attention,
     behind_on_comments,
@@ -42,7 +41,6 @@ class DashboardHome:
     matrix: MatrixView
     page: MatrixPage
     attention: Attention
-    pictures: Markup
 
 
 def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | None,
@@ -75,11 +73,8 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     links = RowLinks.of(course.slug, heads)
     essays = facts.essays_by_pair()
     rows = [row_html(Row(student, build_cells(facts, student, essays)), links) for student in on_page]
-    counts = charts.chart_counts_of(course, students, now)
-    pictures = get_template_attribute("dashboard/_charts.html", "pictures")(
-        charts.activity_chart(counts), charts.comment_web(counts))
     view = MatrixView(sections, heads, rows, sort, section_id)
-    return DashboardHome(view, page, attention, pictures)
+    return DashboardHome(view, page, attention)
 
 
 @dataclass(frozen=True)

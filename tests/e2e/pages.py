@@ -134,6 +134,7 @@ PAGES = [
     # Dashboard and grades
     PageSpec("dashboard-instructor", f"{C}/dashboard/", "instructor"),
     PageSpec("dashboard-ta", f"{C}/dashboard/", "ta"),
+    PageSpec("dashboard-activity", f"{C}/dashboard/activity", "instructor"),
     PageSpec("dashboard-student", f"{C}/dashboard/students/{STUDENT_ID}", "instructor"),
     PageSpec("dashboard-assignment", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}", "instructor"),
     PageSpec("grading-queue", f"{C}/dashboard/assignments/{ESSAY_ASSIGNMENT}/grading", "ta"),
