@@ -10,15 +10,13 @@ or a changed setting gives a new key at once: a kept part is never stale.
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app
 from markupsafe import Markup
 
 from coursesite.discussion.thread import CommentView
 from coursesite.extensions import cache
 from coursesite.models import Course
-from coursesite.posts.essay_cache import code_version
+from coursesite.posts.essay_cache import code_version, digest
 
 PARTS_TEMPLATE = "comments/_comment_parts.html"
 PART_NAMES = ("meta", "content")
@@ -43,7 +41,7 @@ def _shown_facts(view: CommentView) -> tuple:
 
 def parts_key(course: Course, views: list[CommentView]) -> str:
     facts = (code_version(), course.timezone, [_shown_facts(view) for view in views])
-    return "comment-parts:" + hashlib.sha256(repr(facts).encode()).hexdigest()[:32]
+    return "comment-parts:" + digest(facts)
 
 
 def comment_parts(course: Course, thread: list[CommentView]) -> dict[int, dict[str, Markup]]:
