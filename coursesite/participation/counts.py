@@ -59,12 +59,14 @@ def _in_scope(course_id: int, assignment_id: int | None, student_ids: Ids | None
     return where
 
 
-def _from_comments(then, onclause, students_first: bool):
-    """comments → `then` → their essays → the essays' assignments. With `students_first` (some students'
-    comments) in that order on SQLite too (participation/sqlplan.py): from those students' comments through
-    their index, not from every essay of the class."""
-    from_essays = joined(joined(Comment, then, onclause, students_first) if then is not None else Comment,
-                         Post, Post.id == Comment.post_id, students_first)
+def _from_comments(students_first: bool, with_revisions: bool = False):
+    """comments (→ their revisions) → their essays → the essays' assignments. With `students_first` (some
+    students' comments) in that order on SQLite too (participation/sqlplan.py): from those students' comments
+    through their index, not from every essay of the class."""
+    start = Comment
+    if with_revisions:
+        start = joined(Comment, CommentRevision, CommentRevision.comment_id == Comment.id, students_first)
+    from_essays = joined(start, Post, Post.id == Comment.post_id, students_first)
     return joined(from_essays, Assignment, Assignment.id == Post.assignment_id, students_first)
 
 
@@ -83,7 +85,7 @@ def _reached(scope: list, students_first: bool):
     revisions = (
         select(CommentRevision.comment_id, CommentRevision.created_at, CommentRevision.word_count,
                Assignment.min_comment_words.label("m"), shorter_after.label("shorter_after"))
-        .select_from(_from_comments(CommentRevision, CommentRevision.comment_id == Comment.id, students_first))
+        .select_from(_from_comments(students_first, with_revisions=True))
         .where(*scope, Comment.edited_at.is_not(None))
         .subquery()
     )
@@ -145,7 +147,7 @@ def judged_comments(course_id: int, assignment_id: int | None = None,
         select(Comment.author_id.label("student_id"), Assignment.id.label("assignment_id"),
                Post.id.label("post_id"), Assignment.comments_counted_per_essay.label("cap"),
                case((on_time, 1), else_=0).label("on_time"))
-        .select_from(_from_comments(None, None, students_first))
+        .select_from(_from_comments(students_first))
         # By the assignment's course, which is the essay's: the essays' (assignment, author, ...) index then
         # answers for them without reading their rows.
         .join(essay_author, and_(essay_author.user_id == Post.author_id,

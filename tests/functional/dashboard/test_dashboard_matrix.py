@@ -1,5 +1,5 @@
-"""The dashboard's matrix, needs attention, pages per student and per assignment, pictures, and the stored
-summary behind the dashboard's home."""
+"""The dashboard's matrix, needs attention, pages per student and per assignment, and the Activity page's
+pictures."""
 
 from datetime import timedelta
 
