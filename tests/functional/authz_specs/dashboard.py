@@ -55,6 +55,7 @@ RELEASERS_POST = {**RELEASERS, "instructor": 302, "admin": 302}
 
 SPECS = [
     Spec("dashboard.home", "GET", _course, **STAFF),
+    Spec("dashboard.activity", "GET", _course, **STAFF),
     Spec("dashboard.rubric", "GET", _assignment, **STAFF),
     Spec("dashboard.rubric", "POST", _assignment, data=RUBRIC_FORM, **STAFF_POST),
     # Only a form token, on a graded rubric: staff are asked to confirm (200), nothing is deleted.

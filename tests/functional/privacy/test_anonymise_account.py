@@ -150,6 +150,8 @@ def test_exports_and_feeds_show_former_student(client, auth, world):
     assert FORMER_NAME in wxr and NAME not in wxr and EMAIL not in wxr and "Zed the Writer" not in wxr
     dashboard = client.get(url_for("dashboard.home", slug="history-101")).get_data(as_text=True)
     assert FORMER_NAME in dashboard and NAME not in dashboard
+    activity = client.get(url_for("dashboard.activity", slug="history-101"))
+    assert activity.status_code == 200 and NAME not in activity.get_data(as_text=True)
     feed = client.get(url_for("comments.course_feed", slug="history-101")).get_data(as_text=True)
     assert FORMER_NAME in feed and NAME not in feed
 
