@@ -86,5 +86,5 @@ def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tu
                 figures = wrk(front_url, 8, seconds, None)
                 results.append({"page": page, "user": "anonymous", "front": "nginx", "connections": 8, **figures})
                 ceiling_runs.append(wrk(ceiling_url, 8, seconds, None)["rps"])
-            ceiling.append({"page": page, "rps": statistics.median(ceiling_runs), "runs": ceiling_runs})
+            ceiling.append({"page": page, "rps": round(statistics.median(ceiling_runs), 1), "runs": ceiling_runs})
     return results, ceiling

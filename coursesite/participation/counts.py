@@ -218,7 +218,7 @@ def counts_statement(course_id: int, assignment_id: int | None = None,
 def _counts_with_parameters(dialect: str, one_assignment: bool, some_students: bool) -> Select:
     """Built once per shape, with parameters: This week and the gradebook count on every view, and building the
     statement (its subqueries, aliases and window) cost as much as running it. The dialect is part of the key:
-    the shape differs by database (`_in_scope`)."""
+    the shape differs by database (`_judged_rows`)."""
     return counts_statement(bindparam("course_id"), bindparam("assignment_id") if one_assignment else None,
                             bindparam("student_ids", expanding=True) if some_students else None,
                             bindparam("now", type_=UTCDateTime()))

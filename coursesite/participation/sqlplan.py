@@ -21,6 +21,9 @@ class WrittenOrderJoin(Join):
 @compiles(WrittenOrderJoin, "sqlite")
 def _cross_join(join, compiler, asfrom=False, **kw):
     # As SQLAlchemy's own JOIN, the word aside: the ON clause still links the tables for its cartesian check.
+    # An inner join only: CROSS JOIN has no outer form.
+    if join.isouter or join.full:
+        raise ValueError("a written-order join is an inner join")
     return (f"{compiler.process(join.left, asfrom=True, **kw)} CROSS JOIN "
             f"{compiler.process(join.right, asfrom=True, **kw)} ON {compiler.process(join.onclause, **kw)}")
 

@@ -86,7 +86,8 @@ def test_hostile_text_in_every_field_stays_text(new_context, payload):
         student.goto(path)
         assert_nothing_injected(student, f"{path} (student)")
 
-    staff_pages = ["/", f"/c/{slug}/", essay, f"/c/{slug}/dashboard/", f"/c/{slug}/settings", f"/c/{slug}/roster"]
+    staff_pages = ["/", f"/c/{slug}/", essay, f"/c/{slug}/dashboard/", f"/c/{slug}/dashboard/activity",
+                   f"/c/{slug}/settings", f"/c/{slug}/roster"]
     for path in staff_pages:
         instructor.goto(path)
         assert_nothing_injected(instructor, f"{path} (instructor)")

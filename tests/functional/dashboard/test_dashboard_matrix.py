@@ -180,9 +180,9 @@ def test_assignment_of_another_course_is_not_found(client, w):
 
 # The same number of statements whatever the class's size: the class's standing, the page's students and
 # the participation counts come from set-based statements (participation/standing.py, participation/counts.py).
-# Sorted by name, the assignments open for comments are read first (their comments alone are counted); the
-# picture reads its pairs summed, then those among the students it shows. The rows' essays are read once, for
-# their cells and their deadlines alike.
+# Sorted by name, the assignments open for comments are read first (their comments alone are counted). The
+# rows' essays are read once, for their cells and their deadlines alike. The Activity page's picture reads its
+# pairs summed, then those among the students it shows.
 STATEMENTS = {"dashboard/": 19, "dashboard/?sort=total": 18, "dashboard/activity": 9, "dashboard/students/{s}": 18,
               "dashboard/assignments/{a}": 13}
 

@@ -24,8 +24,10 @@ def test_payload_is_text_on_every_grading_page(app, client, auth, index):
     student = w.students[0]
     w.assignment.title = payload
     student.display_name = payload
-    f.make_member(w.course, "student", "Second Student", section=section_named(w.course, payload))
-    f.make_post(w.course, student, assignment_id=w.assignment.id, title=payload)
+    second = f.make_member(w.course, "student", "Second Student", section=section_named(w.course, payload))
+    essay = f.make_post(w.course, student, assignment_id=w.assignment.id, title=payload)
+    # A comment between students on an assignment's essay: the Activity page draws the named grid.
+    f.make_thread_comment(essay, second, "A comment long enough to be drawn in the grid of who comments.")
     db.session.flush()
     auth.login(w.instructor)
     base = f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}"
@@ -46,6 +48,7 @@ def test_payload_is_text_on_every_grading_page(app, client, auth, index):
     for path in (f"/c/{w.course.slug}/dashboard/", f"{base}/rubric", f"{base}/grading", f"{base}/grade/{student.id}",
                  f"{base}/release"):
         safe_get(client, path)
+    assert 'id="web-title"' in safe_get(client, f"/c/{w.course.slug}/dashboard/activity")  # the grid of names
     assert client.post(f"{base}/release").status_code == 302
     auth.logout()
     auth.login(student)

@@ -134,9 +134,9 @@ def test_fixed_number_of_queries_whatever_the_class_size(client, auth, w, count_
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     # The comment score is one statement (participation/counts.py), lateness each student's own due dates
-    # (participation/deadlines.py: two); the dashboard's home adds the matrix and its pictures (pinned exactly
-    # in test_dashboard_matrix.py).
-    assert counts[1] <= (28 if path == "dashboard/" else 24), counts
+    # (participation/deadlines.py: two); the dashboard's home adds the matrix and what needs attention (pinned
+    # exactly in test_dashboard_matrix.py).
+    assert counts[1] <= 24, counts
 
 
 def test_the_canvas_files_with_unreleased_assignments_have_a_column_for_each(client, w):
