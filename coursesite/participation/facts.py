@@ -35,6 +35,7 @@ from coursesite.participation.rules import (
     Requirement,
     Revision,
     Tally,
+    essay_published,
     tally_student,
 )
 
@@ -187,7 +188,7 @@ def _essays(ids: Select, now: datetime, only=None) -> tuple[dict[int, EssayFacts
     rows = db.session.execute(query if only is None else query.where(only))
     for post_id, author_id, assignment_id, status, published_at, deleted_at, title, slug, *names, role in rows:
         name, course_name = names
-        published = status == "published" and published_at is not None and published_at <= now
+        published = essay_published(status, published_at, now)
         essays[post_id] = EssayFacts(post_id, author_id, assignment_id, published, role == "student")
         info[post_id] = EssayInfo(post_id, title, slug, author_id, course_name or name, assignment_id,
                                   published and deleted_at is None)

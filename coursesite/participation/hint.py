@@ -1,7 +1,8 @@
 """The line under the comment box: will a comment on this essay count toward its assignment?
 
 The counts come from the participation engine (participation/counts.py) and the wording from
-participation/rules.py `comment_hint`; four small statements, whatever the size of the class.
+participation/rules.py `comment_hint`; three small statements (a fourth in assigned mode), whatever the size of
+the class.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from coursesite.models import Enrollment, PeerAssignment, Post, utcnow
 from coursesite.participation.counts import NONE, essay_counts, total
 from coursesite.participation.deadlines import comment_deadlines
 from coursesite.participation.facts import requirement_of
-from coursesite.participation.rules import Counted, EssayFacts, Hint, comment_hint
+from coursesite.participation.rules import Counted, EssayFacts, Hint, comment_hint, essay_published
 
 
 def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint | None:
@@ -38,15 +39,12 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint |
                                            {"assignment_id": assignment.id, "reviewer_id": student_id}).all())
     return comment_hint(
         student_id,
-        EssayFacts(post.id, post.author_id, assignment.id, _published(post, now), author_is_student),
+        EssayFacts(post.id, post.author_id, assignment.id, essay_published(post.status, post.published_at, now),
+                   author_is_student),
         requirement, assignment.title,
         Counted(total(by_essay).on_time, here.on_time + here.late),
         own.get((assignment.id, student_id), assignment.comments_due_at), now, assigned,
     )
-
-
-def _published(post: Post, now: datetime) -> bool:
-    return post.status == "published" and post.published_at is not None and post.published_at <= now
 
 
 @lru_cache(maxsize=1)

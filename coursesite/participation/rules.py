@@ -49,6 +49,11 @@ class EssayFacts:
     author_is_student: bool = True
 
 
+def essay_published(status: str, published_at: datetime | None, now: datetime) -> bool:
+    """`EssayFacts.published`: published and its time has come (trashing it later does not undo this)."""
+    return status == "published" and published_at is not None and published_at <= now
+
+
 @dataclass(frozen=True)
 class CommentFacts:
     comment_id: int
