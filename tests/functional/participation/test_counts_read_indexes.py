@@ -27,18 +27,24 @@ def _plan_of_counts(course, student_ids) -> list[str]:
     return [row[3] for row in cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
 
 
-def test_some_students_counts_never_read_a_comment_or_essay_row(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's plan: PostgreSQL keeps long bodies out of its rows")
+def _class_with_comments(class_size: int, assignments: int):
+    """Each student writes an essay per assignment and comments on the next three classmates' essays."""
     course = f.make_course(f.make_user(password=None))
-    students = [f.make_author(course) for _ in range(40)]
-    for assignment in (f.make_assignment(course, required_comments=2) for _ in range(3)):
+    students = [f.make_author(course) for _ in range(class_size)]
+    for assignment in (f.make_assignment(course, required_comments=2) for _ in range(assignments)):
         for i, writer in enumerate(students):
             essay = f.make_post(course, writer, assignment_id=assignment.id)
             for step in (1, 2, 3):
                 f.make_thread_comment(essay, students[(i + step) % len(students)], "Long enough to count here.")
     db.session.flush()
     db.session.execute(text("ANALYZE"))  # statistics, as the bench's data and a live site's have them
+    return course, students
+
+
+def test_some_students_counts_never_read_a_comment_or_essay_row(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan: PostgreSQL keeps long bodies out of its rows")
+    course, students = _class_with_comments(40, 3)
     plan = _plan_of_counts(course, [s.id for s in students[:2]])
     comments = [step for step in plan if step.startswith(("SEARCH comments ", "SCAN comments"))]
     posts = [step for step in plan if step.startswith(("SEARCH posts ", "SCAN posts"))]
@@ -52,15 +58,7 @@ def test_a_pages_worth_of_students_counts_from_their_own_comments(app):
     once per student; the count starts from the students' comments instead (participation/sqlplan.py)."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's plan: PostgreSQL's planner chooses its own order")
-    course = f.make_course(f.make_user(password=None))
-    students = [f.make_author(course) for _ in range(60)]
-    for assignment in (f.make_assignment(course, required_comments=2) for _ in range(4)):
-        for i, writer in enumerate(students):
-            essay = f.make_post(course, writer, assignment_id=assignment.id)
-            for step in (1, 2, 3):
-                f.make_thread_comment(essay, students[(i + step) % len(students)], "Long enough to count here.")
-    db.session.flush()
-    db.session.execute(text("ANALYZE"))
+    course, students = _class_with_comments(60, 4)
     plan = _plan_of_counts(course, [s.id for s in students[:50]])
     tables = [step.split()[1] for step in plan if step.startswith(("SEARCH ", "SCAN "))]
     # The main count's own loops, after the subqueries' (revisions, own deadlines) it materializes first.
