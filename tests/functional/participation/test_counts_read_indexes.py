@@ -37,7 +37,7 @@ def _class_with_comments(class_size: int, assignments: int):
             for step in (1, 2, 3):
                 f.make_thread_comment(essay, students[(i + step) % len(students)], "Long enough to count here.")
     db.session.flush()
-    db.session.execute(text("ANALYZE"))  # statistics, as the bench's data and a live site's have them
+    db.session.execute(text("ANALYZE"))  # statistics, as a live site has them (coursesite/database.py)
     return course, students
 
 
