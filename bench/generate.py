@@ -147,10 +147,10 @@ def generate(size: str, seed: int = 8) -> dict:
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                                     f"(SELECT coalesce(max(id), 1) FROM {table}))"))
     db.session.commit()
-    # The tables as a live site has them: statistics (on SQLite the app's hourly `PRAGMA optimize` gathers those
-    # of tables filled since the schema was made, coursesite/database.py), and on PostgreSQL, as autovacuum
-    # leaves them, the visibility map too, without which every index-only scan also reads the table. VACUUM
-    # runs outside a transaction; on SQLite, coursesite/database.py begins one whatever the isolation level.
+    # The tables as a live site has them: statistics (on SQLite the app would gather them when a worker next
+    # connects, coursesite/database.py), and on PostgreSQL, as autovacuum leaves them, the visibility map too,
+    # without which every index-only scan also reads the table. VACUUM runs outside a transaction; on SQLite,
+    # coursesite/database.py begins one whatever the isolation level.
     postgres = db.engine.dialect.name == "postgresql"
     options = {"isolation_level": "AUTOCOMMIT"} if postgres else {}
     with db.engine.connect().execution_options(**options) as connection:

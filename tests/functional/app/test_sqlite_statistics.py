@@ -1,10 +1,11 @@
-"""On SQLite the app gathers the planner's statistics itself, as autovacuum does on PostgreSQL
-(coursesite/database.py): a database never analyzed is analyzed on the first connection, and a pooled
-connection asks SQLite now and then to analyze again the tables it used that have grown."""
+"""On SQLite the app keeps the planner's statistics itself, as autovacuum does on PostgreSQL
+(coursesite/database.py): tables whose statistics are missing or were taken at less than half their size are
+analyzed when a connection opens, and by a long-lived connection once an hour."""
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import pytest
 from sqlalchemy import func, select
@@ -29,51 +30,71 @@ def site_database(tmp_path, monkeypatch):
         db.engine.dispose()
 
 
-def _statistics(path) -> set[str]:
-    """The tables SQLite has statistics for."""
-    with sqlite3.connect(path) as connection:
+def _analyzed_rows(path) -> dict[str, int]:
+    """Table -> the rows SQLite's statistics say it has."""
+    with closing(sqlite3.connect(path)) as connection:
         if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
-            return set()
-        return {table for (table,) in connection.execute("SELECT DISTINCT tbl FROM sqlite_stat1")}
+            return {}
+        return dict(connection.execute("SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl"))
 
 
-def _a_class_that_comments():
+def _a_class_that_comments(size: int = 6):
     course = f.make_course(f.make_user(password=None))
-    students = [f.make_author(course) for _ in range(6)]
+    students = [f.make_author(course) for _ in range(size)]
     for i, writer in enumerate(students):
         essay = f.make_post(course, writer)
         f.make_thread_comment(essay, students[(i + 1) % len(students)], "Long enough to count here.")
     db.session.commit()
 
 
-def _count_comments_of(author_id: int) -> None:
-    """A read through the author index, as any page showing someone's comments makes."""
-    db.session.scalar(select(func.count(Comment.id)).where(Comment.author_id == author_id))
-    db.session.remove()  # the connection goes back to the pool
+def _read_comments() -> None:
+    """A request's read; its connection then goes back to the pool."""
+    db.session.scalar(select(func.count(Comment.id)).where(Comment.author_id == 1))
+    db.session.remove()
 
 
 def test_a_database_never_analyzed_is_analyzed_on_the_first_connection(site_database):
-    path = site_database
     _a_class_that_comments()
     db.engine.dispose()
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(site_database)) as connection:
         connection.execute("DROP TABLE IF EXISTS sqlite_stat1")  # as a site's database before this version
-    assert _statistics(path) == set()
+    assert _analyzed_rows(site_database) == {}
 
     db.engine.connect().close()
 
-    assert {"users", "courses", "enrollments", "posts", "comments"} <= _statistics(path)
+    analyzed = _analyzed_rows(site_database)
+    assert analyzed["comments"] == 6 and analyzed["posts"] == 6 and analyzed["enrollments"] == 7
 
 
-def test_tables_filled_after_the_first_analysis_are_analyzed_within_the_hour(site_database, monkeypatch):
-    path = site_database
-    # The schema was analyzed empty when it was created: nothing to count then.
-    assert "comments" not in _statistics(path)
+def test_a_new_sites_tables_are_analyzed_once_they_hold_rows(site_database):
+    """The schema was made, and analyzed, empty; the workers started after the class came get statistics."""
+    assert "comments" not in _analyzed_rows(site_database)
     _a_class_that_comments()
-    _count_comments_of(1)
-    assert "comments" not in _statistics(path), "analyzed again before the hour was up"
+    db.engine.dispose()  # a worker started afresh
 
-    monkeypatch.setattr(database, "OPTIMIZE_EVERY_S", 0)  # an hour later
-    _count_comments_of(1)
+    db.engine.connect().close()
 
-    assert "comments" in _statistics(path)
+    assert _analyzed_rows(site_database)["comments"] == 6
+
+
+def test_a_long_lived_connection_analyzes_again_within_the_hour(site_database, monkeypatch):
+    _read_comments()  # the pool's connection, opened on the empty schema
+    _a_class_that_comments()
+    _read_comments()
+    assert "comments" not in _analyzed_rows(site_database), "looked again before the hour was up"
+
+    monkeypatch.setattr(database, "ANALYZE_EVERY_S", 0)  # an hour later
+    _read_comments()
+
+    assert _analyzed_rows(site_database)["comments"] == 6
+
+
+def test_only_tables_grown_past_twice_their_analyzed_rows_are_analyzed_again(site_database):
+    _a_class_that_comments(size=6)
+    with db.engine.connect() as connection:
+        assert "comments" in database.analyze_outgrown(connection.connection.driver_connection)
+        _a_class_that_comments(size=4)  # 10 comments: less than twice 6
+        assert "comments" not in database.analyze_outgrown(connection.connection.driver_connection)
+        _a_class_that_comments(size=4)  # 14: more than twice 6
+        assert "comments" in database.analyze_outgrown(connection.connection.driver_connection)
+    assert _analyzed_rows(site_database)["comments"] == 14
