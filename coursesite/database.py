@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import has_request_context, request
 from sqlalchemy import Engine, event
 
+BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another to finish
+# How long a connection waits for the write lock to gather statistics: not behind a writer.
+ANALYZE_WAIT_MS = 50
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=30000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
-# How often a pooled connection looks again for tables that outgrew their statistics.
+# How often a long-lived connection looks again for tables that changed since their statistics.
 ANALYZE_EVERY_S = 3600
 _LAST_ANALYZE = "coursesite.sqlite_analyzed_at"
 
@@ -35,7 +40,7 @@ def configure_sqlite(engine: Engine) -> None:
             cursor.execute(pragma)
         cursor.close()
         record.info[_LAST_ANALYZE] = time.monotonic()
-        analyze_outgrown(dbapi_connection)
+        analyze_changed(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
@@ -43,48 +48,64 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection, record) -> None:
-        # A worker's connection can live for days: now and then, after its request, it looks again.
+        # A worker's connection can live for days: now and then, as a request ends, it looks again.
         if dbapi_connection is not None and time.monotonic() - record.info.get(_LAST_ANALYZE, 0) >= ANALYZE_EVERY_S:
             record.info[_LAST_ANALYZE] = time.monotonic()
-            analyze_outgrown(dbapi_connection)
+            analyze_changed(dbapi_connection)
 
 
-def analyze_outgrown(dbapi_connection: sqlite3.Connection) -> list[str]:
-    """Analyze the tables whose statistics are missing or were taken at less than half their present size,
-    as PostgreSQL's autovacuum analyzes a table that has changed enough; returns their names.
+def analyze_changed(dbapi_connection: sqlite3.Connection) -> list[str]:
+    """Analyze the tables whose statistics are missing or were taken at less than half or more than twice
+    their present rows, as PostgreSQL's autovacuum analyzes a table that has changed enough; their names.
 
     SQLite has no autovacuum, and without statistics its planner guesses every join: a 3,000-student class's
     pages took several times longer. Whole tables, not a sample (`analysis_limit`): sampled statistics still
-    left that class's dashboard half again slower, and the whole database took 0.12 s. A table's size is read
-    as its largest rowid, a single index step. A read-only or busy database goes without (the statistics
-    only inform the planner).
+    left that class's dashboard half again slower, and the whole database took 0.12 s. Counting every table's
+    rows takes that database 2 ms. A busy or read-only database goes without: the statistics only inform the
+    planner, and the next connection or hour tries again.
     """
     try:
-        outgrown = [table for table, analyzed in _analyzed_rows(dbapi_connection).items()
-                    if _more_rows_than(dbapi_connection, table, 2 * analyzed)]
-        for table in outgrown:
-            dbapi_connection.execute(f'ANALYZE "{table}"').close()
+        if not _changed_tables(dbapi_connection):
+            return []
+        with _write_lock(dbapi_connection):
+            changed = _changed_tables(dbapi_connection)  # again under the lock: another worker may have done it
+            for table in changed:
+                dbapi_connection.execute(f'ANALYZE "{table}"')
+        return changed
     except sqlite3.OperationalError:
         return []
-    return outgrown
 
 
-def _analyzed_rows(dbapi_connection: sqlite3.Connection) -> dict[str, int]:
-    """Each of the schema's tables: its rows when last analyzed, 0 if never."""
+def _changed_tables(dbapi_connection: sqlite3.Connection) -> list[str]:
     analyzed: dict[str, int] = {}
     if dbapi_connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
-        # A row's stat starts with the table's row count (the rest is per index column).
+        # Each row's stat starts with the rows of its index (fewer for a partial one) or of its table.
         analyzed = dict(dbapi_connection.execute(
             "SELECT tbl, max(CAST(stat AS INTEGER)) FROM sqlite_stat1 GROUP BY tbl").fetchall())
-    return {name: analyzed.get(name, 0) for (name,) in dbapi_connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    tables = [name for (name,) in dbapi_connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    changed = []
+    for table in tables:
+        # The names are the schema's own, read from sqlite_master.
+        rows = dbapi_connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+        before = analyzed.get(table, 0)
+        if rows > 2 * before or 2 * rows < before:
+            changed.append(table)
+    return changed
 
 
-def _more_rows_than(dbapi_connection: sqlite3.Connection, table: str, limit: int) -> bool:
-    """Whether `table` holds more than `limit` rows: its largest rowid, one index step, settles most tables;
-    only where rows were deleted are they counted."""
-    # The names are the schema's own, read from sqlite_master.
-    largest = dbapi_connection.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0  # noqa: S608
-    if largest <= limit:
-        return False
-    return dbapi_connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] > limit  # noqa: S608
+@contextmanager
+def _write_lock(dbapi_connection: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction, if SQLite's write lock comes within ANALYZE_WAIT_MS (OperationalError if not):
+    a request is never held up behind a writer for statistics."""
+    dbapi_connection.execute(f"PRAGMA busy_timeout={ANALYZE_WAIT_MS}")
+    try:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    try:
+        yield
+    except BaseException:
+        dbapi_connection.execute("ROLLBACK")
+        raise
+    dbapi_connection.execute("COMMIT")

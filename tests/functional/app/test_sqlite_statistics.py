@@ -1,14 +1,16 @@
 """On SQLite the app keeps the planner's statistics itself, as autovacuum does on PostgreSQL
-(coursesite/database.py): tables whose statistics are missing or were taken at less than half their size are
-analyzed when a connection opens, and by a long-lived connection once an hour."""
+(coursesite/database.py): tables whose statistics are missing or were taken at less than half or more than
+twice their present rows are analyzed when a connection opens, and by a long-lived connection once an hour,
+never waiting behind a writer."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from coursesite import create_app, database
 from coursesite.extensions import db
@@ -89,12 +91,42 @@ def test_a_long_lived_connection_analyzes_again_within_the_hour(site_database, m
     assert _analyzed_rows(site_database)["comments"] == 6
 
 
-def test_only_tables_grown_past_twice_their_analyzed_rows_are_analyzed_again(site_database):
+def test_tables_are_analyzed_again_once_their_rows_doubled_or_halved(site_database):
     _a_class_that_comments(size=6)
+    # Hidden comments are outside the partial index of shown ones: the table's own count is what is kept.
+    db.session.execute(update(Comment).where(Comment.id <= 2).values(status="hidden"))
+    db.session.commit()
     with db.engine.connect() as connection:
-        assert "comments" in database.analyze_outgrown(connection.connection.driver_connection)
+        sqlite = connection.connection.driver_connection
+        assert "comments" in database.analyze_changed(sqlite)
+        assert database.analyze_changed(sqlite) == []
         _a_class_that_comments(size=4)  # 10 comments: less than twice 6
-        assert "comments" not in database.analyze_outgrown(connection.connection.driver_connection)
+        assert "comments" not in database.analyze_changed(sqlite)
         _a_class_that_comments(size=4)  # 14: more than twice 6
-        assert "comments" in database.analyze_outgrown(connection.connection.driver_connection)
-    assert _analyzed_rows(site_database)["comments"] == 14
+        assert "comments" in database.analyze_changed(sqlite)
+        db.session.execute(delete(Comment).where(Comment.id > 7))  # 7: not less than half 14
+        db.session.commit()
+        assert "comments" not in database.analyze_changed(sqlite)
+        db.session.execute(delete(Comment).where(Comment.id > 6))  # 6: less than half 14
+        db.session.commit()
+        assert "comments" in database.analyze_changed(sqlite)
+    assert _analyzed_rows(site_database)["comments"] == 6
+
+
+def test_statistics_never_wait_behind_a_writer(site_database):
+    _a_class_that_comments()
+    db.engine.dispose()
+    with closing(sqlite3.connect(site_database, isolation_level=None)) as writer:
+        writer.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        writer.execute("BEGIN IMMEDIATE")  # an import, a comment being posted
+        started = time.monotonic()
+        with db.engine.connect() as connection:
+            sqlite = connection.connection.driver_connection
+            waited = time.monotonic() - started
+            assert sqlite.execute("PRAGMA busy_timeout").fetchone()[0] == database.BUSY_TIMEOUT_MS
+        writer.execute("COMMIT")
+    assert waited < database.BUSY_TIMEOUT_MS / 1000 / 2, "the new connection waited for the writer"
+    assert _analyzed_rows(site_database) == {}, "analyzed without the write lock"
+    db.engine.dispose()
+    db.engine.connect().close()  # the next connection, the writer gone
+    assert _analyzed_rows(site_database)["comments"] == 6
