@@ -7,9 +7,11 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 from flask import has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, func, select, table
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 BUSY_TIMEOUT_MS = 30000  # how long a writer waits for another to finish
 # How long a connection waits for the write lock to gather statistics: not behind a writer.
@@ -23,6 +25,7 @@ SQLITE_PRAGMAS = (
 # How often a long-lived connection looks again for tables that changed since their statistics.
 ANALYZE_EVERY_S = 3600
 _LAST_ANALYZE = "coursesite.sqlite_analyzed_at"
+_SQLITE = sqlite_dialect.dialect()  # quotes the tables' names in the statements gathering statistics
 
 
 def _wants_write() -> bool:
@@ -69,8 +72,8 @@ def analyze_changed(dbapi_connection: sqlite3.Connection) -> list[str]:
             return []
         with _write_lock(dbapi_connection):
             changed = _changed_tables(dbapi_connection)  # again under the lock: another worker may have done it
-            for table in changed:
-                dbapi_connection.execute(f'ANALYZE "{table}"')
+            for name in changed:
+                dbapi_connection.execute("ANALYZE " + _SQLITE.identifier_preparer.quote(name))
         return changed
     except sqlite3.OperationalError:
         return []
@@ -85,13 +88,17 @@ def _changed_tables(dbapi_connection: sqlite3.Connection) -> list[str]:
     tables = [name for (name,) in dbapi_connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
     changed = []
-    for table in tables:
-        # The names are the schema's own, read from sqlite_master.
-        rows = dbapi_connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
-        before = analyzed.get(table, 0)
+    for name in tables:
+        rows = dbapi_connection.execute(_count_rows(name)).fetchone()[0]
+        before = analyzed.get(name, 0)
         if rows > 2 * before or 2 * rows < before:
-            changed.append(table)
+            changed.append(name)
     return changed
+
+
+@lru_cache(maxsize=128)
+def _count_rows(name: str) -> str:
+    return str(select(func.count()).select_from(table(name)).compile(dialect=_SQLITE))
 
 
 @contextmanager
