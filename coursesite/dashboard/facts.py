@@ -31,6 +31,7 @@ from coursesite.models import (
 from coursesite.participation.counts import NONE, Counts, participation_counts
 from coursesite.participation.deadlines import DeadlineBook, Pair, load_deadline_book
 from coursesite.participation.facts import EssayInfo, ParticipationData, load_participation_by_ids
+from coursesite.participation.rules import essay_published
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ class EssayRow:
     deleted: bool
 
     def live(self, now: datetime) -> bool:
-        return (self.status == "published" and self.published_at is not None and self.published_at <= now
-                and not self.deleted)
+        return essay_published(self.status, self.published_at, now) and not self.deleted
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,7 @@ def comment_pace(rule: str) -> tuple[Pace, ...]:
 
 def post_is_live(post: Post, now: datetime | None = None) -> bool:
     """Published, its time has come, not in the trash: what everyone may read and answer."""
-    now = now or utcnow()
-    return (
-        post.status == "published"
-        and post.published_at is not None
-        and post.published_at <= now
-        and post.deleted_at is None
-    )
+    return post.is_live(now or utcnow())
 
 
 def closed_reason(post: Post, now: datetime | None = None) -> str | None:
