@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from coursesite.database import configure_sqlite
     from coursesite.extensions import cache, csrf, db, limiter, login_manager, migrate
     from coursesite.models import MAX_ID, AnonymousUser, User
+    from coursesite.security import login_to_continue
 
     db.init_app(app)
     # An absolute path: `flask db ...` and the tests work from any directory.
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = AnonymousUser
+    login_manager.unauthorized_handler(login_to_continue)
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, flash, redirect, request, url_for
+from flask_login import login_url
 
-from coursesite.extensions import csrf
+from coursesite.extensions import csrf, login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -84,6 +85,31 @@ def add_security_headers(response: Response, config) -> Response:
     wanted = (*SECURITY_HEADERS, HSTS) if config.get("SESSION_COOKIE_SECURE") else SECURITY_HEADERS
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
+
+
+FORM_AFTER_LOGIN_ENDED = "Your login has ended. Log in again, then send the form once more."
+
+
+def login_to_continue(back_to: str | None = None, message: str | None = None) -> Response:
+    """The login page, then back where the reader was (Flask-Login's unauthorized handler). A form sent after the
+    login ended (a logout in another tab or browser ends every login) comes back to the page it was sent from,
+    not to its own address, which only takes forms."""
+    view = login_manager.login_view
+    if back_to is None and request.method in SAFE_METHODS:
+        flash(message or login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(view, next_url=request.url))
+    back_to = back_to or same_site_referrer()
+    flash(message or FORM_AFTER_LOGIN_ENDED, login_manager.login_message_category)
+    return redirect(url_for(view, next=back_to) if back_to else url_for(view))
+
+
+def same_site_referrer() -> str | None:
+    """The path (and query) of the page this request was sent from, when that page is on this site."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path, "") or None
 
 
 def safe_next(target: str | None, default: str) -> str:

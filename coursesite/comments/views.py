@@ -12,11 +12,11 @@ from coursesite.discussion import comments as comment_service
 from coursesite.discussion import moderation
 from coursesite.discussion.comments import CommentError, can_still_edit, edit_deadline
 from coursesite.discussion.thread import FormState
-from coursesite.extensions import db, login_manager
+from coursesite.extensions import db
 from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
 from coursesite.permissions import course_view, is_member, membership
-from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf
+from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue
 
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
 
@@ -34,13 +34,15 @@ def _parent_id(raw: str | None) -> int | None:
     return (id_from(raw) or 0) if raw else None
 
 
-@bp.route("/c/<slug>/essays/<post_slug>/comments", methods=["POST"])
+@bp.route("/c/<slug>/essays/<post_slug>/comments", methods=["GET", "POST"])
 @course_view()
 @form_checks_csrf
 def create(course: Course, post_slug: str):
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
     post = course_post(course, post_slug)
+    if request.method == "GET":  # the address a refused comment was shown at, reloaded: the essay's form
+        return redirect(essay_url(course, post, anchor="respond"))
+    if not current_user.is_authenticated:  # the login ended while the comment was written (comments.js keeps it)
+        return login_to_continue(essay_url(course, post, anchor="respond"), "Log in again to post your comment.")
     form = CommentForm()
     body, parent_id = form.body.data or "", _parent_id(form.parent_id.data)
     if not form.validate_on_submit():

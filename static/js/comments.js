@@ -76,13 +76,62 @@
     }
   }
 
+  // A copy of the comment being written, kept in this browser until it is posted, so a login that ended
+  // (a logout in another tab or browser) or a lost connection does not lose it. The key starts with the
+  // account's id: site.js forgets it at logout and on the pages of anyone else who logs in.
+  function setUpKeptCopy(form, justPosted) {
+    var key = form.getAttribute("data-storage-key");
+    var textarea = form.querySelector("textarea[name=body]");
+    var parentField = document.getElementById("comment_parent");
+    if (!key || !textarea) { return; }
+    function keep() {
+      try {
+        if (textarea.value.trim()) {
+          window.localStorage.setItem(key, JSON.stringify({ body: textarea.value, parent: parentField ? parentField.value : "" }));
+        } else {
+          window.localStorage.removeItem(key);
+        }
+      } catch (e) { /* private mode or full storage: the form still posts */ }
+    }
+    function kept() {
+      try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+    }
+    textarea.addEventListener("input", keep);
+    form.addEventListener("submit", keep);
+    if (justPosted) { keep(); return; }  // the box is empty again: the copy is dropped
+    var copy = kept();
+    if (!copy || !copy.body || textarea.value.trim()) { return; }  // a refused comment is shown by the server
+    textarea.value = copy.body;
+    if (parentField && copy.parent && !parentField.value) { parentField.value = copy.parent; }
+    var notice = document.createElement("div");
+    notice.className = "notice notice--warning";
+    notice.id = "comment-kept";
+    notice.setAttribute("role", "status");
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "link-button";
+    discard.textContent = "Discard it";
+    discard.addEventListener("click", function () {
+      textarea.value = "";
+      keep();
+      textarea.dispatchEvent(new Event("input"));
+      notice.parentNode.removeChild(notice);
+      textarea.focus();
+    });
+    form.insertBefore(notice, form.querySelector(".field"));
+    window.setTimeout(function () {
+      notice.appendChild(document.createTextNode("Your comment, kept in this browser, is back in the box below. It is not posted yet. "));
+      notice.appendChild(discard);
+    }, 100);
+  }
+
   // Landed on a comment just posted: the page scrolled to it, so say so there rather than at the top
   // of the page, out of sight. Filled after insertion so screen readers announce it.
   function showMessageAtComment() {
     var flashes = document.querySelector(".flashes");
     var match = /^#comment-(\d+)$/.exec(window.location.hash);
     var body = match && document.getElementById("div-comment-" + match[1]);
-    if (!flashes || !body) { return; }
+    if (!flashes || !body) { return false; }
     var status = document.createElement("div");
     status.className = "flashes flashes--at-comment";
     status.setAttribute("role", "status");
@@ -90,11 +139,21 @@
     var messages = Array.prototype.slice.call(flashes.children);
     flashes.parentNode.removeChild(flashes);
     window.setTimeout(function () { messages.forEach(function (m) { status.appendChild(m); }); }, 100);
+    return true;
   }
+
+  // A refused comment: the page opened at its message ("#respond"), and the box under it takes the focus, ready
+  // to correct. After the load: going to "#respond" moves the focus to the page itself.
+  window.addEventListener("load", function () {
+    var refused = document.querySelector('#commentform textarea[aria-invalid="true"]');
+    if (refused) { window.setTimeout(function () { refused.focus({ preventScroll: true }); }, 0); }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var respond = document.getElementById("respond");
-    showMessageAtComment();
+    var form = document.getElementById("commentform");
+    var justPosted = showMessageAtComment();
+    if (form) { setUpKeptCopy(form, justPosted); }
     setUpCounter(document.querySelector("#commentform textarea[name=body]"));
     if (respond) { setUpReplies(respond); }
   });

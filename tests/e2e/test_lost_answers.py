@@ -1,5 +1,5 @@
-"""A save that reached the server but whose answer was lost on the way: the editor's retry is saved, with no
-false conflict against its own text."""
+"""Answers lost on the way and logins that ended: the editor's retry is saved with no false conflict against its
+own text, and a comment typed while the login ended elsewhere, or refused, keeps its text and its place."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_feature_journeys import instructor_with_course, student_in_course
+from tests.e2e.helpers import join_course, log_in, log_out, sign_up, unique
+from tests.e2e.test_feature_journeys import (
+    PASSWORD,
+    create_assignment,
+    essay_by_new_student,
+    instructor_with_course,
+    student_in_course,
+)
 
 
 def test_a_retry_after_a_lost_answer_saves_without_a_conflict(new_context):
@@ -47,3 +54,54 @@ def test_a_retry_after_a_lost_answer_saves_without_a_conflict(new_context):
     writer.reload()
     expect(body).to_have_value("The post office kept them. A clerk sorted them, who could not read.")
     expect(writer.locator("#local-copy-notice")).to_be_hidden()
+
+
+def test_a_comment_typed_when_the_login_ended_elsewhere_is_posted_after_logging_in_again(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Lost Replies")
+    assignment_id = create_assignment(instructor, slug, "Partition", "Was it inevitable?", min_comment_words=3)
+    _, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Wen Writer", "Wen",
+                                        "Lines drawn in a hurry", "The border was drawn in five weeks.")
+    email = f"{unique('reader')}@example.org"
+    reader = new_context().new_page()
+    sign_up(reader, email, "Rae Reader", PASSWORD)
+    join_course(reader, code, course_name="Rae")
+    reader.goto(essay_url)
+    text = "Five weeks for a border that moved fourteen million people."
+    reader.get_by_label("Comment", exact=True).fill(text)
+
+    phone = new_context().new_page()  # Rae logs out on her phone, which ends this login too
+    log_in(phone, email, PASSWORD)
+    log_out(phone)
+
+    reader.get_by_role("button", name="Post Comment").click()
+    expect(reader.get_by_text("Log in again to post your comment.")).to_be_visible()
+    reader.get_by_label("Email").fill(email)
+    reader.get_by_label("Password").fill(PASSWORD)
+    reader.get_by_role("button", name="Log in").click()
+    expect(reader).to_have_url(re.compile(r"/essays/[^/]+/#respond$"))
+    expect(reader.get_by_label("Comment", exact=True)).to_have_value(text)
+    expect(reader.locator("#comment-kept")).to_contain_text("It is not posted yet.")
+    reader.get_by_role("button", name="Post Comment").click()
+    expect(reader.locator(".comment-content", has_text=text)).to_be_visible()
+    reader.reload()
+    expect(reader.get_by_label("Comment", exact=True)).to_have_value("")
+    expect(reader.locator("#comment-kept")).to_have_count(0)
+
+
+def test_a_refused_comment_is_shown_scrolled_to_its_message_with_the_text_kept(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Refused Replies")
+    assignment_id = create_assignment(instructor, slug, "Empire", "What held it together?")
+    _, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Ewa Writer", "Ewa",
+                                        "Tea and taxes", "Revenue, not glory, held the empire together.")
+    reader = student_in_course(new_context, code, "Ray Reader", "Ray")
+    reader.set_viewport_size({"width": 390, "height": 800})
+    reader.goto(essay_url)
+    long_text = "word " * 2600  # over the 10,000 characters a comment may have
+    reader.get_by_label("Comment", exact=True).fill(long_text)
+    reader.get_by_role("button", name="Post Comment").click()
+    message = reader.get_by_role("alert").filter(has_text="10,000")
+    expect(message).to_be_in_viewport()
+    expect(reader.get_by_label("Comment", exact=True)).to_be_focused()
+    expect(reader.get_by_label("Comment", exact=True)).to_have_value(long_text)
+    reader.goto(reader.url)  # the form's address, opened again: the essay and its form, not an error
+    expect(reader.get_by_role("heading", name="Leave a Reply")).to_be_visible()

@@ -42,6 +42,8 @@ class Spec:
     # Sent as JSON instead of a form (autosave, preview).
     json: dict | Callable[[World], Any] | None = None
     query: dict | Callable[[World], dict] | None = None
+    # Where a visitor's 302 leads when it is a page of a public course they may read, not the login page.
+    visitor_sent_to: str | None = None
 
     def expected(self, role: str) -> int:
         return getattr(self, role)

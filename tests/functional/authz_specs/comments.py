@@ -11,6 +11,9 @@ SPECS = [
     Spec("comments.create", "POST", lambda w: {"slug": w.course.slug, "post_slug": w.peer_post.slug},
          anonymous=302, student=302, outsider=403, ta=302, instructor=302, admin=403,
          data={"body": "A considered comment on this essay."}),
+    # The address a refused comment was shown at, opened again: the essay's form, for whoever may read it.
+    Spec("comments.create", "GET", lambda w: {"slug": w.course.slug, "post_slug": w.peer_post.slug},
+         anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302, visitor_sent_to="#respond"),
     Spec("comments.edit", "GET", _comment,
          anonymous=302, student=403, outsider=403, ta=403, instructor=403, admin=403),
     Spec("comments.edit", "POST", _comment,
