@@ -47,8 +47,28 @@ def _without_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+# JSON may escape half of a UTF-16 pair ("\ud800"), which neither a database nor the HTML sanitizer takes; a
+# form's undecodable bytes become U+FFFD, and so does such a half.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _plain_json(value):
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", _without_nul(value))
+    if isinstance(value, list):
+        return [_plain_json(item) for item in value]
+    if isinstance(value, dict):
+        return {_plain_json(key): _plain_json(item) for key, item in value.items()}
+    return value
+
+
 class CoursesiteRequest(Request):
+    """Every field, query argument and JSON string the app reads is text a database and the sanitizer take."""
+
     parameter_storage_class = FieldsWithoutNul
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        return _plain_json(super().get_json(force=force, silent=silent, cache=cache))
 
 
 _ID_DIGITS = re.compile(r"[0-9]{1,10}")

@@ -102,6 +102,13 @@ def _count(label: str, maximum: int, default: int = 0) -> IntegerField:
 class PointsField(DecimalField):
     """A non-negative number shown without a needless '.0'."""
 
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        # Decimal also reads "NaN", "sNaN" and "Infinity"; a signaling NaN cannot even be compared to a range.
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]

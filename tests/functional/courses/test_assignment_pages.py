@@ -239,3 +239,14 @@ def test_deadlines_this_week_and_later_read_the_same_way(app, course, instructor
     shown = re.findall(r"<time datetime=\"[^\"]+\">([^<]+)</time>", text)
     assert len(shown) >= 2, shown
     assert all(DATE_SHOWN.match(text) for text in shown), shown
+
+
+@pytest.mark.parametrize("field", ["post_points", "comment_points", "penalty_percent_per_day", "penalty_cap_percent"])
+@pytest.mark.parametrize("value", ["sNaN", "NaN", "-Infinity", "Infinity"])
+def test_a_number_that_is_no_amount_is_refused_with_a_message(app, course, instructor, field, value):
+    """Decimal reads "NaN", "sNaN" and "Infinity"; a signaling NaN could not even be compared with the range."""
+    client = login_client(app, instructor)
+    response = client.post(f"/c/{course.slug}/assignments/new", data=valid_form(**{field: value}))
+    assert response.status_code == 200
+    assert f'id="{field}-error">' in response.get_data(as_text=True)
+    assert assignment_count(course) == 0

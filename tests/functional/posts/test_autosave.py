@@ -189,3 +189,18 @@ def test_a_student_can_discard_a_draft_from_drafts_and_my_work(client, course, s
     assert discard in text(client.get(f"/c/{course.slug}/my-work"))
     client.post(f"/c/{course.slug}/posts/{draft.id}/delete")
     assert "Untitled draft</a>" not in text(client.get(f"/c/{course.slug}/drafts"))
+
+
+def test_half_a_utf16_pair_or_a_nul_in_the_editors_json_is_saved_as_text_not_an_error(client, course, student):
+    """JSON may carry what no form can: "\\ud800" (half of a pair) and "\\u0000". The essay is saved and previewed
+    with U+FFFD in the half's place and no NUL, as a form's undecodable bytes are."""
+    post = f.make_post(course, student, status="draft", title="Draft", body="old", version=1)
+    db.session.commit()
+    typed = "Half \ud800 a pair\x00, and a whole \U0001F600 one."
+    saved = autosave(client, post, title="Draft \udfff", body=typed, version=1)
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    db.session.refresh(post)
+    assert (post.title, post.body) == ("Draft \ufffd", "Half \ufffd a pair, and a whole \U0001F600 one.")
+    preview = client.post(f"/c/{course.slug}/preview", json={"body": typed})
+    assert preview.status_code == 200
+    assert "Half \ufffd a pair, and a whole \U0001F600 one." in preview.get_json()["html"]
