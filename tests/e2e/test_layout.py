@@ -67,3 +67,27 @@ def test_the_roster_import_preview_fits_a_phone(as_person, tmp_path):
     expect(page.get_by_role("heading", name="Preview of roster.csv")).to_be_visible()
     page.wait_for_load_state("load")  # its style sheets too
     assert_tables_fit(page, 390)
+
+
+FOCUSED_CELL_AND_NAMES = """() => {
+    const cell = document.activeElement.getBoundingClientRect();
+    const names = document.activeElement.closest('tr').querySelector('th').getBoundingClientRect();
+    const header = document.querySelector('.matrix thead').getBoundingClientRect();
+    return {cell_left: cell.left, names_right: names.right, cell_top: cell.top, header_bottom: header.bottom};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_dashboard_cell_reached_with_tab_is_not_under_the_names_or_the_header(as_person, width):
+    page = as_person("instructor", viewport={"width": width, "height": 740})
+    page.goto(f"{C}/dashboard/")
+    links = page.locator(".matrix td.cell a")
+    expect(links.first).to_be_visible()
+    links.first.focus()
+    for step in range(40):  # across a row and on to the next ones
+        position = page.evaluate(FOCUSED_CELL_AND_NAMES)
+        assert position["cell_left"] >= position["names_right"] - 1, f"tab {step}: under the names: {position}"
+        assert position["cell_top"] >= position["header_bottom"] - 1, f"tab {step}: under the header: {position}"
+        page.keyboard.press("Tab")
+        if not page.evaluate("!!document.activeElement.closest('.matrix td.cell')"):
+            break
