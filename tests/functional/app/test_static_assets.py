@@ -39,3 +39,12 @@ def test_an_old_or_missing_version_is_served_but_checked_each_time(client):
 def test_files_outside_static_and_missing_files_are_not_found(client):
     for url in ("/static/../coursesite/config.py", "/static/%2e%2e/coursesite/config.py", "/static/css/nope.css"):
         assert client.get(url).status_code == 404
+
+
+def test_every_page_names_an_icon_that_is_served(client):
+    """Without one, browsers ask for /favicon.ico on every page and get a 404."""
+    page = client.get("/auth/login").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="(/static/favicon\.svg\?v=[0-9a-f]{12})" type="image/svg\+xml">', page)
+    assert icon, "no icon linked"
+    response = client.get(icon.group(1))
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"

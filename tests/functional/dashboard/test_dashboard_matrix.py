@@ -1,6 +1,7 @@
 """The dashboard's matrix, needs attention, pages per student and per assignment, and the Activity page's
 pictures."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -146,6 +147,8 @@ def test_student_page_is_a_timeline_with_grades_and_feedback(client, w):
     page = client.get(f"/c/{w.course.slug}/dashboard/students/{chen.id}").get_data(as_text=True)
     assert "Commented on Amara Okafor’s" in page
     assert "On time, counts" in page  # written before the comment deadline
+    heading = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", page, re.S)[1])
+    assert heading == "Chen Wei · Section A"  # read aloud as two things, not "Chen Wei Section A"
 
 
 def test_student_page_judges_each_comment_by_its_own_assignment(client, w):

@@ -256,3 +256,14 @@ def test_members_course_blog_query_count_with_a_signed_in_member(client, auth, c
     with count_queries() as queries:
         assert client.get(f"/c/{course.slug}/blog/").status_code == 200
     assert queries.count <= 14
+
+
+def test_the_blogs_title_names_the_course_once(client):
+    course = f.make_course(title="Writing About History")
+    author = f.make_member(course)
+    for n in range(11):
+        f.make_post(course, author, title=f"Essay {n}")
+    db.session.flush()
+    title = re.compile(r"<title>([^<]*)</title>")
+    assert title.search(text(client.get(f"/c/{course.slug}/")))[1] == "Blog · Writing About History"
+    assert title.search(text(client.get(f"/c/{course.slug}/?page=2")))[1] == "Blog · page 2 · Writing About History"
