@@ -142,15 +142,18 @@ def _score_before_rubric(saved, criteria) -> float | None:
 
 def _after_save(course: Course, assignment: Assignment, enrollment: Enrollment):
     name = enrollment.user.display_name
+    saved = f"The grade of {name} is saved."
+    if assignment.grades_released_at is not None:  # no release step to come: say the student sees it now
+        saved += f" {assignment.title}’s grades are released, so {name} sees it now."
     if request.form.get("action") != "next":
-        flash(f"The grade of {name} is saved.", "success")
+        flash(saved, "success")
         return redirect(url_for("dashboard.grade", slug=course.slug, assignment_id=assignment.id,
                                 student_id=enrollment.user_id))
     following = grade_reports.next_ungraded(grade_reports.grading_queue(assignment), enrollment.user_id)
     if following is None:
-        flash(f"The grade of {name} is saved. Every student of {assignment.title} now has a grade.", "success")
+        flash(f"{saved} Every student of {assignment.title} now has a grade.", "success")
         return redirect(url_for("dashboard.grading_queue", slug=course.slug, assignment_id=assignment.id))
-    flash(f"The grade of {name} is saved. Here is the next essay without a grade.", "success")
+    flash(f"{saved} Here is the next essay without a grade.", "success")
     return redirect(url_for("dashboard.grade", slug=course.slug, assignment_id=assignment.id, student_id=following))
 
 

@@ -202,3 +202,16 @@ def test_a_score_given_before_the_rubric_is_pointed_out(client, w):
     f.make_grade(w.assignment, w.students[0], post_score=7)
     with_rubric(w)
     assert "The saved essay score, 7, was given without this rubric." in client.get(url(w)).get_data(as_text=True)
+
+
+def test_grading_after_the_release_says_the_student_sees_it_at_once(client, w):
+    page = client.get(url(w)).get_data(as_text=True)
+    assert "Only this student (once grades are released)" in page
+    w.assignment.grades_released_at = utcnow()
+    db.session.commit()
+    page = client.get(url(w)).get_data(as_text=True)
+    assert "this student sees the grade and feedback as soon as you save" in page
+    response = client.post(url(w), data={"essay_score": "7", "version": "0"}, follow_redirects=True)
+    name = w.students[0].display_name
+    assert f"The grade of {name} is saved. {w.assignment.title}’s grades are released, so {name} sees it now." in (
+        response.get_data(as_text=True))
