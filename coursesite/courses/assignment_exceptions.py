@@ -72,11 +72,21 @@ def check_extension(assignment: Assignment, rows: Iterable[ExceptionRow], due: D
     if due.comments and assignment.comments_due_at is None:
         problems.append("This assignment has no comment due date to extend.")
     for row in rows:
+        name = row.enrollment.user.display_name
         if due.post and row.base.post and due.post <= row.base.post:
-            problems.append(f"{row.enrollment.user.display_name}'s essay is already due then or later.")
+            problems.append(f"{name}'s essay is due by then already: an extension needs a later date.")
         elif due.comments and row.base.comments and due.comments <= row.base.comments:
-            problems.append(f"{row.enrollment.user.display_name}'s comments are already due then or later.")
+            problems.append(f"{name}'s comments are due by then already: an extension needs a later date.")
+        elif due.post and not due.comments and (comments := _kept(row, "comments")) and comments < due.post:
+            problems.append(f"{name}'s comments would still be due before the new essay deadline: "
+                            "give a new comment deadline too.")
     return problems
+
+
+def _kept(row: ExceptionRow, which: str):
+    """The date a student keeps where an extension leaves it unset: their extension's, else their section's or
+    the assignment's."""
+    return (row.extension and getattr(row.extension, which)) or getattr(row.base, which)
 
 
 def grant_extensions(assignment: Assignment, user_ids: Iterable[int], due: DueDates, by_id: int | None) -> int:

@@ -1,6 +1,6 @@
 """Section due dates and per-student exceptions (extensions, excusals), one student or many at once."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -108,7 +108,7 @@ class TestExceptions:
         student = f.make_member(course)
         f.make_excusal(assignment, student)
         login_client(app, f.instructor_of(course)).post(self.url(course, assignment), data={
-            "students": [str(student.id)], "action": "extend", "post_due_at": "2030-09-25T17:00"})
+            "students": [str(student.id)], "action": "extend", "post_due_at": "2030-09-23T17:00"})
         assert rows(Excusal, assignment) == [] and len(rows(Extension, assignment)) == 1
 
     @pytest.mark.parametrize(
@@ -116,7 +116,10 @@ class TestExceptions:
         [
             ({"action": "extend", "post_due_at": "2030-09-25T17:00"}, "Choose at least one student."),
             ({"action": "extend"}, "Give a new essay deadline, a new comment deadline, or both."),
-            ({"action": "extend", "post_due_at": "2030-09-19T17:00"}, "essay is already due then or later"),
+            ({"action": "extend", "post_due_at": "2030-09-19T17:00"},
+             "essay is due by then already: an extension needs a later date."),
+            ({"action": "extend", "post_due_at": "2030-09-26T17:00"},
+             "comments would still be due before the new essay deadline: give a new comment deadline too."),
             ({"action": "extend", "post_due_at": "2030-09-26T17:00", "comments_due_at": "2030-09-25T17:00"},
              "The new comment deadline is before the new essay deadline."),
             ({"action": "extend", "post_due_at": "2030-11-03T01:30"}, "happens twice"),
@@ -132,6 +135,17 @@ class TestExceptions:
         assert message in response.get_data(as_text=True)
         assert rows(Extension, assignment) == [] and rows(Excusal, assignment) == []
 
+    def test_an_essay_extension_past_the_comment_deadline_keeps_a_later_comment_extension(self, app, course,
+                                                                                         assignment):
+        student = f.make_member(course)
+        f.make_extension(assignment, student, comments_due_at=COMMENTS_DUE + timedelta(days=7))
+        response = login_client(app, f.instructor_of(course)).post(self.url(course, assignment), data={
+            "students": [str(student.id)], "action": "extend", "post_due_at": "2030-09-26T17:00"},
+            follow_redirects=True)
+        assert "Extended the deadlines of 1 student." in response.get_data(as_text=True)
+        (extension,) = rows(Extension, assignment)
+        assert extension.comments_due_at == COMMENTS_DUE + timedelta(days=7)
+
     def test_student_of_another_course_cannot_be_chosen(self, app, course, assignment):
         outsider = f.make_member(f.make_course())
         f.make_member(course)
@@ -144,6 +158,6 @@ class TestExceptions:
         student = f.make_member(course)
         login_client(app, f.instructor_of(course)).post(self.url(course, assignment), data={
             "students": [str(student.id)], "action": "extend", "post_due_at": "2030-11-03T01:30",
-            "post_due_at_fold": "0"})
+            "post_due_at_fold": "0", "comments_due_at": "2030-11-10T17:00"})
         (extension,) = rows(Extension, assignment)
         assert extension.post_due_at == datetime(2030, 11, 3, 5, 30, tzinfo=UTC)
