@@ -7,6 +7,7 @@ the DST-overlap choice ("the first 1:30 am (EDT)" / "the second") sent beside it
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -105,7 +106,7 @@ class PointsField(DecimalField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         # Decimal also reads "NaN", "sNaN" and "Infinity"; a signaling NaN cannot even be compared to a range.
-        if self.data is not None and not self.data.is_finite():
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError(self.gettext("Not a valid decimal value."))
 
