@@ -26,11 +26,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def choices(pairs) -> list:
-    """(value, label) pairs in the form this WTForms version wants."""
+def choices(items) -> list:
+    """(value, label) pairs, or (value, label, the option's attributes), in the form this WTForms version wants."""
     if SelectChoice is None:
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]
+        return list(items)
+    return [SelectChoice(*item) for item in items]
 
 
 class FieldsWithoutNul(ImmutableMultiDict):

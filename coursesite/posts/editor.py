@@ -22,13 +22,15 @@ from coursesite.essays.writing import (
     rendered,
 )
 from coursesite.extensions import db
+from coursesite.forms import choices
 from coursesite.models import Assignment, Course, Post, utcnow
 from coursesite.participation.deadlines import work_item
 from coursesite.text import timefmt
 
 
-def assignment_choices(course: Course, post: Post | None, now: datetime) -> list[tuple[int, str]]:
-    """Assignments that have opened (and the essay's own), soonest due first."""
+def assignment_choices(course: Course, post: Post | None, now: datetime) -> list:
+    """Assignments that have opened (and the essay's own), soonest due first, each with its minimum words for the
+    editor's counter (static/js/editor.js)."""
     current_id = post.assignment_id if post is not None else None
     assignments = db.session.scalars(
         select(Assignment)
@@ -38,7 +40,8 @@ def assignment_choices(course: Course, post: Post | None, now: datetime) -> list
         )
         .order_by(Assignment.post_due_at.asc().nulls_last(), Assignment.title)
     ).all()
-    return [(0, "No assignment")] + [(a.id, a.title) for a in assignments]
+    return choices([(0, "No assignment", {"data-min-words": 0})]
+                   + [(a.id, a.title, {"data-min-words": a.min_post_words or 0}) for a in assignments])
 
 
 def pick_assignment(course: Course, form, post: Post | None, now: datetime) -> Assignment | None | bool:

@@ -131,7 +131,7 @@ def new_post(course: Course):
             return _save(course, None, form, now)
         return _invalid_form(course, None, form)
     wanted = id_from(request.args.get("assignment"))
-    form.assignment_id.data = wanted if any(wanted == value for value, _ in form.assignment_id.choices) else 0
+    form.assignment_id.data = wanted if any(wanted == value for value, *_ in form.assignment_id.iter_choices()) else 0
     return editor_page(course, form, None)
 
 

@@ -425,6 +425,15 @@
     field.addEventListener("input", onTyping);
     field.addEventListener("blur", function () { if (state.dirty) { writeLocal(true); save(); } });
   });
+  // Choosing the assignment sets the minimum the counter measures against (each option carries its own).
+  var assignmentSelect = form.querySelector("select[name=assignment_id]");
+  if (assignmentSelect) {
+    assignmentSelect.addEventListener("change", function () {
+      var chosen = assignmentSelect.options[assignmentSelect.selectedIndex];
+      minWords = parseInt(chosen && chosen.getAttribute("data-min-words"), 10) || 0;
+      refreshCount();
+    });
+  }
   window.addEventListener("online", function () { setStatus("Back online: saving…"); save(); });
   window.addEventListener("offline", function () {
     setStatus("Offline: your text is kept in this browser and is saved when the connection returns.", "pending");

@@ -116,3 +116,22 @@ def test_on_a_phone_save_draft_right_after_typing_the_title_saves(new_context):
     page.get_by_label("Title").fill("Written on the bus")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+
+def test_choosing_the_assignment_in_the_editor_shows_its_minimum_words(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Counted Words")
+    assignment_id = create_assignment(instructor, slug, "Decolonisation", "Choose one country.", required_comments=0)
+    instructor.goto(f"/c/{slug}/assignments/{assignment_id}/edit")
+    instructor.get_by_label("Minimum words per essay").fill("300")
+    instructor.get_by_role("button", name="Save assignment").click()
+    expect(instructor.get_by_text("300 words")).to_be_visible()
+
+    student = student_in_course(new_context, code, "Mina Minimum", "Mina")
+    student.goto(f"/c/{slug}/posts/new")  # not from the assignment's page: no assignment chosen yet
+    student.get_by_label("Essay", exact=True).fill("Ghana led the way in 1957.")
+    counter = student.locator("#word-count")
+    expect(counter).to_have_text("6 words")
+    student.get_by_label("Assignment").select_option(label="Decolonisation")
+    expect(counter).to_have_text("6 / 300 words · 294 more to reach the minimum")
+    student.get_by_label("Assignment").select_option(label="No assignment")
+    expect(counter).to_have_text("6 words")

@@ -50,7 +50,9 @@ def test_new_post_from_an_assignment_shows_prompt_due_date_and_minimum(client, c
     html = text(client.get(f"{new_url(course)}?assignment={assignment.id}"))
     assert "The Cold War" in html and "<p>Pick one crisis.</p>" in html
     assert "At least 500 words" in html and "0 / 500 words" in html and 'data-min-words="500"' in html
-    assert f'<option selected value="{assignment.id}">' in html
+    # The option carries its minimum too, which the editor's counter takes when another assignment is chosen.
+    assert f'<option data-min-words="500" selected value="{assignment.id}">' in html
+    assert '<option data-min-words="0" value="0">No assignment</option>' in html
 
 
 def test_assignment_of_another_course_is_ignored(client, course, student):
