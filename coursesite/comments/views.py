@@ -17,6 +17,7 @@ from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
 from coursesite.permissions import course_view, is_member, membership
 from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue
+from coursesite.text.words import count_text_words
 
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
 
@@ -80,11 +81,14 @@ def edit(course: Course, comment_id: int):
     if comment.author_id != current_user.id or comment.deleted_at is not None:
         abort(403)
     form = CommentForm(data={"body": comment.body} if request.method == "GET" else None)
+    assignment = comment.post.assignment
+    min_words = assignment.min_comment_words if assignment is not None else 0
     error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
             error, status = CSRF_REFUSED_KEPT, 400
         else:
+            words_before = comment.word_count
             try:
                 suspended = membership(current_user, course).comment_suspended
                 comment_service.edit_comment(comment, current_user, form.body.data, suspended=suspended)
@@ -92,15 +96,20 @@ def edit(course: Course, comment_id: int):
                 db.session.rollback()
                 error, status = str(exc), exc.status
             else:
+                shortened = min_words and words_before >= min_words > comment.word_count
+                message = (f"Your comment is updated. At {comment.word_count} words it is now under the "
+                           f"{min_words} a comment needs to count for {assignment.title}." if shortened
+                           else "Your comment is updated.")
                 db.session.commit()
-                flash("Your comment is updated.", "success")
+                flash(message, "warning" if shortened else "success")
                 return redirect(essay_url(course, comment.post, comment.id))
     open_now = can_still_edit(comment, course, current_user.id)
     if not open_now and error is None:
         error = (f"Comments can be edited for {course.comment_edit_minutes} minutes after posting; "
                  "this one is now fixed.")
     return render_template("comments/edit.html", form=form, comment=comment, post=comment.post, error=error,
-                           open_now=open_now, edit_until=edit_deadline(comment, course)), status
+                           open_now=open_now, edit_until=edit_deadline(comment, course), min_words=min_words,
+                           typed_words=count_text_words(form.body.data or ""), assignment=assignment), status
 
 
 @bp.route("/c/<slug>/comments/<int:comment_id>/delete", methods=["POST"])

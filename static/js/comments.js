@@ -154,7 +154,7 @@
     var form = document.getElementById("commentform");
     var justPosted = showMessageAtComment();
     if (form) { setUpKeptCopy(form, justPosted); }
-    setUpCounter(document.querySelector("#commentform textarea[name=body]"));
+    setUpCounter(document.querySelector("#commentform textarea[name=body], #comment-edit textarea[name=body]"));
     if (respond) { setUpReplies(respond); }
   });
 })();

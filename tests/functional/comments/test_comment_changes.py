@@ -199,3 +199,17 @@ def test_comment_of_another_course_is_404(client, auth, app):
     auth.login(s.instructor)
     assert client.post(action_url(s, c, "hide"), data={"reason": "x"}).status_code == 404
     assert db.session.scalar(select(Comment.status).where(Comment.id == c.id)) == "visible"
+
+
+def test_shortening_a_comment_below_the_minimum_says_it_no_longer_counts(client, auth, app):
+    s = seminar()  # the essay's assignment asks for comments of at least 5 words
+    c = committed_comment(s, s.bob, body="Six words make this one count.")
+    auth.login(s.bob)
+    page = client.get(edit_url(s, c)).get_data(as_text=True)
+    assert '6 / 5 words</p>' in page
+    assert "A comment counts for Essay 2 with at least 5 words; shortened below that, it stops counting." in page
+    response = client.post(edit_url(s, c), data={"body": "Too short."}, follow_redirects=True)
+    assert ("Your comment is updated. At 2 words it is now under the 5 a comment needs to count for Essay 2."
+            in response.get_data(as_text=True))
+    response = client.post(edit_url(s, c), data={"body": "Still short."}, follow_redirects=True)
+    assert "Your comment is updated.</p>" in response.get_data(as_text=True)  # under it already: said once
