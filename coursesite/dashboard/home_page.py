@@ -59,7 +59,7 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     standing = class_standing(course.id, now, comment_totals=sort == "total")
     ordered = shown
     if key is not None:
-        ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS).total))
+        ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS)))
     page = MatrixPage.of(len(ordered), page_number)
     on_page = ordered[page.first - 1:page.last] if page.first else []
     # Only the page's students and those the overdue list names are read in full.

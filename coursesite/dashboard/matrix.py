@@ -14,6 +14,7 @@ from coursesite.dashboard.facts import CourseFacts, EssayRow, StudentInfo
 from coursesite.grading.rules import assignment_result, essay_late_by
 from coursesite.models import Assignment
 from coursesite.participation.essay_state import EssayKind, EssayState, from_status
+from coursesite.participation.standing import Totals
 
 
 def student_essay_state(facts: CourseFacts, assignment: Assignment, student_id: int,
@@ -120,17 +121,15 @@ class Row:
         """Comments owed by now: work not yet due is not counted against anyone."""
         return sum(c.required for c in self.cells if c.owes_comments)
 
-    @property
-    def total(self) -> tuple[int, int]:
-        return self.essays_on_time, self.comments_done
 
-
-def row_order(sort: str) -> Callable[[StudentInfo, tuple[int, int]], object] | None:
-    """The sort key of a row, from its student and total; None keeps the order by name."""
+def row_order(sort: str) -> Callable[[StudentInfo, Totals], object] | None:
+    """The sort key of a row, from its student and totals; None keeps the order by name."""
     if sort == "section":
-        return lambda student, _total: (student.section_name == "", student.section_name.casefold())
+        return lambda student, _totals: (student.section_name == "", student.section_name.casefold())
     if sort == "total":
-        return lambda _student, total: total  # fewest first: who is behind comes to the top
+        # Who owes most comes first: overdue essays, then missing comments, then fewest essays on time (a late
+        # one is handed in, yet behind); ties by name. Nothing owed that is not due yet counts.
+        return lambda _student, t: (-t.overdue, -(t.comments_missing or 0), t.essays_on_time)
     return None
 
 

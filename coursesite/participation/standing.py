@@ -28,16 +28,14 @@ from coursesite.participation.sqltime import plus_minutes, without_jit
 
 @dataclass(frozen=True)
 class Totals:
-    """A student's row total (essays on time, comments done of those owed) and overdue essays. The comments
-    are None where they were not counted (`class_standing(..., comment_totals=False)`)."""
+    """A student's row total (essays on time, comments done of those owed), overdue essays and comments missing
+    past their deadline. The comments are None where they were not counted (`class_standing(...,
+    comment_totals=False)`)."""
 
     essays_on_time: int = 0
     comments_done: int | None = 0
     overdue: int = 0
-
-    @property
-    def total(self) -> tuple[int, int]:
-        return self.essays_on_time, self.comments_done
+    comments_missing: int | None = 0
 
 
 NO_TOTALS = Totals()
@@ -140,12 +138,13 @@ def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: 
                 else_=required)
     behind = and_(required > 0, done < required, comments_due > at, ~excused, _writing_closed(at))
     owed_done = case((owes, done), else_=0) if comment_totals else literal(0)
+    owed_missing = case((owes, required - done), else_=0) if comment_totals else literal(0)
     query = (
         _current_students(select(
             Assignment.id.label("assignment_id"), e.user_id.label("student_id"),
             _flag(on_time).label("on_time"),
             _flag(and_(unpublished_past_due, _flag(joined_after) == 0)).label("overdue"),
-            owed_done.label("owed_done"),
+            owed_done.label("owed_done"), owed_missing.label("owed_missing"),
             done.label("done"), required.label("required"), comments_due.label("comments_due"),
             _flag(behind).label("behind")), joins)
         .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
@@ -178,18 +177,20 @@ def _standing_statement(comment_totals: bool):
     among = None if comment_totals else bindparam("among", expanding=True)
     cells = cells_statement(bindparam("course_id"), bindparam("now", type_=UTCDateTime()), among=among).cte("cells")
     behind = select(cells.c.student_id, cells.c.assignment_id, cells.c.done, cells.c.required,
-                    cells.c.comments_due, literal(1)).where(cells.c.behind == 1)
+                    cells.c.comments_due, literal(1), literal(0)).where(cells.c.behind == 1)
     totals = select(cells.c.student_id, null(), func.sum(cells.c.on_time), func.sum(cells.c.owed_done),
-                    literal(None, UTCDateTime()), func.sum(cells.c.overdue)).group_by(cells.c.student_id)
+                    literal(None, UTCDateTime()), func.sum(cells.c.overdue), func.sum(cells.c.owed_missing)
+                    ).group_by(cells.c.student_id)
     # The behind pairs come first so the deadline column keeps its date type; totals have no assignment.
     return union_all(behind, totals)
 
 
 def _read(rows, comment_totals: bool) -> Standing:
     totals, pairs = {}, []
-    for student_id, assignment_id, a, b, deadline, overdue in rows:
+    for student_id, assignment_id, a, b, deadline, overdue, missing in rows:
         if assignment_id is None:
-            totals[student_id] = Totals(int(a or 0), int(b or 0) if comment_totals else None, int(overdue or 0))
+            totals[student_id] = Totals(int(a or 0), int(b or 0) if comment_totals else None, int(overdue or 0),
+                                        int(missing or 0) if comment_totals else None)
         else:
             pairs.append(BehindPair(student_id, assignment_id, int(a), int(b), deadline))
     return Standing(totals, pairs)

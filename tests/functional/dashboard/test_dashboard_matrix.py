@@ -99,7 +99,28 @@ def test_sort_by_total_puts_who_is_behind_first(client, w):
     names = [n for n in ("Amara Okafor", "Benjamin Hart", "Chen Wei")]
     positions = sorted(names, key=page.index)
     assert positions[-1] == "Amara Okafor"  # the only essay on time
-    assert 'aria-sort="ascending"' in page
+
+
+def test_sort_by_what_is_owed_puts_who_owes_most_first_and_who_owes_nothing_last(client, w):
+    """Overdue essays first, then missing comments, then fewest essays on time; an excused student and one who
+    has done everything owe nothing and come last."""
+    amara_essay = write_essays(w)  # Chen: essay missing, 1 of 2 comments; Amara and Benjamin: no comments
+    due = w.assignment.post_due_at
+    dana, eli = f.make_member(w.course, name="Dana Done"), f.make_member(w.course, name="Eli Excused")
+    for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id.in_([dana.id, eli.id]))):
+        enrollment.joined_at = due - timedelta(days=10)
+    f.make_excusal(w.assignment, eli)
+    f.make_post(w.course, dana, title="Done early", assignment_id=w.assignment.id,
+                published_at=due - timedelta(hours=1))
+    eli_essay = f.make_post(w.course, eli, title="Written anyway", assignment_id=w.assignment.id,
+                            published_at=due - timedelta(hours=2))
+    for essay in (amara_essay, eli_essay):
+        f.make_thread_comment(essay, dana, "A careful reading of the evidence.", at=due + timedelta(hours=2))
+    db.session.flush()
+    page = matrix_of(home(client, w, sort="total"))
+    names = ["Chen Wei", "Benjamin Hart", "Amara Okafor", "Eli Excused", "Dana Done"]
+    assert sorted(names, key=page.index) == names
+    assert "most behind first" in page and 'aria-sort="other"' in page
 
 
 def test_sort_by_section_and_filter_by_section(client, w):

@@ -306,7 +306,8 @@ def test_the_sql_standing_equals_the_dashboard_cells(app, spec):
             on_time = sum(1 for c in cells if c.essay.counts_on_time)
             done = sum(c.done for c in cells if c.owes_comments)
             overdue = sum(1 for c in cells if c.essay.overdue)
-            assert standing.totals.get(student.user_id, NO_TOTALS) == Totals(on_time, done, overdue), student
+            missing = sum(c.comments_missing for c in cells)
+            assert standing.totals.get(student.user_id, NO_TOTALS) == Totals(on_time, done, overdue, missing), student
             expected_behind |= {(student.user_id, c.assignment.id, c.done, c.required,
                                  facts.comment_deadline(c.assignment.id, student.user_id))
                                 for c in cells if behind(c, facts.comment_deadline(c.assignment.id, student.user_id),
@@ -316,7 +317,7 @@ def test_the_sql_standing_equals_the_dashboard_cells(app, spec):
         # Without the comment totals (every sort but by total) only the open assignments' comments are counted:
         # the rest must be the same.
         lists_only = class_standing(course.id, NOW, comment_totals=False)
-        assert lists_only.totals == {sid: Totals(t.essays_on_time, None, t.overdue)
+        assert lists_only.totals == {sid: Totals(t.essays_on_time, None, t.overdue, None)
                                      for sid, t in standing.totals.items()}
         assert sorted(lists_only.behind, key=repr) == sorted(standing.behind, key=repr)
         current = {s.user_id for s in facts.students}
