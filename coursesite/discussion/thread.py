@@ -46,6 +46,9 @@ class CommentView:
     revisions: list[CommentRevision] = field(default_factory=list)
     children: list[CommentView] = field(default_factory=list)
     depth: int = 1
+    # Set on a reply shown at the last level below the comment it answers, not nested in it.
+    in_reply_to_id: int | None = None
+    in_reply_to_name: str | None = None  # None when that comment shows as removed
 
 
 @dataclass
@@ -118,42 +121,63 @@ def _view(row, viewer_id, staff, course, now, revisions) -> CommentView:
 
 
 def _tree(views: list[CommentView], shown: set[int], staff: bool = False) -> list[CommentView]:
-    """Nest replies under their parents, oldest first; replies below level 5 are shown at level 5.
+    """Nest replies under their parents, oldest first; replies below level 5 are shown at level 5, in order,
+    each saying whom it answers.
 
     A comment the reader may not see stays as "This comment was removed." only when a reply they can
     see hangs below it; otherwise it disappears. Staff also see removed comments, with their versions.
+    Built with loops, not recursion: a chain of replies of any length is a page, never a crash.
     """
     by_id = {v.id: v for v in views}
     kids: dict[int | None, list[CommentView]] = {}
     for v in views:
         parent = v.parent_id if v.parent_id in by_id else None
         kids.setdefault(parent, []).append(v)
+    _prune(kids, shown, staff)
+    return _nest(kids)
 
-    def keep(v: CommentView) -> bool:
-        kept = [k for k in kids.get(v.id, []) if keep(k)]
-        kids[v.id] = kept
+
+def _top_down(kids: dict[int | None, list[CommentView]]) -> list[CommentView]:
+    """Every comment reachable from the top level, each after its parent (a parent loop is reachable from none)."""
+    order: list[CommentView] = []
+    stack = list(reversed(kids.get(None, [])))
+    while stack:
+        v = stack.pop()
+        order.append(v)
+        stack.extend(reversed(kids.get(v.id, [])))
+    return order
+
+
+def _prune(kids: dict[int | None, list[CommentView]], shown: set[int], staff: bool) -> None:
+    """Drop from `kids` the comments the reader may not see and that no seen reply hangs below, deepest first;
+    the ones kept for their replies become "removed" placeholders."""
+    kept: set[int] = set()
+    for v in reversed(_top_down(kids)):
+        replies = [k for k in kids.get(v.id, []) if k.id in kept]
+        kids[v.id] = replies
         if v.id in shown:
-            return True
-        if kept or (staff and v.state == "removed"):
+            kept.add(v.id)
+        elif replies or (staff and v.state == "removed"):
             v.state, v.body_html = "removed", ""
-            return True
-        return False
+            kept.add(v.id)
+    kids[None] = [v for v in kids.get(None, []) if v.id in kept]
 
-    roots = [v for v in kids.get(None, []) if keep(v)]
 
-    def place(v: CommentView, depth: int, siblings: list[CommentView]) -> None:
-        v.depth = depth
-        siblings.append(v)
-        if depth < MAX_DEPTH:
-            for k in kids.get(v.id, []):
-                place(k, depth + 1, v.children)
-        else:
-            for k in kids.get(v.id, []):
-                place(k, MAX_DEPTH, siblings)
-
+def _nest(kids: dict[int | None, list[CommentView]]) -> list[CommentView]:
+    """The top-level comments with their replies as children, MAX_DEPTH levels at most: a reply to a comment at
+    the last level follows it in the same list, marked with whom it answers."""
     top: list[CommentView] = []
-    for v in roots:
-        place(v, 1, top)
+    stack: list[tuple[CommentView, CommentView | None, list[CommentView]]] = [
+        (v, None, top) for v in reversed(kids.get(None, []))]
+    while stack:
+        v, parent, siblings = stack.pop()
+        v.depth = 1 if parent is None else min(parent.depth + 1, MAX_DEPTH)
+        if parent is not None and parent.depth == MAX_DEPTH:
+            v.in_reply_to_id = parent.id
+            v.in_reply_to_name = parent.author_name if parent.state != "removed" else None
+        siblings.append(v)
+        replies_go_to = v.children if v.depth < MAX_DEPTH else siblings
+        stack.extend((k, v, replies_go_to) for k in reversed(kids.get(v.id, [])))
     return top
 
 
