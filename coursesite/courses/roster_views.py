@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coursesite.courses import roster_import as importer
 from coursesite.courses.blueprint import bp
 from coursesite.courses.forms import RosterConfirmForm, RosterUploadForm
+from coursesite.courses.invitation_views import invitation_mail, not_sent_message
 from coursesite.errors import render_error
 from coursesite.extensions import db
 from coursesite.files.sizes import size_text
-from coursesite.models import Course, User
-from coursesite.notifications.mail import Mail, deliver
-from coursesite.people import tokens
+from coursesite.models import Course
+from coursesite.notifications.mail import deliver
 from coursesite.permissions import can_manage_roster, course_view
 from coursesite.security import form_checks_csrf
 
@@ -49,35 +49,6 @@ def _preview(course: Course, upload, confirm, parsed, filename: str):
         "courses/roster_import.html", upload=upload, confirm=confirm, parsed=parsed, plan=plan, filename=filename,
         FIELD_LABELS=importer.FIELD_LABELS,
     )
-
-
-def invitation_mail(course: Course, user: User) -> Mail:
-    """The invitation email: people with no password yet set one up on the way to the invitation."""
-    days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    term = f" ({course.term})" if course.term else ""
-    answer = url_for("courses.course_invitation", slug=course.slug)
-    if user.password_hash is None:
-        link = url_for("auth.invitation", token=tokens.make_token(user, "invite"), next=answer, _external=True)
-        how = (f"To set up your account, choose a password and answer the invitation, open this link within "
-               f"{days} days:\n\n{link}\n\nIt works once. If the link has expired, ask for a password "
-               f"reset at {url_for('auth.reset_request', _external=True)}.")
-    else:
-        link = url_for("courses.course_invitation", slug=course.slug, _external=True)
-        how = f"To answer the invitation, log in with this email and open:\n\n{link}"
-    return Mail(
-        user.email,
-        f"You are invited to {course.title} on Coursesite",
-        f"Hello {user.display_name},\n\nYou are invited to join {course.title}{term} on Coursesite. "
-        f"You are not in the course until you accept.\n\n{how}\n",
-        "course invitation",
-    )
-
-
-def not_sent_message(count: int) -> str:
-    """What the instructor is told when the mail server refused invitation emails (each is logged)."""
-    emails = f"{count} invitation email{'s' if count != 1 else ''}"
-    return (f"The mail server did not accept {emails}: the invitations are saved, but nobody has been told. "
-            "Send them again from “Invited, not joined yet” below.")
 
 
 def _import(course: Course, upload, confirm):
