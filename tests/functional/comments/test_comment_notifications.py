@@ -5,7 +5,7 @@ from coursesite.extensions import db
 from coursesite.models import Comment, Notification
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
-from tests.mail_sink import refuse_and_watch
+from tests.mail_sink import MailSink, refuse_and_watch
 
 
 def kinds_for(user):
@@ -146,3 +146,26 @@ def test_a_held_comment_approved_while_the_mail_server_is_down_is_shown(client, 
     db.session.expire_all()
     assert db.session.get(Comment, held.id).status == "visible"
     assert kinds_for(s.alice) == ["comment"]
+
+
+def test_a_refused_digest_does_not_stop_the_others_and_is_sent_on_the_next_run(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "For Alice's digest."}).status_code == 302
+    auth.logout()
+    auth.login(s.carol)
+    assert client.post(s.create_url(s.bob_essay), data={"body": "For Bob's digest."}).status_code == 302
+    runner = app.test_cli_runner()
+    with MailSink() as sink:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USERNAME=None)
+        sink.refused.add(s.alice.email)
+        result = runner.invoke(args=["send-digests"])
+        assert result.exit_code == 1
+        assert "sent 1 digest" in result.output and "1 digest not sent" in result.output
+        assert [m["To"] for m in sink.messages] == [s.bob.email]
+        sink.refused.clear()
+        again = runner.invoke(args=["send-digests"])
+        assert again.exit_code == 0 and "sent 1 digest" in again.output
+        assert [m["To"] for m in sink.messages] == [s.bob.email, s.alice.email]
+        assert "For Alice's digest." in sink.messages[1].get_content()
+        assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output
