@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -16,8 +17,15 @@ def free_port() -> int:
 
 
 class _Keep:
-    def __init__(self, messages: list[EmailMessage]):
+    def __init__(self, messages: list[EmailMessage], refused: set[str]):
         self.messages = messages
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
@@ -25,12 +33,14 @@ class _Keep:
 
 
 class MailSink:
-    """Started and stopped around a test; `messages` holds what arrived, parsed."""
+    """Started and stopped around a test; `messages` holds what arrived, parsed; addresses put in `refused`
+    are turned away, as a mail server does a mailbox it cannot deliver to."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refused: set[str] = set()
         self.port = free_port()
-        self._controller = Controller(_Keep(self.messages), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(_Keep(self.messages, self.refused), hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> MailSink:
         self._controller.start()
@@ -43,3 +53,25 @@ class MailSink:
         """The app's settings that send its mail here."""
         return {"COURSESITE_SMTP_HOST": "127.0.0.1", "COURSESITE_SMTP_PORT": str(self.port),
                 "COURSESITE_SMTP_TLS": "0", "COURSESITE_MAIL_TO_LOG": "0"}
+
+
+def mail_server_down(app) -> None:
+    """Point the app's mail at a closed port on this machine: every connection is refused."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False, MAIL_USERNAME=None)
+
+
+def refuse_and_watch(app, monkeypatch) -> list[bool]:
+    """Every SMTP connection is refused; the list gets, per attempt, whether a database transaction was open
+    (a slow mail server must never hold the database's locks)."""
+    from coursesite.extensions import db
+
+    attempts: list[bool] = []
+
+    def refused(*args, **kwargs):
+        transaction = db.session().get_transaction()
+        attempts.append(transaction is not None and transaction.is_active)
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    mail_server_down(app)
+    monkeypatch.setattr(smtplib, "SMTP", refused)
+    return attempts

@@ -15,7 +15,7 @@ from coursesite.auth.forms import (
     SignupForm,
 )
 from coursesite.extensions import db, limiter
-from coursesite.notifications.mail import send_mail
+from coursesite.notifications.mail import Mail, deliver_after_commit
 from coursesite.people import accounts, tokens
 from coursesite.people.pseudonyms import (
     RESERVED_NAME_PROBLEM,
@@ -170,12 +170,16 @@ def reset_request():
         if user is not None and not user.is_guest:
             link = url_for("auth.reset", token=tokens.make_token(user, "reset"), _external=True)
             hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
-            send_mail(
+            deliver_after_commit(Mail(
                 user.email,
                 "Reset your Coursesite password",
                 f"Hello {user.display_name},\n\nTo choose a new password, open this link within "
                 f"{hours} hours:\n\n{link}\n\nIt works once. If you did not ask for it, ignore this message.\n",
-            )
+                "password reset",
+            ))
+        # Sent with no transaction open. The answer is the same whether the account exists and whether the
+        # mail server took the mail: it must not tell who has an account (a refusal is logged instead).
+        db.session.commit()
         flash("If an account has that email, a link to reset the password is on its way.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)

@@ -1,7 +1,9 @@
 """`flask --app wsgi send-reminders` and `send-staff-digest`: the course's scheduled mail, run by cron.
 
 Each message is recorded (unique per person and deadline, or per person, course and week) and committed
-as soon as it is sent, so running a command twice, at once or again after a failure, sends nothing twice.
+before it is sent, so running a command twice, at once or again after a failure, sends nothing twice, and
+no transaction is open while the mail server answers. A message the server refuses is un-recorded, to be
+tried again on the next run; the others still go, and the command exits with status 1.
 """
 
 from __future__ import annotations
@@ -11,14 +13,21 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from coursesite.cli.digests import plural, report_not_sent
 from coursesite.extensions import db
 from coursesite.models import Course, utcnow
-from coursesite.notifications.mail import send_mail
+from coursesite.notifications.mail import Mail, deliver
 from coursesite.weekly import reminders, staff_digest
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+def _send_recorded(mail: Mail, row_id: int, forget) -> bool:
+    """Commit the record, then send; a refused mail has its record removed again."""
+    db.session.commit()
+    if deliver(mail):
+        return True
+    forget(row_id)
+    db.session.commit()
+    return False
 
 
 @click.command("send-reminders")
@@ -26,17 +35,19 @@ def _plural(count: int, word: str) -> str:
 def send_reminders_command() -> None:
     """Remind students of their own deadlines within their course's lead time (safe every 10 minutes)."""
     now = utcnow()
-    sent = 0
+    sent = failed = 0
     for reminder in reminders.reminders_due(now):
         try:
-            reminders.record(reminder, now)
+            row = reminders.record(reminder, now)
         except IntegrityError:  # another run sent this one
             db.session.rollback()
             continue
-        reminders.mail(reminder)
-        db.session.commit()
-        sent += 1
-    click.echo(f"sent {_plural(sent, 'reminder')}")
+        if _send_recorded(reminders.mail(reminder), row.id, reminders.forget):
+            sent += 1
+        else:
+            failed += 1
+    click.echo(f"sent {plural(sent, 'reminder')}")
+    report_not_sent(failed, "reminder")
 
 
 @click.command("send-staff-digest")
@@ -46,7 +57,7 @@ def send_reminders_command() -> None:
 def send_staff_digest_command(silent_days: int) -> None:
     """Email each course's instructors and TAs this week's digest (once per week; safe to run twice)."""
     now = utcnow()
-    sent = 0
+    sent = failed = 0
     for course_id in db.session.scalars(select(Course.id).order_by(Course.id)).all():
         course = db.session.get(Course, course_id)
         week = staff_digest.week_of(course, now)
@@ -56,14 +67,17 @@ def send_staff_digest_command(silent_days: int) -> None:
         digest = staff_digest.course_digest(course, now, silent_days)
         if digest.empty:
             continue
-        text = staff_digest.digest_text(digest, now)
+        subject, text = f"This week in {course.title}", staff_digest.digest_text(digest, now)
         for person in people:
             try:
-                staff_digest.record(person, course, week, now)
+                row_id = staff_digest.record(person, course, week, now)
             except IntegrityError:
                 db.session.rollback()
                 continue
-            send_mail(person.email, f"This week in {course.title}", f"Hello {person.display_name},\n\n{text}")
-            db.session.commit()
-            sent += 1
-    click.echo(f"sent {_plural(sent, 'staff digest')}")
+            mail = Mail(person.email, subject, f"Hello {person.display_name},\n\n{text}", "staff digest")
+            if _send_recorded(mail, row_id, staff_digest.forget):
+                sent += 1
+            else:
+                failed += 1
+    click.echo(f"sent {plural(sent, 'staff digest')}")
+    report_not_sent(failed, "staff digest")

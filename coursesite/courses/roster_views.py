@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from coursesite.courses import roster_import as importer
 from coursesite.courses.blueprint import bp
 from coursesite.courses.forms import RosterConfirmForm, RosterUploadForm
+from coursesite.courses.invitation_views import invitation_mail, not_sent_message
 from coursesite.errors import render_error
 from coursesite.extensions import db
 from coursesite.files.sizes import size_text
-from coursesite.models import Course, User
-from coursesite.notifications.mail import send_mail
-from coursesite.people import tokens
+from coursesite.models import Course
+from coursesite.notifications.mail import deliver
 from coursesite.permissions import can_manage_roster, course_view
 from coursesite.security import form_checks_csrf
 
@@ -51,28 +51,6 @@ def _preview(course: Course, upload, confirm, parsed, filename: str):
     )
 
 
-def _send_invitations(course: Course, people: list[User]) -> None:
-    """One email for everyone invited: people with no password yet set one up on the way to the invitation."""
-    days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    term = f" ({course.term})" if course.term else ""
-    for user in people:
-        answer = url_for("courses.course_invitation", slug=course.slug)
-        if user.password_hash is None:
-            link = url_for("auth.invitation", token=tokens.make_token(user, "invite"), next=answer, _external=True)
-            how = (f"To set up your account, choose a password and answer the invitation, open this link within "
-                   f"{days} days:\n\n{link}\n\nIt works once. If the link has expired, ask for a password "
-                   f"reset at {url_for('auth.reset_request', _external=True)}.")
-        else:
-            link = url_for("courses.course_invitation", slug=course.slug, _external=True)
-            how = f"To answer the invitation, log in with this email and open:\n\n{link}"
-        send_mail(
-            user.email,
-            f"You are invited to {course.title} on Coursesite",
-            f"Hello {user.display_name},\n\nYou are invited to join {course.title}{term} on Coursesite. "
-            f"You are not in the course until you accept.\n\n{how}\n",
-        )
-
-
 def _import(course: Course, upload, confirm):
     try:
         parsed, filename = importer.load_preview(course, confirm.payload.data or "")
@@ -83,8 +61,9 @@ def _import(course: Course, upload, confirm):
         return _preview(course, upload, confirm, parsed, filename)
     plan = importer.plan_import(course, parsed.rows, parsed.problems)
     invited = importer.apply_plan(course, plan, current_user)
-    db.session.commit()
-    _send_invitations(course, invited)
+    mails = [invitation_mail(course, user) for user in invited]
+    db.session.commit()  # saved first: the mail server being down does not undo the import
+    not_sent = sum(1 for mail in mails if not deliver(mail))
     counts = ", ".join(
         f"{plan.count(action)} {label}"
         for action, label in (("invite", "invited"), ("update", "updated"), ("unchanged", "unchanged"))
@@ -92,6 +71,8 @@ def _import(course: Course, upload, confirm):
     )
     skipped = f" {len(plan.problems)} lines were not imported." if plan.problems else ""
     flash(f"Roster imported from {filename}: {counts or 'nobody'}.{skipped}", "success")
+    if not_sent:
+        flash(not_sent_message(not_sent), "error")
     return redirect(url_for("courses.roster", slug=course.slug))
 
 

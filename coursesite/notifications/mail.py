@@ -1,17 +1,43 @@
-"""Outgoing mail: SMTP when configured, otherwise written to the log (development)."""
+"""Outgoing mail: SMTP when configured, otherwise written to the log (development).
+
+Mail goes out once the database work it reports is committed, never while a transaction is open: a slow
+mail server must not hold the database's locks, and one that is down must not undo, or turn into an error,
+what the person did. A mail the server does not take is logged (recipient and kind, never the text, which
+may hold a sign-in link) and reported to the caller, who tells the person acting where that matters.
+"""
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from coursesite.extensions import db
 
 log = logging.getLogger("coursesite.mail")
 
+# A mail server that is down, refusing or too slow: smtplib's errors, and OSError for a refused connection,
+# an unknown host, a TLS failure or a timeout.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+SMTP_TIMEOUT_S = 20
+_AFTER_COMMIT = "coursesite.mail_after_commit"
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+    kind: str  # what the mail is, for the log: "password reset", "course invitation", ...
+
 
 def send_mail(to: str, subject: str, body: str) -> None:
+    """Send one message now; raises one of MAIL_ERRORS when the server does not take it."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
@@ -24,9 +50,37 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if outbox is not None:
             outbox.append(message)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def deliver(mail: Mail) -> bool:
+    """Send now (call it with no transaction open); False, logged, when the mail server did not take it."""
+    try:
+        send_mail(mail.to, mail.subject, mail.body)
+    except MAIL_ERRORS as error:
+        log.warning("%s mail to %s not sent: %s: %s", mail.kind, mail.to, type(error).__name__, error)
+        return False
+    return True
+
+
+def deliver_after_commit(mail: Mail) -> None:
+    """Send once the session's transaction commits; dropped if it rolls back (nothing happened to tell)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(mail)
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_committed(session: Session) -> None:
+    # The transaction is over and its locks released; nothing here reads the database.
+    for mail in session.info.pop(_AFTER_COMMIT, []):
+        deliver(mail)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # a rollback of the whole transaction, or the session closed
+        session.info.pop(_AFTER_COMMIT, None)

@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
-from coursesite.notifications.mail import send_mail
+from coursesite.notifications.mail import Mail, deliver_after_commit
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,9 @@ def _line(item: NotificationItem) -> str:
 
 
 def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
-    """Email the notified people who chose each at once; most chose the digest, so usually nothing is read.
-    Their settings are taken from the session where it has them (the essay's author comes with the essay)."""
+    """Email the notified people who chose each at once, once the comment is committed; most chose the digest,
+    so usually nothing is read. Their settings are taken from the session where it has them (the essay's
+    author comes with the essay). A mail the server refuses is logged; the notice stays in the app."""
     people = (db.session.get(User, user_id) for user_id in user_ids)
     recipients = {user.id: user for user in people
                   if user is not None and user.notify_email == "instant" and user.email is not None}
@@ -147,7 +148,8 @@ def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
         note = row[0]
         user = recipients[note.user_id]
         item = _item(row)
-        send_mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n")
+        deliver_after_commit(Mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n",
+                                  "comment notice"))
         note.emailed_at = now
 
 
@@ -172,12 +174,15 @@ def pending_digests() -> dict[int, list[tuple[Notification, NotificationItem]]]:
     return dict(grouped)
 
 
-def send_digest(user: User, pending: list[tuple[Notification, NotificationItem]], now: datetime) -> None:
+def digest_mail(user: User, pending: list[tuple[Notification, NotificationItem]]) -> Mail:
     count = len(pending)
     subject = f"{count} new comment{'s' if count != 1 else ''} on Coursesite"
     body = "\n\n".join(_line(item) for _, item in pending)
     footer = "\n\nChange how often you get these emails on your account page."
-    send_mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n")
+    return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest")
+
+
+def mark_digest_sent(user: User, pending: list[tuple[Notification, NotificationItem]], now: datetime) -> None:
     for note, _ in pending:
         note.emailed_at = now
     user.last_digest_at = now

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User
-from coursesite.notifications.mail import send_mail
+from coursesite.notifications.mail import Mail
 from coursesite.participation.deadline_rules import EssayState
 from coursesite.participation.deadlines import DeadlineBook, load_deadline_book
 from coursesite.text.timefmt import deadline_text
@@ -131,12 +131,18 @@ def record(reminder: Reminder, now: datetime) -> SentReminder:
     return row
 
 
-def mail(reminder: Reminder) -> None:
+def forget(row_id: int) -> None:
+    """Undo `record` when the mail server refused the reminder: the next run tries it again, notice and all."""
+    db.session.execute(delete(Notification).where(Notification.reminder_id == row_id))
+    db.session.execute(delete(SentReminder).where(SentReminder.id == row_id))
+
+
+def mail(reminder: Reminder) -> Mail:
     link = url_for("week.course", slug=reminder.course.slug, _external=True)
     subject = f"Reminder: {reminder.assignment.title} ({reminder.course.title})"
     body = (f"Hello {reminder.user.display_name},\n\n{reminder.text}\n\nWhat is due this week: {link}\n\n"
             "You can turn these reminders off on your account page.\n")
-    send_mail(reminder.user.email, subject, body)
+    return Mail(reminder.user.email, subject, body, "deadline reminder")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, delete, func, select
 
 from coursesite.discussion.moderation import waiting_count
 from coursesite.extensions import db
@@ -146,10 +146,17 @@ def recipients(course: Course, week: date) -> list[User]:
     ))
 
 
-def record(user: User, course: Course, week: date, now: datetime) -> None:
-    """This week's digest as sent; flushing raises IntegrityError when another run recorded it first."""
-    db.session.add(SentStaffDigest(user_id=user.id, course_id=course.id, week_of=week, sent_at=now))
+def record(user: User, course: Course, week: date, now: datetime) -> int:
+    """This week's digest as sent (its id); flushing raises IntegrityError when another run recorded it first."""
+    row = SentStaffDigest(user_id=user.id, course_id=course.id, week_of=week, sent_at=now)
+    db.session.add(row)
     db.session.flush()
+    return row.id
+
+
+def forget(row_id: int) -> None:
+    """Undo `record` when the mail server refused the digest: the next run tries it again."""
+    db.session.execute(delete(SentStaffDigest).where(SentStaffDigest.id == row_id))
 
 
 def digest_text(digest: StaffDigest, now: datetime) -> str:

@@ -6,6 +6,7 @@ import re
 
 from coursesite.extensions import db
 from tests import factories as f
+from tests.mail_sink import mail_server_down
 
 
 def text(response) -> str:
@@ -131,6 +132,27 @@ def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(client
     assert response.status_code == 302
     assert outbox == []
     assert "If an account has that email" in text(client.get("/auth/login"))
+
+
+def test_password_reset_answers_the_same_whether_the_account_exists_or_the_mail_was_refused(app, client, caplog):
+    """With the mail server down, an existing account, an unknown email and an imported guest get the same
+    status, page and message: the answer never tells who has an account."""
+    mail_server_down(app)
+    f.make_user(email="known@example.org")
+    guest = f.make_user(email="guest@example.org")
+    guest.is_guest = True
+    db.session.commit()
+    answers = []
+    for email in ("known@example.org", "ghost@example.org", "guest@example.org"):
+        response = request_reset(client, email)
+        landing = client.get(response.headers.get("Location", "/auth/reset"))
+        flashed = re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', text(landing), re.S)
+        answers.append((response.status_code, response.headers.get("Location"), landing.status_code, flashed))
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == 302 and "If an account has that email" in " ".join(answers[0][3])
+    logged = [r.getMessage() for r in caplog.records if r.name == "coursesite.mail"]
+    assert len(logged) == 1 and "password reset" in logged[0] and "known@example.org" in logged[0]
+    assert "/auth/reset/" not in logged[0]
 
 
 def test_expired_reset_link_fails(app, client, outbox):

@@ -76,6 +76,7 @@ SPECS = [
     Spec("courses.course_invitation", "GET", COURSE,
          anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302),
     Spec("courses.withdraw_invitation", "POST", outsiders_invitation, **ROSTER_CHANGE),
+    Spec("courses.resend_invitation", "POST", outsiders_invitation, **ROSTER_CHANGE),
     # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course
     # to members and site admins; a signed-in outsider is told how to join.
     # A student's course home is This week (a redirect); everyone else's is the blog.

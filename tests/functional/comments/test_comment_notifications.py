@@ -2,9 +2,10 @@ import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
-from coursesite.models import Notification
+from coursesite.models import Comment, Notification
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
+from tests.mail_sink import MailSink, refuse_and_watch
 
 
 def kinds_for(user):
@@ -109,3 +110,62 @@ def test_instant_email_of_a_reply_reaches_whichever_of_the_two_chose_it(client, 
     assert [message["To"] for message in outbox] == [getattr(s, instant).email]
     said = "replied to your comment" if instant == "carol" else "commented on"
     assert f"Bob Brandt {said}" in outbox[0].get_content()
+
+
+def test_a_comment_is_kept_and_posted_when_the_mail_server_refuses_the_notice(client, auth, app, monkeypatch,
+                                                                               caplog):
+    """The author chose email at once and the mail server is down: the comment is still posted, the author
+    still has the notice in the app, and the refusal is logged without the mail's text."""
+    attempts = refuse_and_watch(app, monkeypatch)
+    s = seminar()
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Kept though the mail server is down."},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Your comment is posted" in page and "Kept though the mail server is down." in page
+    assert db.session.scalar(select(Comment.body)) == "Kept though the mail server is down."
+    assert kinds_for(s.alice) == ["comment"]
+    assert attempts == [False]  # tried once, after the commit: no transaction open while the server answers
+    logged = [r.getMessage() for r in caplog.records if r.name == "coursesite.mail"]
+    assert logged and s.alice.email in logged[0] and "comment notice" in logged[0]
+    assert "Kept though" not in logged[0] and "http" not in logged[0]
+
+
+def test_a_held_comment_approved_while_the_mail_server_is_down_is_shown(client, auth, app, monkeypatch):
+    refuse_and_watch(app, monkeypatch)
+    s = seminar()
+    s.alice.notify_email = "instant"
+    held = f.make_thread_comment(s.essay, s.bob, "Waiting for approval.", status="held")
+    db.session.commit()
+    auth.login(s.instructor)
+    response = client.post(f"/c/{s.course.slug}/comments/{held.id}/approve")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Comment, held.id).status == "visible"
+    assert kinds_for(s.alice) == ["comment"]
+
+
+def test_a_refused_digest_does_not_stop_the_others_and_is_sent_on_the_next_run(client, auth, app):
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "For Alice's digest."}).status_code == 302
+    auth.logout()
+    auth.login(s.carol)
+    assert client.post(s.create_url(s.bob_essay), data={"body": "For Bob's digest."}).status_code == 302
+    runner = app.test_cli_runner()
+    with MailSink() as sink:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USERNAME=None)
+        sink.refused.add(s.alice.email)
+        result = runner.invoke(args=["send-digests"])
+        assert result.exit_code == 1
+        assert "sent 1 digest" in result.output and "1 digest not sent" in result.output
+        assert [m["To"] for m in sink.messages] == [s.bob.email]
+        sink.refused.clear()
+        again = runner.invoke(args=["send-digests"])
+        assert again.exit_code == 0 and "sent 1 digest" in again.output
+        assert [m["To"] for m in sink.messages] == [s.bob.email, s.alice.email]
+        assert "For Alice's digest." in sink.messages[1].get_content()
+        assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output

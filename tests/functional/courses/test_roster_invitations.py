@@ -12,8 +12,10 @@ import pytest
 
 from coursesite.extensions import db
 from coursesite.models import utcnow
+from coursesite.people import invitations as course_invitations
 from tests import factories as f
 from tests.functional.courses.test_roster_import import enrollment_of, import_file, text, upload
+from tests.mail_sink import mail_server_down
 from tests.payloads import IMPERSONATED_EMAIL, SAME_EMAIL_VARIANTS
 
 
@@ -180,3 +182,50 @@ def test_an_account_without_a_password_sets_one_up_on_the_way(client, course, ou
     link = re.search(r"http://coursesite\.test(/auth/invitation/\S+)", message.get_content()).group(1)
     assert link.endswith(f"?next=/c/{course.slug}/invitation")
     assert enrollment_of(course, pending.email) is None
+
+
+THREE_NEW = ("email,name\nnew1@example.org,New One\nnew2@example.org,New Two\nnew3@example.org,New Three\n")
+
+
+def test_import_with_the_mail_server_down_keeps_the_invitations_and_says_the_mail_did_not_go(app, client, course,
+                                                                                              outbox):
+    """The import is saved and the instructor is told, truly, that the emails did not go and how to send them
+    again; once mail works, “Send again” gets a working invitation to the person."""
+    mail_server_down(app)
+    _, response = import_file(client, course, THREE_NEW)
+    assert response.status_code == 302
+    roster = text(client.get(response.headers["Location"]))
+    assert "Roster imported from roster.csv: 3 invited." in roster
+    assert ("The mail server did not accept 3 invitation emails. The invitations are saved; send them again "
+            "with “Send again” under “Invited, not joined yet” below.") in roster
+    assert "Nothing you wrote" not in roster
+    invitations = course_invitations.pending_in(course)
+    assert sorted(i.user.email for i in invitations) == ["new1@example.org", "new2@example.org", "new3@example.org"]
+    assert "Send again the invitation to New Two" in roster
+
+    app.config["MAIL_SERVER"] = None  # the mail server is back (here: the test outbox)
+    two = next(i for i in invitations if i.name == "New Two")
+    response = client.post(f"/c/{course.slug}/roster/invitations/{two.id}/resend")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/roster#invitations")
+    assert "The invitation to New Two is sent again." in text(client.get(response.headers["Location"]))
+    assert [m["To"] for m in outbox] == ["new2@example.org"]
+    link = re.search(r"http://coursesite\.test(/auth/invitation/\S+)", outbox[0].get_content()).group(1)
+    assert app.test_client().get(link).status_code == 200  # the account set-up page, not "expired"
+
+
+def test_send_again_with_the_mail_server_down_says_so_and_keeps_the_invitation(app, client, course, outbox):
+    import_file(client, course, THREE_NEW)
+    mail_server_down(app)
+    one = course_invitations.pending_in(course)[0]
+    response = client.post(f"/c/{course.slug}/roster/invitations/{one.id}/resend", follow_redirects=True)
+    assert response.status_code == 200
+    assert f"The mail server did not accept the invitation to {one.name}. It is still saved" in text(response)
+    assert len(course_invitations.pending_in(course)) == 3
+
+
+def test_send_again_only_for_the_courses_own_invitations(client, course, outsiders):
+    other = f.make_course(title="Physics")
+    invitation = course_invitations.invite(other, outsiders["student"], f.instructor_of(other), role=None,
+                                           section=None, ids={}, name=None)
+    db.session.commit()
+    assert client.post(f"/c/{course.slug}/roster/invitations/{invitation.id}/resend").status_code == 404

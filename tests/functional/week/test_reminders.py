@@ -159,3 +159,22 @@ def test_from_cron_the_links_start_with_the_sites_public_address(tmp_path):
     assert "student3@example.edu" in {m["To"] for m in sink.messages}  # no essay yet, despite the extension
     links = re.findall(r"https?://\S+", "".join(m.get_content() for m in sink.messages))
     assert links and all(link == "https://blogs.school.edu/writing/c/demo-101/week/" for link in links)
+
+
+def test_a_refused_reminder_does_not_stop_the_others_and_is_sent_on_the_next_run(app, sink, world):
+    course, a, people = world
+    sink.refused.add(people["Short"].email)
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 1
+    assert "sent 1 reminder" in result.output and "1 reminder not sent" in result.output
+    assert len(mail_to(sink, people["Peer"])) == 1
+    # Not recorded as sent: no notice either, until the reminder goes out.
+    assert db.session.scalar(select(func.count(SentReminder.id)).where(
+        SentReminder.user_id == people["Short"].id)) == 0
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == people["Short"].id)) == 0
+
+    sink.refused.clear()
+    assert run(app).strip() == "sent 1 reminder"
+    assert len(mail_to(sink, people["Short"])) == 1 and len(mail_to(sink, people["Peer"])) == 1
+    assert run(app).strip() == "sent 0 reminders"

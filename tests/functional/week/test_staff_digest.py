@@ -75,3 +75,16 @@ def test_staff_who_turned_it_off_get_none(app, sink, course):
     db.session.flush()
     assert run(app) == "sent 1 staff digest"
     assert [m["To"] for m in sink.messages] == [f.instructor_of(course).email]
+
+
+def test_a_refused_digest_does_not_stop_the_others_and_is_sent_on_the_next_run(app, sink, course):
+    course, ta, _old = course
+    sink.refused.add(ta.email)
+    result = app.test_cli_runner().invoke(args=["send-staff-digest"])
+    assert result.exit_code == 1
+    assert "sent 1 staff digest" in result.output and "1 staff digest not sent" in result.output
+    assert [m["To"] for m in sink.messages] == [f.instructor_of(course).email]
+    sink.refused.clear()
+    assert run(app) == "sent 1 staff digest"
+    assert [m["To"] for m in sink.messages] == [f.instructor_of(course).email, ta.email]
+    assert run(app) == "sent 0 staff digests"
