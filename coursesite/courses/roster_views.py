@@ -8,7 +8,7 @@ from flask_login import current_user
 from coursesite.courses import roster_import as importer
 from coursesite.courses.blueprint import bp
 from coursesite.courses.forms import RosterConfirmForm, RosterUploadForm
-from coursesite.courses.invitation_views import invitation_mail, not_sent_message
+from coursesite.courses.invitation_mail import invitation_mail, not_sent_message
 from coursesite.errors import render_error
 from coursesite.extensions import db
 from coursesite.files.sizes import size_text
