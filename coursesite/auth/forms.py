@@ -6,13 +6,18 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from coursesite.forms import choices, strip
 from coursesite.models.user import NOTIFY_CHOICES
+from coursesite.people.accounts import NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS
 
-PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
+PASSWORD_RULES = [
+    DataRequired(),
+    Length(min=PASSWORD_MIN_CHARS, message=f"Use at least {PASSWORD_MIN_CHARS} characters."),
+    Length(max=PASSWORD_MAX_CHARS, message=f"Use at most {PASSWORD_MAX_CHARS} characters."),
+]
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)], filters=[strip])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX_CHARS)])
     remember = BooleanField("Remember me")
 
 
@@ -20,7 +25,7 @@ class SignupForm(FlaskForm):
     email = EmailField(
         "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)], filters=[strip]
     )
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)], filters=[strip])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX_CHARS)], filters=[strip])
     password = PasswordField("Password", validators=PASSWORD_RULES)
     confirm = PasswordField(
         "Password again", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
@@ -29,7 +34,7 @@ class SignupForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)], filters=[strip])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX_CHARS)], filters=[strip])
     notify_email = RadioField(
         "Email me about comments on my essays and replies to my comments",
         choices=choices(
@@ -60,4 +65,4 @@ class NewPasswordForm(FlaskForm):
 
 
 class InvitationForm(NewPasswordForm):
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=120)], filters=[strip])
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX_CHARS)], filters=[strip])

@@ -17,7 +17,8 @@ def fail(message: str) -> None:
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True, help="Display name.")
-@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--password", required=True,
+              help=f"{accounts.PASSWORD_MIN_CHARS} to {accounts.PASSWORD_MAX_CHARS} characters.")
 @click.option("--admin", is_flag=True, help="Site administrator.")
 @click.option("--course-creator", is_flag=True, help="May create courses.")
 @with_appcontext
@@ -27,10 +28,13 @@ def create_user_command(email: str, name: str, password: str, admin: bool, cours
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         fail(f"not an email address: {email}")
-    if len(password) < 10:
-        fail("the password needs at least 10 characters")
+    if not accounts.PASSWORD_MIN_CHARS <= len(password) <= accounts.PASSWORD_MAX_CHARS:
+        fail(f"the password needs {accounts.PASSWORD_MIN_CHARS} to {accounts.PASSWORD_MAX_CHARS} characters "
+             "(the login form takes no more)")
     if not name.strip():
         fail("the name must not be empty")
+    if len(name.strip()) > accounts.NAME_MAX_CHARS:
+        fail(f"the name may have at most {accounts.NAME_MAX_CHARS} characters")
     try:
         user = accounts.create_user(email, name, password, is_admin=admin, can_create_courses=course_creator)
     except accounts.AccountError as error:

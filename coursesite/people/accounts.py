@@ -8,6 +8,11 @@ from coursesite.extensions import db
 from coursesite.models import Course, Enrollment, User, utcnow
 from coursesite.models.user import check_nobodys_password, normalize_email
 
+# What an account's password and name may be, on every way in (sign-up, reset, profile, `create-user`): a
+# password longer than the login form takes could never be used to log in.
+PASSWORD_MIN_CHARS, PASSWORD_MAX_CHARS = 10, 200
+NAME_MAX_CHARS = 120
+
 
 class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the message is for the user."""

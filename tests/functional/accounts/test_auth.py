@@ -93,6 +93,7 @@ def test_signup_with_join_code_cannot_take_the_instructors_name(client):
     [
         ({"email": "not-an-email"}, "Invalid email address."),
         ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
+        ({"password": "p" * 201, "confirm": "p" * 201}, "Use at most 200 characters."),
         ({"confirm": "something else entirely"}, "The passwords differ."),
         ({"display_name": "   "}, "This field is required."),
     ],

@@ -51,8 +51,13 @@ def test_create_course_creator(runner):
     ("args", "message"),
     [
         (["not-an-email", "--name", "X", "--password", "a long password"], "not an email address: not-an-email"),
-        (["a@school.edu", "--name", "X", "--password", "short"], "the password needs at least 10 characters"),
+        (["a@school.edu", "--name", "X", "--password", "short"],
+         "the password needs 10 to 200 characters (the login form takes no more)"),
+        (["a@school.edu", "--name", "X", "--password", "p" * 201],  # it could never be typed into the login form
+         "the password needs 10 to 200 characters (the login form takes no more)"),
         (["a@school.edu", "--name", "  ", "--password", "a long password"], "the name must not be empty"),
+        (["a@school.edu", "--name", "N" * 121, "--password", "a long password"],
+         "the name may have at most 120 characters"),
         (["TAKEN@example.org", "--name", "X", "--password", "a long password"],
          "An account with this email already exists."),
     ],
