@@ -140,8 +140,12 @@ class _Import:
             return None if self.options.include_drafts else "a draft (include drafts to import it)"
         return f"status “{item.status or 'none'}” is not imported (only published posts and drafts)"
 
-    def _time(self, gmt: str, local: str) -> datetime:
-        moment = wxr_time(gmt, local, self.course.timezone)
+    def _time(self, gmt: str, local: str, label: str) -> datetime:
+        try:
+            moment = wxr_time(gmt, local, self.course.timezone)
+        except WxrError as error:
+            # The whole file is refused, as for any other value the site cannot hold: named, to be corrected.
+            raise WxrError(f"refused: {label}: {error}") from error
         if moment is None:
             self.undated += 1
             return self.now
@@ -157,7 +161,7 @@ class _Import:
 
     def _create_post(self, item: WxrItem) -> Post:
         author = self.people.author(item.creator)
-        when = self._time(item.date_gmt, item.date)
+        when = self._time(item.date_gmt, item.date, item.label)
         body_html, images = essay_html(item.content, self.doc.base_url)
         self.report.add_images(images)
         title = plain_line(item.title, 300) or "Untitled"
@@ -244,7 +248,7 @@ class _Import:
             return None
         _refused_if_too_deep(check_nesting, body_html, _comment_label(c, item))
         parent = _nearest_imported_parent(c, in_file, existing, done)
-        when = self._time(c.date_gmt, c.date)
+        when = self._time(c.date_gmt, c.date, _comment_label(c, item))
         comment = Comment(
             post_id=post.id, author_id=self.people.commenter(c).id, parent_id=parent.id if parent else None,
             body=html_to_text(body_html), body_html=body_html, word_count=count_html_words(body_html),

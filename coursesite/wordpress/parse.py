@@ -29,6 +29,10 @@ WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 # Ten times an essay's Markdown limit. The HTML sanitizer's time grows faster than the length of one long
 # run of text full of entities, so one item's content is bounded, not only the file.
 MAX_CONTENT_CHARS = 1_000_000
+# The years a date of the file may fall in. Wide enough for any real blog, and for posts backdated a century
+# before WordPress existed; far enough from year 9999, the last the site's calendar has, that every date
+# stays showable in every time zone. A date outside is a typo or a placeholder ("9999-12-31" for "never").
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class WxrError(ValueError):
@@ -240,19 +244,28 @@ def _comment(element: Element, wp: str) -> WxrComment:
 def wxr_time(gmt: str, local: str, tz_name: str) -> datetime | None:
     """When something happened: the *_gmt field, else the local field read in the course's zone.
 
-    WordPress writes 0000-00-00 00:00:00 as the GMT time of drafts and of some old exports.
+    WordPress writes 0000-00-00 00:00:00 as the GMT time of drafts and of some old exports. WxrError for
+    a date outside the years the site shows.
     """
     moment = _wxr_datetime(gmt)
     if moment is not None:
-        return moment.replace(tzinfo=UTC)
+        return _showable(moment, gmt).replace(tzinfo=UTC)
     moment = _wxr_datetime(local)
     if moment is None:
         return None
+    _showable(moment, local)
     try:
         return local_to_utc(moment, tz_name, fold=0)
     except NonexistentLocalTime:
         # A wall-clock time the clocks skipped: read it with the offset in force just before.
         return moment.replace(tzinfo=zone(tz_name)).astimezone(UTC)
+
+
+def _showable(moment: datetime, written: str) -> datetime:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise WxrError(f"its date {written.strip()} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} this site "
+                       "shows (correct the date in WordPress and export again)")
+    return moment
 
 
 def _wxr_datetime(value: str) -> datetime | None:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment
 from tests import factories as f
+from tests.functional.wordpress.test_wxr_limits import with_comment_dates
 from tests.functional.wxr_support import FIXTURES, course_posts, row_counts
 
 SMALL = str(FIXTURES / "small-export.xml")
@@ -127,3 +128,11 @@ def test_the_documented_import_works_on_the_demo_as_it_stands(cli):
     owner = db.session.scalar(
         select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.role == "instructor"))
     assert owner.user.email == "admin@example.edu"
+
+
+def test_a_date_the_site_cannot_show_is_named_not_a_traceback(cli, admin, tmp_path):
+    course = f.make_course(instructor=admin, timezone="America/New_York")
+    dated = tmp_path / "dated.xml"
+    dated.write_bytes(with_comment_dates("9999-12-31 23:59:59", ""))
+    _bad(cli, ["import-wxr", str(dated), "--course", course.slug, "--dry-run"],
+         "dated.xml: refused: comment 1 by Mr WordPress on “Hello world!”: its date 9999-12-31 23:59:59 is outside")
