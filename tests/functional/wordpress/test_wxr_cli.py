@@ -1,5 +1,8 @@
 """`flask import-wxr` and `export-wxr`: a report on success; one line on stderr and nothing written on bad input."""
 
+import os
+import threading
+
 import pytest
 from sqlalchemy import select
 
@@ -83,10 +86,34 @@ def test_files_over_the_size_limit_are_refused(cli, admin, app):
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "UTC"], "larger than the limit")
 
 
+def test_a_stream_with_no_size_is_read_only_up_to_the_limit(cli, admin, app, tmp_path):
+    """A pipe (or /dev/zero) reports size 0: the command stops reading one byte past the limit."""
+    app.config["WXR_MAX_BYTES"] = 1000
+    pipe = tmp_path / "endless.xml"
+    os.mkfifo(pipe)
+    offered, written = 8 * 1024 * 1024, []
+
+    def feed():
+        try:
+            with open(pipe, "wb", buffering=0) as writer:
+                for _ in range(offered // 4096):
+                    written.append(writer.write(b"<" * 4096))
+        except BrokenPipeError:
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    _bad(cli, ["import-wxr", str(pipe), "--course", "new-one", "--timezone", "UTC", "--dry-run"],
+         "endless.xml: the file is larger than the limit of")
+    feeder.join(timeout=10)
+    assert not feeder.is_alive() and sum(written) < offered // 8
+
+
 def test_bad_options_are_refused(cli, admin):
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "Mars/Olympus"], "unknown time zone")
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one"], "pass --timezone to create it")
-    _bad(cli, ["import-wxr", SMALL, "--course", "Bad Slug!", "--timezone", "UTC"], "Use lower-case letters")
+    _bad(cli, ["import-wxr", SMALL, "--course", "Bad Slug!", "--timezone", "UTC"],
+         "--course Bad Slug!: Use lower-case letters")
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "UTC", "--owner", "nobody@example.org"],
          "no account with the email")
 
