@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 
 from coursesite.coursework import courses as course_service
+from coursesite.discussion.comments import MAX_COMMENT_CHARS
 from coursesite.extensions import db
 from coursesite.models import Comment, CommentRevision, Course, Post, PostRevision, PostTerm, Term, User, utcnow
 from coursesite.text.html_markdown import NestingTooDeep, check_nesting, html_to_markdown
@@ -123,6 +124,7 @@ class _Import:
         self.slugs = UniqueSlugs(set(db.session.scalars(select(Post.slug).where(Post.course_id == course.id))))
         self.terms = {(t.kind, t.slug): t for t in db.session.scalars(select(Term).where(Term.course_id == course.id))}
         self.undated = 0
+        self.long_comments = 0
 
     def run(self) -> None:
         seen: set[int] = set()
@@ -151,6 +153,12 @@ class _Import:
         self.report.notes += self.people.notes()
         if self.undated:
             self.report.notes.append(f"{self.undated} item(s) had no date; they are dated at the time of import")
+        if self.long_comments:
+            self.report.notes.append(
+                f"{self.long_comments} comment(s) are longer than the {MAX_COMMENT_CHARS:,} characters a comment "
+                "written here may have; they are imported whole, and their authors can edit one only by "
+                "shortening it"
+            )
 
     def _skip_reason(self, item: WxrItem, seen: set[int]) -> str | None:
         if item.post_type != "post":
@@ -288,6 +296,7 @@ class _Import:
         db.session.add(CommentRevision(comment_id=comment.id, body=comment.body, word_count=comment.word_count,
                                        created_at=when))
         self.report.comments_created += 1
+        self.long_comments += len(comment.body) > MAX_COMMENT_CHARS
         self.report.threaded_comments += parent is not None
         return comment
 

@@ -29,6 +29,9 @@ WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 # Ten times an essay's Markdown limit. The HTML sanitizer's time grows faster than the length of one long
 # run of text full of entities, so one item's content is bounded, not only the file.
 MAX_CONTENT_CHARS = 1_000_000
+# The most a comment can hold on WordPress: its database column keeps 65,535 bytes (its comment form stops
+# at 65,525). Anything WordPress stored is imported whole; a longer comment was not written by WordPress.
+MAX_COMMENT_BYTES = 65_535
 # The years a date of the file may fall in. Wide enough for any real blog, and for posts backdated a century
 # before WordPress existed; far enough from year 9999, the last the site's calendar has, that every date
 # stays showable in every time zone. A date outside is a typo or a placeholder ("9999-12-31" for "never").
@@ -177,6 +180,16 @@ def _raw(parent: Element, path: str, what: str) -> str:
     return text
 
 
+def _comment_content(element: Element, wp: str) -> str:
+    what = f"comment {_text(element, f'{{{wp}}}comment_id') or '(no id)'}"
+    text = _raw(element, f"{{{wp}}}comment_content", what)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_COMMENT_BYTES:
+        raise WxrError(f"refused: {what} is {size:,} bytes long; WordPress keeps at most {MAX_COMMENT_BYTES:,} "
+                       "bytes per comment, so the file was changed after it was exported")
+    return text
+
+
 def _id(parent: Element, path: str) -> int:
     """A WordPress id; 0 when missing or not a number; WxrError for one no database column holds."""
     value = _text(parent, path)
@@ -233,7 +246,7 @@ def _comment(element: Element, wp: str) -> WxrComment:
         url=_text(element, f"{{{wp}}}comment_author_url"),
         date=_text(element, f"{{{wp}}}comment_date"),
         date_gmt=_text(element, f"{{{wp}}}comment_date_gmt"),
-        content=_raw(element, f"{{{wp}}}comment_content", "a comment"),
+        content=_comment_content(element, wp),
         approved=_text(element, f"{{{wp}}}comment_approved"),
         comment_type=_text(element, f"{{{wp}}}comment_type"),
         parent_id=_id(element, f"{{{wp}}}comment_parent"),

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
-from coursesite.models import PendingImport, Post
-from coursesite.wordpress.parse import MAX_CONTENT_CHARS, MAX_WP_ID, WxrError, parse_wxr
+from coursesite.models import Comment, PendingImport, Post
+from coursesite.wordpress.parse import MAX_COMMENT_BYTES, MAX_CONTENT_CHARS, MAX_WP_ID, WxrError, parse_wxr
 from tests import factories as f
 from tests.functional.wordpress.test_wxr_views import _upload
 from tests.functional.wxr_support import FIXTURES, row_counts
@@ -22,6 +22,12 @@ POST_ID = b"<wp:post_id>1</wp:post_id>"
 
 def with_content(html: bytes) -> bytes:
     return SMALL.replace(WELCOME, WELCOME.removesuffix(b"Welcome to WordPress.") + html)
+
+
+def with_comment(text: str) -> bytes:
+    """The one comment of the file (comment 1 on Hello world!) saying `text`."""
+    start = SMALL.index(COMMENT) + len(b"<wp:comment_content><![CDATA[")
+    return SMALL[:start] + text.encode() + SMALL[SMALL.index(b"]]>", start):]
 
 
 def with_post_id(digits: bytes) -> bytes:
@@ -79,6 +85,10 @@ HOSTILE = {
         "comment 1 by Mr WordPress on “Hello world!”: its date 9999-12-31 23:59:59 is outside the years"),
     "a comment dated in year 9999 in UTC": (
         with_comment_dates("2011-01-18 07:40:14", "9999-12-31 23:59:59"), "its date 9999-12-31 23:59:59 is outside"),
+    # Counted in bytes, as WordPress stores it: 32,768 characters of two bytes each.
+    "a comment one byte longer than WordPress can store": (
+        with_comment("é" * (MAX_COMMENT_BYTES // 2 + 1)),
+        "comment 1 is 65,536 bytes long; WordPress keeps at most 65,535 bytes per comment"),
     "a post dated in 1899 in UTC": (
         with_post_dates("2011-01-18 07:40:14", "1899-12-31 23:59:59"), "its date 1899-12-31 23:59:59 is outside"),
 }
@@ -110,6 +120,16 @@ def test_the_first_and_last_showable_dates_import_and_show(client, auth, zone):
     assert essay.status_code == 200
     page = essay.get_data(as_text=True)
     assert "January 1, 1900" in page and "December 31, 2200" in page
+
+
+def test_the_longest_comment_wordpress_stores_is_imported_whole_and_said_to_be_long(client, auth, course):
+    auth.login(f.instructor_of(course))
+    longest = "word " * (MAX_COMMENT_BYTES // 5)
+    assert len(longest.encode()) == MAX_COMMENT_BYTES
+    page = _upload(client, course, data=with_comment(longest)).get_data(as_text=True)
+    assert "1 comment(s) are longer than the 10,000 characters a comment written here may have" in page
+    client.post(f"/c/{course.slug}/import/confirm", data={"token": db.session.scalar(select(PendingImport.token))})
+    assert db.session.scalar(select(Comment.body).where(Comment.wp_comment_id == 1)) == longest.strip()
 
 
 def test_the_largest_id_still_imports(client, auth, course):
