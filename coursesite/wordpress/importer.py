@@ -125,6 +125,7 @@ class _Import:
         self.terms = {(t.kind, t.slug): t for t in db.session.scalars(select(Term).where(Term.course_id == course.id))}
         self.undated = 0
         self.long_comments = 0
+        self.new_comments: list[Comment] = []  # their first revision is added once all have ids
 
     def run(self) -> None:
         seen: set[int] = set()
@@ -150,6 +151,7 @@ class _Import:
             if made:
                 self._first_revision_and_terms(item, post)
             self._import_comments(item, post, existing={} if made else self._imported_comments(post))
+        self._first_comment_revisions()
         self.report.notes += self.people.notes()
         if self.undated:
             self.report.notes.append(f"{self.undated} item(s) had no date; they are dated at the time of import")
@@ -235,6 +237,11 @@ class _Import:
                 attached.add(term.id)
                 db.session.add(PostTerm(post_id=post.id, term_id=term.id))
 
+    def _first_comment_revisions(self) -> None:
+        db.session.flush()
+        db.session.add_all(CommentRevision(comment_id=c.id, body=c.body, word_count=c.word_count,
+                                           created_at=c.created_at) for c in self.new_comments)
+
     @staticmethod
     def _imported_comments(post: Post) -> dict[int, Comment]:
         """The comments of an essay imported before, by WordPress id (a new essay has none: no query)."""
@@ -286,15 +293,15 @@ class _Import:
         _refused_if_too_deep(check_nesting, body_html, _comment_label(c, item))
         parent = _nearest_imported_parent(c, in_file, existing, done)
         when = self._time(c.date_gmt, c.date, _comment_label(c, item))
+        if parent is not None and parent.id is None:
+            db.session.flush()  # a reply needs its parent's id; other comments are written together
         comment = Comment(
             post_id=post.id, author_id=self.people.commenter(c).id, parent_id=parent.id if parent else None,
             body=html_to_text(body_html), body_html=body_html, word_count=count_html_words(body_html),
             status="visible" if c.approved == "1" else "held", created_at=when, wp_comment_id=c.comment_id,
         )
         db.session.add(comment)
-        db.session.flush()
-        db.session.add(CommentRevision(comment_id=comment.id, body=comment.body, word_count=comment.word_count,
-                                       created_at=when))
+        self.new_comments.append(comment)
         self.report.comments_created += 1
         self.long_comments += len(comment.body) > MAX_COMMENT_CHARS
         self.report.threaded_comments += parent is not None
