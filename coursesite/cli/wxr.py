@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from coursesite.cli.users import fail
+from coursesite.coursework import courses as course_service
 from coursesite.extensions import db
 from coursesite.files.sizes import size_text
 from coursesite.models import Course, User
@@ -24,15 +24,23 @@ from coursesite.wordpress.people import person_ref, usable_email
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:
-    """The file's bytes; its size is checked before anything is read."""
+    """The file's bytes, reading at most one byte past the limit: a pipe or a device has no size to check first."""
     try:
-        too_big = os.path.getsize(path) > max_bytes
-        data = b"" if too_big else Path(path).read_bytes()
+        with open(path, "rb") as file:
+            data = file.read(max_bytes + 1)
     except OSError as error:
         raise click.ClickException(f"{path}: cannot read the file ({error.strerror or error})") from error
-    if too_big:
+    if len(data) > max_bytes:
         fail(f"{path}: the file is larger than the limit of {size_text(max_bytes)}")
     return data
+
+
+def _check_new_course(slug: str, timezone: str) -> None:
+    """A bad --course is named as the option at fault, not as a fault of the file."""
+    try:
+        course_service.check_course_fields(slug, timezone)
+    except course_service.CourseError as error:
+        fail(f"--course {slug}: {error}")
 
 
 def _owner(email: str | None) -> User:
@@ -102,6 +110,7 @@ def import_wxr_command(file: str, slug: str, timezone: str | None, visibility: s
     if course is None:
         if not timezone:
             fail(f"course {slug} does not exist: pass --timezone to create it")
+        _check_new_course(slug, timezone)
         new_course = NewCourse(slug=slug, timezone=timezone, visibility=visibility or "members")
     elif not is_instructor(owner, course):
         fail(f"course {slug} belongs to someone else ({owner.email} is not its instructor; see --owner)")

@@ -98,12 +98,15 @@ def import_wxr(course: Course):
     form = WxrImportForm()
     if form.validate_on_submit():
         upload = form.file.data
+        # Reading and parsing the file need no database: the transaction the permission check began (on a
+        # POST it holds SQLite's write lock) ends first. Only the dry run itself writes, then rolls back.
+        db.session.commit()
         data = upload.read(_max_bytes() + 1)
         options = ImportOptions(include_drafts=form.include_drafts.data, include_pending=form.include_pending.data,
                                 dry_run=True)
         try:
-            report = import_blog(parse_wxr(data, _max_bytes()), importer=current_user, options=options,
-                                 course=course)
+            doc = parse_wxr(data, _max_bytes())
+            report = import_blog(doc, importer=current_user, options=options, course=course)
         except WxrError as error:
             form.file.errors.append(f"This file cannot be imported: {error}.")
         else:

@@ -44,7 +44,11 @@ def timezone_choices() -> list[str]:
 
 
 def to_local(value: datetime, tz_name: str) -> datetime:
-    return value.astimezone(zone(tz_name))
+    try:
+        return value.astimezone(zone(tz_name))
+    except OverflowError:
+        # A stored time so near the calendar's last day that the zone's offset would pass it: shown in UTC.
+        return value.astimezone(UTC)
 
 
 def _clock(local: datetime) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 
 from coursesite.coursework import courses as course_service
+from coursesite.discussion.comments import MAX_COMMENT_CHARS
 from coursesite.extensions import db
 from coursesite.models import Comment, CommentRevision, Course, Post, PostRevision, PostTerm, Term, User, utcnow
 from coursesite.text.html_markdown import NestingTooDeep, check_nesting, html_to_markdown
@@ -90,6 +91,26 @@ def slugify(text: str, max_length: int = 190) -> str:
     return re.sub(r"[^\w]+|_+", "-", text).strip("-")[:max_length].strip("-")
 
 
+class UniqueSlugs:
+    """Essay addresses not yet taken in a course: `base`, else base-2, base-3, ...
+
+    Each base remembers the next number to try, so a thousand items sharing a WordPress post_name cost
+    a thousand look-ups, not half a million.
+    """
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+        self.next_number: dict[str, int] = {}
+
+    def claim(self, base: str) -> str:
+        slug, n = base, self.next_number.get(base, 2)
+        while slug in self.taken:
+            slug, n = f"{base}-{n}", n + 1
+        self.next_number[base] = n
+        self.taken.add(slug)
+        return slug
+
+
 class _Import:
     def __init__(self, doc: WxrDocument, course: Course, importer: User, options: ImportOptions,
                  report: ImportReport, chosen: dict[str, User] | None = None):
@@ -100,12 +121,15 @@ class _Import:
             p.wp_post_id: p
             for p in db.session.scalars(select(Post).where(Post.course_id == course.id, Post.wp_post_id.isnot(None)))
         }
-        self.slugs = set(db.session.scalars(select(Post.slug).where(Post.course_id == course.id)))
+        self.slugs = UniqueSlugs(set(db.session.scalars(select(Post.slug).where(Post.course_id == course.id))))
         self.terms = {(t.kind, t.slug): t for t in db.session.scalars(select(Term).where(Term.course_id == course.id))}
         self.undated = 0
+        self.long_comments = 0
+        self.new_comments: list[Comment] = []  # their first revision is added once all have ids
 
     def run(self) -> None:
         seen: set[int] = set()
+        essays: list[tuple[WxrItem, Post, bool]] = []  # (item, its essay, made by this import)
         for item in self.doc.items:
             reason = self._skip_reason(item, seen)
             seen.add(item.post_id)
@@ -116,13 +140,27 @@ class _Import:
                 continue
             post = self.posts.get(item.post_id)
             if post is None:
-                post = self._create_post(item)
+                essays.append((item, self._new_post(item), True))
             else:
                 self.report.posts_matched.append(post.title)
-            self._import_comments(item, post)
+                essays.append((item, post, False))
+        # The new essays are written together, in a few statements rather than one each: the import (and the
+        # preview, its dry run) holds the database's write lock while it writes.
+        db.session.flush()
+        for item, post, made in essays:
+            if made:
+                self._first_revision_and_terms(item, post)
+            self._import_comments(item, post, existing={} if made else self._imported_comments(post))
+        self._first_comment_revisions()
         self.report.notes += self.people.notes()
         if self.undated:
             self.report.notes.append(f"{self.undated} item(s) had no date; they are dated at the time of import")
+        if self.long_comments:
+            self.report.notes.append(
+                f"{self.long_comments} comment(s) are longer than the {MAX_COMMENT_CHARS:,} characters a comment "
+                "written here may have; they are imported whole, and their authors can edit one only by "
+                "shortening it"
+            )
 
     def _skip_reason(self, item: WxrItem, seen: set[int]) -> str | None:
         if item.post_type != "post":
@@ -140,24 +178,24 @@ class _Import:
             return None if self.options.include_drafts else "a draft (include drafts to import it)"
         return f"status “{item.status or 'none'}” is not imported (only published posts and drafts)"
 
-    def _time(self, gmt: str, local: str) -> datetime:
-        moment = wxr_time(gmt, local, self.course.timezone)
+    def _time(self, gmt: str, local: str, label: str) -> datetime:
+        try:
+            moment = wxr_time(gmt, local, self.course.timezone)
+        except WxrError as error:
+            # The whole file is refused, as for any other value the site cannot hold: named, to be corrected.
+            raise WxrError(f"refused: {label}: {error}") from error
         if moment is None:
             self.undated += 1
             return self.now
         return moment
 
     def _unique_slug(self, item: WxrItem, title: str) -> str:
-        base = slugify(item.post_name) or slugify(title) or f"post-{item.post_id}"
-        slug, n = base, 2
-        while slug in self.slugs:
-            slug, n = f"{base}-{n}", n + 1
-        self.slugs.add(slug)
-        return slug
+        return self.slugs.claim(slugify(item.post_name) or slugify(title) or f"post-{item.post_id}")
 
-    def _create_post(self, item: WxrItem) -> Post:
+    def _new_post(self, item: WxrItem) -> Post:
+        """The essay of an item, added to the session: it gets its id with the others, in one flush."""
         author = self.people.author(item.creator)
-        when = self._time(item.date_gmt, item.date)
+        when = self._time(item.date_gmt, item.date, item.label)
         body_html, images = essay_html(item.content, self.doc.base_url)
         self.report.add_images(images)
         title = plain_line(item.title, 300) or "Untitled"
@@ -170,14 +208,15 @@ class _Import:
             wp_post_id=item.post_id,
         )
         db.session.add(post)
-        db.session.flush()
-        db.session.add(PostRevision(post_id=post.id, version=1, title=title, body=post.body,
-                                    word_count=post.word_count, status=post.status, saved_by_id=author.id,
-                                    created_at=when))
-        self._attach_terms(item, post)
         self.posts[item.post_id] = post
         self.report.posts_created.append(title)
         return post
+
+    def _first_revision_and_terms(self, item: WxrItem, post: Post) -> None:
+        db.session.add(PostRevision(post_id=post.id, version=1, title=post.title, body=post.body,
+                                    word_count=post.word_count, status=post.status, saved_by_id=post.author_id,
+                                    created_at=post.created_at))
+        self._attach_terms(item, post)
 
     def _attach_terms(self, item: WxrItem, post: Post) -> None:
         attached: set[int] = set()
@@ -198,14 +237,23 @@ class _Import:
                 attached.add(term.id)
                 db.session.add(PostTerm(post_id=post.id, term_id=term.id))
 
-    def _import_comments(self, item: WxrItem, post: Post) -> None:
-        in_file = {c.comment_id: c for c in item.comments if c.comment_id > 0}
-        existing = {
+    def _first_comment_revisions(self) -> None:
+        db.session.flush()
+        db.session.add_all(CommentRevision(comment_id=c.id, body=c.body, word_count=c.word_count,
+                                           created_at=c.created_at) for c in self.new_comments)
+
+    @staticmethod
+    def _imported_comments(post: Post) -> dict[int, Comment]:
+        """The comments of an essay imported before, by WordPress id (a new essay has none: no query)."""
+        return {
             c.wp_comment_id: c
             for c in db.session.scalars(
                 select(Comment).where(Comment.post_id == post.id, Comment.wp_comment_id.isnot(None))
             )
         }
+
+    def _import_comments(self, item: WxrItem, post: Post, existing: dict[int, Comment]) -> None:
+        in_file = {c.comment_id: c for c in item.comments if c.comment_id > 0}
         done: dict[int, Comment | None] = {}
         for wp_comment in _parents_first(item.comments, in_file):
             imported = self._import_comment(wp_comment, item, post, in_file, existing, done)
@@ -244,17 +292,18 @@ class _Import:
             return None
         _refused_if_too_deep(check_nesting, body_html, _comment_label(c, item))
         parent = _nearest_imported_parent(c, in_file, existing, done)
-        when = self._time(c.date_gmt, c.date)
+        when = self._time(c.date_gmt, c.date, _comment_label(c, item))
+        if parent is not None and parent.id is None:
+            db.session.flush()  # a reply needs its parent's id; other comments are written together
         comment = Comment(
             post_id=post.id, author_id=self.people.commenter(c).id, parent_id=parent.id if parent else None,
             body=html_to_text(body_html), body_html=body_html, word_count=count_html_words(body_html),
             status="visible" if c.approved == "1" else "held", created_at=when, wp_comment_id=c.comment_id,
         )
         db.session.add(comment)
-        db.session.flush()
-        db.session.add(CommentRevision(comment_id=comment.id, body=comment.body, word_count=comment.word_count,
-                                       created_at=when))
+        self.new_comments.append(comment)
         self.report.comments_created += 1
+        self.long_comments += len(comment.body) > MAX_COMMENT_CHARS
         self.report.threaded_comments += parent is not None
         return comment
 

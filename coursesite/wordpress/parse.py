@@ -29,6 +29,13 @@ WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 # Ten times an essay's Markdown limit. The HTML sanitizer's time grows faster than the length of one long
 # run of text full of entities, so one item's content is bounded, not only the file.
 MAX_CONTENT_CHARS = 1_000_000
+# The most a comment can hold on WordPress: its database column keeps 65,535 bytes (its comment form stops
+# at 65,525). Anything WordPress stored is imported whole; a longer comment was not written by WordPress.
+MAX_COMMENT_BYTES = 65_535
+# The years a date of the file may fall in. Wide enough for any real blog, and for posts backdated a century
+# before WordPress existed; far enough from year 9999, the last the site's calendar has, that every date
+# stays showable in every time zone. A date outside is a typo or a placeholder ("9999-12-31" for "never").
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class WxrError(ValueError):
@@ -173,6 +180,16 @@ def _raw(parent: Element, path: str, what: str) -> str:
     return text
 
 
+def _comment_content(element: Element, wp: str) -> str:
+    what = f"comment {_text(element, f'{{{wp}}}comment_id') or '(no id)'}"
+    text = _raw(element, f"{{{wp}}}comment_content", what)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_COMMENT_BYTES:
+        raise WxrError(f"refused: {what} is {size:,} bytes long; WordPress keeps at most {MAX_COMMENT_BYTES:,} "
+                       "bytes per comment, so the file was changed after it was exported")
+    return text
+
+
 def _id(parent: Element, path: str) -> int:
     """A WordPress id; 0 when missing or not a number; WxrError for one no database column holds."""
     value = _text(parent, path)
@@ -229,7 +246,7 @@ def _comment(element: Element, wp: str) -> WxrComment:
         url=_text(element, f"{{{wp}}}comment_author_url"),
         date=_text(element, f"{{{wp}}}comment_date"),
         date_gmt=_text(element, f"{{{wp}}}comment_date_gmt"),
-        content=_raw(element, f"{{{wp}}}comment_content", "a comment"),
+        content=_comment_content(element, wp),
         approved=_text(element, f"{{{wp}}}comment_approved"),
         comment_type=_text(element, f"{{{wp}}}comment_type"),
         parent_id=_id(element, f"{{{wp}}}comment_parent"),
@@ -240,19 +257,28 @@ def _comment(element: Element, wp: str) -> WxrComment:
 def wxr_time(gmt: str, local: str, tz_name: str) -> datetime | None:
     """When something happened: the *_gmt field, else the local field read in the course's zone.
 
-    WordPress writes 0000-00-00 00:00:00 as the GMT time of drafts and of some old exports.
+    WordPress writes 0000-00-00 00:00:00 as the GMT time of drafts and of some old exports. WxrError for
+    a date outside the years the site shows.
     """
     moment = _wxr_datetime(gmt)
     if moment is not None:
-        return moment.replace(tzinfo=UTC)
+        return _showable(moment, gmt).replace(tzinfo=UTC)
     moment = _wxr_datetime(local)
     if moment is None:
         return None
+    _showable(moment, local)
     try:
         return local_to_utc(moment, tz_name, fold=0)
     except NonexistentLocalTime:
         # A wall-clock time the clocks skipped: read it with the offset in force just before.
         return moment.replace(tzinfo=zone(tz_name)).astimezone(UTC)
+
+
+def _showable(moment: datetime, written: str) -> datetime:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise WxrError(f"its date {written.strip()} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} this site "
+                       "shows (correct the date in WordPress and export again)")
+    return moment
 
 
 def _wxr_datetime(value: str) -> datetime | None:

@@ -42,6 +42,8 @@ class ImportReport:
     images: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     people: list[PersonInFile] = field(default_factory=list)
+    # `images` in the file's order; this set finds a repeat in one look-up however many images there are.
+    images_seen: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def add_person(self, person: PersonInFile) -> None:
         self.people.append(person)
@@ -50,7 +52,10 @@ class ImportReport:
         self.skipped.append(SkippedItem(kind, label, reason))
 
     def add_images(self, urls: list[str]) -> None:
-        self.images.extend(url for url in urls if url not in self.images)
+        for url in urls:
+            if url not in self.images_seen:
+                self.images_seen.add(url)
+                self.images.append(url)
 
     @property
     def changes_nothing(self) -> bool:

@@ -1,11 +1,15 @@
 """`flask import-wxr` and `export-wxr`: a report on success; one line on stderr and nothing written on bad input."""
 
+import os
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment
 from tests import factories as f
+from tests.functional.wordpress.test_wxr_limits import with_comment_dates
 from tests.functional.wxr_support import FIXTURES, course_posts, row_counts
 
 SMALL = str(FIXTURES / "small-export.xml")
@@ -82,10 +86,34 @@ def test_files_over_the_size_limit_are_refused(cli, admin, app):
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "UTC"], "larger than the limit")
 
 
+def test_a_stream_with_no_size_is_read_only_up_to_the_limit(cli, admin, app, tmp_path):
+    """A pipe (or /dev/zero) reports size 0: the command stops reading one byte past the limit."""
+    app.config["WXR_MAX_BYTES"] = 1000
+    pipe = tmp_path / "endless.xml"
+    os.mkfifo(pipe)
+    offered, written = 8 * 1024 * 1024, []
+
+    def feed():
+        try:
+            with open(pipe, "wb", buffering=0) as writer:
+                for _ in range(offered // 4096):
+                    written.append(writer.write(b"<" * 4096))
+        except BrokenPipeError:
+            pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    _bad(cli, ["import-wxr", str(pipe), "--course", "new-one", "--timezone", "UTC", "--dry-run"],
+         "endless.xml: the file is larger than the limit of")
+    feeder.join(timeout=10)
+    assert not feeder.is_alive() and sum(written) < offered // 8
+
+
 def test_bad_options_are_refused(cli, admin):
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "Mars/Olympus"], "unknown time zone")
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one"], "pass --timezone to create it")
-    _bad(cli, ["import-wxr", SMALL, "--course", "Bad Slug!", "--timezone", "UTC"], "Use lower-case letters")
+    _bad(cli, ["import-wxr", SMALL, "--course", "Bad Slug!", "--timezone", "UTC"],
+         "--course Bad Slug!: Use lower-case letters")
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "UTC", "--owner", "nobody@example.org"],
          "no account with the email")
 
@@ -127,3 +155,11 @@ def test_the_documented_import_works_on_the_demo_as_it_stands(cli):
     owner = db.session.scalar(
         select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.role == "instructor"))
     assert owner.user.email == "admin@example.edu"
+
+
+def test_a_date_the_site_cannot_show_is_named_not_a_traceback(cli, admin, tmp_path):
+    course = f.make_course(instructor=admin, timezone="America/New_York")
+    dated = tmp_path / "dated.xml"
+    dated.write_bytes(with_comment_dates("9999-12-31 23:59:59", ""))
+    _bad(cli, ["import-wxr", str(dated), "--course", course.slug, "--dry-run"],
+         "dated.xml: refused: comment 1 by Mr WordPress on “Hello world!”: its date 9999-12-31 23:59:59 is outside")

@@ -103,3 +103,12 @@ def test_a_shown_time_read_back_is_the_same_moment(moment, zone):
     except timefmt.AmbiguousLocalTime:
         back = timefmt.local_to_utc(local.replace(tzinfo=None), zone, fold=local.fold)
     assert back == instant
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Pacific/Kiritimati", NY])
+def test_a_time_at_the_end_of_the_calendar_is_still_shown(zone):
+    """East of UTC, the zone's offset would carry it past year 9999: it is shown in UTC instead of failing."""
+    last = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    assert timefmt.wp_datetime(last, zone).startswith("December 31, 9999")
+    assert timefmt.iso_local(last, zone).startswith("9999-12-31T")
+    assert "9999" in timefmt.deadline_text(last, zone)
