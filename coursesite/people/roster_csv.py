@@ -246,11 +246,11 @@ def parse_roster(data: bytes) -> ParsedRoster:
         else:
             result = _row(line, cells, columns, canvas_names)
             (parsed.problems if isinstance(result, LineProblem) else parsed.rows).append(result)
+        if len(parsed.rows) + len(parsed.problems) > MAX_ROWS:  # said at once: the rest is not checked
+            raise RosterFileError(f"The file lists more than {MAX_ROWS} people. Split it into smaller files.")
     parsed.source = _source(header, parsed.skipped)
     if not parsed.rows and not parsed.problems:
         raise RosterFileError("The file has a header line but nobody in it.")
-    if len(parsed.rows) + len(parsed.problems) > MAX_ROWS:
-        raise RosterFileError(f"The file lists more than {MAX_ROWS} people. Split it into smaller files.")
     duplicated = _duplicates(parsed.rows)
     parsed.problems += [LineProblem(row.line, duplicated[row.line]) for row in parsed.rows if row.line in duplicated]
     parsed.rows = [row for row in parsed.rows if row.line not in duplicated]

@@ -172,3 +172,16 @@ def test_too_many_people():
     text = "email\n" + "".join(f"p{n}@example.org\n" for n in range(3001))
     with pytest.raises(RosterFileError, match="more than 3000 people"):
         parse(text)
+
+
+def test_a_file_far_over_the_limit_is_refused_without_checking_every_line(monkeypatch):
+    """A 50,000-line file is refused after the line past the limit, not after checking all 50,000 addresses."""
+    from coursesite.people import roster_csv
+
+    checked = []
+    real_row = roster_csv._row
+    monkeypatch.setattr(roster_csv, "_row", lambda *args: checked.append(1) or real_row(*args))
+    text = "email\n" + "".join(f"p{n}@example.org\n" for n in range(50_000))
+    with pytest.raises(RosterFileError, match="more than 3000 people"):
+        parse(text)
+    assert len(checked) == roster_csv.MAX_ROWS + 1
