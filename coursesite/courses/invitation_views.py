@@ -71,6 +71,10 @@ def resend_invitation(course: Course, invitation_id: int):
     """Email an unanswered invitation again (the first one was lost, or the mail server refused it)."""
     invitation = _course_invitation(course, invitation_id)
     name = invitation.name or invitation.user.email
+    if is_member(invitation.user, course):  # joined with the course's code meanwhile: the email would be wrong
+        flash(f"{name} has joined the course already, so nothing was sent. The invitation still offers its "
+              "role, section and IDs until they answer it.", "info")
+        return redirect(url_for("courses.roster", slug=course.slug) + "#invitations")
     mail = invitation_mail(course, invitation.user)
     db.session.commit()  # nothing written; ends the transaction before the mail server is asked
     if deliver(mail):

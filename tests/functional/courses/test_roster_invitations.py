@@ -12,6 +12,7 @@ import pytest
 
 from coursesite.extensions import db
 from coursesite.models import utcnow
+from coursesite.people import accounts
 from coursesite.people import invitations as course_invitations
 from tests import factories as f
 from tests.functional.courses.test_roster_import import enrollment_of, import_file, text, upload
@@ -229,3 +230,14 @@ def test_send_again_only_for_the_courses_own_invitations(client, course, outside
                                            section=None, ids={}, name=None)
     db.session.commit()
     assert client.post(f"/c/{course.slug}/roster/invitations/{invitation.id}/resend").status_code == 404
+
+
+def test_send_again_sends_nothing_to_someone_who_joined_with_the_code_meanwhile(client, course, outsiders, outbox):
+    student = outsiders["student"]
+    invitation = course_invitations.invite(course, student, f.instructor_of(course), role=None, section=None,
+                                           ids={}, name="Olga O.")
+    accounts.enroll(student, course)  # with the join code, before answering the invitation
+    db.session.commit()
+    response = client.post(f"/c/{course.slug}/roster/invitations/{invitation.id}/resend", follow_redirects=True)
+    assert "Olga O. has joined the course already, so nothing was sent." in text(response)
+    assert outbox == []
