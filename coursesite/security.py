@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, request, url_for
 from flask_login import login_url
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from coursesite.extensions import csrf, login_manager
 
@@ -104,9 +106,17 @@ def login_to_continue(back_to: str | None = None, message: str | None = None) ->
 
 
 def same_site_referrer() -> str | None:
-    """The path (and query) of the page this request was sent from, when that page is on this site."""
+    """The path (and query) of the page this request was sent from, when that page is on this site and can be
+    opened again: a page shown in answer to a form (a confirmation) has an address that only takes forms."""
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host:
+    root = request.script_root
+    if referrer.netloc != request.host or not (referrer.path + "/").startswith(root + "/"):
+        return None
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(referrer.path[len(root):] or "/", method="GET")
+    except RequestRedirect:
+        pass  # opened again, it redirects (a missing slash): still a page
+    except HTTPException:
         return None
     path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return safe_next(path, "") or None

@@ -83,3 +83,16 @@ def test_reloading_the_address_of_a_refused_comment_shows_the_essays_form(client
     reloaded = client.get(s.create_url())
     assert reloaded.status_code == 302
     assert reloaded.headers["Location"].endswith(f"{s.essay_url()}#respond")
+
+
+def test_a_form_sent_from_a_page_that_only_answered_a_form_returns_to_nothing_it_cannot_open(app, client, auth):
+    """A confirmation page shown in answer to a form (its address takes only forms) is no page to come back to."""
+    s = seminar()
+    auth.login(s.bob)
+    login_client(app, s.bob).post("/auth/logout")
+    response = client.post(s.create_url(), data={"body": "x"}, headers={"Referer": HOST + "/auth/logout"})
+    assert next_of(response.headers["Location"]) == f"{s.essay_url()}#respond"  # the comment form knows its page
+    response = client.post(f"/c/{s.course.slug}/comments/1/delete", headers={"Referer": HOST + "/auth/logout"})
+    assert next_of(response.headers["Location"]) is None
+    response = client.post(f"/c/{s.course.slug}/comments/1/delete", headers={"Referer": HOST + s.essay_url()[:-1]})
+    assert next_of(response.headers["Location"]) == s.essay_url()[:-1]  # redirects to the slash: still a page
