@@ -52,13 +52,17 @@ def _without_nul(value):
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _plain_json(value):
+def _plain_json(value, depth: int = 0):
+    """Strings cleaned where the app reads them: the object's values and the items of its lists (an essay's
+    text, its terms); deeper nesting, which nothing reads, is left as it is rather than walked."""
     if isinstance(value, str):
         return _LONE_SURROGATE.sub("\ufffd", _without_nul(value))
+    if depth >= 2:
+        return value
     if isinstance(value, list):
-        return [_plain_json(item) for item in value]
+        return [_plain_json(item, depth + 1) for item in value]
     if isinstance(value, dict):
-        return {_plain_json(key): _plain_json(item) for key, item in value.items()}
+        return {_plain_json(key): _plain_json(item, depth + 1) for key, item in value.items()}
     return value
 
 

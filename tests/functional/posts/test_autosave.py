@@ -204,3 +204,14 @@ def test_half_a_utf16_pair_or_a_nul_in_the_editors_json_is_saved_as_text_not_an_
     preview = client.post(f"/c/{course.slug}/preview", json={"body": typed})
     assert preview.status_code == 200
     assert "Half \ufffd a pair, and a whole \U0001F600 one." in preview.get_json()["html"]
+
+
+def test_json_nested_as_deep_as_python_reads_it_is_no_server_error(client, course, student):
+    post = f.make_post(course, student, status="draft", title="Draft", body="old", version=1)
+    db.session.commit()
+    deep = '{"title": "Draft", "body": "new", "version": 1, "x": ' + "[" * 900 + "]" * 900 + "}"
+    response = client.post(f"/c/{course.slug}/posts/{post.id}/autosave", data=deep,
+                           content_type="application/json")
+    assert response.status_code == 200
+    db.session.refresh(post)
+    assert post.body == "new"
