@@ -7,6 +7,7 @@ instructor cannot use it to learn who has an account.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -241,3 +242,22 @@ def test_send_again_sends_nothing_to_someone_who_joined_with_the_code_meanwhile(
     response = client.post(f"/c/{course.slug}/roster/invitations/{invitation.id}/resend", follow_redirects=True)
     assert "Olga O. has joined the course already, so nothing was sent." in text(response)
     assert outbox == []
+
+
+def test_a_mail_server_that_does_not_answer_is_not_waited_for_invitation_after_invitation(app, client, course,
+                                                                                        monkeypatch, outbox):
+    """Each unanswered attempt takes the whole SMTP timeout; after MAIL_BUDGET_S the rest wait for “Send
+    again”, so a class's import answers before the worker's timeout. (The clock is the test's: nothing sleeps.)"""
+    from coursesite.courses import roster_views
+
+    clock = iter(range(0, 1000, 15))  # every look at the import's clock, 15 s later: as if each attempt hung
+    monkeypatch.setattr(roster_views, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    mail_server_down(app)
+    attempts = []
+    real_deliver = roster_views.deliver
+    monkeypatch.setattr(roster_views, "deliver", lambda mail: attempts.append(mail.to) or real_deliver(mail))
+    _, response = import_file(client, course, THREE_NEW)
+    assert response.status_code == 302
+    assert len(attempts) == 1  # 15 s in: the second was not tried
+    assert "The mail server did not accept 3 invitation emails." in text(client.get(response.headers["Location"]))
+    assert len(course_invitations.pending_in(course)) == 3
