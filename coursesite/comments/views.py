@@ -15,6 +15,7 @@ from coursesite.discussion.thread import FormState
 from coursesite.extensions import db
 from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
+from coursesite.participation.rules import long_enough
 from coursesite.permissions import course_view, is_member, membership
 from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue
 from coursesite.text.words import count_text_words
@@ -96,7 +97,8 @@ def edit(course: Course, comment_id: int):
                 db.session.rollback()
                 error, status = str(exc), exc.status
             else:
-                shortened = min_words and words_before >= min_words > comment.word_count
+                shortened = (min_words and long_enough(words_before, min_words)
+                             and not long_enough(comment.word_count, min_words))
                 message = (f"Your comment is updated. At {comment.word_count} words it is now under the "
                            f"{min_words} a comment needs to count for {assignment.title}." if shortened
                            else "Your comment is updated.")

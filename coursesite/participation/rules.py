@@ -116,17 +116,22 @@ def done_of_required(qualifying: int, required: int) -> int:
     return min(qualifying, required)
 
 
+def long_enough(words: int, min_words: int) -> bool:
+    """A comment of `words` words can count for an assignment asking for `min_words` (M)."""
+    return words >= min_words
+
+
 def reached_words_at(comment: CommentFacts, min_words: int) -> datetime | None:
     """When the comment first had `min_words` words for good; None if it is short now.
 
     That is the first revision with M words after which no revision fell below M again: cutting a
     comment and padding it back after the deadline does not borrow the old time.
     """
-    if comment.words < min_words:
+    if not long_enough(comment.words, min_words):
         return None
     reached = None
     for revision in comment.revisions:
-        if revision.words < min_words:
+        if not long_enough(revision.words, min_words):
             reached = None
         elif reached is None:
             reached = revision.at
