@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, request, url_for
-from flask_login import login_url
+from flask_login import current_user, login_url
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -68,6 +68,8 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
+        if "Cache-Control" not in response.headers and current_user.is_authenticated:
+            response.headers["Cache-Control"] = SIGNED_IN_PAGE
         return add_security_headers(response, current_app.config)
 
 
@@ -79,6 +81,10 @@ SECURITY_HEADERS = (
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
+# What a signed-in reader is shown (grades, names, held comments) is never stored by the browser: on a shared
+# computer, Back after logging out would show it again from the browser's cache, which serves history
+# navigations without asking the server. Views that decide their own caching say so themselves.
+SIGNED_IN_PAGE = "private, no-store"
 
 
 def add_security_headers(response: Response, config) -> Response:

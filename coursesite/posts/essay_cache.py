@@ -26,6 +26,7 @@ from coursesite.essays.comment_counts import comment_stamp_query
 from coursesite.essays.listing import neighbour_ids, neighbour_params
 from coursesite.extensions import cache, db
 from coursesite.models import Course, Post
+from coursesite.security import SIGNED_IN_PAGE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding coursesite/, templates/ and static/
 
@@ -161,13 +162,16 @@ def keep_page(key: str, etag: str, html: str) -> None:
 
 
 def with_validators(response: Response, etag: str, shared: bool) -> Response:
-    """The tag, and who may keep the page: `public` briefly for a shared copy, else this browser only, always
-    asking first. A response that sets a cookie is never shared."""
+    """The tag, and who may keep the page: `public` briefly for a shared copy; a signed-in reader's page not at
+    all (security.SIGNED_IN_PAGE); else this browser only, always asking first. A response that sets a cookie is
+    never shared."""
     response.set_etag(etag, weak=True)
     response.vary.add("Cookie")
     if shared and not session.modified:
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config.get("PUBLIC_PAGE_MAX_AGE", 10)
+    elif current_user.is_authenticated:
+        response.headers["Cache-Control"] = SIGNED_IN_PAGE
     else:
         response.cache_control.private = True
         response.cache_control.no_cache = True

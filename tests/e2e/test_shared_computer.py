@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import join_course, log_out, sign_up, unique
+from tests.e2e.conftest import guard_context
+from tests.e2e.helpers import DEMO_PASSWORD, DEMO_SLUG, PEOPLE, join_course, log_in, log_out, sign_up, unique
 from tests.e2e.test_feature_journeys import PASSWORD, instructor_with_course, student_in_course
 
 TEXT = "Rationing outlasted the war by nine years; bread was rationed only after it."
@@ -73,3 +74,24 @@ def test_text_typed_offline_is_never_restored_into_another_account_without_a_log
     next_tab.goto("/")
     assert any(TEXT in copy for copy in essay_copies(next_tab).values())
     next_student_opens_the_editor(next_tab, code, slug)
+
+
+
+def test_back_after_logging_out_shows_the_login_page_not_the_last_readers_page(
+        browser_type, browser_type_launch_args, browser_context_args, incidents):
+    # Playwright turns Chrome's back/forward cache off by default; a shared computer's browser has it on.
+    browser = browser_type.launch(**browser_type_launch_args, ignore_default_args=["--disable-back-forward-cache"])
+    try:
+        context = browser.new_context(**browser_context_args)
+        guard_context(context, incidents)
+        page = context.new_page()
+        log_in(page, PEOPLE["instructor"], DEMO_PASSWORD)
+        page.goto(f"/c/{DEMO_SLUG}/dashboard/")
+        expect(page.get_by_role("heading", name="Participation")).to_be_visible()
+        log_out(page)
+        page.go_back(wait_until="commit")  # a page restored from the cache fires no load event
+        expect(page).to_have_url(re.compile(r"/auth/login"))
+        expect(page.get_by_role("heading", name="Participation")).to_have_count(0)
+        expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    finally:
+        browser.close()

@@ -6,6 +6,7 @@ from coursesite.extensions import db
 from tests import factories as f
 from tests.functional.accounts.test_account import reset_link
 from tests.functional.helpers import login_client
+from tests.functional.posts.test_essay_caching import essay_url
 
 DOMAIN = "coursesite.test"
 
@@ -73,3 +74,25 @@ def test_logout_keeps_the_password_and_a_reset_link_already_sent(client, auth, o
 def test_a_visitor_logging_out_changes_nothing(client):
     response = client.post("/auth/logout")
     assert response.status_code == 302
+
+
+def test_no_page_a_signed_in_reader_sees_is_kept_by_the_browser(app, client, auth):
+    """On a shared computer, Back after logging out must not show the last reader's pages from the cache."""
+    course = f.make_course(visibility="public")
+    student = f.make_member(course)
+    post = f.make_post(course, student)
+    f.make_comment(post, f.make_member(course))
+    student_pages = ("/", "/auth/account", f"/c/{course.slug}/blog/", essay_url(post), f"/c/{course.slug}/my-work")
+    staff_pages = (f"/c/{course.slug}/dashboard/", essay_url(post))
+    for person, paths in ((student, student_pages), (f.instructor_of(course), staff_pages)):
+        auth.login(person)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert response.cache_control.no_store and response.cache_control.private, path
+        auth.logout()
+    static = client.get("/static/css/site.css")
+    static.close()
+    assert not static.cache_control.no_store  # nobody's page: files stay cached for their year
+    visitor = app.test_client().get(essay_url(post))
+    assert visitor.cache_control.public and not visitor.cache_control.no_store

@@ -100,7 +100,7 @@ def test_a_signed_in_reader_never_gets_a_shared_copy(client, auth):
     auth.login(f.make_member(course))
     response = client.get(essay_url(post))
     assert response.status_code == 200
-    assert not response.cache_control.public and response.cache_control.private and response.cache_control.no_cache
+    assert not response.cache_control.public and response.cache_control.private and response.cache_control.no_store
 
 
 def test_a_members_only_course_is_never_shared(client, auth):
