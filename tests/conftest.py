@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, g, request_started, request_tearing_down
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from hypothesis import settings
 from jinja2 import BytecodeCache
@@ -107,6 +108,15 @@ def _fresh_globals(sender, **extra) -> None:
     vars(g._get_current_object()).clear()
 
 
+class ServerLikeClient(FlaskClient):
+    """Reads each response whole, then closes it, as gunicorn and the development server do, so what the app
+    leaves for after the response (mail) is done when a request returns. `buffered=False` keeps a response
+    open until the test closes it."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 # Settings that differ per test and are applied to a shared app rather than making a new one.
 PER_TEST_SETTINGS = frozenset({"UPLOAD_FOLDER"})
 _APPS: dict[str, Flask] = {}
@@ -123,6 +133,7 @@ def _app_for(config: dict, instance_path: Path) -> Flask:
         os.environ["COURSESITE_INSTANCE_PATH"] = str(instance_path)
         app = create_app(config)
         app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+        app.test_client_class = ServerLikeClient
         request_started.connect(_fresh_globals, app)
         request_tearing_down.connect(_fresh_globals, app)
         _APPS[key] = app

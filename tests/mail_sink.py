@@ -75,3 +75,18 @@ def refuse_and_watch(app, monkeypatch) -> list[bool]:
     mail_server_down(app)
     monkeypatch.setattr(smtplib, "SMTP", refused)
     return attempts
+
+
+def mail_server_times_out(app, monkeypatch) -> list[str]:
+    """Every SMTP connection times out, as a mail server that does not answer does after SMTP_TIMEOUT_S (at
+    once here: no test waits). Each attempt adds "mail server asked" to the list returned, so a test can add
+    its own steps and check what came first."""
+    events: list[str] = []
+
+    def timed_out(*args, **kwargs):
+        events.append("mail server asked")
+        raise TimeoutError("timed out")
+
+    mail_server_down(app)
+    monkeypatch.setattr(smtplib, "SMTP", timed_out)
+    return events

@@ -4,6 +4,12 @@ Mail goes out once the database work it reports is committed, never while a tran
 mail server must not hold the database's locks, and one that is down must not undo, or turn into an error,
 what the person did. A mail the server does not take is logged (recipient and kind, never the text, which
 may hold a sign-in link) and reported to the caller, who tells the person acting where that matters.
+
+Mail queued with `deliver_after_commit` during a request is nobody's news on the page (a password reset, a
+comment notice), so it waits for the response too: the server sends the whole response, then closes it, and
+closing sends the mail. A slow mail server then neither slows the page nor, by how long a reset takes,
+tells who has an account. Outside a request (a command) it goes at the commit. A view whose page says
+whether the mail was taken (a roster's invitations) calls `deliver` itself, after its commit.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import partial
 
-from flask import current_app
+from flask import Flask, after_this_request, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.wrappers import Response
 
 from coursesite.extensions import db
 
@@ -26,6 +34,7 @@ log = logging.getLogger("coursesite.mail")
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 SMTP_TIMEOUT_S = 20
 _AFTER_COMMIT = "coursesite.mail_after_commit"
+_AFTER_RESPONSE = "coursesite.mail_after_response"  # in a request's WSGI environ: its committed mail
 
 
 @dataclass(frozen=True)
@@ -70,11 +79,36 @@ def deliver(mail: Mail) -> bool:
 
 
 def deliver_after_commit(mail: Mail) -> None:
-    """Send once the session's transaction commits; dropped if it rolls back (nothing happened to tell). Not
-    inside a savepoint, whose rollback alone would not take the mail back."""
+    """Send once the session's transaction commits, and in a request once its response is sent; dropped if
+    the transaction rolls back (nothing happened to tell). Not inside a savepoint, whose rollback alone would
+    not take the mail back."""
     if db.session().in_nested_transaction():
         raise RuntimeError("mail is queued for the whole transaction, not inside a savepoint")
     db.session.info.setdefault(_AFTER_COMMIT, []).append(mail)
+    if has_request_context():
+        _hold_for_the_response()
+
+
+def _hold_for_the_response() -> None:
+    # Set up when the first mail is queued, while the view runs, so that a commit later in the request still
+    # finds it; the server closes the response once it has sent all of it.
+    if _AFTER_RESPONSE in request.environ:
+        return
+    committed: list[Mail] = []
+    request.environ[_AFTER_RESPONSE] = committed
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def send_on_close(response: Response) -> Response:
+        response.call_on_close(partial(_deliver_all, app, committed))
+        return response
+
+
+def _deliver_all(app: Flask, mails: list[Mail]) -> None:
+    # The server closes the response after Flask has popped the request's contexts.
+    with app.app_context():
+        for mail in mails:
+            deliver(mail)
 
 
 @event.listens_for(Session, "after_commit")
@@ -82,8 +116,12 @@ def _deliver_committed(session: Session) -> None:
     # Also called when a savepoint is released, with the transaction still open: only its end sends the mail.
     if session.in_nested_transaction():
         return
+    mails = session.info.pop(_AFTER_COMMIT, [])
+    if has_request_context() and _AFTER_RESPONSE in request.environ:
+        request.environ[_AFTER_RESPONSE].extend(mails)  # sent when the response is closed
+        return
     # The transaction is over and its locks released; nothing here reads the database.
-    for mail in session.info.pop(_AFTER_COMMIT, []):
+    for mail in mails:
         deliver(mail)
 
 

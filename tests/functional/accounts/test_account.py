@@ -6,7 +6,7 @@ import re
 
 from coursesite.extensions import db
 from tests import factories as f
-from tests.mail_sink import mail_server_down
+from tests.mail_sink import mail_server_down, mail_server_times_out
 
 
 def text(response) -> str:
@@ -105,8 +105,8 @@ def reset_link(message) -> str:
     return match.group(1)
 
 
-def request_reset(client, email: str):
-    return client.post("/auth/reset", data={"email": email})
+def request_reset(client, email: str, **options):
+    return client.post("/auth/reset", data={"email": email}, **options)
 
 
 def test_password_reset_by_email_link_works_once(client, outbox):
@@ -153,6 +153,33 @@ def test_password_reset_answers_the_same_whether_the_account_exists_or_the_mail_
     logged = [r.getMessage() for r in caplog.records if r.name == "coursesite.mail"]
     assert len(logged) == 1 and "password reset" in logged[0] and "known@example.org" in logged[0]
     assert "/auth/reset/" not in logged[0]
+
+
+def test_a_reset_is_answered_before_the_mail_server_is_asked(app, client, monkeypatch, caplog):
+    """A mail server that does not answer must not make the answer for an existing account come later than for
+    an unknown one: the whole answer is sent, and only when the server closes it is the mail tried. A refusal
+    then is still logged, without the link."""
+    events = mail_server_times_out(app, monkeypatch)
+    f.make_user(email="known@example.org")
+    db.session.commit()
+    response = request_reset(client, "known@example.org", buffered=False)  # open until the test closes it
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    assert "/auth/login" in text(response)  # the body, read to its end
+    events.append("answer sent")
+    response.close()  # what gunicorn and the development server do once the answer is sent
+    assert events == ["answer sent", "mail server asked"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "coursesite.mail"]
+    assert len(logged) == 1 and "password reset" in logged[0] and "known@example.org" in logged[0]
+    assert "/auth/reset/" not in logged[0]
+
+
+def test_a_reset_mail_goes_out_once_the_answer_is_sent(client, outbox):
+    f.make_user(email="known@example.org")
+    response = request_reset(client, "known@example.org", buffered=False)
+    assert response.status_code == 302 and "/auth/login" in text(response)
+    assert outbox == []
+    response.close()
+    assert [message["To"] for message in outbox] == ["known@example.org"]
 
 
 def test_expired_reset_link_fails(app, client, outbox):

@@ -1,11 +1,12 @@
 import pytest
 from sqlalchemy import select
 
+from coursesite.comments import views as comment_views
 from coursesite.extensions import db
 from coursesite.models import Comment, Notification
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
-from tests.mail_sink import MailSink, refuse_and_watch
+from tests.mail_sink import MailSink, mail_server_times_out, refuse_and_watch
 
 
 def kinds_for(user):
@@ -132,6 +133,60 @@ def test_a_comment_is_kept_and_posted_when_the_mail_server_refuses_the_notice(cl
     logged = [r.getMessage() for r in caplog.records if r.name == "coursesite.mail"]
     assert logged and s.alice.email in logged[0] and "comment notice" in logged[0]
     assert "Kept though" not in logged[0] and "http" not in logged[0]
+
+
+def test_a_comment_is_answered_before_the_instant_email_is_tried(client, auth, app, monkeypatch, caplog):
+    """The student who comments does not wait for the mail server: the whole answer is sent, and only when the
+    server closes it is the author's email tried. A refusal then is still logged."""
+    events = mail_server_times_out(app, monkeypatch)
+    s = seminar()
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Posted before any mail server answers."},
+                           buffered=False)  # open until the test closes it
+    assert response.status_code == 302 and "#comment-" in response.get_data(as_text=True)
+    events.append("answer sent")
+    assert db.session.scalar(select(Comment.body)) == "Posted before any mail server answers."
+    response.close()  # what gunicorn and the development server do once the answer is sent
+    assert events == ["answer sent", "mail server asked"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "coursesite.mail"]
+    assert len(logged) == 1 and s.alice.email in logged[0] and "comment notice" in logged[0]
+
+
+def test_an_instant_email_goes_out_once_the_answer_is_sent(client, auth, outbox):
+    s = seminar()
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Mailed after the answer."}, buffered=False)
+    assert response.status_code == 302 and "#comment-" in response.get_data(as_text=True)
+    assert outbox == []
+    response.close()
+    assert [message["To"] for message in outbox] == [s.alice.email]
+
+
+def test_no_email_for_a_comment_whose_request_failed_before_its_commit(client, auth, app, outbox, monkeypatch):
+    """The author's email was queued with the comment, then the request failed: the error page rolls the
+    comment back, and nothing is mailed then or with the next commit."""
+    s = seminar()
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the error page a visitor gets, not the test's traceback
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the request fails after the comment and its email were queued")
+
+    monkeypatch.setattr(comment_views, "essay_url", fails)
+    auth.login(s.bob)
+    response = client.post(s.create_url(), data={"body": "Never committed."})
+    assert response.status_code == 500
+    assert db.session.scalar(select(Comment.id)) is None
+    assert kinds_for(s.alice) == []
+    assert outbox == []
+    monkeypatch.undo()
+    client.post(s.create_url(), data={"body": "Posted the second time."})
+    assert len(outbox) == 1 and "Posted the second time." in outbox[0].get_content()  # nothing left over
 
 
 def test_a_held_comment_approved_while_the_mail_server_is_down_is_shown(client, auth, app, monkeypatch):
