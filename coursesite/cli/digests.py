@@ -21,11 +21,11 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def report_not_sent(failed: int, what: str) -> None:
+def report_not_sent(failed: int, what: str, again: str = "they are tried again on the next run") -> None:
     """After the run: say how many the mail server refused (each is logged) and exit with status 1."""
     if failed:
-        click.echo(f"{plural(failed, what)} not sent: the mail server did not accept them (see the log); "
-                   "they are tried again on the next run", err=True)
+        click.echo(f"{plural(failed, what)} not sent: the mail server did not accept them (see the log); {again}",
+                   err=True)
         raise SystemExit(1)
 
 

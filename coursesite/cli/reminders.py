@@ -2,8 +2,10 @@
 
 Each message is recorded (unique per person and deadline, or per person, course and week) and committed
 before it is sent, so running a command twice, at once or again after a failure, sends nothing twice, and
-no transaction is open while the mail server answers. A message the server refuses is un-recorded, to be
-tried again on the next run; the others still go, and the command exits with status 1.
+no transaction is open while the mail server answers. A reminder's in-app notice is recorded with it and
+stays whatever the mail server does; a reminder email the server refuses is tried again on each run until
+the server takes it, but never once its deadline has passed. A staff digest the server refuses is
+un-recorded, to be tried again on the next run. The others still go, and the command exits with status 1.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from coursesite.notifications.mail import Mail, deliver
 from coursesite.weekly import reminders, staff_digest
 
 
-def _send_recorded(mail: Mail, row_id: int, forget) -> bool:
-    """Commit the record, then send; a refused mail has its record removed again."""
+def _send_recorded(mail: Mail, row_id: int, refused) -> bool:
+    """Commit the record, then send; a refused mail has `refused(row_id)` undo its claim, committed."""
     db.session.commit()
     if deliver(mail):
         return True
-    forget(row_id)
+    refused(row_id)
     db.session.commit()
     return False
 
@@ -33,21 +35,29 @@ def _send_recorded(mail: Mail, row_id: int, forget) -> bool:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Remind students of their own deadlines within their course's lead time (safe every 10 minutes)."""
+    """Remind students of their own deadlines within their course's lead time (safe every 10 minutes).
+
+    Each reminder leaves an in-app notice once, and is emailed once: an email the mail server refused is
+    tried again on the next runs, until its deadline passes.
+    """
     now = utcnow()
     sent = failed = 0
     for reminder in reminders.reminders_due(now):
         try:
-            row = reminders.record(reminder, now)
-        except IntegrityError:  # another run sent this one
+            row_id = reminders.take(reminder, utcnow())  # the time now: the deadline may have passed meanwhile
+        except IntegrityError:  # another run recorded this one, and sends it
             db.session.rollback()
             continue
-        if _send_recorded(reminders.mail(reminder), row.id, reminders.forget):
+        if row_id is None:  # another run sends it, or too late to
+            db.session.rollback()
+            continue
+        if _send_recorded(reminders.mail(reminder), row_id, reminders.email_refused):
             sent += 1
         else:
             failed += 1
     click.echo(f"sent {plural(sent, 'reminder')}")
-    report_not_sent(failed, "reminder")
+    report_not_sent(failed, "reminder", "their notices are shown in the app, and the emails tried again on the next "
+                    "run, until the deadline")
 
 
 @click.command("send-staff-digest")

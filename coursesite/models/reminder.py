@@ -2,7 +2,8 @@
 
 A unique key per message is what makes the commands safe to run twice (or every ten minutes): a second
 run finds the row and sends nothing. A reminder is keyed by its deadline, so a changed deadline is a new
-reminder.
+reminder. A reminder's row (and its in-app notice) stays once recorded; its email is marked apart, so one
+the mail server refused is tried again while the deadline is still to come.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class SentReminder(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # "essay" | "comments"
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     text: Mapped[str] = mapped_column(String(300))  # the notice as sent, shown among the notifications
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # recorded, notice shown
+    # Set, and committed, before the mail server is asked; cleared again if it refuses. None: not emailed yet.
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SentStaffDigest(db.Model):

@@ -4,7 +4,10 @@ A student who has not published their essay, or is short of comments, when their
 section, accommodation) is within the course's lead time gets one reminder for it. Never when excused or
 done, never to someone who turned reminders off, never in a course that does not send them. The
 sent_reminders row, unique per (person, assignment, kind, deadline), makes `send-reminders` safe to run
-twice or every ten minutes; a changed deadline is a new reminder.
+twice or every ten minutes; a changed deadline is a new reminder. The row and its notice are recorded once
+and stay; the email is marked on the row (emailed_at) when a run takes it, and unmarked if the mail server
+refuses it, so a later run tries it again, written afresh, while the student still owes the work and the
+deadline is still to come, and never after.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User
@@ -26,6 +29,8 @@ from coursesite.weekly.counts import comments_done
 
 ESSAY_OWED = (EssayState.NOT_STARTED, EssayState.DRAFT)
 
+Key = tuple[int, int, str, datetime]  # (student, assignment, kind, deadline): one reminder
+
 
 @dataclass(frozen=True)
 class Reminder:
@@ -35,6 +40,7 @@ class Reminder:
     kind: str  # "essay" | "comments"
     deadline: datetime
     text: str
+    record_id: int | None = None  # recorded (its notice shown) by an earlier run whose email did not go
 
 
 def essay_text(assignment: Assignment, state: EssayState, due: str) -> str:
@@ -73,17 +79,27 @@ def _candidates(book: DeadlineBook, assignments: list[Assignment], now: datetime
                 yield a, student_id, "comments", own.comments
 
 
-def _already_sent(assignment_ids: list[int], now: datetime) -> set[tuple[int, int, str, datetime]]:
-    """The reminders sent for deadlines still to come (past ones can no longer be due)."""
+def _recorded(assignment_ids: list[int], now: datetime) -> tuple[set[Key], dict[Key, int]]:
+    """The reminders recorded for deadlines still to come (past ones can no longer be due): those emailed, and
+    the rows of those whose email has not gone yet."""
     rows = db.session.execute(
-        select(SentReminder.user_id, SentReminder.assignment_id, SentReminder.kind, SentReminder.deadline)
+        select(SentReminder.id, SentReminder.user_id, SentReminder.assignment_id, SentReminder.kind,
+               SentReminder.deadline, SentReminder.emailed_at)
         .where(SentReminder.assignment_id.in_(assignment_ids), SentReminder.deadline > now)
     )
-    return {tuple(row) for row in rows}
+    emailed: set[Key] = set()
+    not_emailed: dict[Key, int] = {}
+    for row_id, user_id, assignment_id, kind, deadline, emailed_at in rows:
+        key = (user_id, assignment_id, kind, deadline)
+        if emailed_at is None:
+            not_emailed[key] = row_id
+        else:
+            emailed.add(key)
+    return emailed, not_emailed
 
 
 def course_reminders(course: Course, now: datetime) -> list[Reminder]:
-    """The reminders of one course due now and not sent yet."""
+    """The reminders of one course due now and not emailed yet."""
     until = now + timedelta(hours=course.reminder_hours)
     assignments = list(db.session.scalars(
         select(Assignment).where(Assignment.course_id == course.id,
@@ -92,8 +108,8 @@ def course_reminders(course: Course, now: datetime) -> list[Reminder]:
     if not assignments or not students:
         return []
     book = load_deadline_book(assignments, students)
-    sent = _already_sent([a.id for a in assignments], now)
-    pending = [c for c in _candidates(book, assignments, now, until) if (c[1], c[0].id, c[2], c[3]) not in sent]
+    emailed, not_emailed = _recorded([a.id for a in assignments], now)
+    pending = [c for c in _candidates(book, assignments, now, until) if (c[1], c[0].id, c[2], c[3]) not in emailed]
     short_of = {c[1] for c in pending if c[2] == "comments"}
     done = comments_done(course.id, short_of, now) if short_of else {}
     reminders = []
@@ -109,7 +125,8 @@ def course_reminders(course: Course, now: datetime) -> list[Reminder]:
             if count >= assignment.required_comments:
                 continue
             text = comments_text(assignment, count, due)
-        reminders.append(Reminder(students[student_id], course, assignment, kind, deadline, text))
+        reminders.append(Reminder(students[student_id], course, assignment, kind, deadline, text,
+                                  not_emailed.get((student_id, assignment.id, kind, deadline))))
     return reminders
 
 
@@ -118,23 +135,41 @@ def reminders_due(now: datetime) -> list[Reminder]:
     return [r for course in courses for r in course_reminders(course, now)]
 
 
-def record(reminder: Reminder, now: datetime) -> SentReminder:
-    """The reminder's row and its notice; flushing raises IntegrityError when another run recorded it first."""
+def take(reminder: Reminder, now: datetime) -> int | None:
+    """The reminder's row, its email now this run's to send: recorded with its notice the first time, else
+    claimed. None when another run claimed the email or the deadline has passed (no late email); recording
+    raises IntegrityError when another run recorded it first, and sends it."""
+    if reminder.deadline <= now:
+        return None
+    if reminder.record_id is None:
+        return record(reminder, now)
+    claimed = db.session.execute(
+        update(SentReminder)
+        .where(SentReminder.id == reminder.record_id, SentReminder.emailed_at.is_(None),
+               SentReminder.deadline > now)
+        .values(emailed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return reminder.record_id if claimed.rowcount == 1 else None
+
+
+def record(reminder: Reminder, now: datetime) -> int:
+    """The reminder's row, its email claimed, and its notice, which stays whatever the mail server says."""
     row = SentReminder(user_id=reminder.user.id, assignment_id=reminder.assignment.id, kind=reminder.kind,
-                       deadline=reminder.deadline, text=reminder.text, sent_at=now)
+                       deadline=reminder.deadline, text=reminder.text, sent_at=now, emailed_at=now)
     db.session.add(row)
     db.session.flush()
-    # Emailed on its own just now: the comment digest leaves it out.
+    # The comment digest never sends it (it reads comments' notices only): the reminder has its own email.
     db.session.add(Notification(user_id=reminder.user.id, kind="reminder", reminder_id=row.id, created_at=now,
-                                read_at=None, emailed_at=now))
+                                read_at=None))
     db.session.flush()
-    return row
+    return row.id
 
 
-def forget(row_id: int) -> None:
-    """Undo `record` when the mail server refused the reminder: the next run tries it again, notice and all."""
-    db.session.execute(delete(Notification).where(Notification.reminder_id == row_id))
-    db.session.execute(delete(SentReminder).where(SentReminder.id == row_id))
+def email_refused(row_id: int) -> None:
+    """The mail server refused the email: a later run tries it again, before the deadline; the notice stays."""
+    db.session.execute(update(SentReminder).where(SentReminder.id == row_id).values(emailed_at=None)
+                       .execution_options(synchronize_session=False))
 
 
 def mail(reminder: Reminder) -> Mail:

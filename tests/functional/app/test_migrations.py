@@ -1,12 +1,16 @@
-"""The migrations build the schema the models describe (on a fresh SQLite file), and can be undone."""
+"""The migrations build the schema the models describe (on a fresh SQLite file), can be undone, and keep
+what the rows already there meant."""
 
 from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from coursesite import create_app
 from coursesite.extensions import db
@@ -32,4 +36,23 @@ def test_upgrade_builds_exactly_the_models_schema(tmp_path, monkeypatch):
         assert inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
         assert _differences() == []
+        db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_reminders_recorded_before_the_upgrade_are_not_emailed_again(tmp_path, monkeypatch):
+    """Until reminder emails were marked apart, every recorded reminder had been emailed."""
+    monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+                      "SECRET_KEY": "test", "TESTING": True})
+    with app.app_context():
+        upgrade(revision="b8e4d2f6a1c3")
+        # A bare connection checks no foreign keys: the reminder needs no person or assignment here.
+        with closing(sqlite3.connect(tmp_path / "migrated.sqlite3")) as connection, connection:
+            connection.execute(
+                "INSERT INTO sent_reminders (user_id, assignment_id, kind, deadline, text, sent_at) "
+                "VALUES (1, 1, 'essay', '2030-01-04 17:00:00.000000', 'due soon', '2030-01-03 17:00:00.000000')")
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT emailed_at FROM sent_reminders")).scalar_one() is not None
         db.engine.dispose()

@@ -1,20 +1,24 @@
 """send-reminders: one email and one notice to each student short before their own deadline, never twice
 for the same deadline, none to the excused, the done or the opted out, none when the course turned them
-off. The mail goes through a real SMTP server (tests/mail_sink.py)."""
+off. With the mail server down the notice still shows, and the email follows once the server is back, if
+the deadline has not passed. The mail goes through a real SMTP server (tests/mail_sink.py)."""
 
 from __future__ import annotations
 
+import re
+import smtplib
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from coursesite.extensions import db
-from coursesite.models import Notification, SentReminder, utcnow
+from coursesite.models import Notification, Post, SentReminder, utcnow
 from coursesite.text.timefmt import deadline_text
+from coursesite.weekly import reminders
 from tests import factories as f
 from tests.functional.helpers import login_client
-from tests.mail_sink import MailSink
+from tests.mail_sink import MailSink, mail_server_down, refuse_and_watch
 
 
 @pytest.fixture
@@ -31,8 +35,25 @@ def run(app, command: str = "send-reminders", *args: str):
     return result.output
 
 
+def run_refused(app) -> str:
+    """A run whose mail the server turned away: status 1, and the count said on stderr."""
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
 def mail_to(sink, user) -> list:
     return [m for m in sink.messages if m["To"] == user.email]
+
+
+def reminder_notices(app, user) -> list[str]:
+    """The reminders the person's notifications page lists, as they read them."""
+    page = login_client(app, user).get("/notifications").get_data(as_text=True)
+    if 'id="reminders-heading"' not in page:
+        return []
+    section = page.split('id="reminders-heading"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r'<li class="notification[^"]*">\s*<p>(.*?)</p>', section, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
 @pytest.fixture
@@ -164,17 +185,98 @@ def test_from_cron_the_links_start_with_the_sites_public_address(tmp_path):
 def test_a_refused_reminder_does_not_stop_the_others_and_is_sent_on_the_next_run(app, sink, world):
     course, a, people = world
     sink.refused.add(people["Short"].email)
-    result = app.test_cli_runner().invoke(args=["send-reminders"])
-    assert result.exit_code == 1
-    assert "sent 1 reminder" in result.output and "1 reminder not sent" in result.output
-    assert len(mail_to(sink, people["Peer"])) == 1
-    # Not recorded as sent: no notice either, until the reminder goes out.
-    assert db.session.scalar(select(func.count(SentReminder.id)).where(
-        SentReminder.user_id == people["Short"].id)) == 0
-    assert db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == people["Short"].id)) == 0
+    output = run_refused(app)
+    assert "sent 1 reminder" in output and "1 reminder not sent" in output
+    assert "their notices are shown in the app" in output
+    assert len(mail_to(sink, people["Peer"])) == 1 and mail_to(sink, people["Short"]) == []
+    # The notice is there at once, and is not made again when the email goes.
+    assert [n for n in reminder_notices(app, people["Short"]) if "You have 1 of 2 comments" in n]
 
     sink.refused.clear()
     assert run(app).strip() == "sent 1 reminder"
     assert len(mail_to(sink, people["Short"])) == 1 and len(mail_to(sink, people["Peer"])) == 1
     assert run(app).strip() == "sent 0 reminders"
+    assert len(reminder_notices(app, people["Short"])) == 1
+
+
+def test_with_the_mail_server_down_the_student_still_reads_the_reminder_and_gets_the_email_once_it_is_back(
+        app, sink, world):
+    course, a, people = world
+    mail_server_down(app)
+    assert "2 reminders not sent" in run_refused(app)
+    assert sink.messages == []
+    due = deadline_text(a.comments_due_at, course.timezone)
+    notice = f"New You have 1 of 2 comments for “Road to independence”; due {due}."
+    (shown,) = reminder_notices(app, people["Short"])
+    assert shown.startswith(notice)
+    page = login_client(app, people["Short"]).get("/notifications").get_data(as_text=True)
+    assert "1<span class=\"visually-hidden\"> unread" in page
+    assert "2 reminders not sent" in run_refused(app)  # still down: tried again, no second notice
+    assert len(reminder_notices(app, people["Short"])) == 1
+
+    app.config.update(MAIL_PORT=sink.port)  # the mail server is back
+    assert run(app).strip() == "sent 2 reminders"
+    assert run(app).strip() == "sent 0 reminders"
+    (mail,) = mail_to(sink, people["Short"])
+    assert f"You have 1 of 2 comments for “Road to independence”; due {due}." in mail.get_content()
+    assert len(mail_to(sink, people["Peer"])) == 1
+    assert len(reminder_notices(app, people["Short"])) == 1 and len(reminder_notices(app, people["Peer"])) == 1
+
+
+def test_no_email_after_the_deadline_it_reminds_of(app, sink, world, monkeypatch):
+    """The mail server is down through the whole lead time: the notices stay, and no late email goes, not
+    even once the server is back. No transaction is open while the mail server answers."""
+    course, a, people = world
+    working_smtp = smtplib.SMTP
+    attempts = refuse_and_watch(app, monkeypatch)
+    assert "2 reminders not sent" in run_refused(app)
+    assert "2 reminders not sent" in run_refused(app)
+    assert attempts == [False] * 4
+    past = a.comments_due_at + timedelta(minutes=1)
+    monkeypatch.setattr("coursesite.cli.reminders.utcnow", lambda: past)
+    assert run(app).strip() == "sent 0 reminders"  # still down: nothing tried, nothing refused
+    assert len(attempts) == 4
+    monkeypatch.setattr(smtplib, "SMTP", working_smtp)  # the mail server is back, too late
+    app.config.update(MAIL_PORT=sink.port)
+    assert run(app).strip() == "sent 0 reminders"
+    assert sink.messages == []
+    assert len(reminder_notices(app, people["Short"])) == 1 and len(reminder_notices(app, people["Peer"])) == 1
+
+
+def test_a_retried_email_is_not_sent_to_a_student_who_has_since_done_the_work(app, sink, world):
+    course, a, people = world
+    mail_server_down(app)
+    run_refused(app)
+    essay = db.session.scalar(select(Post).where(Post.author_id == people["Done"].id))
+    f.make_thread_comment(essay, people["Short"], f.words(8))  # Short's second comment: done
+    db.session.flush()
+    app.config.update(MAIL_PORT=sink.port)
+    assert run(app).strip() == "sent 1 reminder"
+    assert mail_to(sink, people["Short"]) == [] and len(mail_to(sink, people["Peer"])) == 1
+    assert len(reminder_notices(app, people["Short"])) == 1  # what it said then stays among the notices
+
+
+@pytest.mark.parametrize("first_refused", [False, True], ids=["first run", "after a refusal"])
+def test_two_runs_at_once_send_each_reminder_once(app, sink, world, monkeypatch, first_refused):
+    """A second run starts while the first is between finding the reminders and sending them."""
+    course, a, people = world
+    if first_refused:
+        mail_server_down(app)
+        run_refused(app)
+        app.config.update(MAIL_PORT=sink.port)
+    find = reminders.reminders_due
+    raced = []
+
+    def found_then_overtaken(now):
+        found = find(now)
+        if not raced:
+            raced.append(True)
+            assert run(app).strip() == "sent 2 reminders"
+        return found
+
+    monkeypatch.setattr(reminders, "reminders_due", found_then_overtaken)
+    assert run(app).strip() == "sent 0 reminders"
+    assert raced and len(mail_to(sink, people["Short"])) == 1 and len(mail_to(sink, people["Peer"])) == 1
+    assert len(reminder_notices(app, people["Short"])) == 1
+    assert db.session.scalar(select(func.count(SentReminder.id)).where(
+        SentReminder.user_id == people["Short"].id)) == 1
