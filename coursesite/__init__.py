@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_config(app, test_config)
     register_extensions(app)
     register_security(app)
+    register_mail(app)
     register_templates(app)
     register_blueprints(app)
     register_errors(app)
@@ -86,6 +88,23 @@ def register_security(app: Flask) -> None:
 
     init_security(app)
     register_static_assets(app)
+
+
+def register_mail(app: Flask) -> None:
+    """Mail committed during a request goes once its response is sent (notifications/mail.py says why): the
+    server closes the response after sending all of it."""
+    from coursesite.notifications import mail
+
+    @app.before_request
+    def _hold_mail() -> None:
+        mail.hold_committed_mail()
+
+    @app.after_request
+    def _send_mail_after_the_response(response):
+        held = mail.held_mail()
+        if held:
+            response.call_on_close(partial(mail.deliver_all, app, held))
+        return response
 
 
 def register_templates(app: Flask) -> None:

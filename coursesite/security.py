@@ -68,7 +68,8 @@ def init_security(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        if "Cache-Control" not in response.headers and current_user.is_authenticated:
+        # is_anonymous reads no column: after a commit, is_authenticated would load the user's row again.
+        if "Cache-Control" not in response.headers and not current_user.is_anonymous:
             response.headers["Cache-Control"] = SIGNED_IN_PAGE
         return add_security_headers(response, current_app.config)
 

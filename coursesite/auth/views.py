@@ -150,7 +150,7 @@ def account():
             db.session.commit()
             # The new password ends other sessions; this browser keeps its own, remembered or not.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(current_user, remember=remembered)
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", profile=profile, password=password)

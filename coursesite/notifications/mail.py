@@ -8,8 +8,9 @@ may hold a sign-in link) and reported to the caller, who tells the person acting
 Mail queued with `deliver_after_commit` during a request is nobody's news on the page (a password reset, a
 comment notice), so it waits for the response too: the server sends the whole response, then closes it, and
 closing sends the mail. A slow mail server then neither slows the page nor, by how long a reset takes,
-tells who has an account. Outside a request (a command) it goes at the commit. A view whose page says
-whether the mail was taken (a roster's invitations) calls `deliver` itself, after its commit.
+tells who has an account (the app holds a request's mail: `hold_committed_mail`, `held_mail`). Outside a
+request (a command) it goes at the commit. A view whose page says whether the mail was taken (a roster's
+invitations) calls `deliver` itself, after its commit.
 """
 
 from __future__ import annotations
@@ -18,12 +19,10 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
-from functools import partial
 
-from flask import Flask, after_this_request, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
-from werkzeug.wrappers import Response
 
 from coursesite.extensions import db
 
@@ -34,7 +33,7 @@ log = logging.getLogger("coursesite.mail")
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 SMTP_TIMEOUT_S = 20
 _AFTER_COMMIT = "coursesite.mail_after_commit"
-_AFTER_RESPONSE = "coursesite.mail_after_response"  # in a request's WSGI environ: its committed mail
+_HELD = "coursesite_held_mail"  # in flask.g while mail committed is held (a request's, until its response is sent)
 
 
 @dataclass(frozen=True)
@@ -85,27 +84,20 @@ def deliver_after_commit(mail: Mail) -> None:
     if db.session().in_nested_transaction():
         raise RuntimeError("mail is queued for the whole transaction, not inside a savepoint")
     db.session.info.setdefault(_AFTER_COMMIT, []).append(mail)
-    if has_request_context():
-        _hold_for_the_response()
 
 
-def _hold_for_the_response() -> None:
-    # Set up when the first mail is queued, while the view runs, so that a commit later in the request still
-    # finds it; the server closes the response once it has sent all of it.
-    if _AFTER_RESPONSE in request.environ:
-        return
-    committed: list[Mail] = []
-    request.environ[_AFTER_RESPONSE] = committed
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def send_on_close(response: Response) -> Response:
-        response.call_on_close(partial(_deliver_all, app, committed))
-        return response
+def hold_committed_mail() -> None:
+    """From now on in this app context, committed mail waits for `held_mail` instead of going at the commit."""
+    setattr(g, _HELD, [])
 
 
-def _deliver_all(app: Flask, mails: list[Mail]) -> None:
-    # The server closes the response after Flask has popped the request's contexts.
+def held_mail() -> list[Mail]:
+    """The mail committed since `hold_committed_mail`, to be sent with `deliver_all`; holding stops."""
+    return g.pop(_HELD, [])
+
+
+def deliver_all(app: Flask, mails: list[Mail]) -> None:
+    """Send each (a refused one is logged); called once a response is sent, after Flask popped its contexts."""
     with app.app_context():
         for mail in mails:
             deliver(mail)
@@ -117,8 +109,9 @@ def _deliver_committed(session: Session) -> None:
     if session.in_nested_transaction():
         return
     mails = session.info.pop(_AFTER_COMMIT, [])
-    if has_request_context() and _AFTER_RESPONSE in request.environ:
-        request.environ[_AFTER_RESPONSE].extend(mails)  # sent when the response is closed
+    held = g.get(_HELD) if has_app_context() else None
+    if held is not None:
+        held.extend(mails)
         return
     # The transaction is over and its locks released; nothing here reads the database.
     for mail in mails:

@@ -170,7 +170,7 @@ def with_validators(response: Response, etag: str, shared: bool) -> Response:
     if shared and not session.modified:
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config.get("PUBLIC_PAGE_MAX_AGE", 10)
-    elif current_user.is_authenticated:
+    elif not current_user.is_anonymous:
         response.headers["Cache-Control"] = SIGNED_IN_PAGE
     else:
         response.cache_control.private = True
