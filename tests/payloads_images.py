@@ -2,7 +2,7 @@
 
 Used by the upload memory test (tests/functional/posts/test_upload_memory.py) and by `make scan` against a running
 server. A worker handling any of them must stay under 200 MB and answer 201 (kept within the pixel budget,
-an animation reduced to its first frame), 400 (too many pixels) or 415 (not an image it takes), never a 500.
+an animation reduced to its first frame), 400 (too large to decode) or 415 (not an image it can read), never a 500.
 """
 
 from __future__ import annotations

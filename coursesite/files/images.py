@@ -32,12 +32,17 @@ FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "GIF": ("
            "WEBP": ("webp", "image/webp")}
 # Pillow reads a JPEG with extra pictures (MPO, from some cameras) as MPO: its first picture is the photo.
 SAME_AS = {"MPO": "JPEG"}
+# The first bytes of each accepted kind: a file that starts so yet cannot be read is a damaged picture.
+SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF", b"GIF89a": "GIF"}
+KIND_NAMES = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF", "WEBP": "WebP"}
 NOT_AN_IMAGE = "This file is not an image we can show. Upload a PNG, JPEG, GIF or WebP picture."
-TOO_MANY_PIXELS = "This picture has too many pixels. Make it smaller and upload it again."
+# A picture this size fits every budget below, and is as large as the site shows it anyway.
+RESIZE_ADVICE = f"Make it at most {MAX_SIDE} pixels wide and high, then upload it again."
+TOO_LARGE = f"This image is too large: it has more pixels than this site can take. {RESIZE_ADVICE}"
 
 
 class ImageError(ValueError):
-    """A file that cannot be used as an image; `unsupported` when it is not an accepted image type at all."""
+    """A file that cannot be used as an image; `unsupported` when it cannot be read as an accepted image type."""
 
     def __init__(self, message: str, unsupported: bool = False):
         super().__init__(message)
@@ -51,6 +56,53 @@ class CleanImage:
     content_type: str
     width: int
     height: int
+
+
+def _megapixels(pixels: int, down: bool = False) -> str:
+    """8294400 -> "8.3" ("8.2" down: a limit is never shown larger than it is), 4294836225 -> "4,295"."""
+    if pixels >= 100_000_000:
+        return f"{pixels // 1_000_000 if down else round(pixels / 1_000_000):,}"
+    tenths = pixels // 100_000 if down else round(pixels / 100_000)
+    return f"{tenths / 10:g}"
+
+
+def _too_large(size: tuple[int, int], limit: int) -> ImageError:
+    width, height = size
+    return ImageError(f"This image is too large: {width:,} × {height:,} pixels ({_megapixels(width * height)} "
+                      f"megapixels), more than the {_megapixels(limit, down=True)} megapixels this site can take. "
+                      + RESIZE_ADVICE)
+
+
+def _claimed_kind(data: bytes) -> str | None:
+    """The accepted kind the file's first bytes announce, if any."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return next((kind for start, kind in SIGNATURES.items() if data.startswith(start)), None)
+
+
+def _unreadable(data: bytes, kind: str | None = None) -> ImageError:
+    kind = kind or _claimed_kind(data)
+    if kind is None:
+        return ImageError(NOT_AN_IMAGE, unsupported=True)
+    return ImageError(f"This {KIND_NAMES[kind]} file cannot be read: it is damaged or incomplete. Open it in a photo "
+                      "or image editor, save it again, and upload the saved copy.", unsupported=True)
+
+
+def _too_large_by_header(data: bytes) -> ImageError:
+    """Pillow refuses a picture past its own decompression-bomb limit without telling its size: the format's
+    reader alone reads the header again (nothing is decoded) so the message can say how large it is."""
+    kind = _claimed_kind(data)
+    opener = Image.OPEN.get(kind) if kind else None
+    if opener is None:
+        return ImageError(TOO_LARGE)
+    try:
+        with opener[0](io.BytesIO(data), "") as header:
+            _check_pixels(header.size, header.mode, kind)
+    except ImageError as error:
+        return error
+    except (OSError, SyntaxError, ValueError, EOFError):
+        pass
+    return ImageError(TOO_LARGE)
 
 
 def _fitted(size: tuple[int, int]) -> tuple[int, int]:
@@ -70,9 +122,9 @@ def _frames_within_budget(image: Image.Image, layout: GifLayout | None) -> int:
 
 
 def _check_jpeg(image: Image.Image) -> None:
-    coefficients = image.width * image.height * len(image.getbands()) * 2
-    if image.info.get("progressive") and coefficients > MAX_PROGRESSIVE_JPEG_BYTES:
-        raise ImageError(TOO_MANY_PIXELS)
+    bytes_per_pixel = len(image.getbands()) * 2
+    if image.info.get("progressive") and image.width * image.height * bytes_per_pixel > MAX_PROGRESSIVE_JPEG_BYTES:
+        raise _too_large(image.size, MAX_PROGRESSIVE_JPEG_BYTES // bytes_per_pixel)
     image.draft(None, _fitted(image.size))  # decode at 1/2, 1/4 or 1/8 scale when that still fills MAX_SIDE
 
 
@@ -83,7 +135,7 @@ def _check_pixels(size: tuple[int, int], mode: str = "", kind: str = "") -> None
     if kind == "WEBP":
         copies += 1  # libwebp decodes into a canvas of its own, which Pillow then copies
     if size[0] * size[1] * copies > MAX_PIXELS:
-        raise ImageError(TOO_MANY_PIXELS)
+        raise _too_large(size, MAX_PIXELS // copies)
 
 
 def _open(data: bytes) -> tuple[Image.Image, str, int]:
@@ -105,9 +157,9 @@ def _open(data: bytes) -> tuple[Image.Image, str, int]:
     except ImageError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-        raise ImageError(TOO_MANY_PIXELS) from error
+        raise _too_large_by_header(data) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ImageError(NOT_AN_IMAGE, unsupported=True) from error
+        raise _unreadable(data) from error
 
 
 def _fit(frame: Image.Image) -> Image.Image:
@@ -164,9 +216,9 @@ def clean_image(data: bytes) -> CleanImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             encoded = _encode(image, kind, count)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-        raise ImageError(TOO_MANY_PIXELS) from error
+        raise ImageError(TOO_LARGE) from error
     except (OSError, ValueError, SyntaxError, EOFError) as error:
-        raise ImageError(NOT_AN_IMAGE, unsupported=True) from error
+        raise _unreadable(data, kind) from error
     extension, content_type = FORMATS[kind]
     with Image.open(io.BytesIO(encoded)) as result:
         width, height = result.size

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pages import ESSAY_ASSIGNMENT, STUDENT_ID, C
+from tests.e2e.helpers import unique
+from tests.e2e.pages import ESSAY_ASSIGNMENT, STUDENT_ID, STUDENT_POST, C
 
 LEFT_EDGES = """() => [document.querySelector('.site-title').getBoundingClientRect().left,
                        document.querySelector('main > *').getBoundingClientRect().left]"""
@@ -32,8 +35,8 @@ CUT_OFF = """() => [...document.querySelectorAll('.table-wrap')].map(box => ({
     inner: box.scrollWidth, outer: box.clientWidth}))"""
 
 
-def phone(as_person, width: int):
-    return as_person("instructor", viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True)
+def phone(as_person, width: int, person: str = "instructor"):
+    return as_person(person, viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True)
 
 
 def assert_tables_fit(page, width: int) -> None:
@@ -67,6 +70,59 @@ def test_the_roster_import_preview_fits_a_phone(as_person, tmp_path):
     expect(page.get_by_role("heading", name="Preview of roster.csv")).to_be_visible()
     page.wait_for_load_state("load")  # its style sheets too
     assert_tables_fit(page, 390)
+
+
+LABELS = """table => [...table.querySelector('tbody tr').cells]
+  .map(cell => getComputedStyle(cell, '::before').content)"""
+
+
+def invite_by_import(page, tmp_path, *people: tuple[str, str, str]) -> None:
+    roster = tmp_path / "invite.csv"
+    roster.write_text("email,name,role,section\n" + "".join(f"{e},{n},student,{s}\n" for e, n, s in people))
+    page.goto(f"{C}/roster/import")
+    page.get_by_label("Roster file (CSV)").set_input_files(roster)
+    page.get_by_role("button", name="Preview the import").click()
+    page.get_by_role("button", name=re.compile(r"^Import \d+ change")).click()
+    expect(page.get_by_role("heading", name="Invited, not joined yet")).to_be_visible()
+
+
+def test_the_invitations_fit_a_phone_and_their_buttons_are_reached_with_tab(as_person, tmp_path):
+    email, name = f"{unique('a.rather.long.address')}@example.org", unique("Zoë Long-Name")
+    page = phone(as_person, 390)
+    invite_by_import(page, tmp_path, (email, name, "Section A"))
+    page.wait_for_load_state("load")
+    assert_tables_fit(page, 390)
+    invitations = page.get_by_role("table", name=re.compile("^Invitations to"))
+    labels = invitations.evaluate(LABELS)
+    assert labels[1:5] == ['"Email: "', '"Role offered: "', '"Section: "', '"Invited: "'], labels
+    # On the phone the row is a card, yet Chromium still tells a screen reader these are a table's cells.
+    cdp = page.context.new_cdp_session(page)
+    roles = {node.get("role", {}).get("value") for node in cdp.send("Accessibility.getFullAXTree")["nodes"]
+             if email in node.get("name", {}).get("value", "")}
+    assert "cell" in roles, roles
+    invitations.get_by_role("button", name=f"Send again the invitation to {name}").focus()
+    page.keyboard.press("Tab")
+    withdraw = invitations.get_by_role("button", name=f"Withdraw the invitation to {name}")
+    expect(withdraw).to_be_focused()
+    box = withdraw.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert page.evaluate("window.scrollX") == 0
+
+
+@pytest.mark.parametrize("person,path,labels", [
+    ("student10", f"{C}/drafts", ['"Assignment: "', '"State: "', '"Last saved: "', '"Words: "', "none"]),
+    ("instructor", f"{C}/drafts", ['"Author: "', '"Assignment: "', '"State: "', '"Last saved: "', '"Words: "']),
+    ("instructor", f"{C}/trash", ['"Author: "', '"State: "', '"Moved to trash: "', "none"]),
+    ("student", f"{C}/posts/{STUDENT_POST}/revisions", ['"Saved: "', '"State: "', '"Words: "', "none"]),
+    ("instructor", f"{C}/assignments/{ESSAY_ASSIGNMENT}/readers", ['"Section: "', '"Essays to read: "',
+                                                                   '"Add an essay: "']),
+])
+def test_lists_of_drafts_trash_versions_and_readers_fit_a_phone(as_person, person, path, labels):
+    page = phone(as_person, 390, person)
+    page.goto(path)
+    assert_tables_fit(page, 390)
+    # Each cell says which column it is in, as the table's header does on a desktop; actions name themselves.
+    assert page.locator("table.table--stack").first.evaluate(LABELS)[1:] == labels
 
 
 FOCUSED_CELL_AND_NAMES = """() => {

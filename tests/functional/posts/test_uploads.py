@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 
 import pytest
 from PIL import Image
@@ -79,6 +80,37 @@ def test_non_images_are_refused_with_a_clear_message(client, setup):
     assert response.status_code == 415
     assert "Upload a PNG, JPEG, GIF or WebP picture" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Upload)) is None
+
+
+def junk_gif(width: int, height: int) -> io.BytesIO:
+    """A few bytes whose GIF header claims a huge picture: the first thing read, before any pixel."""
+    return io.BytesIO(b"GIF89a" + struct.pack("<HHBBB", width, height, 0, 0, 0) + b"not really a picture" * 4)
+
+
+def test_a_picture_too_large_to_decode_is_refused_saying_its_size_the_limit_and_what_to_do(client, setup):
+    course, _ = setup
+    response = upload(client, course, junk_gif(65535, 40000), name="meme.gif", accept_json=False)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This image is too large: 65,535 × 40,000 pixels (2,621 megapixels)" in html
+    assert "more than the 8.2 megapixels this site can take" in html
+    assert "Make it at most 2000 pixels wide and high, then upload it again." in html
+    assert "too many pixels" not in html
+    out = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(out, "PNG")  # a 40 KB scan Pillow itself calls a decompression bomb
+    out.seek(0)
+    message = upload(client, course, out, name="scan.png").get_json()["message"]
+    assert message.startswith("This image is too large: 12,000 × 12,000 pixels (144 megapixels)")
+    assert db.session.scalar(db.select(Upload)) is None
+
+
+def test_a_damaged_picture_is_refused_saying_it_is_damaged(client, setup):
+    course, _ = setup
+    half = io.BytesIO(png((300, 300)).getvalue()[:150])  # a download that stopped part-way
+    response = upload(client, course, half, name="photo.png")
+    assert response.status_code == 415
+    assert response.get_json()["message"] == ("This PNG file cannot be read: it is damaged or incomplete. Open it in "
+                                              "a photo or image editor, save it again, and upload the saved copy.")
 
 
 def test_a_missing_file_is_refused(client, setup):
