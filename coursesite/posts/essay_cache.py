@@ -1,10 +1,11 @@
 """The essay page's HTTP caching: a validator (ETag) made from what the page shows, 304 for a copy that is
 still current, who may keep a copy (Cache-Control), and the page as visitors see it kept in Flask-Caching.
 
-The ETag hashes the page's context (the essay, its comment thread, the neighbours, the course's settings, the
-reader's identity, role and header counts, the session's form token) and the code that renders it, so a
-change to any of them gives a new tag; the page kept for visitors is stored under that tag and so is never
-served stale. Access is checked before any of this: a reader who lost access gets 403/404, never a 304.
+Only pages for readers who are not signed in are tagged: a signed-in reader's page is never kept by the
+browser (security.SIGNED_IN_PAGE), so it would never be asked about. The ETag hashes the page's context (the
+essay, its comment thread, the neighbours, the course's settings) and the code that renders it, so a change
+to any of them gives a new tag; the page kept for visitors is stored under that tag and so is never served
+stale. Access is checked before any of this: a reader who lost access gets 403/404, never a 304.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 
 from flask import Response, current_app, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Select, bindparam, inspect
 
 from coursesite.discussion.thread import FORM_STATE_KEY
@@ -26,7 +26,6 @@ from coursesite.essays.comment_counts import comment_stamp_query
 from coursesite.essays.listing import neighbour_ids, neighbour_params
 from coursesite.extensions import cache, db
 from coursesite.models import Course, Post
-from coursesite.security import SIGNED_IN_PAGE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding coursesite/, templates/ and static/
 
@@ -80,28 +79,18 @@ def _shown(value):
     return value
 
 
-def essay_etag(course: Course, post: Post, context: dict, header_counts: dict, role: str | None) -> str:
-    """The tag of the page rendered from `context` for the current reader. The moment of reading counts only
-    through what it decides (the essay live or scheduled, edit windows, the reader's hint), all in `context`."""
-    signed_in = current_user.is_authenticated
+def essay_etag(course: Course, post: Post, context: dict) -> str:
+    """The tag of the page rendered from `context` for a reader who is not signed in (a signed-in reader's page
+    is never kept, so never tagged). The moment of reading counts only through what it decides (the essay live
+    or scheduled, edit windows), all in `context`."""
     now = context["now"]
     parts = (
         code_version(), _row(course), _row(post), post.is_live(now), _row(post.assignment),
         [_row(term) for term in post.terms],
         # The kept comment parts are made from the thread's comments, which are in it already.
         _shown({key: value for key, value in context.items() if key not in ("now", "comment_parts")}),
-        _row(current_user._get_current_object()) if signed_in else None, role,
-        sorted(header_counts.items()),
-        _form_token_digest() if signed_in else "",
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _form_token_digest() -> str:
-    """The session's form token, which the page's forms carry: made now if the session has none yet, so the tag
-    sent is the one the next request computes."""
-    generate_csrf()
-    return hashlib.sha256(str(session.get("csrf_token", "")).encode()).hexdigest()
 
 
 def plain_read() -> bool:
@@ -162,16 +151,13 @@ def keep_page(key: str, etag: str, html: str) -> None:
 
 
 def with_validators(response: Response, etag: str, shared: bool) -> Response:
-    """The tag, and who may keep the page: `public` briefly for a shared copy; a signed-in reader's page not at
-    all (security.SIGNED_IN_PAGE); else this browser only, always asking first. A response that sets a cookie is
-    never shared."""
+    """The tag, and who may keep the page: `public` briefly for a shared copy, else this browser only, always
+    asking first. A response that sets a cookie is never shared."""
     response.set_etag(etag, weak=True)
     response.vary.add("Cookie")
     if shared and not session.modified:
         response.cache_control.public = True
         response.cache_control.max_age = current_app.config.get("PUBLIC_PAGE_MAX_AGE", 10)
-    elif not current_user.is_anonymous:
-        response.headers["Cache-Control"] = SIGNED_IN_PAGE
     else:
         response.cache_control.private = True
         response.cache_control.no_cache = True

@@ -15,7 +15,7 @@ from coursesite.essays.revisions import edited_after, revisions_of
 from coursesite.extensions import db
 from coursesite.forms import id_from, page_number
 from coursesite.models import Assignment, Course, Post, utcnow
-from coursesite.permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student, role_in
+from coursesite.permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student
 from coursesite.posts.blueprint import bp
 from coursesite.posts.essay_cache import (
     essay_etag,
@@ -29,7 +29,6 @@ from coursesite.posts.essay_cache import (
     with_validators,
 )
 from coursesite.posts.essay_fragments import comment_parts
-from coursesite.templating import header_counts
 from coursesite.text.words import excerpt
 
 PER_PAGE = 10
@@ -160,22 +159,22 @@ def essay(course: Course, post_slug: str):
     if post is None or not _may_see(post, now):
         abort(404)
     # Decided before rendering, which takes the messages waiting: a page showing one is neither tagged nor kept.
-    plain = plain_read()
-    shared = plain and shared_copy_allowed(course, post, now)
+    # Nor is a signed-in reader's, which no browser keeps (security.SIGNED_IN_PAGE) and so never asks about.
+    tagged = plain_read() and current_user.is_anonymous
+    shared = tagged and shared_copy_allowed(course, post, now)
     key = visitor_page_key(course, post, now) if shared else None
     etag, html = (kept_page(key) if shared else None) or (None, None)
-    if etag is None:
-        staff_view = can_see_private_work(current_user, course)
-        context = _essay_context(course, post, now, staff_view)
-        etag = essay_etag(course, post, context, header_counts(), role_in(current_user, course))
-    answer = not_modified(etag) if plain else None
+    if html is None:
+        context = _essay_context(course, post, now, can_see_private_work(current_user, course))
+        etag = essay_etag(course, post, context) if tagged else None
+    answer = not_modified(etag) if tagged else None
     if answer is None:
         if html is None:
             html = render_template("posts/essay.html", **context)
             if shared and not session.modified:
                 keep_page(key, etag, html)
         answer = make_response(html)
-    return with_validators(answer, etag, shared) if plain else answer
+    return with_validators(answer, etag, shared) if tagged else answer
 
 
 @lru_cache(maxsize=1)
