@@ -83,6 +83,8 @@ def test_a_comment_typed_when_the_login_ended_elsewhere_is_posted_after_logging_
     expect(reader.locator("#comment-kept")).to_contain_text("It is not posted yet.")
     reader.get_by_role("button", name="Post Comment").click()
     expect(reader.locator(".comment-content", has_text=text)).to_be_visible()
+    # The page's script has run (it moves the message to the comment): the copy in this browser is dropped.
+    expect(reader.locator(".flashes--at-comment")).to_contain_text("is posted")
     reader.reload()
     expect(reader.get_by_label("Comment", exact=True)).to_have_value("")
     expect(reader.locator("#comment-kept")).to_have_count(0)
