@@ -104,6 +104,26 @@ def test_a_picture_too_large_to_decode_is_refused_saying_its_size_the_limit_and_
     assert db.session.scalar(db.select(Upload)) is None
 
 
+def webp_claiming(side: int) -> io.BytesIO:
+    """A small WebP whose extended header claims a `side` × `side` canvas (WebP allows up to 16,777,216)."""
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, "WEBP", lossless=True, exif=b"Exif\0\0MM\0*\0\0\0\x08\0\0")
+    data = bytearray(out.getvalue())
+    assert data[12:16] == b"VP8X"
+    data[24:27] = data[27:30] = (side - 1).to_bytes(3, "little")
+    return io.BytesIO(bytes(data))
+
+
+def test_a_webp_past_twice_pillows_limit_is_refused_not_answered_with_an_error_page(client, setup):
+    """Pillow's WebP reader refuses such a picture as it reads the header, before Image.open's own check."""
+    course, _ = setup
+    response = upload(client, course, webp_claiming(20000), name="panorama.webp")
+    assert response.status_code == 400
+    assert response.get_json()["message"].startswith("This image is too large")
+    assert "Make it at most 2000 pixels wide and high" in response.get_json()["message"]
+    assert db.session.scalar(db.select(Upload)) is None
+
+
 def test_a_damaged_picture_is_refused_saying_it_is_damaged(client, setup):
     course, _ = setup
     half = io.BytesIO(png((300, 300)).getvalue()[:150])  # a download that stopped part-way
