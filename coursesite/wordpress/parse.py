@@ -1,8 +1,8 @@
 """Reading a WordPress eXtended RSS (WXR 1.0-1.2) file into plain values, with a hardened XML parser.
 
 No DTD, no entities, no external references (defusedxml): a DOCTYPE or an entity bomb is refused before
-anything is expanded. The `wp` namespace is found in the document itself, so http and https URIs of any
-export version are read alike.
+anything is expanded. The file is read a piece at a time (reader.py), within limits on what it may hold. The
+`wp` namespace is found in the document itself, so http and https URIs of any export version are read alike.
 """
 
 from __future__ import annotations
@@ -10,18 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import Element
 
 from coursesite.files.sizes import size_text
 from coursesite.text.timefmt import NonexistentLocalTime, local_to_utc, zone
+from coursesite.wordpress.reader import CONTENT_NS, DC_NS, ChannelReader, WxrError
 
 MAX_WXR_BYTES = 32 * 1024 * 1024
-WP_NAMESPACE = re.compile(r"^https?://(?:www\.)?wordpress\.org/export/\d+(?:\.\d+)*/$")
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
 VERSION = re.compile(r"^\d+\.\d+$")
 # The largest id the database stores (a 32-bit integer on PostgreSQL); no WordPress site comes near it.
 MAX_WP_ID = 2**31 - 1
@@ -38,11 +33,7 @@ MAX_COMMENT_BYTES = 65_535
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
-class WxrError(ValueError):
-    """A file that cannot be imported; the message is one line for the person importing it."""
-
-
-@dataclass
+@dataclass(slots=True)
 class WxrAuthor:
     author_id: int
     login: str
@@ -50,7 +41,7 @@ class WxrAuthor:
     display_name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class WxrComment:
     comment_id: int
     author: str
@@ -65,14 +56,14 @@ class WxrComment:
     user_id: int
 
 
-@dataclass
+@dataclass(slots=True)
 class WxrTerm:
     domain: str
     slug: str
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class WxrItem:
     post_id: int
     title: str
@@ -92,7 +83,7 @@ class WxrItem:
         return f"{self.post_type or 'item'} {self.post_id} “{self.title or '(no title)'}”"
 
 
-@dataclass
+@dataclass(slots=True)
 class WxrDocument:
     version: str
     title: str
@@ -111,54 +102,92 @@ def parse_wxr(data: bytes, max_bytes: int = MAX_WXR_BYTES) -> WxrDocument:
     """The document, or WxrError with a one-line reason."""
     if len(data) > max_bytes:
         raise WxrError(f"the file is larger than the limit of {size_text(max_bytes)}")
-    root = _parse_xml(data)
-    if root.tag != "rss" or root.find("channel") is None:
+    values = _Values()
+    reader = ChannelReader(data, lambda kind, element: values.take(kind, element, reader.wp))
+    reader.read()
+    # The file is read to its end before its values are judged: a reason about the whole file comes first.
+    if reader.root_tag != "rss" or reader.channel is None:
         raise WxrError("not a WordPress export (WXR): no <rss><channel> at the top")
-    channel = root.find("channel")
-    wp = _wp_namespace(root)
-    version = _text(channel, f"{{{wp}}}wxr_version")
+    wp = _wp_namespace(reader.wp_namespaces)
+    version = reader.channel_text(f"{{{wp}}}wxr_version")
     if not VERSION.match(version):
         raise WxrError("not a WordPress export (WXR): missing or invalid wp:wxr_version")
-    authors = [_author(el, wp) for el in channel.findall(f"{{{wp}}}author")]
+    for error in (values.author_error, values.item_error):
+        if error is not None:
+            raise error
     return WxrDocument(
         version=version,
-        title=_text(channel, "title"),
-        link=_text(channel, "link"),
-        base_site_url=_text(channel, f"{{{wp}}}base_site_url"),
-        base_blog_url=_text(channel, f"{{{wp}}}base_blog_url"),
-        authors={a.login: a for a in authors if a.login},
-        items=[_item(el, wp) for el in channel.findall("item")],
+        title=reader.channel_text("title"),
+        link=reader.channel_text("link"),
+        base_site_url=reader.channel_text(f"{{{wp}}}base_site_url"),
+        base_blog_url=reader.channel_text(f"{{{wp}}}base_blog_url"),
+        authors=values.authors,
+        items=values.items,
     )
 
 
-def _parse_xml(data: bytes) -> Element:
-    try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DTDForbidden as exc:
-        raise WxrError("refused: the file declares a DOCTYPE (WordPress exports never do)") from exc
-    except EntitiesForbidden as exc:
-        raise WxrError("refused: the file declares XML entities (WordPress exports never do)") from exc
-    except ExternalReferenceForbidden as exc:
-        raise WxrError("refused: the file refers to external resources") from exc
-    except ParseError as exc:
-        raise WxrError(f"not well-formed XML: {_first_line(str(exc))}") from exc
-    except (ValueError, UnicodeError) as exc:
-        raise WxrError(f"not readable XML: {_first_line(str(exc))}") from exc
+class _Values:
+    """The plain values of the pieces read so far, and the first error among authors and among items."""
+
+    def __init__(self) -> None:
+        self.authors: dict[str, WxrAuthor] = {}
+        self.items: list[WxrItem] = []
+        self.author_error: WxrError | None = None
+        self.item_error: WxrError | None = None
+        self._start_item()
+
+    def _start_item(self) -> None:
+        self.terms: list[WxrTerm] = []
+        self.comments: list[WxrComment] = []
+        self.comment_error: WxrError | None = None
+
+    def take(self, kind: str, element: Element, wp: str) -> None:
+        if kind == "author":
+            self._author(element, wp)
+        elif self.item_error is not None:
+            return  # the file is refused already: its remaining items are only read through
+        elif kind == "category":
+            self.terms.append(_term(element))
+        elif kind == "comment":
+            self._comment(element, wp)
+        else:
+            self._item(element, wp)
+
+    def _author(self, element: Element, wp: str) -> None:
+        if self.author_error is not None:
+            return
+        try:
+            author = _author(element, wp)
+        except WxrError as error:
+            self.author_error = error
+            return
+        if author.login:
+            self.authors[author.login] = author
+
+    def _comment(self, element: Element, wp: str) -> None:
+        if self.comment_error is not None:
+            return
+        try:
+            self.comments.append(_comment(element, wp))
+        except WxrError as error:
+            self.comment_error = error  # said after any fault of the item's own fields, as they come first
+
+    def _item(self, element: Element, wp: str) -> None:
+        terms, comments, comment_error = self.terms, self.comments, self.comment_error
+        self._start_item()
+        try:
+            item = _item(element, wp, terms, comments)
+        except WxrError as error:
+            self.item_error = error
+            return
+        if comment_error is not None:
+            self.item_error = comment_error
+            return
+        self.items.append(item)
 
 
-def _first_line(message: str) -> str:
-    return message.strip().splitlines()[0] if message.strip() else "unknown error"
-
-
-def _wp_namespace(root: Element) -> str:
+def _wp_namespace(found: list[str]) -> str:
     """The namespace URI the file uses for wp: elements (export/1.0/, 1.1/, 1.2/, http or https)."""
-    found: list[str] = []
-    for element in root.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag.startswith("{"):
-            uri = tag[1:].split("}", 1)[0]
-            if WP_NAMESPACE.match(uri) and uri not in found:
-                found.append(uri)
     if not found:
         raise WxrError("not a WordPress export (WXR): no elements in a wordpress.org/export/ namespace")
     if len(found) > 1:
@@ -212,7 +241,7 @@ def _author(element: Element, wp: str) -> WxrAuthor:
     )
 
 
-def _item(element: Element, wp: str) -> WxrItem:
+def _item(element: Element, wp: str, terms: list[WxrTerm], comments: list[WxrComment]) -> WxrItem:
     return WxrItem(
         post_id=_id(element, f"{{{wp}}}post_id"),
         title=_text(element, "title"),
@@ -224,8 +253,8 @@ def _item(element: Element, wp: str) -> WxrItem:
         status=_text(element, f"{{{wp}}}status"),
         post_type=_text(element, f"{{{wp}}}post_type"),
         password=_text(element, f"{{{wp}}}post_password"),
-        terms=[_term(c) for c in element.findall("category")],
-        comments=[_comment(c, wp) for c in element.findall(f"{{{wp}}}comment")],
+        terms=terms,
+        comments=comments,
     )
 
 

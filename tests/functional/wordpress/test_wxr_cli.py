@@ -81,6 +81,15 @@ def test_bad_files_are_refused(cli, admin, tmp_path):
         _bad(cli, ["import-wxr", str(path), "--course", "new-one", "--timezone", "UTC"], expected)
 
 
+def test_a_file_of_more_items_than_an_export_holds_is_refused(cli, admin, tmp_path):
+    items = tmp_path / "items.xml"
+    small = (FIXTURES / "small-export.xml").read_bytes()
+    end = small.rindex(b"</channel>")
+    items.write_bytes(small[:end] + b"<item/>" * 20_001 + small[end:])
+    _bad(cli, ["import-wxr", str(items), "--course", "new-one", "--timezone", "UTC"],
+         "items.xml: refused: the file holds more than 20,000 items (posts, pages and media)")
+
+
 def test_files_over_the_size_limit_are_refused(cli, admin, app):
     app.config["WXR_MAX_BYTES"] = 1000
     _bad(cli, ["import-wxr", SMALL, "--course", "new-one", "--timezone", "UTC"], "larger than the limit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coursesite.extensions import db
 from coursesite.models import Comment, PendingImport, Post
@@ -55,6 +55,12 @@ def nested(tag: str, depth: int) -> bytes:
     return (f"<{tag}>" * depth + "deep" + f"</{tag}>" * depth).encode()
 
 
+def in_channel(xml: bytes) -> bytes:
+    """The export with `xml` added at the end of its channel."""
+    end = SMALL.rindex(b"</channel>")
+    return SMALL[:end] + xml + SMALL[end:]
+
+
 @pytest.fixture
 def course(app):
     return f.make_course()
@@ -89,6 +95,11 @@ HOSTILE = {
     "a comment one byte longer than WordPress can store": (
         with_comment("é" * (MAX_COMMENT_BYTES // 2 + 1)),
         "comment 1 is 65,536 bytes long; WordPress keeps at most 65,535 bytes per comment"),
+    # A few bytes each, millions of them would cost a worker hundreds of megabytes: counted as they are read.
+    "20,001 more items, empty ones": (
+        in_channel(b"<item/>" * 20_001), "the file holds more than 20,000 items (posts, pages and media)"),
+    "XML nested 101 deep (markup outside any CDATA)": (
+        in_channel(nested("x", 101)), "the file nests XML elements more than 100 levels deep"),
     "a post dated in 1899 in UTC": (
         with_post_dates("2011-01-18 07:40:14", "1899-12-31 23:59:59"), "its date 1899-12-31 23:59:59 is outside"),
 }
@@ -104,7 +115,7 @@ def test_the_file_is_refused_with_its_reason_and_nothing_is_written(client, auth
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "This file cannot be imported: refused:" in page and reason in page
-    assert row_counts() == before
+    assert row_counts() == before and db.session.scalar(select(func.count(PendingImport.id))) == 0
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
