@@ -16,6 +16,13 @@ from coursesite import create_app
 from coursesite.extensions import db
 
 
+def _app_on_a_new_file(tmp_path, monkeypatch):
+    """The app on an empty SQLite file, `migrated.sqlite3` in `tmp_path`, for the migrations to build."""
+    monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+                       "SECRET_KEY": "test", "TESTING": True})
+
+
 def _differences() -> list:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -25,10 +32,7 @@ def _differences() -> list:
 # migrations/env.py is Flask-Migrate's template, which still tries Flask-SQLAlchemy 2's get_engine() first.
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_upgrade_builds_exactly_the_models_schema(tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
-                      "SECRET_KEY": "test", "TESTING": True})
-    with app.app_context():
+    with _app_on_a_new_file(tmp_path, monkeypatch).app_context():
         upgrade()
         assert _differences() == []
         assert "users" in inspect(db.engine).get_table_names()
@@ -42,10 +46,7 @@ def test_upgrade_builds_exactly_the_models_schema(tmp_path, monkeypatch):
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_reminders_recorded_before_the_upgrade_are_not_emailed_again(tmp_path, monkeypatch):
     """Until reminder emails were marked apart, every recorded reminder had been emailed."""
-    monkeypatch.setenv("COURSESITE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
-                      "SECRET_KEY": "test", "TESTING": True})
-    with app.app_context():
+    with _app_on_a_new_file(tmp_path, monkeypatch).app_context():
         upgrade(revision="b8e4d2f6a1c3")
         # A bare connection checks no foreign keys: the reminder needs no person or assignment here.
         with closing(sqlite3.connect(tmp_path / "migrated.sqlite3")) as connection, connection:
