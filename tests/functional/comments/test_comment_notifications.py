@@ -13,6 +13,14 @@ def kinds_for(user):
     return sorted(db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)))
 
 
+def bob_comments_for_instant_alice(auth):
+    """The seminar, with Alice (the essay's author) wanting each comment emailed at once, and Bob logged in."""
+    s = seminar()
+    s.alice.notify_email = "instant"
+    db.session.commit()
+    auth.login(s.bob)
+    return s
+
 def test_author_hears_of_comments_and_commenter_of_replies(client, auth, app):
     s = seminar()
     auth.login(s.bob)
@@ -63,10 +71,7 @@ def test_notifications_of_hidden_comments_are_not_shown(client, auth, app):
 
 
 def test_instant_email_goes_out_at_once(client, auth, app, outbox):
-    s = seminar()
-    s.alice.notify_email = "instant"
-    db.session.commit()
-    auth.login(s.bob)
+    s = bob_comments_for_instant_alice(auth)
     client.post(s.create_url(), data={"body": "Worth an email."})
     assert len(outbox) == 1
     assert outbox[0]["To"] == s.alice.email and "Worth an email." in outbox[0].get_content()
@@ -118,10 +123,7 @@ def test_a_comment_is_kept_and_posted_when_the_mail_server_refuses_the_notice(cl
     """The author chose email at once and the mail server is down: the comment is still posted, the author
     still has the notice in the app, and the refusal is logged without the mail's text."""
     attempts = refuse_and_watch(app, monkeypatch)
-    s = seminar()
-    s.alice.notify_email = "instant"
-    db.session.commit()
-    auth.login(s.bob)
+    s = bob_comments_for_instant_alice(auth)
     response = client.post(s.create_url(), data={"body": "Kept though the mail server is down."},
                            follow_redirects=True)
     assert response.status_code == 200
@@ -139,10 +141,7 @@ def test_a_comment_is_answered_before_the_instant_email_is_tried(client, auth, a
     """The student who comments does not wait for the mail server: the whole answer is sent, and only when the
     server closes it is the author's email tried. A refusal then is still logged."""
     events = mail_server_times_out(app, monkeypatch)
-    s = seminar()
-    s.alice.notify_email = "instant"
-    db.session.commit()
-    auth.login(s.bob)
+    s = bob_comments_for_instant_alice(auth)
     response = client.post(s.create_url(), data={"body": "Posted before any mail server answers."},
                            buffered=False)  # open until the test closes it
     assert response.status_code == 302 and "#comment-" in response.get_data(as_text=True)
@@ -155,10 +154,7 @@ def test_a_comment_is_answered_before_the_instant_email_is_tried(client, auth, a
 
 
 def test_an_instant_email_goes_out_once_the_answer_is_sent(client, auth, outbox):
-    s = seminar()
-    s.alice.notify_email = "instant"
-    db.session.commit()
-    auth.login(s.bob)
+    s = bob_comments_for_instant_alice(auth)
     response = client.post(s.create_url(), data={"body": "Mailed after the answer."}, buffered=False)
     assert response.status_code == 302 and "#comment-" in response.get_data(as_text=True)
     assert outbox == []
