@@ -17,6 +17,7 @@ from coursesite.permissions import can_write_in, course_view
 from coursesite.posts.blueprint import bp
 from coursesite.posts.pages import login_or_401
 
+A_YEAR_S = 365 * 24 * 3600
 NO_FILE = "Choose a picture to upload (PNG, JPEG, GIF or WebP)."
 
 
@@ -77,7 +78,21 @@ def upload_file(course: Course, key: str):
     response = Response(data, mimetype=record.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
-    # A members course's images must not sit in shared caches; keys never change content, so cache long.
-    response.headers["Cache-Control"] = ("public" if course.is_public else "private") + ", max-age=31536000, immutable"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    response.set_etag(record.storage_key)  # a key is never given other content: a strong validator
+    _who_may_keep(response, course)
+    # course_view checked access before this view ran: a reader without it is refused, never told "not modified".
+    return response.make_conditional(request)
+
+
+def _who_may_keep(response: Response, course: Course) -> None:
+    """Anyone may keep a public course's image for a year. A members-only course's image the browser keeps but
+    asks about each time, so after a logout on a shared computer, or for a student removed from the course,
+    the server refuses it instead of the browser showing it from its cache."""
+    if course.is_public:
+        response.cache_control.public = True
+        response.cache_control.max_age = A_YEAR_S
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True

@@ -8,9 +8,11 @@ import struct
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from coursesite.coursework.courses import end_enrollment
 from coursesite.extensions import db
-from coursesite.models import Upload
+from coursesite.models import Enrollment, Upload
 from tests import factories as f
 
 LIMIT = 300 * 1024  # "300 KB", as a limit is configured in binary units
@@ -170,6 +172,72 @@ def test_members_course_images_are_served_to_members_only(client, auth, app):
     assert client.get(url).status_code == 302
     auth.login(f.make_user())
     assert client.get(url).status_code == 403
+
+
+PNG_SIGNATURE = b"\x89PNG"
+
+
+@pytest.fixture
+def members_image(client, auth):
+    """A members-only course, its member (signed in) and the address of an image they uploaded."""
+    course = f.make_course(visibility="members")
+    member = f.make_member(course)
+    db.session.commit()
+    auth.login(member)
+    return course, member, upload(client, course, png()).get_json()["url"]
+
+
+def browser_copy(client, url) -> str:
+    """Open a members-only image as a member's browser does: it may keep it, but must ask before showing it
+    again. Returns the tag it asks with."""
+    served = client.get(url)
+    assert served.status_code == 200 and served.data.startswith(PNG_SIGNATURE)
+    assert served.headers["Cache-Control"] == "private, no-cache"
+    return served.headers["ETag"]
+
+
+def test_a_members_course_image_is_asked_about_each_time_and_not_sent_again_while_unchanged(client, members_image):
+    _, _, url = members_image
+    etag = browser_copy(client, url)
+    assert etag == f'"{url.rsplit("/", 1)[1]}"'  # strong (no W/): the key never names other content
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["Cache-Control"] == "private, no-cache" and again.headers["ETag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"another-picture.png"'}).data.startswith(PNG_SIGNATURE)
+
+
+def test_after_logout_a_browser_holding_the_image_is_sent_to_log_in_not_told_to_show_it(client, auth, members_image):
+    _, _, url = members_image
+    etag = browser_copy(client, url)
+    auth.logout()
+    refused = client.get(url, headers={"If-None-Match": etag})
+    assert refused.status_code == 302 and "/auth/login" in refused.headers["Location"]
+    assert PNG_SIGNATURE not in refused.data
+    auth.login(f.make_user())
+    other = client.get(url, headers={"If-None-Match": etag})
+    assert other.status_code == 403 and PNG_SIGNATURE not in other.data
+
+
+def test_a_student_removed_from_the_course_is_refused_the_image_they_saw(client, members_image):
+    course, member, url = members_image
+    etag = browser_copy(client, url)
+    end_enrollment(db.session.scalar(select(Enrollment).where(Enrollment.user_id == member.id,
+                                                              Enrollment.course_id == course.id)))
+    db.session.commit()
+    refused = client.get(url, headers={"If-None-Match": etag})
+    assert refused.status_code == 403 and PNG_SIGNATURE not in refused.data
+
+
+def test_a_public_course_image_is_kept_a_year_and_revalidated_without_being_sent_again(client, auth, setup):
+    course, _ = setup
+    url = upload(client, course, png()).get_json()["url"]
+    for signed_in in (True, False):
+        served = client.get(url)
+        assert served.status_code == 200, signed_in
+        assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable", signed_in
+        again = client.get(url, headers={"If-None-Match": served.headers.get("ETag", "")})
+        assert again.status_code == 304 and again.data == b"", signed_in
+        auth.logout()
 
 
 def test_unknown_keys_and_other_courses_keys_are_404(client, setup):
