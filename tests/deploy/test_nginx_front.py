@@ -1,5 +1,7 @@
 """Debian's nginx with deploy/nginx/coursesite.conf in front of gunicorn (deploy/gunicorn.conf.py): visitors of a
-public course get the micro-cache, nobody else ever does, and a new comment reaches visitors within its time."""
+public course get the micro-cache, nobody else ever does, and a new comment reaches visitors within its time.
+A members-only course's images are never kept, and a member's browser asking about its copy is answered by the
+app, after its access check."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 APP_PORTS = range(5120, 5130)
 NGINX_PORTS = range(8120, 8130)
 PASSWORD = "correct horse battery"  # tests/factories.py's DEFAULT_PASSWORD
+PNG_SIGNATURE = b"\x89PNG"
 MAX_AGE = 2  # seconds; the app's Cache-Control max-age, short to keep the test quick
 
 pytestmark = pytest.mark.skipif(not NGINX.exists(),
@@ -51,13 +54,17 @@ def wait_for(url: str) -> None:
 
 
 def make_data(database_url: str, instance: Path) -> dict:
-    """A public course and a members-only one, an essay in each, and a student of both."""
+    """A public course and a members-only one, an essay in each, a student of both, and an image of theirs in the
+    members-only one."""
     code = f"""
-import json, os
+import io, json, os
 os.environ["COURSESITE_INSTANCE_PATH"] = {str(instance)!r}
 from coursesite import create_app
 from coursesite.extensions import db
+from coursesite.files.storage import storage_for
+from coursesite.files.uploads import save_upload
 from coursesite.people import accounts
+from PIL import Image
 from tests import factories as f
 app = create_app({{"SQLALCHEMY_DATABASE_URI": {database_url!r}, "SECRET_KEY": "x" * 40, "TESTING": True}})
 with app.app_context():
@@ -69,9 +76,13 @@ with app.app_context():
     accounts.enroll(student, members, role="student")
     essays = [f.make_post(public, author, title=f"Open essay {{i}}") for i in range(3)]
     closed = f.make_post(members, student, title="Closed essay")
+    png = io.BytesIO()
+    Image.new("RGB", (60, 40), (30, 90, 160)).save(png, "PNG")
+    image = save_upload(storage_for(app.config), members, student, png.getvalue())
     db.session.commit()
     print(json.dumps({{"public": public.slug, "members": members.slug, "essays": [e.slug for e in essays],
-                      "closed": closed.slug, "student": student.email}}))
+                      "closed": closed.slug, "student": student.email,
+                      "members_image": f"/c/{{members.slug}}/uploads/{{image.storage_key}}"}}))
 """
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -110,13 +121,15 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
                                                   NoRedirect())
 
-    def open(self, path: str, data: dict | None = None):
+    def open(self, path: str, data: dict | None = None, headers: dict | None = None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})  # noqa: S310 - 127.0.0.1
         try:
-            response = self.opener.open(self.base + path, data=body, timeout=30)
+            response = self.opener.open(request, timeout=30)
         except urllib.error.HTTPError as error:
             response = error
-        response.text = response.read().decode()
+        response.body = response.read()
+        response.text = response.body.decode(errors="replace")
         return response
 
     def token(self, path: str) -> str:
@@ -170,6 +183,21 @@ def test_a_members_only_course_is_never_cached(front):
     visitor = Browser(front["base"])
     answers = [visitor.open(path) for _ in range(2)]
     assert all(a.status == 302 and cache_status(a) != "HIT" and "Closed essay" not in a.text for a in answers)
+
+
+def test_a_members_only_image_is_never_kept_and_a_members_copy_is_checked_by_the_app(front):
+    path = front["members_image"]
+    student = Browser(front["base"])
+    student.log_in(front["student"])
+    first = student.open(path)
+    assert first.status == 200 and first.body.startswith(PNG_SIGNATURE)
+    assert first.headers["Cache-Control"] == "private, no-cache" and cache_status(first) != "HIT"
+    again = student.open(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304 and again.body == b"" and cache_status(again) != "HIT"
+    visitor = Browser(front["base"])
+    for tag in ("", first.headers["ETag"]):
+        answer = visitor.open(path, headers={"If-None-Match": tag} if tag else {})
+        assert answer.status == 302 and cache_status(answer) != "HIT" and PNG_SIGNATURE not in answer.body
 
 
 def test_a_post_is_never_cached(front):
