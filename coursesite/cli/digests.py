@@ -4,6 +4,10 @@ A scheduler (cron, a systemd timer) runs it daily. Each notification is emailed 
 sent, and committed, only after the mail server took it, so running the command twice sends nothing twice,
 and a digest the server refused is tried again on the next run. One refused digest does not stop the
 others; the command then exits with status 1, for the scheduler to report.
+
+It also tries again the comment emails "at once" that the server refused (notices.instant_retries says
+which). Each is claimed by a conditional UPDATE of its notice before it is sent, so two runs at once send it
+once; the request's own attempt holds that mark while under way and gives it back only if refused.
 """
 
 from __future__ import annotations
@@ -21,18 +25,35 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def report_not_sent(failed: int, what: str, again: str = "they are tried again on the next run") -> None:
-    """After the run: say how many the mail server refused (each is logged) and exit with status 1."""
+def tell_not_sent(failed: int, what: str, again: str = "they are tried again on the next run") -> int:
+    """After the run: say how many the mail server refused (each is logged); the number."""
     if failed:
         click.echo(f"{plural(failed, what)} not sent: the mail server did not accept them (see the log); {again}",
                    err=True)
+    return failed
+
+
+def report_not_sent(failed: int, what: str, again: str = "they are tried again on the next run") -> None:
+    """Say how many the mail server refused, and exit with status 1 if any."""
+    if tell_not_sent(failed, what, again):
         raise SystemExit(1)
 
 
 @click.command("send-digests")
 @with_appcontext
 def send_digests_command() -> None:
-    """Send the notification digests that are due."""
+    """Send the notification digests that are due, and the comment emails the mail server refused."""
+    sent, failed = send_digests()
+    click.echo(f"sent {plural(sent, 'digest')}")
+    resent, refused = send_refused_instant()
+    if resent or refused:
+        click.echo(f"sent {plural(resent, 'comment email')} the mail server had refused")
+    if tell_not_sent(failed, "digest") + tell_not_sent(refused, "comment email"):
+        raise SystemExit(1)
+
+
+def send_digests() -> tuple[int, int]:
+    """(sent, refused)"""
     pending = notifications.pending_digests()
     users = notifications.digest_recipients(set(pending))
     sent = failed = 0
@@ -48,5 +69,22 @@ def send_digests_command() -> None:
         notifications.mark_digest_sent(user, items, utcnow())
         db.session.commit()
         sent += 1
-    click.echo(f"sent {plural(sent, 'digest')}")
-    report_not_sent(failed, "digest")
+    return sent, failed
+
+
+def send_refused_instant() -> tuple[int, int]:
+    """(sent, refused again)"""
+    now = utcnow()
+    sent = failed = 0
+    for user, item in notifications.instant_retries(now):
+        if not notifications.claim_email(item.id, now):
+            continue
+        mail = notifications.instant_mail(user, item)
+        db.session.commit()  # the claim seen by other runs; no transaction open while the server answers
+        if deliver(mail):
+            sent += 1
+            continue
+        notifications.email_refused(item.id)
+        db.session.commit()
+        failed += 1
+    return sent, failed

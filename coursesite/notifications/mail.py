@@ -10,13 +10,16 @@ comment notice), so it waits for the response too: the server sends the whole re
 closing sends the mail. A slow mail server then neither slows the page nor, by how long a reset takes,
 tells who has an account (the app holds a request's mail: `hold_committed_mail`, `held_mail`). Outside a
 request (a command) it goes at the commit. A view whose page says whether the mail was taken (a roster's
-invitations) calls `deliver` itself, after its commit.
+invitations) calls `deliver` itself, after its commit. Mail held for after the response may say what to undo
+if the server refuses it (`if_refused`, e.g. a comment notice's mark that it was emailed, so that a command
+tries it again); mail sent at a command's commit cannot, the transaction being over.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -42,6 +45,7 @@ class Mail:
     subject: str
     body: str
     kind: str  # what the mail is, for the log: "password reset", "course invitation", ...
+    if_refused: Callable[[], None] | None = None  # database work `deliver_all` does, and commits, on a refusal
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -97,10 +101,13 @@ def held_mail() -> list[Mail]:
 
 
 def deliver_all(app: Flask, mails: list[Mail]) -> None:
-    """Send each (a refused one is logged); called once a response is sent, after Flask popped its contexts."""
+    """Send each (a refused one is logged, and its `if_refused` done); called once a response is sent, after
+    Flask popped its contexts."""
     with app.app_context():
         for mail in mails:
-            deliver(mail)
+            if not deliver(mail) and mail.if_refused is not None:
+                mail.if_refused()
+                db.session.commit()  # before the next mail: no transaction open while the server answers
 
 
 @event.listens_for(Session, "after_commit")

@@ -2,15 +2,17 @@
 
 In the app (a count in the header, a list) and by email, as each person chose: a daily digest (the
 default), each at once, or none. Digests go out by `flask --app wsgi send-digests`; a notification is
-emailed at most once (Notification.emailed_at), so running the command twice sends nothing new.
+emailed at most once (Notification.emailed_at), so running the command twice sends nothing new. The same
+command tries again, once a few minutes have passed and within a day, an email "at once" that the mail
+server refused, while its notice is unread and its comment shown.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
+from datetime import datetime, timedelta
+from functools import lru_cache, partial
 
 from flask import url_for
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
@@ -134,7 +136,7 @@ def _line(item: NotificationItem) -> str:
 def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
     """Email the notified people who chose each at once, once the comment is committed; most chose the digest,
     so usually nothing is read. Their settings are taken from the session where it has them (the essay's
-    author comes with the essay). A mail the server refuses is logged; the notice stays in the app."""
+    author comes with the essay)."""
     people = (db.session.get(User, user_id) for user_id in user_ids)
     recipients = {user.id: user for user in people
                   if user is not None and user.notify_email == "instant" and user.email is not None}
@@ -146,11 +148,53 @@ def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
     ).all()
     for row in rows:
         note = row[0]
-        user = recipients[note.user_id]
-        item = _item(row)
-        deliver_after_commit(Mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n",
-                                  "comment notice"))
+        deliver_after_commit(instant_mail(recipients[note.user_id], _item(row)))
+        # Marked now, with the comment, and unmarked if the server refuses the mail, rather than marked once
+        # it is taken: while it is under way (after the response, perhaps slowly) no run of send-digests can
+        # take it too, so it never goes twice.
         note.emailed_at = now
+
+
+def instant_mail(user: User, item: NotificationItem) -> Mail:
+    """One comment's email; a refusal unmarks its notice, for send-digests to try again."""
+    return Mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n", "comment notice",
+                if_refused=partial(email_refused, item.id))
+
+
+# Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day, so
+# the windows of daily runs of send-digests meet and each refused email has one more try.
+RETRY_AFTER = timedelta(minutes=10)
+RETRY_FOR = timedelta(days=1)
+
+
+def instant_retries(now: datetime) -> list[tuple[User, NotificationItem]]:
+    """Emails "at once" not sent (refused), unread and of comments still shown, to people who still want them."""
+    rows = db.session.execute(
+        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+                      Notification.created_at <= now - RETRY_AFTER,
+                      Notification.created_at > now - RETRY_AFTER - RETRY_FOR)
+        .order_by(Notification.created_at, Notification.id)
+    ).all()
+    users = _recipients({row[0].user_id for row in rows}, "instant")
+    return [(users[row[0].user_id], _item(row)) for row in rows if row[0].user_id in users]
+
+
+def claim_email(notification_id: int, now: datetime) -> bool:
+    """Mark the notice emailed, for this run to send; False when another run took it or it was read since."""
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.emailed_at.is_(None),
+               Notification.read_at.is_(None))
+        .values(emailed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def email_refused(notification_id: int) -> None:
+    """The mail server refused the notice's email: unmarked, for send-digests to try again."""
+    db.session.execute(update(Notification).where(Notification.id == notification_id).values(emailed_at=None)
+                       .execution_options(synchronize_session=False))
 
 
 def _recipients(user_ids: set[int], setting: str) -> dict[int, User]:

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coursesite.comments import views as comment_views
 from coursesite.extensions import db
-from coursesite.models import Comment, Notification
+from coursesite.models import Comment, Notification, utcnow
+from coursesite.notifications import notices
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
 from tests.mail_sink import MailSink, mail_server_times_out, refuse_and_watch
@@ -220,3 +223,99 @@ def test_a_refused_digest_does_not_stop_the_others_and_is_sent_on_the_next_run(c
         assert [m["To"] for m in sink.messages] == [s.bob.email, s.alice.email]
         assert "For Alice's digest." in sink.messages[1].get_content()
         assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output
+
+
+def mail_to(app, sink: MailSink) -> None:
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USERNAME=None)
+
+
+def comment_made_ago(body: str, ago: timedelta) -> None:
+    """Date the notice of the comment with this body back: send-digests leaves the newest to their first try."""
+    comment_id = db.session.scalar(select(Comment.id).where(Comment.body == body))
+    db.session.execute(update(Notification).where(Notification.comment_id == comment_id)
+                       .values(created_at=utcnow() - ago))
+    db.session.commit()
+
+
+def bodies(sink: MailSink) -> list[str]:
+    return [line.strip() for m in sink.messages for line in m.get_content().splitlines()
+            if line.strip().endswith(".")]
+
+
+def test_a_refused_instant_email_is_sent_by_the_next_digest_run_and_only_once(client, auth, app):
+    """The mail server took Alice's first comment email and refused the second: send-digests sends the second,
+    and the first not again; a second run sends nothing."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        assert client.post(s.create_url(), data={"body": "Taken the first time."}).status_code == 302
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Refused the first time."}).status_code == 302
+        sink.refused.clear()
+        assert bodies(sink) == ["Taken the first time."]
+        comment_made_ago("Taken the first time.", timedelta(hours=1))
+        comment_made_ago("Refused the first time.", timedelta(hours=1))
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "sent 1 comment email" in result.output
+        assert bodies(sink) == ["Taken the first time.", "Refused the first time."]
+        assert [m["To"] for m in sink.messages] == [s.alice.email] * 2
+        again = runner.invoke(args=["send-digests"])
+        assert again.exit_code == 0 and "comment email" not in again.output
+        assert len(sink.messages) == 2
+
+
+def test_a_refused_instant_email_is_not_sent_once_read_hidden_too_old_or_too_new(client, auth, app):
+    """Of Alice's refused comment emails the next run sends only the one she has not read in the app, whose
+    comment is still shown, made within the day and not in the last minutes; a refusal again exits 1."""
+    s = bob_comments_for_instant_alice(auth)
+    kept = ["Read in the app.", "Hidden since.", "Two days old.", "Still unread.", "Just posted."]
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        for body in kept:
+            assert client.post(s.create_url(), data={"body": body}).status_code == 302
+        assert sink.messages == []
+        for body in kept[:-1]:
+            comment_made_ago(body, timedelta(days=2) if body == "Two days old." else timedelta(hours=1))
+        db.session.execute(update(Comment).where(Comment.body == "Hidden since.").values(status="hidden"))
+        db.session.commit()
+        auth.logout()
+        auth.login(s.alice)
+        read = db.session.scalar(select(Notification.id).join(Comment).where(Comment.body == "Read in the app."))
+        client.post("/notifications", data={"notification_id": str(read)})
+        runner = app.test_cli_runner()
+        refused = runner.invoke(args=["send-digests"])
+        assert refused.exit_code == 1 and "1 comment email not sent" in refused.output
+        assert sink.messages == []
+        sink.refused.clear()
+        result = runner.invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "sent 1 comment email" in result.output
+        assert bodies(sink) == ["Still unread."]
+
+
+def test_a_digest_run_while_the_instant_email_is_under_way_does_not_send_it_too(client, auth, app, outbox):
+    """The request's own email goes out late (its mail server was slow): a run in the meantime leaves it."""
+    s = bob_comments_for_instant_alice(auth)
+    response = client.post(s.create_url(), data={"body": "Mailed late."}, buffered=False)
+    comment_made_ago("Mailed late.", timedelta(hours=1))
+    result = app.test_cli_runner().invoke(args=["send-digests"])
+    assert result.exit_code == 0 and outbox == []
+    response.close()
+    assert [message["To"] for message in outbox] == [s.alice.email]
+
+
+def test_two_runs_at_once_send_a_refused_instant_email_once(client, auth, app, outbox, monkeypatch):
+    """A second run read the same refused email before the first sent it: it cannot take it."""
+    refuse_and_watch(app, monkeypatch)
+    s = bob_comments_for_instant_alice(auth)
+    client.post(s.create_url(), data={"body": "Claimed once."})
+    comment_made_ago("Claimed once.", timedelta(hours=1))
+    monkeypatch.undo()
+    app.config["MAIL_SERVER"] = None
+    read_by_the_other_run = notices.instant_retries(utcnow())
+    assert len(read_by_the_other_run) == 1
+    assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
+    assert len(outbox) == 1
+    _, item = read_by_the_other_run[0]
+    assert not notices.claim_email(item.id, utcnow())
