@@ -47,14 +47,19 @@ def assert_tables_fit(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+# What each cell of a table's first row shows before its content; a screen reader is given "" instead
+# (`content: "Email: " / ""`), so only the shown part, before the " / ", is kept.
+LABELS = """table => [...table.querySelector('tbody tr').cells]
+  .map(cell => getComputedStyle(cell, '::before').content.replace(/ \\/ .*$/, ''))"""
+
+
 @pytest.mark.parametrize("width", [360, 390])
 def test_the_roster_fits_a_phone_without_scrolling_sideways(as_person, width):
     page = phone(as_person, width)
     page.goto(f"{C}/roster")
     assert_tables_fit(page, width)
     # Each person's email, role and section are labelled, as the table's header does on a desktop.
-    labels = page.evaluate("""() => [...document.querySelector('tbody tr').cells]
-      .map(cell => getComputedStyle(cell, '::before').content)""")
+    labels = page.locator("table.table--stack").first.evaluate(LABELS)
     assert labels[1:5] == ['"Email: "', '"Role: "', '"Section: "', '"Joined: "'], labels
 
 
@@ -70,10 +75,6 @@ def test_the_roster_import_preview_fits_a_phone(as_person, tmp_path):
     expect(page.get_by_role("heading", name="Preview of roster.csv")).to_be_visible()
     page.wait_for_load_state("load")  # its style sheets too
     assert_tables_fit(page, 390)
-
-
-LABELS = """table => [...table.querySelector('tbody tr').cells]
-  .map(cell => getComputedStyle(cell, '::before').content)"""
 
 
 def invite_by_import(page, tmp_path, *people: tuple[str, str, str]) -> None:
@@ -123,6 +124,48 @@ def test_lists_of_drafts_trash_versions_and_readers_fit_a_phone(as_person, perso
     assert_tables_fit(page, 390)
     # Each cell says which column it is in, as the table's header does on a desktop; actions name themselves.
     assert page.locator("table.table--stack").first.evaluate(LABELS)[1:] == labels
+
+
+def first_rows_as_read(page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(role, name) of each cell in the first table's header row and first body row, as Chromium exposes them."""
+    nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def value(node, key):
+        return node.get(key, {}).get("value")
+
+    def rows(node):
+        if value(node, "role") == "row":
+            yield node
+            return
+        for child in node.get("childIds", []):
+            if child in by_id:
+                yield from rows(by_id[child])
+
+    def cells(row):
+        return [(value(by_id[c], "role"), value(by_id[c], "name") or "") for c in row["childIds"] if c in by_id]
+
+    table = next(node for node in nodes if value(node, "role") == "table")
+    header, first, *_ = rows(table)
+    return cells(header), cells(first)
+
+
+@pytest.mark.parametrize("path,columns", [
+    (f"{C}/roster", ["Email", "Role", "Section", "Joined"]),
+    (f"{C}/assignments/{ESSAY_ASSIGNMENT}/exceptions", ["Section", "Essay due", "Comments due", "Status"]),
+])
+def test_a_cards_cells_are_announced_with_their_column_name_once(as_person, path, columns):
+    page = phone(as_person, 390)
+    page.goto(path)
+    labels = page.locator("table").first.evaluate(LABELS)
+    headers, cells = first_rows_as_read(page)
+    for column in columns:
+        assert f'"{column}: "' in labels, f"{column}: no visible label on the card: {labels}"
+        # A screen reader says a cell's column header as it enters the cell; the label is for the eye only.
+        assert ("columnheader", column) in headers, f"{column}: the column header is gone at 390 px: {headers}"
+        role, text = cells[headers.index(("columnheader", column))]
+        assert role == "cell", f"{column}: the cell is read as {role!r}, not as a table's cell"
+        assert not text.startswith(f"{column}:"), f"{column}: named twice, by its header and as {text!r}"
 
 
 FOCUSED_CELL_AND_NAMES = """() => {
