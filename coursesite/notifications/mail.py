@@ -73,12 +73,23 @@ def send_mail(to: str, subject: str, body: str) -> None:
 
 def deliver(mail: Mail) -> bool:
     """Send now (call it with no transaction open); False, logged, when the mail server did not take it."""
+    return _attempt(mail) is None
+
+
+def _attempt(mail: Mail) -> Exception | None:
+    """Send now; the error, logged, when the mail server did not take it."""
     try:
         send_mail(mail.to, mail.subject, mail.body)
     except MAIL_ERRORS as error:
         log.warning("%s mail to %s not sent: %s: %s", mail.kind, mail.to, type(error).__name__, error)
-        return False
-    return True
+        return error
+    return None
+
+
+def _unreachable(error: Exception) -> bool:
+    """No answer from the mail server (refused, unknown, timed out, cut off), as against an answer refusing
+    one message (an unknown recipient, a full mailbox): the next message would wait as long for nothing."""
+    return isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(error, smtplib.SMTPException)
 
 
 def deliver_after_commit(mail: Mail) -> None:
@@ -102,10 +113,20 @@ def held_mail() -> list[Mail]:
 
 def deliver_all(app: Flask, mails: list[Mail]) -> None:
     """Send each (a refused one is logged, and its `if_refused` done); called once a response is sent, after
-    Flask popped its contexts."""
+    Flask popped its contexts. Once the mail server has not answered, the rest are refused without asking."""
     with app.app_context():
+        unreachable = False
         for mail in mails:
-            if not deliver(mail) and mail.if_refused is not None:
+            if unreachable:
+                # A worker waits on a silent server up to SMTP_TIMEOUT_S per attempt: once per response is enough.
+                log.warning("%s mail to %s not sent: the mail server did not answer for an earlier one",
+                            mail.kind, mail.to)
+            else:
+                error = _attempt(mail)
+                if error is None:
+                    continue
+                unreachable = _unreachable(error)
+            if mail.if_refused is not None:
                 mail.if_refused()
                 db.session.commit()  # before the next mail: no transaction open while the server answers
 

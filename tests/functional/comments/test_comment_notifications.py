@@ -319,3 +319,36 @@ def test_two_runs_at_once_send_a_refused_instant_email_once(client, auth, app, o
     assert len(outbox) == 1
     _, item = read_by_the_other_run[0]
     assert not notices.claim_email(item.id, utcnow())
+
+
+
+def reply_to_carol_on_alice_essay(client, auth, before=lambda s: None):
+    """Bob answers Carol on Alice's essay; both chose each comment by email at once. `before(s)` runs first."""
+    s = seminar()
+    parent = f.make_thread_comment(s.essay, s.carol, "Start of a thread.")
+    s.alice.notify_email = s.carol.notify_email = "instant"
+    db.session.commit()
+    before(s)
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "One answer, two emails.",
+                                             "parent_id": str(parent.id)}).status_code == 302
+    return s
+
+
+def test_a_mail_server_that_does_not_answer_is_asked_once_per_comment(client, auth, app, monkeypatch, caplog):
+    """The server times out on the first of a reply's two emails: the worker does not wait as long again for the
+    second; both are logged as not sent and both are left for the next send-digests run."""
+    events = mail_server_times_out(app, monkeypatch)
+    s = reply_to_carol_on_alice_essay(client, auth)
+    assert events == ["mail server asked"]
+    logged = " ".join(r.getMessage() for r in caplog.records if r.name == "coursesite.mail")
+    assert s.alice.email in logged and s.carol.email in logged
+    assert db.session.scalars(select(Notification.emailed_at)).all() == [None, None]
+
+
+def test_a_server_refusing_the_first_recipient_is_still_asked_for_the_second(client, auth, app):
+    """A server that answers, refusing one address, is asked for the next email."""
+    with MailSink() as sink:
+        mail_to(app, sink)
+        s = reply_to_carol_on_alice_essay(client, auth, before=lambda s: sink.refused.add(s.carol.email))
+        assert [m["To"] for m in sink.messages] == [s.alice.email]
