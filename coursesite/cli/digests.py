@@ -61,7 +61,7 @@ def send_digests() -> tuple[int, int]:
         user = users.get(user_id)
         if user is None:
             continue
-        mail = notifications.digest_mail(user, items)
+        mail = notifications.digest_mail(user, [item for _, item in items])
         db.session.commit()  # no transaction stays open while the mail server answers
         if not deliver(mail):
             failed += 1
@@ -76,15 +76,17 @@ def send_refused_instant() -> tuple[int, int]:
     """(sent, refused again)"""
     now = utcnow()
     sent = failed = 0
-    for user, item in notifications.instant_retries(now):
-        if not notifications.claim_email(item.id, now):
+    for user, items in notifications.instant_retries(now):
+        claimed = [item for item in items if notifications.claim_email(item.id, now)]
+        if not claimed:
             continue
-        mail = notifications.instant_mail(user, item)
-        db.session.commit()  # the claim seen by other runs; no transaction open while the server answers
+        mail = notifications.retry_mail(user, claimed)
+        db.session.commit()  # the claims seen by other runs; no transaction open while the server answers
         if deliver(mail):
-            sent += 1
+            sent += len(claimed)
             continue
-        notifications.email_refused(item.id)
+        for item in claimed:
+            notifications.email_refused(item.id)
         db.session.commit()
-        failed += 1
+        failed += len(claimed)
     return sent, failed

@@ -167,8 +167,9 @@ RETRY_AFTER = timedelta(minutes=10)
 RETRY_FOR = timedelta(days=1)
 
 
-def instant_retries(now: datetime) -> list[tuple[User, NotificationItem]]:
-    """Emails "at once" not sent (refused), unread and of comments still shown, to people who still want them."""
+def instant_retries(now: datetime) -> list[tuple[User, list[NotificationItem]]]:
+    """Emails "at once" not sent (refused), unread and of comments still shown, to people who still want them:
+    each person's, oldest first."""
     rows = db.session.execute(
         _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
                       Notification.created_at <= now - RETRY_AFTER,
@@ -176,7 +177,17 @@ def instant_retries(now: datetime) -> list[tuple[User, NotificationItem]]:
         .order_by(Notification.created_at, Notification.id)
     ).all()
     users = _recipients({row[0].user_id for row in rows}, "instant")
-    return [(users[row[0].user_id], _item(row)) for row in rows if row[0].user_id in users]
+    grouped: dict[int, list[NotificationItem]] = defaultdict(list)
+    for row in rows:
+        if row[0].user_id in users:
+            grouped[row[0].user_id].append(_item(row))
+    return [(users[user_id], items) for user_id, items in grouped.items()]
+
+
+def retry_mail(user: User, items: list[NotificationItem]) -> Mail:
+    """What a person's refused emails told: one comment's email, or all in one (after a day's outage, one email
+    rather than a pile)."""
+    return instant_mail(user, items[0]) if len(items) == 1 else digest_mail(user, items)
 
 
 def claim_email(notification_id: int, now: datetime) -> bool:
@@ -218,10 +229,10 @@ def pending_digests() -> dict[int, list[tuple[Notification, NotificationItem]]]:
     return dict(grouped)
 
 
-def digest_mail(user: User, pending: list[tuple[Notification, NotificationItem]]) -> Mail:
-    count = len(pending)
+def digest_mail(user: User, items: list[NotificationItem]) -> Mail:
+    count = len(items)
     subject = f"{count} new comment{'s' if count != 1 else ''} on Coursesite"
-    body = "\n\n".join(_line(item) for _, item in pending)
+    body = "\n\n".join(_line(item) for item in items)
     footer = "\n\nChange how often you get these emails on your account page."
     return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest")
 

@@ -317,9 +317,27 @@ def test_two_runs_at_once_send_a_refused_instant_email_once(client, auth, app, o
     assert len(read_by_the_other_run) == 1
     assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
     assert len(outbox) == 1
-    _, item = read_by_the_other_run[0]
-    assert not notices.claim_email(item.id, utcnow())
+    _, items = read_by_the_other_run[0]
+    assert not notices.claim_email(items[0].id, utcnow())
 
+
+def test_comment_emails_refused_during_an_outage_come_in_one_email(client, auth, app):
+    """The mail server was down while three comments came for Alice: the next run sends her one email naming
+    all three, not three."""
+    s = bob_comments_for_instant_alice(auth)
+    missed = ["First while down.", "Second while down.", "Third while down."]
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        for body in missed:
+            assert client.post(s.create_url(), data={"body": body}).status_code == 302
+            comment_made_ago(body, timedelta(hours=1))
+        sink.refused.clear()
+        result = app.test_cli_runner().invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "sent 3 comment emails" in result.output
+        assert len(sink.messages) == 1 and sink.messages[0]["To"] == s.alice.email
+        assert sink.messages[0]["Subject"] == "3 new comments on Coursesite"
+        assert bodies(sink)[:3] == missed
 
 
 def reply_to_carol_on_alice_essay(client, auth, before=lambda s: None):
