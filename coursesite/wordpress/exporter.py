@@ -56,7 +56,7 @@ class _Blog:
         self.posts = list(db.session.scalars(visible_posts(course, now).order_by(Post.published_at, Post.id)))
         ids = [p.id for p in self.posts]
         every_comment = list(db.session.scalars(
-            select(Comment).where(Comment.post_id.in_(ids)).order_by(Comment.id)
+            select(Comment).where(Comment.post_id.in_(ids)).order_by(Comment.created_at, Comment.id)
         )) if ids else []
         self.parent_of = {c.id: c.parent_id for c in every_comment}
         self.comments = [c for c in every_comment if c.status == "visible" and c.deleted_at is None]

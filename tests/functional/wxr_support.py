@@ -79,5 +79,6 @@ def course_posts(course) -> list[Post]:
 
 def course_comments(course) -> list[Comment]:
     return list(db.session.scalars(
-        select(Comment).join(Post, Post.id == Comment.post_id).where(Post.course_id == course.id).order_by(Comment.id)
+        select(Comment).join(Post, Post.id == Comment.post_id).where(Post.course_id == course.id)
+        .order_by(Comment.created_at, Comment.id)
     ))
