@@ -102,9 +102,18 @@ def register_mail(app: Flask) -> None:
     @app.after_request
     def _send_mail_after_the_response(response):
         held = mail.held_mail()
-        if held:
+        if held and response.direct_passthrough:
+            mail.deliver_all(app, held)  # a file sent as it is (send_file) is never closed by Werkzeug
+        elif held:
             response.call_on_close(partial(mail.deliver_all, app, held))
         return response
+
+    @app.teardown_request
+    def _send_mail_of_a_request_without_response(_error) -> None:
+        # With PROPAGATE_EXCEPTIONS (debug), a view that committed and then raised has no response to close.
+        held = mail.held_mail()
+        if held:
+            mail.deliver_all(app, held)
 
 
 def register_templates(app: Flask) -> None:

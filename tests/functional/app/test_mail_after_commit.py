@@ -3,7 +3,10 @@ back; and a title typed with a line break makes a one-line subject, not an error
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from flask import send_file
 from sqlalchemy import text
 
 from coursesite.extensions import db
@@ -55,3 +58,27 @@ def test_a_comment_on_an_essay_titled_with_a_line_break_is_posted_and_mailed(cli
     assert response.status_code == 302
     assert db.session.query(Comment).count() == 1
     assert [message["Subject"] for message in outbox] == ["New comment on “Line one Line two”"]
+
+
+
+def test_mail_of_a_request_answered_with_a_file_is_sent(app, outbox):
+    """Werkzeug never closes a file sent as it is (send_file): its request's mail goes before it instead."""
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        queued("file@example.org")
+        db.session.commit()
+        response = app.process_response(send_file(io.BytesIO(b"a file"), mimetype="text/plain"))
+        assert response.direct_passthrough
+        assert [message["To"] for message in outbox] == ["file@example.org"]
+
+
+def test_mail_committed_before_an_error_the_debugger_shows_is_sent(app, outbox):
+    """With PROPAGATE_EXCEPTIONS (debug, tests) no response is made for a view that raised: what it committed
+    happened, and its mail goes when the request ends."""
+    with pytest.raises(RuntimeError, match="after the commit"), app.test_request_context("/"):
+        app.preprocess_request()
+        queued("committed@example.org")
+        db.session.commit()
+        assert outbox == []  # held for the response
+        raise RuntimeError("after the commit")
+    assert [message["To"] for message in outbox] == ["committed@example.org"]
