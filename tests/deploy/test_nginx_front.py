@@ -1,7 +1,8 @@
 """Debian's nginx with deploy/nginx/coursesite.conf in front of gunicorn (deploy/gunicorn.conf.py): visitors of a
 public course get the micro-cache, nobody else ever does, and a new comment reaches visitors within its time.
 A members-only course's images are never kept, and a member's browser asking about its copy is answered by the
-app, after its access check."""
+app, after its access check. A body the app may take (a WordPress file) reaches it, and one it refuses is refused
+with its own page."""
 
 from __future__ import annotations
 
@@ -76,12 +77,13 @@ with app.app_context():
     accounts.enroll(student, members, role="student")
     essays = [f.make_post(public, author, title=f"Open essay {{i}}") for i in range(3)]
     closed = f.make_post(members, student, title="Closed essay")
+    teacher = f.instructor_of(members)
     png = io.BytesIO()
     Image.new("RGB", (60, 40), (30, 90, 160)).save(png, "PNG")
     image = save_upload(storage_for(app.config), members, student, png.getvalue())
     db.session.commit()
     print(json.dumps({{"public": public.slug, "members": members.slug, "essays": [e.slug for e in essays],
-                      "closed": closed.slug, "student": student.email,
+                      "closed": closed.slug, "student": student.email, "instructor": teacher.email,
                       "members_image": f"/c/{{members.slug}}/uploads/{{image.storage_key}}"}}))
 """
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -225,3 +227,24 @@ def test_a_new_comment_reaches_visitors_within_the_micro_cache_time(front):
 def test_static_files_are_served_by_nginx_with_a_long_lifetime(front):
     response = Browser(front["base"]).open("/static/css/site.css")
     assert response.status == 200 and "max-age=31536000" in response.headers["Cache-Control"]
+
+
+TWENTY_MB = 20 * 1024 * 1024
+
+
+def test_a_wordpress_file_larger_than_an_image_reaches_the_app(front):
+    """The import takes files up to 32 MB: nginx passes a 20 MB request on, and the app reads it (here it asks
+    for the file, sent in the wrong field)."""
+    instructor = Browser(front["base"])
+    instructor.log_in(front["instructor"])
+    page = f"/c/{front['members']}/import"
+    answer = instructor.open(page, {"csrf_token": instructor.token(page), "other": "x" * TWENTY_MB})
+    assert answer.status == 200 and "Import" in answer.text and "nginx" not in answer.text
+
+
+def test_a_body_larger_than_a_page_accepts_is_refused_by_the_app_with_its_message(front):
+    student = Browser(front["base"])
+    student.log_in(front["student"])
+    answer = student.open(f"/c/{front['members']}/uploads", {"image": "x" * TWENTY_MB})
+    assert answer.status == 413
+    assert "larger than" in answer.text and "nginx" not in answer.text
