@@ -131,6 +131,8 @@ def build_config(instance_path: Path) -> dict:
         "LOGIN_ADDRESS_RATE_LIMIT": _env("LOGIN_ADDRESS_RATE_LIMIT", "300 per 5 minutes"),
         "RESET_RATE_LIMIT": _env("RESET_RATE_LIMIT", "5 per 15 minutes"),
         "RESET_ADDRESS_RATE_LIMIT": _env("RESET_ADDRESS_RATE_LIMIT", "100 per 15 minutes"),
+        # Reset mails to one account, from any address: requests past it get the same answer and no mail.
+        "RESET_MAIL_LIMIT": _env("RESET_MAIL_LIMIT", "5 per hour"),
         # Per email and address, then per address: a class signing up together shares one address.
         "SIGNUP_RATE_LIMIT": _env("SIGNUP_RATE_LIMIT", "5 per hour"),
         "SIGNUP_ADDRESS_RATE_LIMIT": _env("SIGNUP_ADDRESS_RATE_LIMIT", "100 per hour"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse
 
 from coursesite.auth.forms import (
     InvitationForm,
@@ -15,6 +16,7 @@ from coursesite.auth.forms import (
     SignupForm,
 )
 from coursesite.extensions import db, limiter
+from coursesite.models import User
 from coursesite.notifications.mail import Mail, deliver_after_commit
 from coursesite.people import accounts, tokens
 from coursesite.people.pseudonyms import (
@@ -167,7 +169,7 @@ def reset_request():
         user = accounts.find_user(form.email.data)
         # Also for people added from a roster who lost their invitation (no password yet); not for
         # imported authors (guests), whom an instructor invites.
-        if user is not None and not user.is_guest:
+        if user is not None and not user.is_guest and _reset_mail_allowed(user):
             link = url_for("auth.reset", token=tokens.make_token(user, "reset"), _external=True)
             hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
             deliver_after_commit(Mail(
@@ -183,6 +185,15 @@ def reset_request():
         flash("If an account has that email, a link to reset the password is on its way.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
+
+
+def _reset_mail_allowed(user: User) -> bool:
+    """Requests from many addresses could fill a person's inbox (and keep workers busy with the mail server):
+    an account gets at most RESET_MAIL_LIMIT reset mails. Past it the page answers as always, so it tells no
+    one whether the account exists; the links already sent still work."""
+    if not limiter.enabled:
+        return True
+    return limiter.limiter.hit(parse(current_app.config["RESET_MAIL_LIMIT"]), "reset-mail", str(user.id))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -306,3 +306,20 @@ def test_the_app_starts_with_rate_limits_on_or_off(base_config, tmp_path, monkey
         assert app.test_client().get("/auth/login").status_code == 200
     finally:
         vars(limiter).update(shared_state)
+
+
+def test_reset_mails_to_one_account_are_capped_whatever_the_address(app, client, outbox):
+    """Requests from many addresses cannot fill a person's inbox: past the cap the answer is the same and no mail
+    goes; another account is not affected."""
+    app.config["RESET_MAIL_LIMIT"] = "3 per hour"
+    f.make_user(email="target@example.org")
+    f.make_user(email="other@example.org")
+    answers = []
+    for n in range(5):
+        response = client.post("/auth/reset", data={"email": "target@example.org"},
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}, follow_redirects=True)
+        answers.append((response.status_code, "a link to reset the password is on its way" in text(response)))
+    assert answers == [(200, True)] * 5
+    assert [m["To"] for m in outbox] == ["target@example.org"] * 3
+    assert client.post("/auth/reset", data={"email": "other@example.org"}).status_code == 302
+    assert [m["To"] for m in outbox][-1] == "other@example.org"
