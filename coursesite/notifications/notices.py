@@ -161,10 +161,12 @@ def instant_mail(user: User, item: NotificationItem) -> Mail:
                 if_refused=partial(email_refused, item.id))
 
 
-# Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day, so
-# the windows of daily runs of send-digests meet and each refused email has one more try.
+# Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day and an
+# hour, so the windows of daily runs of send-digests overlap even when a run starts later in the day than the one
+# before (a scheduler's jitter, a slow round of digests first) and each refused email has one more try; the
+# claim keeps an email the overlap finds twice from going twice.
 RETRY_AFTER = timedelta(minutes=10)
-RETRY_FOR = timedelta(days=1)
+RETRY_FOR = timedelta(days=1, hours=1)
 
 
 def instant_retries(now: datetime) -> list[tuple[User, list[NotificationItem]]]:

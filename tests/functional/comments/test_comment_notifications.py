@@ -370,3 +370,25 @@ def test_a_server_refusing_the_first_recipient_is_still_asked_for_the_second(cli
         mail_to(app, sink)
         s = reply_to_carol_on_alice_essay(client, auth, before=lambda s: sink.refused.add(s.carol.email))
         assert [m["To"] for m in sink.messages] == [s.alice.email]
+
+
+def test_a_refused_email_too_new_for_one_daily_run_is_sent_by_the_next_that_starts_a_little_later(client, auth, app,
+                                                                                                    monkeypatch):
+    """Refused minutes before a daily run (too new for it), Alice's email is sent by the next day's run, which
+    starts a few minutes later in the day (a scheduler's jitter, a slow round of digests before it)."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Refused before the run."}).status_code == 302
+        sink.refused.clear()
+        comment_made_ago("Refused before the run.", timedelta(minutes=7))
+        first_run = utcnow()
+        runner = app.test_cli_runner()
+        monkeypatch.setattr("coursesite.cli.digests.utcnow", lambda: first_run)
+        assert "comment email" not in runner.invoke(args=["send-digests"]).output
+        monkeypatch.setattr("coursesite.cli.digests.utcnow", lambda: first_run + timedelta(days=1, minutes=5))
+        result = runner.invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "sent 1 comment email" in result.output
+        assert bodies(sink) == ["Refused before the run."]
+
