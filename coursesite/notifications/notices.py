@@ -193,11 +193,13 @@ def retry_mail(user: User, items: list[NotificationItem]) -> Mail:
 
 
 def claim_email(notification_id: int, now: datetime) -> bool:
-    """Mark the notice emailed, for this run to send; False when another run took it or it was read since."""
+    """Mark the notice emailed, for this run to send; False when another run took it, or it was read or its
+    comment hidden or deleted since the run listed it (a run waiting on a slow server takes minutes)."""
+    shown = select(Comment.id).join(Post, Post.id == Comment.post_id).where(*_shown())
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.emailed_at.is_(None),
-               Notification.read_at.is_(None))
+               Notification.read_at.is_(None), Notification.comment_id.in_(shown))
         .values(emailed_at=now)
         .execution_options(synchronize_session=False)
     )

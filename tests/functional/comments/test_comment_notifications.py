@@ -392,3 +392,25 @@ def test_a_refused_email_too_new_for_one_daily_run_is_sent_by_the_next_that_star
         assert result.exit_code == 0 and "sent 1 comment email" in result.output
         assert bodies(sink) == ["Refused before the run."]
 
+
+def test_a_comment_hidden_while_the_run_is_under_way_is_not_emailed(client, auth, app, monkeypatch):
+    """The run listed Alice's refused email, then (while it waited on the mail server for others) a moderator hid
+    the comment: the run does not send it."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Hidden during the run."}).status_code == 302
+        sink.refused.clear()
+        comment_made_ago("Hidden during the run.", timedelta(hours=1))
+        listed = notices.instant_retries
+
+        def then_hidden(now):
+            found = listed(now)
+            db.session.execute(update(Comment).where(Comment.body == "Hidden during the run.").values(status="hidden"))
+            db.session.commit()
+            return found
+
+        monkeypatch.setattr(notices, "instant_retries", then_hidden)
+        assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
+        assert sink.messages == []
