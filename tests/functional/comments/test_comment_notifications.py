@@ -414,3 +414,18 @@ def test_a_comment_hidden_while_the_run_is_under_way_is_not_emailed(client, auth
         monkeypatch.setattr(notices, "instant_retries", then_hidden)
         assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
         assert sink.messages == []
+
+
+def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fails(client, auth, app):
+    """The mail server took Alice's email and then answered the goodbye (QUIT) with an error: the email counts as
+    sent, and send-digests does not send it a second time."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.quit_reply = "421 4.3.2 Shutting down"
+        assert client.post(s.create_url(), data={"body": "Taken, then a bad goodbye."}).status_code == 302
+        assert bodies(sink) == ["Taken, then a bad goodbye."]
+        comment_made_ago("Taken, then a bad goodbye.", timedelta(hours=1))
+        result = app.test_cli_runner().invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "comment email" not in result.output
+        assert bodies(sink) == ["Taken, then a bad goodbye."]
