@@ -193,13 +193,16 @@ def retry_mail(user: User, items: list[NotificationItem]) -> Mail:
 
 
 def claim_email(notification_id: int, now: datetime) -> bool:
-    """Mark the notice emailed, for this run to send; False when another run took it, or it was read or its
-    comment hidden or deleted since the run listed it (a run waiting on a slow server takes minutes)."""
+    """Mark the notice emailed, for this run to send; False when another run took it, or since the run listed it
+    (a run waiting on a slow server takes minutes) it was read, its comment hidden or deleted, or its reader
+    chose other emails."""
     shown = select(Comment.id).join(Post, Post.id == Comment.post_id).where(*_shown())
+    wanting = select(User.id).where(User.notify_email == "instant", User.email.is_not(None))
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.emailed_at.is_(None),
-               Notification.read_at.is_(None), Notification.comment_id.in_(shown))
+               Notification.read_at.is_(None), Notification.comment_id.in_(shown),
+               Notification.user_id.in_(wanting))
         .values(emailed_at=now)
         .execution_options(synchronize_session=False)
     )

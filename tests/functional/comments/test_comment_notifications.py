@@ -429,3 +429,27 @@ def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fail
         result = app.test_cli_runner().invoke(args=["send-digests"])
         assert result.exit_code == 0 and "comment email" not in result.output
         assert bodies(sink) == ["Taken, then a bad goodbye."]
+
+
+def test_a_person_who_turns_comment_emails_off_while_the_run_is_under_way_is_not_emailed(client, auth, app,
+                                                                                          monkeypatch):
+    """The run listed Alice's refused email, then (while it waited on the mail server for others) she chose no
+    comment emails: the run does not send it."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Not wanted any more."}).status_code == 302
+        sink.refused.clear()
+        comment_made_ago("Not wanted any more.", timedelta(hours=1))
+        listed = notices.instant_retries
+
+        def then_turned_off(now):
+            found = listed(now)
+            s.alice.notify_email = "none"
+            db.session.commit()
+            return found
+
+        monkeypatch.setattr(notices, "instant_retries", then_turned_off)
+        assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
+        assert sink.messages == []
