@@ -1,12 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select, update
 
 from coursesite.comments import views as comment_views
+from coursesite.coursework.courses import end_enrollment
 from coursesite.extensions import db
-from coursesite.models import Comment, Notification, utcnow
+from coursesite.models import Comment, Enrollment, Notification, utcnow
 from coursesite.notifications import notices
+from coursesite.permissions import can_read_course
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
 from tests.mail_sink import MailSink, mail_server_times_out, refuse_and_watch
@@ -453,3 +456,54 @@ def test_a_person_who_turns_comment_emails_off_while_the_run_is_under_way_is_not
         monkeypatch.setattr(notices, "instant_retries", then_turned_off)
         assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
         assert sink.messages == []
+
+
+def remove_from_course(user, course) -> None:
+    end_enrollment(db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                              Enrollment.course_id == course.id)))
+    db.session.commit()
+
+
+def test_a_student_removed_from_a_members_only_course_is_not_emailed_its_comments(client, auth, app, outbox):
+    """Alice left the course; Bob comments on her essay, then replies to a comment she wrote earlier: neither
+    email goes (she may not read them), at once, again or in a digest. Carol, still a member, is emailed."""
+    s = seminar(visibility="members")
+    earlier = f.make_thread_comment(s.bob_essay, s.alice, "Alice, before she left.")
+    s.alice.notify_email = s.carol.notify_email = "instant"
+    db.session.commit()
+    remove_from_course(s.alice, s.course)
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Words for members only."}).status_code == 302
+    assert client.post(s.create_url(s.bob_essay), data={"body": "A members-only answer.",
+                                                        "parent_id": str(earlier.id)}).status_code == 302
+    assert outbox == []
+    runner = app.test_cli_runner()
+    for body in ("Words for members only.", "A members-only answer."):
+        comment_made_ago(body, timedelta(hours=1))
+    assert runner.invoke(args=["send-digests"]).exit_code == 0
+    s.alice.notify_email = "digest"
+    db.session.commit()
+    assert runner.invoke(args=["send-digests"]).exit_code == 0
+    assert outbox == []
+    reply = f.make_thread_comment(s.essay, s.carol, "Carol, still here.")
+    assert client.post(s.create_url(), data={"body": "For Carol.", "parent_id": str(reply.id)}).status_code == 302
+    assert [m["To"] for m in outbox] == [s.carol.email]
+
+
+@pytest.mark.parametrize("visibility", ["members", "public"])
+def test_comments_are_emailed_to_exactly_those_who_may_read_the_course(app, visibility):
+    """Mail's rule in SQL is held to the site's (permissions.can_read_course): a member, a site admin, anyone for
+    a public course; not a removed student or an outsider of a members-only course."""
+    s = seminar(visibility=visibility)
+    admin = f.make_user("Ada Admin", is_admin=True)
+    comment = f.make_thread_comment(s.essay, s.bob, "Who may read this?")
+    readers = {"member": s.carol, "removed": s.alice, "admin": admin, "outsider": s.outsider}
+    for reader in readers.values():
+        reader.notify_email = "digest"
+        db.session.add(Notification(user_id=reader.id, kind="comment", comment_id=comment.id, created_at=utcnow()))
+    db.session.commit()
+    remove_from_course(s.alice, s.course)
+    g.pop("_memberships", None)
+    pending = notices.pending_digests()
+    assert {name: reader.id in pending for name, reader in readers.items()} == {
+        name: can_read_course(reader, s.course) for name, reader in readers.items()}
