@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import MISSING
 
 
 def free_port() -> int:
@@ -17,9 +18,10 @@ def free_port() -> int:
 
 
 class _Keep:
-    def __init__(self, messages: list[EmailMessage], refused: set[str]):
-        self.messages = messages
-        self.refused = refused
+    def __init__(self, sink: MailSink):
+        self.sink = sink
+        self.messages = sink.messages
+        self.refused = sink.refused
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
         if address in self.refused:
@@ -31,16 +33,21 @@ class _Keep:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        return self.sink.quit_reply or MISSING
+
 
 class MailSink:
     """Started and stopped around a test; `messages` holds what arrived, parsed; addresses put in `refused`
-    are turned away, as a mail server does a mailbox it cannot deliver to."""
+    are turned away, as a mail server does a mailbox it cannot deliver to. `quit_reply`, when set, answers the
+    goodbye after the messages (a server that errs there has still taken them)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refused: set[str] = set()
+        self.quit_reply: str | None = None
         self.port = free_port()
-        self._controller = Controller(_Keep(self.messages, self.refused), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> MailSink:
         self._controller.start()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -63,12 +64,16 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if outbox is not None:
             outbox.append(message)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S) as smtp:
+    with closing(smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_S)) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+        # Taken: an error answering the goodbye (smtplib's `with` raises it) must not count it refused, and so
+        # send it again.
+        with suppress(*MAIL_ERRORS):
+            smtp.quit()
 
 
 def deliver(mail: Mail) -> bool:

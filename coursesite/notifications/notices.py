@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache, partial
 
 from flask import url_for
-from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
@@ -73,6 +74,18 @@ def _base() -> Select:
         .join(User, User.id == Comment.author_id)
         .outerjoin(Enrollment, and_(Enrollment.user_id == Comment.author_id, Enrollment.course_id == Post.course_id))
         .where(*_shown())
+    )
+
+
+def _reader_may_read() -> ColumnElement[bool]:
+    """permissions.can_read_course in SQL, for a notice's reader and its comment's course: mail never takes a
+    comment to someone who may not read it, such as a student since removed from a members-only course."""
+    reader, enrolled = aliased(User), aliased(Enrollment)  # _base joins both already, for the commenter
+    return or_(
+        Course.visibility == "public",
+        select(reader.id).where(reader.id == Notification.user_id, reader.is_admin).exists(),
+        select(enrolled.id).where(enrolled.user_id == Notification.user_id, enrolled.course_id == Course.id,
+                                  enrolled.ended_at.is_(None)).exists(),
     )
 
 
@@ -144,7 +157,7 @@ def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
         return
     rows = db.session.execute(
         _base().where(Notification.comment_id == comment.id, Notification.emailed_at.is_(None),
-                      Notification.user_id.in_(list(recipients)))
+                      Notification.user_id.in_(list(recipients)), _reader_may_read())
     ).all()
     for row in rows:
         note = row[0]
@@ -161,17 +174,19 @@ def instant_mail(user: User, item: NotificationItem) -> Mail:
                 if_refused=partial(email_refused, item.id))
 
 
-# Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day, so
-# the windows of daily runs of send-digests meet and each refused email has one more try.
+# Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day and an
+# hour, so the windows of daily runs of send-digests overlap even when a run starts later in the day than the one
+# before (a scheduler's jitter, a slow round of digests first) and each refused email has one more try; the
+# claim keeps an email the overlap finds twice from going twice.
 RETRY_AFTER = timedelta(minutes=10)
-RETRY_FOR = timedelta(days=1)
+RETRY_FOR = timedelta(days=1, hours=1)
 
 
 def instant_retries(now: datetime) -> list[tuple[User, list[NotificationItem]]]:
     """Emails "at once" not sent (refused), unread and of comments still shown, to people who still want them:
     each person's, oldest first."""
     rows = db.session.execute(
-        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), _reader_may_read(),
                       Notification.created_at <= now - RETRY_AFTER,
                       Notification.created_at > now - RETRY_AFTER - RETRY_FOR)
         .order_by(Notification.created_at, Notification.id)
@@ -191,11 +206,16 @@ def retry_mail(user: User, items: list[NotificationItem]) -> Mail:
 
 
 def claim_email(notification_id: int, now: datetime) -> bool:
-    """Mark the notice emailed, for this run to send; False when another run took it or it was read since."""
+    """Mark the notice emailed, for this run to send; False when another run took it, or since the run listed it
+    (a run waiting on a slow server takes minutes) it was read, its comment hidden or deleted, or its reader
+    chose other emails."""
+    shown = select(Comment.id).join(Post, Post.id == Comment.post_id).where(*_shown())
+    wanting = select(User.id).where(User.notify_email == "instant", User.email.is_not(None))
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.emailed_at.is_(None),
-               Notification.read_at.is_(None))
+               Notification.read_at.is_(None), Notification.comment_id.in_(shown),
+               Notification.user_id.in_(wanting))
         .values(emailed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -218,9 +238,9 @@ def _recipients(user_ids: set[int], setting: str) -> dict[int, User]:
 
 
 def pending_digests() -> dict[int, list[tuple[Notification, NotificationItem]]]:
-    """Unread, not yet emailed notifications of people who chose the digest, grouped by person."""
+    """Unread, not yet emailed notifications, grouped by person (who may still read the comment's course)."""
     rows = db.session.execute(
-        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None))
+        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), _reader_may_read())
         .order_by(Notification.user_id, Notification.created_at, Notification.id)
     ).all()
     grouped: dict[int, list[tuple[Notification, NotificationItem]]] = defaultdict(list)

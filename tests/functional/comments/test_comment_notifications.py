@@ -1,12 +1,15 @@
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select, update
 
 from coursesite.comments import views as comment_views
+from coursesite.coursework.courses import end_enrollment
 from coursesite.extensions import db
-from coursesite.models import Comment, Notification, utcnow
+from coursesite.models import Comment, Enrollment, Notification, utcnow
 from coursesite.notifications import notices
+from coursesite.permissions import can_read_course
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
 from tests.mail_sink import MailSink, mail_server_times_out, refuse_and_watch
@@ -370,3 +373,137 @@ def test_a_server_refusing_the_first_recipient_is_still_asked_for_the_second(cli
         mail_to(app, sink)
         s = reply_to_carol_on_alice_essay(client, auth, before=lambda s: sink.refused.add(s.carol.email))
         assert [m["To"] for m in sink.messages] == [s.alice.email]
+
+
+def test_a_refused_email_too_new_for_one_daily_run_is_sent_by_the_next_that_starts_a_little_later(client, auth, app,
+                                                                                                    monkeypatch):
+    """Refused minutes before a daily run (too new for it), Alice's email is sent by the next day's run, which
+    starts a few minutes later in the day (a scheduler's jitter, a slow round of digests before it)."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Refused before the run."}).status_code == 302
+        sink.refused.clear()
+        comment_made_ago("Refused before the run.", timedelta(minutes=7))
+        first_run = utcnow()
+        runner = app.test_cli_runner()
+        monkeypatch.setattr("coursesite.cli.digests.utcnow", lambda: first_run)
+        assert "comment email" not in runner.invoke(args=["send-digests"]).output
+        monkeypatch.setattr("coursesite.cli.digests.utcnow", lambda: first_run + timedelta(days=1, minutes=5))
+        result = runner.invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "sent 1 comment email" in result.output
+        assert bodies(sink) == ["Refused before the run."]
+
+
+def test_a_comment_hidden_while_the_run_is_under_way_is_not_emailed(client, auth, app, monkeypatch):
+    """The run listed Alice's refused email, then (while it waited on the mail server for others) a moderator hid
+    the comment: the run does not send it."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Hidden during the run."}).status_code == 302
+        sink.refused.clear()
+        comment_made_ago("Hidden during the run.", timedelta(hours=1))
+        listed = notices.instant_retries
+
+        def then_hidden(now):
+            found = listed(now)
+            db.session.execute(update(Comment).where(Comment.body == "Hidden during the run.").values(status="hidden"))
+            db.session.commit()
+            return found
+
+        monkeypatch.setattr(notices, "instant_retries", then_hidden)
+        assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
+        assert sink.messages == []
+
+
+def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fails(client, auth, app):
+    """The mail server took Alice's email and then answered the goodbye (QUIT) with an error: the email counts as
+    sent, and send-digests does not send it a second time."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.quit_reply = "421 4.3.2 Shutting down"
+        assert client.post(s.create_url(), data={"body": "Taken, then a bad goodbye."}).status_code == 302
+        assert bodies(sink) == ["Taken, then a bad goodbye."]
+        comment_made_ago("Taken, then a bad goodbye.", timedelta(hours=1))
+        result = app.test_cli_runner().invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "comment email" not in result.output
+        assert bodies(sink) == ["Taken, then a bad goodbye."]
+
+
+def test_a_person_who_turns_comment_emails_off_while_the_run_is_under_way_is_not_emailed(client, auth, app,
+                                                                                          monkeypatch):
+    """The run listed Alice's refused email, then (while it waited on the mail server for others) she chose no
+    comment emails: the run does not send it."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.refused.add(s.alice.email)
+        assert client.post(s.create_url(), data={"body": "Not wanted any more."}).status_code == 302
+        sink.refused.clear()
+        comment_made_ago("Not wanted any more.", timedelta(hours=1))
+        listed = notices.instant_retries
+
+        def then_turned_off(now):
+            found = listed(now)
+            s.alice.notify_email = "none"
+            db.session.commit()
+            return found
+
+        monkeypatch.setattr(notices, "instant_retries", then_turned_off)
+        assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
+        assert sink.messages == []
+
+
+def remove_from_course(user, course) -> None:
+    end_enrollment(db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                              Enrollment.course_id == course.id)))
+    db.session.commit()
+
+
+def test_a_student_removed_from_a_members_only_course_is_not_emailed_its_comments(client, auth, app, outbox):
+    """Alice left the course; Bob comments on her essay, then replies to a comment she wrote earlier: neither
+    email goes (she may not read them), at once, again or in a digest. Carol, still a member, is emailed."""
+    s = seminar(visibility="members")
+    earlier = f.make_thread_comment(s.bob_essay, s.alice, "Alice, before she left.")
+    s.alice.notify_email = s.carol.notify_email = "instant"
+    db.session.commit()
+    remove_from_course(s.alice, s.course)
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Words for members only."}).status_code == 302
+    assert client.post(s.create_url(s.bob_essay), data={"body": "A members-only answer.",
+                                                        "parent_id": str(earlier.id)}).status_code == 302
+    assert outbox == []
+    runner = app.test_cli_runner()
+    for body in ("Words for members only.", "A members-only answer."):
+        comment_made_ago(body, timedelta(hours=1))
+    assert runner.invoke(args=["send-digests"]).exit_code == 0
+    s.alice.notify_email = "digest"
+    db.session.commit()
+    assert runner.invoke(args=["send-digests"]).exit_code == 0
+    assert outbox == []
+    reply = f.make_thread_comment(s.essay, s.carol, "Carol, still here.")
+    assert client.post(s.create_url(), data={"body": "For Carol.", "parent_id": str(reply.id)}).status_code == 302
+    assert [m["To"] for m in outbox] == [s.carol.email]
+
+
+@pytest.mark.parametrize("visibility", ["members", "public"])
+def test_comments_are_emailed_to_exactly_those_who_may_read_the_course(app, visibility):
+    """Mail's rule in SQL is held to the site's (permissions.can_read_course): a member, a site admin, anyone for
+    a public course; not a removed student or an outsider of a members-only course."""
+    s = seminar(visibility=visibility)
+    admin = f.make_user("Ada Admin", is_admin=True)
+    comment = f.make_thread_comment(s.essay, s.bob, "Who may read this?")
+    readers = {"member": s.carol, "removed": s.alice, "admin": admin, "outsider": s.outsider}
+    for reader in readers.values():
+        reader.notify_email = "digest"
+        db.session.add(Notification(user_id=reader.id, kind="comment", comment_id=comment.id, created_at=utcnow()))
+    db.session.commit()
+    remove_from_course(s.alice, s.course)
+    g.pop("_memberships", None)
+    pending = notices.pending_digests()
+    assert {name: reader.id in pending for name, reader in readers.items()} == {
+        name: can_read_course(reader, s.course) for name, reader in readers.items()}
