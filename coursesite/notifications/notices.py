@@ -209,13 +209,15 @@ def claim_email(notification_id: int, now: datetime) -> bool:
     """Mark the notice emailed, for this run to send; False when another run took it, or since the run listed it
     (a run waiting on a slow server takes minutes) it was read, its comment hidden or deleted, or its reader
     chose other emails."""
-    shown = select(Comment.id).join(Post, Post.id == Comment.post_id).where(*_shown())
-    wanting = select(User.id).where(User.notify_email == "instant", User.email.is_not(None))
+    # Asked of this notice's own comment and reader: a set of every shown comment would be read for each claim.
+    shown = (select(Comment.id).join(Post, Post.id == Comment.post_id)
+             .where(Comment.id == Notification.comment_id, *_shown()).exists())
+    wanting = select(User.id).where(User.id == Notification.user_id, User.notify_email == "instant",
+                                    User.email.is_not(None)).exists()
     claimed = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.emailed_at.is_(None),
-               Notification.read_at.is_(None), Notification.comment_id.in_(shown),
-               Notification.user_id.in_(wanting))
+               Notification.read_at.is_(None), shown, wanting)
         .values(emailed_at=now)
         .execution_options(synchronize_session=False)
     )
