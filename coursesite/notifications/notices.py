@@ -101,14 +101,15 @@ def _item(row) -> NotificationItem:
 
 
 def unread_count_query(user_id) -> Select:
-    """The header's count (comments still shown, and deadline reminders); `user_id` is a value or a bound
-    parameter (the essay page's one statement)."""
+    """The header's count (comments still shown in a course the reader may read, and deadline reminders);
+    `user_id` is a value or a bound parameter (the essay page's one statement)."""
     return (
         select(func.count(Notification.id))
         .outerjoin(Comment, Comment.id == Notification.comment_id)
         .outerjoin(Post, Post.id == Comment.post_id)
+        .outerjoin(Course, Course.id == Post.course_id)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None),
-               or_(Notification.reminder_id.is_not(None), and_(*_shown())))
+               or_(Notification.reminder_id.is_not(None), and_(*_shown(), _reader_may_read())))
     )
 
 
@@ -124,7 +125,8 @@ def _unread_count_statement() -> Select:
 
 def recent_for(user_id: int, limit: int = 100) -> list[NotificationItem]:
     rows = db.session.execute(
-        _base().where(Notification.user_id == user_id).order_by(Notification.created_at.desc(), Notification.id.desc())
+        _base().where(Notification.user_id == user_id, _reader_may_read())
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     ).all()
     return [_item(row) for row in rows]

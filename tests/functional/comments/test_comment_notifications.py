@@ -507,3 +507,21 @@ def test_comments_are_emailed_to_exactly_those_who_may_read_the_course(app, visi
     pending = notices.pending_digests()
     assert {name: reader.id in pending for name, reader in readers.items()} == {
         name: can_read_course(reader, s.course) for name, reader in readers.items()}
+
+
+def test_a_student_removed_from_a_members_only_course_no_longer_sees_its_notices(client, auth):
+    """Alice left the course: its comments are neither listed on her notifications page nor counted in her
+    header, those from before she left included; a public course's stay."""
+    s = seminar(visibility="members")
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Said while she was a member."}).status_code == 302
+    auth.logout()
+    remove_from_course(s.alice, s.course)
+    auth.login(s.alice)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Said while she was a member." not in page and "The Illusion of Khrushchev" not in page
+    assert 'class="notifications-link">Notifications</a>' in page  # the header, with no count
+    s.course.visibility = "public"
+    db.session.commit()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Said while she was a member." in page and 'Notifications <span class="badge">1<' in page
