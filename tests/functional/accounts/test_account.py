@@ -96,6 +96,13 @@ def test_change_password_needs_current_password(client, auth):
     assert user.check_password(f.DEFAULT_PASSWORD)
 
 
+def test_the_no_email_choice_says_where_the_comments_show_instead(client, auth):
+    # On the account page "see them here" pointed at the wrong page.
+    auth.login(f.make_user())
+    page = text(client.get("/auth/account"))
+    assert "Never (see them under Notifications)" in page and "see them here" not in page
+
+
 def test_refused_password_change_shows_the_saved_profile_choices(client, auth):
     # Saving the profile after fixing a password typo must not switch the reminders off.
     user = f.make_user()
