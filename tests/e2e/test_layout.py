@@ -193,7 +193,7 @@ def test_a_dashboard_cell_reached_with_tab_is_not_under_the_names_or_the_header(
             break
 
 
-def test_a_long_unbroken_essay_title_beside_the_next_essay_fits_a_phone(new_context):
+def test_a_long_unbroken_essay_title_fits_a_phone_on_the_essay_beside_it_and_in_lists(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Long Names")
     assignment_id = create_assignment(instructor, slug, "Place names", "Whose names stay on the map?")
     writer, first = essay_by_new_student(new_context, code, slug, assignment_id, "Ana Short", "Long Names",
@@ -201,7 +201,12 @@ def test_a_long_unbroken_essay_title_beside_the_next_essay_fits_a_phone(new_cont
     essay_by_new_student(new_context, code, slug, assignment_id, "Tama Long", "Long Names",
                          "Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu",
                          "A hill in Hawke's Bay.")
+    long_title = "Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu"
     writer.set_viewport_size({"width": 360, "height": 740})
     writer.goto(first)
     expect(writer.locator(".post-navigation")).to_contain_text("Taumata")
     assert writer.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways"
+    for listing in (f"/c/{slug}/blog/", f"/c/{slug}/search?q={long_title}"):
+        writer.goto(listing)
+        expect(writer.locator(".post-summary__title").first).to_be_visible()
+        assert writer.evaluate("document.documentElement.scrollWidth") <= 360, f"{listing} scrolls sideways"
