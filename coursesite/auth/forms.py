@@ -38,7 +38,8 @@ class ProfileForm(FlaskForm):
     notify_email = RadioField(
         "Email me about comments on my essays and replies to my comments",
         choices=choices(
-            zip(NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them here)"), strict=True)
+            zip(NOTIFY_CHOICES, ("In a daily digest", "As each one arrives", "Never (see them under Notifications)"),
+                strict=True)
         ),
     )
     wants_reminders = BooleanField("Remind me by email and here before my own deadlines")

@@ -133,10 +133,11 @@ def _account_name_allowed(field, user=None) -> bool:
 @login_required
 @form_checks_csrf
 def account():
-    profile = ProfileForm(obj=current_user, prefix="profile")
+    # Each form reads only its own post: unticked boxes are absent from the other form's post.
+    profile_posted = request.method == "POST" and "profile-display_name" in request.form
+    profile = ProfileForm(request.form if profile_posted else None, obj=current_user, prefix="profile")
     password = PasswordChangeForm(prefix="password")
-    if (request.method == "POST" and "profile-display_name" in request.form and profile.validate_on_submit()
-            and _account_name_allowed(profile.display_name)):
+    if profile_posted and profile.validate_on_submit() and _account_name_allowed(profile.display_name):
         current_user.display_name = profile.display_name.data.strip()
         current_user.notify_email = profile.notify_email.data
         current_user.wants_reminders = profile.wants_reminders.data

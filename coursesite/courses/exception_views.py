@@ -96,7 +96,8 @@ def _apply_exceptions(form: ExceptionsForm, assignment, rows) -> str | None:
         return None
     problems = exceptions.check_extension(assignment, chosen, due)
     if problems:
-        form.form_errors.extend(problems)
+        # Shown by the date fields: on a phone the top of the form is a screenful of students away.
+        form.action.errors = [*form.action.errors, *problems]
         return None
     exceptions.grant_extensions(assignment, ids, due, current_user.id)
     return f"Extended the deadlines of {who}."

@@ -100,8 +100,8 @@ def grade(assignment_id: int, student_id: int):
     readable = form.validate_on_submit()
     if request.method == "POST" and not csrf_failed(form):
         entry = _entry(form, criteria)
-        errors = form.level_conflicts(criteria) or grading.grade_entry_errors(
-            rules, criteria, entry.awarded, entry.single, entry.override, entry.reason)
+        errors = {**grading.grade_entry_errors(rules, criteria, entry.awarded, entry.single, entry.override,
+                                               entry.reason), **form.level_conflicts(criteria)}
         if errors or not readable:
             _show_errors(form, errors)
         else:

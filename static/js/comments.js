@@ -39,6 +39,7 @@
     home.id = "respond-home";
     home.hidden = true;
     respond.parentNode.insertBefore(home, respond);
+    var opener = null;  // the Reply link that opened the box, where Cancel reply gives the keyboard back
 
     function moveTo(link) {
       var item = document.getElementById("div-comment-" + link.getAttribute("data-comment-id"));
@@ -48,6 +49,7 @@
       title.textContent = "Reply to " + link.getAttribute("data-author");
       cancel.hidden = false;
       respond.classList.add("comment-respond--inline");
+      opener = link;
       document.getElementById("comment").focus();
       return true;
     }
@@ -67,7 +69,8 @@
     cancel.addEventListener("click", function (event) {
       event.preventDefault();
       reset();
-      document.getElementById("comment").focus();
+      (opener && document.contains(opener) ? opener : document.getElementById("comment")).focus();
+      opener = null;
     });
     // Arrived by ?replytocom= (no JS before): show the form under that comment.
     if (parentField.value) {

@@ -101,3 +101,17 @@ def test_log_in_with_the_keyboard_only(as_person):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="This week", level=1)).to_be_visible()  # a student's landing page
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_cancelling_a_reply_returns_the_keyboard_to_that_reply_link(as_person):
+    page = as_person("student2")
+    page.goto("/c/demo-101/essays/ghana-independence-bargained-in-the-streets/")
+    reply = page.locator("a.comment-reply-link").first
+    reply.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Comment", exact=True)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("link", name="Cancel reply")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+    expect(reply).to_be_focused()  # not the box at the end of the thread: the reader keeps their place

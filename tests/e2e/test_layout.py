@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import unique
 from tests.e2e.pages import ESSAY_ASSIGNMENT, STUDENT_ID, STUDENT_POST, C
+from tests.e2e.test_feature_journeys import create_assignment, essay_by_new_student, instructor_with_course
 
 LEFT_EDGES = """() => [document.querySelector('.site-title').getBoundingClientRect().left,
                        document.querySelector('main > *').getBoundingClientRect().left]"""
@@ -190,3 +191,22 @@ def test_a_dashboard_cell_reached_with_tab_is_not_under_the_names_or_the_header(
         page.keyboard.press("Tab")
         if not page.evaluate("!!document.activeElement.closest('.matrix td.cell')"):
             break
+
+
+def test_a_long_unbroken_essay_title_fits_a_phone_on_the_essay_beside_it_and_in_lists(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Long Names")
+    assignment_id = create_assignment(instructor, slug, "Place names", "Whose names stay on the map?")
+    writer, first = essay_by_new_student(new_context, code, slug, assignment_id, "Ana Short", "Long Names",
+                                         "Short", "Names are kept.")
+    essay_by_new_student(new_context, code, slug, assignment_id, "Tama Long", "Long Names",
+                         "Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu",
+                         "A hill in Hawke's Bay.")
+    long_title = "Taumatawhakatangihangakoauauotamateaturipukakapikimaungahoronukupokaiwhenuakitanatahu"
+    writer.set_viewport_size({"width": 360, "height": 740})
+    writer.goto(first)
+    expect(writer.locator(".post-navigation")).to_contain_text("Taumata")
+    assert writer.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways"
+    for listing in (f"/c/{slug}/blog/", f"/c/{slug}/search?q={long_title}"):
+        writer.goto(listing)
+        expect(writer.locator(".post-summary__title").first).to_be_visible()
+        assert writer.evaluate("document.documentElement.scrollWidth") <= 360, f"{listing} scrolls sideways"

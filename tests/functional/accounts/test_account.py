@@ -96,6 +96,32 @@ def test_change_password_needs_current_password(client, auth):
     assert user.check_password(f.DEFAULT_PASSWORD)
 
 
+def test_the_no_email_choice_says_where_the_comments_show_instead(client, auth):
+    # On the account page "see them here" pointed at the wrong page.
+    auth.login(f.make_user())
+    page = text(client.get("/auth/account"))
+    assert "Never (see them under Notifications)" in page and "see them here" not in page
+
+
+def test_refused_password_change_shows_the_saved_profile_choices(client, auth):
+    # Saving the profile after fixing a password typo must not switch the reminders off.
+    user = f.make_user()
+    user.wants_reminders = user.wants_staff_digest = True
+    db.session.commit()
+    auth.login(user)
+    response = client.post(
+        "/auth/account",
+        data={
+            "password-current_password": "not my password",
+            "password-password": "a brand new password",
+            "password-confirm": "a brand new password",
+        },
+    )
+    for name in ("profile-wants_reminders", "profile-wants_staff_digest"):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', text(response)).group(0)
+        assert "checked" in box, name
+
+
 # --- password reset --------------------------------------------------------------------------------
 
 

@@ -135,6 +135,19 @@ class TestExceptions:
         assert message in response.get_data(as_text=True)
         assert rows(Extension, assignment) == [] and rows(Excusal, assignment) == []
 
+    def test_a_refused_extension_is_explained_beside_the_date_fields(self, app, course, assignment):
+        student = f.make_member(course)
+        response = login_client(app, f.instructor_of(course)).post(self.url(course, assignment), data={
+            "students": [str(student.id)], "action": "extend"})
+        page = response.get_data(as_text=True)
+        message = "Give a new essay deadline, a new comment deadline, or both."
+        assert page.index("What to do for the chosen students") < page.index(message) < page.index("New essay deadline")
+        assert "Please correct the fields marked below." in page
+        two = login_client(app, f.instructor_of(course)).post(self.url(course, assignment), data={
+            "students": [str(student.id)], "action": "extend", "post_due_at": "2030-09-19T17:00",
+            "comments_due_at": "2030-09-18T17:00"}).get_data(as_text=True)
+        assert '<p class="field__error">The new comment deadline is before the new essay deadline.</p>' in two
+
     def test_an_essay_extension_past_the_comment_deadline_keeps_a_later_comment_extension(self, app, course,
                                                                                          assignment):
         student = f.make_member(course)

@@ -105,6 +105,16 @@ def test_a_level_and_other_typed_points_together_are_refused(client, w):
     assert db.session.scalar(select(func.count(Grade.id))) == 0
 
 
+def test_a_level_conflict_and_points_out_of_range_are_shown_together(client, w):
+    # One round trip: the grader sees every problem of the form, not the next one after each fix.
+    thesis, style = with_levels(w)
+    response = client.post(grade_url(w), data={f"criterion_{thesis.id}_level": "0", f"criterion_{thesis.id}": "3",
+                                               f"criterion_{style.id}": "9", "version": "0", "action": "save"})
+    page = response.get_data(as_text=True)
+    assert "You picked a level of Thesis and typed other points" in page
+    assert "Enter a score from 0 to 4." in page
+
+
 def test_a_rubric_saved_before_levels_existed_is_graded_by_typing_points(client, w):
     thesis, style = f.make_criteria(w.assignment, ("Thesis", 6), ("Style", 4))
     page = client.get(grade_url(w)).get_data(as_text=True)
