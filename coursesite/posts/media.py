@@ -78,7 +78,9 @@ def upload_file(course: Course, key: str):
     response = Response(data, mimetype=record.content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Nothing in a picture may run; the browser's own viewer, for a picture opened in a tab of its own, styles
+    # itself inline.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response.set_etag(record.storage_key)  # a key is never given other content: a strong validator
     _who_may_keep(response, course)
     # course_view checked access before this view ran: a reader without it is refused, never told "not modified".

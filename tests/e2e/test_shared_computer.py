@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import guard_context
-from tests.e2e.helpers import DEMO_PASSWORD, DEMO_SLUG, PEOPLE, join_course, log_in, log_out, sign_up, unique
+from tests.e2e.helpers import (
+    DEMO_PASSWORD,
+    DEMO_SLUG,
+    PEOPLE,
+    create_course,
+    join_course,
+    log_in,
+    log_out,
+    sign_up,
+    unique,
+)
 from tests.e2e.test_feature_journeys import PASSWORD, instructor_with_course, student_in_course
 
 TEXT = "Rationing outlasted the war by nine years; bread was rationed only after it."
@@ -95,3 +107,35 @@ def test_back_after_logging_out_shows_the_login_page_not_the_last_readers_page(
         expect(page.get_by_role("button", name="Log out")).to_have_count(0)
     finally:
         browser.close()
+
+
+
+def test_a_members_only_picture_opens_in_a_tab_of_its_own_and_not_after_logging_out(browser, browser_context_args):
+    """A member opens a members-only course's picture in a tab of its own: the browser's viewer shows it with no
+    error. After logging out, with the browser's cache on as on a shared computer, its address leads to the login
+    page, not to the picture."""
+    # Not the guarded context of the other tests: Playwright's routing, their guard, turns the browser's cache off.
+    context = browser.new_context(**browser_context_args)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        log_in(page, PEOPLE["instructor"], DEMO_PASSWORD)
+        slug = unique("closed")
+        create_course(page, "Closed Pictures", slug, public=False)
+        page.goto(f"/c/{slug}/posts/new")
+        token = page.locator("input[name=csrf_token]").first.input_value()
+        png = io.BytesIO()
+        Image.new("RGB", (40, 30), (200, 40, 40)).save(png, "PNG")
+        upload = page.request.post(f"/c/{slug}/uploads", headers={"Accept": "application/json"}, multipart={
+            "image": {"name": "red.png", "mimeType": "image/png", "buffer": png.getvalue()}, "csrf_token": token})
+        assert upload.status == 201, upload.text()
+        picture = upload.json()["url"]
+        assert page.goto(picture).status == 200
+        assert errors == []
+        page.goto(f"/c/{slug}/settings")
+        log_out(page)
+        page.goto(picture)
+        expect(page).to_have_url(re.compile(r"/auth/login"))
+    finally:
+        context.close()
