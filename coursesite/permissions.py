@@ -44,6 +44,13 @@ def role_in(user, course: Course) -> str | None:
     return enrollment.role if enrollment else None
 
 
+def staffs_any_course(user) -> bool:
+    """An instructor or TA of some course now: the account page offers them the weekly staff digest."""
+    return user.is_authenticated and db.session.scalar(
+        select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.role.in_(STAFF_ROLES),
+                                    Enrollment.ended_at.is_(None)).limit(1)) is not None
+
+
 def is_member(user, course: Course) -> bool:
     return membership(user, course) is not None
 

@@ -42,7 +42,7 @@ class ProfileForm(FlaskForm):
                 strict=True)
         ),
     )
-    wants_reminders = BooleanField("Remind me by email and here before my own deadlines")
+    wants_reminders = BooleanField("Remind me before my own deadlines, by email and under Notifications")
     wants_staff_digest = BooleanField("Courses I teach or assist: email me a weekly digest of what needs me")
 
 

@@ -26,6 +26,7 @@ from coursesite.people.pseudonyms import (
     reads_as_staff,
     staff_name_problem,
 )
+from coursesite.permissions import staffs_any_course
 from coursesite.security import form_checks_csrf, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -136,12 +137,16 @@ def account():
     # Each form reads only its own post: unticked boxes are absent from the other form's post.
     profile_posted = request.method == "POST" and "profile-display_name" in request.form
     profile = ProfileForm(request.form if profile_posted else None, obj=current_user, prefix="profile")
+    teaches = staffs_any_course(current_user)
+    if not teaches:
+        del profile.wants_staff_digest  # no course of theirs to digest; the saved choice waits for one
     password = PasswordChangeForm(prefix="password")
     if profile_posted and profile.validate_on_submit() and _account_name_allowed(profile.display_name):
         current_user.display_name = profile.display_name.data.strip()
         current_user.notify_email = profile.notify_email.data
         current_user.wants_reminders = profile.wants_reminders.data
-        current_user.wants_staff_digest = profile.wants_staff_digest.data
+        if teaches:
+            current_user.wants_staff_digest = profile.wants_staff_digest.data
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("auth.account"))
@@ -156,7 +161,7 @@ def account():
             login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", profile=profile, password=password)
+    return render_template("auth/account.html", profile=profile, password=password, teaches=teaches)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

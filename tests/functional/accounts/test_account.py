@@ -101,11 +101,12 @@ def test_the_no_email_choice_says_where_the_comments_show_instead(client, auth):
     auth.login(f.make_user())
     page = text(client.get("/auth/account"))
     assert "Never (see them under Notifications)" in page and "see them here" not in page
+    assert "by email and under Notifications" in page and "by email and here" not in page
 
 
 def test_refused_password_change_shows_the_saved_profile_choices(client, auth):
     # Saving the profile after fixing a password typo must not switch the reminders off.
-    user = f.make_user()
+    user = f.instructor_of(f.make_course())
     user.wants_reminders = user.wants_staff_digest = True
     db.session.commit()
     auth.login(user)
@@ -298,3 +299,24 @@ def test_account_set_up_from_an_invitation_cannot_take_a_staff_members_name(clie
     assert f"someone on the staff of {course.title}" in text(response)
     db.session.refresh(user)
     assert user.display_name == "Ivy Invited" and user.password_hash is None
+
+
+def test_only_staff_are_offered_the_weekly_staff_digest_and_a_students_save_keeps_it(client, auth):
+    """A student has no course to digest: no box for it, and saving the profile leaves the choice as it was,
+    for the day they teach. An instructor sees the box and can untick it."""
+    course = f.make_course()
+    student = f.make_member(course)
+    student.wants_staff_digest = True
+    db.session.commit()
+    auth.login(student)
+    assert "weekly digest" not in text(client.get("/auth/account"))
+    client.post("/auth/account", data={"profile-display_name": student.display_name, "profile-notify_email": "digest"})
+    db.session.refresh(student)
+    assert student.wants_staff_digest is True
+    auth.logout()
+    teacher = f.instructor_of(course)
+    auth.login(teacher)
+    assert "weekly digest" in text(client.get("/auth/account"))
+    client.post("/auth/account", data={"profile-display_name": teacher.display_name, "profile-notify_email": "digest"})
+    db.session.refresh(teacher)
+    assert teacher.wants_staff_digest is False
