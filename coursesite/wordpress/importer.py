@@ -156,12 +156,11 @@ class _Import:
         self._first_comment_revisions()
         self.report.notes += self.people.notes()
         if self.undated:
-            self.report.notes.append(f"{self.undated} item(s) had no date; they are dated at the time of import")
+            self.report.notes.append(f"Items with no date: {self.undated}, dated at the time of import")
         if self.long_comments:
             self.report.notes.append(
-                f"{self.long_comments} comment(s) are longer than the {MAX_COMMENT_CHARS:,} characters a comment "
-                "written here may have; they are imported whole, and their authors can edit one only by "
-                "shortening it"
+                f"Comments longer than the {MAX_COMMENT_CHARS:,} characters a comment written here may have: "
+                f"{self.long_comments}, imported whole; their authors can edit one only by shortening it"
             )
 
     def _skip_reason(self, item: WxrItem, seen: set[int]) -> str | None:

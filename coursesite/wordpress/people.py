@@ -93,7 +93,7 @@ class People:
     def notes(self) -> list[str]:
         if not self._without_author:
             return []
-        return [f"{self._without_author} item(s) named no author; they are credited to {self.fallback.display_name}"]
+        return [f"Items naming no author: {self._without_author}, credited to {self.fallback.display_name}"]
 
     def _person(self, who: _Who) -> User:
         if who.identity not in self._known:

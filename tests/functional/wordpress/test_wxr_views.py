@@ -125,3 +125,24 @@ def test_who_may_import_and_export(client, auth, course, role, status):
     assert client.get(f"/c/{course.slug}/export.xml").status_code == status
     confirm = client.post(f"/c/{course.slug}/import/confirm", data={"token": "x"}).status_code
     assert confirm == (302 if status == 200 else status)
+
+
+ONE_POST = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>One post</title><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Alone</title><dc:creator></dc:creator><content:encoded><![CDATA[<p>Words.</p>]]></content:encoded>
+<wp:post_id>7</wp:post_id><wp:post_date>2016-03-01 10:00:00</wp:post_date><wp:post_name>alone</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="week-one"><![CDATA[Week one]]></category></item>
+</channel></rss>"""
+
+
+def test_the_preview_counts_in_words_a_person_reads(client, auth, course):
+    """One of each reads as one ("1 new category or tag", "Items naming no author: 1"); nothing matched is not
+    announced as "0 matched"."""
+    auth.login(f.instructor_of(course))
+    page = _upload(client, course, name="one.xml", data=ONE_POST).get_data(as_text=True)
+    assert "<strong>1</strong> new category or tag<" in page
+    assert "Items naming no author: 1, credited to" in page
+    assert "matched to members" not in page and "(s)" not in page
