@@ -291,3 +291,13 @@ def test_the_hint_follows_the_per_essay_cap_and_the_students_total(client, auth,
     assert "Your comment here already counts toward Essay 2 (2 of 2 done)." in essay_page
     bob_page = client.get(s.essay_url(s.bob_essay)).get_data(as_text=True)
     assert "You have done all 2 for Essay 2; more comments are welcome." in bob_page
+
+
+def test_my_comments_says_you_for_a_comment_on_ones_own_essay(client, auth, app):
+    s = seminar()
+    auth.login(s.alice)
+    client.post(s.create_url(), data={"body": "Answering the questions on my own essay here."})
+    client.post(s.create_url(s.bob_essay), data={"body": "Berlin is described with real care and detail."})
+    html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
+    assert "by you ·" in html and f"by {s.alice.display_name}" not in html
+    assert "by Bob Brandt ·" in html
