@@ -117,8 +117,9 @@ def held_mail() -> list[Mail]:
 
 
 def deliver_all(app: Flask, mails: list[Mail]) -> None:
-    """Send each (a refused one is logged, and its `if_refused` done); called once a response is sent, after
-    Flask popped its contexts. Once the mail server has not answered, the rest are refused without asking."""
+    """Send each (a refused one is logged, and its `if_refused` done) in an app context of its own; called once
+    a response is sent (register_mail says when else). Once the mail server has not answered, the rest are
+    refused without asking."""
     with app.app_context():
         unreachable = False
         for mail in mails:
