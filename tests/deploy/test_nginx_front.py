@@ -156,11 +156,22 @@ def essay(slug: str, post: str) -> str:
     return f"/c/{slug}/essays/{post}/"
 
 
+def read_again_until_kept(browser: Browser, path: str):
+    """The next read of a page just read, from nginx's copy: a worker may send a response before its copy is
+    in the cache, so a read right after can still miss; well within the copy's MAX_AGE it must come from it."""
+    for _ in range(10):
+        again = browser.open(path)
+        if cache_status(again) == "HIT":
+            break
+        time.sleep(0.05)
+    return again
+
+
 def test_a_visitors_second_read_of_a_public_essay_comes_from_the_cache(front):
     visitor = Browser(front["base"])
     first = visitor.open(essay(front["public"], front["essays"][0]))
     assert first.status == 200 and "public" in first.headers["Cache-Control"]
-    second = visitor.open(essay(front["public"], front["essays"][0]))
+    second = read_again_until_kept(visitor, essay(front["public"], front["essays"][0]))
     assert cache_status(second) == "HIT" and second.text == first.text
 
 
@@ -213,7 +224,7 @@ def test_a_new_comment_reaches_visitors_within_the_micro_cache_time(front):
     path = essay(front["public"], front["essays"][2])
     visitor = Browser(front["base"])
     visitor.open(path)
-    assert cache_status(visitor.open(path)) == "HIT"
+    assert cache_status(read_again_until_kept(visitor, path)) == "HIT"
     student = Browser(front["base"])
     student.log_in(front["student"])
     posted = student.open(path + "comments", {"body": "Seen by visitors soon.", "csrf_token": student.token(path)})
