@@ -396,25 +396,36 @@ def test_a_refused_email_too_new_for_one_daily_run_is_sent_by_the_next_that_star
         assert bodies(sink) == ["Refused before the run."]
 
 
-def test_a_comment_hidden_while_the_run_is_under_way_is_not_emailed(client, auth, app, monkeypatch):
+def hide_the_comment(s, body: str) -> None:
+    db.session.execute(update(Comment).where(Comment.body == body).values(status="hidden"))
+
+
+def turn_comment_emails_off(s, body: str) -> None:
+    s.alice.notify_email = "none"
+
+
+@pytest.mark.parametrize("meanwhile", [hide_the_comment, turn_comment_emails_off])
+def test_a_refused_email_is_not_sent_if_things_change_while_the_run_is_under_way(client, auth, app, monkeypatch,
+                                                                                  meanwhile):
     """The run listed Alice's refused email, then (while it waited on the mail server for others) a moderator hid
-    the comment: the run does not send it."""
+    the comment, or she chose no comment emails: the run does not send it."""
     s = bob_comments_for_instant_alice(auth)
+    body = "Changed during the run."
     with MailSink() as sink:
         mail_to(app, sink)
         sink.refused.add(s.alice.email)
-        assert client.post(s.create_url(), data={"body": "Hidden during the run."}).status_code == 302
+        assert client.post(s.create_url(), data={"body": body}).status_code == 302
         sink.refused.clear()
-        comment_made_ago("Hidden during the run.", timedelta(hours=1))
+        comment_made_ago(body, timedelta(hours=1))
         listed = notices.instant_retries
 
-        def then_hidden(now):
+        def then_changed(now):
             found = listed(now)
-            db.session.execute(update(Comment).where(Comment.body == "Hidden during the run.").values(status="hidden"))
+            meanwhile(s, body)
             db.session.commit()
             return found
 
-        monkeypatch.setattr(notices, "instant_retries", then_hidden)
+        monkeypatch.setattr(notices, "instant_retries", then_changed)
         assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
         assert sink.messages == []
 
@@ -432,30 +443,6 @@ def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fail
         result = app.test_cli_runner().invoke(args=["send-digests"])
         assert result.exit_code == 0 and "comment email" not in result.output
         assert bodies(sink) == ["Taken, then a bad goodbye."]
-
-
-def test_a_person_who_turns_comment_emails_off_while_the_run_is_under_way_is_not_emailed(client, auth, app,
-                                                                                          monkeypatch):
-    """The run listed Alice's refused email, then (while it waited on the mail server for others) she chose no
-    comment emails: the run does not send it."""
-    s = bob_comments_for_instant_alice(auth)
-    with MailSink() as sink:
-        mail_to(app, sink)
-        sink.refused.add(s.alice.email)
-        assert client.post(s.create_url(), data={"body": "Not wanted any more."}).status_code == 302
-        sink.refused.clear()
-        comment_made_ago("Not wanted any more.", timedelta(hours=1))
-        listed = notices.instant_retries
-
-        def then_turned_off(now):
-            found = listed(now)
-            s.alice.notify_email = "none"
-            db.session.commit()
-            return found
-
-        monkeypatch.setattr(notices, "instant_retries", then_turned_off)
-        assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
-        assert sink.messages == []
 
 
 def remove_from_course(user, course) -> None:
