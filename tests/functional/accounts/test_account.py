@@ -80,17 +80,16 @@ def test_change_password_keeps_this_browser_remembered(app, client):
         assert fresh.get("/auth/account").status_code == expected
 
 
+def change_password_with_a_wrong_current_one(client):
+    return client.post("/auth/account", data={"password-current_password": "not my password",
+                                              "password-password": "a brand new password",
+                                              "password-confirm": "a brand new password"})
+
+
 def test_change_password_needs_current_password(client, auth):
     user = f.make_user()
     auth.login(user)
-    response = client.post(
-        "/auth/account",
-        data={
-            "password-current_password": "not my password",
-            "password-password": "a brand new password",
-            "password-confirm": "a brand new password",
-        },
-    )
+    response = change_password_with_a_wrong_current_one(client)
     assert response.status_code == 200
     assert "That is not your current password." in text(response)
     assert user.check_password(f.DEFAULT_PASSWORD)
@@ -110,14 +109,7 @@ def test_refused_password_change_shows_the_saved_profile_choices(client, auth):
     user.wants_reminders = user.wants_staff_digest = True
     db.session.commit()
     auth.login(user)
-    response = client.post(
-        "/auth/account",
-        data={
-            "password-current_password": "not my password",
-            "password-password": "a brand new password",
-            "password-confirm": "a brand new password",
-        },
-    )
+    response = change_password_with_a_wrong_current_one(client)
     for name in ("profile-wants_reminders", "profile-wants_staff_digest"):
         box = re.search(rf'<input[^>]*name="{name}"[^>]*>', text(response)).group(0)
         assert "checked" in box, name
