@@ -1,24 +1,30 @@
 """`flask --app wsgi send-digests`: email each person who chose the digest their unread notifications.
 
-A scheduler (cron, a systemd timer) runs it daily. Each notification is emailed once: a digest is marked
-sent, and committed, only after the mail server took it, so running the command twice sends nothing twice,
-and a digest the server refused is tried again on the next run. One refused digest does not stop the
-others; the command then exits with status 1, for the scheduler to report.
+A scheduler (cron, a systemd timer) runs it daily. Each notification is emailed once: a person's notices are
+claimed by a conditional UPDATE, and committed, before their digest is sent, so running the command twice,
+one after the other or at once, sends nothing twice; a digest the server refused is given back and tried
+again on the next run. (As with reminders, a run killed while the server answers leaves its claim: those
+notices stay in the app's list but are not emailed again.) One refused digest does not stop the others; the
+command then exits with status 1, for the scheduler to report.
 
 It also tries again the comment emails "at once" that the server refused (notices.instant_retries says
-which). Each is claimed by a conditional UPDATE of its notice before it is sent, so two runs at once send it
-once; the request's own attempt holds that mark while under way and gives it back only if refused.
+which), claimed the same way; the request's own attempt holds that mark while under way and gives it back
+only if refused.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
 
 from coursesite.extensions import db
-from coursesite.models import utcnow
+from coursesite.models import User, utcnow
 from coursesite.notifications import notices as notifications
-from coursesite.notifications.mail import deliver
+from coursesite.notifications.mail import Mail, deliver
+from coursesite.notifications.notices import NotificationItem
 
 
 def plural(count: int, word: str) -> str:
@@ -54,21 +60,16 @@ def send_digests_command() -> None:
 
 def send_digests() -> tuple[int, int]:
     """(sent, refused)"""
-    pending = notifications.pending_digests()
-    users = notifications.digest_recipients(set(pending))
+    now = utcnow()
     sent = failed = 0
-    for user_id, items in pending.items():
-        user = users.get(user_id)
-        if user is None:
-            continue
-        mail = notifications.digest_mail(user, [item for _, item in items])
-        db.session.commit()  # no transaction stays open while the mail server answers
-        if not deliver(mail):
+    for user, items in notifications.pending_digests():
+        taken, delivered = _send_claimed(user, items, "digest", notifications.digest_mail, now)
+        if taken and delivered:
+            user.last_digest_at = now
+            db.session.commit()
+            sent += 1
+        elif taken:
             failed += 1
-            continue
-        notifications.mark_digest_sent(user, items, utcnow())
-        db.session.commit()
-        sent += 1
     return sent, failed
 
 
@@ -77,16 +78,26 @@ def send_refused_instant() -> tuple[int, int]:
     now = utcnow()
     sent = failed = 0
     for user, items in notifications.instant_retries(now):
-        claimed = [item for item in items if notifications.claim_email(item.id, now)]
-        if not claimed:
-            continue
-        mail = notifications.retry_mail(user, claimed)
-        db.session.commit()  # the claims seen by other runs; no transaction open while the server answers
-        if deliver(mail):
-            sent += len(claimed)
-            continue
-        for item in claimed:
-            notifications.email_refused(item.id)
-        db.session.commit()
-        failed += len(claimed)
+        taken, delivered = _send_claimed(user, items, "instant", notifications.retry_mail, now)
+        if delivered:
+            sent += taken
+        else:
+            failed += taken
     return sent, failed
+
+
+def _send_claimed(user: User, items: list[NotificationItem], setting: str,
+                  compose: Callable[[User, list[NotificationItem]], Mail], now: datetime) -> tuple[int, bool]:
+    """Claim the person's notices and send the email `compose` makes of those taken; given back if refused. How
+    many were taken (none: another run sends them, or they no longer need sending), and whether the server
+    took the email."""
+    taken = notifications.claim_emails([item.id for item in items], setting, now)
+    mail = compose(user, [item for item in items if item.id in taken]) if taken else None
+    db.session.commit()  # the claim seen by other runs; no transaction open while the server answers
+    if mail is None:
+        return 0, False
+    if deliver(mail):
+        return len(taken), True
+    notifications.emails_refused(list(taken))
+    db.session.commit()
+    return len(taken), False

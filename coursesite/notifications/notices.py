@@ -83,9 +83,10 @@ def _reader_may_read() -> ColumnElement[bool]:
     reader, enrolled = aliased(User), aliased(Enrollment)  # _base joins both already, for the commenter
     return or_(
         Course.visibility == "public",
-        select(reader.id).where(reader.id == Notification.user_id, reader.is_admin).exists(),
+        # Correlated explicitly: nested in a claim's EXISTS, the notice is two levels up.
+        select(reader.id).where(reader.id == Notification.user_id, reader.is_admin).correlate_except(reader).exists(),
         select(enrolled.id).where(enrolled.user_id == Notification.user_id, enrolled.course_id == Course.id,
-                                  enrolled.ended_at.is_(None)).exists(),
+                                  enrolled.ended_at.is_(None)).correlate_except(enrolled).exists(),
     )
 
 
@@ -173,7 +174,7 @@ def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
 def instant_mail(user: User, item: NotificationItem) -> Mail:
     """One comment's email; a refusal unmarks its notice, for send-digests to try again."""
     return Mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n", "comment notice",
-                if_refused=partial(email_refused, item.id))
+                if_refused=partial(emails_refused, [item.id]))
 
 
 # Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day and an
@@ -193,7 +194,21 @@ def instant_retries(now: datetime) -> list[tuple[User, list[NotificationItem]]]:
                       Notification.created_at > now - RETRY_AFTER - RETRY_FOR)
         .order_by(Notification.created_at, Notification.id)
     ).all()
-    users = _recipients({row[0].user_id for row in rows}, "instant")
+    return _by_person(rows, "instant")
+
+
+def pending_digests() -> list[tuple[User, list[NotificationItem]]]:
+    """Unread, not yet emailed notifications of people who chose the digest (and may still read the comment's
+    course): each person's, oldest first."""
+    rows = db.session.execute(
+        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), _reader_may_read())
+        .order_by(Notification.created_at, Notification.id)
+    ).all()
+    return _by_person(rows, "digest")
+
+
+def _by_person(rows, setting: str) -> list[tuple[User, list[NotificationItem]]]:
+    users = _recipients({row[0].user_id for row in rows}, setting)
     grouped: dict[int, list[NotificationItem]] = defaultdict(list)
     for row in rows:
         if row[0].user_id in users:
@@ -207,28 +222,30 @@ def retry_mail(user: User, items: list[NotificationItem]) -> Mail:
     return instant_mail(user, items[0]) if len(items) == 1 else digest_mail(user, items)
 
 
-def claim_email(notification_id: int, now: datetime) -> bool:
-    """Mark the notice emailed, for this run to send; False when another run took it, or since the run listed it
-    (a run waiting on a slow server takes minutes) it was read, its comment hidden or deleted, or its reader
-    chose other emails."""
-    # Asked of this notice's own comment and reader: a set of every shown comment would be read for each claim.
-    shown = (select(Comment.id).join(Post, Post.id == Comment.post_id)
-             .where(Comment.id == Notification.comment_id, *_shown()).exists())
-    wanting = select(User.id).where(User.id == Notification.user_id, User.notify_email == "instant",
+def claim_emails(notification_ids: list[int], setting: str, now: datetime) -> set[int]:
+    """Mark these notices emailed, for this run to send; the ones it took. It leaves those another run took, and
+    those that since the run listed them (a run waiting on a slow server takes minutes) were read, whose comment
+    was hidden or deleted, whose reader chose other emails (`setting` is the choice they are sent for) or may
+    no longer read the course."""
+    # Asked of each notice's own comment and reader: a set of every shown comment would be read for each claim.
+    readable = (select(Comment.id).join(Post, Post.id == Comment.post_id).join(Course, Course.id == Post.course_id)
+                .where(Comment.id == Notification.comment_id, *_shown(), _reader_may_read()).exists())
+    wanting = select(User.id).where(User.id == Notification.user_id, User.notify_email == setting,
                                     User.email.is_not(None)).exists()
-    claimed = db.session.execute(
+    claimed = db.session.scalars(
         update(Notification)
-        .where(Notification.id == notification_id, Notification.emailed_at.is_(None),
-               Notification.read_at.is_(None), shown, wanting)
+        .where(Notification.id.in_(notification_ids), Notification.emailed_at.is_(None),
+               Notification.read_at.is_(None), readable, wanting)
         .values(emailed_at=now)
+        .returning(Notification.id)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1
+    return set(claimed)
 
 
-def email_refused(notification_id: int) -> None:
-    """The mail server refused the notice's email: unmarked, for send-digests to try again."""
-    db.session.execute(update(Notification).where(Notification.id == notification_id).values(emailed_at=None)
+def emails_refused(notification_ids: list[int]) -> None:
+    """The mail server refused the notices' email: unmarked, for send-digests to try again."""
+    db.session.execute(update(Notification).where(Notification.id.in_(notification_ids)).values(emailed_at=None)
                        .execution_options(synchronize_session=False))
 
 
@@ -241,32 +258,9 @@ def _recipients(user_ids: set[int], setting: str) -> dict[int, User]:
     return {user.id: user for user in users}
 
 
-def pending_digests() -> dict[int, list[tuple[Notification, NotificationItem]]]:
-    """Unread, not yet emailed notifications, grouped by person (who may still read the comment's course)."""
-    rows = db.session.execute(
-        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), _reader_may_read())
-        .order_by(Notification.user_id, Notification.created_at, Notification.id)
-    ).all()
-    grouped: dict[int, list[tuple[Notification, NotificationItem]]] = defaultdict(list)
-    for row in rows:
-        grouped[row[0].user_id].append((row[0], _item(row)))
-    return dict(grouped)
-
-
 def digest_mail(user: User, items: list[NotificationItem]) -> Mail:
     count = len(items)
     subject = f"{count} new comment{'s' if count != 1 else ''} on Coursesite"
     body = "\n\n".join(_line(item) for item in items)
     footer = "\n\nChange how often you get these emails on your account page."
     return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest")
-
-
-def mark_digest_sent(user: User, pending: list[tuple[Notification, NotificationItem]], now: datetime) -> None:
-    for note, _ in pending:
-        note.emailed_at = now
-    user.last_digest_at = now
-    db.session.flush()
-
-
-def digest_recipients(user_ids: set[int]) -> dict[int, User]:
-    return _recipients(user_ids, "digest")

@@ -4,6 +4,7 @@ import pytest
 from flask import g
 from sqlalchemy import select, update
 
+from coursesite.cli.digests import send_digests
 from coursesite.comments import views as comment_views
 from coursesite.coursework.courses import end_enrollment
 from coursesite.extensions import db
@@ -321,7 +322,7 @@ def test_two_runs_at_once_send_a_refused_instant_email_once(client, auth, app, o
     assert app.test_cli_runner().invoke(args=["send-digests"]).exit_code == 0
     assert len(outbox) == 1
     _, items = read_by_the_other_run[0]
-    assert not notices.claim_email(items[0].id, utcnow())
+    assert notices.claim_emails([items[0].id], "instant", utcnow()) == set()
 
 
 def test_comment_emails_refused_during_an_outage_come_in_one_email(client, auth, app):
@@ -430,6 +431,53 @@ def test_a_refused_email_is_not_sent_if_things_change_while_the_run_is_under_way
         assert sink.messages == []
 
 
+def another_run_sends_it(s, body: str) -> None:
+    send_digests()
+
+
+def alice_reads_it(s, body: str) -> None:
+    notices.mark_read(s.alice.id)
+
+
+def turn_digests_off(s, body: str) -> None:
+    s.alice.notify_email = "none"
+
+
+def alice_leaves_the_course(s, body: str) -> None:
+    remove_from_course(s.alice, s.course)
+
+
+@pytest.mark.parametrize("meanwhile", [another_run_sends_it, alice_reads_it, hide_the_comment, turn_digests_off,
+                                       alice_leaves_the_course])
+def test_a_digest_is_not_sent_if_things_change_after_the_run_listed_it(client, auth, app, outbox, monkeypatch,
+                                                                          meanwhile):
+    """A run listed Alice's digest, then (while it waited on the mail server for others) another run sent it, she
+    read the comment in the app, a moderator hid it, she chose no comment emails, or she left the members-only
+    course: the run does not send it (again). The others' digests still go."""
+    s = seminar(visibility="members")
+    auth.login(s.bob)
+    body = "Listed, then changed."
+    assert client.post(s.create_url(), data={"body": body}).status_code == 302
+    auth.logout()
+    auth.login(s.carol)
+    assert client.post(s.create_url(s.bob_essay), data={"body": "For Bob's digest."}).status_code == 302
+    listed = notices.pending_digests
+
+    def then_changed():
+        found = listed()
+        monkeypatch.setattr(notices, "pending_digests", listed)  # for another run's own listing
+        meanwhile(s, body)
+        db.session.commit()
+        return found
+
+    monkeypatch.setattr(notices, "pending_digests", then_changed)
+    result = app.test_cli_runner().invoke(args=["send-digests"])
+    assert result.exit_code == 0
+    sent_by_another_run = 1 if meanwhile is another_run_sends_it else 0
+    assert "sent 1 digest" in result.output or sent_by_another_run
+    assert sorted(m["To"] for m in outbox) == sorted([s.bob.email] + [s.alice.email] * sent_by_another_run)
+
+
 def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fails(client, auth, app):
     """The mail server took Alice's email and then answered the goodbye (QUIT) with an error: the email counts as
     sent, and send-digests does not send it a second time."""
@@ -491,7 +539,7 @@ def test_comments_are_emailed_to_exactly_those_who_may_read_the_course(app, visi
     db.session.commit()
     remove_from_course(s.alice, s.course)
     g.pop("_memberships", None)
-    pending = notices.pending_digests()
+    pending = {user.id for user, _ in notices.pending_digests()}
     assert {name: reader.id in pending for name, reader in readers.items()} == {
         name: can_read_course(reader, s.course) for name, reader in readers.items()}
 
