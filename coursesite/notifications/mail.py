@@ -26,6 +26,7 @@ from email.message import EmailMessage
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from coursesite.extensions import db
@@ -133,8 +134,18 @@ def deliver_all(app: Flask, mails: list[Mail]) -> None:
                     continue
                 unreachable = _unreachable(error)
             if mail.if_refused is not None:
-                mail.if_refused()
-                db.session.commit()  # before the next mail: no transaction open while the server answers
+                _record_refusal(mail)
+
+
+def _record_refusal(mail: Mail) -> None:
+    """Do the refused mail's `if_refused`, committed before the next mail (no transaction open while the server
+    answers). A database that fails here is logged and does not stop the rest of the response's mail."""
+    try:
+        mail.if_refused()
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("%s mail to %s not sent, nor kept to be tried again: the database failed", mail.kind, mail.to)
 
 
 @event.listens_for(Session, "after_commit")

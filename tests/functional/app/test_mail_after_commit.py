@@ -8,11 +8,13 @@ import io
 import pytest
 from flask import send_file
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from coursesite.extensions import db
 from coursesite.models import Comment
-from coursesite.notifications.mail import Mail, deliver_after_commit
+from coursesite.notifications.mail import Mail, deliver_after_commit, deliver_all
 from tests.functional.comment_helpers import seminar
+from tests.mail_sink import MailSink
 
 
 def queued(to: str) -> None:
@@ -82,3 +84,19 @@ def test_mail_committed_before_an_error_the_debugger_shows_is_sent(app, outbox):
         assert outbox == []  # held for the response
         raise RuntimeError("after the commit")
     assert [message["To"] for message in outbox] == ["committed@example.org"]
+
+
+def test_a_database_failing_after_a_refusal_does_not_stop_the_rest_of_the_mail(app, caplog):
+    """The mail server refused the first email and the database failed while marking it to be tried again: that
+    is logged, and the second email still goes."""
+
+    def database_down():
+        raise OperationalError("UPDATE notifications", {}, Exception("the database went away"))
+
+    with MailSink() as sink:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False, MAIL_USERNAME=None)
+        sink.refused.add("refused@example.org")
+        deliver_all(app, [Mail("refused@example.org", "First", "Body", "comment notice", if_refused=database_down),
+                          Mail("taken@example.org", "Second", "Body", "comment notice")])
+    assert [message["To"] for message in sink.messages] == ["taken@example.org"]
+    assert "refused@example.org not sent, nor kept to be tried again" in caplog.text
