@@ -88,12 +88,15 @@ def upload_file(course: Course, key: str):
 
 
 def _who_may_keep(response: Response, course: Course) -> None:
-    """Anyone may keep a public course's image for a year. A members-only course's image the browser keeps but
-    asks about each time, so after a logout on a shared computer, or for a student removed from the course,
-    the server refuses it instead of the browser showing it from its cache."""
+    """Anyone may keep a public course's image for a year, but a shared cache (nginx's micro-cache, a CDN) only
+    as long as its pages (`s-maxage`): once the course is members-only, it no longer hands the image to people
+    who never saw it. A members-only course's image the browser keeps but asks about each time, so after a
+    logout on a shared computer, or for a student removed from the course, the server refuses it instead of the
+    browser showing it from its cache."""
     if course.is_public:
         response.cache_control.public = True
         response.cache_control.max_age = A_YEAR_S
+        response.cache_control.s_maxage = current_app.config["PUBLIC_PAGE_MAX_AGE"]
         response.cache_control.immutable = True
     else:
         response.cache_control.private = True

@@ -1,7 +1,7 @@
 """Debian's nginx with deploy/nginx/coursesite.conf in front of gunicorn (deploy/gunicorn.conf.py): visitors of a
 public course get the micro-cache, nobody else ever does, and a new comment reaches visitors within its time.
 A members-only course's images are never kept, and a member's browser asking about its copy is answered by the
-app, after its access check. A body the app may take (a WordPress file) reaches it, and one it refuses is refused
+app, after its access check; a public course's images are shared only as long as its pages. A body the app may take (a WordPress file) reaches it, and one it refuses is refused
 with its own page."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -81,10 +82,14 @@ with app.app_context():
     png = io.BytesIO()
     Image.new("RGB", (60, 40), (30, 90, 160)).save(png, "PNG")
     image = save_upload(storage_for(app.config), members, student, png.getvalue())
+    closing = f.make_course(visibility="public", title="Soon Closed Course")
+    public_image = save_upload(storage_for(app.config), closing, f.make_author(closing), png.getvalue())
     db.session.commit()
     print(json.dumps({{"public": public.slug, "members": members.slug, "essays": [e.slug for e in essays],
                       "closed": closed.slug, "student": student.email, "instructor": teacher.email,
-                      "members_image": f"/c/{{members.slug}}/uploads/{{image.storage_key}}"}}))
+                      "members_image": f"/c/{{members.slug}}/uploads/{{image.storage_key}}",
+                      "closing": closing.slug,
+                      "public_image": f"/c/{{closing.slug}}/uploads/{{public_image.storage_key}}"}}))
 """
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -108,7 +113,7 @@ def front(tmp_path_factory):
     try:
         wait_for(f"http://127.0.0.1:{app_port}/static/css/site.css")
         with nginx(directory, nginx_port, app_port):
-            yield {**data, "base": f"http://127.0.0.1:{nginx_port}"}
+            yield {**data, "base": f"http://127.0.0.1:{nginx_port}", "database": directory / "front.sqlite3"}
     finally:
         app.terminate()
         app.wait(timeout=30)
@@ -211,6 +216,24 @@ def test_a_members_only_image_is_never_kept_and_a_members_copy_is_checked_by_the
     for tag in ("", first.headers["ETag"]):
         answer = visitor.open(path, headers={"If-None-Match": tag} if tag else {})
         assert answer.status == 302 and cache_status(answer) != "HIT" and PNG_SIGNATURE not in answer.body
+
+
+def test_a_public_image_is_no_longer_handed_out_soon_after_its_course_becomes_members_only(front):
+    """Browsers keep a public course's image a year, nginx only as long as a page (the app's s-maxage): once the
+    course is members-only, a visitor who never had the image is sent to log in within that time."""
+    path = front["public_image"]
+    visitor = Browser(front["base"])
+    first = visitor.open(path)
+    assert first.status == 200 and first.body.startswith(PNG_SIGNATURE)
+    assert "max-age=31536000" in first.headers["Cache-Control"]
+    assert cache_status(read_again_until_kept(visitor, path)) == "HIT"
+    with sqlite3.connect(front["database"]) as database:
+        database.execute("UPDATE courses SET visibility = 'members' WHERE slug = ?", (front["closing"],))
+    closed_at = time.monotonic()
+    while (answer := Browser(front["base"]).open(path)).status == 200:
+        assert time.monotonic() - closed_at <= MAX_AGE + 1.5, "nginx still hands out the closed course's image"
+        time.sleep(0.2)
+    assert answer.status == 302 and PNG_SIGNATURE not in answer.body
 
 
 def test_a_post_is_never_cached(front):

@@ -228,13 +228,16 @@ def test_a_student_removed_from_the_course_is_refused_the_image_they_saw(client,
     assert refused.status_code == 403 and PNG_SIGNATURE not in refused.data
 
 
-def test_a_public_course_image_is_kept_a_year_and_revalidated_without_being_sent_again(client, auth, setup):
+def test_a_public_course_image_is_kept_a_year_and_revalidated_without_being_sent_again(app, client, auth, setup):
+    """Browsers keep it a year; shared caches (nginx) only as long as a public page, so that once the course is
+    members-only they stop handing it out."""
     course, _ = setup
     url = upload(client, course, png()).get_json()["url"]
+    shared_for = app.config["PUBLIC_PAGE_MAX_AGE"]
     for signed_in in (True, False):
         served = client.get(url)
         assert served.status_code == 200, signed_in
-        assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable", signed_in
+        assert served.headers["Cache-Control"] == f"public, max-age=31536000, s-maxage={shared_for}, immutable"
         again = client.get(url, headers={"If-None-Match": served.headers.get("ETag", "")})
         assert again.status_code == 304 and again.data == b"", signed_in
         auth.logout()
