@@ -1,8 +1,8 @@
 """Debian's nginx with deploy/nginx/coursesite.conf in front of gunicorn (deploy/gunicorn.conf.py): visitors of a
 public course get the micro-cache, nobody else ever does, and a new comment reaches visitors within its time.
 A members-only course's images are never kept, and a member's browser asking about its copy is answered by the
-app, after its access check; a public course's images are shared only as long as its pages. A body the app may take (a WordPress file) reaches it, and one it refuses is refused
-with its own page."""
+app, after its access check; a public course's images are shared only as long as its pages. A body the app may
+take (a WordPress file) reaches it, and one it refuses is refused with its own page."""
 
 from __future__ import annotations
 
