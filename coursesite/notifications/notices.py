@@ -232,21 +232,31 @@ def claim_emails(notification_ids: list[int], setting: str, now: datetime) -> se
                 .where(Comment.id == Notification.comment_id, *_shown(), _reader_may_read()).exists())
     wanting = select(User.id).where(User.id == Notification.user_id, User.notify_email == setting,
                                     User.email.is_not(None)).exists()
-    claimed = db.session.scalars(
-        update(Notification)
-        .where(Notification.id.in_(notification_ids), Notification.emailed_at.is_(None),
-               Notification.read_at.is_(None), readable, wanting)
-        .values(emailed_at=now)
-        .returning(Notification.id)
-        .execution_options(synchronize_session=False)
-    )
-    return set(claimed)
+    claim = (update(Notification)
+             .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), readable, wanting)
+             .values(emailed_at=now)
+             .returning(Notification.id)
+             .execution_options(synchronize_session=False))
+    taken: set[int] = set()
+    for batch in _batches(notification_ids):  # in one transaction: the claim is still all or nothing
+        taken.update(db.session.scalars(claim.where(Notification.id.in_(batch))))
+    return taken
 
 
 def emails_refused(notification_ids: list[int]) -> None:
     """The mail server refused the notices' email: unmarked, for send-digests to try again."""
-    db.session.execute(update(Notification).where(Notification.id.in_(notification_ids)).values(emailed_at=None)
-                       .execution_options(synchronize_session=False))
+    for batch in _batches(notification_ids):
+        db.session.execute(update(Notification).where(Notification.id.in_(batch)).values(emailed_at=None)
+                           .execution_options(synchronize_session=False))
+
+
+# Each id is a bound parameter, and a statement takes only so many (PostgreSQL's protocol 65,535, SQLite 32,766
+# or, as some are built, fewer): someone who chooses the digest after months without email can have more notices.
+IDS_PER_STATEMENT = 500
+
+
+def _batches(ids: list[int]) -> list[list[int]]:
+    return [ids[start:start + IDS_PER_STATEMENT] for start in range(0, len(ids), IDS_PER_STATEMENT)]
 
 
 def _recipients(user_ids: set[int], setting: str) -> dict[int, User]:
