@@ -268,9 +268,21 @@ def _recipients(user_ids: set[int], setting: str) -> dict[int, User]:
     return {user.id: user for user in users}
 
 
+# A digest names the newest comments up to this many and counts the rest: a backlog (someone who chose the digest
+# after months without email) is not mailed as megabytes a mail server may refuse every day.
+DIGEST_COMMENTS_NAMED = 50
+
+
 def digest_mail(user: User, items: list[NotificationItem]) -> Mail:
+    """One email naming the comments (oldest first), the newest DIGEST_COMMENTS_NAMED of them if there are more."""
     count = len(items)
     subject = f"{count} new comment{'s' if count != 1 else ''} on Coursesite"
-    body = "\n\n".join(_line(item) for item in items)
+    named = items[-DIGEST_COMMENTS_NAMED:]
+    body = "\n\n".join(_line(item) for item in named)
+    if count > len(named):
+        earlier = count - len(named)
+        link = url_for("comments.notifications", _external=True)
+        body = (f"{count} new comments. The newest {len(named)} are below; the {earlier} before them are not listed "
+                f"here (your notifications page shows the newest: {link}).\n\n{body}")
     footer = "\n\nChange how often you get these emails on your account page."
     return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest")

@@ -521,6 +521,29 @@ def test_a_digest_of_more_notices_than_a_statement_takes_still_goes(client, auth
     assert alices_notices_not_emailed(s) == 0
 
 
+def test_a_digest_names_the_newest_fifty_comments_and_counts_the_others(client, app, outbox):
+    """Alice comes back to the digest with sixty comments waiting: one email counts all sixty and names the newest
+    fifty; all sixty are then emailed (none comes again in the next digest)."""
+    s = seminar()
+    long_ago = utcnow() - timedelta(days=30)
+    for n in range(60):
+        comment = f.make_thread_comment(s.essay, s.bob, f"Waiting comment {n}.")
+        db.session.add(Notification(user_id=s.alice.id, kind="comment", comment_id=comment.id,
+                                    created_at=long_ago + timedelta(minutes=n)))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["send-digests"]).exit_code == 0
+    [digest] = outbox
+    assert digest["Subject"] == "60 new comments on Coursesite"
+    text = digest.get_content()
+    assert "The newest 50 are below; the 10 before them are not listed here" in text
+    assert "(your notifications page shows the newest: http://coursesite.test/notifications)" in text
+    named = [n for n in range(60) if f"Waiting comment {n}." in text]
+    assert named == list(range(10, 60))
+    assert alices_notices_not_emailed(s) == 0
+    assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output
+
+
 def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fails(client, auth, app):
     """The mail server took Alice's email and then answered the goodbye (QUIT) with an error: the email counts as
     sent, and send-digests does not send it a second time."""
