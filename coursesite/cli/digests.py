@@ -4,7 +4,8 @@ A scheduler (cron, a systemd timer) runs it daily. Each notification is emailed 
 claimed by a conditional UPDATE, and committed, before their digest is sent, so running the command twice,
 one after the other or at once, sends nothing twice; a digest the server refused is given back and tried
 again on the next run. (As with reminders, a run killed while the server answers leaves its claim: those
-notices stay in the app's list but are not emailed again.) One refused digest does not stop the others; the
+notices stay in the app's list but are not emailed again; a failure on this side, such as a setting smtplib
+cannot encode, gives them back and stops the run.) One refused digest does not stop the others; the
 command then exits with status 1, for the scheduler to report.
 
 It also tries again the comment emails "at once" that the server refused (notices.instant_retries says
@@ -96,8 +97,18 @@ def _send_claimed(user: User, items: list[NotificationItem], setting: str,
     db.session.commit()  # the claim seen by other runs; no transaction open while the server answers
     if mail is None:
         return 0, False
-    if deliver(mail):
-        return len(taken), True
+    try:
+        delivered = deliver(mail)
+    except Exception:
+        # Not the mail server's answer but our own failure (a setting smtplib cannot encode, say): the notices
+        # are given back, not left claimed and never sent, and the run stops with the error.
+        _give_back(taken)
+        raise
+    if not delivered:
+        _give_back(taken)
+    return len(taken), delivered
+
+
+def _give_back(taken: set[int]) -> None:
     notifications.emails_refused(list(taken))
     db.session.commit()
-    return len(taken), False

@@ -10,7 +10,7 @@ from coursesite.comments import views as comment_views
 from coursesite.coursework.courses import end_enrollment
 from coursesite.extensions import db
 from coursesite.models import Comment, Enrollment, Notification, utcnow
-from coursesite.notifications import notices
+from coursesite.notifications import mail, notices
 from coursesite.permissions import can_read_course
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
@@ -542,6 +542,26 @@ def test_a_digest_names_the_newest_fifty_comments_and_counts_the_others(client, 
     assert named == list(range(10, 60))
     assert alices_notices_not_emailed(s) == 0
     assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output
+
+
+def test_a_digest_that_fails_on_our_side_is_given_back_for_the_next_run(client, auth, app, outbox, monkeypatch):
+    """Sending fails before the mail server is asked (a password smtplib cannot encode): the run stops with the
+    error, and Alice's comments, claimed for her digest, are not lost: the next run sends them."""
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Kept through a failure."}).status_code == 302
+
+    def cannot_encode(*args):
+        raise UnicodeEncodeError("ascii", "mot de passe é", 13, 14, "ordinal not in range(128)")
+
+    monkeypatch.setattr(mail, "send_mail", cannot_encode)
+    runner = app.test_cli_runner()
+    failed = runner.invoke(args=["send-digests"])
+    assert isinstance(failed.exception, UnicodeEncodeError) and outbox == []
+    assert alices_notices_not_emailed(s) == 1
+    monkeypatch.undo()
+    assert "sent 1 digest" in runner.invoke(args=["send-digests"]).output
+    assert [m["To"] for m in outbox] == [s.alice.email] and "Kept through a failure." in outbox[0].get_content()
 
 
 def test_a_comment_email_the_server_took_is_not_sent_again_when_its_goodbye_fails(client, auth, app):
