@@ -210,3 +210,15 @@ def test_a_long_unbroken_essay_title_fits_a_phone_on_the_essay_beside_it_and_in_
         writer.goto(listing)
         expect(writer.locator(".post-summary__title").first).to_be_visible()
         assert writer.evaluate("document.documentElement.scrollWidth") <= 360, f"{listing} scrolls sideways"
+
+
+def test_a_long_address_in_an_essay_fits_a_phone_in_the_blogs_excerpt(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Sound Archives")
+    assignment_id = create_assignment(instructor, slug, "Recordings", "Which recording changed a city?")
+    address = "https://archive.example.org/2008/06/originaldixielandjazzbandwithalbernard-stlouisblues.mp3"
+    writer, _ = essay_by_new_student(new_context, code, slug, assignment_id, "Ana Short", "Sound Archives",
+                                     "St. Louis Blues", f"Listen first: {address} and then read on.")
+    writer.set_viewport_size({"width": 390, "height": 740})
+    writer.goto(f"/c/{slug}/blog/")
+    expect(writer.locator(".post-summary__excerpt").first).to_contain_text("originaldixieland")
+    assert writer.evaluate("document.documentElement.scrollWidth") <= 390, "the blog scrolls sideways"
