@@ -146,3 +146,17 @@ def test_the_preview_counts_in_words_a_person_reads(client, auth, course):
     assert "<strong>1</strong> new category or tag<" in page
     assert "Items naming no author: 1, credited to" in page
     assert "matched to members" not in page and "(s)" not in page
+
+
+ONE_IMAGE_ONE_PAGE = ONE_POST.replace(
+    b"<p>Words.</p>", b'<p>Words.</p><img src="https://old.example.org/map.jpg" alt="A map">'
+).replace(b"</channel>", b"""<item><title>About</title><wp:post_id>8</wp:post_id>
+<wp:status>publish</wp:status><wp:post_type>page</wp:post_type></item>
+</channel>""")
+
+
+def test_the_preview_names_one_image_and_one_skipped_item_in_the_singular(client, auth, course):
+    auth.login(f.instructor_of(course))
+    page = _upload(client, course, name="one.xml", data=ONE_IMAGE_ONE_PAGE).get_data(as_text=True)
+    assert "<summary>1 image</summary>" in page
+    assert "<summary>1 item and why</summary>" in page
