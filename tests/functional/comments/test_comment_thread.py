@@ -88,6 +88,21 @@ def test_members_get_the_form_and_non_members_none(client, auth, app):
     assert 'name="body"' not in html and "Leave a Reply" not in html
 
 
+JUMP_TO_FORM = '<a class="comments-jump" href="#respond">Leave a Reply</a>'
+
+
+def test_a_long_thread_opens_with_a_link_down_to_the_reply_form(client, auth, app):
+    """Under the heading, before the comments: a member need not scroll or tab past every comment to answer."""
+    s = seminar()
+    f.make_thread_comment(s.essay, s.bob, "First of many.")
+    auth.login(s.carol)
+    html = page(client, s.essay_url())
+    assert html.index("thought on") < html.index(JUMP_TO_FORM) < html.index("First of many.")
+    auth.logout()
+    auth.login(s.outsider)
+    assert JUMP_TO_FORM not in page(client, s.essay_url())
+
+
 def test_reply_link_without_js_shows_reply_to_name_with_cancel(client, auth, app):
     s = seminar()
     c = f.make_thread_comment(s.essay, s.bob, "Answer me.")
