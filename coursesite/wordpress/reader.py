@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
+from xml.parsers.expat import errors as expat_errors
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
@@ -103,7 +104,7 @@ class ChannelReader:
         except ExternalReferenceForbidden as exc:
             raise WxrError("refused: the file refers to external resources") from exc
         except ParseError as exc:
-            raise WxrError(f"not well-formed XML: {_first_line(str(exc))}") from exc
+            raise WxrError(_unreadable(self.file, exc)) from exc
         except (ValueError, UnicodeError) as exc:
             raise WxrError(f"not readable XML: {_first_line(str(exc))}") from exc
 
@@ -218,6 +219,25 @@ LIMITS = {
 
 # Everything inside an element the import does not read is skipped alike: one shared marker, nothing built.
 _SKIP = _Open("skip")
+
+
+# The parser reached the end of the file with the export still open: a download or a copy cut short.
+CUT_SHORT = frozenset(expat_errors.codes[name] for name in (
+    expat_errors.XML_ERROR_NO_ELEMENTS, expat_errors.XML_ERROR_UNCLOSED_TOKEN, expat_errors.XML_ERROR_PARTIAL_CHAR))
+STARTS_AS_XML = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
+
+
+def _unreadable(data: bytes, error: ParseError) -> str:
+    """Why the parser stopped, said as what the person importing can do about it (an empty file, a CSV, a
+    download cut short); the parser's own words only for a file that is XML and broken inside."""
+    if not data or data.isspace():
+        return "the file is empty"
+    if not STARTS_AS_XML.match(data):
+        return "not a WordPress export (WXR): this is not an XML file"
+    if error.code in CUT_SHORT:
+        return (f"the file stops part-way through (line {error.position[0]}): it was probably cut short while "
+                "downloading; export it from WordPress again")
+    return f"not well-formed XML: {_first_line(str(error))}"
 
 
 def _first_line(message: str) -> str:

@@ -74,7 +74,7 @@ def test_bad_files_are_refused(cli, admin, tmp_path):
     rss.write_text("<rss><channel><title>A feed</title></channel></rss>")
     bomb = tmp_path / "bomb.xml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><rss>&b;</rss>')
-    for path, expected in ((not_xml, "not well-formed XML"), (rss, "not a WordPress export"),
+    for path, expected in ((not_xml, "this is not an XML file"), (rss, "not a WordPress export"),
                            (bomb, "refused: the file declares a DOCTYPE"),
                            (FIXTURES / "malformed.xml", "not well-formed XML: mismatched tag: line 90"),
                            (tmp_path / "absent.xml", "cannot read the file")):

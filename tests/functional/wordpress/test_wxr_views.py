@@ -63,7 +63,9 @@ def test_second_preview_says_nothing_is_new(client, auth, course):
     "data,message",
     [
         (b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><rss/>", "declares a DOCTYPE"),
-        (b"plain text", "not well-formed XML"),
+        (b"plain text", "not a WordPress export (WXR): this is not an XML file."),
+        (b"", "the file is empty."),
+        ((FIXTURES / "small-export.xml").read_bytes()[:3000], "the file stops part-way through (line 42)"),
         ((FIXTURES / "malformed.xml").read_bytes(), "mismatched tag"),
     ],
 )
