@@ -99,6 +99,16 @@ def test_a_preview_belongs_to_its_course_and_person(client, auth, course):
     assert course_posts(course) == []
 
 
+def test_a_site_admin_can_import_right_after_typing_the_account_links(client, auth, course):
+    """The boxes for linking people to accounts come after the preview's first "Import now": the admin who types
+    in them finds the button again below the table, not only back at the top."""
+    auth.login(f.make_user(is_admin=True))
+    page = _upload(client, course).get_data(as_text=True)
+    last_box = page.rindex('form="wxr-confirm" id="person-')
+    button = page.find('<button type="submit" form="wxr-confirm">Import now</button>', last_box)
+    assert last_box > 0 and button > last_box
+
+
 def test_export_download(client, auth, course):
     student = f.make_member(course, name="Stu Dent")
     f.make_post(course, student, title="An essay on Suez")
