@@ -103,6 +103,18 @@ def test_a_long_thread_opens_with_a_link_down_to_the_reply_form(client, auth, ap
     assert JUMP_TO_FORM not in page(client, s.essay_url())
 
 
+def test_staff_moderate_a_comment_rather_than_report_it_to_themselves(client, auth, app):
+    """A student reports a comment to the course staff; the instructor and the TA, who would receive that report,
+    get the moderation tools instead of a Report button too."""
+    s = seminar()
+    f.make_thread_comment(s.essay, s.bob, "Worth a second look.")
+    for person, tools in ((s.carol, ["Report"]), (s.instructor, ["Moderate"]), (s.ta, ["Moderate"])):
+        auth.login(person)
+        html = page(client, s.essay_url())
+        assert re.findall(r"<summary>(Report|Moderate)</summary>", html) == tools, person.display_name
+        auth.logout()
+
+
 def test_reply_link_without_js_shows_reply_to_name_with_cancel(client, auth, app):
     s = seminar()
     c = f.make_thread_comment(s.essay, s.bob, "Answer me.")
