@@ -1,6 +1,6 @@
 """`make run`'s set-up: back up the SQLite file, upgrade the schema, load the demo into an empty database.
 
-`--reset` (`make reset-demo`) starts the demo over: the SQLite file is backed up, then set up anew."""
+`--reset` (`make reset-demo`) starts the demo over: the SQLite file is backed up, emptied and set up anew."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from coursesite import create_app
 from coursesite.config import ConfigError
 from coursesite.demo import course as demo
-from coursesite.extensions import db, migrate
+from coursesite.extensions import cache, db, migrate
 
 
 def _schema_heads() -> tuple[set[str], set[str]]:
@@ -44,13 +44,22 @@ def _backup_sqlite() -> Path | None:
     return backup
 
 
-def _reset_sqlite() -> Path:
-    """Set the SQLite file aside (as a backup) so the next set-up starts from nothing."""
+def _reset_sqlite() -> Path | None:
+    """Back the SQLite file up, then empty it in place, so the next set-up starts from nothing. In place, not by
+    deleting the file: a server still running on it (`make run` in another terminal) would go on reading the
+    deleted file, old demo and all. The pages and counts the app kept go with the old data."""
     backup = _backup_sqlite()
-    path = Path(db.engine.url.database)
     db.engine.dispose()
-    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)
+    with closing(sqlite3.connect(db.engine.url.database, isolation_level=None)) as connection:
+        connection.execute("PRAGMA foreign_keys = OFF")  # every table goes: no order to keep
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        connection.execute("BEGIN IMMEDIATE")
+        for table in tables:
+            connection.execute(f'DROP TABLE "{table}"')
+        connection.execute("COMMIT")
+        connection.execute("VACUUM")
+    cache.clear()
     return backup
 
 
@@ -83,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                       "COURSESITE_DATABASE_URL names another one", file=sys.stderr)
                 return 1
             backup = _reset_sqlite()
-            print(f"moved the old database to {backup}" if backup else "no database to reset")
+            print(f"backed up the old database to {backup}" if backup else "no database to reset")
         _upgrade_schema()
         if not demo.has_data():
             demo.build_demo()

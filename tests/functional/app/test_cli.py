@@ -149,6 +149,8 @@ def test_sqlite_file_is_backed_up_before_an_upgrade(tmp_path, monkeypatch):
 
 
 def test_reset_demo_starts_over_and_keeps_the_old_database_as_a_backup(tmp_path):
+    """Also with `make run` still running on it: its open connection (`server`) reads the new demo, not the old
+    file, and the comment counts the app kept for the old essays are gone."""
     instance = tmp_path / "instance"
     assert _setup_db(instance).returncode == 0
     with sqlite3.connect(instance / "coursesite.sqlite3") as connection:
@@ -156,13 +158,25 @@ def test_reset_demo_starts_over_and_keeps_the_old_database_as_a_backup(tmp_path)
     connection.close()
     env = {**os.environ, "COURSESITE_INSTANCE_PATH": str(instance)}
     env.pop("COURSESITE_DATABASE_URL", None)
+    kept_count = ("from coursesite import create_app\nfrom coursesite.extensions import cache\n"
+                  "with create_app().app_context():\n    {}")
+    keep = subprocess.run([sys.executable, "-c", kept_count.format("cache.set('comments:1', 99)")],
+                          cwd=PROJECT_ROOT, env=env, timeout=300, check=True)
+    assert keep.returncode == 0
+    server = sqlite3.connect(instance / "coursesite.sqlite3")
+    query = "select display_name from users where email = 'student1@example.edu'"
+    assert server.execute(query).fetchone() == ("Changed",)
     reset = subprocess.run([sys.executable, "-m", "coursesite.setup_db", "--reset"], cwd=PROJECT_ROOT, env=env,
                            capture_output=True, text=True, timeout=300, check=False)
     assert reset.returncode == 0, reset.stderr
-    assert "moved the old database to" in reset.stdout and "Demo course loaded" in reset.stdout
+    assert "backed up the old database to" in reset.stdout and "Demo course loaded" in reset.stdout
+    assert server.execute(query).fetchone() == ("Amara Okafor",)
+    server.close()
+    kept = subprocess.run([sys.executable, "-c", kept_count.format("print(cache.get('comments:1'))")],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300, check=True)
+    assert kept.stdout.strip() == "None"
     (backup,) = instance.glob("coursesite.sqlite3.*.bak")
     with sqlite3.connect(instance / "coursesite.sqlite3") as fresh, sqlite3.connect(backup) as old:
-        query = "select display_name from users where email = 'student1@example.edu'"
         assert fresh.execute(query).fetchone() == ("Amara Okafor",)
         assert old.execute(query).fetchone() == ("Changed",)
     fresh.close()
