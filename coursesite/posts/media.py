@@ -18,12 +18,21 @@ from coursesite.posts.blueprint import bp
 from coursesite.posts.pages import login_or_401
 
 A_YEAR_S = 365 * 24 * 3600
+FILE_NAME_SHOWN = 80
 NO_FILE = "Choose a picture to upload (PNG, JPEG, GIF or WebP)."
 
 
 def _alt_text(raw: str | None) -> str:
     # Square brackets would end the Markdown image's description early.
     return " ".join((raw or "").replace("[", "(").replace("]", ")").split())[:200]
+
+
+def _named(filename: str, message: str) -> str:
+    """The refusal naming the file the person chose (its last path part, control characters out, cut short)."""
+    name = "".join(ch for ch in filename.rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    if len(name) > FILE_NAME_SHOWN:
+        name = name[:FILE_NAME_SHOWN - 1] + "…"
+    return f"“{name}” was not uploaded. {message}" if name else message
 
 
 def _refused(message: str, status: int = 400):
@@ -55,7 +64,7 @@ def upload(course: Course):
         record = save_upload(storage_for(current_app.config), course, current_user, sent.read())
     except ImageError as error:
         db.session.rollback()
-        return _refused(str(error), 415 if error.unsupported else 400)
+        return _refused(_named(sent.filename, str(error)), 415 if error.unsupported else 400)
     db.session.commit()
     url = url_for("posts.upload_file", slug=course.slug, key=record.storage_key)
     alt = _alt_text(request.form.get("alt")) or "image"

@@ -84,6 +84,23 @@ def test_non_images_are_refused_with_a_clear_message(client, setup):
     assert db.session.scalar(db.select(Upload)) is None
 
 
+def test_a_refusal_names_the_file_that_was_chosen(client, setup):
+    """Someone adding several pictures one after another learns which one was refused, by the name they know it by:
+    the name alone (a client may send the whole path), without control characters, cut short, escaped."""
+    course, _ = setup
+    pdf = b"%PDF-1.4 not a picture"
+    message = upload(client, course, io.BytesIO(pdf), name="/home/ana/Week 3 notes.pdf").get_json()["message"]
+    assert message == ("“Week 3 notes.pdf” was not uploaded. This file is not an image we can show. Upload a PNG, "
+                       "JPEG, GIF or WebP picture.")
+    long_name = "holiday-" + "x" * 200 + ".heic"
+    message = upload(client, course, io.BytesIO(pdf), name=long_name).get_json()["message"]
+    assert message.startswith("“holiday-" + "x" * 71 + "…” was not uploaded.")
+    html = upload(client, course, io.BytesIO(pdf), name="<b>bold\u202e.png", accept_json=False).get_data(
+        as_text=True)
+    assert "“&lt;b&gt;bold.png” was not uploaded." in html
+    assert db.session.scalar(db.select(Upload)) is None
+
+
 def junk_gif(width: int, height: int) -> io.BytesIO:
     """A few bytes whose GIF header claims a huge picture: the first thing read, before any pixel."""
     return io.BytesIO(b"GIF89a" + struct.pack("<HHBBB", width, height, 0, 0, 0) + b"not really a picture" * 4)
@@ -102,7 +119,8 @@ def test_a_picture_too_large_to_decode_is_refused_saying_its_size_the_limit_and_
     Image.new("1", (12000, 12000)).save(out, "PNG")  # a 40 KB scan Pillow itself calls a decompression bomb
     out.seek(0)
     message = upload(client, course, out, name="scan.png").get_json()["message"]
-    assert message.startswith("This image is too large: 12,000 × 12,000 pixels (144 megapixels)")
+    assert message.startswith("“scan.png” was not uploaded. This image is too large: 12,000 × 12,000 pixels "
+                              "(144 megapixels)")
     assert db.session.scalar(db.select(Upload)) is None
 
 
@@ -121,7 +139,7 @@ def test_a_webp_past_twice_pillows_limit_is_refused_not_answered_with_an_error_p
     course, _ = setup
     response = upload(client, course, webp_claiming(20000), name="panorama.webp")
     assert response.status_code == 400
-    assert response.get_json()["message"].startswith("This image is too large")
+    assert response.get_json()["message"].startswith("“panorama.webp” was not uploaded. This image is too large")
     assert "Make it at most 2000 pixels wide and high" in response.get_json()["message"]
     assert db.session.scalar(db.select(Upload)) is None
 
@@ -131,8 +149,9 @@ def test_a_damaged_picture_is_refused_saying_it_is_damaged(client, setup):
     half = io.BytesIO(png((300, 300)).getvalue()[:150])  # a download that stopped part-way
     response = upload(client, course, half, name="photo.png")
     assert response.status_code == 415
-    assert response.get_json()["message"] == ("This PNG file cannot be read: it is damaged or incomplete. Open it in "
-                                              "a photo or image editor, save it again, and upload the saved copy.")
+    assert response.get_json()["message"] == (
+        "“photo.png” was not uploaded. This PNG file cannot be read: it is damaged or incomplete. Open it in a photo "
+        "or image editor, save it again, and upload the saved copy.")
 
 
 def test_a_missing_file_is_refused(client, setup):
