@@ -66,8 +66,6 @@ def send_digests() -> tuple[int, int]:
     for user, items in notifications.pending_digests():
         taken, delivered = _send_claimed(user, items, "digest", notifications.digest_mail, now)
         if taken and delivered:
-            user.last_digest_at = now
-            db.session.commit()
             sent += 1
         elif taken:
             failed += 1

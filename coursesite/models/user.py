@@ -58,7 +58,6 @@ class User(UserMixin, db.Model):
     # Imported authors (WordPress) who have no login until an instructor invites them.
     is_guest: Mapped[bool] = mapped_column(default=False)
     notify_email: Mapped[str] = mapped_column(String(10), default="digest")
-    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Reminders before one's own deadlines (email and a notice here), and staff's weekly course digest.
     wants_reminders: Mapped[bool] = mapped_column(default=True, server_default="1")
     wants_staff_digest: Mapped[bool] = mapped_column(default=True, server_default="1")

@@ -71,7 +71,6 @@ def anonymise_account(account: User, actor: User, now: datetime) -> None:
     account.password_hash = None
     account.is_admin = account.can_create_courses = False
     account.notify_email = "off"
-    account.last_digest_at = None
     account.anonymised_at = now
     account.end_sessions()
     for enrollment in db.session.scalars(select(Enrollment).where(Enrollment.user_id == account.id)):
