@@ -96,10 +96,10 @@ def coerce_id(value) -> int:
     return number
 
 
-def page_number() -> int:
-    """`?page=N` of a paged list: the first page when it is absent or no number ("abc", "-1", "2.5", "٣"); a
-    404 for a number past any page, which the database could not even take."""
-    raw = request.args.get("page", "")
+def page_number(argument: str = "page") -> int:
+    """`?page=N` (or another `argument`) of a paged list: the first page when it is absent or no number ("abc",
+    "-1", "2.5", "٣"); a 404 for a number past any page, which the database could not even take."""
+    raw = request.args.get(argument, "")
     if not (raw.isascii() and raw.isdigit()):
         return 1
     number = id_from(raw)

@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 
 from coursesite.essays.listing import visible_posts
 from coursesite.extensions import db
+from coursesite.links import comment_url
 from coursesite.models import Comment, Course, Enrollment, Post, User, utcnow
 from coursesite.text.xml_text import XmlSafeAtomFeed
 
@@ -44,9 +45,7 @@ def comments_feed(course: Course, post: Post | None = None, now: datetime | None
     feed = XmlSafeAtomFeed(title=title, link=link, description=title, language="en", feed_url=feed_url,
                      feed_guid=feed_url)
     for comment, post_title, post_slug, name, course_name in _rows(course, post, now):
-        permalink = url_for("posts.essay", slug=course.slug, post_slug=post_slug, _external=True) + (
-            f"#comment-{comment.id}"
-        )
+        permalink = comment_url(course.slug, post_slug, comment.id, _external=True)
         author = course_name or name
         feed.add_item(
             title=f"{author} on “{post_title}”",

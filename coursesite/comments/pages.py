@@ -12,6 +12,7 @@ from coursesite.discussion.comments import comment_visible_to
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState
 from coursesite.essays import listing as post_service
 from coursesite.extensions import db
+from coursesite.links import comment_url
 from coursesite.models import Comment, Course, Post
 from coursesite.permissions import can_see_private_work
 
@@ -50,7 +51,8 @@ def course_comment(course: Course, comment_id: int) -> Comment:
 
 
 def essay_url(course: Course, post: Post, comment_id: int | None = None, anchor: str | None = None) -> str:
-    anchor = anchor or (f"comment-{comment_id}" if comment_id else None)
+    if comment_id:
+        return comment_url(course.slug, post.slug, comment_id)
     return url_for("posts.essay", slug=course.slug, post_slug=post.slug, _anchor=anchor)
 
 

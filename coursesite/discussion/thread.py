@@ -3,6 +3,11 @@
 The essay page (posts.essay) passes in the state of the comment form: after a refused comment, the typed
 text and message that comments.create leaves on the request (FORM_STATE_KEY); otherwise the reply that
 `?replytocom=<id>` opens without JavaScript.
+
+A long thread is shown a page of COMMENT_THREADS_PER_PAGE top-level comments at a time, each with all its
+replies, oldest first (WordPress's "break comments into pages"): a post every student of a large class answers
+is not one page of megabytes. A link to a comment names it (`?comment=<id>`, coursesite/links.py), and the page
+holding it is found here, when the link is followed, so a link never points at the wrong page.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from coursesite.text.words import count_text_words
 FORM_STATE_KEY = "coursesite.comment_form_state"
 MAX_DEPTH = 5  # WordPress's default: deeper replies are shown at the fifth level
 AVATAR_HUES = 8
+COMMENT_THREADS_PER_PAGE = 50  # WordPress's default
 
 
 @dataclass
@@ -58,6 +64,28 @@ class FormState:
     body: str = ""
     parent_id: int | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentPages:
+    """Which page of the thread's top-level comments is shown (1-based), of how many."""
+
+    number: int
+    count: int
+
+
+def _page_holding(thread: list[CommentView], comment_id: int | None) -> int | None:
+    """The page of the top-level comment under which `comment_id` is shown; None if it is not shown."""
+    if comment_id is None:
+        return None
+    for position, top in enumerate(thread):
+        stack = [top]
+        while stack:
+            view = stack.pop()
+            if view.id == comment_id:
+                return position // COMMENT_THREADS_PER_PAGE + 1
+            stack.extend(view.children)
+    return None
 
 
 def initials_of(name: str) -> str:
@@ -189,8 +217,10 @@ def _heading(count: int, title: str) -> str | None:
     return f"{count} thoughts on “{title}”"
 
 
-def build_thread_context(post: Post, viewer, form: FormState, now: datetime | None = None) -> dict:
-    """What the essay page needs to show the comment thread and the reply form."""
+def build_thread_context(post: Post, viewer, form: FormState, now: datetime | None = None, page: int = 1,
+                         comment_id: int | None = None) -> dict:
+    """What the essay page needs to show the comment thread and the reply form: the page of the thread holding
+    `comment_id`, else the comment being answered, else page `page` (the last for a number past it)."""
     now = now or utcnow()
     course = post.course
     staff = can_moderate(viewer, course)
@@ -203,8 +233,12 @@ def build_thread_context(post: Post, viewer, form: FormState, now: datetime | No
     reply_to = next((v for v in views if v.id == form.parent_id and v.id in shown and v.state == "visible"), None)
     if reply_to is None:
         form.parent_id = None
+    count = max(1, -(-len(thread) // COMMENT_THREADS_PER_PAGE))
+    number = min(_page_holding(thread, comment_id) or _page_holding(thread, form.parent_id) or page, count)
+    start = (number - 1) * COMMENT_THREADS_PER_PAGE
     return {
-        "comment_thread": thread,
+        "comment_thread": thread[start:start + COMMENT_THREADS_PER_PAGE],
+        "comment_pages": CommentPages(number, count),
         "comment_count": len(shown),
         "comments_heading": _heading(len(shown), post.title),
         "comment_form_state": form,

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from coursesite.extensions import db
+from coursesite.links import comment_url
 from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
 from coursesite.notifications.mail import Mail, deliver_after_commit
 
@@ -144,9 +145,8 @@ def mark_read(user_id: int, notification_id: int | None = None, now: datetime | 
 
 def _line(item: NotificationItem) -> str:
     what = "replied to your comment on" if item.kind == "reply" else "commented on"
-    link = url_for("posts.essay", slug=item.course_slug, post_slug=item.post_slug, _external=True)
-    return (f"{item.commenter} {what} “{item.post_title}” ({item.course_title}):\n"
-            f"  {item.excerpt}\n  {link}#comment-{item.comment_id}")
+    link = comment_url(item.course_slug, item.post_slug, item.comment_id, _external=True)
+    return f"{item.commenter} {what} “{item.post_title}” ({item.course_title}):\n  {item.excerpt}\n  {link}"
 
 
 def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:

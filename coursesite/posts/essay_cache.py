@@ -94,9 +94,11 @@ def essay_etag(course: Course, post: Post, context: dict) -> str:
 
 
 def plain_read() -> bool:
-    """The page as anyone reading it gets it: a GET with no query arguments, no message waiting to be shown
-    and no refused comment shown again. Only such a page is answered with 304 or kept."""
-    return (request.method in ("GET", "HEAD") and not request.args and not session.get("_flashes")
+    """The page as anyone reading it gets it: a GET with no query arguments but the page of a long comment
+    thread (`?cpage=N`), no message waiting to be shown and no refused comment shown again. Only such a page is
+    answered with 304 or kept."""
+    return (request.method in ("GET", "HEAD") and set(request.args) <= {"cpage"}
+            and len(request.args.getlist("cpage")) <= 1 and not session.get("_flashes")
             and FORM_STATE_KEY not in request.environ)
 
 
@@ -123,7 +125,7 @@ def not_modified(etag: str) -> Response | None:
     return answer if answer.status_code == 304 else None
 
 
-def visitor_page_key(course: Course, post: Post, now: datetime) -> str:
+def visitor_page_key(course: Course, post: Post, now: datetime, comment_page: int = 1) -> str:
     """Where the page as visitors see it is kept: under the course's and the essay's rows (an edit, a setting),
     its comments' stamp (essays/comment_counts.comment_stamp_query) and its neighbours (one coming out or going
     away changes the navigation), read in one statement, so those reach visitors at once; what the key does not
@@ -131,7 +133,7 @@ def visitor_page_key(course: Course, post: Post, now: datetime) -> str:
     and nginx may share it anyway (PUBLIC_PAGE_MAX_AGE)."""
     params = {**neighbour_params(post, now), "post_id": post.id}
     stamp = tuple(db.session.execute(_stamp_statement(), params).one())
-    parts = (code_version(), _row(course), _row(post), stamp)
+    parts = (code_version(), _row(course), _row(post), stamp, comment_page)
     return "essay-visitor:" + digest(parts)
 
 

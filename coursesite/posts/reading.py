@@ -162,16 +162,18 @@ def essay(course: Course, post_slug: str):
     # Nor is a signed-in reader's, which no browser keeps (security.SIGNED_IN_PAGE) and so never asks about.
     tagged = plain_read() and current_user.is_anonymous
     shared = tagged and shared_copy_allowed(course, post, now)
-    key = visitor_page_key(course, post, now) if shared else None
+    comment_page = page_number("cpage")
+    key = visitor_page_key(course, post, now, comment_page) if shared else None
     etag, html = (kept_page(key) if shared else None) or (None, None)
     if html is None:
-        context = _essay_context(course, post, now, can_see_private_work(current_user, course))
+        context = _essay_context(course, post, now, can_see_private_work(current_user, course), comment_page)
         etag = essay_etag(course, post, context) if tagged else None
     answer = not_modified(etag) if tagged else None
     if answer is None:
         if html is None:
             html = render_template("posts/essay.html", **context)
-            if shared and not session.modified:
+            # Kept under the page asked for only if that is the page shown: a number past the last page is not.
+            if shared and not session.modified and context["comment_pages"].number == comment_page:
                 keep_page(key, etag, html)
         answer = make_response(html)
     return with_validators(answer, etag, shared) if tagged else answer
@@ -183,13 +185,15 @@ def _shown_with() -> tuple:
     return joinedload(Post.author), joinedload(Post.assignment)
 
 
-def _essay_context(course: Course, post: Post, now, staff_view: bool) -> dict:
-    """Everything the essay page shows beyond the course, the essay's own row and the reader."""
+def _essay_context(course: Course, post: Post, now, staff_view: bool, comment_page: int) -> dict:
+    """Everything the essay page shows beyond the course, the essay's own row and the reader; of the comments,
+    page `comment_page`, or the one holding the comment a link names (`?comment=<id>`)."""
     previous, following = post_service.neighbours(post, now)
     edited_after_due = False
     if staff_view and post.assignment is not None and post.assignment.post_due_at is not None:
         edited_after_due = edited_after(revisions_of(post), post.assignment.post_due_at)
-    thread = build_thread_context(post, current_user, _comment_form())
+    thread = build_thread_context(post, current_user, _comment_form(), page=comment_page,
+                                  comment_id=id_from(request.args.get("comment")))
     return dict(
         post=post,
         author_name=post_service.author_names(course, [post.author])[post.author_id],

@@ -20,7 +20,7 @@ def test_a_member_posts_a_comment_and_lands_on_it(client, auth, app):
     response = client.post(s.create_url(), data={"body": "A **fine** point about 1956."})
     assert response.status_code == 302
     comment = db.session.scalar(select(Comment))
-    assert response.headers["Location"].endswith(f"{s.essay_url()}#comment-{comment.id}")
+    assert response.headers["Location"].endswith(f"{s.essay_url()}?comment={comment.id}#comment-{comment.id}")
     assert comment.body_html.strip() == "<p>A <strong>fine</strong> point about 1956.</p>"
     assert comment.word_count == 5
     revisions = db.session.scalars(select(CommentRevision).where(CommentRevision.comment_id == comment.id)).all()

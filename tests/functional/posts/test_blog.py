@@ -133,7 +133,8 @@ def test_search_finds_a_word_said_only_in_a_comment_and_shows_where(client):
     page = client.get(f"/c/{course.slug}/search?q=marshall+plan")
     assert titles(page) == ["Bartering"]
     html = text(page)
-    assert f'href="/c/{course.slug}/essays/{post.slug}/#comment-{comment.id}">In a comment by Cleo Reader</a>' in html
+    link = f"/c/{course.slug}/essays/{post.slug}/?comment={comment.id}#comment-{comment.id}"
+    assert f'href="{link}">In a comment by Cleo Reader</a>' in html
     assert "the <mark>Marshall</mark> Plan somehow." in html
 
 

@@ -1,0 +1,126 @@
+"""A long comment thread is read fifty top-level comments a page, each with its replies, and a link to a comment
+opens the page that holds it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from coursesite.extensions import db
+from coursesite.models import Comment
+from tests import factories as f
+from tests.functional.comment_helpers import seminar
+
+START = datetime(2026, 9, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def long_thread(app):
+    """Bob's 120 comments on Alice's essay, a minute apart ("Comment 1" first); Carol answers the 60th and the
+    105th."""
+    s = seminar()
+    tops = [f.make_thread_comment(s.essay, s.bob, f"Comment {n} on the essay", at=START + timedelta(minutes=n))
+            for n in range(1, 121)]
+    replies = {n: f.make_thread_comment(s.essay, s.carol, f"Carol answers comment {n}", parent=tops[n - 1],
+                                        at=START + timedelta(days=1, minutes=n))
+               for n in (60, 105)}
+    db.session.commit()
+    return s, tops, replies
+
+
+def shown(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.status_code
+    return response.get_data(as_text=True)
+
+
+def comment_numbers(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"<p>Comment (\d+) on the essay</p>", html)]
+
+
+def nav_links(html: str) -> dict[str, str]:
+    """The comment pages' links above the comments: their words (arrows left out) → address."""
+    nav = html.split('aria-label="Comment pages"', 1)[1].split("</nav>", 1)[0]
+    return {words.strip("←→ "): href.replace("&amp;", "&")
+            for href, words in re.findall(r'<a class="pagination__\w+" href="([^"]+)" rel="\w+">([^<]+)</a>', nav)}
+
+
+def test_a_long_thread_is_shown_fifty_top_level_comments_a_page_oldest_first_with_their_replies(client, long_thread):
+    s, _tops, replies = long_thread
+    first = shown(client, s.essay_url())
+    assert "122 thoughts on “The Illusion of Khrushchev”" in first
+    assert comment_numbers(first) == list(range(1, 51))
+    assert "Page 1 of 3" in first and "Carol answers" not in first
+    assert nav_links(first) == {"Newer comments": f"{s.essay_url()}?cpage=2#comments"}
+    assert first.count('class="pagination comment-navigation"') == 2  # above the comments and below them
+    assert 'id="respond"' in first
+
+    second = shown(client, f"{s.essay_url()}?cpage=2")
+    assert "122 thoughts on" in second and "Page 2 of 3" in second
+    assert comment_numbers(second) == list(range(51, 101))
+    assert f'id="comment-{replies[60].id}"' in second and f'id="comment-{replies[105].id}"' not in second
+    assert nav_links(second) == {"Older comments": f"{s.essay_url()}#comments",
+                                 "Newer comments": f"{s.essay_url()}?cpage=3#comments"}
+    assert 'id="respond"' in second
+
+    third = shown(client, f"{s.essay_url()}?cpage=3")
+    assert comment_numbers(third) == list(range(101, 121)) and "Carol answers comment 105" in third
+    assert nav_links(third) == {"Older comments": f"{s.essay_url()}?cpage=2#comments"}
+    # Past the last page: the last one; no page number: the first.
+    assert comment_numbers(shown(client, f"{s.essay_url()}?cpage=9")) == list(range(101, 121))
+    for nonsense in ("abc", "-2", "0", "2.5"):
+        assert comment_numbers(shown(client, f"{s.essay_url()}?cpage={nonsense}")) == list(range(1, 51))
+    shown(client, f"{s.essay_url()}?cpage={'9' * 30}", status=404)
+
+
+def test_a_thread_of_fifty_is_one_page_without_page_links(client, app):
+    s = seminar()
+    for n in range(1, 51):
+        f.make_thread_comment(s.essay, s.bob, f"Comment {n} on the essay", at=START + timedelta(minutes=n))
+    db.session.commit()
+    html = shown(client, s.essay_url())
+    assert comment_numbers(html) == list(range(1, 51))
+    assert "comment-navigation" not in html and "Page 1 of" not in html
+
+
+def test_a_link_to_a_comment_opens_the_page_that_holds_it(client, auth, long_thread):
+    """The links the site gives to a comment (My comments, notifications, emails, feeds, dashboards) name the
+    comment; the essay opens at the page holding it, whatever page number was asked for."""
+    s, tops, replies = long_thread
+    auth.login(s.carol)
+    mine = shown(client, f"/c/{s.course.slug}/my-comments")
+    link = re.search(rf'href="([^"]*\?comment={replies[105].id}#comment-{replies[105].id})"', mine)
+    assert link, "Carol's list of her comments links to her answer to comment 105"
+    html = shown(client, link.group(1).replace("&amp;", "&"))
+    assert "Page 3 of 3" in html and f'id="comment-{replies[105].id}"' in html
+    assert "Page 2 of 3" in shown(client, f"{s.essay_url()}?comment={tops[51].id}&cpage=3")
+    assert "Page 1 of 3" in shown(client, f"{s.essay_url()}?comment=999999")  # no such comment: as asked
+
+
+def test_replying_to_a_comment_on_a_later_page_stays_on_that_page(client, auth, long_thread):
+    s, tops, _replies = long_thread
+    auth.login(s.carol)
+    # Without JavaScript, Reply opens the form for that comment on its own page.
+    third = shown(client, f"{s.essay_url()}?replytocom={tops[109].id}")
+    assert "Page 3 of 3" in third and "Reply to Bob Brandt" in third
+    response = client.post(s.create_url(), data={"body": "Carol agrees with comment one hundred and ten here.",
+                                                 "parent_id": str(tops[109].id)})
+    assert response.status_code == 302
+    reply = db.session.scalar(db.select(Comment).where(Comment.parent_id == tops[109].id))
+    assert response.headers["Location"].endswith(f"?comment={reply.id}#comment-{reply.id}")
+    landed = shown(client, response.headers["Location"])
+    assert "Page 3 of 3" in landed and f'id="comment-{reply.id}"' in landed
+
+
+def test_each_page_of_comments_has_its_own_tag_and_kept_copy_for_visitors(client, long_thread):
+    s, _tops, _replies = long_thread
+    first, second = client.get(s.essay_url()), client.get(f"{s.essay_url()}?cpage=2")
+    assert first.headers["ETag"] != second.headers["ETag"]
+    again = client.get(f"{s.essay_url()}?cpage=2", headers={"If-None-Match": second.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get(s.essay_url(), headers={"If-None-Match": second.headers["ETag"]}).status_code == 200
+    kept = client.get(f"{s.essay_url()}?cpage=2")  # from the copy kept for visitors
+    assert comment_numbers(kept.get_data(as_text=True)) == list(range(51, 101))
+    assert "public" in kept.headers["Cache-Control"]
