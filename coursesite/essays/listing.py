@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import ScalarSelect, Select, and_, bindparam, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from coursesite.essays.comment_counts import visible_comment_counts
@@ -16,6 +16,9 @@ from coursesite.models import Assignment, Comment, Course, Enrollment, Post, Pos
 from coursesite.text.words import html_to_text
 
 SEARCH_MAX_CHARS = 200
+# An imported WordPress blog can bring a hundred categories or more; the side column shows this many, the most
+# used, and the whole list folded away: about one phone screen of links before the reader reaches the feed link.
+SIDEBAR_CATEGORIES = 12
 
 
 def visible_posts(course: Course, now: datetime | None = None) -> Select:
@@ -249,21 +252,36 @@ def find_term(course: Course, kind: str, slug: str) -> Term | None:
     return db.session.scalar(select(Term).where(Term.course_id == course.id, Term.kind == kind, Term.slug == slug))
 
 
+@dataclass(frozen=True)
+class CategoryUse:
+    """A category in the blog's side column, with how many of the essays shown are in it."""
+
+    name: str
+    slug: str
+    essays: int
+
+
+def most_used(categories: list[CategoryUse], limit: int = SIDEBAR_CATEGORIES) -> list[CategoryUse]:
+    """The `limit` categories with the most essays, ties by name; [] when all of them fit."""
+    if len(categories) <= limit:
+        return []
+    return sorted(categories, key=lambda c: (-c.essays, c.name, c.slug))[:limit]
+
+
 def sidebar(course: Course, now: datetime | None = None) -> dict:
-    """The blog's side column: assignments and categories that have visible essays."""
+    """The blog's side column: assignments, and categories (by name, and the most used) that have visible essays."""
     visible_ids = visible_posts(course, now).with_only_columns(Post.id)
     assignments = db.session.scalars(
         select(Assignment)
         .where(Assignment.course_id == course.id, Assignment.id.in_(visible_ids.with_only_columns(Post.assignment_id)))
         .order_by(Assignment.post_due_at.asc().nulls_last(), Assignment.title)
     ).all()
-    categories = db.session.scalars(
-        select(Term)
-        .where(
-            Term.course_id == course.id,
-            Term.kind == "category",
-            Term.id.in_(select(PostTerm.term_id).where(PostTerm.post_id.in_(visible_ids))),
-        )
+    rows = db.session.execute(
+        select(Term.name, Term.slug, func.count(PostTerm.post_id))
+        .join(PostTerm, PostTerm.term_id == Term.id)
+        .where(Term.course_id == course.id, Term.kind == "category", PostTerm.post_id.in_(visible_ids))
+        .group_by(Term.id, Term.name, Term.slug)
         .order_by(Term.name)
     ).all()
-    return {"assignments": assignments, "categories": categories}
+    categories = [CategoryUse(name, slug, essays) for name, slug, essays in rows]
+    return {"assignments": assignments, "categories": categories, "top_categories": most_used(categories)}

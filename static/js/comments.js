@@ -72,6 +72,16 @@
       (opener && document.contains(opener) ? opener : document.getElementById("comment")).focus();
       opener = null;
     });
+    // "Leave a Reply" under the heading means a new comment: with a reply box open under a comment, the form
+    // goes back to its place first (as Cancel reply does), then the reader is taken to it.
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest("a.comments-jump") || !parentField.value) { return; }
+      event.preventDefault();
+      reset();
+      opener = null;
+      respond.scrollIntoView({ block: "start" });
+      document.getElementById("comment").focus({ preventScroll: true });
+    });
     // Arrived by ?replytocom= (no JS before): show the form under that comment.
     if (parentField.value) {
       var current = document.querySelector('.comment-reply-link[data-comment-id="' + parentField.value + '"]');

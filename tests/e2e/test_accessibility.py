@@ -115,3 +115,32 @@ def test_cancelling_a_reply_returns_the_keyboard_to_that_reply_link(as_person):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
     expect(reply).to_be_focused()  # not the box at the end of the thread: the reader keeps their place
+
+
+# WCAG 2.2 target size (minimum): what a finger taps on a comment is at least 24 CSS px tall. Links inside the
+# comment's own text are words in a sentence, which the rule leaves to the line height.
+COMMENT_TARGETS = """() => [...document.querySelectorAll(
+    '.comment-body :is(a[href], button, summary), .comments-jump, #cancel-comment-reply-link')]
+  .filter(el => !el.closest('.comment-content') && el.getClientRects().length)
+  .map(el => ({name: (el.getAttribute('aria-label') || el.textContent).trim().replace(/\\s+/g, ' ').slice(0, 40),
+               height: Math.round(el.getBoundingClientRect().height * 100) / 100}))"""
+
+
+@pytest.mark.parametrize("person,essay,tools", [
+    ("student2", "rent-parties-in-harlem", ["Reply to", "Report", "Send report", "Cancel reply", "Leave a Reply"]),
+    ("instructor", "the-soup-kitchen-al-capone-opened", ["Reply to", "Moderate", "Unhide", "Suspend"]),
+    ("instructor", "eleven-months-of-flights-the-berlin-airlift", ["Moderate", "2 versions"]),
+    (None, "rent-parties-in-harlem", ["Log in to Reply"]),
+])
+def test_every_control_on_a_comment_is_at_least_24_px_tall_on_a_phone(as_person, person, essay, tools):
+    page = as_person(person, viewport={"width": 390, "height": 740}, is_mobile=True, has_touch=True)
+    page.goto(f"/c/demo-101/essays/{essay}/")
+    for summary in page.locator(".comment-actions summary").all()[:1]:
+        summary.click()  # an open Report or Moderate: its buttons count too
+    for reply in page.locator("a.comment-reply-link").all()[:1]:
+        reply.click()  # the reply box under the comment, with its Cancel reply
+    targets = page.evaluate(COMMENT_TARGETS)
+    for tool in tools:
+        assert any(t["name"].startswith(tool) for t in targets), f"no {tool!r} among {targets}"
+    small = [t for t in targets if t["height"] < 24]
+    assert not small, f"under 24 px tall at 390 px wide: {small}"

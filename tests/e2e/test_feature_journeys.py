@@ -338,6 +338,33 @@ def test_a_comment_and_a_reply_can_be_written_with_the_keyboard_only(new_context
     expect(writer.get_by_role("heading", name="2 thoughts on “Lines on a map”")).to_be_visible()
 
 
+def test_leave_a_reply_at_the_top_of_the_thread_takes_back_an_open_reply_box(new_context):
+    """The writer opens Reply under a comment, then changes their mind and follows "Leave a Reply" under the
+    heading: the form is back below the thread for a new comment, not the reply box under that comment."""
+    instructor, slug, code = instructor_with_course(new_context, "Second Thoughts")
+    assignment_id = create_assignment(instructor, slug, "Bridges", "Which bridge changed a city?")
+    writer, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Bea Builder", "Bea",
+                                             "The Brooklyn Bridge", "It joined two cities before they were one.")
+    reader = student_in_course(new_context, code, "Rory Reader", "Rory")
+    reader.goto(essay_url)
+    post_comment(reader, "Two cities, and the ferries that lost their trade.")
+
+    writer.goto(essay_url)
+    writer.get_by_role("link", name="Reply to Rory").click()
+    expect(writer.get_by_role("heading", name="Reply to Rory")).to_be_visible()
+    writer.locator("a.comments-jump").click()
+    expect(writer.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+    expect(writer.locator("li.comment #respond")).to_have_count(0)
+    expect(writer.locator("#comment_parent")).to_have_value("")
+    expect(writer.get_by_role("link", name="Cancel reply")).to_be_hidden()
+    comment_box = writer.get_by_label("Comment", exact=True)
+    expect(comment_box).to_be_focused()
+    expect(comment_box).to_be_in_viewport()
+    post_comment(writer, "Thank you all for reading; the ferries deserve an essay of their own.")
+    expect(writer.locator("ol.comment-list > li.comment")).to_have_count(2)  # two comments, neither a reply
+    expect(writer.locator("ol.children")).to_have_count(0)
+
+
 def test_held_comments_wait_in_the_moderation_queue_until_staff_approve_or_reject_them(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Careful Talk")
     instructor.goto(f"/c/{slug}/settings")

@@ -220,6 +220,54 @@ def test_blog_links_the_course_feed_only_when_public(client, auth):
     assert "application/atom+xml" not in text(client.get(f"/c/{members.slug}/blog/"))
 
 
+def _categorise(course, posts, name: str) -> None:
+    term = Term(course_id=course.id, kind="category", name=name, slug=name.lower().replace(" ", "-"))
+    db.session.add(term)
+    db.session.flush()
+    db.session.add_all(PostTerm(post_id=post.id, term_id=term.id) for post in posts)
+    db.session.flush()
+
+
+def sidebar_categories(response) -> tuple[list[str], str, list[str]]:
+    """The side column's categories: the names shown at once, the disclosure's label, the names behind it."""
+    section = re.search(r'<h2 id="sidebar-categories">.*?</section>', text(response), re.S)[0]
+    shown, _, folded = section.partition("<details")
+    label = re.search(r"<summary>([^<]*)</summary>", folded)
+    names = re.compile(r'/category/[^/"]+/">([^<]+)</a>')
+    return names.findall(shown), label[1] if label else "", names.findall(folded)
+
+
+def test_many_categories_show_the_most_used_first_and_every_one_behind_a_disclosure(client):
+    """An imported blog's wall of categories: a phone reader sees the twelve most used, and can open the rest."""
+    course = f.make_course()
+    author = f.make_member(course)
+    essays = [f.make_post(course, author) for _ in range(5)]
+    unseen = [f.make_post(course, author, status="draft"), f.make_post(course, author, deleted_at=utcnow())]
+    _categorise(course, essays, "Zulu")
+    _categorise(course, essays[:3], "Yankee")
+    _categorise(course, essays[:2] + unseen, "X-ray")  # only the two essays readers see count
+    others = [f"Cat {n:02d}" for n in range(1, 18)]
+    for name in others:
+        _categorise(course, essays[:1], name)
+    shown, label, folded = sidebar_categories(client.get(f"/c/{course.slug}/"))
+    assert shown == ["Zulu", "Yankee", "X-ray", *others[:9]]  # ties by name
+    assert label == "All 20 categories"
+    assert folded == sorted(["Zulu", "Yankee", "X-ray", *others])
+    assert 'X-ray</a> <span class="term-count">(2<span class="visually-hidden"> essays</span>)</span>' in text(
+        client.get(f"/c/{course.slug}/"))
+
+
+def test_a_few_categories_stay_one_plain_list_by_name(client):
+    course = f.make_course()
+    author = f.make_member(course)
+    essays = [f.make_post(course, author) for _ in range(3)]
+    for name, used in (("Europe", essays), ("Cold War", essays[:1]), ("Economy", essays[:2])):
+        _categorise(course, used, name)
+    shown, label, folded = sidebar_categories(client.get(f"/c/{course.slug}/"))
+    assert (shown, label, folded) == (["Cold War", "Economy", "Europe"], "", [])
+    assert "term-count" not in text(client.get(f"/c/{course.slug}/"))
+
+
 def _fill(course, count: int):
     start = utcnow() - timedelta(days=60)
     readers = [f.make_author(course) for _ in range(3)]
