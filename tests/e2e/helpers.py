@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+
+from tests.live_server import PROJECT_ROOT, LiveServer
 
 E2E_DIR = Path(__file__).resolve().parent
 NODE_MODULES = Path(os.environ.get("COURSESITE_NODE_MODULES", E2E_DIR / "node_modules"))
@@ -113,3 +117,11 @@ def describe_violations(violations: list[dict]) -> str:
         if len(v["nodes"]) > 5:
             lines.append(f"    ... and {len(v['nodes']) - 5} more")
     return "\n".join(lines)
+
+
+def in_live_server(live_server: LiveServer, args: list[str]) -> str:
+    """Run Python (`-c ...`, `-m flask ...`) beside the live server, on its instance and database; its output."""
+    result = subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, env=live_server._env(), capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,8 +19,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import lti_platform as lp
-from tests.e2e.helpers import DEMO_SLUG
-from tests.live_server import HOST, PROJECT_ROOT, free_port
+from tests.e2e.helpers import DEMO_SLUG, in_live_server
+from tests.live_server import HOST, free_port
 
 CLIENT_ID = "e2e-client"
 DEPLOYMENT_ID = "e2e-deployment"
@@ -106,24 +104,17 @@ with app.app_context():
 """
 
 
-def _in_live_server(live_server, args: list[str]) -> str:
-    result = subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, env=live_server._env(), capture_output=True,
-                            text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def lms(live_server):
     port = free_port()
     FakeLms.origin, FakeLms.tool_url = f"http://{HOST}:{port}", live_server.url
     server = ThreadingHTTPServer((HOST, port), FakeLms)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    _in_live_server(live_server, [
+    in_live_server(live_server, [
         "-m", "flask", "--app", "wsgi", "lti", "register", "--issuer", FakeLms.origin, "--client-id", CLIENT_ID,
         "--auth-login-url", FakeLms.origin + "/auth", "--auth-token-url", FakeLms.origin + "/token",
         "--key-set-url", FakeLms.origin + "/jwks", "--deployment-id", DEPLOYMENT_ID])
-    FakeLms.assignment_id = int(_in_live_server(
+    FakeLms.assignment_id = int(in_live_server(
         live_server, ["-c", SETUP.format(slug=DEMO_SLUG, client=CLIENT_ID)]).split()[-1])
     yield FakeLms
     server.shutdown()

@@ -1,0 +1,86 @@
+"""A thread of sixty questions under one post, in the browser: fifty top-level comments a page, pages that
+pass axe on a desktop and a phone, and Older/Newer comments links that the keyboard follows."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import DEMO_SLUG, describe_violations, in_live_server, run_axe, unique
+from tests.e2e.test_accessibility import SCREENS
+
+# Sixty comments cannot be posted through the form at a person's pace of six a minute: written beside the live
+# server, as a term of questions would have left them.
+SIXTY_QUESTIONS = """
+import sys
+from datetime import timedelta
+from sqlalchemy import select
+from coursesite import create_app
+from coursesite.coursework.courses import create_course
+from coursesite.extensions import db
+from coursesite.models import Comment, Course, Enrollment, Post, User, utcnow
+from coursesite.people.accounts import enroll
+from coursesite.text.markdown import render_comment
+demo_slug, slug = sys.argv[1:]
+app = create_app()
+with app.app_context():
+    demo = db.session.scalar(select(Course).where(Course.slug == demo_slug))
+    students = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id).where(
+        Enrollment.course_id == demo.id, Enrollment.role == "student").order_by(User.id)).all()
+    instructor = db.session.scalar(select(User).where(User.email == "instructor@example.edu"))
+    course = create_course(instructor, slug=slug, title="Office Hours", timezone=demo.timezone, visibility="public")
+    for student in students:
+        enroll(student, course)
+    start = utcnow() - timedelta(days=3)
+    post = Post(course_id=course.id, author_id=instructor.id, title="Questions before the final", slug="questions",
+                body="Ask here.", body_html="<p>Ask here.</p>", status="published", word_count=2, created_at=start,
+                published_at=start)
+    db.session.add(post)
+    db.session.flush()
+    for n in range(1, 61):
+        body = f"Question {n}: will the final cover the readings of week {n % 12 + 1}?"
+        db.session.add(Comment(post_id=post.id, author_id=students[n % len(students)].id, body=body,
+                               body_html=render_comment(body), word_count=len(body.split()),
+                               created_at=start + timedelta(minutes=n)))
+    db.session.commit()
+"""
+
+
+@pytest.fixture(scope="module")
+def questions_url(live_server) -> str:
+    slug = unique("office-hours")
+    in_live_server(live_server, ["-c", SIXTY_QUESTIONS, DEMO_SLUG, slug])
+    return f"/c/{slug}/essays/questions/"
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+@pytest.mark.parametrize("person", [None, "student"])
+def test_both_pages_of_a_long_thread_pass_axe_and_fit_a_phone(as_person, questions_url, person, screen):
+    page = as_person(person, **SCREENS[screen])
+    for address, first, last in ((questions_url, 1, 50), (f"{questions_url}?cpage=2", 51, 60)):
+        page.goto(address)
+        expect(page.get_by_role("heading", name="60 thoughts on “Questions before the final”")).to_be_visible()
+        expect(page.locator(".comment-content").first).to_contain_text(f"Question {first}:")
+        expect(page.locator(".comment-content").last).to_contain_text(f"Question {last}:")
+        violations = run_axe(page)
+        assert not violations, f"{address} at {screen}:\n{describe_violations(violations)}"
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1], f"{address} scrolls sideways: {widths[0]} px wide"
+
+
+def test_the_keyboard_goes_to_newer_comments_and_back(as_person, questions_url):
+    page = as_person("student", viewport={"width": 390, "height": 740}, is_mobile=True, has_touch=True)
+    page.goto(questions_url)
+    top = page.get_by_role("navigation", name="Comment pages", exact=True)
+    expect(top).to_contain_text("Page 1 of 2")
+    top.get_by_role("link", name="Newer comments").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{questions_url}?cpage=2#comments")
+    expect(page.locator("ol.comment-list > li.comment")).to_have_count(10)
+    bottom = page.get_by_role("navigation", name="Comment pages, after the comments")
+    expect(bottom).to_contain_text("Page 2 of 2")
+    expect(bottom.get_by_role("link", name="Newer comments")).to_have_count(0)
+    bottom.get_by_role("link", name="Older comments").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{questions_url}#comments")
+    expect(page.locator("ol.comment-list > li.comment")).to_have_count(50)
