@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import pickle
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -95,11 +96,23 @@ def essay_etag(course: Course, post: Post, context: dict) -> str:
 
 def plain_read() -> bool:
     """The page as anyone reading it gets it: a GET with no query arguments but the page of a long comment
-    thread (`?cpage=N`), no message waiting to be shown and no refused comment shown again. Only such a page is
-    answered with 304 or kept."""
-    return (request.method in ("GET", "HEAD") and set(request.args) <= {"cpage"}
-            and len(request.args.getlist("cpage")) <= 1 and not session.get("_flashes")
+    thread as its own links write it (`?cpage=N`), no message waiting to be shown and no refused comment shown
+    again. Only such a page is answered with 304 or kept."""
+    return (request.method in ("GET", "HEAD") and _plain_arguments() and not session.get("_flashes")
             and FORM_STATE_KEY not in request.environ)
+
+
+_COMMENT_PAGE = re.compile(r"[2-9]|[1-9][0-9]+")  # as pages_nav writes it: page 1 has no number
+
+
+def _plain_arguments() -> bool:
+    """None, or only `cpage` as the site writes it. The page carries its own address (the Log in link's way
+    back), so a copy made for `?cpage=01` or `?cpage=<any text>`, kept under the number it shows, would hand
+    that address to every visitor of that page."""
+    if not request.args:
+        return True
+    pages = request.args.getlist("cpage")
+    return len(request.args) == 1 and len(pages) == 1 and _COMMENT_PAGE.fullmatch(pages[0]) is not None
 
 
 def is_visitor() -> bool:

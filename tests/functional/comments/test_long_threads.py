@@ -124,3 +124,19 @@ def test_each_page_of_comments_has_its_own_tag_and_kept_copy_for_visitors(client
     kept = client.get(f"{s.essay_url()}?cpage=2")  # from the copy kept for visitors
     assert comment_numbers(kept.get_data(as_text=True)) == list(range(51, 101))
     assert "public" in kept.headers["Cache-Control"]
+
+
+def login_link(html: str) -> str:
+    return re.search(r'href="(/auth/login\?next=[^"]*)">Log in</a>', html).group(1)
+
+
+@pytest.mark.parametrize("spelling", ["evil-text", "01", "1", "", "02"])
+def test_a_page_number_written_otherwise_is_not_kept_for_every_visitor(client, long_thread, spelling):
+    """The page carries its own address (Log in's way back): a page asked for as `?cpage=01` or `?cpage=<text>`
+    is not the copy every visitor of that page number gets, nor tagged as it."""
+    s, _tops, _replies = long_thread
+    odd = client.get(f"{s.essay_url()}?cpage={spelling}")
+    assert odd.status_code == 200 and "ETag" not in odd.headers
+    assert "public" not in odd.headers.get("Cache-Control", "")
+    assert "cpage" not in login_link(shown(client, s.essay_url()))
+    assert login_link(shown(client, f"{s.essay_url()}?cpage=2")).endswith("?cpage%3D2")
