@@ -12,6 +12,7 @@ from coursesite.discussion.comments import comment_visible_to
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState
 from coursesite.essays import listing as post_service
 from coursesite.extensions import db
+from coursesite.forms import page_number
 from coursesite.links import comment_url
 from coursesite.models import Comment, Course, Post
 from coursesite.permissions import can_see_private_work
@@ -54,6 +55,16 @@ def essay_url(course: Course, post: Post, comment_id: int | None = None, anchor:
     if comment_id:
         return comment_url(course.slug, post.slug, comment_id)
     return url_for("posts.essay", slug=course.slug, post_slug=post.slug, _anchor=anchor)
+
+
+def form_url(course: Course, post: Post, parent_id: int | None = None) -> str:
+    """The essay's comment form where it was sent from: under the comment answered, else on the page of a long
+    thread the form was on (its address carries `?cpage=N`)."""
+    if parent_id:
+        return url_for("posts.essay", slug=course.slug, post_slug=post.slug, replytocom=parent_id, _anchor="respond")
+    page = page_number("cpage")
+    return url_for("posts.essay", slug=course.slug, post_slug=post.slug, cpage=page if page > 1 else None,
+                   _anchor="respond")
 
 
 def rerender_essay(course: Course, post: Post, state: FormState, status: int):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from coursesite.comments.blueprint import bp
 from coursesite.comments.forms import CommentForm
-from coursesite.comments.pages import course_comment, course_post, essay_url, rerender_essay
+from coursesite.comments.pages import course_comment, course_post, essay_url, form_url, rerender_essay
 from coursesite.discussion import comments as comment_service
 from coursesite.discussion import moderation
 from coursesite.discussion.comments import CommentError, can_still_edit, edit_deadline
@@ -17,7 +17,7 @@ from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
 from coursesite.participation.rules import long_enough
 from coursesite.permissions import course_view, is_member, membership
-from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue
+from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue, safe_next
 from coursesite.text.words import count_text_words
 
 DEFAULT_COMMENT_RATE_LIMIT = "6 per minute; 60 per hour"
@@ -42,9 +42,10 @@ def _parent_id(raw: str | None) -> int | None:
 def create(course: Course, post_slug: str):
     post = course_post(course, post_slug)
     if request.method == "GET":  # the address a refused comment was shown at, reloaded: the essay's form
-        return redirect(essay_url(course, post, anchor="respond"))
+        return redirect(form_url(course, post))
     if not current_user.is_authenticated:  # the login ended while the comment was written (comments.js keeps it)
-        return login_to_continue(essay_url(course, post, anchor="respond"), "Log in again to post your comment.")
+        return login_to_continue(form_url(course, post, _parent_id(request.form.get("parent_id"))),
+                                 "Log in again to post your comment.")
     form = CommentForm()
     body, parent_id = form.body.data or "", _parent_id(form.parent_id.data)
     if not form.validate_on_submit():
@@ -123,7 +124,8 @@ def delete(course: Course, comment_id: int):
     comment_service.delete_comment(comment, current_user, utcnow())
     db.session.commit()
     flash("Your comment is deleted.", "success")
-    return redirect(essay_url(course, comment.post, anchor="comments"))
+    # Back to the page of the thread it was deleted from (the form says which), not the first.
+    return redirect(safe_next(request.form.get("next"), essay_url(course, comment.post, anchor="comments")))
 
 
 @bp.route("/c/<slug>/comments/<int:comment_id>/report", methods=["POST"])

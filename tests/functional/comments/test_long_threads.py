@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -12,6 +13,7 @@ from coursesite.extensions import db
 from coursesite.models import Comment
 from tests import factories as f
 from tests.functional.comment_helpers import seminar
+from tests.functional.helpers import login_client
 
 START = datetime(2026, 9, 1, 12, tzinfo=UTC)
 
@@ -140,3 +142,58 @@ def test_a_page_number_written_otherwise_is_not_kept_for_every_visitor(client, l
     assert "public" not in odd.headers.get("Cache-Control", "")
     assert "cpage" not in login_link(shown(client, s.essay_url()))
     assert login_link(shown(client, f"{s.essay_url()}?cpage=2")).endswith("?cpage%3D2")
+
+
+def form_action(html: str) -> str:
+    return re.search(r'<form method="post" action="([^"]+)" id="commentform"', html).group(1).replace("&amp;", "&")
+
+
+def test_a_refused_comment_on_a_later_page_is_shown_again_on_that_page_with_its_text(client, auth, long_thread):
+    s, _tops, _replies = long_thread
+    auth.login(s.carol)
+    action = form_action(shown(client, f"{s.essay_url()}?cpage=3"))
+    assert action == f"{s.create_url()}?cpage=3#respond"
+    too_long = "Carol has a great deal to say. " * 400
+    refused = client.post(action, data={"body": too_long, "parent_id": ""})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Page 3 of 3" in html and comment_numbers(html) == list(range(101, 121))
+    assert "the limit is 10,000" in html and too_long.strip() in html
+    assert form_action(html) == action  # corrected and sent again from the same page
+    # The refused comment's address reloaded: the form on that page.
+    assert client.get(action).headers["Location"] == f"{s.essay_url()}?cpage=3#respond"
+
+
+def test_a_comment_sent_after_the_login_ended_leads_back_to_its_page_of_the_thread(app, client, auth, long_thread):
+    s, tops, _replies = long_thread
+    auth.login(s.carol)
+    login_client(app, s.carol).post("/auth/logout")  # a logout elsewhere ends this login too
+    for parent, back_to in (("", f"{s.essay_url()}?cpage=3#respond"),
+                            (str(tops[109].id), f"{s.essay_url()}?replytocom={tops[109].id}#respond")):
+        response = client.post(f"{s.create_url()}?cpage=3", data={"body": "Typed before the logout.",
+                                                                  "parent_id": parent})
+        assert parse_qs(urlsplit(response.headers["Location"]).query)["next"] == [back_to]
+    auth.login(s.carol)
+    html = shown(client, f"{s.essay_url()}?replytocom={tops[109].id}")
+    assert "Page 3 of 3" in html and "Reply to Bob Brandt" in html
+
+
+def test_cancel_reply_and_deleting_a_comment_stay_on_the_page_of_the_thread(client, auth, long_thread):
+    s, tops, replies = long_thread
+    auth.login(s.carol)
+    html = shown(client, f"{s.essay_url()}?replytocom={tops[109].id}")
+    assert f'id="cancel-comment-reply-link" href="{s.essay_url()}?cpage=3#respond"' in html
+    delete = re.search(rf'action="(/c/[^"]+/comments/{replies[105].id}/delete)".*?name="next" value="([^"]+)"',
+                       html, re.S)
+    response = client.post(delete.group(1), data={"next": delete.group(2)})
+    assert response.headers["Location"] == f"{s.essay_url()}?cpage=3#comments"
+    landed = shown(client, response.headers["Location"])
+    assert "Page 3 of 3" in landed and "Your comment is deleted." in landed
+    assert "Carol answers comment 105" not in landed
+
+
+def test_a_visitor_logging_in_to_comment_comes_back_to_the_page_they_were_reading(client, long_thread):
+    s, _tops, _replies = long_thread
+    html = shown(client, f"{s.essay_url()}?cpage=2")
+    link = re.search(r'href="([^"]+)">Log in to leave a comment', html).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(link).query)["next"] == [f"{s.essay_url()}?cpage=2#respond"]
