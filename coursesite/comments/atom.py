@@ -46,6 +46,9 @@ def comments_feed(course: Course, post: Post | None = None, now: datetime | None
                      feed_guid=feed_url)
     for comment, post_title, post_slug, name, course_name in _rows(course, post, now):
         permalink = comment_url(course.slug, post_slug, comment.id, _external=True)
+        # The id an entry has always had (RFC 4287: never changed), not its link: a new id is a new entry to readers.
+        entry_id = url_for("posts.essay", slug=course.slug, post_slug=post_slug, _external=True,
+                           _anchor=f"comment-{comment.id}")
         author = course_name or name
         feed.add_item(
             title=f"{author} on “{post_title}”",
@@ -55,6 +58,6 @@ def comments_feed(course: Course, post: Post | None = None, now: datetime | None
             author_name=author,
             pubdate=comment.created_at,
             updateddate=comment.edited_at or comment.created_at,
-            unique_id=permalink,
+            unique_id=entry_id,
         )
     return feed.writeString("utf-8")

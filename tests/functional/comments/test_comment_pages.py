@@ -39,6 +39,19 @@ def test_essay_and_course_feeds_list_only_visible_comments(client, app):
     assert client.get(f"/c/{s.course.slug}/essays/{draft.slug}/comments.atom").status_code == 404
 
 
+def test_a_comments_feed_entry_keeps_its_id_and_links_to_the_page_holding_the_comment(client, app):
+    """An entry's id never changes (RFC 4287): a reader would show every comment as new again. Its link names the
+    comment, so a long thread opens at the page holding it."""
+    s = seminar()
+    comment = f.make_thread_comment(s.essay, s.bob, "Public thought.")
+    db.session.commit()
+    essay = f"http://coursesite.test{s.essay_url()}"
+    for feed in (f"/c/{s.course.slug}/essays/{s.essay.slug}/comments.atom", f"/c/{s.course.slug}/comments.atom"):
+        entry = ElementTree.fromstring(client.get(feed).data).find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}id").text == f"{essay}#comment-{comment.id}"
+        assert entry.find(f"{ATOM}link").get("href") == f"{essay}?comment={comment.id}#comment-{comment.id}"
+
+
 def test_members_course_feeds_are_404_for_visitors(client, app):
     s = seminar(visibility="members")
     assert client.get(f"/c/{s.course.slug}/comments.atom").status_code == 404
