@@ -32,7 +32,7 @@ def test_comment_shows_author_badge_avatar_time_permalink_and_body(client, auth,
     assert "Tess Aide" in html and ">TA</span>" in html
     assert '<span class="avatar avatar--' in html and ">TA</span>" in html
     stamp = '<time datetime="2017-04-03T12:23:00-04:00">April 3, 2017 at 12:23 pm</time>'
-    assert f'href="#comment-{c.id}">{stamp}</a>' in html
+    assert f'href="?comment={c.id}#comment-{c.id}">{stamp}</a>' in html
     assert "<em>agree</em>" in html
     assert f"replytocom={c.id}#respond" in html
 

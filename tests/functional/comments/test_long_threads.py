@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
@@ -197,3 +197,25 @@ def test_a_visitor_logging_in_to_comment_comes_back_to_the_page_they_were_readin
     html = shown(client, f"{s.essay_url()}?cpage=2")
     link = re.search(r'href="([^"]+)">Log in to leave a comment', html).group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(link).query)["next"] == [f"{s.essay_url()}?cpage=2#respond"]
+
+
+def test_a_comments_permalink_copied_from_a_later_page_opens_it_for_a_reader_whose_pages_differ(client, auth,
+                                                                                             long_thread):
+    """Staff also see comments held for approval, so their pages differ from a student's: the permalink a student
+    copies (the comment's time) names the comment, not the student's page number."""
+    s, tops, _replies = long_thread
+    for n in range(60):
+        f.make_thread_comment(s.essay, s.alice, f"Held {n}", at=START + timedelta(seconds=n), status="held")
+    db.session.commit()
+    auth.login(s.carol)
+    page_url = f"http://coursesite.test{s.essay_url()}?cpage=3"
+    html = shown(client, page_url)
+    assert "Page 3 of 3" in html and comment_numbers(html)[9] == 110
+    href = re.search(r'class="comment-permalink" href="([^"]+)"><time[^<]*</time></a>(?:(?!comment-meta).)*'
+                     r'<p>Comment 110 on the essay</p>', html, re.S)
+    permalink = urljoin(page_url, href.group(1).replace("&amp;", "&"))
+    auth.logout()
+    auth.login(s.instructor)
+    staff_page = shown(client, permalink)
+    assert "Page 4 of 4" in staff_page and f'id="comment-{tops[109].id}"' in staff_page
+    assert permalink.endswith(f"{s.essay_url()}?comment={tops[109].id}#comment-{tops[109].id}")
