@@ -41,8 +41,10 @@ def _parent_id(raw: str | None) -> int | None:
 @form_checks_csrf
 def create(course: Course, post_slug: str):
     post = course_post(course, post_slug)
-    if request.method == "GET":  # the address a refused comment was shown at, reloaded: the essay's form
-        return redirect(form_url(course, post))
+    if request.method == "GET":  # the address a refused comment was shown at, reloaded: the essay's form; or
+        # a comment's permalink followed from that page (`?comment=<id>`, relative): that comment
+        comment_id = id_from(request.args.get("comment"))
+        return redirect(essay_url(course, post, comment_id) if comment_id else form_url(course, post))
     if not current_user.is_authenticated:  # the login ended while the comment was written (comments.js keeps it)
         return login_to_continue(form_url(course, post, _parent_id(request.form.get("parent_id"))),
                                  "Log in again to post your comment.")

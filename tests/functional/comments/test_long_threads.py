@@ -160,8 +160,12 @@ def test_a_refused_comment_on_a_later_page_is_shown_again_on_that_page_with_its_
     assert "Page 3 of 3" in html and comment_numbers(html) == list(range(101, 121))
     assert "the limit is 10,000" in html and too_long.strip() in html
     assert form_action(html) == action  # corrected and sent again from the same page
-    # The refused comment's address reloaded: the form on that page.
+    # The refused comment's address reloaded: the form on that page; a comment's permalink followed from it
+    # (relative to that address): the comment.
     assert client.get(action).headers["Location"] == f"{s.essay_url()}?cpage=3#respond"
+    permalink = re.search(r'class="comment-permalink" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    followed = client.get(urljoin(f"http://coursesite.test{action}", permalink))
+    assert followed.headers["Location"] == f"{s.essay_url()}{permalink}"
 
 
 def test_a_comment_sent_after_the_login_ended_leads_back_to_its_page_of_the_thread(app, client, auth, long_thread):
