@@ -194,6 +194,8 @@ def test_cancel_reply_and_deleting_a_comment_stay_on_the_page_of_the_thread(clie
     landed = shown(client, response.headers["Location"])
     assert "Page 3 of 3" in landed and "Your comment is deleted." in landed
     assert "Carol answers comment 105" not in landed
+    elsewhere = client.post(f"/c/{s.course.slug}/comments/{replies[60].id}/delete", data={"next": "//evil.example/"})
+    assert elsewhere.headers["Location"] == f"{s.essay_url()}#comments"  # only an address on this site
 
 
 def test_a_visitor_logging_in_to_comment_comes_back_to_the_page_they_were_reading(client, long_thread):
