@@ -82,10 +82,24 @@
       respond.scrollIntoView({ block: "start" });
       document.getElementById("comment").focus({ preventScroll: true });
     });
-    // Arrived by ?replytocom= (no JS before): show the form under that comment.
+    // Arrived by ?replytocom= (no JS before): show the form under that comment. A reply kept in this browser
+    // may answer a comment on another page of a long thread: the title says so and leads there (Cancel reply
+    // makes it a comment on the essay), rather than the box posting, unseen, under a comment not shown.
     if (parentField.value) {
       var current = document.querySelector('.comment-reply-link[data-comment-id="' + parentField.value + '"]');
-      if (current) { moveTo(current); }
+      if (current) { moveTo(current); } else { onAnotherPage(parentField.value); }
+    }
+
+    function onAnotherPage(commentId) {
+      var there = new window.URL(cancel.getAttribute("href"), window.location.href);  // URL here is a pattern
+      there.search = "?replytocom=" + encodeURIComponent(commentId);
+      there.hash = "respond";
+      var link = document.createElement("a");
+      link.href = there.pathname + there.search + there.hash;
+      link.textContent = "Reply to a comment on another page";
+      title.textContent = "";
+      title.appendChild(link);
+      cancel.hidden = false;
     }
   }
 

@@ -3,6 +3,8 @@ pass axe on a desktop and a phone, and Older/Newer comments links that the keybo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -84,3 +86,22 @@ def test_the_keyboard_goes_to_newer_comments_and_back(as_person, questions_url):
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{questions_url}#comments")
     expect(page.locator("ol.comment-list > li.comment")).to_have_count(50)
+
+
+def test_a_reply_kept_in_the_browser_says_it_answers_a_comment_on_another_page(as_person, questions_url):
+    """A reply begun on page 2 and left unsent comes back on page 1, where the comment it answers is not: the form
+    says so and leads there, rather than posting it unseen under a comment not shown."""
+    page = as_person("student")
+    page.goto(f"{questions_url}?cpage=2")
+    page.locator("li.comment", has_text="Question 55:").locator(".comment-reply-link").click()
+    text = "The week eight readings were long: will the final ask about them?"
+    page.get_by_label("Comment", exact=True).fill(text)
+    page.get_by_role("navigation", name="Comment pages", exact=True).get_by_role("link", name="Older comments").click()
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(text)
+    there = page.locator("#reply-title-text").get_by_role("link", name="Reply to a comment on another page")
+    expect(there).to_be_visible()
+    expect(page.locator("#cancel-comment-reply-link")).to_be_visible()
+    there.click()
+    expect(page).to_have_url(re.compile(r"/questions/\?replytocom=\d+#respond$"))
+    expect(page.locator("li.comment", has_text="Question 55:").locator("#respond")).to_have_count(1)
+    expect(page.get_by_label("Comment", exact=True)).to_have_value(text)
