@@ -168,12 +168,14 @@ def essay(course: Course, post_slug: str):
     if html is None:
         context = _essay_context(course, post, now, can_see_private_work(current_user, course), comment_page)
         etag = essay_etag(course, post, context) if tagged else None
+        # A number past the last page shows the last page: neither kept under that number nor shared by proxies,
+        # or every number up to the largest id would be a copy of it in their caches.
+        shared = shared and context["comment_pages"].number == comment_page
     answer = not_modified(etag) if tagged else None
     if answer is None:
         if html is None:
             html = render_template("posts/essay.html", **context)
-            # Kept under the page asked for only if that is the page shown: a number past the last page is not.
-            if shared and not session.modified and context["comment_pages"].number == comment_page:
+            if shared and not session.modified:
                 keep_page(key, etag, html)
         answer = make_response(html)
     return with_validators(answer, etag, shared) if tagged else answer

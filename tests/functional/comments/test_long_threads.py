@@ -225,3 +225,14 @@ def test_a_comments_permalink_copied_from_a_later_page_opens_it_for_a_reader_who
     staff_page = shown(client, permalink)
     assert "Page 4 of 4" in staff_page and f'id="comment-{tops[109].id}"' in staff_page
     assert permalink.endswith(f"{s.essay_url()}?comment={tops[109].id}#comment-{tops[109].id}")
+
+
+def test_a_page_number_past_the_last_is_the_last_page_but_no_copy_to_share(client, long_thread):
+    """Every number up to the largest id would otherwise be another copy of the last page in the proxies' cache."""
+    s, _tops, _replies = long_thread
+    last = client.get(f"{s.essay_url()}?cpage=3")
+    assert "public" in last.headers["Cache-Control"]
+    for number in ("4", "9", "123456789"):
+        past = client.get(f"{s.essay_url()}?cpage={number}")
+        assert comment_numbers(past.get_data(as_text=True)) == list(range(101, 121))
+        assert "public" not in past.headers["Cache-Control"] and "private" in past.headers["Cache-Control"]
