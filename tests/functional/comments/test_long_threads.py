@@ -236,3 +236,23 @@ def test_a_page_number_past_the_last_is_the_last_page_but_no_copy_to_share(clien
         past = client.get(f"{s.essay_url()}?cpage={number}")
         assert comment_numbers(past.get_data(as_text=True)) == list(range(101, 121))
         assert "public" not in past.headers["Cache-Control"] and "private" in past.headers["Cache-Control"]
+
+
+def test_a_link_naming_a_comment_the_reader_may_not_see_opens_the_page_asked_for(client, auth, long_thread):
+    """Held, hidden and removed comments, and comments on another essay, move no one to their page: the page shown
+    is the one asked for, as for an id that names nothing, so the page number tells nothing."""
+    s, _tops, _replies = long_thread
+    later = START + timedelta(days=3)
+    unseen = [f.make_thread_comment(s.essay, s.alice, "Held", at=later, status="held"),
+              f.make_thread_comment(s.essay, s.alice, "Hidden", at=later, status="hidden", hidden_reason="x"),
+              f.make_thread_comment(s.essay, s.alice, "Removed", at=later, deleted_at=later),
+              f.make_thread_comment(s.bob_essay, s.alice, "On Berlin", at=later)]
+    db.session.commit()
+    auth.login(s.carol)
+    for comment in unseen:
+        html = shown(client, f"{s.essay_url()}?comment={comment.id}&cpage=2")
+        assert "Page 2 of 3" in html and f'id="comment-{comment.id}"' not in html, comment.body
+    auth.logout()
+    auth.login(s.instructor)  # staff see the held and hidden ones, on the page after Bob's last comment
+    for comment in unseen[:2]:
+        assert "Page 3 of 3" in shown(client, f"{s.essay_url()}?comment={comment.id}&cpage=2")
