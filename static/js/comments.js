@@ -6,13 +6,13 @@
   // word, other runs with a letter or digit one word. Uses the shared counter (static/js/words.js) when
   // the page has it.
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  var URL = /(?:https?:\/\/|www\.)\S+/gi;
+  var ADDRESS = /(?:https?:\/\/|www\.)\S+/gi;
   var WORD = new RegExp("[" + CJK + "]|[^\\s" + CJK + "]*[\\p{L}\\p{N}][^\\s" + CJK + "]*", "gu");
 
   function countWords(text) {
     var shared = window.Coursesite && window.Coursesite.countTextWords;
     if (typeof shared === "function") { return shared(text); }
-    var matches = text.replace(URL, " ").match(WORD);
+    var matches = text.replace(ADDRESS, " ").match(WORD);
     return matches ? matches.length : 0;
   }
 
@@ -91,7 +91,7 @@
     }
 
     function onAnotherPage(commentId) {
-      var there = new window.URL(cancel.getAttribute("href"), window.location.href);  // URL here is a pattern
+      var there = new URL(cancel.getAttribute("href"), window.location.href);
       there.search = "?replytocom=" + encodeURIComponent(commentId);
       there.hash = "respond";
       var link = document.createElement("a");
