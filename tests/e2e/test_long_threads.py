@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import DEMO_SLUG, describe_violations, in_live_server, run_axe, unique
+from tests.e2e.helpers import DEMO_PASSWORD, describe_violations, in_live_server, log_in, run_axe, unique
 from tests.e2e.test_accessibility import SCREENS
 
 # Sixty comments cannot be posted through the form at a person's pace of six a minute: written beside the live
@@ -16,21 +16,23 @@ from tests.e2e.test_accessibility import SCREENS
 SIXTY_QUESTIONS = """
 import sys
 from datetime import timedelta
-from sqlalchemy import select
 from coursesite import create_app
 from coursesite.coursework.courses import create_course
 from coursesite.extensions import db
-from coursesite.models import Comment, Course, Enrollment, Post, User, utcnow
+from coursesite.models import Comment, Post, User, utcnow
 from coursesite.people.accounts import enroll
 from coursesite.text.markdown import render_comment
-demo_slug, slug = sys.argv[1:]
+slug, password = sys.argv[1:]
 app = create_app()
 with app.app_context():
-    demo = db.session.scalar(select(Course).where(Course.slug == demo_slug))
-    students = db.session.scalars(select(User).join(Enrollment, Enrollment.user_id == User.id).where(
-        Enrollment.course_id == demo.id, Enrollment.role == "student").order_by(User.id)).all()
-    instructor = db.session.scalar(select(User).where(User.email == "instructor@example.edu"))
-    course = create_course(instructor, slug=slug, title="Office Hours", timezone=demo.timezone, visibility="public")
+    # People of their own: the demo's are other tests' (a second course would change where they land).
+    people = [User(email=f"{slug}-{n}@example.edu", display_name=f"Questioner {n}") for n in range(13)]
+    db.session.add_all(people)
+    db.session.flush()
+    instructor, students = people[0], people[1:]
+    students[0].set_password(password)  # the one who reads the thread in the browser
+    course = create_course(instructor, slug=slug, title="Office Hours", timezone="America/New_York",
+                           visibility="public")
     for student in students:
         enroll(student, course)
     start = utcnow() - timedelta(days=3)
@@ -49,16 +51,34 @@ with app.app_context():
 
 
 @pytest.fixture(scope="module")
-def questions_url(live_server) -> str:
+def office_hours(live_server) -> str:
     slug = unique("office-hours")
-    in_live_server(live_server, ["-c", SIXTY_QUESTIONS, DEMO_SLUG, slug])
-    return f"/c/{slug}/essays/questions/"
+    in_live_server(live_server, ["-c", SIXTY_QUESTIONS, slug, DEMO_PASSWORD])
+    return slug
+
+
+@pytest.fixture
+def questions_url(office_hours) -> str:
+    return f"/c/{office_hours}/essays/questions/"
+
+
+@pytest.fixture
+def reader(new_context, office_hours):
+    """A page for a visitor (None), or for a student of the course ("member"), who may reply."""
+
+    def open_page(person: str | None, **context_args):
+        page = new_context(**context_args).new_page()
+        if person == "member":
+            log_in(page, f"{office_hours}-1@example.edu", DEMO_PASSWORD)
+        return page
+
+    return open_page
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
-@pytest.mark.parametrize("person", [None, "student"])
-def test_both_pages_of_a_long_thread_pass_axe_and_fit_a_phone(as_person, questions_url, person, screen):
-    page = as_person(person, **SCREENS[screen])
+@pytest.mark.parametrize("person", [None, "member"])
+def test_both_pages_of_a_long_thread_pass_axe_and_fit_a_phone(reader, questions_url, person, screen):
+    page = reader(person, **SCREENS[screen])
     for address, first, last in ((questions_url, 1, 50), (f"{questions_url}?cpage=2", 51, 60)):
         page.goto(address)
         expect(page.get_by_role("heading", name="60 thoughts on “Questions before the final”")).to_be_visible()
@@ -70,8 +90,8 @@ def test_both_pages_of_a_long_thread_pass_axe_and_fit_a_phone(as_person, questio
         assert widths[0] <= widths[1], f"{address} scrolls sideways: {widths[0]} px wide"
 
 
-def test_the_keyboard_goes_to_newer_comments_and_back(as_person, questions_url):
-    page = as_person("student", viewport={"width": 390, "height": 740}, is_mobile=True, has_touch=True)
+def test_the_keyboard_goes_to_newer_comments_and_back(reader, questions_url):
+    page = reader("member", viewport={"width": 390, "height": 740}, is_mobile=True, has_touch=True)
     page.goto(questions_url)
     top = page.get_by_role("navigation", name="Comment pages", exact=True)
     expect(top).to_contain_text("Page 1 of 2")
@@ -88,10 +108,10 @@ def test_the_keyboard_goes_to_newer_comments_and_back(as_person, questions_url):
     expect(page.locator("ol.comment-list > li.comment")).to_have_count(50)
 
 
-def test_a_reply_kept_in_the_browser_says_it_answers_a_comment_on_another_page(as_person, questions_url):
+def test_a_reply_kept_in_the_browser_says_it_answers_a_comment_on_another_page(reader, questions_url):
     """A reply begun on page 2 and left unsent comes back on page 1, where the comment it answers is not: the form
     says so and leads there, rather than posting it unseen under a comment not shown."""
-    page = as_person("student")
+    page = reader("member")
     page.goto(f"{questions_url}?cpage=2")
     page.locator("li.comment", has_text="Question 55:").locator(".comment-reply-link").click()
     text = "The week eight readings were long: will the final ask about them?"
