@@ -13,7 +13,7 @@ from coursesite.discussion.thread import FORM_STATE_KEY, FormState
 from coursesite.essays import listing as post_service
 from coursesite.extensions import db
 from coursesite.forms import page_number
-from coursesite.links import comment_url
+from coursesite.links import comment_page_url, comment_url
 from coursesite.models import Comment, Course, Post
 from coursesite.permissions import can_see_private_work
 
@@ -62,9 +62,7 @@ def form_url(course: Course, post: Post, parent_id: int | None = None) -> str:
     thread the form was on (its address carries `?cpage=N`)."""
     if parent_id:
         return url_for("posts.essay", slug=course.slug, post_slug=post.slug, replytocom=parent_id, _anchor="respond")
-    page = page_number("cpage")
-    return url_for("posts.essay", slug=course.slug, post_slug=post.slug, cpage=page if page > 1 else None,
-                   _anchor="respond")
+    return comment_page_url(course.slug, post.slug, page_number("cpage"), _anchor="respond")
 
 
 def rerender_essay(course: Course, post: Post, state: FormState, status: int):

@@ -102,7 +102,7 @@ def plain_read() -> bool:
             and FORM_STATE_KEY not in request.environ)
 
 
-_COMMENT_PAGE = re.compile(r"[2-9]|[1-9][0-9]+")  # as pages_nav writes it: page 1 has no number
+_COMMENT_PAGE = re.compile(r"[2-9]|[1-9][0-9]+")  # as links.comment_page_url writes it
 
 
 def _plain_arguments() -> bool:
