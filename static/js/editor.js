@@ -400,7 +400,7 @@
         return;
       }
       var start = body.selectionStart;
-      var described = "Describe the picture";
+      var described = data.undescribedPicture;
       insert("\n\n![" + described + "](" + reply.json.url + ")\n\n", start, body.selectionEnd);
       body.setSelectionRange(start + 4, start + 4 + described.length);
       setStatus("Picture added. Replace “" + described + "” with a short description.", "ok");
