@@ -15,6 +15,7 @@ from coursesite.discussion.thread import FormState
 from coursesite.extensions import db
 from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
+from coursesite.participation.hint import hint_for
 from coursesite.participation.rules import long_enough
 from coursesite.permissions import course_view, is_member, membership
 from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue, safe_next
@@ -63,8 +64,10 @@ def create(course: Course, post_slug: str):
         return response
     # Worked out before the commit, which expires every loaded row: afterwards they would be read again.
     held, url = comment.status == "held", essay_url(course, post, comment.id)
+    too_short = _too_short_to_count(course, post, comment.word_count)
     db.session.commit()
-    flash(_posted_message(held, parent_id is not None), "info" if held else "success")
+    flash(_posted_message(held, parent_id is not None) + too_short,
+          "info" if held else ("warning" if too_short else "success"))
     return redirect(url)
 
 
@@ -75,6 +78,21 @@ def _posted_message(held: bool, reply: bool) -> str:
         return (f"Your {what} is awaiting approval by the course staff. Only you and they can see it for now; "
                 "it is shown below.")
     return f"Your {what} is posted: it is shown below."
+
+
+def _too_short_to_count(course: Course, post, words: int) -> str:
+    """A sentence for a student whose new comment would count toward the essay's assignment but for its length;
+    else "". Only a short comment pays for the look-up."""
+    assignment = post.assignment
+    min_words = assignment.min_comment_words if assignment is not None else 0
+    enrollment = membership(current_user, course)
+    if not min_words or long_enough(words, min_words) or enrollment is None or enrollment.role != "student":
+        return ""
+    hint = hint_for(post, current_user.id)
+    if hint is None or not hint.counts:
+        return ""
+    return (f" At {words} {'word' if words == 1 else 'words'} it does not count toward {assignment.title}, "
+            f"which needs comments of at least {min_words} words.")
 
 
 @bp.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])

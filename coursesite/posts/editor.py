@@ -27,6 +27,14 @@ from coursesite.models import Assignment, Course, Post, utcnow
 from coursesite.participation.deadlines import work_item
 from coursesite.text import timefmt
 
+# The description the Image button puts in for the writer to replace (static/js/editor.js reads it here).
+UNDESCRIBED_PICTURE = "Describe the picture"
+
+
+def undescribed_pictures(body: str) -> int:
+    """How many pictures in the essay still carry the Image button's stand-in description."""
+    return body.count(f"![{UNDESCRIBED_PICTURE}](")
+
 
 def assignment_choices(course: Course, post: Post | None, now: datetime) -> list:
     """Assignments that have opened (and the essay's own), soonest due first, each with its minimum words for the
@@ -157,6 +165,7 @@ def editor_page(course: Course, form, post: Post | None, *, conflict: EditConfli
         initial_words=rendered((form.body.data or "").replace("\r\n", "\n"))[1],
         storage_key=storage_key(course, post.id if post is not None else "new"),
         draft_min_words=UNTITLED_DRAFT_MIN_WORDS,
+        undescribed_picture=UNDESCRIBED_PICTURE,
         now=now,
     ), status
 

@@ -22,6 +22,7 @@ from coursesite.permissions import (
 )
 from coursesite.posts.blueprint import bp
 from coursesite.posts.editor import (
+    UNDESCRIBED_PICTURE,
     assignment_choices,
     editor_page,
     essay_text_from,
@@ -29,6 +30,7 @@ from coursesite.posts.editor import (
     json_saved,
     pick_assignment,
     typed_terms,
+    undescribed_pictures,
 )
 from coursesite.posts.forms import PostForm
 from coursesite.posts.pages import login_or_401
@@ -102,12 +104,23 @@ def _save(course: Course, post: Post | None, form, now):
 def _after_save(course: Course, post: Post, now):
     if post.is_live(now):
         flash("Your essay is published." if post.updated_at is None else "Your changes are published.", "success")
+        _warn_of_undescribed_pictures(post)
         return redirect(url_for("posts.essay", slug=course.slug, post_slug=post.slug))
     if post.is_scheduled(now):
         flash("Your essay is scheduled. It appears on the blog at the time you chose.", "success")
+        _warn_of_undescribed_pictures(post)
     else:
         flash("Draft saved.", "success")
     return redirect(url_for("posts.edit_post", slug=course.slug, post_id=post.id))
+
+
+def _warn_of_undescribed_pictures(post: Post) -> None:
+    """Readers who cannot see a picture hear its description: the editor's stand-in tells them nothing."""
+    count = undescribed_pictures(post.body or "")
+    if count:
+        which = "A picture still says" if count == 1 else f"{count} pictures still say"
+        flash(f"{which} “{UNDESCRIBED_PICTURE}”. Edit the essay and replace those words with what the picture "
+              "shows, for readers who cannot see it.", "warning")
 
 
 def _invalid_form(course: Course, post: Post | None, form):

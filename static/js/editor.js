@@ -400,7 +400,7 @@
         return;
       }
       var start = body.selectionStart;
-      var described = "Describe the picture";
+      var described = data.undescribedPicture;
       insert("\n\n![" + described + "](" + reply.json.url + ")\n\n", start, body.selectionEnd);
       body.setSelectionRange(start + 4, start + 4 + described.length);
       setStatus("Picture added. Replace “" + described + "” with a short description.", "ok");
@@ -418,7 +418,19 @@
     if (!saveTimer || state.saving === null) { saveSoon(SAVE_EVERY_MS); }
   }
 
+  // A press on Save draft or Publish blurs the essay box, whose save rewrites the status line under the buttons.
+  // Were the bar to change height then, the button would leave the finger and the press would be lost: the bar
+  // keeps its height until the press is over (its click comes before the timer).
+  function holdButtonsStill() {
+    var actions = form.querySelector(".editor__actions");
+    function release() { window.setTimeout(function () { actions.style.height = ""; }, 0); }
+    actions.addEventListener("pointerdown", function () { actions.style.height = actions.offsetHeight + "px"; });
+    document.addEventListener("pointerup", release);
+    document.addEventListener("pointercancel", release);
+  }
+
   setUpToolbar();
+  holdButtonsStill();
   document.querySelector(".editor__preview").hidden = false;
   form.classList.add("editor--enhanced");
   [title, body, terms.categories, terms.tags].filter(Boolean).forEach(function (field) {

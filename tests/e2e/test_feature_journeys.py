@@ -416,7 +416,7 @@ def test_a_reported_comment_reaches_the_moderation_queue_and_hiding_it_takes_it_
 
     reader = student_in_course(new_context, code, "Kim Kind", "Kim")
     reader.goto(essay_url)
-    reader.get_by_text("Report", exact=True).click()
+    reader.get_by_text("Report the comment by Rex", exact=True).click()
     reader.get_by_label("What is wrong with this comment?").fill("It mocks the writer instead of the essay.")
     reader.get_by_role("button", name="Send report").click()
     expect(reader.get_by_text("Thank you: the course staff will look at this comment.")).to_be_visible()

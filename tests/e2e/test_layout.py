@@ -222,3 +222,27 @@ def test_a_long_address_in_an_essay_fits_a_phone_in_the_blogs_excerpt(new_contex
     writer.goto(f"/c/{slug}/blog/")
     expect(writer.locator(".post-summary__excerpt").first).to_contain_text("originaldixieland")
     assert writer.evaluate("document.documentElement.scrollWidth") <= 390, "the blog scrolls sideways"
+
+
+FOCUSED_AND_EDITOR_BAR = """() => { const field = document.activeElement.getBoundingClientRect();
+    const bar = document.querySelector('.editor__actions').getBoundingClientRect();
+    return {name: document.activeElement.name || document.activeElement.textContent.trim(),
+            field_bottom: field.bottom, bar_top: bar.top,
+            in_bar: !!document.activeElement.closest('.editor__actions')}; }"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_editor_field_reached_with_tab_is_not_under_the_save_and_publish_bar(as_person, width):
+    page = as_person("student", viewport={"width": width, "height": 740})
+    page.goto(f"{C}/posts/new")
+    page.get_by_label("Title").focus()
+    for step in range(30):  # down the details to the buttons themselves
+        page.keyboard.press("Tab")
+        position = page.evaluate(FOCUSED_AND_EDITOR_BAR)
+        if position["in_bar"]:
+            break
+        if position["name"] == "body":
+            continue  # the essay box is taller than the window; its top is what is seen
+        assert position["field_bottom"] <= position["bar_top"] + 1, f"tab {step}: under the bar: {position}"
+    else:
+        pytest.fail("Tab never reached Save draft")

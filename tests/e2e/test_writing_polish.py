@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_feature_journeys import create_assignment, instructor_with_course, student_in_course
@@ -135,3 +136,24 @@ def test_choosing_the_assignment_in_the_editor_shows_its_minimum_words(new_conte
     expect(counter).to_have_text("6 / 300 words · 294 more to reach the minimum")
     student.get_by_label("Assignment").select_option(label="No assignment")
     expect(counter).to_have_text("6 words")
+
+
+def test_publish_pressed_right_after_adding_a_picture_on_a_phone_publishes(new_context, tmp_path):
+    """Adding a picture leaves a two-line status under the buttons; the press on Publish blurs the essay box,
+    whose save shortens it. The button must stay under the finger for the press to count."""
+    instructor, slug, code = instructor_with_course(new_context, "Pictures")
+    student = student_in_course(new_context, code, "Pia Picture", "Pictures")
+    student.set_viewport_size({"width": 390, "height": 844})
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_label("Title").fill("A crowd in Accra")
+    essay = student.get_by_label("Essay", exact=True)
+    essay.click()
+    essay.type("The crowd outside the assembly.\n\n")
+    picture = tmp_path / "crowd.png"
+    Image.new("RGB", (800, 500), (30, 90, 160)).save(picture)
+    student.locator("#toolbar-image").set_input_files(picture)
+    expect(student.get_by_text("Picture added.")).to_be_visible()
+    expect(essay).to_be_focused()
+
+    student.get_by_role("button", name="Publish").click()
+    expect(student.get_by_text("Your essay is published.")).to_be_visible()

@@ -410,3 +410,24 @@ def test_the_writer_lands_on_the_new_comment_and_is_told_so(client, auth, app, m
     html = _landing(client, response)
     status = html.split('<div class="flashes" role="status">', 1)[1].split("</div>", 1)[0]
     assert message in status
+
+
+def test_a_comment_too_short_to_count_says_so_when_posted(client, auth, app):
+    s = seminar()  # the essay's assignment asks for comments of at least 5 words
+    auth.login(s.bob)
+    page = client.post(s.create_url(), data={"body": "Nice."}, follow_redirects=True).get_data(as_text=True)
+    assert ("Your comment is posted: it is shown below. At 1 word it does not count toward Essay 2, which needs "
+            "comments of at least 5 words.") in page
+    page = client.post(s.create_url(), data={"body": "Five words make this count."},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Your comment is posted: it is shown below.</" in page
+
+
+def test_a_short_comment_that_could_not_count_anyway_is_not_warned_about(client, auth, app):
+    s = seminar()
+    auth.login(s.alice)  # on her own essay nothing counts, whatever its length
+    page = client.post(s.create_url(), data={"body": "Thanks!"}, follow_redirects=True).get_data(as_text=True)
+    assert "Your comment is posted: it is shown below.</" in page
+    auth.login(s.instructor)
+    page = client.post(s.create_url(), data={"body": "Good."}, follow_redirects=True).get_data(as_text=True)
+    assert "it does not count toward" not in page

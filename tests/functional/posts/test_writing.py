@@ -295,3 +295,22 @@ def test_visitors_are_sent_to_log_in_and_non_members_refused(client, course, aut
     auth.login(f.make_user())
     assert client.get(new_url(course)).status_code == 403
     assert client.post(new_url(course), data=essay_form()).status_code == 403
+
+
+def test_publishing_a_picture_still_described_by_the_image_buttons_stand_in_says_so(client, course, student):
+    picture = f"![Describe the picture](/c/{course.slug}/uploads/abc.png)"
+    page = text(client.post(new_url(course), data=essay_form(title="Pictured", action="publish",
+                                                             body=f"{picture}\n\nA crowd in Accra."),
+                            follow_redirects=True))
+    assert "Your essay is published." in page
+    assert ("A picture still says “Describe the picture”. Edit the essay and replace those words with what the "
+            "picture shows, for readers who cannot see it.") in page
+    described = picture.replace("Describe the picture", "A crowd outside the assembly")
+    page = text(client.post(edit_url(posts_of(course)[0]), data=essay_form(
+        title="Pictured", action="publish", body=f"{described}\n\nA crowd in Accra.",
+        version=posts_of(course)[0].version), follow_redirects=True))
+    assert "Your changes are published." in page and "still says" not in page
+
+
+def test_the_editor_takes_the_image_buttons_stand_in_description_from_the_server(client, course, student):
+    assert 'data-undescribed-picture="Describe the picture"' in text(client.get(new_url(course)))
