@@ -222,3 +222,19 @@ def test_a_long_address_in_an_essay_fits_a_phone_in_the_blogs_excerpt(new_contex
     writer.goto(f"/c/{slug}/blog/")
     expect(writer.locator(".post-summary__excerpt").first).to_contain_text("originaldixieland")
     assert writer.evaluate("document.documentElement.scrollWidth") <= 390, "the blog scrolls sideways"
+
+
+def test_a_students_long_name_fits_a_phone_on_their_dashboard_and_grading_pages(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Long People")
+    assignment_id = create_assignment(instructor, slug, "Family names", "Where does your name come from?")
+    name = "Maximiliana Konstantinopoulou-Wolfeschlegelsteinhausenbergerdorff"
+    essay_by_new_student(new_context, code, slug, assignment_id, name, name, "A name of two houses",
+                         "Both families kept theirs.")
+    instructor.set_viewport_size({"width": 390, "height": 740})
+    instructor.goto(f"/c/{slug}/dashboard/assignments/{assignment_id}")
+    instructor.get_by_role("link", name=name, exact=True).click()
+    expect(instructor.get_by_role("heading", level=1, name=name)).to_be_visible()
+    assert instructor.evaluate("document.documentElement.scrollWidth") <= 390, "the student's page scrolls sideways"
+    instructor.get_by_role("link", name=re.compile("^Not graded")).click()
+    expect(instructor.get_by_role("heading", level=1, name=name)).to_be_visible()
+    assert instructor.evaluate("document.documentElement.scrollWidth") <= 390, "the grading page scrolls sideways"
