@@ -238,3 +238,29 @@ def test_a_students_long_name_fits_a_phone_on_their_dashboard_and_grading_pages(
     instructor.get_by_role("link", name=re.compile("^Not graded")).click()
     expect(instructor.get_by_role("heading", level=1, name=name)).to_be_visible()
     assert instructor.evaluate("document.documentElement.scrollWidth") <= 390, "the grading page scrolls sideways"
+
+
+LATEST_BAR_AND_BOX = """() => {
+    const box = document.querySelector('#activity-heading ~ [role=region]');
+    const bars = [...box.querySelectorAll('rect.chart__bar')].map(bar => bar.getBoundingClientRect());
+    const latest = bars.reduce((a, b) => (b.right > a.right ? b : a));
+    const first = bars.reduce((a, b) => (b.left < a.left ? b : a));
+    const seen = box.getBoundingClientRect();
+    return {latest_right: latest.right, first_left: first.left, box_left: seen.left, box_right: seen.right,
+            wider: box.scrollWidth > box.clientWidth};
+}"""
+
+
+def test_the_activity_chart_opens_on_its_latest_days_when_wider_than_the_screen(as_person):
+    page = phone(as_person, 390)
+    page.goto(f"{C}/dashboard/activity")
+    chart = page.get_by_role("region", name=re.compile("^Activity chart"))
+    expect(chart).to_be_visible()
+    seen = page.evaluate(LATEST_BAR_AND_BOX)
+    assert seen["wider"], f"the demo's chart fits 390 px, so this test shows nothing: {seen}"
+    # This week, the days an instructor looks for, are in view; the term's first days are a scroll away.
+    assert seen["box_left"] <= seen["latest_right"] <= seen["box_right"] + 0.5, seen
+    assert seen["first_left"] < seen["box_left"], seen
+    chart.evaluate("box => box.scrollBy(-box.scrollWidth, 0)")  # as far back as the chart goes
+    seen = page.evaluate(LATEST_BAR_AND_BOX)
+    assert seen["box_left"] - 0.5 <= seen["first_left"], f"the first days cannot be reached: {seen}"
