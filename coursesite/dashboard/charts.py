@@ -26,6 +26,8 @@ DAY_WIDTH = 16
 BAR_WIDTH = 7
 CHART_HEIGHT = 180
 LEFT, TOP, BOTTOM = 36, 12, 34
+# The scale is repeated at the right end, where the chart opens when it is wider than the page.
+RIGHT = 36
 MAX_DAYS = 120  # about a term
 # A quiet stretch longer than any term break: activity before it (an essay imported from an old blog, say) is
 # left out of the chart, which then spans only the current run of activity, and said in words instead.
@@ -240,7 +242,7 @@ def activity_chart(counts: ChartCounts) -> ActivityChart | None:
     ticks = [Tick(baseline - plot * v / peak, v) for v in sorted({0, (peak + 1) // 2, peak})]
     step = 7 if len(days) > 14 else 1 if len(days) <= 7 else 2
     labels = [DayLabel(LEFT + i * DAY_WIDTH + DAY_WIDTH / 2, d) for i, d in enumerate(days) if i % step == 0]
-    return ActivityChart(rows, bars, ticks, labels, LEFT + len(days) * DAY_WIDTH + 8, CHART_HEIGHT, BAR_WIDTH,
+    return ActivityChart(rows, bars, ticks, labels, LEFT + len(days) * DAY_WIDTH + RIGHT, CHART_HEIGHT, BAR_WIDTH,
                          baseline, sum(p for _d, p, _c in rows), sum(c for _d, _p, c in rows),
                          _before(posts, first), _before(comments, first))
 

@@ -53,8 +53,8 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
         section_id = None
     shown = [s for s in students if section_id is None or s.section_id == section_id]
     key = row_order(sort)
-    if key is None:
-        sort = "name"
+    if key is None or (sort == "section" and not sections):
+        key, sort = None, "name"
     # Only the sort by row totals needs every comment of the class counted.
     standing = class_standing(course.id, now, comment_totals=sort == "total")
     ordered = shown
@@ -72,7 +72,7 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
     links = RowLinks.of(course.slug, heads)
     essays = facts.essays_by_pair()
-    rows = [row_html(Row(student, build_cells(facts, student, essays)), links) for student in on_page]
+    rows = [row_html(Row(student, build_cells(facts, student, essays)), links, bool(sections)) for student in on_page]
     view = MatrixView(sections, heads, rows, sort, section_id)
     return DashboardHome(view, page, attention)
 

@@ -261,6 +261,22 @@ def test_an_open_and_an_assigned_assignment_list_their_essays_each_their_own_way
     assert (lists[s.assignment.id].more_waiting, lists[given.id].more_waiting) == (0, 0)
 
 
+def test_the_readers_page_lists_the_essays_once_not_once_per_student(client, auth, app):
+    # Each student's row had its own list of every essay: 86,000 options, 6 MB, for a class of 300.
+    s = seminar()
+    carol_essay = f.make_post(s.course, s.carol, title="Carol on Suez", assignment_id=s.assignment.id)
+    db.session.commit()
+    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+    auth.login(s.instructor)
+    html = client.get(url).get_data(as_text=True)
+    assert html.count(f'<option value="{carol_essay.id}">Carol on Suez (Carol Chen)</option>') == 1
+    form = html.split('id="add-pair-heading"', 1)[1].split("</form>", 1)[0]
+    assert all(f'<option value="{p.id}">{p.display_name}</option>' in form for p in (s.alice, s.bob, s.carol))
+    client.post(url, data={"action": "add", "reviewer_id": str(s.alice.id), "post_id": str(carol_essay.id)})
+    assert db.session.scalar(select(PeerAssignment.post_id).where(PeerAssignment.reviewer_id == s.alice.id)) \
+        == carol_essay.id
+
+
 def test_readers_page_is_for_staff_of_the_course(client, auth, app):
     s = seminar()
     url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"

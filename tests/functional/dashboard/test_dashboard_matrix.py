@@ -253,6 +253,34 @@ def test_a_large_class_reads_the_matrix_fifty_students_at_a_time(client, w):
     assert attention == first.split('id="attention-heading"', 1)[1].split('id="matrix-heading"', 1)[0]
 
 
+def test_the_page_title_and_caption_say_which_section_sort_and_page_are_shown(client, w):
+    # A screen reader says the title first on each new page: after Show, a sort or a page link it must differ.
+    add_class(w.course, w.assignment, w.students[0], 117, start=len(w.students))  # 120 students
+    db.session.flush()
+    assert "<title>Dashboard · " in home(client, w)
+    section_b = next(s for s in w.course.sections if s.name == "Section B")
+    page = home(client, w, section=section_b.id, sort="total")
+    assert "<title>Dashboard: Section B only, most behind first · " in page
+    assert re.search(r"<caption[^>]*>[^<]*; Section B only; most behind first", page)
+    page = home(client, w, page=2)
+    assert "<title>Dashboard: page 2 of 3 · " in page
+    assert re.search(r"<caption[^>]*>[^<]*; students 51–100 of 120</caption>", page)
+
+
+def test_a_course_without_sections_has_no_section_column_or_sort(client, auth):
+    course = f.make_course()
+    f.make_assignment(course, title="Sources")
+    for name in ("Zoe Zed", "Amy Ash"):
+        f.make_member(course, name=name)
+    db.session.commit()
+    auth.login(f.instructor_of(course))
+    page = client.get(f"/c/{course.slug}/dashboard/", query_string={"sort": "section"}).get_data(as_text=True)
+    matrix = matrix_of(page)
+    assert ">Section</a></th>" not in matrix and "sort=section" not in matrix and "—</td>" not in matrix
+    assert matrix.index("Amy Ash") < matrix.index("Zoe Zed")  # sorted by name, and the title says so
+    assert "<title>Dashboard · " in page and 'aria-current="true">name<' in matrix
+
+
 def test_an_extension_makes_the_late_essay_on_time(client, w):
     from coursesite.models import Extension
 

@@ -60,6 +60,15 @@ def test_unreleased_assignments_only_on_request(client, w):
     assert rows_of(export(client, w, unreleased=1))[0][5] == "The Berlin Airlift (4512)"
 
 
+def test_the_dashboard_warns_that_nothing_released_makes_a_file_of_names_only(client, w):
+    dashboard = f"/c/{w.course.slug}/dashboard/"
+    f.make_grade(w.assignment, w.students[0], post_score=8)
+    page = client.get(dashboard).get_data(as_text=True)
+    assert "No assignment’s grades are released yet" in page
+    release(w)
+    assert "No assignment’s grades are released yet" not in client.get(dashboard).get_data(as_text=True)
+
+
 def test_separate_columns(client, w):
     f.make_grade(w.assignment, w.students[0], post_score=8, comment_score_override=4, override_reason="r")
     release(w)
