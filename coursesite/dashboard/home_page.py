@@ -61,7 +61,7 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     if key is not None:
         ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS)))
     page = MatrixPage.of(len(ordered), page_number)
-    on_page = ordered[page.first - 1:page.last] if page.first else []
+    on_page = page.shown(ordered)
     # Only the page's students and those the overdue list names are read in full.
     facts = load_course_facts(course, now, student_ids={s.user_id for s in on_page}.union(
         overdue_readers(shown, standing)), timeline=False, class_list=class_list)

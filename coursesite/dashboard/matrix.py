@@ -168,7 +168,8 @@ MATRIX_ROWS_PER_PAGE = 50
 
 @dataclass(frozen=True)
 class MatrixPage:
-    """One page of the matrix's rows: a class of 300 is read fifty students at a time."""
+    """One page of a list of students (the matrix, an assignment's essays, the grading queue): a class of 300 is
+    read fifty students at a time."""
 
     number: int
     count: int
@@ -184,3 +185,7 @@ class MatrixPage:
         start = (number - 1) * per_page
         shown = max(0, min(per_page, total - start))
         return cls(number, count, start + 1 if shown else 0, start + shown, total)
+
+    def shown(self, rows: list) -> list:
+        """The page's part of the whole list of `rows`."""
+        return rows[self.first - 1:self.last] if self.first else []
