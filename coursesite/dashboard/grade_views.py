@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from coursesite.dashboard.blueprint import bp, course_assignment
 from coursesite.dashboard.forms import GradeFormBase, csrf_failed, grade_form_class, level_field
+from coursesite.dashboard.matrix import MatrixPage
 from coursesite.extensions import db
+from coursesite.forms import page_number
 from coursesite.grading import grades, rubrics
 from coursesite.grading import reports as grade_reports
 from coursesite.grading import rules as grading
@@ -161,8 +163,13 @@ def _after_save(course: Course, assignment: Assignment, enrollment: Enrollment):
 def grading_queue(assignment_id: int):
     assignment = course_assignment(g.course, assignment_id)
     queue = grade_reports.grading_queue(assignment)
-    return render_template("dashboard/queue.html", assignment=assignment, queue=queue,
+    only_ungraded = request.args.get("show") == "ungraded"
+    listed = [row for row in queue if row.needs_grading] if only_ungraded else queue
+    page = MatrixPage.of(len(listed), page_number())
+    return render_template("dashboard/queue.html", assignment=assignment, queue=page.shown(listed), page=page,
+                           only_ungraded=only_ungraded, students=len(queue),
                            graded=sum(1 for row in queue if row.result.graded),
+                           ungraded=sum(1 for row in queue if row.needs_grading),
                            criteria_count=len(rubrics.criteria_of(assignment.id)))
 
 
