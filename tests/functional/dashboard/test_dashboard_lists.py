@@ -100,3 +100,14 @@ def test_save_and_next_ungraded_goes_on_to_a_student_of_the_next_page(client, w)
     bulk_0051 = re.search(grade_link.format("Bulk Student 0051"), get(client, queue(w), page=2)).group(1)
     assert response.headers["Location"] == bulk_0051  # 0050 is graded already
     assert "Bulk Student 0049" not in names(get(client, queue(w), show="ungraded"))
+
+
+def test_both_lists_have_their_page_links_above_and_below_the_table(client, w):
+    # Page 1 of the queue is some 11,000 px tall on a phone: the way to page 2 is not only at its foot.
+    for page, label in ((get(client, essays(w)), "Pages of the essays"),
+                        (get(client, queue(w)), "Pages of the grading queue")):
+        table_at = page.index("<table")
+        above = page.index(f'aria-label="{label}"')
+        below = page.index(f'aria-label="{label}, after the table"')
+        assert above < table_at < below
+        assert page.count('rel="next"') == 2
