@@ -45,13 +45,18 @@ def readers_page(course: Course, assignment_id: int):
     assignment = _course_assignment(course, assignment_id)
     if request.method == "POST":
         action = request.form.get("action")
+        # One form adds pairs for the whole class: the page comes back with its reader still chosen (another essay
+        # for them is the likely next step), and after a refusal with the essay too, not the first of 300 of each.
+        chosen = {}
         try:
             if action == "assign":
                 plan = readers.assign_readers(assignment)
                 message = (f"Readers assigned: {len(plan.pairs)} pairs"
                            f" ({len(plan.added)} new, {len(plan.removed)} moved or removed).")
             elif action == "add":
-                readers.add_pair(assignment, _int("reviewer_id") or 0, _int("post_id") or 0)
+                chosen = {"reader": _int("reviewer_id"), "essay": _int("post_id")}
+                readers.add_pair(assignment, chosen["reader"] or 0, chosen["essay"] or 0)
+                chosen.pop("essay")
                 message = "Reader added."
             elif action == "remove":
                 readers.remove_pair(assignment, _int("pair_id") or 0)
@@ -64,7 +69,9 @@ def readers_page(course: Course, assignment_id: int):
         else:
             db.session.commit()
             flash(message, "success")
-        return redirect(url_for("comments.readers", slug=course.slug, assignment_id=assignment.id))
+        return redirect(url_for("comments.readers", slug=course.slug, assignment_id=assignment.id, **chosen))
     rows, essays = readers.readers_table(assignment)
-    return render_template("comments/readers.html", assignment=assignment, rows=rows, essays=essays)
+    return render_template("comments/readers.html", assignment=assignment, rows=rows, essays=essays,
+                           chosen_reader=id_from(request.args.get("reader", "")),
+                           chosen_essay=id_from(request.args.get("essay", "")))
 

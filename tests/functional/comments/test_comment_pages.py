@@ -330,3 +330,28 @@ def test_my_comments_says_you_for_a_comment_on_ones_own_essay(client, auth, app)
     html = client.get(f"/c/{s.course.slug}/my-comments").get_data(as_text=True)
     assert "by you ·" in html and f"by {s.alice.display_name}" not in html
     assert "by Bob Brandt ·" in html
+
+
+def test_the_readers_form_comes_back_with_its_choices_after_a_refusal_and_its_reader_after_an_add(client, auth, app):
+    # One form for the whole class: coming back on the first of 300 readers and essays loses the choice made.
+    s = seminar()
+    carol_essay = f.make_post(s.course, s.carol, title="Carol on Suez", assignment_id=s.assignment.id)
+    db.session.commit()
+    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+    auth.login(s.instructor)
+
+    def form(response):
+        return response.get_data(as_text=True).split('id="add-pair-heading"', 1)[1].split("</form>", 1)[0]
+
+    refused = client.post(url, data={"action": "add", "reviewer_id": str(s.carol.id), "post_id": str(carol_essay.id)},
+                          follow_redirects=True)
+    assert "cannot be given their own essay" in refused.get_data(as_text=True)
+    assert f'<option value="{s.carol.id}" selected>' in form(refused)
+    assert f'<option value="{carol_essay.id}" selected>' in form(refused)
+    added = client.post(url, data={"action": "add", "reviewer_id": str(s.bob.id), "post_id": str(carol_essay.id)},
+                        follow_redirects=True)
+    assert "Reader added." in added.get_data(as_text=True)
+    assert f'<option value="{s.bob.id}" selected>' in form(added) and " selected>" not in form(added).split(
+        'id="add-essay"', 1)[1]
+    hostile = client.get(url, query_string={"reader": "<script>", "essay": "9" * 40})
+    assert hostile.status_code == 200 and " selected>" not in form(hostile)
