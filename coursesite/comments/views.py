@@ -15,7 +15,7 @@ from coursesite.discussion.thread import FormState
 from coursesite.extensions import db
 from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
-from coursesite.participation.hint import hint_for
+from coursesite.participation.hint import words_needed_to_count
 from coursesite.participation.rules import long_enough
 from coursesite.permissions import course_view, is_member, membership
 from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue, safe_next
@@ -82,16 +82,14 @@ def _posted_message(held: bool, reply: bool) -> str:
 
 def _too_short_to_count(course: Course, post, words: int) -> str:
     """A sentence for a student whose new comment would count toward the essay's assignment but for its length;
-    else "". Only a short comment pays for the look-up."""
-    assignment = post.assignment
-    min_words = assignment.min_comment_words if assignment is not None else 0
+    else ""."""
     enrollment = membership(current_user, course)
-    if not min_words or long_enough(words, min_words) or enrollment is None or enrollment.role != "student":
+    if enrollment is None or enrollment.role != "student":
         return ""
-    hint = hint_for(post, current_user.id)
-    if hint is None or not hint.counts:
+    min_words = words_needed_to_count(post, current_user.id, words)
+    if min_words is None:
         return ""
-    return (f" At {words} {'word' if words == 1 else 'words'} it does not count toward {assignment.title}, "
+    return (f" At {words} {'word' if words == 1 else 'words'} it does not count toward {post.assignment.title}, "
             f"which needs comments of at least {min_words} words.")
 
 

@@ -17,7 +17,7 @@ from coursesite.models import Enrollment, PeerAssignment, Post, utcnow
 from coursesite.participation.counts import NONE, essay_counts, total
 from coursesite.participation.deadlines import comment_deadlines
 from coursesite.participation.facts import requirement_of
-from coursesite.participation.rules import Counted, EssayFacts, Hint, comment_hint, essay_published
+from coursesite.participation.rules import Counted, EssayFacts, Hint, comment_hint, essay_published, long_enough
 
 
 def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint | None:
@@ -45,6 +45,17 @@ def hint_for(post: Post, student_id: int, now: datetime | None = None) -> Hint |
         Counted(total(by_essay).on_time, here.on_time + here.late),
         own.get((assignment.id, student_id), assignment.comments_due_at), now, assigned,
     )
+
+
+def words_needed_to_count(post: Post, student_id: int, words: int) -> int | None:
+    """The assignment's minimum, when a comment of `words` words by `student_id` on `post` is too short for it but
+    would count otherwise (the hint says a comment here counts); else None. Only a short comment is looked up."""
+    assignment = post.assignment
+    min_words = assignment.min_comment_words if assignment is not None else 0
+    if not min_words or long_enough(words, min_words):
+        return None
+    hint = hint_for(post, student_id)
+    return min_words if hint is not None and hint.counts else None
 
 
 @lru_cache(maxsize=1)
