@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from coursesite.dashboard.facts import CourseFacts, EssayRow, StudentInfo
-from coursesite.grading.rules import assignment_result, essay_late_by
+from coursesite.grading.rules import assignment_result, essay_late_by, needs_grading
 from coursesite.models import Assignment
 from coursesite.participation.essay_state import EssayKind, EssayState, from_status
 from coursesite.participation.standing import Totals
@@ -88,6 +88,10 @@ class Cell:
         if self.essay.kind in WAITING_KINDS and not self.comments_due:
             return "waiting"
         return CELL_TONES.get(self.essay.kind, "plain")
+
+    @property
+    def needs_grading(self) -> bool:
+        return needs_grading(self.graded, self.essay.kind == EssayKind.EXCUSED)
 
     @property
     def grade_label(self) -> str:

@@ -26,7 +26,7 @@ def assignment(assignment_id: int):
     chosen = course_assignment(g.course, assignment_id)
     facts = load_course_facts(g.course, utcnow(), assignment_id=chosen.id)
     lines = assignment_page(facts, chosen)
-    ungraded = sum(1 for line in lines if not line.cell.graded and line.cell.essay.kind != "excused")
+    ungraded = sum(1 for line in lines if line.cell.needs_grading)
     page = MatrixPage.of(len(lines), page_number())
     return render_template("dashboard/assignment.html", assignment=chosen, lines=page.shown(lines), page=page,
                            ungraded=ungraded)

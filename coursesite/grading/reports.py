@@ -18,6 +18,7 @@ from coursesite.grading.rules import (
     AssignmentRules,
     assignment_result,
     essay_late_by,
+    needs_grading,
     qualifying_comment_counts,
 )
 from coursesite.models import (
@@ -149,7 +150,7 @@ class QueueRow:
 
     @property
     def needs_grading(self) -> bool:
-        return not self.result.graded and not self.result.excused
+        return needs_grading(self.result.graded, self.result.excused)
 
 
 def grading_queue(assignment: Assignment) -> list[QueueRow]:

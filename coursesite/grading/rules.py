@@ -323,6 +323,11 @@ def course_total(results: Iterable[AssignmentResult]) -> tuple[float, float]:
 # --- Lateness against a student's own due date; comment counts read from the database ------------------
 
 
+def needs_grading(graded: bool, excused: bool) -> bool:
+    """A student's work on an assignment waits for a grade: not graded yet and not excused (essay or none)."""
+    return not graded and not excused
+
+
 def essay_late_by(due_at: datetime | None, published_at: datetime | None) -> timedelta | None:
     """How long after the student's own due date (section, extension, accommodation) the essay
     was published; None when on time or unpublished. The grace period is late_penalty's to apply."""
