@@ -261,16 +261,25 @@ def test_an_open_and_an_assigned_assignment_list_their_essays_each_their_own_way
     assert (lists[s.assignment.id].more_waiting, lists[given.id].more_waiting) == (0, 0)
 
 
-def test_the_readers_page_lists_the_essays_once_not_once_per_student(client, auth, app):
-    # Each student's row had its own list of every essay: 86,000 options, 6 MB, for a class of 300.
+def _readers_page_of_instructor(auth):
+    """A seminar with Carol's essay too, its readers page's address, the instructor signed in."""
     s = seminar()
     carol_essay = f.make_post(s.course, s.carol, title="Carol on Suez", assignment_id=s.assignment.id)
     db.session.commit()
-    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
     auth.login(s.instructor)
+    return s, carol_essay, f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
+
+
+def _add_pair_form(html: str) -> str:
+    return html.split('id="add-pair-heading"', 1)[1].split("</form>", 1)[0]
+
+
+def test_the_readers_page_lists_the_essays_once_not_once_per_student(client, auth, app):
+    # Each student's row had its own list of every essay: 86,000 options, 6 MB, for a class of 300.
+    s, carol_essay, url = _readers_page_of_instructor(auth)
     html = client.get(url).get_data(as_text=True)
     assert html.count(f'<option value="{carol_essay.id}">Carol on Suez (Carol Chen)</option>') == 1
-    form = html.split('id="add-pair-heading"', 1)[1].split("</form>", 1)[0]
+    form = _add_pair_form(html)
     assert all(f'<option value="{p.id}">{p.display_name}</option>' in form for p in (s.alice, s.bob, s.carol))
     client.post(url, data={"action": "add", "reviewer_id": str(s.alice.id), "post_id": str(carol_essay.id)})
     assert db.session.scalar(select(PeerAssignment.post_id).where(PeerAssignment.reviewer_id == s.alice.id)) \
@@ -334,14 +343,10 @@ def test_my_comments_says_you_for_a_comment_on_ones_own_essay(client, auth, app)
 
 def test_the_readers_form_comes_back_with_its_choices_after_a_refusal_and_its_reader_after_an_add(client, auth, app):
     # One form for the whole class: coming back on the first of 300 readers and essays loses the choice made.
-    s = seminar()
-    carol_essay = f.make_post(s.course, s.carol, title="Carol on Suez", assignment_id=s.assignment.id)
-    db.session.commit()
-    url = f"/c/{s.course.slug}/assignments/{s.assignment.id}/readers"
-    auth.login(s.instructor)
+    s, carol_essay, url = _readers_page_of_instructor(auth)
 
     def form(response):
-        return response.get_data(as_text=True).split('id="add-pair-heading"', 1)[1].split("</form>", 1)[0]
+        return _add_pair_form(response.get_data(as_text=True))
 
     refused = client.post(url, data={"action": "add", "reviewer_id": str(s.carol.id), "post_id": str(carol_essay.id)},
                           follow_redirects=True)
