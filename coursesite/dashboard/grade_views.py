@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from coursesite.dashboard.blueprint import bp, course_assignment
+from coursesite.dashboard.facts import load_sections
 from coursesite.dashboard.forms import GradeFormBase, csrf_failed, grade_form_class, level_field
 from coursesite.dashboard.matrix import MatrixPage
 from coursesite.extensions import db
@@ -168,6 +169,7 @@ def grading_queue(assignment_id: int):
     page = MatrixPage.of(len(listed), page_number())
     return render_template("dashboard/queue.html", assignment=assignment, queue=page.shown(listed), page=page,
                            only_ungraded=only_ungraded, students=len(queue),
+                           sectioned=bool(load_sections(g.course)),
                            graded=sum(1 for row in queue if row.result.graded),
                            ungraded=sum(1 for row in queue if row.needs_grading),
                            criteria_count=len(rubrics.criteria_of(assignment.id)))

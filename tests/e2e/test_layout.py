@@ -7,9 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import unique
+from tests.e2e.helpers import join_course, sign_up, unique
 from tests.e2e.pages import ESSAY_ASSIGNMENT, STUDENT_ID, STUDENT_POST, C
-from tests.e2e.test_feature_journeys import create_assignment, essay_by_new_student, instructor_with_course
+from tests.e2e.test_feature_journeys import (
+    PASSWORD,
+    create_assignment,
+    essay_by_new_student,
+    instructor_with_course,
+)
 
 LEFT_EDGES = """() => [document.querySelector('.site-title').getBoundingClientRect().left,
                        document.querySelector('main > *').getBoundingClientRect().left]"""
@@ -287,3 +292,39 @@ def test_the_activity_chart_opens_on_its_latest_days_when_wider_than_the_screen(
     chart.evaluate("box => box.scrollBy(-box.scrollWidth, 0)")  # as far back as the chart goes
     seen = page.evaluate(LATEST_BAR_AND_BOX)
     assert seen["box_left"] - 0.5 <= seen["first_left"], f"the first days cannot be reached: {seen}"
+
+
+LONG_SECTION = "Section 12 · Tuesday and Thursday evenings, Harbour campus B"  # 60 characters
+ROW_HEIGHTS = """() => Object.fromEntries([...document.querySelectorAll('.matrix tbody tr')]
+    .map(row => [row.querySelector('th').textContent.trim(), row.getBoundingClientRect().height]))"""
+
+
+def test_a_long_section_name_does_not_make_its_dashboard_row_taller(new_context, tmp_path):
+    instructor, slug, code = instructor_with_course(new_context, "Long Sections")
+    for number in range(1, 6):  # a table wider than the page, as by mid-term: the Section column is narrow
+        create_assignment(instructor, slug, f"Harbour {number}", "Which harbour made its city?")
+    people = [(f"{unique('short')}@example.org", "Ana Short", "A"),
+              (f"{unique('long')}@example.org", "Tama Long", LONG_SECTION)]
+    for email, name, _section in people:
+        student = new_context().new_page()
+        sign_up(student, email, name, PASSWORD)
+        join_course(student, code, course_name=name)
+    roster = tmp_path / "sections.csv"
+    roster.write_text("email,name,role,section\n" + "".join(f'{e},{n},student,"{s}"\n' for e, n, s in people))
+    instructor.goto(f"/c/{slug}/roster/import")
+    instructor.get_by_label("Roster file (CSV)").set_input_files(roster)
+    instructor.get_by_role("button", name="Preview the import").click()
+    instructor.get_by_role("button", name=re.compile(r"^Import \d+ change")).click()
+    expect(instructor.get_by_role("cell", name=LONG_SECTION, exact=True)).to_be_visible()
+    instructor.set_viewport_size({"width": 1280, "height": 900})
+    instructor.goto(f"/c/{slug}/dashboard/")
+    table = instructor.locator(".matrix")
+    expect(table).to_be_visible()
+    heights = instructor.evaluate(ROW_HEIGHTS)
+    assert heights["Tama Long"] <= heights["Ana Short"] + 0.5, f"the long section's row is taller: {heights}"
+    widths = table.evaluate("t => [...t.querySelector('tbody tr').cells].slice(0, 2).map(c => c.offsetWidth)")
+    assert widths[1] <= widths[0], f"the Section column is wider than the names: {widths}"  # no wider table
+    # Cut short for the eye only: a screen reader reads the whole name, and hovering shows it.
+    cell = table.get_by_role("row", name=re.compile("^Tama Long")).get_by_role("cell").first
+    expect(cell).to_have_text(LONG_SECTION)
+    expect(cell).to_have_attribute("title", LONG_SECTION)

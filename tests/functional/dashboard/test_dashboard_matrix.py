@@ -123,6 +123,25 @@ def test_sort_by_what_is_owed_puts_who_owes_most_first_and_who_owes_nothing_last
     assert "most behind first" in page and 'aria-sort="other"' in page
 
 
+def header_of(matrix, label):
+    """The table's column header whose link reads `label` (with whatever marks the sort)."""
+    return next(th for th in re.findall(r"<th scope=\"col\".*?</th>", matrix, re.S) if f">{label}" in th)
+
+
+def test_only_a_column_sorted_ascending_shows_the_ascending_arrow(client, w):
+    """Most behind first is no ascending order of the totals shown: the Total column names it instead of
+    showing ▲, and tells a screen reader it is some other order."""
+    page = matrix_of(home(client, w, sort="total"))
+    total = header_of(page, "Total")
+    assert 'aria-sort="other"' in total and "▲" not in total and "Sorted: most behind first" in total
+    assert "aria-sort" not in header_of(page, "Student") and "▲" not in page
+    for sort, label in (("name", "Student"), ("section", "Section")):
+        page = matrix_of(home(client, w, sort=sort))
+        header = header_of(page, label)
+        assert 'aria-sort="ascending"' in header and '<span class="matrix__sort" aria-hidden="true">▲</span>' in header
+        assert page.count("▲") == 1 and "most behind first</span>" not in page
+
+
 def test_sort_by_section_and_filter_by_section(client, w):
     page = matrix_of(home(client, w, sort="section"))
     assert page.index("Chen Wei") < page.index("Benjamin Hart")  # Section A before Section B

@@ -177,6 +177,22 @@ def test_queue_shows_each_student_state(client, w):
     assert "8 of 20" in page  # 8 + computed comment score 0 of 10
 
 
+def test_the_queue_has_a_section_column_only_in_a_course_with_sections(client, auth, w):
+    page = client.get(f"/c/{w.course.slug}/dashboard/assignments/{w.assignment.id}/grading").get_data(as_text=True)
+    assert '<th scope="col">Section</th>' in page and '<td data-label="Section">Section B</td>' in page
+    course = f.make_course()
+    assignment = f.make_assignment(course, title="Sources")
+    for name in ("Zoe Zed", "Amy Ash"):
+        f.make_member(course, name=name)
+    db.session.commit()
+    auth.logout()
+    auth.login(f.instructor_of(course))
+    page = client.get(f"/c/{course.slug}/dashboard/assignments/{assignment.id}/grading").get_data(as_text=True)
+    table = page.split("<table", 1)[1]
+    assert "Amy Ash" in table and "Zoe Zed" in table
+    assert "Section" not in table and "—</td>" not in table
+
+
 def test_queue_greys_essays_not_due_yet_instead_of_calling_them_missing(client, w):
     amara, benjamin, chen = w.students
     w.assignment.post_due_at = utcnow() + timedelta(days=2)
