@@ -108,6 +108,14 @@ def page_number(argument: str = "page") -> int:
     return max(number, 1)
 
 
+SEARCH_MAX_CHARS = 100
+
+
+def search_text(argument: str = "q") -> str:
+    """`?q=` of a searchable list of students: what was typed, without surrounding spaces, at most 100 characters."""
+    return (request.args.get(argument) or "").strip()[:SEARCH_MAX_CHARS]
+
+
 class BoundedDateTimeField(DateTimeLocalField):
     """<input type=datetime-local> whose year lies in EARLIEST_YEAR..LATEST_YEAR; else a field error."""
 

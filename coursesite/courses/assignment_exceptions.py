@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import selectinload
 
 from coursesite.extensions import db
@@ -15,11 +15,20 @@ from coursesite.participation.deadline_rules import DueDates
 from coursesite.participation.deadlines import WorkItem, load_deadline_book
 
 
-def active_students(course: Course) -> list[Enrollment]:
+def students_query(course: Course, search: str = "") -> Select:
+    """The course's students by name (those matching `search`, see roster_query), with what a row shows."""
     from coursesite.coursework.courses import roster_query
 
-    query = roster_query(course).where(Enrollment.role == "student")
-    return list(db.session.scalars(query.options(selectinload(Enrollment.user), selectinload(Enrollment.section))))
+    query = roster_query(course, search=search).where(Enrollment.role == "student")
+    return query.options(selectinload(Enrollment.user), selectinload(Enrollment.section))
+
+
+def students_with_ids(course: Course, user_ids: Iterable[int]) -> list[Enrollment]:
+    """Those of `user_ids` who are students of the course: who a bulk action may be applied to."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return []
+    return list(db.session.scalars(students_query(course).where(Enrollment.user_id.in_(user_ids))))
 
 
 @dataclass(frozen=True)
@@ -35,15 +44,15 @@ class ExceptionRow:
         return self.excusal_reason is not None
 
 
-def exception_rows(course: Course, assignment: Assignment, now: datetime) -> list[ExceptionRow]:
-    """Every student of the course with their deadlines, exceptions and status, in a fixed number of queries."""
-    students = active_students(course)
+def exception_rows(assignment: Assignment, students: list[Enrollment], now: datetime) -> list[ExceptionRow]:
+    """These students with their deadlines, exceptions and status, in a fixed number of queries."""
     user_ids = [e.user_id for e in students]
     book = load_deadline_book([assignment], user_ids)
     reasons = {
         row.user_id: row.reason
         for row in db.session.execute(
-            select(Excusal.user_id, Excusal.reason).where(Excusal.assignment_id == assignment.id)
+            select(Excusal.user_id, Excusal.reason)
+            .where(Excusal.assignment_id == assignment.id, Excusal.user_id.in_(user_ids))
         )
     }
     default = book.assignments[assignment.id].due

@@ -11,8 +11,9 @@ from coursesite.courses.blueprint import bp
 from coursesite.courses.pages import load_assignment
 from coursesite.coursework import assignments as assignment_service
 from coursesite.extensions import db
-from coursesite.forms import choices, confirmed
+from coursesite.forms import choices, confirmed, page_number, search_text
 from coursesite.models import Course, utcnow
+from coursesite.paging import place, read_page
 from coursesite.participation.deadline_rules import DueDates
 from coursesite.permissions import can_manage_assignments, course_view
 from coursesite.security import form_checks_csrf
@@ -109,20 +110,31 @@ def _apply_exceptions(form: ExceptionsForm, assignment, rows) -> str | None:
 def assignment_exceptions(course: Course, assignment_id: int):
     assignment = load_assignment(course, assignment_id)
     now = utcnow()
-    rows = exceptions.exception_rows(course, assignment, now)
+    # The form posts back to the page's own address, so its ?q= and ?page= say where to come back to.
+    search, number = search_text(), page_number()
     form = ExceptionsForm()
-    form.students.choices = choices((row.enrollment.user_id, row.enrollment.user.display_name) for row in rows)
+    # A bulk action may name any student of the course, not only those of the page the form was read from.
+    chosen_rows = exceptions.exception_rows(
+        assignment, exceptions.students_with_ids(course, form.students.data or []), now
+    ) if form.is_submitted() else []
+    page, students = read_page(exceptions.students_query(course, search), number)
+    rows = exceptions.exception_rows(assignment, students, now)
+    form.students.choices = choices(
+        (row.enrollment.user_id, row.enrollment.user.display_name) for row in [*rows, *chosen_rows]
+    )
     if form.validate_on_submit():
-        message = _apply_exceptions(form, assignment, rows)
+        message = _apply_exceptions(form, assignment, chosen_rows)
         if message:
             db.session.commit()
             flash(message, "success")
-            return redirect(url_for("courses.assignment_exceptions", slug=course.slug, assignment_id=assignment.id))
+            return redirect(url_for("courses.assignment_exceptions", slug=course.slug, assignment_id=assignment.id,
+                                    **place(search, page.number)))
     elif form.is_submitted() and form.action.data == "extend":
         errors: list = []  # show DST problems with the other field errors
         _utc(form.post_due_at, course.timezone, errors)
         _utc(form.comments_due_at, course.timezone, errors)
     chosen = set(form.students.data or [])
     return render_template(
-        "courses/assignment_exceptions.html", form=form, assignment=assignment, rows=rows, chosen=chosen, now=now
+        "courses/assignment_exceptions.html", form=form, assignment=assignment, rows=rows, chosen=chosen, now=now,
+        page=page, search=search, place=place(search, page.number),
     )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from coursesite.courses.blueprint import bp
 from coursesite.courses.forms import InvitationAnswerForm
 from coursesite.courses.invitation_mail import invitation_mail
+from coursesite.courses.pages import roster_url
 from coursesite.extensions import db
 from coursesite.models import Course, CourseInvitation
 from coursesite.notifications.mail import deliver
@@ -51,11 +52,12 @@ def course_invitation(course: Course):
 @course_view(can_manage_roster)
 def withdraw_invitation(course: Course, invitation_id: int):
     invitation = _course_invitation(course, invitation_id)
+    back = roster_url(course, "invitations")
     name = invitation.name or invitation.user.email
     course_invitations.answer_no(invitation)
     db.session.commit()
     flash(f"The invitation to {name} is withdrawn.", "success")
-    return redirect(url_for("courses.roster", slug=course.slug) + "#invitations")
+    return redirect(back)
 
 
 def _course_invitation(course: Course, invitation_id: int) -> CourseInvitation:
@@ -70,11 +72,12 @@ def _course_invitation(course: Course, invitation_id: int) -> CourseInvitation:
 def resend_invitation(course: Course, invitation_id: int):
     """Email an unanswered invitation again (the first one was lost, or the mail server refused it)."""
     invitation = _course_invitation(course, invitation_id)
+    back = roster_url(course, "invitations")
     name = invitation.name or invitation.user.email
     if is_member(invitation.user, course):  # joined with the course's code meanwhile: the email would be wrong
         flash(f"{name} has joined the course already, so nothing was sent. The invitation still offers its "
               "role, section and IDs until they answer it.", "info")
-        return redirect(url_for("courses.roster", slug=course.slug) + "#invitations")
+        return redirect(back)
     mail = invitation_mail(course, invitation.user)
     db.session.commit()  # nothing written; ends the transaction before the mail server is asked
     if deliver(mail):
@@ -82,4 +85,4 @@ def resend_invitation(course: Course, invitation_id: int):
     else:
         flash(f"The mail server did not accept the invitation to {name}. It is still saved: send it again "
               "later.", "error")
-    return redirect(url_for("courses.roster", slug=course.slug) + "#invitations")
+    return redirect(back)

@@ -1,12 +1,15 @@
-"""What the course views share: the assignment a URL names, and a service's refusal shown on a form."""
+"""What the course views share: the assignment a URL names, a service's refusal shown on a form, and the page of
+the roster a form was sent from."""
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, url_for
 
 from coursesite.coursework import assignments as assignment_service
 from coursesite.coursework.courses import CourseError
+from coursesite.forms import page_number, search_text
 from coursesite.models import Assignment, Course
+from coursesite.paging import place
 
 
 def apply_course_error(form, error: CourseError) -> None:
@@ -24,3 +27,14 @@ def load_assignment(course: Course, assignment_id: int) -> Assignment:
     if assignment is None:
         abort(404)
     return assignment
+
+
+def list_place() -> dict:
+    """The search and page of the list a form was sent from, carried in the form's own address (?q=, ?page=) and
+    read as a string and a number: url_for arguments, so going back never leaves the site."""
+    return place(search_text(), page_number())
+
+
+def roster_url(course: Course, anchor: str | None = None) -> str:
+    """The roster page a form was sent from, with its search."""
+    return url_for("courses.roster", slug=course.slug, _anchor=anchor, **list_place())

@@ -5,15 +5,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coursesite.courses.blueprint import bp
 from coursesite.courses.forms import CourseForm, CourseSettingsForm, EnrollmentForm, JoinForm, WelcomeForm
-from coursesite.courses.pages import apply_course_error
+from coursesite.courses.pages import apply_course_error, list_place, roster_url
 from coursesite.coursework import courses as course_service
 from coursesite.coursework.courses import CourseError
 from coursesite.extensions import db
-from coursesite.forms import confirmed
+from coursesite.forms import confirmed, page_number, search_text
 from coursesite.models import Course, Enrollment, User
+from coursesite.paging import place, read_page
 from coursesite.people import accounts
 from coursesite.people import invitations as course_invitations
 from coursesite.people.pseudonyms import pseudonym_problem, reads_as_staff
@@ -151,8 +153,13 @@ def new_join_code(course: Course):
 @bp.route("/c/<slug>/roster")
 @course_view(can_manage_roster)
 def roster(course: Course):
-    enrollments = db.session.scalars(course_service.roster_query(course)).all()
-    return render_template("courses/roster.html", enrollments=enrollments,
+    search = search_text()
+    query = course_service.roster_query(course, search=search)
+    page, enrollments = read_page(query.options(selectinload(Enrollment.user), selectinload(Enrollment.section)),
+                                  page_number())
+    return render_template("courses/roster.html", enrollments=enrollments, page=page, search=search,
+                           place=place(search, page.number),
+                           people=course_service.roster_size(course) if search else page.total,
                            invitations=course_invitations.pending_in(course))
 
 
@@ -172,6 +179,7 @@ def _is_last_instructor(course: Course, enrollment: Enrollment) -> bool:
 @form_checks_csrf
 def edit_enrollment(course: Course, enrollment_id: int):
     enrollment = _course_enrollment(course, enrollment_id)
+    back = roster_url(course)
     form = EnrollmentForm(obj=enrollment)
     if request.method == "GET":
         form.section.data = enrollment.section.name if enrollment.section else ""
@@ -185,24 +193,27 @@ def edit_enrollment(course: Course, enrollment_id: int):
             enrollment.extra_minutes = form.extra_minutes.data or 0
             db.session.commit()
             flash(f"{enrollment.user.display_name} is updated.", "success")
-            return redirect(url_for("courses.roster", slug=course.slug))
-    return render_template("courses/enrollment.html", form=form, enrollment=enrollment)
+            return redirect(back)
+    return render_template("courses/enrollment.html", form=form, enrollment=enrollment, back=back,
+                           place=list_place())
 
 
 @bp.route("/c/<slug>/roster/<int:enrollment_id>/remove", methods=["POST"])
 @course_view(can_manage_roster)
 def remove_enrollment(course: Course, enrollment_id: int):
     enrollment = _course_enrollment(course, enrollment_id)
+    back = roster_url(course)
     if _is_last_instructor(course, enrollment):
         flash("A course needs at least one instructor. Make someone else instructor first.", "error")
-        return redirect(url_for("courses.roster", slug=course.slug))
+        return redirect(back)
     name = db.session.get(User, enrollment.user_id).display_name
     if not confirmed():
         form = EnrollmentForm(formdata=None, obj=enrollment)
         form.section.data = enrollment.section.name if enrollment.section else ""
-        return render_template("courses/enrollment.html", form=form, enrollment=enrollment,
+        return render_template("courses/enrollment.html", form=form, enrollment=enrollment, back=back,
+                               place=list_place(),
                                confirm_error=f"Tick the box to confirm that {name} leaves the course.")
     course_service.end_enrollment(enrollment)
     db.session.commit()
     flash(f"{name} was removed from the course. Their essays and comments stay.", "success")
-    return redirect(url_for("courses.roster", slug=course.slug))
+    return redirect(back)

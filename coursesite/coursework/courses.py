@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment, Section, User, utcnow
@@ -69,15 +69,20 @@ def section_named(course: Course, name: str | None) -> Section | None:
     return section
 
 
-def roster_query(course: Course, include_ended: bool = False):
+def roster_query(course: Course, include_ended: bool = False, search: str = ""):
+    """The course's people, staff first then by name; with `search`, those whose name, name in the course or
+    email contains it, whatever its case."""
     query = (
         select(Enrollment)
         .join(User, Enrollment.user_id == User.id)
         .where(Enrollment.course_id == course.id)
-        .order_by(ROLE_ORDER, func.lower(User.display_name))
+        .order_by(ROLE_ORDER, func.lower(User.display_name), Enrollment.id)
     )
     if not include_ended:
         query = query.where(Enrollment.ended_at.is_(None))
+    if search:
+        query = query.where(or_(*(column.icontains(search, autoescape=True)
+                                  for column in (User.display_name, Enrollment.course_name, User.email))))
     return query
 
 
@@ -85,6 +90,11 @@ def end_enrollment(enrollment: Enrollment) -> None:
     """The person leaves the course; their essays and comments stay."""
     enrollment.ended_at = utcnow()
     db.session.flush()
+
+
+def roster_size(course: Course) -> int:
+    """How many people the course has now (one statement)."""
+    return db.session.scalar(select(func.count()).select_from(roster_query(course).order_by(None).subquery()))
 
 
 def instructor_count(course: Course) -> int:

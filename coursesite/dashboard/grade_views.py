@@ -9,13 +9,13 @@ from sqlalchemy import select
 from coursesite.dashboard.blueprint import bp, course_assignment
 from coursesite.dashboard.facts import load_sections
 from coursesite.dashboard.forms import GradeFormBase, csrf_failed, grade_form_class, level_field
-from coursesite.dashboard.matrix import MatrixPage
 from coursesite.extensions import db
 from coursesite.forms import page_number
 from coursesite.grading import grades, rubrics
 from coursesite.grading import reports as grade_reports
 from coursesite.grading import rules as grading
 from coursesite.models import Assignment, Course, Enrollment, Post, utcnow
+from coursesite.paging import ListPage
 from coursesite.participation import checklist as my_comments
 from coursesite.participation.deadlines import load_deadline_book
 from coursesite.security import form_checks_csrf
@@ -166,7 +166,7 @@ def grading_queue(assignment_id: int):
     queue = grade_reports.grading_queue(assignment)
     only_ungraded = request.args.get("show") == "ungraded"
     listed = [row for row in queue if row.needs_grading] if only_ungraded else queue
-    page = MatrixPage.of(len(listed), page_number())
+    page = ListPage.of(len(listed), page_number())
     return render_template("dashboard/queue.html", assignment=assignment, queue=page.shown(listed), page=page,
                            only_ungraded=only_ungraded, students=len(queue),
                            sectioned=bool(load_sections(g.course)),

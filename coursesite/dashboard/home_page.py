@@ -20,8 +20,9 @@ from coursesite.dashboard.attention import (
     short_of_comments,
 )
 from coursesite.dashboard.facts import load_class_list, load_course_facts, load_waiting
-from coursesite.dashboard.matrix import AssignmentHead, MatrixPage, Row, build_cells, row_order
+from coursesite.dashboard.matrix import AssignmentHead, Row, build_cells, row_order
 from coursesite.models import Course
+from coursesite.paging import ListPage
 from coursesite.participation.standing import NO_TOTALS, class_standing, essays_short_of_comments
 
 
@@ -39,7 +40,7 @@ class MatrixView:
 @dataclass(frozen=True)
 class DashboardHome:
     matrix: MatrixView
-    page: MatrixPage
+    page: ListPage
     attention: Attention
 
 
@@ -60,7 +61,7 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     ordered = shown
     if key is not None:
         ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS)))
-    page = MatrixPage.of(len(ordered), page_number)
+    page = ListPage.of(len(ordered), page_number)
     on_page = page.shown(ordered)
     # Only the page's students and those the overdue list names are read in full.
     facts = load_course_facts(course, now, student_ids={s.user_id for s in on_page}.union(

@@ -165,31 +165,3 @@ def build_cell(facts: CourseFacts, student: StudentInfo, essays: dict, a: Assign
 
 def build_cells(facts: CourseFacts, student: StudentInfo, essays: dict, scored: bool = True) -> tuple[Cell, ...]:
     return tuple(build_cell(facts, student, essays, a, scored) for a in facts.assignments)
-
-
-MATRIX_ROWS_PER_PAGE = 50
-
-
-@dataclass(frozen=True)
-class MatrixPage:
-    """One page of a list of students (the matrix, an assignment's essays, the grading queue): a class of 300 is
-    read fifty students at a time."""
-
-    number: int
-    count: int
-    first: int  # 1-based position of the page's first student, for "Students 51–100 of 300"
-    last: int
-    total: int
-
-    @classmethod
-    def of(cls, total: int, number: int, per_page: int = MATRIX_ROWS_PER_PAGE) -> MatrixPage:
-        """Page `number` of `total` rows (a page past the end is the last one)."""
-        count = max(1, -(-total // per_page))
-        number = min(max(number, 1), count)
-        start = (number - 1) * per_page
-        shown = max(0, min(per_page, total - start))
-        return cls(number, count, start + 1 if shown else 0, start + shown, total)
-
-    def shown(self, rows: list) -> list:
-        """The page's part of the whole list of `rows`."""
-        return rows[self.first - 1:self.last] if self.first else []

@@ -6,10 +6,10 @@ from flask import abort, g, render_template
 
 from coursesite.dashboard.blueprint import bp, course_assignment
 from coursesite.dashboard.facts import load_course_facts
-from coursesite.dashboard.matrix import MatrixPage
 from coursesite.dashboard.people import assignment_page, student_page
 from coursesite.forms import page_number
 from coursesite.models import utcnow
+from coursesite.paging import ListPage
 
 
 @bp.route("/students/<int:user_id>")
@@ -27,6 +27,6 @@ def assignment(assignment_id: int):
     facts = load_course_facts(g.course, utcnow(), assignment_id=chosen.id)
     lines = assignment_page(facts, chosen)
     ungraded = sum(1 for line in lines if line.cell.needs_grading)
-    page = MatrixPage.of(len(lines), page_number())
+    page = ListPage.of(len(lines), page_number())
     return render_template("dashboard/assignment.html", assignment=chosen, lines=page.shown(lines), page=page,
                            ungraded=ungraded)

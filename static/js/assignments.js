@@ -11,7 +11,7 @@
     label.className = "select-all";
     all.type = "checkbox";
     text.className = "visually-hidden select-all__text";
-    text.textContent = "Choose all students";
+    text.textContent = table.getAttribute("data-select-all-label") || "Choose all students";
     label.appendChild(all);
     label.appendChild(text);
     cell.textContent = "";
