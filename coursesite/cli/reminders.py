@@ -4,8 +4,12 @@ Each message is recorded (unique per person and deadline, or per person, course 
 before it is sent, so running a command twice, at once or again after a failure, sends nothing twice, and
 no transaction is open while the mail server answers. A reminder's in-app notice is recorded with it and
 stays whatever the mail server does; a reminder email the server refuses is tried again on each run until
-the server takes it, but never once its deadline has passed. A staff digest the server refuses is
-un-recorded, to be tried again on the next run. The others still go, and the command exits with status 1.
+the server takes it, but never once its deadline has passed. Its email is marked taken, committed, once the
+server took it: one whose run was killed while sending is taken again by a run after its lease
+(notifications.lease), and goes with the same Message-ID. A staff digest the server refuses is un-recorded, to
+be tried again on the next run; one whose run was killed while sending stays recorded and is not sent (its
+row is both the claim and the record, with no lease yet). The others still go, and the command exits with
+status 1.
 """
 
 from __future__ import annotations
@@ -22,10 +26,14 @@ from coursesite.notifications.mail import Mail, deliver
 from coursesite.weekly import reminders, staff_digest
 
 
-def _send_recorded(mail: Mail, row_id: int, refused) -> bool:
-    """Commit the record, then send; a refused mail has `refused(row_id)` undo its claim, committed."""
+def _send_recorded(mail: Mail, row_id: int, refused, taken=None) -> bool:
+    """Commit the record, then send; a refused mail has `refused(row_id)` undo its claim, a taken one
+    `taken(row_id)` mark it, committed."""
     db.session.commit()
     if deliver(mail):
+        if taken is not None:
+            taken(row_id)
+            db.session.commit()
         return True
     refused(row_id)
     db.session.commit()
@@ -51,7 +59,7 @@ def send_reminders_command() -> None:
         if row_id is None:  # another run sends it, or too late to
             db.session.rollback()
             continue
-        if _send_recorded(reminders.mail(reminder), row_id, reminders.email_refused):
+        if _send_recorded(reminders.mail(reminder, row_id), row_id, reminders.email_refused, reminders.email_taken):
             sent += 1
         else:
             failed += 1
