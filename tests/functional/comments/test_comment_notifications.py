@@ -781,7 +781,7 @@ def test_an_instant_email_retried_by_send_digests_is_the_same_message(client, au
         comment_made_ago("Answer lost.", timedelta(hours=1))
         assert "sent 1 comment email" in app.test_cli_runner().invoke(args=["send-digests"]).output
         first, again = sink.messages
-    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"] is not None and first["Message-ID"] == again["Message-ID"]
 
 
 def test_other_mail_has_a_message_id_of_its_own(app, outbox):
