@@ -3,7 +3,8 @@
 A run claims an email, commits the claim, sends, then marks it taken; a refusal gives the claim back. A run killed
 while the server answers (out of memory, a deploy, kill -9), or a request's worker that dies before its mail goes,
 leaves a claim nobody confirms: once the lease is over the next run takes it again, by the same conditional
-UPDATE, so two runs at once still never both take it.
+UPDATE, so two runs at once still never both take it. A staff digest's claim is its row (made at sent_at, deleted
+on a refusal): `lapsed` alone says whether it is to send again.
 """
 
 from __future__ import annotations
@@ -22,5 +23,9 @@ EMAIL_LEASE = timedelta(hours=1)
 def not_emailed(model, now: datetime) -> ColumnElement[bool]:
     """Rows of `model` (a Notification, a SentReminder) whose email is still to send: never claimed, given back
     after a refusal, or claimed by a run that never said the server took it and is over its lease."""
-    return or_(model.emailed_at.is_(None),
-               and_(model.email_accepted_at.is_(None), model.emailed_at <= now - EMAIL_LEASE))
+    return or_(model.emailed_at.is_(None), lapsed(model.emailed_at, model.email_accepted_at, now))
+
+
+def lapsed(claimed_at, accepted_at, now: datetime) -> ColumnElement[bool]:
+    """A claim made at `claimed_at` that the server was never said to take (`accepted_at`) and is over its lease."""
+    return and_(accepted_at.is_(None), claimed_at <= now - EMAIL_LEASE)

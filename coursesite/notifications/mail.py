@@ -15,9 +15,9 @@ if the server refuses it (`if_refused`, e.g. a comment notice's mark that it was
 tries it again), and what to record once it is taken (`if_taken`, the mark that it was); mail sent at a
 command's commit cannot, the transaction being over.
 
-Every message has a Message-ID. A notice's email takes one made of what it tells (`stable_message_id`): sent
-again after all (its run died, or the server took it and then timed out), it is the same message, and mail
-systems that drop a duplicate (Gmail does) show it once. Other mail takes a random one.
+Every message has a Message-ID. A notice's, reminder's or staff digest's email takes one made of what it tells
+(`stable_message_id`): sent again after all (its run died, or the server took it and then timed out), it is the
+same message, and mail systems that drop a duplicate (Gmail does) show it once. Other mail takes a random one.
 """
 
 from __future__ import annotations
@@ -64,10 +64,10 @@ def _mail_host() -> str:
     return urlsplit(current_app.config.get("BASE_URL") or "").hostname or "localhost"
 
 
-def stable_message_id(to: str, kind: str, ids: list[int]) -> str:
-    """The Message-ID of the email of these records (notices, a reminder) to this address: the same each time it
-    is sent, another for any other set."""
-    made_of = f"{to.lower()}\n{kind}\n{','.join(str(i) for i in sorted(ids))}"
+def stable_message_id(to: str, kind: str, *what: object) -> str:
+    """The Message-ID of the email to this address of `what` (a notice's id, a digest's sorted, a reminder's row, a
+    staff digest's course and week): the same each time it is sent, another for anything else."""
+    made_of = "\n".join([to.lower(), kind, *(str(part) for part in what)])
     return f"<{hashlib.sha256(made_of.encode()).hexdigest()[:40]}@{_mail_host()}>"
 
 

@@ -181,7 +181,7 @@ def instant_mail(user: User, item: NotificationItem) -> Mail:
     """One comment's email; a refusal unmarks its notice, for send-digests to try again."""
     return Mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n", "comment notice",
                 if_refused=partial(emails_refused, [item.id]), if_taken=partial(emails_taken, [item.id]),
-                message_id=stable_message_id(user.email, "comment notice", [item.id]))
+                message_id=stable_message_id(user.email, "comment notice", item.id))
 
 
 # Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day and an
@@ -301,4 +301,4 @@ def digest_mail(user: User, items: list[NotificationItem]) -> Mail:
                 f"here (your notifications page shows the newest: {link}).\n\n{body}")
     footer = "\n\nChange how often you get these emails on your account page."
     return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest",
-                message_id=stable_message_id(user.email, "comment digest", [item.id for item in items]))
+                message_id=stable_message_id(user.email, "comment digest", *sorted(item.id for item in items)))

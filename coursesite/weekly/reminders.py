@@ -187,7 +187,7 @@ def mail(reminder: Reminder, row_id: int) -> Mail:
     body = (f"Hello {reminder.user.display_name},\n\n{reminder.text}\n\nWhat is due this week: {link}\n\n"
             "You can turn these reminders off on your account page.\n")
     return Mail(reminder.user.email, subject, body, "deadline reminder",
-                message_id=stable_message_id(reminder.user.email, "deadline reminder", [row_id]))
+                message_id=stable_message_id(reminder.user.email, "deadline reminder", row_id))
 
 
 @dataclass(frozen=True)
