@@ -31,6 +31,10 @@ class _Keep:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        if self.sink.lose_data_reply:
+            # Taken, and then the answer never comes: the connection drops, as a timeout ends it.
+            server.transport.close()
+            return MISSING
         return "250 Message accepted for delivery"
 
     async def handle_QUIT(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
@@ -40,12 +44,14 @@ class _Keep:
 class MailSink:
     """Started and stopped around a test; `messages` holds what arrived, parsed; addresses put in `refused`
     are turned away, as a mail server does a mailbox it cannot deliver to. `quit_reply`, when set, answers the
-    goodbye after the messages (a server that errs there has still taken them)."""
+    goodbye after the messages (a server that errs there has still taken them). With `lose_data_reply` it keeps
+    each message and drops the connection before saying so (a sender counts it refused)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refused: set[str] = set()
         self.quit_reply: str | None = None
+        self.lose_data_reply = False
         self.port = free_port()
         self._controller = Controller(_Keep(self), hostname="127.0.0.1", port=self.port)
 

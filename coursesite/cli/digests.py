@@ -1,16 +1,20 @@
 """`flask --app wsgi send-digests`: email each person who chose the digest their unread notifications.
 
 A scheduler (cron, a systemd timer) runs it daily. Each notification is emailed once: a person's notices are
-claimed by a conditional UPDATE, and committed, before their digest is sent, so running the command twice,
-one after the other or at once, sends nothing twice; a digest the server refused is given back and tried
-again on the next run. (As with reminders, a run killed while the server answers leaves its claim: those
-notices stay in the app's list but are not emailed again; a failure on this side, such as a setting smtplib
-cannot encode, gives them back and stops the run.) One refused digest does not stop the others; the
-command then exits with status 1, for the scheduler to report.
+claimed by a conditional UPDATE, and committed, before their digest is sent, and marked taken, committed,
+once the mail server took it, so running the command twice, one after the other or at once, sends nothing
+twice; a digest the server refused is given back and tried again on the next run, as is one that failed on
+this side (a setting smtplib cannot encode), which also stops the run. A run killed while the server answers
+(out of memory, a deploy) leaves claims never marked taken: the first run after their lease
+(lease.EMAIL_LEASE, an hour) takes them again. One refused digest does not stop the others; the command then
+exits with status 1, for the scheduler to report.
 
-It also tries again the comment emails "at once" that the server refused (notices.instant_retries says
-which), claimed the same way; the request's own attempt holds that mark while under way and gives it back
-only if refused.
+A server that took a digest but timed out before saying so counts it refused, and the next run sends it
+again: with the same Message-ID (mail.stable_message_id), which mailboxes that drop duplicates show once.
+
+It also tries again the comment emails "at once" that the server refused, or whose request's worker died
+before sending them (notices.instant_retries says which), claimed the same way; the request's own attempt
+holds that claim while under way, marks it taken once sent and gives it back if refused.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ def send_digests() -> tuple[int, int]:
     """(sent, refused)"""
     now = utcnow()
     sent = failed = 0
-    for user, items in notifications.pending_digests():
+    for user, items in notifications.pending_digests(now):
         taken, delivered = _send_claimed(user, items, "digest", notifications.digest_mail, now)
         if taken and delivered:
             sent += 1
@@ -87,9 +91,9 @@ def send_refused_instant() -> tuple[int, int]:
 
 def _send_claimed(user: User, items: list[NotificationItem], setting: str,
                   compose: Callable[[User, list[NotificationItem]], Mail], now: datetime) -> tuple[int, bool]:
-    """Claim the person's notices and send the email `compose` makes of those taken; given back if refused. How
-    many were taken (none: another run sends them, or they no longer need sending), and whether the server
-    took the email."""
+    """Claim the person's notices and send the email `compose` makes of those taken; marked taken once the server
+    took it, given back if refused. How many were taken (none: another run sends them, or they no longer need
+    sending), and whether the server took the email."""
     taken = notifications.claim_emails([item.id for item in items], setting, now)
     mail = compose(user, [item for item in items if item.id in taken]) if taken else None
     db.session.commit()  # the claim seen by other runs; no transaction open while the server answers
@@ -102,7 +106,10 @@ def _send_claimed(user: User, items: list[NotificationItem], setting: str,
         # are given back, not left claimed and never sent, and the run stops with the error.
         _give_back(taken)
         raise
-    if not delivered:
+    if delivered:
+        notifications.emails_taken(list(taken))
+        db.session.commit()
+    else:
         _give_back(taken)
     return len(taken), delivered
 

@@ -4,8 +4,10 @@ Each message is recorded (unique per person and deadline, or per person, course 
 before it is sent, so running a command twice, at once or again after a failure, sends nothing twice, and
 no transaction is open while the mail server answers. A reminder's in-app notice is recorded with it and
 stays whatever the mail server does; a reminder email the server refuses is tried again on each run until
-the server takes it, but never once its deadline has passed. A staff digest the server refuses is
-un-recorded, to be tried again on the next run. The others still go, and the command exits with status 1.
+the server takes it, but never once its deadline has passed. A staff digest the server refuses is un-recorded,
+to be tried again on the next run. Either email is marked taken, committed, once the server took it: one whose
+run was killed while sending is taken again by a run after its lease (notifications.lease), and goes with the
+same Message-ID. The others still go, and the command exits with status 1.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from coursesite.notifications.mail import Mail, deliver
 from coursesite.weekly import reminders, staff_digest
 
 
-def _send_recorded(mail: Mail, row_id: int, refused) -> bool:
-    """Commit the record, then send; a refused mail has `refused(row_id)` undo its claim, committed."""
+def _send_recorded(mail: Mail, row_id: int, refused, taken) -> bool:
+    """Commit the record, then send; a refused mail has `refused(row_id)` undo its claim, a taken one
+    `taken(row_id)` mark it, committed."""
     db.session.commit()
     if deliver(mail):
+        taken(row_id)
+        db.session.commit()
         return True
     refused(row_id)
     db.session.commit()
@@ -51,7 +56,7 @@ def send_reminders_command() -> None:
         if row_id is None:  # another run sends it, or too late to
             db.session.rollback()
             continue
-        if _send_recorded(reminders.mail(reminder), row_id, reminders.email_refused):
+        if _send_recorded(reminders.mail(reminder, row_id), row_id, reminders.email_refused, reminders.email_taken):
             sent += 1
         else:
             failed += 1
@@ -71,21 +76,24 @@ def send_staff_digest_command(silent_days: int) -> None:
     for course_id in db.session.scalars(select(Course.id).order_by(Course.id)).all():
         course = db.session.get(Course, course_id)
         week = staff_digest.week_of(course, now)
-        people = staff_digest.recipients(course, week)
+        people = staff_digest.recipients(course, week, now)
         if not people:
             continue
         digest = staff_digest.course_digest(course, now, silent_days)
         if digest.empty:
             continue
         subject, text = f"This week in {course.title}", staff_digest.digest_text(digest, now)
-        for person in people:
+        for person, lapsed_id in people:
             try:
-                row_id = staff_digest.record(person, course, week, now)
-            except IntegrityError:
+                row_id = staff_digest.take(person, course, week, lapsed_id, utcnow())
+            except IntegrityError:  # another run recorded this one, and sends it
                 db.session.rollback()
                 continue
-            mail = Mail(person.email, subject, f"Hello {person.display_name},\n\n{text}", "staff digest")
-            if _send_recorded(mail, row_id, staff_digest.forget):
+            if row_id is None:  # another run took the lapsed claim first
+                db.session.rollback()
+                continue
+            mail = staff_digest.mail(person, course, week, subject, text)
+            if _send_recorded(mail, row_id, staff_digest.forget, staff_digest.taken):
                 sent += 1
             else:
                 failed += 1

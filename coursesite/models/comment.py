@@ -109,4 +109,7 @@ class Notification(db.Model):
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("sent_reminders.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Claimed for an email (set, and committed, before the mail server is asked; cleared again if it refuses),
+    # then taken: the server accepted it. A claim never confirmed is taken again after notifications.lease.
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

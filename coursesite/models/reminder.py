@@ -32,6 +32,8 @@ class SentReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # recorded, notice shown
     # Set, and committed, before the mail server is asked; cleared again if it refuses. None: not emailed yet.
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The mail server took it; a claim never confirmed is taken again after notifications.lease.EMAIL_LEASE.
+    email_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SentStaffDigest(db.Model):
@@ -44,4 +46,7 @@ class SentStaffDigest(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     week_of: Mapped[date] = mapped_column(Date())
+    # The claim, made and committed before the mail server is asked; the row is deleted if the server refuses.
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The mail server took it; a claim never confirmed is taken again after notifications.lease.EMAIL_LEASE.
+    email_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

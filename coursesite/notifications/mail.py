@@ -12,17 +12,25 @@ tells who has an account (the app holds a request's mail: `hold_committed_mail`,
 request (a command) it goes at the commit. A view whose page says whether the mail was taken (a roster's
 invitations) calls `deliver` itself, after its commit. Mail held for after the response may say what to undo
 if the server refuses it (`if_refused`, e.g. a comment notice's mark that it was emailed, so that a command
-tries it again); mail sent at a command's commit cannot, the transaction being over.
+tries it again), and what to record once it is taken (`if_taken`, the mark that it was); mail sent at a
+command's commit cannot, the transaction being over.
+
+Every message has a Message-ID. A notice's, reminder's or staff digest's email takes one made of what it tells
+(`stable_message_id`): sent again after all (its run died, or the server took it and then timed out), it is the
+same message, and mail systems that drop a duplicate (Gmail does) show it once. Other mail takes a random one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
@@ -48,14 +56,28 @@ class Mail:
     body: str
     kind: str  # what the mail is, for the log: "password reset", "course invitation", ...
     if_refused: Callable[[], None] | None = None  # database work `deliver_all` does, and commits, on a refusal
+    if_taken: Callable[[], None] | None = None  # and once the server took it
+    message_id: str | None = None  # None: a random one
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
+def _mail_host() -> str:
+    return urlsplit(current_app.config.get("BASE_URL") or "").hostname or "localhost"
+
+
+def stable_message_id(to: str, kind: str, *what: object) -> str:
+    """The Message-ID of the email to this address of `what` (a notice's id, a digest's sorted, a reminder's row, a
+    staff digest's course and week): the same each time it is sent, another for anything else."""
+    made_of = "\n".join([to.lower(), kind, *(str(part) for part in what)])
+    return f"<{hashlib.sha256(made_of.encode()).hexdigest()[:40]}@{_mail_host()}>"
+
+
+def send_mail(to: str, subject: str, body: str, message_id: str | None = None) -> None:
     """Send one message now; raises one of MAIL_ERRORS when the server does not take it."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
+    message["Message-ID"] = message_id or make_msgid(domain=_mail_host())
     # One line: a title typed with a line break (an essay's, a course's) is no header injection, nor an error.
     message["Subject"] = " ".join(subject.split())
     message.set_content(body)
@@ -85,7 +107,7 @@ def deliver(mail: Mail) -> bool:
 def _attempt(mail: Mail) -> Exception | None:
     """Send now; the error, logged, when the mail server did not take it."""
     try:
-        send_mail(mail.to, mail.subject, mail.body)
+        send_mail(mail.to, mail.subject, mail.body, mail.message_id)
     except MAIL_ERRORS as error:
         log.warning("%s mail to %s not sent: %s: %s", mail.kind, mail.to, type(error).__name__, error)
         return error
@@ -118,9 +140,9 @@ def held_mail() -> list[Mail]:
 
 
 def deliver_all(app: Flask, mails: list[Mail]) -> None:
-    """Send each (a refused one is logged, and its `if_refused` done) in an app context of its own; called once
-    a response is sent (register_mail says when else). Once the mail server has not answered, the rest are
-    refused without asking."""
+    """Send each (a refused one is logged, and its `if_refused` done; a taken one's `if_taken` done) in an app
+    context of its own; called once a response is sent (register_mail says when else). Once the mail server has
+    not answered, the rest are refused without asking."""
     with app.app_context():
         unreachable = False
         for mail in mails:
@@ -131,21 +153,30 @@ def deliver_all(app: Flask, mails: list[Mail]) -> None:
             else:
                 error = _attempt(mail)
                 if error is None:
+                    _record(mail, mail.if_taken, "sent, but not marked sent")
                     continue
                 unreachable = _unreachable(error)
-            if mail.if_refused is not None:
-                _record_refusal(mail)
+            _record(mail, mail.if_refused, "not sent, nor kept to be tried again")
 
 
-def _record_refusal(mail: Mail) -> None:
-    """Do the refused mail's `if_refused`, committed before the next mail (no transaction open while the server
-    answers). A database that fails here is logged and does not stop the rest of the response's mail."""
+def _record(mail: Mail, work: Callable[[], None] | None, lost: str) -> None:
+    """Do what the mail's answer asks (`if_taken`, `if_refused`), committed before the next mail (no transaction
+    open while the server answers). A database that fails here is logged and does not stop the rest of the
+    response's mail."""
+    if work is None:
+        return
     try:
-        mail.if_refused()
+        work()
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        log.exception("%s mail to %s not sent, nor kept to be tried again: the database failed", mail.kind, mail.to)
+        log.exception("%s mail to %s %s: the database failed", mail.kind, mail.to, lost)
+
+
+def holding_mail() -> bool:
+    """Whether committed mail waits for `held_mail` (a request's, sent after its response), rather than going at
+    the commit, where nothing can be recorded of the server's answer."""
+    return has_app_context() and g.get(_HELD) is not None
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,10 +1,13 @@
 """Telling people about comments: the essay's author of new comments, a commenter of replies.
 
 In the app (a count in the header, a list) and by email, as each person chose: a daily digest (the
-default), each at once, or none. Digests go out by `flask --app wsgi send-digests`; a notification is
-emailed at most once (Notification.emailed_at), so running the command twice sends nothing new. The same
-command tries again, once a few minutes have passed and within a day, an email "at once" that the mail
-server refused, while its notice is unread and its comment shown.
+default), each at once, or none. Digests go out by `flask --app wsgi send-digests`. A notification's email is
+claimed (Notification.emailed_at) before it is sent and marked taken (email_accepted_at) once the mail server
+took it, so running the command twice sends nothing new; a claim never marked taken (its run or request died
+while sending) is taken again once its lease is over (notifications.lease: `not_emailed` is the one rule). The
+same command tries again, once a few minutes have passed and within a day, an email "at once" that the mail
+server refused or whose sender died, while its notice is unread and its comment shown. An email sent again
+has the same Message-ID, so a mailbox that had it already shows it once.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from sqlalchemy.orm import aliased
 from coursesite.extensions import db
 from coursesite.links import comment_url
 from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
-from coursesite.notifications.mail import Mail, deliver_after_commit
+from coursesite.notifications.lease import not_emailed
+from coursesite.notifications.mail import Mail, deliver_after_commit, holding_mail, stable_message_id
 
 
 @dataclass(frozen=True)
@@ -159,22 +163,25 @@ def send_instant(comment: Comment, user_ids: set[int], now: datetime) -> None:
     if not recipients:
         return
     rows = db.session.execute(
-        _base().where(Notification.comment_id == comment.id, Notification.emailed_at.is_(None),
+        _base().where(Notification.comment_id == comment.id, not_emailed(Notification, now),
                       Notification.user_id.in_(list(recipients)), _reader_may_read())
     ).all()
     for row in rows:
         note = row[0]
         deliver_after_commit(instant_mail(recipients[note.user_id], _item(row)))
-        # Marked now, with the comment, and unmarked if the server refuses the mail, rather than marked once
-        # it is taken: while it is under way (after the response, perhaps slowly) no run of send-digests can
-        # take it too, so it never goes twice.
+        # Claimed now, with the comment, marked taken once the server takes the mail, and unclaimed if it
+        # refuses: while it is under way (after the response, perhaps slowly) no run of send-digests can take it
+        # too, so it never goes twice; a worker that dies first leaves the claim to lapse (lease.EMAIL_LEASE).
         note.emailed_at = now
+        if not holding_mail():  # a command's mail goes at its commit, where no answer can be recorded
+            note.email_accepted_at = now
 
 
 def instant_mail(user: User, item: NotificationItem) -> Mail:
     """One comment's email; a refusal unmarks its notice, for send-digests to try again."""
     return Mail(user.email, f"New comment on “{item.post_title}”", _line(item) + "\n", "comment notice",
-                if_refused=partial(emails_refused, [item.id]))
+                if_refused=partial(emails_refused, [item.id]), if_taken=partial(emails_taken, [item.id]),
+                message_id=stable_message_id(user.email, "comment notice", item.id))
 
 
 # Tried again from ten minutes after the comment (a refusal then is no longer a moment old) for a day and an
@@ -186,10 +193,10 @@ RETRY_FOR = timedelta(days=1, hours=1)
 
 
 def instant_retries(now: datetime) -> list[tuple[User, list[NotificationItem]]]:
-    """Emails "at once" not sent (refused), unread and of comments still shown, to people who still want them:
-    each person's, oldest first."""
+    """Emails "at once" not sent (refused, or their sender died), unread and of comments still shown, to people
+    who still want them: each person's, oldest first."""
     rows = db.session.execute(
-        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), _reader_may_read(),
+        _base().where(not_emailed(Notification, now), Notification.read_at.is_(None), _reader_may_read(),
                       Notification.created_at <= now - RETRY_AFTER,
                       Notification.created_at > now - RETRY_AFTER - RETRY_FOR)
         .order_by(Notification.created_at, Notification.id)
@@ -197,11 +204,11 @@ def instant_retries(now: datetime) -> list[tuple[User, list[NotificationItem]]]:
     return _by_person(rows, "instant")
 
 
-def pending_digests() -> list[tuple[User, list[NotificationItem]]]:
+def pending_digests(now: datetime) -> list[tuple[User, list[NotificationItem]]]:
     """Unread, not yet emailed notifications of people who chose the digest (and may still read the comment's
     course): each person's, oldest first."""
     rows = db.session.execute(
-        _base().where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), _reader_may_read())
+        _base().where(not_emailed(Notification, now), Notification.read_at.is_(None), _reader_may_read())
         .order_by(Notification.created_at, Notification.id)
     ).all()
     return _by_person(rows, "digest")
@@ -223,17 +230,17 @@ def retry_mail(user: User, items: list[NotificationItem]) -> Mail:
 
 
 def claim_emails(notification_ids: list[int], setting: str, now: datetime) -> set[int]:
-    """Mark these notices emailed, for this run to send; the ones it took. It leaves those another run took, and
-    those that since the run listed them (a run waiting on a slow server takes minutes) were read, whose comment
-    was hidden or deleted, whose reader chose other emails (`setting` is the choice they are sent for) or may
-    no longer read the course."""
+    """Claim these notices' email, for this run to send; the ones it took. It leaves those another run took (a
+    claim over its lease excepted: that run died), and those that since the run listed them (a run waiting on a
+    slow server takes minutes) were read, whose comment was hidden or deleted, whose reader chose other emails
+    (`setting` is the choice they are sent for) or may no longer read the course."""
     # Asked of each notice's own comment and reader: a set of every shown comment would be read for each claim.
     readable = (select(Comment.id).join(Post, Post.id == Comment.post_id).join(Course, Course.id == Post.course_id)
                 .where(Comment.id == Notification.comment_id, *_shown(), _reader_may_read()).exists())
     wanting = select(User.id).where(User.id == Notification.user_id, User.notify_email == setting,
                                     User.email.is_not(None)).exists()
     claim = (update(Notification)
-             .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), readable, wanting)
+             .where(not_emailed(Notification, now), Notification.read_at.is_(None), readable, wanting)
              .values(emailed_at=now)
              .returning(Notification.id)
              .execution_options(synchronize_session=False))
@@ -247,6 +254,14 @@ def emails_refused(notification_ids: list[int]) -> None:
     """The mail server refused the notices' email: unmarked, for send-digests to try again."""
     for batch in _batches(notification_ids):
         db.session.execute(update(Notification).where(Notification.id.in_(batch)).values(emailed_at=None)
+                           .execution_options(synchronize_session=False))
+
+
+def emails_taken(notification_ids: list[int], now: datetime | None = None) -> None:
+    """The mail server took the notices' email: never sent again."""
+    now = now or utcnow()
+    for batch in _batches(notification_ids):
+        db.session.execute(update(Notification).where(Notification.id.in_(batch)).values(email_accepted_at=now)
                            .execution_options(synchronize_session=False))
 
 
@@ -285,4 +300,5 @@ def digest_mail(user: User, items: list[NotificationItem]) -> Mail:
         body = (f"{count} new comments. The newest {len(named)} are below; the {earlier} before them are not listed "
                 f"here (your notifications page shows the newest: {link}).\n\n{body}")
     footer = "\n\nChange how often you get these emails on your account page."
-    return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest")
+    return Mail(user.email, subject, f"Hello {user.display_name},\n\n{body}{footer}\n", "comment digest",
+                message_id=stable_message_id(user.email, "comment digest", *sorted(item.id for item in items)))

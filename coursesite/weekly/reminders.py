@@ -5,9 +5,11 @@ section, accommodation) is within the course's lead time gets one reminder for i
 done, never to someone who turned reminders off, never in a course that does not send them. The
 sent_reminders row, unique per (person, assignment, kind, deadline), makes `send-reminders` safe to run
 twice or every ten minutes; a changed deadline is a new reminder. The row and its notice are recorded once
-and stay; the email is marked on the row (emailed_at) when a run takes it, and unmarked if the mail server
-refuses it, so a later run tries it again, written afresh, while the student still owes the work and the
-deadline is still to come, and never after.
+and stay; the email is claimed on the row (emailed_at) when a run takes it, marked taken (email_accepted_at)
+once the mail server took it, and unclaimed if the server refuses it, so a later run tries it again, written
+afresh, while the student still owes the work and the deadline is still to come, and never after. A claim
+never marked taken (its run was killed while sending) is taken again once its lease is over
+(notifications.lease), with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from flask import url_for
 from sqlalchemy import select, update
 
 from coursesite.extensions import db
-from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User
-from coursesite.notifications.mail import Mail
+from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User, utcnow
+from coursesite.notifications.lease import not_emailed
+from coursesite.notifications.mail import Mail, stable_message_id
 from coursesite.participation.deadline_rules import EssayState
 from coursesite.participation.deadlines import DeadlineBook, load_deadline_book
 from coursesite.text.timefmt import deadline_text
@@ -80,22 +83,22 @@ def _candidates(book: DeadlineBook, assignments: list[Assignment], now: datetime
 
 
 def _recorded(assignment_ids: list[int], now: datetime) -> tuple[set[Key], dict[Key, int]]:
-    """The reminders recorded for deadlines still to come (past ones can no longer be due): those emailed, and
-    the rows of those whose email has not gone yet."""
+    """The reminders recorded for deadlines still to come (past ones can no longer be due): those emailed (or
+    being emailed), and the rows of those whose email is still to send."""
     rows = db.session.execute(
         select(SentReminder.id, SentReminder.user_id, SentReminder.assignment_id, SentReminder.kind,
-               SentReminder.deadline, SentReminder.emailed_at)
+               SentReminder.deadline, not_emailed(SentReminder, now))
         .where(SentReminder.assignment_id.in_(assignment_ids), SentReminder.deadline > now)
     )
     emailed: set[Key] = set()
-    not_emailed: dict[Key, int] = {}
-    for row_id, user_id, assignment_id, kind, deadline, emailed_at in rows:
+    to_send: dict[Key, int] = {}
+    for row_id, user_id, assignment_id, kind, deadline, still_to_send in rows:
         key = (user_id, assignment_id, kind, deadline)
-        if emailed_at is None:
-            not_emailed[key] = row_id
+        if still_to_send:
+            to_send[key] = row_id
         else:
             emailed.add(key)
-    return emailed, not_emailed
+    return emailed, to_send
 
 
 def course_reminders(course: Course, now: datetime) -> list[Reminder]:
@@ -108,7 +111,7 @@ def course_reminders(course: Course, now: datetime) -> list[Reminder]:
     if not assignments or not students:
         return []
     book = load_deadline_book(assignments, students)
-    emailed, not_emailed = _recorded([a.id for a in assignments], now)
+    emailed, to_send = _recorded([a.id for a in assignments], now)
     pending = [c for c in _candidates(book, assignments, now, until) if (c[1], c[0].id, c[2], c[3]) not in emailed]
     short_of = {c[1] for c in pending if c[2] == "comments"}
     done = comments_done(course.id, short_of, now) if short_of else {}
@@ -126,7 +129,7 @@ def course_reminders(course: Course, now: datetime) -> list[Reminder]:
                 continue
             text = comments_text(assignment, count, due)
         reminders.append(Reminder(students[student_id], course, assignment, kind, deadline, text,
-                                  not_emailed.get((student_id, assignment.id, kind, deadline))))
+                                  to_send.get((student_id, assignment.id, kind, deadline))))
     return reminders
 
 
@@ -137,16 +140,16 @@ def reminders_due(now: datetime) -> list[Reminder]:
 
 def take(reminder: Reminder, now: datetime) -> int | None:
     """The reminder's row, its email now this run's to send: recorded with its notice the first time, else
-    claimed. None when another run claimed the email or the deadline has passed (no late email); recording
-    raises IntegrityError when another run recorded it first, and sends it."""
+    claimed (a claim over its lease too: that run died). None when another run claimed the email or the deadline
+    has passed (no late email); recording raises IntegrityError when another run recorded it first, and sends
+    it."""
     if reminder.deadline <= now:
         return None
     if reminder.record_id is None:
         return record(reminder, now)
     claimed = db.session.execute(
         update(SentReminder)
-        .where(SentReminder.id == reminder.record_id, SentReminder.emailed_at.is_(None),
-               SentReminder.deadline > now)
+        .where(SentReminder.id == reminder.record_id, not_emailed(SentReminder, now), SentReminder.deadline > now)
         .values(emailed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -172,12 +175,19 @@ def email_refused(row_id: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def mail(reminder: Reminder) -> Mail:
+def email_taken(row_id: int) -> None:
+    """The mail server took the email: never sent again."""
+    db.session.execute(update(SentReminder).where(SentReminder.id == row_id).values(email_accepted_at=utcnow())
+                       .execution_options(synchronize_session=False))
+
+
+def mail(reminder: Reminder, row_id: int) -> Mail:
     link = url_for("week.course", slug=reminder.course.slug, _external=True)
     subject = f"Reminder: {reminder.assignment.title} ({reminder.course.title})"
     body = (f"Hello {reminder.user.display_name},\n\n{reminder.text}\n\nWhat is due this week: {link}\n\n"
             "You can turn these reminders off on your account page.\n")
-    return Mail(reminder.user.email, subject, body, "deadline reminder")
+    return Mail(reminder.user.email, subject, body, "deadline reminder",
+                message_id=stable_message_id(reminder.user.email, "deadline reminder", row_id))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 Students silent for some days (no essay, no comment), essays short of the comments their assignment asks
 for, comments waiting in moderation, and assignments past due whose grades are not released; each with a
 link to its row on the dashboard. One digest per person, course and week (sent_staff_digests), so
-`send-staff-digest` is safe to run twice in a week.
+`send-staff-digest` is safe to run twice in a week. The row is the digest's claim, made and committed before the
+mail server is asked, deleted if it refuses, and marked taken (email_accepted_at) once it took it; a row never
+marked taken (its run was killed while sending) is claimed again once its lease is over (notifications.lease),
+and the digest goes with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 
 from coursesite.discussion.moderation import waiting_count
 from coursesite.extensions import db
-from coursesite.models import Assignment, Comment, Course, Enrollment, Post, SentStaffDigest, User
+from coursesite.models import Assignment, Comment, Course, Enrollment, Post, SentStaffDigest, User, utcnow
 from coursesite.models.course import STAFF_ROLES
+from coursesite.notifications.lease import lapsed
+from coursesite.notifications.mail import Mail, stable_message_id
 from coursesite.text.timefmt import deadline_text, to_local
 
 SILENT_DAYS = 7
@@ -133,30 +138,53 @@ def course_digest(course: Course, now: datetime, silent_days: int = SILENT_DAYS)
                        waiting_count(course), unreleased_grades(course, now))
 
 
-def recipients(course: Course, week: date) -> list[User]:
-    """The course's instructors and TAs who want the digest and have not had this week's."""
-    sent = select(SentStaffDigest.user_id).where(SentStaffDigest.course_id == course.id,
-                                                 SentStaffDigest.week_of == week)
-    return list(db.session.scalars(
-        select(User).join(Enrollment, Enrollment.user_id == User.id)
+def _lapsed(now: datetime):
+    return lapsed(SentStaffDigest.sent_at, SentStaffDigest.email_accepted_at, now)
+
+
+def recipients(course: Course, week: date, now: datetime) -> list[tuple[User, int | None]]:
+    """The course's instructors and TAs who want the digest and have not had this week's, nor is a run sending it:
+    each with the row of a claim over its lease (that run died), if any."""
+    return [(user, row_id) for user, row_id in db.session.execute(
+        select(User, SentStaffDigest.id).join(Enrollment, Enrollment.user_id == User.id)
+        .outerjoin(SentStaffDigest, and_(SentStaffDigest.user_id == User.id, SentStaffDigest.course_id == course.id,
+                                         SentStaffDigest.week_of == week))
         .where(Enrollment.course_id == course.id, Enrollment.role.in_(STAFF_ROLES), Enrollment.ended_at.is_(None),
                User.wants_staff_digest.is_(True), User.is_guest.is_(False), User.email.is_not(None),
-               User.id.not_in(sent))
+               SentStaffDigest.id.is_(None) | _lapsed(now))
         .order_by(User.id)
-    ))
+    )]
 
 
-def record(user: User, course: Course, week: date, now: datetime) -> int:
-    """This week's digest as sent (its id); flushing raises IntegrityError when another run recorded it first."""
-    row = SentStaffDigest(user_id=user.id, course_id=course.id, week_of=week, sent_at=now)
-    db.session.add(row)
-    db.session.flush()
-    return row.id
+def take(user: User, course: Course, week: date, row_id: int | None, now: datetime) -> int | None:
+    """This week's digest claimed for this run to send (its row): recorded, or a lapsed claim (`row_id`) taken
+    again by a conditional UPDATE. None when another run took that claim first; recording raises IntegrityError
+    when another run recorded it first."""
+    if row_id is None:
+        row = SentStaffDigest(user_id=user.id, course_id=course.id, week_of=week, sent_at=now)
+        db.session.add(row)
+        db.session.flush()
+        return row.id
+    claimed = db.session.execute(update(SentStaffDigest).where(SentStaffDigest.id == row_id, _lapsed(now))
+                                 .values(sent_at=now).execution_options(synchronize_session=False))
+    return row_id if claimed.rowcount == 1 else None
 
 
 def forget(row_id: int) -> None:
-    """Undo `record` when the mail server refused the digest: the next run tries it again."""
+    """Undo `take` when the mail server refused the digest: the next run tries it again."""
     db.session.execute(delete(SentStaffDigest).where(SentStaffDigest.id == row_id))
+
+
+def taken(row_id: int) -> None:
+    """The mail server took the digest: never sent again."""
+    db.session.execute(update(SentStaffDigest).where(SentStaffDigest.id == row_id).values(email_accepted_at=utcnow())
+                       .execution_options(synchronize_session=False))
+
+
+def mail(user: User, course: Course, week: date, subject: str, text: str) -> Mail:
+    """The digest's email to one person; sent again (its run died, or the answer was lost), the same message."""
+    return Mail(user.email, subject, f"Hello {user.display_name},\n\n{text}", "staff digest",
+                message_id=stable_message_id(user.email, "staff digest", course.id, week.isoformat()))
 
 
 def digest_text(digest: StaffDigest, now: datetime) -> str:

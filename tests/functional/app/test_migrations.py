@@ -57,3 +57,28 @@ def test_reminders_recorded_before_the_upgrade_are_not_emailed_again(tmp_path, m
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT emailed_at FROM sent_reminders")).scalar_one() is not None
         db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+def test_emails_marked_before_the_upgrade_count_as_taken(tmp_path, monkeypatch):
+    """Until a claim was told apart from the server taking the email, every mark (and staff digest row) had been
+    kept once sent: none is sent again as a claim over its lease."""
+    with _app_on_a_new_file(tmp_path, monkeypatch).app_context():
+        upgrade(revision="e9c4b1d7a2f6")
+        with closing(sqlite3.connect(tmp_path / "migrated.sqlite3")) as connection, connection:
+            connection.executemany(
+                "INSERT INTO notifications (user_id, kind, comment_id, created_at, emailed_at) "
+                "VALUES (1, 'comment', 1, '2030-01-03 17:00:00.000000', ?)", [("2030-01-03 18:00:00.000000",), (None,)])
+            connection.execute(
+                "INSERT INTO sent_reminders (user_id, assignment_id, kind, deadline, text, sent_at, emailed_at) "
+                "VALUES (1, 1, 'essay', '2030-01-04 17:00:00.000000', 'due soon', '2030-01-03 17:00:00.000000', "
+                "'2030-01-03 17:00:00.000000')")
+            connection.execute("INSERT INTO sent_staff_digests (user_id, course_id, week_of, sent_at) "
+                               "VALUES (1, 1, '2029-12-31', '2030-01-03 17:00:00.000000')")
+        upgrade()
+        with db.engine.connect() as connection:
+            taken = connection.execute(text("SELECT email_accepted_at FROM notifications ORDER BY id")).scalars().all()
+            assert [value is not None for value in taken] == [True, False]
+            assert connection.execute(text("SELECT email_accepted_at FROM sent_reminders")).scalar_one() is not None
+            assert connection.execute(text("SELECT email_accepted_at FROM sent_staff_digests")).scalar_one() is not None
+        db.engine.dispose()

@@ -620,7 +620,7 @@ def test_comments_are_emailed_to_exactly_those_who_may_read_the_course(app, visi
     db.session.commit()
     remove_from_course(s.alice, s.course)
     g.pop("_memberships", None)
-    pending = {user.id for user, _ in notices.pending_digests()}
+    pending = {user.id for user, _ in notices.pending_digests(utcnow())}
     assert {name: reader.id in pending for name, reader in readers.items()} == {
         name: can_read_course(reader, s.course) for name, reader in readers.items()}
 
@@ -641,3 +641,153 @@ def test_a_student_removed_from_a_members_only_course_no_longer_sees_its_notices
     db.session.commit()
     page = client.get("/notifications").get_data(as_text=True)
     assert "Said while she was a member." in page and 'Notifications <span class="badge">1<' in page
+
+
+def claim_left_by_a_killed_run(body: str, ago: timedelta) -> None:
+    """A run claimed the notice of the comment with this body `ago` and died before the mail server answered."""
+    comment_id = db.session.scalar(select(Comment.id).where(Comment.body == body))
+    db.session.execute(update(Notification).where(Notification.comment_id == comment_id)
+                       .values(created_at=utcnow() - ago, emailed_at=utcnow() - ago, email_accepted_at=None))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("ago", "sent"), [(timedelta(hours=2), True), (timedelta(minutes=5), False)])
+def test_a_digest_claimed_by_a_run_killed_while_sending_is_sent_by_a_run_after_its_lease(client, auth, app, outbox,
+                                                                                        ago, sent):
+    """A run took Alice's notice for her digest and was killed (a deploy) before the mail server answered: the
+    next run an hour later sends it; a run while the claim is five minutes old leaves it to the one still at it."""
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Claimed, then the run died."}).status_code == 302
+    claim_left_by_a_killed_run("Claimed, then the run died.", ago)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-digests"])
+    assert result.exit_code == 0
+    assert [m["To"] for m in outbox] == ([s.alice.email] if sent else [])
+    if sent:
+        assert "Claimed, then the run died." in outbox[0].get_content()
+        assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output
+        assert len(outbox) == 1
+
+
+def test_an_instant_email_whose_worker_died_is_sent_by_a_run_after_its_lease(client, auth, app, outbox,
+                                                                             monkeypatch):
+    """The request's worker died after the response, before Alice's comment email went: send-digests sends it once
+    the claim is an hour old, once only."""
+    s = bob_comments_for_instant_alice(auth)
+    monkeypatch.setattr(mail, "deliver_all", lambda app, mails: None)  # the worker is gone before it sends
+    assert client.post(s.create_url(), data={"body": "The worker died."}).status_code == 302
+    monkeypatch.undo()
+    assert outbox == []
+    claim_left_by_a_killed_run("The worker died.", timedelta(hours=2))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-digests"])
+    assert result.exit_code == 0 and "sent 1 comment email" in result.output
+    assert [m["To"] for m in outbox] == [s.alice.email] and "The worker died." in outbox[0].get_content()
+    assert "comment email" not in runner.invoke(args=["send-digests"]).output
+    assert len(outbox) == 1
+
+
+def test_two_runs_at_once_take_a_claim_over_its_lease_once(client, auth, app, outbox):
+    """Two runs read the same lapsed claim: the first takes and sends it, the second cannot take it."""
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Lapsed claim."}).status_code == 302
+    claim_left_by_a_killed_run("Lapsed claim.", timedelta(hours=2))
+    read_by_the_other_run = notices.pending_digests(utcnow())
+    assert [user.id for user, _ in read_by_the_other_run] == [s.alice.id]
+    assert "sent 1 digest" in app.test_cli_runner().invoke(args=["send-digests"]).output
+    _, items = read_by_the_other_run[0]
+    assert notices.claim_emails([item.id for item in items], "digest", utcnow()) == set()
+    assert len(outbox) == 1
+
+
+def test_a_digest_is_marked_taken_only_once_the_server_took_it_and_never_goes_again(client, auth, app, outbox,
+                                                                                      monkeypatch):
+    """While the server answers, Alice's notice is claimed but not marked taken; once taken it is marked, so even
+    hours later no run sends it a second time."""
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Taken once."}).status_code == 302
+    seen_while_sending = []
+    send = mail.send_mail
+
+    def watched(*args):
+        seen_while_sending.append(db.session.execute(
+            select(Notification.emailed_at.is_not(None), Notification.email_accepted_at.is_not(None))
+            .where(Notification.user_id == s.alice.id)).one())
+        db.session.rollback()
+        send(*args)
+
+    monkeypatch.setattr(mail, "send_mail", watched)
+    runner = app.test_cli_runner()
+    assert "sent 1 digest" in runner.invoke(args=["send-digests"]).output
+    assert seen_while_sending == [(True, False)]
+    db.session.execute(update(Notification).values(emailed_at=utcnow() - timedelta(days=1)))
+    db.session.commit()
+    assert "sent 0 digests" in runner.invoke(args=["send-digests"]).output
+    assert len(outbox) == 1
+
+
+def test_a_comment_email_taken_despite_a_bad_goodbye_is_not_sent_again_after_the_lease(client, auth, app):
+    """The server took Alice's comment email and erred at QUIT: it is marked taken, so a run long after, when a
+    claim alone would have lapsed, still does not send it again."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.quit_reply = "421 4.3.2 Shutting down"
+        assert client.post(s.create_url(), data={"body": "Taken, bad goodbye."}).status_code == 302
+        db.session.execute(update(Notification).values(created_at=utcnow() - timedelta(hours=2),
+                                                       emailed_at=utcnow() - timedelta(hours=2)))
+        db.session.commit()
+        result = app.test_cli_runner().invoke(args=["send-digests"])
+        assert result.exit_code == 0 and "comment email" not in result.output
+        assert bodies(sink) == ["Taken, bad goodbye."]
+
+
+def test_a_digest_sent_again_after_a_lost_answer_has_the_same_message_id(client, auth, app):
+    """The server kept Alice's digest but the answer never came: the run counts it refused and the next sends it
+    again, as the same message (same Message-ID), which her mailbox shows once; Bob's is another message."""
+    s = seminar()
+    auth.login(s.bob)
+    assert client.post(s.create_url(), data={"body": "Kept, answer lost."}).status_code == 302
+    runner = app.test_cli_runner()
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.lose_data_reply = True
+        lost = runner.invoke(args=["send-digests"])
+        assert lost.exit_code == 1 and "1 digest not sent" in lost.output
+        sink.lose_data_reply = False
+        auth.logout()
+        auth.login(s.carol)
+        assert client.post(s.create_url(s.bob_essay), data={"body": "For Bob."}).status_code == 302
+        assert runner.invoke(args=["send-digests"]).exit_code == 0
+        first, again, bobs = sink.messages
+    assert first["To"] == again["To"] == s.alice.email and bobs["To"] == s.bob.email
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"].endswith("@coursesite.test>")
+    assert bobs["Message-ID"] != first["Message-ID"]
+
+
+def test_an_instant_email_retried_by_send_digests_is_the_same_message(client, auth, app):
+    """Alice's comment email was kept by the server whose answer was lost; send-digests sends it again with the
+    Message-ID of the first."""
+    s = bob_comments_for_instant_alice(auth)
+    with MailSink() as sink:
+        mail_to(app, sink)
+        sink.lose_data_reply = True
+        assert client.post(s.create_url(), data={"body": "Answer lost."}).status_code == 302
+        sink.lose_data_reply = False
+        comment_made_ago("Answer lost.", timedelta(hours=1))
+        assert "sent 1 comment email" in app.test_cli_runner().invoke(args=["send-digests"]).output
+        first, again = sink.messages
+    assert first["Message-ID"] is not None and first["Message-ID"] == again["Message-ID"]
+
+
+def test_other_mail_has_a_message_id_of_its_own(app, outbox):
+    """Mail that tells of no notice (a password reset, an invitation) still has a Message-ID, each another."""
+    with app.test_request_context():
+        mail.deliver(mail.Mail("a@example.test", "One", "Text.", "test"))
+        mail.deliver(mail.Mail("a@example.test", "One", "Text.", "test"))
+    first, second = (m["Message-ID"] for m in outbox)
+    assert first and second and first != second and first.endswith("@coursesite.test>")

@@ -10,7 +10,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from coursesite.extensions import db
 from coursesite.models import Notification, Post, SentReminder, utcnow
@@ -280,3 +280,60 @@ def test_two_runs_at_once_send_each_reminder_once(app, sink, world, monkeypatch,
     assert len(reminder_notices(app, people["Short"])) == 1
     assert db.session.scalar(select(func.count(SentReminder.id)).where(
         SentReminder.user_id == people["Short"].id)) == 1
+
+
+class Killed(BaseException):
+    """The run is killed (out of memory, a deploy) while the mail server answers."""
+
+
+def killed_while_sending(app, monkeypatch) -> None:
+    def dies(mail):
+        raise Killed
+
+    monkeypatch.setattr("coursesite.cli.reminders.deliver", dies)
+    with pytest.raises(Killed):
+        app.test_cli_runner().invoke(args=["send-reminders"])
+    monkeypatch.undo()
+    db.session.rollback()
+
+
+def claims_made_ago(ago: timedelta) -> None:
+    db.session.execute(update(SentReminder).where(SentReminder.emailed_at.is_not(None))
+                       .values(emailed_at=utcnow() - ago))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("ago", "sent"), [(timedelta(hours=2), 2), (timedelta(minutes=5), 1)])
+def test_a_reminder_claimed_by_a_run_killed_while_sending_is_sent_by_a_run_after_its_lease(app, sink, world,
+                                                                                          monkeypatch, ago, sent):
+    """The run took the first reminder's email and died before the server answered: the next run an hour later
+    sends it (and the one the dead run never reached); a run five minutes later leaves it, being sent maybe."""
+    course, a, people = world
+    killed_while_sending(app, monkeypatch)
+    assert sink.messages == []
+    claims_made_ago(ago)
+    assert run(app).strip() == f"sent {sent} reminder{'s' if sent != 1 else ''}"
+    assert len(sink.messages) == sent
+    assert len(reminder_notices(app, people["Short"])) == 1
+
+
+def test_a_sent_reminder_is_marked_taken_and_not_sent_again_after_the_lease(app, sink, world):
+    course, a, people = world
+    assert run(app).strip() == "sent 2 reminders"
+    claims_made_ago(timedelta(hours=2))
+    assert run(app).strip() == "sent 0 reminders"
+    assert len(sink.messages) == 2
+
+
+def test_a_reminder_sent_again_after_a_lost_answer_has_the_same_message_id(app, sink, world):
+    """The server kept the reminders but the answer never came: the next run sends them again as the same
+    messages, which mailboxes that drop duplicates show once."""
+    course, a, people = world
+    sink.lose_data_reply = True
+    assert "2 reminders not sent" in run_refused(app)
+    sink.lose_data_reply = False
+    assert run(app).strip() == "sent 2 reminders"
+    for person in (people["Short"], people["Peer"]):
+        first, again = mail_to(sink, person)
+        assert first["Message-ID"] == again["Message-ID"]
+    assert mail_to(sink, people["Short"])[0]["Message-ID"] != mail_to(sink, people["Peer"])[0]["Message-ID"]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coursesite.extensions import db
-from coursesite.models import Enrollment, utcnow
+from coursesite.models import Enrollment, SentStaffDigest, utcnow
+from coursesite.notifications import mail
 from tests import factories as f
 from tests.mail_sink import MailSink
 
@@ -88,3 +89,74 @@ def test_a_refused_digest_does_not_stop_the_others_and_is_sent_on_the_next_run(a
     assert run(app) == "sent 1 staff digest"
     assert [m["To"] for m in sink.messages] == [f.instructor_of(course).email, ta.email]
     assert run(app) == "sent 0 staff digests"
+
+
+class Killed(BaseException):
+    """The run is killed (out of memory, a deploy) while the mail server answers."""
+
+
+def killed_while_sending(app, monkeypatch) -> None:
+    def dies(mail):
+        raise Killed
+
+    monkeypatch.setattr("coursesite.cli.reminders.deliver", dies)
+    with pytest.raises(Killed):
+        app.test_cli_runner().invoke(args=["send-staff-digest"])
+    monkeypatch.undo()
+    db.session.rollback()
+
+
+def digests_claimed_ago(ago: timedelta) -> None:
+    db.session.execute(update(SentStaffDigest).values(sent_at=utcnow() - ago))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(("ago", "sent"), [(timedelta(hours=2), 2), (timedelta(minutes=5), 1)])
+def test_a_digest_claimed_by_a_run_killed_while_sending_is_sent_by_a_run_after_its_lease(app, sink, course,
+                                                                                        monkeypatch, ago, sent):
+    """The run took the instructor's digest and died before the server answered: a run two hours later sends it
+    (and the TA's, which the dead run never reached); a run five minutes later leaves it, being sent maybe."""
+    course, ta, _old = course
+    killed_while_sending(app, monkeypatch)
+    assert sink.messages == []
+    digests_claimed_ago(ago)
+    assert run(app) == f"sent {sent} staff digest{'s' if sent != 1 else ''}"
+    assert sorted(m["To"] for m in sink.messages) == sorted([f.instructor_of(course).email, ta.email][-sent:])
+    assert run(app) == "sent 0 staff digests"
+
+
+def test_a_digest_is_marked_taken_once_the_server_took_it_and_never_goes_again(app, sink, course, monkeypatch):
+    """While the server answers, the digest is claimed but not marked taken; once taken it is marked, so a run
+    hours later in the same week does not send it again."""
+    seen_while_sending = []
+    send = mail.send_mail
+
+    def watched(to, *args):
+        seen_while_sending.append(db.session.scalars(
+            select(SentStaffDigest.email_accepted_at.is_not(None)).order_by(SentStaffDigest.id)).all())
+        db.session.rollback()
+        send(to, *args)
+
+    monkeypatch.setattr(mail, "send_mail", watched)
+    assert run(app) == "sent 2 staff digests"
+    assert seen_while_sending == [[False], [True, False]]
+    digests_claimed_ago(timedelta(days=2))
+    assert run(app) == "sent 0 staff digests"
+    assert len(sink.messages) == 2
+
+
+def test_a_digest_sent_again_after_a_lost_answer_has_the_same_message_id(app, sink, course):
+    """The server kept the digests but the answer never came: the next run sends them again as the same messages,
+    which mailboxes that drop duplicates show once; the instructor's and the TA's are two messages."""
+    course, ta, _old = course
+    sink.lose_data_reply = True
+    result = app.test_cli_runner().invoke(args=["send-staff-digest"])
+    assert result.exit_code == 1 and "2 staff digests not sent" in result.output
+    sink.lose_data_reply = False
+    assert run(app) == "sent 2 staff digests"
+    ids = {}
+    for message in sink.messages:
+        ids.setdefault(message["To"], []).append(message["Message-ID"])
+    first, again = ids[ta.email]
+    assert first is not None and first == again and first.endswith("@coursesite.test>")
+    assert ids[f.instructor_of(course).email][0] != first
