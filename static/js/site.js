@@ -15,4 +15,29 @@
   document.addEventListener("submit", function (event) {
     if (event.target.matches("[data-clears-drafts]")) { forget(null); }
   });
+
+  // A field refused for being empty (data-refused-empty names its message): once it holds a value, the message
+  // and the invalid state go, and come back if it is emptied again. The server checks again when it is sent.
+  document.addEventListener("input", function (event) {
+    var control = event.target;
+    var messageId = control.getAttribute && control.getAttribute("data-refused-empty");
+    var message = messageId && document.getElementById(messageId);
+    if (!message) { return; }
+    var filled = control.value.trim() !== "";
+    var described = (control.getAttribute("aria-describedby") || "").split(/\s+/)
+      .filter(function (id) { return id && id !== messageId; });
+    if (!filled) { described.push(messageId); }
+    message.hidden = filled;
+    if (filled) { control.removeAttribute("aria-invalid"); } else { control.setAttribute("aria-invalid", "true"); }
+    if (described.length) {
+      control.setAttribute("aria-describedby", described.join(" "));
+    } else {
+      control.removeAttribute("aria-describedby");
+    }
+    var field = control.closest(".field");
+    if (field) { field.classList.toggle("field--error", !filled); }
+    // "Please correct the fields marked below" goes with the last field marked.
+    var summary = control.form && control.form.querySelector("[data-fields-marked]");
+    if (summary) { summary.hidden = !control.form.querySelector(".field--error"); }
+  });
 })();

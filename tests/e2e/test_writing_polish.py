@@ -157,3 +157,42 @@ def test_publish_pressed_right_after_adding_a_picture_on_a_phone_publishes(new_c
 
     student.get_by_role("button", name="Publish").click()
     expect(student.get_by_text("Your essay is published.")).to_be_visible()
+
+
+def test_a_title_or_essay_refused_as_empty_loses_its_message_once_filled_in(new_context):
+    """The server refuses a publish with no title, then with no essay; the field's message goes as soon as it has
+    a value (and comes back if it is emptied again), not only when the form is sent once more."""
+    instructor, slug, code = instructor_with_course(new_context, "Empty Fields")
+    student = student_in_course(new_context, code, "Eve Empty", "Eve")
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_role("button", name="Publish").click()
+    title = student.get_by_label("Title")
+    message = student.get_by_text("Give your essay a title.")
+    summary = student.get_by_text("Please correct the fields marked below.")
+    expect(message).to_be_visible()
+    expect(summary).to_be_visible()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(title).to_have_attribute("aria-describedby", "title-error")
+
+    title.fill("Independence day")
+    expect(message).to_be_hidden()
+    expect(summary).to_be_hidden()
+    expect(title).not_to_have_attribute("aria-invalid", "true")
+    expect(title).not_to_have_attribute("aria-describedby", re.compile("title-error"))
+    title.fill("  ")
+    expect(message).to_be_visible()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    title.fill("Independence day")
+
+    student.get_by_role("button", name="Publish").click()
+    essay = student.get_by_label("Essay", exact=True)
+    message = student.get_by_text("Write your essay before publishing it.")
+    expect(message).to_be_visible()
+    expect(essay).to_have_attribute("aria-invalid", "true")
+    essay.fill("Accra, 6 March 1957: the crowd at the Polo Ground.")
+    expect(message).to_be_hidden()
+    expect(essay).not_to_have_attribute("aria-invalid", "true")
+    expect(essay).to_have_attribute("aria-describedby", "body-hint word-count")
+    student.get_by_role("button", name="Publish").click()
+    expect(student.get_by_text("Your essay is published.")).to_be_visible()
+
