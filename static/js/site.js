@@ -40,4 +40,29 @@
     var summary = control.form && control.form.querySelector("[data-fields-marked]");
     if (summary) { summary.hidden = !control.form.querySelector(".field--error"); }
   });
+
+  // A form marked data-warn-unsaved: leaving the page with changes typed in it and not sent asks first. On the
+  // account page, a name typed in the profile would otherwise be lost to the password form sent beside it.
+  // data-unsaved: what the form shows was refused, so it is not saved even before anything is typed.
+  var sending = null;
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { sending = event.target; }
+  });
+  function changed(form) {
+    if (form.hasAttribute("data-unsaved")) { return true; }
+    return Array.prototype.some.call(form.elements, function (control) {
+      if (control.type === "checkbox" || control.type === "radio") { return control.checked !== control.defaultChecked; }
+      if (control.tagName === "SELECT") {
+        return Array.prototype.some.call(control.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return control.type !== "hidden" && "defaultValue" in control && control.value !== control.defaultValue;
+    });
+  }
+  window.addEventListener("beforeunload", function (event) {
+    var forms = document.querySelectorAll("form[data-warn-unsaved]");
+    if (Array.prototype.some.call(forms, function (form) { return form !== sending && changed(form); })) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 })();
