@@ -13,7 +13,8 @@
   var logout = document.querySelector("[data-clears-drafts][data-account]");
   if (logout) { forget("coursesite:" + logout.getAttribute("data-account") + ":"); }
   document.addEventListener("submit", function (event) {
-    if (event.target.matches("[data-clears-drafts]")) { forget(null); }
+    // Held back (the essay editor saves first, then logs out): the copies are forgotten when it goes.
+    if (event.target.matches("[data-clears-drafts]") && !event.defaultPrevented) { forget(null); }
   });
 
   // A field refused for being empty (data-refused-empty names its message): once it holds a value, the message
