@@ -24,6 +24,7 @@
   var autosaveUrl = data.autosaveUrl;
   var SAVE_EVERY_MS = 5000;
   var RETRY_MS = 15000;
+  var LOGOUT_WAIT_MS = 8000;
 
   var state = { dirty: false, saving: null, blocked: false, lastSent: null, retryTimer: null };
 
@@ -211,6 +212,11 @@
       retryLater();
     }).then(function () { state.saving = null; });
     return state.saving;
+  }
+
+  // A save on its way may carry older text than the page now holds: then one more.
+  function saveEverything() {
+    return Promise.resolve(save()).then(function () { return state.dirty ? save() : undefined; });
   }
 
   function retryLater() {
@@ -456,6 +462,28 @@
   window.addEventListener("beforeunload", function (event) {
     if (state.dirty && !state.submitting) { writeLocal(true); event.preventDefault(); event.returnValue = ""; }
   });
+  // Log out from here: the logout ends the login a save needs and forgets this browser's copy, so what is typed
+  // and not yet on the server (a save on its way, or the last seconds of typing) is saved first. Saved, the page
+  // goes without asking; not saved (offline, a new essay too short to be a draft), "Leave site?" still asks.
+  var logout = document.querySelector("form[data-clears-drafts]");
+  if (logout) {
+    logout.addEventListener("submit", function (event) {
+      if (state.leaving || !(state.dirty || state.saving)) { return; }
+      event.preventDefault();
+      if (state.loggingOut) { return; }  // a second press while the first one's save is on its way
+      state.loggingOut = true;
+      window.clearTimeout(saveTimer);
+      setStatus("Saving before you log out…");
+      var submitter = event.submitter;
+      var giveUp = new Promise(function (resolve) { window.setTimeout(resolve, LOGOUT_WAIT_MS); });
+      Promise.race([saveEverything(), giveUp]).then(function () {
+        state.loggingOut = false;
+        state.leaving = true;  // the submit event of requestSubmit comes at once, before the page goes
+        logout.requestSubmit(submitter);
+        state.leaving = false;
+      });
+    });
+  }
   form.addEventListener("submit", function (event) {
     if (!navigator.onLine) {
       event.preventDefault();

@@ -13,6 +13,57 @@
   var logout = document.querySelector("[data-clears-drafts][data-account]");
   if (logout) { forget("coursesite:" + logout.getAttribute("data-account") + ":"); }
   document.addEventListener("submit", function (event) {
-    if (event.target.matches("[data-clears-drafts]")) { forget(null); }
+    // Held back (the essay editor saves first, then logs out): the copies are forgotten when it goes.
+    if (event.target.matches("[data-clears-drafts]") && !event.defaultPrevented) { forget(null); }
+  });
+
+  // A field refused for being empty (data-refused-empty names its message): once it holds a value, the message
+  // and the invalid state go, and come back if it is emptied again. The server checks again when it is sent.
+  document.addEventListener("input", function (event) {
+    var control = event.target;
+    var messageId = control.getAttribute && control.getAttribute("data-refused-empty");
+    var message = messageId && document.getElementById(messageId);
+    if (!message) { return; }
+    var filled = control.value.trim() !== "";
+    var described = (control.getAttribute("aria-describedby") || "").split(/\s+/)
+      .filter(function (id) { return id && id !== messageId; });
+    if (!filled) { described.push(messageId); }
+    message.hidden = filled;
+    if (filled) { control.removeAttribute("aria-invalid"); } else { control.setAttribute("aria-invalid", "true"); }
+    if (described.length) {
+      control.setAttribute("aria-describedby", described.join(" "));
+    } else {
+      control.removeAttribute("aria-describedby");
+    }
+    var field = control.closest(".field");
+    if (field) { field.classList.toggle("field--error", !filled); }
+    // "Please correct the fields marked below" goes with the last field marked.
+    var summary = control.form && control.form.querySelector("[data-fields-marked]");
+    if (summary) { summary.hidden = !control.form.querySelector(".field--error"); }
+  });
+
+  // A form marked data-warn-unsaved: leaving the page with changes typed in it and not sent asks first. On the
+  // account page, a name typed in the profile would otherwise be lost to the password form sent beside it.
+  // data-unsaved: what the form shows was refused, so it is not saved even before anything is typed.
+  var sending = null;
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { sending = event.target; }
+  });
+  function changed(form) {
+    if (form.hasAttribute("data-unsaved")) { return true; }
+    return Array.prototype.some.call(form.elements, function (control) {
+      if (control.type === "checkbox" || control.type === "radio") { return control.checked !== control.defaultChecked; }
+      if (control.tagName === "SELECT") {
+        return Array.prototype.some.call(control.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return control.type !== "hidden" && "defaultValue" in control && control.value !== control.defaultValue;
+    });
+  }
+  window.addEventListener("beforeunload", function (event) {
+    var forms = document.querySelectorAll("form[data-warn-unsaved]");
+    if (Array.prototype.some.call(forms, function (form) { return form !== sending && changed(form); })) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 })();

@@ -110,10 +110,13 @@ def test_cancelling_a_reply_returns_the_keyboard_to_that_reply_link(as_person):
     reply.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Comment", exact=True)).to_be_focused()
+    # The heading says whom the box answers and no more: Cancel reply is beside it, not read as part of it.
+    author = reply.get_attribute("data-author")
+    expect(page.get_by_role("heading", name=f"Reply to {author}", exact=True)).to_be_visible()
     page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("link", name="Cancel reply")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+    expect(page.get_by_role("heading", name="Leave a Reply", exact=True)).to_be_visible()
     expect(reply).to_be_focused()  # not the box at the end of the thread: the reader keeps their place
 
 

@@ -328,7 +328,9 @@ def test_a_comment_and_a_reply_can_be_written_with_the_keyboard_only(new_context
     writer.goto(essay_url)
     tab_to(writer, "a.comment-reply-link")
     writer.keyboard.press("Enter")
-    expect(writer.get_by_role("heading", name="Reply to Kit")).to_be_visible()
+    # The heading is named "Reply to Kit" alone; Cancel reply is a link of its own beside it.
+    expect(writer.get_by_role("heading", name="Reply to Kit", exact=True)).to_be_visible()
+    expect(writer.get_by_role("link", name="Cancel reply")).to_be_visible()
     expect(writer.get_by_label("Comment", exact=True)).to_be_focused()
     writer.keyboard.type("True, and the maps say so by what they leave blank.")
     tab_to(writer, "#submit")

@@ -53,6 +53,40 @@ def test_a_wrong_password_is_refused_then_the_right_one_works(new_context):
     log_in(page, PEOPLE["student2"], DEMO_PASSWORD)
 
 
+def wait_for_a_dialog(page, incidents) -> list[str]:
+    for _ in range(50):
+        if incidents.dialogs:
+            break
+        page.wait_for_timeout(100)
+    return [d.split(":")[0] for d in incidents.dialogs]
+
+
+def test_a_name_typed_on_the_account_page_is_not_lost_to_the_password_form_beside_it(new_context, incidents):
+    """The password form sends only itself, and its answer is the page again: a name typed in the profile and not
+    saved would be gone. Sending it asks first ("Leave site?"); staying keeps the name to save."""
+    page = new_context().new_page()
+    sign_up(page, f"{unique('renamer')}@example.org", "Rena Before", PASSWORD)
+    page.goto("/auth/account")
+    page.get_by_label("Your name").fill("Rena After")
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password", exact=True).fill("another long passphrase")
+    page.get_by_label("New password again").fill("another long passphrase")
+    page.get_by_role("button", name="Change password").click()
+    assert wait_for_a_dialog(page, incidents) == ["beforeunload"]  # dismissed: the page stays
+    incidents.dialogs.clear()
+    expect(page.get_by_label("Your name")).to_have_value("Rena After")
+    page.get_by_role("button", name="Save profile").click()  # the form's own send asks nothing
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Rena After")
+
+    page.get_by_label("Current password").fill("not my password")  # nothing unsaved elsewhere: no question
+    page.get_by_label("New password", exact=True).fill("another long passphrase")
+    page.get_by_label("New password again").fill("another long passphrase")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("That is not your current password.")).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_value("Rena After")
+
+
 def test_logging_in_returns_to_the_page_asked_for(new_context):
     page = new_context().new_page()
     page.goto("/c/demo-101/roster")

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_feature_journeys import create_assignment, instructor_with_course, student_in_course
+from tests.e2e.helpers import join_course, log_in, log_out, sign_up, unique
+from tests.e2e.test_feature_journeys import PASSWORD, create_assignment, instructor_with_course, student_in_course
 
 LOOKS = ["fontFamily", "fontSize", "fontWeight", "textTransform", "letterSpacing", "color", "lineHeight"]
 
@@ -157,3 +158,102 @@ def test_publish_pressed_right_after_adding_a_picture_on_a_phone_publishes(new_c
 
     student.get_by_role("button", name="Publish").click()
     expect(student.get_by_text("Your essay is published.")).to_be_visible()
+
+
+def test_a_title_or_essay_refused_as_empty_loses_its_message_once_filled_in(new_context):
+    """The server refuses a publish with no title, then with no essay; the field's message goes as soon as it has
+    a value (and comes back if it is emptied again), not only when the form is sent once more."""
+    instructor, slug, code = instructor_with_course(new_context, "Empty Fields")
+    student = student_in_course(new_context, code, "Eve Empty", "Eve")
+    student.goto(f"/c/{slug}/posts/new")
+    student.get_by_role("button", name="Publish").click()
+    title = student.get_by_label("Title")
+    message = student.get_by_text("Give your essay a title.")
+    summary = student.get_by_text("Please correct the fields marked below.")
+    expect(message).to_be_visible()
+    expect(summary).to_be_visible()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(title).to_have_attribute("aria-describedby", "title-error")
+
+    title.fill("Independence day")
+    expect(message).to_be_hidden()
+    expect(summary).to_be_hidden()
+    expect(title).not_to_have_attribute("aria-invalid", "true")
+    expect(title).not_to_have_attribute("aria-describedby", re.compile("title-error"))
+    title.fill("  ")
+    expect(message).to_be_visible()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    title.fill("Independence day")
+
+    student.get_by_role("button", name="Publish").click()
+    essay = student.get_by_label("Essay", exact=True)
+    message = student.get_by_text("Write your essay before publishing it.")
+    expect(message).to_be_visible()
+    expect(essay).to_have_attribute("aria-invalid", "true")
+    essay.fill("Accra, 6 March 1957: the crowd at the Polo Ground.")
+    expect(message).to_be_hidden()
+    expect(essay).not_to_have_attribute("aria-invalid", "true")
+    expect(essay).to_have_attribute("aria-describedby", "body-hint word-count")
+    student.get_by_role("button", name="Publish").click()
+    expect(student.get_by_text("Your essay is published.")).to_be_visible()
+
+
+def writer_in_new_course(new_context, title: str) -> tuple[Page, str, str]:
+    """A student who joined a new course: their page, the course's address and their email."""
+    _, slug, code = instructor_with_course(new_context, title)
+    page = new_context().new_page()
+    email = f"{unique('leaver')}@example.org"
+    sign_up(page, email, "Lee Leaver", PASSWORD)
+    join_course(page, code, course_name="Lee")
+    return page, slug, email
+
+
+def saved_draft_body(page: Page, slug: str, email: str, title: str) -> str:
+    """Logged out: log in again and read the essay as the server keeps it."""
+    log_in(page, email, PASSWORD)
+    page.goto(f"/c/{slug}/drafts")
+    page.get_by_role("link", name=title, exact=True).click()
+    return page.get_by_label("Essay", exact=True).input_value()
+
+
+def test_logging_out_after_the_autosave_asks_nothing_and_keeps_the_essay(new_context):
+    """The status line says "Saved at …" (the title, saved on leaving it) while the last words typed are still on
+    their way: Log out saves them, then logs out without a "Leave site?" dialog (the guards fail on one)."""
+    page, slug, email = writer_in_new_course(new_context, "Leaving")
+    page.goto(f"/c/{slug}/posts/new")
+    page.get_by_label("Title").fill("Before the bell")
+    page.get_by_label("Essay", exact=True).press_sequentially("The last words typed before logging out.")
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved at"))
+    log_out(page)
+    assert saved_draft_body(page, slug, email, "Before the bell") == "The last words typed before logging out."
+
+
+def test_logging_out_right_after_typing_saves_the_essay_first(new_context):
+    page, slug, email = writer_in_new_course(new_context, "Hurry")
+    page.goto(f"/c/{slug}/posts/new")
+    page.get_by_label("Title").fill("In a hurry")
+    page.get_by_label("Essay", exact=True).focus()
+    expect(page).to_have_url(re.compile(rf"/c/{slug}/posts/\d+/edit$"))  # the draft exists
+    page.get_by_label("Essay", exact=True).press_sequentially("Typed, and straight to Log out.")
+    log_out(page)
+    assert saved_draft_body(page, slug, email, "In a hurry") == "Typed, and straight to Log out."
+
+
+def test_logging_out_with_text_that_cannot_be_saved_still_asks(new_context, incidents):
+    """Offline for the editor's saves: Log out cannot save, so "Leave site?" asks; staying keeps the text."""
+    page, slug, _ = writer_in_new_course(new_context, "Offline")
+    page.goto(f"/c/{slug}/posts/new")
+    page.get_by_label("Title").fill("Never sent")
+    page.get_by_label("Essay", exact=True).focus()
+    expect(page).to_have_url(re.compile(rf"/c/{slug}/posts/\d+/edit$"))
+    page.route("**/autosave", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Essay", exact=True).press_sequentially("Words with nowhere to go.")
+    page.get_by_role("button", name="Log out").click()
+    for _ in range(50):
+        if incidents.dialogs:
+            break
+        page.wait_for_timeout(100)
+    assert [d.split(":")[0] for d in incidents.dialogs] == ["beforeunload"]  # dismissed: the writer stays
+    incidents.dialogs.clear()
+    expect(page.get_by_label("Essay", exact=True)).to_have_value("Words with nowhere to go.")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

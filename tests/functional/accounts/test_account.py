@@ -40,6 +40,16 @@ def test_change_name_blank_is_refused(client, auth):
     assert user.display_name == "Kept Name"
 
 
+def test_a_refused_profile_is_shown_as_unsaved(client, auth):
+    """What a refused profile shows is not saved: leaving the page (by the password form, say) asks first."""
+    auth.login(f.make_user(name="Kept Name"))
+    fresh = text(client.get("/auth/account"))
+    assert "data-warn-unsaved>" in fresh and "data-unsaved" not in fresh
+    refused = text(client.post("/auth/account", data={"profile-display_name": " ", "profile-notify_email": "digest"}))
+    assert "data-warn-unsaved data-unsaved>" in refused
+    assert 'data-refused-empty="profile-display_name-error"' in refused
+
+
 def test_change_password(app, client, auth):
     user = f.make_user()
     auth.login(user)

@@ -123,6 +123,9 @@ def test_reply_link_without_js_shows_reply_to_name_with_cancel(client, auth, app
     assert "Reply to Bob Brandt" in html
     assert f'name="parent_id" id="comment_parent" value="{c.id}"' in html
     assert re.search(r'id="cancel-comment-reply-link" href="[^"]+#respond">Cancel reply', html)
+    # Beside the heading, not in it: a screen reader hears the heading as "Reply to Bob Brandt" alone.
+    heading = re.search(r'<h2 id="reply-title"[^>]*>(.*?)</h2>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", heading).strip() == "Reply to Bob Brandt"
 
 
 def test_hidden_comment_vanishes_for_students_and_is_marked_for_staff(client, auth, app):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from coursesite.essays.writing import MAX_BODY_CHARS
+from coursesite.essays.writing import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from coursesite.extensions import db
 from coursesite.models import utcnow
 from tests import factories as f
@@ -85,6 +85,18 @@ def test_publish_straight_away(client, course, student):
     response = client.post(new_url(course), data=essay_form(title="Direct", action="publish"))
     post = posts_of(course)[0]
     assert response.status_code == 302 and post.status == "published" and post.is_live(utcnow())
+
+
+def test_only_a_field_refused_as_empty_is_marked_to_lose_its_message_once_filled(client, course, student):
+    """The editor's script takes away a message that asked for a value once the field has one; a title refused for
+    its length keeps its message until the form is sent again."""
+    html = text(client.post(new_url(course), data=essay_form(title="", body="Kept body", action="publish")))
+    assert 'data-refused-empty="title-error"' in html and 'id="title-error"' in html
+    html = text(client.post(new_url(course), data=essay_form(title="Kept", body=" ", action="publish")))
+    assert 'data-refused-empty="body-error"' in html and 'data-refused-empty="title-error"' not in html
+    too_long = essay_form(title="T" * (MAX_TITLE_CHARS + 1), body="Kept body", action="publish")
+    html = text(client.post(new_url(course), data=too_long))
+    assert 'id="title-error"' in html and "data-refused-empty" not in html
 
 
 def test_nul_characters_in_an_essay_are_dropped_not_a_server_error(client, course, student):
