@@ -7,6 +7,7 @@ import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import MISSING
 
@@ -103,3 +104,22 @@ def mail_server_times_out(app, monkeypatch) -> list[str]:
     mail_server_down(app)
     monkeypatch.setattr(smtplib, "SMTP", timed_out)
     return events
+
+
+class Killed(BaseException):
+    """The run is killed (out of memory, a deploy) while the mail server answers."""
+
+
+def killed_while_sending(app, monkeypatch, command: str) -> None:
+    """Run the mail `command` (send-reminders, send-staff-digest), killed as it asks the mail server: what it
+    committed before stays, nothing after."""
+    from coursesite.extensions import db
+
+    def dies(mail):
+        raise Killed
+
+    monkeypatch.setattr("coursesite.cli.reminders.deliver", dies)
+    with pytest.raises(Killed):
+        app.test_cli_runner().invoke(args=[command])
+    monkeypatch.undo()
+    db.session.rollback()

@@ -18,7 +18,7 @@ from coursesite.text.timefmt import deadline_text
 from coursesite.weekly import reminders
 from tests import factories as f
 from tests.functional.helpers import login_client
-from tests.mail_sink import MailSink, mail_server_down, refuse_and_watch
+from tests.mail_sink import MailSink, killed_while_sending, mail_server_down, refuse_and_watch
 
 
 @pytest.fixture
@@ -282,19 +282,6 @@ def test_two_runs_at_once_send_each_reminder_once(app, sink, world, monkeypatch,
         SentReminder.user_id == people["Short"].id)) == 1
 
 
-class Killed(BaseException):
-    """The run is killed (out of memory, a deploy) while the mail server answers."""
-
-
-def killed_while_sending(app, monkeypatch) -> None:
-    def dies(mail):
-        raise Killed
-
-    monkeypatch.setattr("coursesite.cli.reminders.deliver", dies)
-    with pytest.raises(Killed):
-        app.test_cli_runner().invoke(args=["send-reminders"])
-    monkeypatch.undo()
-    db.session.rollback()
 
 
 def claims_made_ago(ago: timedelta) -> None:
@@ -309,7 +296,7 @@ def test_a_reminder_claimed_by_a_run_killed_while_sending_is_sent_by_a_run_after
     """The run took the first reminder's email and died before the server answered: the next run an hour later
     sends it (and the one the dead run never reached); a run five minutes later leaves it, being sent maybe."""
     course, a, people = world
-    killed_while_sending(app, monkeypatch)
+    killed_while_sending(app, monkeypatch, "send-reminders")
     assert sink.messages == []
     claims_made_ago(ago)
     assert run(app).strip() == f"sent {sent} reminder{'s' if sent != 1 else ''}"

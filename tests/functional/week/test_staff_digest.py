@@ -12,7 +12,7 @@ from coursesite.extensions import db
 from coursesite.models import Enrollment, SentStaffDigest, utcnow
 from coursesite.notifications import mail
 from tests import factories as f
-from tests.mail_sink import MailSink
+from tests.mail_sink import MailSink, killed_while_sending
 
 
 @pytest.fixture
@@ -91,19 +91,6 @@ def test_a_refused_digest_does_not_stop_the_others_and_is_sent_on_the_next_run(a
     assert run(app) == "sent 0 staff digests"
 
 
-class Killed(BaseException):
-    """The run is killed (out of memory, a deploy) while the mail server answers."""
-
-
-def killed_while_sending(app, monkeypatch) -> None:
-    def dies(mail):
-        raise Killed
-
-    monkeypatch.setattr("coursesite.cli.reminders.deliver", dies)
-    with pytest.raises(Killed):
-        app.test_cli_runner().invoke(args=["send-staff-digest"])
-    monkeypatch.undo()
-    db.session.rollback()
 
 
 def digests_claimed_ago(ago: timedelta) -> None:
@@ -117,7 +104,7 @@ def test_a_digest_claimed_by_a_run_killed_while_sending_is_sent_by_a_run_after_i
     """The run took the instructor's digest and died before the server answered: a run two hours later sends it
     (and the TA's, which the dead run never reached); a run five minutes later leaves it, being sent maybe."""
     course, ta, _old = course
-    killed_while_sending(app, monkeypatch)
+    killed_while_sending(app, monkeypatch, "send-staff-digest")
     assert sink.messages == []
     digests_claimed_ago(ago)
     assert run(app) == f"sent {sent} staff digest{'s' if sent != 1 else ''}"
