@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pytest
@@ -83,13 +84,20 @@ def test_the_roster_import_preview_fits_a_phone(as_person, tmp_path):
     assert_tables_fit(page, 390)
 
 
-def invite_by_import(page, tmp_path, *people: tuple[str, str, str]) -> None:
-    roster = tmp_path / "invite.csv"
-    roster.write_text("email,name,role,section\n" + "".join(f"{e},{n},student,{s}\n" for e, n, s in people))
-    page.goto(f"{C}/roster/import")
+def import_roster(page, tmp_path, *people: tuple[str, str, str], course: str = C) -> None:
+    """Import (email, name, section) students into the course's roster, previewed and confirmed."""
+    roster = tmp_path / "roster.csv"
+    with roster.open("w", newline="") as out:
+        csv.writer(out).writerows([("email", "name", "role", "section")]
+                                  + [(email, name, "student", section) for email, name, section in people])
+    page.goto(f"{course}/roster/import")
     page.get_by_label("Roster file (CSV)").set_input_files(roster)
     page.get_by_role("button", name="Preview the import").click()
     page.get_by_role("button", name=re.compile(r"^Import \d+ change")).click()
+
+
+def invite_by_import(page, tmp_path, *people: tuple[str, str, str]) -> None:
+    import_roster(page, tmp_path, *people)
     expect(page.get_by_role("heading", name="Invited, not joined yet")).to_be_visible()
 
 
@@ -309,12 +317,7 @@ def test_a_long_section_name_does_not_make_its_dashboard_row_taller(new_context,
         student = new_context().new_page()
         sign_up(student, email, name, PASSWORD)
         join_course(student, code, course_name=name)
-    roster = tmp_path / "sections.csv"
-    roster.write_text("email,name,role,section\n" + "".join(f'{e},{n},student,"{s}"\n' for e, n, s in people))
-    instructor.goto(f"/c/{slug}/roster/import")
-    instructor.get_by_label("Roster file (CSV)").set_input_files(roster)
-    instructor.get_by_role("button", name="Preview the import").click()
-    instructor.get_by_role("button", name=re.compile(r"^Import \d+ change")).click()
+    import_roster(instructor, tmp_path, *people, course=f"/c/{slug}")
     expect(instructor.get_by_role("cell", name=LONG_SECTION, exact=True)).to_be_visible()
     instructor.set_viewport_size({"width": 1280, "height": 900})
     instructor.goto(f"/c/{slug}/dashboard/")
