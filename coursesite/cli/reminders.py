@@ -19,17 +19,18 @@ from sqlalchemy.exc import IntegrityError
 
 from coursesite.cli.digests import plural, report_not_sent
 from coursesite.extensions import db
-from coursesite.models import Course, utcnow
+from coursesite.models import Course, SentReminder, SentStaffDigest, utcnow
+from coursesite.notifications.lease import mark_taken
 from coursesite.notifications.mail import Mail, deliver
 from coursesite.weekly import reminders, staff_digest
 
 
-def _send_recorded(mail: Mail, row_id: int, refused, taken) -> bool:
-    """Commit the record, then send; a refused mail has `refused(row_id)` undo its claim, a taken one
-    `taken(row_id)` mark it, committed."""
+def _send_recorded(mail: Mail, model, row_id: int, refused) -> bool:
+    """Commit the record (row `row_id` of `model`), then send; a taken mail is marked so, a refused one has
+    `refused(row_id)` undo its claim, committed."""
     db.session.commit()
     if deliver(mail):
-        taken(row_id)
+        mark_taken(model, [row_id])
         db.session.commit()
         return True
     refused(row_id)
@@ -56,7 +57,7 @@ def send_reminders_command() -> None:
         if row_id is None:  # another run sends it, or too late to
             db.session.rollback()
             continue
-        if _send_recorded(reminders.mail(reminder, row_id), row_id, reminders.email_refused, reminders.email_taken):
+        if _send_recorded(reminders.mail(reminder, row_id), SentReminder, row_id, reminders.email_refused):
             sent += 1
         else:
             failed += 1
@@ -93,7 +94,7 @@ def send_staff_digest_command(silent_days: int) -> None:
                 db.session.rollback()
                 continue
             mail = staff_digest.mail(person, course, week, subject, text)
-            if _send_recorded(mail, row_id, staff_digest.forget, staff_digest.taken):
+            if _send_recorded(mail, SentStaffDigest, row_id, staff_digest.forget):
                 sent += 1
             else:
                 failed += 1

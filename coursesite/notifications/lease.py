@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, update
+
+from coursesite.extensions import db
+from coursesite.models import utcnow
 
 # Far longer than any one send, which smtplib bounds: each of its steps (connect, STARTTLS, login, MAIL, RCPT,
 # DATA, the message) times out after mail.SMTP_TIMEOUT_S, a few minutes in all; a request's emails wait for its
@@ -29,3 +32,10 @@ def not_emailed(model, now: datetime) -> ColumnElement[bool]:
 def lapsed(claimed_at, accepted_at, now: datetime) -> ColumnElement[bool]:
     """A claim made at `claimed_at` that the server was never said to take (`accepted_at`) and is over its lease."""
     return and_(accepted_at.is_(None), claimed_at <= now - EMAIL_LEASE)
+
+
+def mark_taken(model, row_ids: list[int]) -> None:
+    """The mail server took the email of these rows of `model` (a Notification, a SentReminder, a SentStaffDigest):
+    never sent again. As many ids as one statement takes (notices.IDS_PER_STATEMENT)."""
+    db.session.execute(update(model).where(model.id.in_(row_ids)).values(email_accepted_at=utcnow())
+                       .execution_options(synchronize_session=False))

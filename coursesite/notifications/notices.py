@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from coursesite.extensions import db
 from coursesite.links import comment_url
 from coursesite.models import Comment, Course, Enrollment, Notification, Post, User, utcnow
-from coursesite.notifications.lease import not_emailed
+from coursesite.notifications.lease import mark_taken, not_emailed
 from coursesite.notifications.mail import Mail, deliver_after_commit, holding_mail, stable_message_id
 
 
@@ -257,12 +257,10 @@ def emails_refused(notification_ids: list[int]) -> None:
                            .execution_options(synchronize_session=False))
 
 
-def emails_taken(notification_ids: list[int], now: datetime | None = None) -> None:
+def emails_taken(notification_ids: list[int]) -> None:
     """The mail server took the notices' email: never sent again."""
-    now = now or utcnow()
     for batch in _batches(notification_ids):
-        db.session.execute(update(Notification).where(Notification.id.in_(batch)).values(email_accepted_at=now)
-                           .execution_options(synchronize_session=False))
+        mark_taken(Notification, batch)
 
 
 # Each id is a bound parameter, and a statement takes only so many (PostgreSQL's protocol 65,535, SQLite 32,766

@@ -22,7 +22,7 @@ from flask import url_for
 from sqlalchemy import select, update
 
 from coursesite.extensions import db
-from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User, utcnow
+from coursesite.models import Assignment, Course, Enrollment, Notification, SentReminder, User
 from coursesite.notifications.lease import not_emailed
 from coursesite.notifications.mail import Mail, stable_message_id
 from coursesite.participation.deadline_rules import EssayState
@@ -174,11 +174,6 @@ def email_refused(row_id: int) -> None:
     db.session.execute(update(SentReminder).where(SentReminder.id == row_id).values(emailed_at=None)
                        .execution_options(synchronize_session=False))
 
-
-def email_taken(row_id: int) -> None:
-    """The mail server took the email: never sent again."""
-    db.session.execute(update(SentReminder).where(SentReminder.id == row_id).values(email_accepted_at=utcnow())
-                       .execution_options(synchronize_session=False))
 
 
 def mail(reminder: Reminder, row_id: int) -> Mail:

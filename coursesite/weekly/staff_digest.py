@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, func, select, update
 
 from coursesite.discussion.moderation import waiting_count
 from coursesite.extensions import db
-from coursesite.models import Assignment, Comment, Course, Enrollment, Post, SentStaffDigest, User, utcnow
+from coursesite.models import Assignment, Comment, Course, Enrollment, Post, SentStaffDigest, User
 from coursesite.models.course import STAFF_ROLES
 from coursesite.notifications.lease import lapsed
 from coursesite.notifications.mail import Mail, stable_message_id
@@ -174,11 +174,6 @@ def forget(row_id: int) -> None:
     """Undo `take` when the mail server refused the digest: the next run tries it again."""
     db.session.execute(delete(SentStaffDigest).where(SentStaffDigest.id == row_id))
 
-
-def taken(row_id: int) -> None:
-    """The mail server took the digest: never sent again."""
-    db.session.execute(update(SentStaffDigest).where(SentStaffDigest.id == row_id).values(email_accepted_at=utcnow())
-                       .execution_options(synchronize_session=False))
 
 
 def mail(user: User, course: Course, week: date, subject: str, text: str) -> Mail:
