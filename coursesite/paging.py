@@ -38,11 +38,15 @@ class ListPage:
 
 def read_page(query: Select, number: int, per_page: int = ROWS_PER_PAGE) -> tuple[ListPage, list]:
     """Page `number` of what `query` selects, and its rows: two statements, a count and the page's rows."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    page = ListPage.of(total, number, per_page)
+    page = ListPage.of(count_rows(query), number, per_page)
     if not page.first:
         return page, []
     return page, list(db.session.scalars(query.limit(per_page).offset(page.first - 1)))
+
+
+def count_rows(query: Select) -> int:
+    """How many rows `query` selects (one statement)."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def place(search: str, number: int) -> dict:

@@ -8,6 +8,7 @@ from sqlalchemy import case, func, or_, select
 
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment, Section, User, utcnow
+from coursesite.paging import count_rows
 from coursesite.people.accounts import enroll
 from coursesite.text.timefmt import is_timezone
 
@@ -94,7 +95,7 @@ def end_enrollment(enrollment: Enrollment) -> None:
 
 def roster_size(course: Course) -> int:
     """How many people the course has now (one statement)."""
-    return db.session.scalar(select(func.count()).select_from(roster_query(course).order_by(None).subquery()))
+    return count_rows(roster_query(course))
 
 
 def instructor_count(course: Course) -> int:
