@@ -138,6 +138,19 @@ class TestExtensionsPages:
         assert response.status_code == 302
         assert [e.user_id for e in db.session.scalars(select(Excusal))] == [chen]
 
+    def test_no_one_but_a_student_of_the_course_may_be_chosen(self, client, course, assignment):
+        # The choices are no longer the page's rows: a forged id (another course's student, the instructor, no
+        # one) is refused with the form's message, and the student chosen with it is not excused either.
+        stranger = f.make_author(f.make_course(slug="geo-101", title="Geography"), name="Stranger Danger")
+        db.session.commit()
+        chen = str(user_id(course, "Chen Wei"))
+        for forged in (str(stranger.id), str(f.instructor_of(course).id), "999999", "abc"):
+            response = client.post(extensions(course, assignment),
+                                   data={"students": [chen, forged], "action": "excuse"})
+            assert response.status_code == 200, forged
+            assert "Please correct the fields marked below." in response.get_data(as_text=True)
+        assert db.session.scalars(select(Excusal)).all() == []
+
     def test_nonsense_or_too_high_page_numbers_show_a_page(self, client, course, assignment):
         url = extensions(course, assignment)
         assert students(get(client, url, page="abc"))[0] == "Amara Okafor"
