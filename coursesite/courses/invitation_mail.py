@@ -36,4 +36,4 @@ def not_sent_message(count: int) -> str:
     """What the instructor is told when the mail server refused invitation emails (each is logged)."""
     emails = f"{count} invitation email{'s' if count != 1 else ''}"
     return (f"The mail server did not accept {emails}. The invitations are saved; send them again with "
-            "“Send again” under “Invited, not joined yet” below.")
+            "“Send again” on the roster's list of people invited, not joined yet.")

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from coursesite.courses.blueprint import bp
 from coursesite.courses.forms import InvitationAnswerForm
 from coursesite.courses.invitation_mail import invitation_mail
-from coursesite.courses.pages import roster_url
+from coursesite.courses.pages import list_place
 from coursesite.extensions import db
+from coursesite.forms import page_number, search_text
 from coursesite.models import Course, CourseInvitation
 from coursesite.notifications.mail import deliver
+from coursesite.paging import place, read_page
 from coursesite.people import invitations as course_invitations
 from coursesite.people.pseudonyms import reads_as_staff
 from coursesite.permissions import can_manage_roster, course_view, is_member, is_signed_in
@@ -48,11 +51,29 @@ def course_invitation(course: Course):
     return render_template("courses/invitation.html", form=form, invitation=invitation)
 
 
+@bp.route("/c/<slug>/roster/invitations")
+@course_view(can_manage_roster)
+def invitations(course: Course):
+    """The invitations nobody has answered yet, fifty a page: an import of a class new to the site invites
+    hundreds."""
+    search = search_text()
+    page, shown = read_page(course_invitations.pending_in(course, search)
+                            .options(selectinload(CourseInvitation.user), selectinload(CourseInvitation.section)),
+                            page_number())
+    return render_template("courses/invitations.html", invitations=shown, page=page, search=search,
+                           place=place(search, page.number))
+
+
+def _invitations_url(course: Course) -> str:
+    """The page of the invitations a form was sent from, with its search."""
+    return url_for("courses.invitations", slug=course.slug, **list_place())
+
+
 @bp.route("/c/<slug>/roster/invitations/<int:invitation_id>/withdraw", methods=["POST"])
 @course_view(can_manage_roster)
 def withdraw_invitation(course: Course, invitation_id: int):
     invitation = _course_invitation(course, invitation_id)
-    back = roster_url(course, "invitations")
+    back = _invitations_url(course)
     name = invitation.name or invitation.user.email
     course_invitations.answer_no(invitation)
     db.session.commit()
@@ -72,7 +93,7 @@ def _course_invitation(course: Course, invitation_id: int) -> CourseInvitation:
 def resend_invitation(course: Course, invitation_id: int):
     """Email an unanswered invitation again (the first one was lost, or the mail server refused it)."""
     invitation = _course_invitation(course, invitation_id)
-    back = roster_url(course, "invitations")
+    back = _invitations_url(course)
     name = invitation.name or invitation.user.email
     if is_member(invitation.user, course):  # joined with the course's code meanwhile: the email would be wrong
         flash(f"{name} has joined the course already, so nothing was sent. The invitation still offers its "

@@ -35,6 +35,6 @@ def list_place() -> dict:
     return place(search_text(), page_number())
 
 
-def roster_url(course: Course, anchor: str | None = None) -> str:
+def roster_url(course: Course) -> str:
     """The roster page a form was sent from, with its search."""
-    return url_for("courses.roster", slug=course.slug, _anchor=anchor, **list_place())
+    return url_for("courses.roster", slug=course.slug, **list_place())

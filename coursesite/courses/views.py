@@ -15,7 +15,7 @@ from coursesite.coursework.courses import CourseError
 from coursesite.extensions import db
 from coursesite.forms import confirmed, page_number, search_text
 from coursesite.models import Course, Enrollment, User
-from coursesite.paging import place, read_page
+from coursesite.paging import count_rows, place, read_page
 from coursesite.people import accounts
 from coursesite.people import invitations as course_invitations
 from coursesite.people.pseudonyms import pseudonym_problem, reads_as_staff
@@ -160,7 +160,7 @@ def roster(course: Course):
     return render_template("courses/roster.html", enrollments=enrollments, page=page, search=search,
                            place=place(search, page.number),
                            people=course_service.roster_size(course) if search else page.total,
-                           invitations=course_invitations.pending_in(course))
+                           invited=count_rows(course_invitations.pending_in(course, search)))
 
 
 def _course_enrollment(course: Course, enrollment_id: int) -> Enrollment:

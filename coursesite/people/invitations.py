@@ -8,7 +8,7 @@ pending invitations under the name the file gave, so it never tells the instruct
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from coursesite.extensions import db
 from coursesite.models import Course, CourseInvitation, Enrollment, Section, User
@@ -23,10 +23,17 @@ def pending(course: Course, user: User) -> CourseInvitation | None:
                                                             CourseInvitation.user_id == user.id))
 
 
-def pending_in(course: Course) -> list[CourseInvitation]:
-    """The course's invitations nobody has answered yet, oldest first."""
-    return list(db.session.scalars(select(CourseInvitation).where(CourseInvitation.course_id == course.id)
-                                   .order_by(CourseInvitation.created_at, CourseInvitation.id)))
+def pending_in(course: Course, search: str = "") -> Select:
+    """The course's invitations nobody has answered yet, oldest first; with `search`, those whose name from the
+    file or email contains it, whatever its case. Never the account's own name: the roster does not tell the
+    instructor who had an account, nor may its search."""
+    query = (select(CourseInvitation).join(User, CourseInvitation.user_id == User.id)
+             .where(CourseInvitation.course_id == course.id)
+             .order_by(CourseInvitation.created_at, CourseInvitation.id))
+    if search:
+        query = query.where(or_(CourseInvitation.name.icontains(search, autoescape=True),
+                                User.email.icontains(search, autoescape=True)))
+    return query
 
 
 def pending_for(user: User) -> list[CourseInvitation]:

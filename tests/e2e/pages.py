@@ -88,6 +88,7 @@ PAGES = [
     PageSpec("course-settings", f"{C}/settings", "instructor"),
     PageSpec("roster", f"{C}/roster", "instructor"),
     PageSpec("roster-edit-person", f"{C}/roster", "instructor", then=_open_first_roster_edit),
+    PageSpec("roster-invitations", f"{C}/roster/invitations", "instructor"),
     # Posts: the course blog and its essays
     PageSpec("essay-visitor", f"{C}/", then=_open_first_essay),
     PageSpec("essay-student", f"{C}/blog/", "student", then=_open_first_essay),

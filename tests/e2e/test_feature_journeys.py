@@ -538,6 +538,7 @@ def test_an_imported_student_sets_up_the_account_from_the_invitation(new_context
     expect(line).to_contain_text("Will be invited")
     instructor.get_by_role("button", name="Import 1 change").click()
     expect(instructor.get_by_text("Roster imported from letters.csv: 1 invited.")).to_be_visible()
+    instructor.get_by_role("link", name="1 person invited, not joined yet").click()
     expect(instructor.get_by_role("row", name=re.compile("Ines Invited"))).to_contain_text(email)
 
     # No SMTP here: the mail is written to the server's log, as the development setup does.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -97,8 +98,11 @@ def import_roster(page, tmp_path, *people: tuple[str, str, str], course: str = C
 
 
 def invite_by_import(page, tmp_path, *people: tuple[str, str, str]) -> None:
+    """Import, then follow the roster's link to the invitations, searched for the first person's email."""
     import_roster(page, tmp_path, *people)
+    page.get_by_role("link", name=re.compile(r"invited, not joined yet$")).click()
     expect(page.get_by_role("heading", name="Invited, not joined yet")).to_be_visible()
+    page.goto(f"{page.url}?{urlencode({'q': people[0][0]})}")
 
 
 def test_the_invitations_fit_a_phone_and_their_buttons_are_reached_with_tab(as_person, tmp_path):

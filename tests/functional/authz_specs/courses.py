@@ -75,6 +75,7 @@ SPECS = [
          anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302, data={"accept": "y"}),
     Spec("courses.course_invitation", "GET", COURSE,
          anonymous=302, student=302, outsider=302, ta=302, instructor=302, admin=302),
+    Spec("courses.invitations", "GET", course_with_invitation, **ROSTER_PAGE),
     Spec("courses.withdraw_invitation", "POST", outsiders_invitation, **ROSTER_CHANGE),
     Spec("courses.resend_invitation", "POST", outsiders_invitation, **ROSTER_CHANGE),
     # The blog's front page (posts/ declares the rest of the blog): public course open to all, members course

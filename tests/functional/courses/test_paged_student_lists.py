@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from coursesite.extensions import db
 from coursesite.models import Enrollment, Excusal
+from coursesite.people import accounts
 from coursesite.people import invitations as course_invitations
 from tests import factories as f
 
@@ -67,9 +68,22 @@ def students(page: str) -> list[str]:
 
 
 def people(page: str) -> list[str]:
-    """The people a roster page lists."""
-    table = page.split('<h2 id="invitations">')[0]
-    return [name.strip() for name in re.findall(r'<th scope="row">([^<]+)', table)]
+    """The people a roster page (or the invitations page) lists."""
+    return [name.strip() for name in re.findall(r'<th scope="row">([^<]+)', page)]
+
+
+def invitations(course) -> str:
+    return f"/c/{course.slug}/roster/invitations"
+
+
+def invite(course, count: int) -> None:
+    """`count` people invited by a roster file, oldest first: Invited 0001, Invited 0002..."""
+    for n in range(1, count + 1):
+        person = f.make_user(f"Account Holder {n:04}", email=f"{course.slug}.person{n:04}@invited.example",
+                             password=None)
+        course_invitations.invite(course, person, f.instructor_of(course), role="student", section=None, ids={},
+                                  name=f"Invited {n:04}")
+    db.session.commit()
 
 
 def statements(client, url, count_queries) -> int:
@@ -207,15 +221,6 @@ class TestRosterPages:
         response = client.post(remove, data={"confirm": "yes"})
         assert response.headers["Location"] == f"{roster(course)}?page=2"
 
-    def test_withdrawing_an_invitation_comes_back_to_the_same_page(self, client, course):
-        course_invitations.invite(course, f.make_user("Olga Outsider", password=None), f.instructor_of(course),
-                                  role="student", section=None, ids={}, name="Olga Outsider")
-        db.session.commit()
-        page = get(client, roster(course), q="bulk", page=3)
-        withdraw = re.search(r'action="(/c/hist-300/roster/invitations/\d+/withdraw[^"]*)"', page).group(1)
-        response = client.post(withdraw.replace("&amp;", "&"))
-        assert response.headers["Location"] == f"{roster(course)}?q=bulk&page=3#invitations"
-
     def test_nonsense_or_too_high_page_numbers_show_a_page(self, client, course):
         assert people(get(client, roster(course), page="-2"))[0].startswith("Instructor")
         assert people(get(client, roster(course), page=999))[-1] == "Chen Wei"
@@ -227,6 +232,77 @@ class TestRosterPages:
         counts = [statements(client, url, count_queries) for url in (roster(small), roster(course))]
         assert counts[0] == counts[1], counts
 
+
+
+class TestInvitationPages:
+    """A class new to the site, imported from a file, is invited whole: 120 invitations waiting."""
+
+    def test_the_roster_counts_them_and_leads_to_them(self, client, course):
+        invite(course, 120)
+        page = get(client, roster(course))
+        assert f'<a href="{invitations(course)}">120 people invited, not joined yet</a>' in page
+        assert "Invited 0001" not in page  # the roster lists who joined: no second list below it
+        # A roster search for someone who has not joined yet leads to their invitation.
+        searched = get(client, roster(course), q="invited 0042")
+        assert "No person matches “invited 0042”." in searched
+        assert (f'<a href="{invitations(course)}?q=invited+0042">1 person invited, not joined yet, matching '
+                "“invited 0042”</a>") in searched
+
+    def test_fifty_a_page_oldest_first(self, client, course):
+        invite(course, 120)
+        first = get(client, invitations(course))
+        assert people(first) == [f"Invited {n:04}" for n in range(1, 51)]
+        assert "Invitations 1–50 of 120" in first
+        assert first.count(f'href="{invitations(course)}?page=2" rel="next"') == 2
+        last = get(client, invitations(course), page=3)
+        assert people(last) == [f"Invited {n:04}" for n in range(101, 121)]
+        assert title(last).startswith("Invited, not joined yet: page 3 of 3 ·")
+
+    def test_search_by_the_files_name_or_email_never_the_accounts_name(self, client, course):
+        invite(course, 120)
+        assert people(get(client, invitations(course), q="invited 0117")) == ["Invited 0117"]
+        assert people(get(client, invitations(course), q="PERSON0042@")) == ["Invited 0042"]
+        searched = get(client, invitations(course), q="0")
+        assert "120 invitations match “0”" in searched
+        assert f'href="{invitations(course)}?q=0&amp;page=2" rel="next"' in searched
+        nobody = get(client, invitations(course), q="Account Holder")
+        assert "No invitation matches “Account Holder”." in nobody and people(nobody) == []
+
+    def test_withdrawing_or_sending_again_comes_back_to_the_same_page_and_search(self, client, course, outbox):
+        invite(course, 120)
+        said = []
+        for action in ("withdraw", "resend"):
+            page = get(client, invitations(course), q="invited", page=3)
+            form = re.search(rf'action="(/c/hist-300/roster/invitations/\d+/{action}[^"]*)"', page).group(1)
+            response = client.post(form.replace("&amp;", "&"))
+            assert response.headers["Location"] == f"{invitations(course)}?q=invited&page=3"
+            said.append(get(client, response.headers["Location"]))
+        assert "The invitation to Invited 0101 is withdrawn." in said[0] and people(said[0])[0] == "Invited 0102"
+        assert "The invitation to Invited 0102 is sent again." in said[1]
+        assert [m["To"] for m in outbox] == ["hist-300.person0102@invited.example"]
+
+    def test_none_waiting_says_so(self, client, course):
+        page = get(client, invitations(course))
+        assert "Nobody is waiting to answer an invitation" in page and people(page) == []
+        assert "invited, not joined yet</a>" not in get(client, roster(course))
+
+    def test_only_the_roster_keepers_see_them(self, client, course, auth):
+        invite(course, 1)
+        student = f.make_user("Signed-in Student")
+        accounts.enroll(student, course, role="student")
+        db.session.commit()
+        auth.logout()
+        auth.login(student)
+        assert client.get(invitations(course)).status_code == 403
+        auth.logout()
+        assert client.get(invitations(course)).status_code == 302  # to the login page
+
+    def test_statements_do_not_grow_with_the_invitations(self, client, course, count_queries):
+        small = f.make_course(instructor=f.instructor_of(course))
+        invite(small, 3)
+        invite(course, 120)
+        counts = [statements(client, url, count_queries) for url in (invitations(small), invitations(course))]
+        assert counts[0] == counts[1], counts
 
 def test_a_small_class_has_neither_page_links_nor_search(client, auth):
     course = f.make_course()

@@ -21,6 +21,11 @@ from tests.mail_sink import mail_server_down
 from tests.payloads import IMPERSONATED_EMAIL, SAME_EMAIL_VARIANTS
 
 
+def pending(course) -> list:
+    """The course's invitations nobody has answered yet, oldest first."""
+    return list(db.session.scalars(course_invitations.pending_in(course)))
+
+
 @pytest.fixture
 def course(auth):
     course = f.make_course(title="History of Maps")
@@ -99,10 +104,16 @@ def test_roster_lists_invitations_alike_under_the_files_names(client, course, ou
     csv = (f"email,name,role\n{outsiders['student'].email},From The File,ta\n"
            "nobody.yet@example.org,Also From The File,ta\n")
     import_file(client, course, csv)
-    roster = text(client.get(f"/c/{course.slug}/roster"))
-    assert f"From The File {outsiders['student'].email} TA" in roster
-    assert "Also From The File nobody.yet@example.org TA" in roster
-    assert outsiders["student"].display_name not in roster
+    roster = client.get(f"/c/{course.slug}/roster").get_data(as_text=True)
+    assert (f'<a href="/c/{course.slug}/roster/invitations">2 people invited, not joined yet</a>') in roster
+    invited = text(client.get(f"/c/{course.slug}/roster/invitations"))
+    assert f"From The File {outsiders['student'].email} TA" in invited
+    assert "Also From The File nobody.yet@example.org TA" in invited
+    assert outsiders["student"].display_name not in invited
+    # Nor does the search tell who had an account by the name on it.
+    searched = text(client.get(f"/c/{course.slug}/roster/invitations",
+                               query_string={"q": outsiders["student"].display_name}))
+    assert "No invitation matches" in searched and outsiders["student"].email not in searched
 
 
 def test_the_invited_person_joins_with_the_offered_role_only_by_accepting(app, client, course, outsiders, outbox):
@@ -161,8 +172,8 @@ def test_an_invitation_is_only_for_its_own_account(app, client, course, outsider
 def test_a_withdrawn_invitation_cannot_be_accepted(app, client, course, outsiders, outbox):
     student = outsiders["student"]
     import_file(client, course, f"email,name\n{student.email},Olga\n")
-    roster = client.get(f"/c/{course.slug}/roster").get_data(as_text=True)
-    [withdraw] = re.findall(r'action="(/c/[^"]+/withdraw)"', roster)
+    invited = client.get(f"/c/{course.slug}/roster/invitations").get_data(as_text=True)
+    [withdraw] = re.findall(r'action="(/c/[^"]+/withdraw)"', invited)
     response = client.post(withdraw)
     assert response.status_code == 302 and "The invitation to Olga is withdrawn." in text(client.get("/"))
     assert logged_in(app, student).post(answer_link(outbox, student.email), data={"accept": "y"}).status_code == 302
@@ -199,16 +210,16 @@ def test_import_with_the_mail_server_down_keeps_the_invitations_and_says_the_mai
     roster = text(client.get(response.headers["Location"]))
     assert "Roster imported from roster.csv: 3 invited." in roster
     assert ("The mail server did not accept 3 invitation emails. The invitations are saved; send them again "
-            "with “Send again” under “Invited, not joined yet” below.") in roster
-    assert "Nothing you wrote" not in roster
-    invitations = course_invitations.pending_in(course)
+            "with “Send again” on the roster's list of people invited, not joined yet.") in roster
+    assert "Nothing you wrote" not in roster and "3 people invited, not joined yet" in roster
+    invitations = pending(course)
     assert sorted(i.user.email for i in invitations) == ["new1@example.org", "new2@example.org", "new3@example.org"]
-    assert "Send again the invitation to New Two" in roster
+    assert "Send again the invitation to New Two" in text(client.get(f"/c/{course.slug}/roster/invitations"))
 
     app.config["MAIL_SERVER"] = None  # the mail server is back (here: the test outbox)
     two = next(i for i in invitations if i.name == "New Two")
     response = client.post(f"/c/{course.slug}/roster/invitations/{two.id}/resend")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/roster#invitations")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/roster/invitations")
     assert "The invitation to New Two is sent again." in text(client.get(response.headers["Location"]))
     assert [m["To"] for m in outbox] == ["new2@example.org"]
     link = re.search(r"http://coursesite\.test(/auth/invitation/\S+)", outbox[0].get_content()).group(1)
@@ -218,11 +229,11 @@ def test_import_with_the_mail_server_down_keeps_the_invitations_and_says_the_mai
 def test_send_again_with_the_mail_server_down_says_so_and_keeps_the_invitation(app, client, course, outbox):
     import_file(client, course, THREE_NEW)
     mail_server_down(app)
-    one = course_invitations.pending_in(course)[0]
+    one = pending(course)[0]
     response = client.post(f"/c/{course.slug}/roster/invitations/{one.id}/resend", follow_redirects=True)
     assert response.status_code == 200
     assert f"The mail server did not accept the invitation to {one.name}. It is still saved" in text(response)
-    assert len(course_invitations.pending_in(course)) == 3
+    assert len(pending(course)) == 3
 
 
 def test_send_again_only_for_the_courses_own_invitations(client, course, outsiders):
@@ -260,4 +271,4 @@ def test_a_mail_server_that_does_not_answer_is_not_waited_for_invitation_after_i
     assert response.status_code == 302
     assert len(attempts) == 1  # 15 s in: the second was not tried
     assert "The mail server did not accept 3 invitation emails." in text(client.get(response.headers["Location"]))
-    assert len(course_invitations.pending_in(course)) == 3
+    assert len(pending(course)) == 3
