@@ -2,20 +2,26 @@
 
 The function runs on a text and on the same text eight times longer, each measured in this process's CPU
 time (other programs on the machine do not count) and best of three. Linear work grows about 8 times,
-quadratic work 64 times; the bound of 24 leaves room for noise and for the caches of a longer text, and
-none for a quadratic path. The text starts long enough to take milliseconds, so the timer's resolution
-does not matter; speed targets themselves belong to `make bench`.
+quadratic work 64 times. Linear work on a text past the processor's caches grows more: a fast function
+stops at the product's length limit, so its shorter text (50,000 characters) fits in the cache and the
+longer one does not, and one splitting "- =(" runs into many small strings measured 15 to 22 times on an
+idle machine and 27 on a loaded one. Quadratic work measured 40 at its lowest on the loaded machine, 60 to
+66 otherwise. So the bound is 32, between the two, and a ratio over it is measured twice more and judged by
+the median of the three, so one burst of other work decides nothing either way. The text starts long
+enough to take milliseconds where it can, so the timer's resolution does not matter; speed targets
+themselves belong to `make bench`.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 
 from hypothesis import strategies as st
 
 GROWTH = 8
-MAX_RATIO = 24
+MAX_RATIO = 32
 MIN_SECONDS = 0.004
 MAX_LENGTH = 400_000
 
@@ -65,6 +71,6 @@ def assert_linear(func: Callable[[str], object], unit: str, prefix: str = "", su
     """`max_length` bounds the longer text: the most the product lets into `func`, where that is less."""
     ratio = growth_ratio(func, unit, prefix, suffix, max_length)
     if ratio >= MAX_RATIO:
-        # Once more before failing: a burst of other work can land on the longer run.
-        ratio = min(ratio, growth_ratio(func, unit, prefix, suffix, max_length))
+        # A burst of other work can land on either run: the median of three measures.
+        ratio = statistics.median([ratio, *(growth_ratio(func, unit, prefix, suffix, max_length) for _ in range(2))])
     assert ratio < MAX_RATIO, f"{getattr(func, '__name__', func)} on {unit!r} runs: {GROWTH}x text took {ratio:.0f}x"
