@@ -175,7 +175,6 @@ def email_refused(row_id: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-
 def mail(reminder: Reminder, row_id: int) -> Mail:
     link = url_for("week.course", slug=reminder.course.slug, _external=True)
     subject = f"Reminder: {reminder.assignment.title} ({reminder.course.title})"

@@ -175,7 +175,6 @@ def forget(row_id: int) -> None:
     db.session.execute(delete(SentStaffDigest).where(SentStaffDigest.id == row_id))
 
 
-
 def mail(user: User, course: Course, week: date, subject: str, text: str) -> Mail:
     """The digest's email to one person; sent again (its run died, or the answer was lost), the same message."""
     return Mail(user.email, subject, f"Hello {user.display_name},\n\n{text}", "staff digest",
