@@ -13,6 +13,7 @@ from coursesite.discussion import moderation
 from coursesite.grading.rules import points_text, score_text
 from coursesite.links import comment_page_url, comment_url
 from coursesite.notifications import notices as notifications
+from coursesite.paging import place
 from coursesite.security import CSRF_REFUSED_KEPT
 from coursesite.text import timefmt
 
@@ -87,7 +88,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
     app.jinja_env.globals.update(time_tag=time_tag, modify_query=modify_query, csrf_refused_kept=CSRF_REFUSED_KEPT,
-                                 comment_url=comment_url, comment_page_url=comment_page_url)
+                                 comment_url=comment_url, comment_page_url=comment_page_url, list_place=place)
     app.jinja_env.filters["elapsed"] = timefmt.elapsed_text
     app.jinja_env.filters["points"] = points_text
     app.jinja_env.filters["score"] = score_text
