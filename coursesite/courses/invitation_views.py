@@ -74,6 +74,9 @@ def _invitations_url(course: Course) -> str:
 def withdraw_invitation(course: Course, invitation_id: int):
     invitation = _course_invitation(course, invitation_id)
     back = _invitations_url(course)
+    if invitation is None:
+        flash(NO_LONGER_WAITING, "info")
+        return redirect(back)
     name = invitation.name or invitation.user.email
     course_invitations.answer_no(invitation)
     db.session.commit()
@@ -81,9 +84,15 @@ def withdraw_invitation(course: Course, invitation_id: int):
     return redirect(back)
 
 
-def _course_invitation(course: Course, invitation_id: int) -> CourseInvitation:
+NO_LONGER_WAITING = ("That invitation is no longer waiting: it was accepted, declined or withdrawn after the page "
+                     "was shown. Nothing was changed or sent.")
+
+
+def _course_invitation(course: Course, invitation_id: int) -> CourseInvitation | None:
+    """The course's invitation; None once it is answered or withdrawn (a page open since, a second tab); another
+    course's is not found."""
     invitation = db.session.get(CourseInvitation, invitation_id)
-    if invitation is None or invitation.course_id != course.id:
+    if invitation is not None and invitation.course_id != course.id:
         abort(404)
     return invitation
 
@@ -94,6 +103,9 @@ def resend_invitation(course: Course, invitation_id: int):
     """Email an unanswered invitation again (the first one was lost, or the mail server refused it)."""
     invitation = _course_invitation(course, invitation_id)
     back = _invitations_url(course)
+    if invitation is None:
+        flash(NO_LONGER_WAITING, "info")
+        return redirect(back)
     name = invitation.name or invitation.user.email
     if is_member(invitation.user, course):  # joined with the course's code meanwhile: the email would be wrong
         flash(f"{name} has joined the course already, so nothing was sent. The invitation still offers its "

@@ -7,10 +7,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coursesite.extensions import db
-from coursesite.models import Enrollment, Excusal
+from coursesite.models import CourseInvitation, Enrollment, Excusal
 from coursesite.people import accounts
 from coursesite.people import invitations as course_invitations
 from tests import factories as f
@@ -74,6 +74,10 @@ def people(page: str) -> list[str]:
 
 def invitations(course) -> str:
     return f"/c/{course.slug}/roster/invitations"
+
+
+def count_invitations(course) -> int:
+    return db.session.scalar(select(func.count()).select_from(course_invitations.pending_in(course).subquery()))
 
 
 def invite(course, count: int) -> None:
@@ -280,6 +284,33 @@ class TestInvitationPages:
         assert "The invitation to Invited 0101 is withdrawn." in said[0] and people(said[0])[0] == "Invited 0102"
         assert "The invitation to Invited 0102 is sent again." in said[1]
         assert [m["To"] for m in outbox] == ["hist-300.person0102@invited.example"]
+
+    def test_a_page_open_since_the_invitation_was_answered_changes_nothing_and_says_so(self, client, course,
+                                                                                        outbox):
+        invite(course, 60)
+        page = get(client, invitations(course), page=2)  # Invited 0051 to 0060
+        withdraw, _ = re.findall(r'action="(/c/hist-300/roster/invitations/\d+/withdraw\?page=2)"', page)[:2]
+        resend, resend_next = re.findall(r'action="(/c/hist-300/roster/invitations/\d+/resend\?page=2)"', page)[:2]
+        assert client.post(withdraw).status_code == 302  # Invited 0051 withdrawn, in another tab say
+        course_invitations.accept(db.session.scalar(select(CourseInvitation).where(
+            CourseInvitation.name == "Invited 0052")))  # and Invited 0052 accepts meanwhile
+        db.session.commit()
+        for stale in (withdraw, resend, resend_next):
+            response = client.post(stale)
+            assert response.headers["Location"] == f"{invitations(course)}?page=2"
+            assert "That invitation is no longer waiting: it was accepted, declined or withdrawn" in get(
+                client, response.headers["Location"])
+        assert count_invitations(course) == 58 and outbox == []
+
+    def test_hostile_search_and_page_numbers(self, client, course):
+        invite(course, 60)
+        page = get(client, invitations(course), q='<b>"x&y')
+        assert "No invitation matches “&lt;b&gt;&#34;x&amp;y”." in page and "<b>" not in page
+        assert title(page).startswith("Invited, not joined yet: matching “&lt;b&gt;&#34;x&amp;y”")
+        assert people(get(client, invitations(course), q="%"))[0:1] == []  # % is a character, not a wildcard
+        assert people(get(client, invitations(course), page="abc"))[0] == "Invited 0001"
+        assert people(get(client, invitations(course), page="-2"))[0] == "Invited 0001"
+        assert people(get(client, invitations(course), page=999))[-1] == "Invited 0060"
 
     def test_none_waiting_says_so(self, client, course):
         page = get(client, invitations(course))
