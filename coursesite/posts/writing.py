@@ -289,7 +289,7 @@ def _confirm_trash_page(course: Course, post: Post):
     now = utcnow()
     return render_template(
         "posts/confirm_trash.html", post=post, live=post.is_live(now), scheduled=post.is_scheduled(now),
-        comments=post_service.visible_comment_counts([post.id]).get(post.id, 0),
+        comments=post_service.visible_comment_counts([post.id])[post.id],
         own=post.author_id == current_user.id,
     )
 

@@ -1,4 +1,4 @@
-"""The blog's comment counts come from Flask-Caching and follow every change to an essay's comments."""
+"""The blog's comment counts follow every change to an essay's comments at once."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_a_count_follows_new_hidden_and_deleted_comments(app, client, auth):
     first = f.make_comment(post, f.make_member(course), body="The first thought.")
     db.session.commit()
     assert "1 Comment" in blog(client, course)
-    assert "1 Comment" in blog(client, course)  # from the cache now
+    assert "1 Comment" in blog(client, course)
     student = f.make_member(course)
     db.session.commit()
     auth.login(student)
