@@ -209,6 +209,13 @@ class TestRosterPages:
         nobody = get(client, roster(course), q="zelda")
         assert "No person matches “zelda”." in nobody and people(nobody) == []
 
+    def test_names_beyond_ascii_are_found_whatever_their_case(self, client, course):
+        for name in ("Émile Zola", "Åsa Berg", "Ölçer Demir"):
+            f.make_author(course, name=name)
+        db.session.commit()
+        for typed, found in (("émile", "Émile Zola"), ("ÅSA", "Åsa Berg"), ("ölÇER", "Ölçer Demir")):
+            assert people(get(client, roster(course), q=typed)) == [found]
+
     def test_editing_someone_from_page_two_comes_back_to_page_two(self, client, course):
         second = get(client, roster(course), q="bulk", page=2)
         edit = re.search(r'href="(/c/hist-300/roster/\d+\?q=bulk&amp;page=2)"', second).group(1).replace("&amp;", "&")
