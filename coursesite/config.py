@@ -142,6 +142,10 @@ def build_config(instance_path: Path) -> dict:
         # The editor asks for a preview at most every 0.7 s of typing: about 85 a minute.
         "PREVIEW_RATE_LIMIT": _env("PREVIEW_RATE_LIMIT", "120 per minute"),
         "PREVIEW_ADDRESS_RATE_LIMIT": _env("PREVIEW_ADDRESS_RATE_LIMIT", "3000 per minute"),
+        # A search of a 3,000-student course's blog reads every essay and comment (1-2 s of a worker, and a
+        # visitor of a public course may ask): a reader pages through results well within these.
+        "SEARCH_RATE_LIMIT": _env("SEARCH_RATE_LIMIT", "30 per minute"),
+        "SEARCH_ADDRESS_RATE_LIMIT": _env("SEARCH_ADDRESS_RATE_LIMIT", "600 per minute"),
         # Building a data export reads all of a person's work and compresses it: a few a day are plenty.
         "DATA_EXPORT_RATE_LIMIT": _env("DATA_EXPORT_RATE_LIMIT", "10 per hour"),
         "DATA_EXPORT_MAX_BYTES": int(_env("DATA_EXPORT_MAX_BYTES", str(200 * 1024 * 1024))),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState, build_thread_context
 from coursesite.essays import listing as post_service
 from coursesite.essays.revisions import edited_after, revisions_of
-from coursesite.extensions import db
+from coursesite.extensions import db, limiter, person_or_address
 from coursesite.forms import id_from, page_number
 from coursesite.models import Assignment, Course, Post, utcnow
 from coursesite.permissions import can_see_assignment, can_see_private_work, course_view, is_member, is_student
@@ -95,6 +95,8 @@ def _whole_blog(course: Course):
 
 
 @bp.route("/search")
+@limiter.limit(lambda: current_app.config["SEARCH_RATE_LIMIT"], key_func=person_or_address)
+@limiter.limit(lambda: current_app.config["SEARCH_ADDRESS_RATE_LIMIT"])
 @course_view()
 def search(course: Course):
     text = (request.args.get("q") or "").strip()[: post_service.SEARCH_MAX_CHARS]

@@ -1,5 +1,6 @@
-"""Sign-up, image uploads and the editor's preview are rate limited per person and per address, through
-Flask-Limiter's decorators, with limits from the configuration and a clear 429 (JSON for the editor)."""
+"""Sign-up, image uploads, the editor's preview and the blog's search are rate limited per person and per
+address, through Flask-Limiter's decorators, with limits from the configuration and a clear 429 (JSON for the
+editor)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def app_config(base_config, tmp_path):
     return {**base_config, "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "SIGNUP_RATE_LIMIT": "2 per hour", "SIGNUP_ADDRESS_RATE_LIMIT": "3 per hour",
             "UPLOAD_RATE_LIMIT": "2 per hour", "UPLOAD_ADDRESS_RATE_LIMIT": "3 per hour",
-            "PREVIEW_RATE_LIMIT": "2 per minute", "PREVIEW_ADDRESS_RATE_LIMIT": "3 per minute"}
+            "PREVIEW_RATE_LIMIT": "2 per minute", "PREVIEW_ADDRESS_RATE_LIMIT": "3 per minute",
+            "SEARCH_RATE_LIMIT": "2 per minute", "SEARCH_ADDRESS_RATE_LIMIT": "3 per minute"}
 
 
 def png() -> io.BytesIO:
@@ -75,6 +77,37 @@ def ok_status(send) -> int:
 def signup(client, email):
     return client.post("/auth/signup", data={"email": email, "display_name": "Sam", "password": "short",
                                              "confirm": "short"})
+
+
+def search(client, course, words="empire"):
+    return client.get(f"/c/{course.slug}/search", query_string={"q": words})
+
+
+def test_searching_is_limited_per_person_and_reading_goes_on(client, auth, classmates):
+    course, first, _ = classmates
+    auth.login(first)
+    assert [search(client, course, words).status_code for words in ("empire", "war")] == [200, 200]
+    refused = search(client, course, "coal")  # the person's third, whatever the words
+    assert refused.status_code == 429 and TOO_FAST in refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 0
+    assert client.get(f"/c/{course.slug}/blog/").status_code == 200
+
+
+def test_people_sharing_an_address_share_its_search_limit(client, auth, classmates):
+    course, first, second = classmates
+    auth.login(first)
+    assert [search(client, course).status_code for _ in range(2)] == [200, 200]
+    auth.logout()
+    auth.login(second)  # a classmate on the same address: one search left of the address's three
+    assert search(client, course).status_code == 200
+    assert search(client, course).status_code == 429
+
+
+def test_visitors_searching_a_public_course_are_limited_by_address(client):
+    course = f.make_course(visibility="public")
+    db.session.commit()
+    assert [search(client, course).status_code for _ in range(2)] == [200, 200]
+    assert search(client, course).status_code == 429
 
 
 def test_sign_up_is_limited_per_email_and_address(client):
