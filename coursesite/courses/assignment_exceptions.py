@@ -6,21 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, select
 
+from coursesite.coursework.courses import students_query
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, Enrollment, Excusal, Extension
 from coursesite.participation.deadline_rules import DueDates
 from coursesite.participation.deadlines import WorkItem, load_deadline_book
-
-
-def students_query(course: Course, search: str = "") -> Select:
-    """The course's students by name (those matching `search`, see roster_query), with what a row shows."""
-    from coursesite.coursework.courses import roster_query
-
-    query = roster_query(course, search=search).where(Enrollment.role == "student")
-    return query.options(selectinload(Enrollment.user), selectinload(Enrollment.section))
 
 
 def students_with_ids(course: Course, user_ids: Iterable[int]) -> list[Enrollment]:

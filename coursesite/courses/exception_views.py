@@ -10,6 +10,7 @@ from coursesite.courses.assignment_forms import ExceptionsForm, section_deadline
 from coursesite.courses.blueprint import bp
 from coursesite.courses.pages import load_assignment
 from coursesite.coursework import assignments as assignment_service
+from coursesite.coursework.courses import students_query
 from coursesite.extensions import db
 from coursesite.forms import choices, confirmed, page_number, search_text
 from coursesite.models import Course, utcnow
@@ -117,7 +118,7 @@ def assignment_exceptions(course: Course, assignment_id: int):
     chosen_rows = exceptions.exception_rows(
         assignment, exceptions.students_with_ids(course, form.students.data or []), now
     ) if form.is_submitted() else []
-    page, students = read_page(exceptions.students_query(course, search), number)
+    page, students = read_page(students_query(course, search), number)
     rows = exceptions.exception_rows(assignment, students, now)
     form.students.choices = choices(
         (row.enrollment.user_id, row.enrollment.user.display_name) for row in [*rows, *chosen_rows]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from coursesite.extensions import db
 from coursesite.models import Course, Enrollment, Section, User, utcnow
@@ -85,6 +86,12 @@ def roster_query(course: Course, include_ended: bool = False, search: str = ""):
         query = query.where(or_(*(column.icontains(search, autoescape=True)
                                   for column in (User.display_name, Enrollment.course_name, User.email))))
     return query
+
+
+def students_query(course: Course, search: str = "") -> Select:
+    """The course's students by name (those matching `search`, see roster_query), with what a row shows."""
+    query = roster_query(course, search=search).where(Enrollment.role == "student")
+    return query.options(selectinload(Enrollment.user), selectinload(Enrollment.section))
 
 
 def end_enrollment(enrollment: Enrollment) -> None:

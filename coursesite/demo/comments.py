@@ -112,11 +112,10 @@ def _assigned_comments(assignment: Assignment, students: list, now: datetime) ->
     """The past assignment in `assigned` mode: most students done on time, a few late or behind."""
     readers.assign_readers(assignment, now=assignment.post_due_at + timedelta(hours=2))
     essays = {p.id: p for p in _essays(assignment)}
-    plan = readers.readers_table(assignment, now=assignment.post_due_at + timedelta(hours=2))[0]
+    given = readers.essays_given_to(assignment, [s.id for s in students])
     due = assignment.comments_due_at
-    for i, row in enumerate(plan):
-        author = next(s for s in students if s.id == row.person.user_id)
-        for j, (pair, _, _) in enumerate(row.pairs):
+    for i, author in enumerate(sorted(students, key=lambda s: s.display_name)):
+        for j, (pair, _, _) in enumerate(given.get(author.id, [])):
             at = due - timedelta(days=5 - j * 2, hours=i)
             text = PEER_COMMENTS[(i * 2 + j) % len(PEER_COMMENTS)]
             number = students.index(author) + 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Select, and_, case, delete, func, literal, select
 
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Enrollment, PeerAssignment, Post, Section, User, utcnow
@@ -24,27 +24,13 @@ class ReaderError(ValueError):
 READING_TIME = timedelta(hours=48)
 
 
-@dataclass
-class Person:
-    user_id: int
-    name: str
-    section: str | None
-
-
-@dataclass
+@dataclass(frozen=True)
 class EssayRow:
     post_id: int
     title: str
     slug: str
     author_id: int
     author_name: str
-    readers: list[int] = field(default_factory=list)
-
-
-@dataclass
-class ReaderRow:
-    person: Person
-    pairs: list[tuple[PeerAssignment, EssayRow, bool]]  # (pair, essay, already commented)
 
 
 def _students(assignment: Assignment) -> list[tuple[Enrollment, str, str | None]]:
@@ -104,9 +90,11 @@ def assign_readers(assignment: Assignment, now: datetime | None = None) -> Reade
 
 def add_pair(assignment: Assignment, reviewer_id: int, post_id: int, now: datetime | None = None) -> PeerAssignment:
     now = now or utcnow()
-    students = {e.user_id for e, _, _ in _students(assignment)}
+    reader = db.session.scalar(select(Enrollment.id).where(
+        Enrollment.course_id == assignment.course_id, Enrollment.user_id == reviewer_id,
+        Enrollment.role == "student", Enrollment.ended_at.is_(None)))
     post = db.session.get(Post, post_id)
-    if reviewer_id not in students:
+    if reader is None:
         raise ReaderError("Choose a student of this course as the reader.")
     if post is None or post.assignment_id != assignment.id or post.deleted_at is not None or post.status != "published":
         raise ReaderError("Choose a published essay of this assignment.")
@@ -133,30 +121,93 @@ def remove_pair(assignment: Assignment, pair_id: int) -> None:
         raise ReaderError("That reader was already removed.", 404)
 
 
-def readers_table(assignment: Assignment, now: datetime | None = None) -> tuple[list[ReaderRow], list[EssayRow]]:
-    """Who reads whom: a row per student, and every live essay with its readers."""
-    now = now or utcnow()
-    students = _students(assignment)
-    names = {e.user_id: e.course_name or name for e, name, _ in students}
-    essays = {}
-    for post in _live_essays(assignment, now):
-        essays[post.id] = EssayRow(post.id, post.title, post.slug, post.author_id,
-                                   names.get(post.author_id, "a former student"))
-    pairs = db.session.scalars(
-        select(PeerAssignment).where(PeerAssignment.assignment_id == assignment.id).order_by(PeerAssignment.id)
-    ).all()
-    commented = _commented_pairs(assignment)
-    by_reader: dict[int, list] = {}
-    missing_posts = {p.post_id for p in pairs if p.post_id not in essays}
-    if missing_posts:
-        for post in db.session.scalars(select(Post).where(Post.id.in_(missing_posts))):
-            essays[post.id] = EssayRow(post.id, post.title + " (no longer on the blog)", post.slug, post.author_id,
-                                       names.get(post.author_id, "a former student"))
-    for pair in pairs:
-        essay = essays[pair.post_id]
-        essay.readers.append(pair.reviewer_id)
-        done = Pair(pair.reviewer_id, pair.post_id) in commented
-        by_reader.setdefault(pair.reviewer_id, []).append((pair, essay, done))
-    rows = [ReaderRow(Person(e.user_id, names[e.user_id], section), by_reader.get(e.user_id, []))
-            for e, _, section in students]
-    return rows, sorted(essays.values(), key=lambda e: e.title.lower())
+def _author_name():
+    """An essay author's name in the course (the course name where set), or "a former student"."""
+    return case((Enrollment.user_id.is_(None), literal("a former student")),
+                else_=func.coalesce(func.nullif(Enrollment.course_name, ""), User.display_name))
+
+
+def _essay_rows(assignment: Assignment, *where) -> Select:
+    """Essays of the assignment as the page names them: id, title, slug, author, author's name."""
+    return (
+        select(Post.id, Post.title, Post.slug, Post.author_id, _author_name())
+        .join(User, User.id == Post.author_id)
+        .outerjoin(Enrollment, and_(Enrollment.course_id == assignment.course_id, Enrollment.user_id == Post.author_id,
+                                    Enrollment.role == "student", Enrollment.ended_at.is_(None)))
+        .where(Post.assignment_id == assignment.id, *where)
+    )
+
+
+def _live(now: datetime) -> tuple:
+    return Post.status == "published", Post.published_at <= now, Post.deleted_at.is_(None)
+
+
+def live_essays(assignment: Assignment, now: datetime | None = None) -> list[EssayRow]:
+    """Every essay a reader may be given, by title: the choices of the form that adds one."""
+    rows = db.session.execute(_essay_rows(assignment, *_live(now or utcnow())))
+    return sorted((EssayRow(*row) for row in rows), key=lambda e: (e.title.lower(), e.post_id))
+
+
+Given = tuple[PeerAssignment, EssayRow, bool]  # a pair, its essay, whether the reader commented on it yet
+
+
+def essays_given_to(assignment: Assignment, reader_ids: list[int]) -> dict[int, list[Given]]:
+    """What each of these readers was given, in the order given, with whether they commented on it yet; an essay
+    gone from the blog says so."""
+    if not reader_ids:
+        return {}
+    now = utcnow()
+    commented = (select(Comment.id).where(Comment.post_id == PeerAssignment.post_id,
+                                         Comment.author_id == PeerAssignment.reviewer_id,
+                                         Comment.deleted_at.is_(None)).exists())
+    rows = db.session.execute(
+        _essay_rows(assignment).add_columns(PeerAssignment, and_(*_live(now)).label("live"), commented.label("done"))
+        .join(PeerAssignment, PeerAssignment.post_id == Post.id)
+        .where(PeerAssignment.assignment_id == assignment.id, PeerAssignment.reviewer_id.in_(reader_ids))
+        .order_by(PeerAssignment.id)
+    )
+    given: dict[int, list] = {}
+    for post_id, title, slug, author_id, author_name, pair, live, done in rows:
+        title = title if live else f"{title} (no longer on the blog)"
+        given.setdefault(pair.reviewer_id, []).append((pair, EssayRow(post_id, title, slug, author_id, author_name),
+                                                       bool(done)))
+    return given
+
+
+@dataclass(frozen=True)
+class ReaderCounts:
+    """How many readers the live essays have: how many essays have each count, and the first of those with fewer
+    than the assignment asks each student to read (fewest first, then by title), which assigning again fills."""
+
+    essays_by_readers: dict[int, int]
+    wanted: int
+    fewer: list[tuple[EssayRow, int]]
+
+    @property
+    def essays(self) -> int:
+        return sum(self.essays_by_readers.values())
+
+    @property
+    def fewer_count(self) -> int:
+        return sum(n for readers, n in self.essays_by_readers.items() if readers < self.wanted)
+
+
+def reader_counts(assignment: Assignment, limit: int, now: datetime | None = None) -> ReaderCounts:
+    """Counted in SQL, so a class of 3,000 is a line and a short table: the essays by their number of readers,
+    and the first `limit` of those with fewer than the assignment asks."""
+    # The pairs counted in one pass and joined, not counted essay by essay: the first view after "Assign readers"
+    # is planned before the new pairs have statistics, and a count per essay then read them all 3,000 times.
+    given = (select(PeerAssignment.post_id, func.count(PeerAssignment.id).label("readers"))
+             .where(PeerAssignment.assignment_id == assignment.id).group_by(PeerAssignment.post_id).subquery())
+    readers = func.coalesce(given.c.readers, 0)
+    live = _live(now or utcnow())
+    per_essay = (select(readers.label("readers")).select_from(Post).outerjoin(given, given.c.post_id == Post.id)
+                 .where(Post.assignment_id == assignment.id, *live).subquery())
+    by_readers = dict(db.session.execute(
+        select(per_essay.c.readers, func.count()).group_by(per_essay.c.readers)).all())
+    wanted = max(assignment.required_comments, 0)
+    rows = db.session.execute(
+        _essay_rows(assignment, *live).add_columns(readers).outerjoin(given, given.c.post_id == Post.id)
+        .where(readers < wanted).order_by(readers, func.lower(Post.title), Post.id).limit(limit)
+    ).all() if any(n < wanted for n in by_readers) else []
+    return ReaderCounts(by_readers, wanted, [(EssayRow(*row[:5]), row[5]) for row in rows])
