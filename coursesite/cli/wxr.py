@@ -17,7 +17,7 @@ from coursesite.models import Course, User
 from coursesite.people import accounts
 from coursesite.permissions import is_instructor
 from coursesite.text.timefmt import is_timezone
-from coursesite.wordpress.exporter import export_wxr
+from coursesite.wordpress.exporter import wxr_parts
 from coursesite.wordpress.importer import ImportOptions, NewCourse, import_wxr
 from coursesite.wordpress.parse import MAX_WXR_BYTES, WxrDocument, WxrError, parse_wxr
 from coursesite.wordpress.people import person_ref, usable_email
@@ -138,12 +138,14 @@ def export_wxr_command(slug: str, output: str | None, include_emails: bool, site
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         fail(f"no course {slug}")
-    xml = export_wxr(course, site_url=site_url, include_emails=include_emails)
+    parts = wxr_parts(course, site_url=site_url, include_emails=include_emails)
     if not output:
-        click.echo(xml, nl=False)
+        for part in parts:
+            click.echo(part, nl=False)
         return
     try:
-        Path(output).write_text(xml, encoding="utf-8")
+        with Path(output).open("w", encoding="utf-8") as file:
+            file.writelines(parts)
     except OSError as error:
         fail(f"{output}: cannot write the file ({error.strerror or error})")
     click.echo(f"wrote {output}", err=True)

@@ -8,12 +8,13 @@ with include_emails.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from sqlalchemy import select
+from sqlalchemy import and_, select, union
 
 from coursesite.essays.listing import visible_posts
 from coursesite.extensions import db
@@ -49,35 +50,57 @@ def _gmt_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+# Essays read and written this many at a time: an export of a 3,000-student course is some 450 MB of XML, which
+# must not sit in a worker's memory whole (nor its essays and comments as objects) before the first byte leaves.
+ESSAYS_PER_CHUNK = 200
+
+
+def _shown_comment():
+    return and_(Comment.status == "visible", Comment.deleted_at.is_(None))
+
+
 class _Blog:
-    """Everything one export needs, loaded in a fixed number of queries."""
+    """What every part of an export needs, in a fixed number of queries: who wrote what (names, logins), the
+    categories and tags, and how comments answer one another. The essays and comments themselves are read a
+    chunk at a time (`chunks`)."""
 
     def __init__(self, course: Course, now: datetime):
-        self.posts = list(db.session.scalars(visible_posts(course, now).order_by(Post.published_at, Post.id)))
-        ids = [p.id for p in self.posts]
-        every_comment = list(db.session.scalars(
-            select(Comment).where(Comment.post_id.in_(ids)).order_by(Comment.created_at, Comment.id)
-        )) if ids else []
-        self.parent_of = {c.id: c.parent_id for c in every_comment}
-        self.comments = [c for c in every_comment if c.status == "visible" and c.deleted_at is None]
-        self.visible_ids = {c.id for c in self.comments}
+        self.course, self.now = course, now
+        posts = visible_posts(course, now).subquery()
+        self.post_ids = list(db.session.scalars(select(posts.c.id).order_by(posts.c.published_at, posts.c.id)))
+        of_posts = Comment.post_id.in_(select(posts.c.id))
+        # Every comment's parent, shown or not: a reply to a hidden comment is exported under the nearest shown one.
+        rows = db.session.execute(select(Comment.id, Comment.parent_id, _shown_comment()).where(of_posts)).all()
+        self.parent_of = {comment_id: parent_id for comment_id, parent_id, _ in rows}
+        self.visible_ids = {comment_id for comment_id, _, shown in rows if shown}
         rows = db.session.execute(
-            select(PostTerm.post_id, Term).join(Term, Term.id == PostTerm.term_id).where(PostTerm.post_id.in_(ids))
-        ).all() if ids else []
+            select(PostTerm.post_id, Term).join(Term, Term.id == PostTerm.term_id)
+            .where(PostTerm.post_id.in_(select(posts.c.id)))
+        ).all()
         self.terms_of: dict[int, list[Term]] = {}
         for post_id, term in rows:
             self.terms_of.setdefault(post_id, []).append(term)
         self.terms = sorted({t.id: t for _, t in rows}.values(), key=lambda t: (t.kind, t.slug))
-        people_ids = {p.author_id for p in self.posts} | {c.author_id for c in self.comments}
-        self.people = list(db.session.scalars(select(User).where(User.id.in_(people_ids)).order_by(User.id))) \
-            if people_ids else []
+        people_ids = union(select(posts.c.author_id), select(Comment.author_id).where(of_posts, _shown_comment()))
+        self.people = list(db.session.scalars(select(User).where(User.id.in_(people_ids)).order_by(User.id)))
         pseudonyms = dict(db.session.execute(
             select(Enrollment.user_id, Enrollment.course_name)
             .where(Enrollment.course_id == course.id, Enrollment.user_id.in_(people_ids))
-        ).all()) if people_ids else {}
+        ).all())
         self.people_by_id = {u.id: u for u in self.people}
         self.names = {u.id: pseudonyms.get(u.id) or u.display_name for u in self.people}
         self.logins = self._logins()
+
+    def chunks(self) -> Iterator[list[tuple[Post, list[Comment]]]]:
+        """The essays in order (published, then id), each with its shown comments in order, a chunk at a time."""
+        for start in range(0, len(self.post_ids), ESSAYS_PER_CHUNK):
+            ids = self.post_ids[start:start + ESSAYS_PER_CHUNK]
+            posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
+            comments_of: dict[int, list[Comment]] = {}
+            for comment in db.session.scalars(select(Comment).where(Comment.post_id.in_(ids), _shown_comment())
+                                              .order_by(Comment.created_at, Comment.id)):
+                comments_of.setdefault(comment.post_id, []).append(comment)
+            yield [(posts[post_id], comments_of.get(post_id, [])) for post_id in ids]
 
     def _logins(self) -> dict[int, str]:
         logins: dict[int, str] = {}
@@ -103,11 +126,18 @@ class _Blog:
 
 
 def export_wxr(course: Course, *, site_url: str, include_emails: bool = False, now: datetime | None = None) -> str:
+    """The whole file as one text (tests, small courses); `wxr_parts` gives it a piece at a time."""
+    return "".join(wxr_parts(course, site_url=site_url, include_emails=include_emails, now=now))
+
+
+def wxr_parts(course: Course, *, site_url: str, include_emails: bool = False,
+              now: datetime | None = None) -> Iterator[str]:
+    """The export as pieces to send or write as they come: the head, then a chunk of essays at a time."""
     now = now or utcnow()
     blog = _Blog(course, now)
     site = site_url.rstrip("/") + "/"
     blog_url = f"{site}c/{quote(course.slug)}/"
-    out = [
+    head = [
         '<?xml version="1.0" encoding="UTF-8" ?>',
         "<!-- This is a WordPress eXtended RSS file: a course blog exported from Coursesite. -->",
         '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"',
@@ -124,16 +154,14 @@ def export_wxr(course: Course, *, site_url: str, include_emails: bool = False, n
         f"  <wp:base_site_url>{_text(site)}</wp:base_site_url>",
         f"  <wp:base_blog_url>{_text(blog_url)}</wp:base_blog_url>",
     ]
-    out += [_author(blog, user, include_emails) for user in blog.people]
-    out += [_term(term) for term in blog.terms]
-    out.append("  <generator>Coursesite</generator>")
-    comments_of: dict[int, list[Comment]] = {}
-    for comment in blog.comments:
-        comments_of.setdefault(comment.post_id, []).append(comment)
-    for post in blog.posts:
-        out.append(_item(blog, course, post, blog_url, comments_of.get(post.id, []), include_emails))
-    out += ["</channel>", "</rss>", ""]
-    return "\n".join(out)
+    head += [_author(blog, user, include_emails) for user in blog.people]
+    head += [_term(term) for term in blog.terms]
+    head.append("  <generator>Coursesite</generator>")
+    yield "\n".join(head) + "\n"
+    for chunk in blog.chunks():
+        yield "".join(_item(blog, course, post, blog_url, comments, include_emails) + "\n"
+                      for post, comments in chunk)
+    yield "</channel>\n</rss>\n"
 
 
 def _author(blog: _Blog, user: User, include_emails: bool) -> str:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from coursesite.extensions import db
 from coursesite.models import Grade, Post, User, utcnow
 from coursesite.people import accounts
-from coursesite.wordpress.exporter import export_wxr
+from coursesite.wordpress import exporter
+from coursesite.wordpress.exporter import export_wxr, wxr_parts
 from coursesite.wordpress.importer import ImportOptions, import_wxr
 from coursesite.wordpress.parse import parse_wxr
 from tests import factories as f
@@ -134,3 +135,25 @@ def test_round_trip_keeps_essays_comments_threads_authors_and_times(blog, includ
         assert [shown[a] for a in authors_new] == [
             "Clio" if shown[a] == "Ana Real-Name" else shown[a] for a in authors_old]
         assert all(db.session.get(User, a).is_guest for a in authors_new)
+
+
+def test_essays_read_a_chunk_at_a_time_make_the_same_file(blog, monkeypatch):
+    """A large course's export is written a chunk of essays at a time; where the chunks end changes nothing,
+    not even the comments of an essay that ends a chunk or the reply to a comment in an earlier one."""
+    author = db.session.scalar(select(User).where(User.display_name == "Ben Reader"))
+    base = utcnow().replace(microsecond=0) - timedelta(days=5)
+    for n in range(5):
+        essay = f.make_post(blog, author, title=f"Essay {n}", published_at=base + timedelta(hours=n))
+        first = f.make_comment(essay, author, f"On essay {n}.", created_at=base + timedelta(hours=n, minutes=5))
+        f.make_comment(essay, author, "A reply.", parent_id=first.id, created_at=base + timedelta(hours=n, minutes=9))
+    db.session.flush()
+    now = utcnow()
+    whole = export_wxr(blog, site_url=SITE, now=now)
+    monkeypatch.setattr(exporter, "ESSAYS_PER_CHUNK", 2)
+    parts = list(wxr_parts(blog, site_url=SITE, now=now))
+    assert "".join(parts) == whole
+    # The head, four chunks (two essays each, then the last one) and the end.
+    assert len(parts) == 2 + 4 and parts[0].rstrip().endswith("<generator>Coursesite</generator>")
+    assert [part.count("<item>") for part in parts[1:-1]] == [2, 2, 2, 1]
+    assert parts[-1] == "</channel>\n</rss>\n"
+    assert len(ET.fromstring(whole).findall("channel/item")) == 7  # noqa: S314
