@@ -332,6 +332,25 @@ def test_roster_sync_reads_every_page_the_lms_links(app, client, lms, course):
     assert "Ann Able" in page and "Bo Baker" in page
 
 
+def test_a_first_sync_of_a_large_class_names_fifty_and_leads_back_to_the_roster_page(app, client, lms, course):
+    lms.launch(client, sub="lms-lee")
+    client.post("/auth/logout")
+    lms.members = [_member(f"lms-{n}", f"Member {n:03}", [lp.LEARNER]) for n in range(80)]
+    staff = app.test_client()
+    staff.post("/auth/login", data={"email": course.instructor.email, "password": f.DEFAULT_PASSWORD})
+    page = staff.post(f"/lti/c/{course.slug}/roster/sync").get_data(as_text=True)
+    assert "80 added" in page and page.count("<li>Member ") == 50 and "And 30 more: the roster lists everyone." in page
+    # Synced again from the second page of a search, the report leads back there.
+    roster_page = staff.get(f"/c/{course.slug}/roster", query_string={"q": "member", "page": 2}).get_data(as_text=True)
+    assert f'action="/lti/c/{course.slug}/roster/sync?q=member&amp;page=2"' in roster_page
+    again = staff.post(f"/lti/c/{course.slug}/roster/sync?q=member&page=2").get_data(as_text=True)
+    assert "0 added" in again
+    assert f'<a href="/c/{course.slug}/roster?q=member&amp;page=2">Back to the roster</a>' in again
+    lms.mock.replace(responses.GET, lp.MEMBERSHIPS_URL, status=500)
+    failed = staff.post(f"/lti/c/{course.slug}/roster/sync?q=member&page=2")
+    assert failed.headers["Location"] == f"/c/{course.slug}/roster?q=member&page=2"
+
+
 @pytest.mark.parametrize("endless", ["a page linking to itself", "pages without end"])
 def test_roster_sync_refuses_an_lms_that_pages_without_end(app, client, lms, course, monkeypatch, endless):
     monkeypatch.setattr(roster, "MAX_PAGES", 5)
