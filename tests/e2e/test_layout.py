@@ -335,3 +335,16 @@ def test_a_long_section_name_does_not_make_its_dashboard_row_taller(new_context,
     cell = table.get_by_role("row", name=re.compile("^Tama Long")).get_by_role("cell").first
     expect(cell).to_have_text(LONG_SECTION)
     expect(cell).to_have_attribute("title", LONG_SECTION)
+    # The grading queue cuts it at three lines the same way; a phone's card, with room to wrap, shows it whole.
+    assignment = table.locator("thead a[href*='/dashboard/assignments/']").first.get_attribute("href")
+    instructor.goto(assignment.split("?")[0].rstrip("/") + "/grading")
+    cell = instructor.get_by_role("row", name=re.compile("^Tama Long")).get_by_role("cell").first
+    expect(cell).to_have_text(LONG_SECTION)
+    expect(cell).to_have_attribute("title", LONG_SECTION)
+    assert cell.locator(".section-name").evaluate(CUT_TO_LINES) == 3
+    instructor.set_viewport_size({"width": 390, "height": 800})
+    assert cell.locator(".section-name").evaluate(CUT_TO_LINES) is None
+
+
+CUT_TO_LINES = """name => name.scrollHeight > name.clientHeight + 1
+    ? Math.round(name.clientHeight / parseFloat(getComputedStyle(name).lineHeight)) : null"""
