@@ -45,14 +45,7 @@ def _students(assignment: Assignment) -> list[tuple[Enrollment, str, str | None]
 
 
 def _live_essays(assignment: Assignment, now: datetime):
-    return db.session.scalars(
-        select(Post).where(
-            Post.assignment_id == assignment.id,
-            Post.status == "published",
-            Post.published_at <= now,
-            Post.deleted_at.is_(None),
-        )
-    ).all()
+    return db.session.scalars(select(Post).where(*_live(assignment, now))).all()
 
 
 def _commented_pairs(assignment: Assignment) -> set[Pair]:
@@ -128,23 +121,25 @@ def _author_name():
 
 
 def _essay_rows(assignment: Assignment, *where) -> Select:
-    """Essays of the assignment as the page names them: id, title, slug, author, author's name."""
+    """Essays as the page names them (id, title, slug, author, author's name in the assignment's course)."""
     return (
         select(Post.id, Post.title, Post.slug, Post.author_id, _author_name())
         .join(User, User.id == Post.author_id)
         .outerjoin(Enrollment, and_(Enrollment.course_id == assignment.course_id, Enrollment.user_id == Post.author_id,
                                     Enrollment.role == "student", Enrollment.ended_at.is_(None)))
-        .where(Post.assignment_id == assignment.id, *where)
+        .where(*where)
     )
 
 
-def _live(now: datetime) -> tuple:
-    return Post.status == "published", Post.published_at <= now, Post.deleted_at.is_(None)
+def _live(assignment: Assignment, now: datetime) -> tuple:
+    """An essay of the assignment a reader may be given: published, due, not in the trash."""
+    return (Post.assignment_id == assignment.id, Post.status == "published", Post.published_at <= now,
+            Post.deleted_at.is_(None))
 
 
 def live_essays(assignment: Assignment, now: datetime | None = None) -> list[EssayRow]:
     """Every essay a reader may be given, by title: the choices of the form that adds one."""
-    rows = db.session.execute(_essay_rows(assignment, *_live(now or utcnow())))
+    rows = db.session.execute(_essay_rows(assignment, *_live(assignment, now or utcnow())))
     return sorted((EssayRow(*row) for row in rows), key=lambda e: (e.title.lower(), e.post_id))
 
 
@@ -153,7 +148,7 @@ Given = tuple[PeerAssignment, EssayRow, bool]  # a pair, its essay, whether the 
 
 def essays_given_to(assignment: Assignment, reader_ids: list[int]) -> dict[int, list[Given]]:
     """What each of these readers was given, in the order given, with whether they commented on it yet; an essay
-    gone from the blog says so."""
+    gone from the blog or moved to another assignment says so, and can still be taken away."""
     if not reader_ids:
         return {}
     now = utcnow()
@@ -161,14 +156,18 @@ def essays_given_to(assignment: Assignment, reader_ids: list[int]) -> dict[int, 
                                          Comment.author_id == PeerAssignment.reviewer_id,
                                          Comment.deleted_at.is_(None)).exists())
     rows = db.session.execute(
-        _essay_rows(assignment).add_columns(PeerAssignment, and_(*_live(now)).label("live"), commented.label("done"))
+        _essay_rows(assignment).add_columns(PeerAssignment, Post.assignment_id, and_(*_live(assignment, now)),
+                                            commented)
         .join(PeerAssignment, PeerAssignment.post_id == Post.id)
         .where(PeerAssignment.assignment_id == assignment.id, PeerAssignment.reviewer_id.in_(reader_ids))
         .order_by(PeerAssignment.id)
     )
     given: dict[int, list] = {}
-    for post_id, title, slug, author_id, author_name, pair, live, done in rows:
-        title = title if live else f"{title} (no longer on the blog)"
+    for post_id, title, slug, author_id, author_name, pair, filed_under, live, done in rows:
+        if filed_under != assignment.id:
+            title = f"{title} (moved to another assignment)"
+        elif not live:
+            title = f"{title} (no longer on the blog)"
         given.setdefault(pair.reviewer_id, []).append((pair, EssayRow(post_id, title, slug, author_id, author_name),
                                                        bool(done)))
     return given
@@ -200,9 +199,9 @@ def reader_counts(assignment: Assignment, limit: int, now: datetime | None = Non
     given = (select(PeerAssignment.post_id, func.count(PeerAssignment.id).label("readers"))
              .where(PeerAssignment.assignment_id == assignment.id).group_by(PeerAssignment.post_id).subquery())
     readers = func.coalesce(given.c.readers, 0)
-    live = _live(now or utcnow())
+    live = _live(assignment, now or utcnow())
     per_essay = (select(readers.label("readers")).select_from(Post).outerjoin(given, given.c.post_id == Post.id)
-                 .where(Post.assignment_id == assignment.id, *live).subquery())
+                 .where(*live).subquery())
     by_readers = dict(db.session.execute(
         select(per_essay.c.readers, func.count()).group_by(per_essay.c.readers)).all())
     wanted = max(assignment.required_comments, 0)

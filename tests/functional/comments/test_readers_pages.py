@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coursesite.extensions import db
-from coursesite.models import Assignment, Enrollment, PeerAssignment, Post, User
+from coursesite.models import Assignment, Enrollment, PeerAssignment, Post, User, utcnow
 from tests import factories as f
 from tests.functional.courses.test_paged_student_lists import get, statements, title
 
@@ -108,6 +108,22 @@ class TestReaderPages:
         db.session.commit()
         row = get(client, url, q="chen").split('class="data-table readers-table', 1)[1]
         assert f"“{given.title}”" in row and "commented" in row
+
+    def test_an_essay_gone_from_the_blog_or_the_assignment_stays_in_the_row_to_be_removed(self, client, course,
+                                                                                        assignment):
+        url = readers_url(course, assignment)
+        client.post(url, data={"action": "assign"})
+        chen, amara = user_id(course, "Chen Wei"), user_id(course, "Amara Okafor")
+        trashed, moved = (db.session.get(Post, pair_of(assignment, reader).post_id) for reader in (chen, amara))
+        trashed.deleted_at = utcnow()
+        moved.assignment_id = f.make_assignment(course, title="Another").id
+        db.session.commit()
+        for reader, essay, why in (("chen", trashed, "no longer on the blog"),
+                                   ("amara", moved, "moved to another assignment")):
+            row = get(client, url, q=reader).split('class="data-table readers-table', 1)[1]
+            assert f"“{essay.title} ({why})”" in row and "Remove" in row
+        assert all(essay.title not in option for option in essay_options(get(client, url))
+                   for essay in (trashed, moved))
 
     def test_removing_and_adding_from_a_searched_page_come_back_to_it(self, client, course, assignment):
         url = readers_url(course, assignment)
