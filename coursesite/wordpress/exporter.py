@@ -65,7 +65,6 @@ class _Blog:
     chunk at a time (`chunks`)."""
 
     def __init__(self, course: Course, now: datetime):
-        self.course, self.now = course, now
         posts = visible_posts(course, now).subquery()
         self.post_ids = list(db.session.scalars(select(posts.c.id).order_by(posts.c.published_at, posts.c.id)))
         of_posts = Comment.post_id.in_(select(posts.c.id))
