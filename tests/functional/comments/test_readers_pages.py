@@ -163,6 +163,30 @@ class TestReaderPages:
         assert "Essays with fewer than 2 readers: the first 50 of 120" in page
         assert len(fewer(page)) == 50 and fewer(page)[0] == ("Map by Amara Okafor", "1")
 
+    def test_bad_page_numbers_long_searches_and_other_courses_ids_change_nothing(self, client, course, assignment):
+        url = readers_url(course, assignment)
+        client.post(url, data={"action": "assign"})
+        assert readers(get(client, url, page="abc"))[0] == "Amara Okafor"
+        assert readers(get(client, url, page="-2"))[0] == "Amara Okafor"
+        assert readers(get(client, url, page=999))[-1] == "Chen Wei"
+        assert "No student matches" in get(client, url, q="x" * 5000)
+        other = f.make_course(instructor=f.instructor_of(course))
+        other_assignment = f.make_assignment(other, peer_mode="assigned", required_comments=1)
+        outsider = f.make_author(other, name="Olu Outsider")
+        other_essay = f.make_post(other, f.make_author(other), assignment_id=other_assignment.id)
+        other_pair = PeerAssignment(assignment_id=other_assignment.id, reviewer_id=outsider.id, post_id=other_essay.id)
+        db.session.add(other_pair)
+        db.session.commit()
+        before = db.session.scalar(select(func.count(PeerAssignment.id)))
+        essay = db.session.scalar(select(Post.id).where(Post.title == "Map by Chen Wei"))
+        refused = client.post(url, data={"action": "add", "reviewer_id": str(outsider.id), "post_id": str(essay)},
+                              follow_redirects=True)
+        assert "Choose a student of this course as the reader." in refused.get_data(as_text=True)
+        gone = client.post(url, data={"action": "remove", "pair_id": str(other_pair.id)}, follow_redirects=True)
+        assert "That reader was already removed." in gone.get_data(as_text=True)
+        assert client.post(url, data={"action": "nonsense"}).status_code == 400
+        assert db.session.scalar(select(func.count(PeerAssignment.id))) == before
+
     def test_a_small_class_has_no_search_and_says_what_no_one_reads(self, client, auth):
         course = f.make_course(slug="small-seminar")
         assignment = f.make_assignment(course, title="Letters", peer_mode="assigned", required_comments=1)
