@@ -16,6 +16,11 @@ from coursesite.extensions import db
 from coursesite.models import Comment
 
 
+def shown_comments():
+    """The comments shown under their essay: neither held, hidden nor deleted (models.comment.SHOWN)."""
+    return and_(Comment.status == "visible", Comment.deleted_at.is_(None))
+
+
 def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
     """post id -> visible comments, for the essays asked (0 for none)."""
     ids = list(dict.fromkeys(post_ids))
@@ -23,7 +28,7 @@ def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
         return {}
     counted = dict(db.session.execute(
         select(Comment.post_id, func.count(Comment.id))
-        .where(Comment.post_id.in_(ids), Comment.status == "visible", Comment.deleted_at.is_(None))
+        .where(Comment.post_id.in_(ids), shown_comments())
         .group_by(Comment.post_id)
     ).all())
     return {post_id: counted.get(post_id, 0) for post_id in ids}
@@ -31,7 +36,7 @@ def visible_comment_counts(post_ids: Iterable[int]) -> dict[int, int]:
 
 def comment_stamp_query(post_id: int) -> Select:
     """What changes with any new, edited, moderated or deleted comment of an essay: one aggregate row."""
-    shown = case((and_(Comment.status == "visible", Comment.deleted_at.is_(None)), 1), else_=0)
+    shown = case((shown_comments(), 1), else_=0)
     return (select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.edited_at),
                    func.max(Comment.deleted_at), func.sum(shown))
             .where(Comment.post_id == post_id))

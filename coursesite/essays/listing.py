@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlalchemy import ScalarSelect, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from coursesite.essays.comment_counts import visible_comment_counts
+from coursesite.essays.comment_counts import shown_comments, visible_comment_counts
 from coursesite.extensions import db
 from coursesite.models import Assignment, Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
 from coursesite.text.words import html_to_text
@@ -65,12 +65,8 @@ def _holds_words(column, words: list[str]):
     return and_(*(column.ilike(_like_pattern(word), escape="\\") for word in words))
 
 
-def _visible_comments():
-    return and_(Comment.status == "visible", Comment.deleted_at.is_(None))
-
-
 def _matching_comments(words: list[str]):
-    return and_(_visible_comments(), _holds_words(Comment.body, words))
+    return and_(shown_comments(), _holds_words(Comment.body, words))
 
 
 def matching(query: Select, text: str) -> Select:

@@ -14,8 +14,9 @@ from email.utils import format_datetime
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from sqlalchemy import and_, select, union
+from sqlalchemy import select, union
 
+from coursesite.essays.comment_counts import shown_comments
 from coursesite.essays.listing import visible_posts
 from coursesite.extensions import db
 from coursesite.models import Comment, Course, Enrollment, Post, PostTerm, Term, User, utcnow
@@ -55,10 +56,6 @@ def _gmt_date(moment: datetime) -> str:
 ESSAYS_PER_CHUNK = 200
 
 
-def _shown_comment():
-    return and_(Comment.status == "visible", Comment.deleted_at.is_(None))
-
-
 class _Blog:
     """What every part of an export needs, in a fixed number of queries: who wrote what (names, logins), the
     categories and tags, and how comments answer one another. The essays and comments themselves are read a
@@ -69,7 +66,7 @@ class _Blog:
         self.post_ids = list(db.session.scalars(select(posts.c.id).order_by(posts.c.published_at, posts.c.id)))
         of_posts = Comment.post_id.in_(select(posts.c.id))
         # Every comment's parent, shown or not: a reply to a hidden comment is exported under the nearest shown one.
-        rows = db.session.execute(select(Comment.id, Comment.parent_id, _shown_comment()).where(of_posts)).all()
+        rows = db.session.execute(select(Comment.id, Comment.parent_id, shown_comments()).where(of_posts)).all()
         self.parent_of = {comment_id: parent_id for comment_id, parent_id, _ in rows}
         self.visible_ids = {comment_id for comment_id, _, shown in rows if shown}
         rows = db.session.execute(
@@ -80,7 +77,7 @@ class _Blog:
         for post_id, term in rows:
             self.terms_of.setdefault(post_id, []).append(term)
         self.terms = sorted({t.id: t for _, t in rows}.values(), key=lambda t: (t.kind, t.slug))
-        people_ids = union(select(posts.c.author_id), select(Comment.author_id).where(of_posts, _shown_comment()))
+        people_ids = union(select(posts.c.author_id), select(Comment.author_id).where(of_posts, shown_comments()))
         self.people = list(db.session.scalars(select(User).where(User.id.in_(people_ids)).order_by(User.id)))
         pseudonyms = dict(db.session.execute(
             select(Enrollment.user_id, Enrollment.course_name)
@@ -96,7 +93,7 @@ class _Blog:
             ids = self.post_ids[start:start + ESSAYS_PER_CHUNK]
             posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
             comments_of: dict[int, list[Comment]] = {}
-            for comment in db.session.scalars(select(Comment).where(Comment.post_id.in_(ids), _shown_comment())
+            for comment in db.session.scalars(select(Comment).where(Comment.post_id.in_(ids), shown_comments())
                                               .order_by(Comment.created_at, Comment.id)):
                 comments_of.setdefault(comment.post_id, []).append(comment)
             yield [(posts[post_id], comments_of.get(post_id, [])) for post_id in ids]
