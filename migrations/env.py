@@ -98,6 +98,8 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info('No changes in schema detected.')
 
+    from coursesite.models.types import compared_on
+
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
@@ -106,6 +108,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        conf_args.setdefault("include_object", compared_on(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -1,5 +1,8 @@
 """The one shared model layer."""
 
+from sqlalchemy import DDL, event
+
+from coursesite.extensions import db
 from coursesite.models.assignment import Assignment, Excusal, Extension, SectionDeadline
 from coursesite.models.audit import AccountAudit
 from coursesite.models.comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
@@ -46,3 +49,8 @@ __all__ = [
     "WordPressPerson",
     "utcnow",
 ]
+
+# The trigram indexes (types.text_search_index) need PostgreSQL's pg_trgm, a trusted extension: the database's
+# owner may create it. Migrations create it too (b8d2f4a6c1e3).
+event.listen(db.metadata, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursesite.extensions import db
-from coursesite.models.types import UTCDateTime, utcnow
+from coursesite.models.types import UTCDateTime, text_search_index, utcnow
 
 if TYPE_CHECKING:
     from coursesite.models.post import Post
@@ -36,6 +36,8 @@ class Comment(db.Model):
         # The comments shown under each essay, counted for every essay of an assignment to offer those with the
         # fewest first: an index of the shown ones alone, a third smaller to search than the engine's.
         Index("ix_comments_shown", "post_id", postgresql_where=text(SHOWN), sqlite_where=text(SHOWN)),
+        # The blog's search finds the comments holding a word from this.
+        text_search_index("ix_comments_body_trgm", "body"),
         # A WordPress comment is imported onto its essay once.
         Index("uq_comments_post_wp_comment_id", "post_id", "wp_comment_id", unique=True),
     )

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import Select, false
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
 from coursesite.discussion.thread import FORM_STATE_KEY, FormState, build_thread_context
@@ -100,9 +100,10 @@ def _whole_blog(course: Course):
 @course_view()
 def search(course: Course):
     text = (request.args.get("q") or "").strip()[: post_service.SEARCH_MAX_CHARS]
-    query = post_service.visible_posts(course)
-    query = post_service.matching(query, text) if text else query.where(false())
-    return _listing(course, query, heading="Search", search_text=text)
+    found = post_service.found_essays(course, text)
+    query = post_service.visible_posts(course).where(Post.id.in_(found.ids))
+    return _listing(course, query, heading="Search", search_text=text, more_found=found.more,
+                    most_listed=post_service.SEARCH_MOST_LISTED)
 
 
 @bp.route("/author/<int:user_id>/")

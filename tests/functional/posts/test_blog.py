@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from coursesite.essays import listing
 from coursesite.extensions import db
 from coursesite.models import PostTerm, Term, utcnow
 from tests import factories as f
@@ -199,6 +200,37 @@ def test_search_treats_wildcards_as_text(client):
     assert titles(client.get(f"/c/{course.slug}/search?q=%25")) == ["Growth of 100% in a year"]
     assert titles(client.get(f"/c/{course.slug}/search?q=_")) == []
     assert client.get(f"/c/{course.slug}/search?q=" + "x" * 5000).status_code == 200
+
+
+def test_search_lists_the_newest_matches_up_to_its_limit_and_says_more_were_found(client, monkeypatch):
+    monkeypatch.setattr(listing, "SEARCH_MOST_LISTED", 2)
+    monkeypatch.setattr(listing, "SEARCH_NEWEST_FIRST", 4)  # the newest four hold three matches: enough
+    course = f.make_course()
+    author, reader = f.make_member(course), f.make_member(course)
+    f.make_post(course, author, title="Oldest coal", published_at=utcnow() - timedelta(days=9))
+    f.make_post(course, author, title="Older coal", published_at=utcnow() - timedelta(days=4))
+    f.make_post(course, author, title="Old coal", published_at=utcnow() - timedelta(days=3))
+    commented = f.make_post(course, author, title="Commented", body="x", published_at=utcnow() - timedelta(days=2))
+    f.make_comment(commented, reader, body="Coal, said in a comment.")
+    held = f.make_post(course, author, title="Held", body="x", published_at=utcnow() - timedelta(days=1))
+    f.make_comment(held, reader, body="Coal, in a comment still held.", status="held")
+    page = client.get(f"/c/{course.slug}/search?q=coal")
+    assert titles(page) == ["Commented", "Old coal"]
+    assert "More than 2 essays found: the newest 2 are listed. Add a word to narrow the search." in text(page)
+    assert client.get(f"/c/{course.slug}/search?q=coal&page=2").status_code == 404
+
+
+def test_search_reads_every_essay_when_the_newest_hold_too_few_matches(client, monkeypatch):
+    monkeypatch.setattr(listing, "SEARCH_NEWEST_FIRST", 2)
+    course = f.make_course()
+    author, reader = f.make_member(course), f.make_member(course)
+    old = f.make_post(course, author, title="Old", body="x", published_at=utcnow() - timedelta(days=5))
+    f.make_comment(old, reader, body="The Marshall Plan, in a comment.")
+    f.make_post(course, author, title="Marshall in the title", published_at=utcnow() - timedelta(days=4))
+    for day in (3, 2, 1):
+        f.make_post(course, author, title=f"Newer {day}", body="x", published_at=utcnow() - timedelta(days=day))
+    page = client.get(f"/c/{course.slug}/search?q=marshall")
+    assert titles(page) == ["Marshall in the title", "Old"] and "2 essays found." in text(page)
 
 
 def test_public_course_is_noindex_unless_the_instructor_opts_in(client):
