@@ -27,8 +27,6 @@ from coursesite import create_app, extensions
 from coursesite.extensions import db
 from coursesite.models import Assignment, Course, User
 
-PAGES = ("blog", "this-week", "essay-4", "essay-200", "editor", "my-work", "my-comments", "dashboard", "activity",
-         "student", "assignment", "canvas-csv")
 STAFF_PAGES = {"dashboard", "activity", "student", "assignment", "canvas-csv"}
 ENDPOINTS = {
     "blog": "posts.blog_listing",  # a student's course home is This week; the blog has its own address
@@ -43,7 +41,12 @@ ENDPOINTS = {
     "student": "dashboard.student",
     "assignment": "dashboard.assignment",
     "canvas-csv": "dashboard.export_canvas",
+    "search": "posts.search",
+    "search-rare": "posts.search",
 }
+# Words in most of the generated essays, and a word in none: the two ways a search goes (essays/listing.py).
+SEARCHES = {"search": "empire famine", "search-rare": "telegram"}
+PAGES = tuple(ENDPOINTS)
 TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
 MAX_RUNS = 25
 COLD_RUNS = 3  # views with every cache cleared first
@@ -83,6 +86,8 @@ def _url(app: Flask, page: str, endpoint: str, world: World) -> str:
             values[arg] = world.student_id  # the generator gives each enrollment its user's id
     if page == "editor":
         values["assignment"] = world.open_assignment_id
+    if page in SEARCHES:
+        values["q"] = SEARCHES[page]
     with app.test_request_context():
         from flask import url_for
 
