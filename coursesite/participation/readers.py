@@ -138,9 +138,10 @@ def _live(assignment: Assignment, now: datetime) -> tuple:
 
 
 def live_essays(assignment: Assignment, now: datetime | None = None) -> list[EssayRow]:
-    """Every essay a reader may be given, by title: the choices of the form that adds one."""
+    """Every essay a reader may be given, by author: the choices of the form that adds one, where typing an
+    author's name finds their essay among a class's thousands."""
     rows = db.session.execute(_essay_rows(assignment, *_live(assignment, now or utcnow())))
-    return sorted((EssayRow(*row) for row in rows), key=lambda e: (e.title.lower(), e.post_id))
+    return sorted((EssayRow(*row) for row in rows), key=lambda e: (e.author_name.lower(), e.title.lower(), e.post_id))
 
 
 Given = tuple[PeerAssignment, EssayRow, bool]  # a pair, its essay, whether the reader commented on it yet

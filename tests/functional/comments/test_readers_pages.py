@@ -83,7 +83,7 @@ class TestReaderPages:
         assert "Students 1–50 of 120" in first and first.count(f'href="{url}?page=2" rel="next"') == 2
         assert reader_options(first) == readers(first)
         # Every published essay may be given to any of them.
-        assert len(essay_options(first)) == 120 and essay_options(first)[0] == "Map by Amara Okafor (Amara Okafor)"
+        assert len(essay_options(first)) == 120 and essay_options(first)[0] == "Amara Okafor: “Map by Amara Okafor”"
         last = get(client, url, page=3)
         assert len(readers(last)) == 20 and readers(last)[-1] == "Chen Wei"
         assert title(last).startswith("Readers: page 3 of 3 · Mercator")
@@ -211,3 +211,15 @@ class TestReaderPages:
         urls = [readers_url(small, small_assignment), readers_url(course, assignment)]
         counts = [statements(client, url, count_queries) for url in urls]
         assert counts[0] == counts[1], counts
+
+
+def test_the_essays_to_give_are_listed_by_author(client, auth):
+    """Typing a name in the list finds that author's essay, whatever its title."""
+    course = f.make_course()
+    assignment = f.make_assignment(course, title="Atlases", peer_mode="assigned", required_comments=1)
+    for name, essay in (("Zoe Zimmer", "An atlas"), ("Adam Abel", "Zones of the map")):
+        f.make_post(course, f.make_author(course, name=name), title=essay, assignment_id=assignment.id)
+    db.session.commit()
+    auth.login(f.instructor_of(course))
+    page = get(client, readers_url(course, assignment))
+    assert essay_options(page) == ["Adam Abel: “Zones of the map”", "Zoe Zimmer: “An atlas”"]
