@@ -152,7 +152,7 @@ def _after_save(course: Course, assignment: Assignment, enrollment: Enrollment):
         flash(saved, "success")
         return redirect(url_for("dashboard.grade", slug=course.slug, assignment_id=assignment.id,
                                 student_id=enrollment.user_id))
-    following = grade_reports.next_ungraded(grade_reports.grading_queue(assignment), enrollment.user_id)
+    following = grade_reports.next_ungraded(assignment, enrollment.user_id)
     if following is None:
         flash(f"{saved} Every student of {assignment.title} now has a grade.", "success")
         return redirect(url_for("dashboard.grading_queue", slug=course.slug, assignment_id=assignment.id))
@@ -179,7 +179,7 @@ def grading_queue(assignment_id: int):
 def next_ungraded(assignment_id: int):
     course = g.course
     assignment = course_assignment(course, assignment_id)
-    following = grade_reports.next_ungraded(grade_reports.grading_queue(assignment))
+    following = grade_reports.next_ungraded(assignment)
     if following is None:
         flash(f"Every student of {assignment.title} has a grade.", "info")
         return redirect(url_for("dashboard.grading_queue", slug=course.slug, assignment_id=assignment.id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, tuple_
 
 from coursesite.extensions import db
 from coursesite.grading.gradebook_csv import Gradebook, GradebookItem, GradebookRow, Person
@@ -172,14 +172,27 @@ def grading_queue(assignment: Assignment) -> list[QueueRow]:
     return rows
 
 
-def next_ungraded(queue: list[QueueRow], after_student_id: int | None = None) -> int | None:
-    """The next student by name after `after_student_id` (wrapping round) who still needs a grade."""
-    ids = [row.student.user_id for row in queue]
-    start = ids.index(after_student_id) + 1 if after_student_id in ids else 0
-    for row in queue[start:] + queue[:start]:
-        if row.needs_grading and row.student.user_id != after_student_id:
-            return row.student.user_id
-    return None
+def next_ungraded(assignment: Assignment, after_student_id: int | None = None) -> int | None:
+    """The next current student by name after `after_student_id` (wrapping round) whose work on `assignment`
+    still needs a grade (grading/rules.needs_grading: no essay score saved, not excused); None when nobody's does.
+
+    Found in SQL, in the grading queue's order, without building the queue (130-250 ms at 3,000 students): the
+    "Save and grade next" button asks it after every grade. tests/functional/grading/test_next_ungraded.py
+    holds it equal to the queue's own rows."""
+    name = func.lower(User.display_name)
+    graded = select(Grade.id).where(Grade.assignment_id == assignment.id, Grade.student_id == Enrollment.user_id,
+                                    Grade.post_score.is_not(None)).exists()
+    excused = select(Excusal.id).where(Excusal.assignment_id == assignment.id,
+                                       Excusal.user_id == Enrollment.user_id).exists()
+    waiting = (select(Enrollment.user_id).join(User, Enrollment.user_id == User.id)
+               .where(Enrollment.course_id == assignment.course_id, Enrollment.role == "student",
+                      Enrollment.ended_at.is_(None), ~graded, ~excused)
+               .order_by(name, User.id).limit(1))
+    if after_student_id is None:
+        return db.session.scalar(waiting)
+    after = db.session.execute(select(name, User.id).where(User.id == after_student_id)).one_or_none()
+    following = db.session.scalar(waiting.where(tuple_(name, User.id) > tuple_(*after))) if after else None
+    return following or db.session.scalar(waiting.where(User.id != after_student_id))
 
 
 def load_gradebook(course: Course, include_unreleased: bool = False) -> Gradebook:
