@@ -34,11 +34,14 @@ def _visible_in(course_id, now) -> tuple:
             Post.deleted_at.is_(None))
 
 
+# The blog's order: newest first, with the id breaking ties so pages never repeat or skip an essay.
+NEWEST_FIRST = (Post.published_at.desc(), Post.id.desc())
+
+
 def newest_first(query: Select) -> Select:
-    """Newest first, with the id breaking ties so pages never repeat or skip an essay."""
+    """`query`'s essays in the blog's order, with what a list of them shows."""
     return query.options(selectinload(Post.author), selectinload(Post.assignment), selectinload(Post.terms)).order_by(
-        Post.published_at.desc(), Post.id.desc()
-    )
+        *NEWEST_FIRST)
 
 
 def by_author(query: Select, user_id: int) -> Select:
@@ -113,7 +116,7 @@ def _newest_holding(visible: tuple, words: list[str]) -> list[int]:
     """Matches among the newest essays, read from them and their comments set apart (MATERIALIZED): an index
     would read every text holding a common word instead."""
     recent = (select(Post.id, Post.published_at, Post.title, Post.body).where(*visible)
-              .order_by(Post.published_at.desc(), Post.id.desc()).limit(SEARCH_NEWEST_FIRST)
+              .order_by(*NEWEST_FIRST).limit(SEARCH_NEWEST_FIRST)
               .cte("recent_essays").prefix_with("MATERIALIZED"))
     their_comments = (select(Comment.post_id, Comment.body).where(Comment.post_id.in_(select(recent.c.id)),
                                                                   shown_comments())
@@ -130,7 +133,7 @@ def _all_holding(visible: tuple, words: list[str]) -> list[int]:
     """Matches among all the course's essays: each part to the planner with its limit."""
     in_comments = select(Comment.id).where(Comment.post_id == Post.id, _matching_comments(words)).exists()
     return _newest_first_of([
-        select(Post.id, Post.published_at).where(*visible, found).order_by(Post.published_at.desc(), Post.id.desc())
+        select(Post.id, Post.published_at).where(*visible, found).order_by(*NEWEST_FIRST)
         .limit(SEARCH_MOST_LISTED + 1).subquery().select()
         for found in (_holds_words(searched_text(Post.title, Post.body), words), in_comments)
     ])
@@ -254,7 +257,7 @@ def _neighbour_statements() -> tuple[Select, Select]:
     course_id, at, post_id, now = (bindparam(name) for name in ("course_id", "at", "post_id", "now"))
     # Anything published by `at` is visible now too, the essay itself being live.
     earlier = (select(Post).where(*_visible_in(course_id, at), or_(Post.published_at < at, Post.id < post_id))
-               .order_by(Post.published_at.desc(), Post.id.desc()).limit(1))
+               .order_by(*NEWEST_FIRST).limit(1))
     later = (select(Post).where(*_visible_in(course_id, now), Post.published_at >= at,
                                 or_(Post.published_at > at, Post.id > post_id))
              .order_by(Post.published_at.asc(), Post.id.asc()).limit(1))

@@ -24,7 +24,7 @@ people = st.lists(
         "name": st.sampled_from(NAMES),
         "role": st.sampled_from(["student", "student", "student", "ta"]),
         "withdrawn": st.booleans(),
-        "grade": st.sampled_from(["none", "none", "scored", "unscored"]),  # unscored: a rubric note, no score yet
+        "grade": st.sampled_from(["none", "none", "scored", "unscored"]),  # unscored: saved, no essay score
         "excused": st.booleans(),
     }),
     max_size=8,
