@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     from coursesite.database import configure_sqlite
     from coursesite.extensions import cache, csrf, db, limiter, login_manager, migrate
     from coursesite.models import MAX_ID, AnonymousUser, User
+    from coursesite.participation import versions  # noqa: F401  (its session listeners raise the versions)
     from coursesite.security import login_to_continue
 
     db.init_app(app)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
 from flask import request
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -31,6 +35,20 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
 cache = Cache()
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the folder holding coursesite/, templates/ and static/
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the code, templates and static files, in every key of what is kept in the cache: nothing kept
+    by an earlier deploy is used."""
+    digest = hashlib.sha256()
+    for folder, pattern in (("coursesite", "*.py"), ("templates", "*"), ("static", "*")):
+        for path in sorted((PROJECT_ROOT / folder).rglob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def remote_address() -> str:

@@ -23,7 +23,7 @@ from coursesite.dashboard.facts import load_class_list, load_course_facts, load_
 from coursesite.dashboard.matrix import AssignmentHead, Row, build_cells, row_order
 from coursesite.models import Course
 from coursesite.paging import ListPage
-from coursesite.participation.standing import NO_TOTALS, class_standing, essays_short_of_comments
+from coursesite.participation.standing import NO_TOTALS, class_picture
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,8 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
     if key is None or (sort == "section" and not sections):
         key, sort = None, "name"
     # Only the sort by row totals needs every comment of the class counted.
-    standing = class_standing(course.id, now, comment_totals=sort == "total")
+    picture = class_picture(course.id, now, comment_totals=sort == "total")
+    standing = picture.standing
     ordered = shown
     if key is not None:
         ordered = sorted(shown, key=lambda s: key(s, standing.totals.get(s.user_id, NO_TOTALS)))
@@ -68,7 +69,7 @@ def dashboard_home(course: Course, now: datetime, sort: str, section_id: int | N
         overdue_readers(shown, standing)), timeline=False, class_list=class_list)
     heads = [AssignmentHead.of(a) for a in facts.assignments]
     attention = Attention(overdue_essays(shown, standing, facts), behind_on_comments(shown, standing, heads),
-                          short_of_comments(shown, essays_short_of_comments(course.id, now), heads, names),
+                          short_of_comments(shown, picture.short_essays, heads, names),
                           load_waiting(course, names))
     row_html = get_template_attribute("dashboard/_matrix_row.html", "matrix_row")
     links = RowLinks.of(course.slug, heads)

@@ -6,7 +6,7 @@ from coursesite.extensions import db
 from coursesite.models.assignment import Assignment, Excusal, Extension, SectionDeadline
 from coursesite.models.audit import AccountAudit
 from coursesite.models.comment import Comment, CommentReport, CommentRevision, Notification, PeerAssignment
-from coursesite.models.course import Course, Enrollment, Section
+from coursesite.models.course import Course, Enrollment, ParticipationVersion, Section
 from coursesite.models.grade import Grade, GradeChange, RubricCriterion
 from coursesite.models.invitation import CourseInvitation
 from coursesite.models.post import Post, PostAutosave, PostRevision, PostTerm, Term, Upload
@@ -31,6 +31,7 @@ __all__ = [
     "Grade",
     "GradeChange",
     "Notification",
+    "ParticipationVersion",
     "PeerAssignment",
     "PendingImport",
     "Post",

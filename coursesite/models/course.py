@@ -57,6 +57,18 @@ class Course(db.Model):
         return f"<Course {self.slug}>"
 
 
+class ParticipationVersion(db.Model):
+    """Raised in the same transaction as any change to what a course's participation is counted from: counts
+    kept in Flask-Caching are stored under it, so a kept count is never one a later change made stale
+    (participation/versions.py). A row of its own, not a column of the course: the course's row is read on
+    every page and keys the visitors' copy of every essay."""
+
+    __tablename__ = "participation_versions"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
 class Section(db.Model):
     __tablename__ = "sections"
     __table_args__ = (UniqueConstraint("course_id", "name"),)

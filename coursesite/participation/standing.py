@@ -24,6 +24,7 @@ from coursesite.models.types import UTCDateTime
 from coursesite.participation.counts import Ids, counts_statement
 from coursesite.participation.deadlines import DeadlineJoins
 from coursesite.participation.sqltime import plus_minutes, without_jit
+from coursesite.participation.versions import kept
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,34 @@ def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: 
     return query
 
 
+def next_turn(course_id: int, now: datetime) -> datetime | None:
+    """The first moment at or after `now` at which the class's standing and its essays short of comments may
+    change with nothing written: a current student's own essay deadline past its grace period or comment
+    deadline, an assignment's essay deadline, or a scheduled essay coming out."""
+    rows = db.session.execute(_next_turn_statement(), {"course_id": course_id, "now": now}).one()
+    return min((moment for moment in rows if moment is not None), default=None)
+
+
+@lru_cache(maxsize=1)
+def _next_turn_statement():
+    """The moments `cells_statement` and the counts compare with now, each the nearest one still ahead."""
+    at = bindparam("now", type_=UTCDateTime())
+    course_id = bindparam("course_id")
+
+    def nearest(moment: ColumnElement) -> ColumnElement:
+        return func.min(case((moment >= at, moment), else_=null()))
+
+    # The course's (course, status, published_at) index finds it.
+    scheduled = select(func.min(Post.published_at)).where(
+        Post.course_id == course_id, Post.status == "published", Post.published_at >= at).scalar_subquery()
+    joins = DeadlineJoins.fresh()
+    due = joins.post_due(Assignment)
+    return _current_students(select(
+        nearest(plus_minutes(due, func.coalesce(Assignment.grace_minutes, 0))),
+        nearest(joins.comments_due(Assignment)), nearest(Assignment.post_due_at), scheduled), joins
+    ).where(Assignment.course_id == course_id)
+
+
 def class_standing(course_id: int, now: datetime, comment_totals: bool = True) -> Standing:
     """Every current student's totals, and the pairs they are behind on: one statement for any class size.
 
@@ -194,6 +223,23 @@ def _read(rows, comment_totals: bool) -> Standing:
         else:
             pairs.append(BehindPair(student_id, assignment_id, int(a), int(b), deadline))
     return Standing(totals, pairs)
+
+
+@dataclass(frozen=True)
+class ClassPicture:
+    """What the dashboard counts over the whole class: where each student stands, and the essays short of
+    comments."""
+
+    standing: Standing
+    short_essays: list[ShortEssay]
+
+
+def class_picture(course_id: int, now: datetime, comment_totals: bool = True) -> ClassPicture:
+    """Counted once, then kept in Flask-Caching until something it is counted from changes (versions.py)."""
+    return kept(course_id, f"class-picture:{comment_totals}", now,
+                lambda: ClassPicture(class_standing(course_id, now, comment_totals),
+                                     essays_short_of_comments(course_id, now)),
+                lambda: next_turn(course_id, now))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import pickle
 import re
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
 from flask import Response, current_app, request, session
 from flask_login import current_user
@@ -25,21 +24,8 @@ from sqlalchemy import Select, bindparam, inspect
 from coursesite.discussion.thread import FORM_STATE_KEY
 from coursesite.essays.comment_counts import comment_stamp_query
 from coursesite.essays.listing import neighbour_ids, neighbour_params
-from coursesite.extensions import cache, db
+from coursesite.extensions import cache, code_version, db
 from coursesite.models import Course, Post
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding coursesite/, templates/ and static/
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of the code, templates and static files: nothing kept by an earlier deploy is used."""
-    digest = hashlib.sha256()
-    for folder, pattern in (("coursesite", "*.py"), ("templates", "*"), ("static", "*")):
-        for path in sorted((PROJECT_ROOT / folder).rglob(pattern)):
-            if path.is_file():
-                digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def digest(values: tuple) -> str:

@@ -14,9 +14,9 @@ from flask import current_app
 from markupsafe import Markup
 
 from coursesite.discussion.thread import CommentView
-from coursesite.extensions import cache
+from coursesite.extensions import cache, code_version
 from coursesite.models import Course
-from coursesite.posts.essay_cache import code_version, digest
+from coursesite.posts.essay_cache import digest
 
 PARTS_TEMPLATE = "comments/_comment_parts.html"
 PART_NAMES = ("meta", "content")
