@@ -67,20 +67,28 @@ def _changed(session: Session) -> set[int]:
     return session.info.setdefault(_CHANGED, set())
 
 
+@event.listens_for(Session, "before_flush")
+def _collect_deleted(session: Session, _context, _instances) -> None:
+    """Rows about to be deleted, while they can still be read by their ids."""
+    changed = _changed(session)
+    for instance in session.deleted:
+        cls = type(instance)
+        if cls is User:  # the database deletes their enrollments and comments with them
+            changed.add(EVERY_COURSE)
+        elif cls in COURSE_OF:
+            changed.update(_courses_of(session, cls, {inspect(instance).identity[0]}))
+
+
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context) -> None:
-    """After a flush, while the flushed rows and their parents can still be read in its transaction."""
+    """Rows added or changed, once flushed: a new row's columns are all set then."""
     changed = _changed(session)
-    for instance in (*session.new, *session.dirty, *session.deleted):
+    for instance in (*session.new, *session.dirty):
         cls = type(instance)
-        if cls is User:
-            if instance in session.deleted:  # the database deletes their enrollments and comments with them
-                changed.add(EVERY_COURSE)
-            continue
         if cls not in COURSE_OF:
             continue
         column, parent = COURSE_OF[cls]
-        history = inspect(instance).attrs[column].history
+        history = inspect(instance).attrs[column].history  # with the value it had, if it moved
         ids = {value for value in (*history.sum(), getattr(instance, column)) if value is not None}
         changed.update(_courses_of(session, parent, ids) if parent is not None else ids)
 

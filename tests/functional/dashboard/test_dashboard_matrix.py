@@ -227,7 +227,7 @@ def test_assignment_of_another_course_is_not_found(client, w):
 # rows' essays are read once, for their cells and their deadlines alike. The Activity page's picture reads its
 # pairs summed, then those among the students it shows. The dashboard reads its course's participation
 # version first: here the class changes in the page's own transaction, so the class is counted each time
-# (tests/functional/participation/test_kept_counts.py times the kept way).
+# (tests/functional/participation/test_kept_counts.py tests the kept way).
 STATEMENTS = {"dashboard/": 20, "dashboard/?sort=total": 19, "dashboard/activity": 9, "dashboard/students/{s}": 18,
               "dashboard/assignments/{a}": 13}
 

@@ -135,13 +135,21 @@ def test_a_kept_picture_is_read_again_without_counting(world, monkeypatch):
 
 
 def test_a_bulk_change_raises_every_course(world):
-    versions = version(world["course"]), version(world["other"])
     _assigned(world)
     db.session.commit()
     versions = version(world["course"]), version(world["other"])
     db.session.execute(delete(PeerAssignment).where(PeerAssignment.assignment_id == world["a"].id))
     db.session.commit()
     assert (version(world["course"]), version(world["other"])) == (versions[0] + 1, versions[1] + 1)
+
+
+def test_a_course_deleted_or_made_in_a_savepoint_rolled_back_has_no_version_to_raise(world):
+    savepoint = db.session.begin_nested()
+    f.make_course()
+    savepoint.rollback()
+    db.session.delete(world["other"])
+    db.session.commit()  # nothing to raise for either: no row refers to a course that is not there
+    assert db.session.scalars(select(ParticipationVersion.course_id)).all() == [world["course"].id]
 
 
 def test_a_change_rolled_back_raises_nothing(world):
