@@ -57,6 +57,10 @@ class BehindPair:
 class Standing:
     totals: dict[int, Totals]
     behind: list[BehindPair]
+    # The first moment at or after the one counted for at which this may change with nothing written: a
+    # current student's essay deadline past its grace period or comment deadline, an assignment's essay
+    # deadline, a scheduled essay coming out. None: no such moment.
+    next_turn: datetime | None = None
 
 
 def _flag(condition: ColumnElement) -> ColumnElement:
@@ -147,7 +151,10 @@ def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: 
             _flag(and_(unpublished_past_due, _flag(joined_after) == 0)).label("overdue"),
             owed_done.label("owed_done"), owed_missing.label("owed_missing"),
             done.label("done"), required.label("required"), comments_due.label("comments_due"),
-            _flag(behind).label("behind")), joins)
+            _flag(behind).label("behind"),
+            # The moments compared with now above, for when the row may change with nothing written.
+            plus_minutes(due, func.coalesce(Assignment.grace_minutes, 0)).label("grace_ends"),
+            Assignment.post_due_at.label("writing_closes")), joins)
         .outerjoin(Excusal, and_(Excusal.assignment_id == Assignment.id, Excusal.user_id == e.user_id))
         .outerjoin(essays, and_(essays.c.assignment_id == Assignment.id, essays.c.author_id == e.user_id))
         .outerjoin(counted, and_(counted.c.assignment_id == Assignment.id, counted.c.student_id == e.user_id))
@@ -159,31 +166,8 @@ def cells_statement(course_id: int, now: datetime | BindParameter, student_ids: 
 
 
 def next_turn(course_id: int, now: datetime) -> datetime | None:
-    """The first moment at or after `now` at which the class's standing and its essays short of comments may
-    change with nothing written: a current student's own essay deadline past its grace period or comment
-    deadline, an assignment's essay deadline, or a scheduled essay coming out."""
-    rows = db.session.execute(_next_turn_statement(), {"course_id": course_id, "now": now}).one()
-    return min((moment for moment in rows if moment is not None), default=None)
-
-
-@lru_cache(maxsize=1)
-def _next_turn_statement():
-    """The moments `cells_statement` and the counts compare with now, each the nearest one still ahead."""
-    at = bindparam("now", type_=UTCDateTime())
-    course_id = bindparam("course_id")
-
-    def nearest(moment: ColumnElement) -> ColumnElement:
-        return func.min(case((moment >= at, moment), else_=null()))
-
-    # The course's (course, status, published_at) index finds it.
-    scheduled = select(func.min(Post.published_at)).where(
-        Post.course_id == course_id, Post.status == "published", Post.published_at >= at).scalar_subquery()
-    joins = DeadlineJoins.fresh()
-    due = joins.post_due(Assignment)
-    return _current_students(select(
-        nearest(plus_minutes(due, func.coalesce(Assignment.grace_minutes, 0))),
-        nearest(joins.comments_due(Assignment)), nearest(Assignment.post_due_at), scheduled), joins
-    ).where(Assignment.course_id == course_id)
+    """When the class's standing and its essays short of comments may next change with nothing written."""
+    return class_standing(course_id, now, comment_totals=False).next_turn
 
 
 def class_standing(course_id: int, now: datetime, comment_totals: bool = True) -> Standing:
@@ -210,19 +194,31 @@ def _standing_statement(comment_totals: bool):
     totals = select(cells.c.student_id, null(), func.sum(cells.c.on_time), func.sum(cells.c.owed_done),
                     literal(None, UTCDateTime()), func.sum(cells.c.overdue), func.sum(cells.c.owed_missing)
                     ).group_by(cells.c.student_id)
-    # The behind pairs come first so the deadline column keeps its date type; totals have no assignment.
-    return union_all(behind, totals)
+    at = bindparam("now", type_=UTCDateTime())
+    # Essays short of comments count the live ones: a scheduled essay coming out changes them. The course's
+    # (course, status, published_at) index finds it.
+    scheduled = select(func.min(Post.published_at)).where(
+        Post.course_id == bindparam("course_id"), Post.status == "published", Post.published_at >= at)
+    moments = [select(func.min(case((moment >= at, moment), else_=null()))) for moment in
+               (cells.c.grace_ends, cells.c.comments_due, cells.c.writing_closes)]
+    turns = [select(null(), null(), null(), null(), moment.scalar_subquery(), null(), null())
+             for moment in (*moments, scheduled)]
+    # The behind pairs come first so the deadline column keeps its date type; totals have no assignment, and
+    # the moments neither a student nor an assignment.
+    return union_all(behind, totals, *turns)
 
 
 def _read(rows, comment_totals: bool) -> Standing:
-    totals, pairs = {}, []
+    totals, pairs, moments = {}, [], []
     for student_id, assignment_id, a, b, deadline, overdue, missing in rows:
-        if assignment_id is None:
+        if student_id is None:
+            moments.append(deadline)
+        elif assignment_id is None:
             totals[student_id] = Totals(int(a or 0), int(b or 0) if comment_totals else None, int(overdue or 0),
                                         int(missing or 0) if comment_totals else None)
         else:
             pairs.append(BehindPair(student_id, assignment_id, int(a), int(b), deadline))
-    return Standing(totals, pairs)
+    return Standing(totals, pairs, min((moment for moment in moments if moment is not None), default=None))
 
 
 @dataclass(frozen=True)
@@ -236,10 +232,11 @@ class ClassPicture:
 
 def class_picture(course_id: int, now: datetime, comment_totals: bool = True) -> ClassPicture:
     """Counted once, then kept in Flask-Caching until something it is counted from changes (versions.py)."""
-    return kept(course_id, f"class-picture:{comment_totals}", now,
-                lambda: ClassPicture(class_standing(course_id, now, comment_totals),
-                                     essays_short_of_comments(course_id, now)),
-                lambda: next_turn(course_id, now))
+    def count() -> tuple[ClassPicture, datetime | None]:
+        standing = class_standing(course_id, now, comment_totals)
+        return ClassPicture(standing, essays_short_of_comments(course_id, now)), standing.next_turn
+
+    return kept(course_id, f"class-picture:{comment_totals}", now, count)
 
 
 @dataclass(frozen=True)

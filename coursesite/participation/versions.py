@@ -9,7 +9,8 @@ courses are not known, raises every course's version. A course without a row (no
 the table came) has its counts counted, never kept.
 
 Counts also change with time alone: a deadline passes, a scheduled essay comes out. Each value is kept with
-the first such moment after it was counted (`upcoming`), and is not used from then on.
+the first such moment after it was counted (participation/standing.py: `Standing.next_turn`), and is not
+used from then on.
 """
 
 from __future__ import annotations
@@ -148,20 +149,19 @@ class Kept:
     good_until: datetime | None  # the first moment after counted_at the value may differ; None: no such moment
 
 
-def kept(course_id: int, name: str, now: datetime, count: Callable[[], T],
-         upcoming: Callable[[], datetime | None]) -> T:
-    """`count()` for a course at `now`, kept in Flask-Caching under the course's version; `upcoming()`: the first
-    moment at or after `now` from which `count()` may give another answer with nothing written."""
+def kept(course_id: int, name: str, now: datetime, count: Callable[[], tuple[T, datetime | None]]) -> T:
+    """What `count()` gives for a course at `now`, kept in Flask-Caching under the course's version. `count()`
+    returns it with the first moment at or after `now` from which it may differ with nothing written."""
     version = db.session.scalar(_version_statement(), {"course_id": course_id})  # flushes what is pending first
     if version is None or db.session.info.get(_CHANGED):
         # No version to key a kept value by; or this transaction changed counts, which only it sees yet.
-        return count()
+        return count()[0]
     key = f"participation:{code_version()}:{course_id}:{version}:{name}"
     found = cache.get(key)
     if isinstance(found, Kept) and found.counted_at <= now and (found.good_until is None or now < found.good_until):
         return found.value
-    value = count()
-    cache.set(key, Kept(value, now, upcoming()))
+    value, good_until = count()
+    cache.set(key, Kept(value, now, good_until))
     return value
 
 

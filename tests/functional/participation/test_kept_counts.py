@@ -27,7 +27,6 @@ from coursesite.participation import standing as standing_module
 from coursesite.participation.counts import counts_statement
 from coursesite.participation.standing import (
     ClassPicture,
-    _next_turn_statement,
     _short_statement,
     _standing_statement,
     class_picture,
@@ -192,7 +191,7 @@ def test_the_dashboard_shows_a_comment_posted_after_it_was_counted(app):
 def test_every_table_the_kept_counts_read_is_watched(app):
     read = set()
     for statement in (_standing_statement(True), _standing_statement(False), _short_statement("sqlite"),
-                      _short_statement("postgresql"), _next_turn_statement(), counts_statement(1)):
+                      _short_statement("postgresql"), counts_statement(1)):
         read |= {element.name for element in iterate(statement) if isinstance(element, Table)}
     assert read and read <= TRACKED_TABLES, read - TRACKED_TABLES
 
