@@ -126,14 +126,24 @@ def _raise_versions(session: Session) -> None:
     changed = session.info.pop(_CHANGED, set())
     if not changed:
         return
+    every = EVERY_COURSE in changed
+    session.execute(_raise_statement(session.get_bind().dialect.name, every),
+                    {} if every else {"course_ids": sorted(changed)})
+
+
+@lru_cache(maxsize=4)
+def _raise_statement(dialect_name: str, every: bool):
+    """Built once per database, with parameters: it runs with every commit that changes counts."""
     # Courses that still exist: one made in a savepoint rolled back since, or deleted now, has no row to raise.
-    courses = select(Course.id, literal(1)).where(true() if EVERY_COURSE in changed else Course.id.in_(changed))
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    courses = select(Course.id, literal(1)).where(
+        true() if every else Course.id.in_(bindparam("course_ids", expanding=True)))
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
     # In the courses' order, so two writers of the same courses never wait on each other in a circle. WHERE: an
     # INSERT ... SELECT needs one before ON CONFLICT on SQLite, which would read a join there otherwise.
-    raised = dialect.insert(ParticipationVersion).from_select(["course_id", "version"], courses.order_by(Course.id))
-    session.execute(raised.on_conflict_do_update(index_elements=[ParticipationVersion.course_id],
-                                                 set_={"version": ParticipationVersion.version + 1}))
+    versions = ParticipationVersion.__table__  # a plain INSERT: the ORM would take its parameters for rows
+    raised = dialect.insert(versions).from_select(["course_id", "version"], courses.order_by(Course.id))
+    return raised.on_conflict_do_update(index_elements=[versions.c.course_id],
+                                        set_={"version": versions.c.version + 1})
 
 
 @event.listens_for(Session, "after_transaction_end")
