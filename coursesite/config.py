@@ -70,9 +70,14 @@ def cache_settings(instance_path: Path) -> dict:
     host (needs the `redis` package); else files in instance/cache, shared by the workers of one host.
     COURSESITE_CACHE_TYPE picks another backend (e.g. SimpleCache, NullCache to turn caching off)."""
     redis_url = _env("CACHE_REDIS_URL") or os.environ.get("CACHE_REDIS_URL")
-    default_type = "RedisCache" if redis_url else "FileSystemCache"
+    cache_type = _env("CACHE_TYPE", "RedisCache" if redis_url else "FileSystemCache")
+    # A file cache with a threshold reads every file in its folder on each write once it holds that many (cachelib
+    # prunes so), and a class's essays are more than the 500 it would hold: uncounted, it is pruned by
+    # `flask prune-cache` from cron instead. An in-memory cache keeps its threshold, its only bound.
+    threshold = "0" if cache_type == "FileSystemCache" else "500"
     return {
-        "CACHE_TYPE": _env("CACHE_TYPE", default_type),
+        "CACHE_TYPE": cache_type,
+        "CACHE_THRESHOLD": int(_env("CACHE_THRESHOLD", threshold)),
         "CACHE_REDIS_URL": redis_url,
         "CACHE_DIR": _env("CACHE_DIR", str(instance_path / "cache")),
         "CACHE_DEFAULT_TIMEOUT": int(_env("CACHE_DEFAULT_TIMEOUT", "3600")),
