@@ -43,9 +43,13 @@ ENDPOINTS = {
     "canvas-csv": "dashboard.export_canvas",
     "search": "posts.search",
     "search-rare": "posts.search",
+    "search-rare-3": "posts.search",
+    "search-short": "posts.search",
 }
-# Words in most of the generated essays, and a word in none: the two ways a search goes (essays/listing.py).
-SEARCHES = {"search": "empire famine", "search-rare": "telegram"}
+# Words in most of the generated essays; a word in none, of eight letters and of three (which PostgreSQL's planner
+# took for common); and a word too short for an index beside a common one: the ways a search goes
+# (essays/listing.py).
+SEARCHES = {"search": "empire famine", "search-rare": "telegram", "search-rare-3": "zqx", "search-short": "zq empire"}
 PAGES = tuple(ENDPOINTS)
 TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
 MAX_RUNS = 25

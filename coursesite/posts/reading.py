@@ -103,7 +103,8 @@ def search(course: Course):
     found = post_service.found_essays(course, text)
     query = post_service.visible_posts(course).where(Post.id.in_(found.ids))
     return _listing(course, query, heading="Search", search_text=text, more_found=found.more,
-                    most_listed=post_service.SEARCH_MOST_LISTED)
+                    too_short=found.too_short, most_listed=post_service.SEARCH_MOST_LISTED,
+                    newest_searched=post_service.SEARCH_NEWEST_FIRST)
 
 
 @bp.route("/author/<int:user_id>/")

@@ -233,6 +233,23 @@ def test_search_reads_every_essay_when_the_newest_hold_too_few_matches(client, m
     assert titles(page) == ["Marshall in the title", "Old"] and "2 essays found." in text(page)
 
 
+def test_a_word_no_index_finds_is_looked_for_in_the_newest_essays_only_and_the_page_says_so(client, monkeypatch):
+    monkeypatch.setattr(listing, "SEARCH_NEWEST_FIRST", 2)
+    course = f.make_course()
+    author = f.make_member(course)
+    f.make_post(course, author, title="Old UN charter", published_at=utcnow() - timedelta(days=5))
+    f.make_post(course, author, title="UN charter again", published_at=utcnow() - timedelta(days=2))
+    f.make_post(course, author, title="Newest", body="x", published_at=utcnow() - timedelta(days=1))
+    page = client.get(f"/c/{course.slug}/search?q=UN+charter")
+    assert titles(page) == ["UN charter again"]
+    assert ("1 essay found among the newest 2: “UN” is too short to look for in older essays. Leave it out to "
+            "search every essay.") in text(page)
+    assert titles(client.get(f"/c/{course.slug}/search?q=charter")) == ["UN charter again", "Old UN charter"]
+    monkeypatch.setattr(listing, "SEARCH_NEWEST_FIRST", 3)  # the newest are every essay: nothing left out
+    page = client.get(f"/c/{course.slug}/search?q=UN+charter")
+    assert titles(page) == ["UN charter again", "Old UN charter"] and "2 essays found." in text(page)
+
+
 def test_public_course_is_noindex_unless_the_instructor_opts_in(client):
     hidden = f.make_course()
     listed = f.make_course(allow_indexing=True)
