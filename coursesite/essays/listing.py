@@ -80,7 +80,7 @@ SEARCH_NEWEST_FIRST = 1000
 _INDEXED_RUN = re.compile(r"[^\W_]{3}")
 
 
-def indexed(word: str) -> bool:
+def _indexed(word: str) -> bool:
     """Whether an index can find `word`: it holds three letters or digits in a row."""
     return _INDEXED_RUN.search(word) is not None
 
@@ -115,7 +115,7 @@ def found_essays(course: Course, text: str, now: datetime | None = None) -> Foun
         return Found(ids[:SEARCH_MOST_LISTED], more=True)
     if not _has_older(visible):  # the newest were every essay
         return Found(ids)
-    too_short = tuple(word for word in words if not indexed(word))
+    too_short = tuple(word for word in words if not _indexed(word))
     if too_short:
         return Found(ids, too_short=too_short)
     ids = _all_holding(visible, words)
