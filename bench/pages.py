@@ -25,7 +25,7 @@ from sqlalchemy import event, select
 from bench.generate import ESSAY_4, ESSAY_200
 from coursesite import create_app, extensions
 from coursesite.extensions import db
-from coursesite.models import Assignment, Course, User
+from coursesite.models import Assignment, Comment, Course, Post, User
 
 STAFF_PAGES = {"dashboard", "activity", "student", "assignment", "canvas-csv"}
 ENDPOINTS = {
@@ -45,12 +45,19 @@ ENDPOINTS = {
     "search-rare": "posts.search",
     "search-rare-3": "posts.search",
     "search-short": "posts.search",
+    "essays-in-turn": "posts.essay",
 }
 # Words in most of the generated essays; a word in none, of eight letters and of three (which PostgreSQL's planner
 # took for common); and a word too short for an index beside a common one: the ways a search goes
 # (essays/listing.py).
 SEARCHES = {"search": "empire famine", "search-rare": "telegram", "search-rare-3": "zqx", "search-short": "zq empire"}
 PAGES = tuple(ENDPOINTS)
+# A class reading: a different essay each view, as the student's first view of it, with the cache already holding
+# more entries than cachelib's default threshold (500), as it does once a class has read for a while; then each
+# essay again. Its `cold_ms` is the median of the first views, `median_ms` of the second.
+READING = "essays-in-turn"
+READING_ESSAYS = 200
+CACHE_ALREADY_HOLDING = 600
 TIME_BUDGET_S = 4.0  # per page: as many runs as fit, at least 3, at most 25
 MAX_RUNS = 25
 COLD_RUNS = 3  # views with every cache cleared first
@@ -65,6 +72,7 @@ class World:
     assignment_id: int
     open_assignment_id: int
     post_slugs: dict[str, str]
+    reading: list[str]  # essays with comments, for READING
 
 
 def _world() -> World:
@@ -72,8 +80,11 @@ def _world() -> World:
     student = db.session.scalar(select(User).where(User.email == "student7@bench.test"))
     instructor = db.session.scalar(select(User).where(User.email == "instructor@bench.test"))
     assignment_ids = db.session.scalars(select(Assignment.id).order_by(Assignment.post_due_at)).all()
+    commented = select(Comment.post_id)
+    reading = db.session.scalars(select(Post.slug).where(Post.status == "published", Post.id.in_(commented))
+                                 .order_by(Post.id).limit(READING_ESSAYS)).all()
     return World(course.slug, student.id, student.get_id(), instructor.get_id(), assignment_ids[0], assignment_ids[-1],
-                 {"essay-4": ESSAY_4, "essay-200": ESSAY_200})
+                 {"essay-4": ESSAY_4, "essay-200": ESSAY_200, READING: reading[0]}, list(reading))
 
 
 def _url(app: Flask, page: str, endpoint: str, world: World) -> str:
@@ -113,6 +124,8 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
     with client.session_transaction() as session:
         session["_user_id"] = world.instructor_session if page in STAFF_PAGES else world.student_session
         session["_fresh"] = True
+    if page == READING:
+        return _measure_reading(app, client, world, counter, url)
     response = client.get(url)  # warm-up: templates compiled, caches filled
     if response.status_code != 200:
         return {"page": page, "median_ms": None, "queries": None, "note": f"HTTP {response.status_code} for {url}"}
@@ -127,6 +140,25 @@ def measure_page(app: Flask, page: str, world: World, counter: QueryCounter) -> 
     result = {"page": page, "median_ms": round(statistics.median(times), 2), "queries": max(queries), "url": url}
     result["cold_ms"] = _cold(app, client, url)
     return result
+
+
+def _measure_reading(app: Flask, client, world: World, counter: QueryCounter, url: str) -> dict:
+    client.get(url)  # warm-up: templates compiled
+    _clear_caches(app)
+    with app.app_context():
+        for number in range(CACHE_ALREADY_HOLDING):
+            extensions.cache.set(f"bench-read-before-{number}", "x" * 2000)
+    first, again, queries = [], [], []
+    for slug in world.reading:
+        essay = url.replace(f"/{world.reading[0]}/", f"/{slug}/")
+        for times in (first, again):
+            counter.count = 0
+            t0 = time.perf_counter()
+            client.get(essay)
+            times.append((time.perf_counter() - t0) * 1000)
+            queries.append(counter.count)
+    return {"page": READING, "median_ms": round(statistics.median(again), 2), "queries": max(queries), "url": url,
+            "cold_ms": round(statistics.median(first), 2)}
 
 
 def _clear_caches(app: Flask) -> None:
