@@ -58,7 +58,7 @@ def test_release_asks_for_confirmation_then_students_see_everything(client, auth
     assert "Total: <strong>14 of 20</strong>" in page  # essay 8, comments replaced by 6
     assert "Thesis: 5 of 6" in page and "Style: 3 of 4" in page
     assert "Late by 1 h: late essays are accepted without penalty." in page
-    assert "Two comments lost in the outage" in page
+    assert "<li>Set by staff: Two comments lost in the outage</li><li>Computed: " in page  # each on its own line
     assert "<p>Good <em>work</em></p>" in page
     assert "Released so far: <strong>14 of 20 points</strong>" in page
     auth.logout()
