@@ -250,6 +250,13 @@ def test_a_word_no_index_finds_is_looked_for_in_the_newest_essays_only_and_the_p
     assert titles(page) == ["UN charter again", "Old UN charter"] and "2 essays found." in text(page)
 
 
+def test_an_empty_search_asks_for_words_and_counts_nothing(client):
+    course = f.make_course()
+    f.make_post(course, f.make_member(course), title="Coal")
+    page = text(client.get(f"/c/{course.slug}/search?q=+"))
+    assert "Type a word or two to search the essays." in page and "essays found" not in page
+
+
 def test_public_course_is_noindex_unless_the_instructor_opts_in(client):
     hidden = f.make_course()
     listed = f.make_course(allow_indexing=True)
