@@ -54,7 +54,7 @@ def reader_options(page: str) -> list[str]:
 
 def essay_options(page: str) -> list[str]:
     form = page.split('id="add-essay"', 1)[1].split("</select>", 1)[0]
-    return re.findall(r"<option [^>]*>([^<]+)</option>", form)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', form)  # the essays, not "Choose an essay"
 
 
 def fewer(page: str) -> list[tuple[str, str]]:
@@ -223,3 +223,18 @@ def test_the_essays_to_give_are_listed_by_author(client, auth):
     auth.login(f.instructor_of(course))
     page = get(client, readers_url(course, assignment))
     assert essay_options(page) == ["Adam Abel: “Zones of the map”", "Zoe Zimmer: “An atlas”"]
+
+
+def test_no_essay_is_chosen_for_the_instructor_and_none_chosen_is_refused(client, auth):
+    """Preselecting the first essay offered the first reader, Adam, his own essay: refused on Add."""
+    course = f.make_course()
+    assignment = f.make_assignment(course, title="Atlases", peer_mode="assigned", required_comments=1)
+    adam = f.make_author(course, name="Adam Abel")
+    f.make_post(course, adam, title="Zones of the map", assignment_id=assignment.id)
+    db.session.commit()
+    auth.login(f.instructor_of(course))
+    url = readers_url(course, assignment)
+    form = get(client, url).split('id="add-essay"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="">Choose an essay</option>' in form and "selected" not in form and " required>" in form
+    client.post(url, data={"action": "add", "reviewer_id": str(adam.id), "post_id": ""})
+    assert "Choose a published essay of this assignment." in get(client, url)
