@@ -152,21 +152,28 @@
     }, 100);
   }
 
-  // Landed on a comment just posted: the page scrolled to it, so say so there rather than at the top
-  // of the page, out of sight. Filled after insertion so screen readers announce it.
+  // Landed on a comment just posted, or on the thread a comment was deleted from: the page scrolled there, so
+  // say so there rather than at the top of the page, out of sight. Filled after insertion so screen readers
+  // announce it. True for a comment just posted.
   function showMessageAtComment() {
     var flashes = document.querySelector(".flashes");
     var match = /^#comment-(\d+)$/.exec(window.location.hash);
     var body = match && document.getElementById("div-comment-" + match[1]);
-    if (!flashes || !body) { return false; }
+    var thread = window.location.hash === "#comments" && document.getElementById("comments");
+    if (!flashes || !(body || thread)) { return false; }
     var status = document.createElement("div");
     status.className = "flashes flashes--at-comment";
     status.setAttribute("role", "status");
-    body.insertBefore(status, body.firstChild);
+    if (body) {
+      body.insertBefore(status, body.firstChild);
+    } else {
+      var heading = thread.querySelector(".comments-title");
+      thread.insertBefore(status, heading ? heading.nextSibling : thread.firstChild);
+    }
     var messages = Array.prototype.slice.call(flashes.children);
     flashes.parentNode.removeChild(flashes);
     window.setTimeout(function () { messages.forEach(function (m) { status.appendChild(m); }); }, 100);
-    return true;
+    return Boolean(body);
   }
 
   // A refused comment: the page opened at its message ("#respond"), and the box under it takes the focus, ready

@@ -1,5 +1,6 @@
 """Answers lost on the way and logins that ended: the editor's retry is saved with no false conflict against its
-own text, and a comment typed while the login ended elsewhere, or refused, keeps its text and its place."""
+own text, and a comment typed while the login ended elsewhere, or refused, keeps its text and its place; a comment
+is not lost to one stray click."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.e2e.test_feature_journeys import (
     create_assignment,
     essay_by_new_student,
     instructor_with_course,
+    post_comment,
     student_in_course,
 )
 
@@ -107,3 +109,24 @@ def test_a_refused_comment_is_shown_scrolled_to_its_message_with_the_text_kept(n
     expect(reader.get_by_label("Comment", exact=True)).to_have_value(long_text)
     reader.goto(reader.url)  # the form's address, opened again: the essay and its form, not an error
     expect(reader.get_by_role("heading", name="Leave a Reply")).to_be_visible()
+
+
+def test_deleting_a_comment_asks_first_and_says_so_where_the_reader_is(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Second Thoughts")
+    assignment_id = create_assignment(instructor, slug, "Borders", "Who drew them?")
+    _, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Ida Writer", "Ida",
+                                        "A line on a map", "The commission had five weeks and old maps.")
+    reader = student_in_course(new_context, code, "Dee Reader", "Dee")
+    reader.set_viewport_size({"width": 390, "height": 700})
+    reader.goto(essay_url)
+    text = "Five weeks is not long for a line that moved millions."
+    post_comment(reader, text)
+    reader.get_by_text("Delete your comment").click()  # one click only opens the question
+    expect(reader.get_by_text("Delete this comment? This cannot be undone.")).to_be_visible()
+    expect(reader.locator(".comment-content", has_text=text)).to_be_visible()
+    reader.get_by_role("button", name="Delete comment").click()
+    expect(reader.locator(".comment-content", has_text=text)).to_have_count(0)
+    # The page opens at the thread: the message is there, in view, not at the top of the page.
+    message = reader.locator("#comments .flashes--at-comment")
+    expect(message).to_contain_text("Your comment is deleted.")
+    expect(message).to_be_in_viewport()
