@@ -306,6 +306,29 @@ def test_the_activity_chart_opens_on_its_latest_days_when_wider_than_the_screen(
     assert seen["box_left"] - 0.5 <= seen["first_left"], f"the first days cannot be reached: {seen}"
 
 
+def test_the_activity_chart_starts_at_the_left_when_it_fits(as_person):
+    page = as_person("instructor", viewport={"width": 1280, "height": 900})
+    page.goto(f"{C}/dashboard/activity")
+    box = page.get_by_role("region", name=re.compile("^Activity chart"))
+    chart = box.locator("svg")
+    assert not box.evaluate("box => box.scrollWidth > box.clientWidth"), "the demo's chart is wider than 1280 px"
+    assert abs(chart.bounding_box()["x"] - box.bounding_box()["x"]) <= 0.5, "the chart sits away from the left"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_blog_search_is_above_the_essays_on_a_phone_and_beside_them_on_a_desktop(as_person, width):
+    page = as_person("student", viewport={"width": width, "height": 900})
+    page.goto(f"{C}/blog/")
+    search = page.get_by_role("search").bounding_box()
+    first = page.locator(".post-summary").first.bounding_box()
+    if width < 600:
+        assert search["y"] + search["height"] <= first["y"], "the search is not above the essays on a phone"
+        assert search["y"] < 900, "the search is not on the first screen of a phone"
+    else:
+        assert search["x"] >= first["x"] + first["width"], "the search is not in the side column"
+        assert search["y"] < 300, "the search does not head the side column"
+
+
 LONG_SECTION = "Section 12 · Tuesday and Thursday evenings, Harbour campus B"  # 60 characters
 ROW_HEIGHTS = """() => Object.fromEntries([...document.querySelectorAll('.matrix tbody tr')]
     .map(row => [row.querySelector('th').textContent.trim(), row.getBoundingClientRect().height]))"""
