@@ -199,6 +199,16 @@ def test_suggests_the_least_answered_essays_but_not_those_the_students_comments_
     assert suggested(page) == ["Quiet 2", "Quiet 1", "Read once"]
 
 
+def test_says_so_when_no_essay_waits_for_a_comment_that_is_still_owed(app, course):
+    student, writer = student_of(course), student_of(course)
+    essay = due_this_week(course)
+    answered = f.make_post(course, writer, title="The only one", assignment_id=essay.id, published_at=hours_ago(9))
+    f.make_thread_comment(answered, student, f.words(10))
+    page = week_page(app, course, student)
+    assert "1 of 3 comments" in text_of(page) and suggested(page) == []
+    assert "No other essay is waiting for your comment yet." in page
+
+
 def test_assigned_mode_lists_the_essays_given_to_the_student_by_title(app, course):
     student, writer = student_of(course), student_of(course)
     essay = due_this_week(course, peer_mode="assigned", required_comments=2)
