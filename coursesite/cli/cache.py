@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -12,13 +13,19 @@ from flask_caching.backends.filesystemcache import FileSystemCache
 
 from coursesite.extensions import cache
 
+# The files the cache writes: an entry is named by its key's hex digest, a write not finished ends in a suffix.
+_CACHE_FILE = re.compile(r"[0-9a-f]{32,128}|.+" + re.escape(FileSystemCache._fs_transaction_suffix))
+
 
 def prune_file_cache(folder: Path, timeout: int, now: float) -> int:
-    """Remove the files not written for `timeout` seconds, and say how many. Nothing is kept longer than the
-    cache's default timeout (each key holds the versions of what it shows, so a changed page or count is written
-    under a new key and the old file is never read again); removing an entry only costs counting it again."""
+    """Remove the cache's files not written for `timeout` seconds, and say how many; any other file in the folder
+    (one CACHE_DIR pointed somewhere shared) is left alone. Nothing is kept longer than the cache's default
+    timeout (each key holds the versions of what it shows, so a changed page or count is written under a new
+    key and the old file is never read again); removing an entry only costs counting it again."""
     removed = 0
     for path in folder.iterdir():
+        if not _CACHE_FILE.fullmatch(path.name):
+            continue
         try:
             if path.is_file() and path.stat().st_mtime < now - timeout:
                 path.unlink()

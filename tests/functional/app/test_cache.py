@@ -50,6 +50,7 @@ def test_prune_cache_removes_the_entries_past_their_time_and_keeps_the_rest(env,
     folder = tmp_path / "instance" / "cache"
     with app.app_context():
         cache.set("counted-two-hours-ago", "old")
+        (folder / "notes.txt").write_text("not the cache's")  # a CACHE_DIR shared with other files
         hours_ago = time.time() - 2 * 3600
         for path in folder.iterdir():
             os.utime(path, (hours_ago, hours_ago))
@@ -59,6 +60,7 @@ def test_prune_cache_removes_the_entries_past_their_time_and_keeps_the_rest(env,
         assert result.output == f"removed 1 expired entry from {folder}\n"
         assert cache.get("counted-two-hours-ago") is None
         assert cache.get("counted-now") == "new"
+        assert (folder / "notes.txt").read_text() == "not the cache's"
         again = app.test_cli_runner().invoke(args=["prune-cache"])
         assert again.output == f"removed 0 expired entries from {folder}\n"
 
