@@ -1,5 +1,5 @@
-// Progressive enhancement for the rubric editor: "Move up" / "Move down" buttons that reorder the criteria
-// and renumber their "Order" fields. Without JavaScript the Order fields do the same on save.
+// Progressive enhancement for the dashboard; every page works without it. The rubric editor: "Move up" / "Move
+// down" buttons that reorder the criteria and renumber their "Order" fields (without script, the fields do it).
 (function () {
   "use strict";
   var list = document.querySelector("[data-criteria]");
@@ -51,4 +51,16 @@
     b.focus();
   });
   renumber();
+})();
+
+// The participation table: a cell reached with Tab is brought clear of the names, the header row and the totals,
+// which stay in view over the cells. The browser's own scrolling on focus leaves a cell that is partly in view
+// where it is, under the totals; scrolling it into view "nearest" honours the table's scroll-padding.
+(function () {
+  "use strict";
+  var table = document.querySelector(".matrix-wrap");
+  if (!table) { return; }
+  table.addEventListener("focusin", function (event) {
+    if (event.target !== table) { event.target.scrollIntoView({block: "nearest", inline: "nearest"}); }
+  });
 })();

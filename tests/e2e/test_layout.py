@@ -187,9 +187,12 @@ def test_a_cards_cells_are_announced_with_their_column_name_once(as_person, path
 
 FOCUSED_CELL_AND_NAMES = """() => {
     const cell = document.activeElement.getBoundingClientRect();
-    const names = document.activeElement.closest('tr').querySelector('th').getBoundingClientRect();
+    const row = document.activeElement.closest('tr');
+    const names = row.querySelector('th').getBoundingClientRect();
+    const totals = row.querySelector('.matrix__total').getBoundingClientRect();
     const header = document.querySelector('.matrix thead').getBoundingClientRect();
-    return {cell_left: cell.left, names_right: names.right, cell_top: cell.top, header_bottom: header.bottom};
+    return {cell_left: cell.left, names_right: names.right, cell_right: cell.right, totals_left: totals.left,
+            cell_top: cell.top, header_bottom: header.bottom};
 }"""
 
 
@@ -204,9 +207,33 @@ def test_a_dashboard_cell_reached_with_tab_is_not_under_the_names_or_the_header(
         position = page.evaluate(FOCUSED_CELL_AND_NAMES)
         assert position["cell_left"] >= position["names_right"] - 1, f"tab {step}: under the names: {position}"
         assert position["cell_top"] >= position["header_bottom"] - 1, f"tab {step}: under the header: {position}"
+        assert position["cell_right"] <= position["totals_left"] + 1, f"tab {step}: under the totals: {position}"
         page.keyboard.press("Tab")
         if not page.evaluate("!!document.activeElement.closest('.matrix td.cell')"):
             break
+
+
+TOTALS_IN_VIEW = """() => {
+    const box = document.querySelector('.matrix-wrap'), edge = box.getBoundingClientRect().right;
+    const totals = [...document.querySelectorAll('.matrix thead th:last-child, .matrix .matrix__total')];
+    return {wider: box.scrollWidth > box.clientWidth, heading: totals[0].textContent.trim().slice(0, 5),
+            past_the_edge: totals.filter(cell => cell.getBoundingClientRect().right > edge + 0.5).length};
+}"""
+
+
+def test_the_dashboards_totals_stay_in_view_beside_a_table_wider_than_the_page(as_person):
+    page = as_person("instructor", viewport={"width": 1280, "height": 900})
+    page.goto(f"{C}/dashboard/")
+    expect(page.locator(".matrix .matrix__total").first).to_be_visible()
+    shown = page.evaluate(TOTALS_IN_VIEW)
+    assert shown["wider"], "the demo's four assignments no longer make the table wider than the page"
+    assert shown == {"wider": True, "heading": "Total", "past_the_edge": 0}, shown
+    # Scrolled to its last assignment, a row's totals are still one column, not drawn over by the cells.
+    page.locator(".matrix-wrap").evaluate("box => box.scrollLeft = box.scrollWidth")
+    assert page.evaluate(TOTALS_IN_VIEW)["past_the_edge"] == 0
+    last = page.locator(".matrix thead th").nth(-2).bounding_box()
+    totals = page.locator(".matrix thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= totals["x"] + 1, f"the last assignment is under the totals: {last}, {totals}"
 
 
 def test_a_long_unbroken_essay_title_fits_a_phone_on_the_essay_beside_it_and_in_lists(new_context):
