@@ -39,6 +39,28 @@ def test_essay_and_course_feeds_list_only_visible_comments(client, app):
     assert client.get(f"/c/{s.course.slug}/essays/{draft.slug}/comments.atom").status_code == 404
 
 
+def test_the_course_feed_lists_the_newest_fifty_shown_comments_of_its_live_essays_newest_first(client, app):
+    s = seminar()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    for n in range(52):  # on both essays, alternately, a minute apart
+        f.make_thread_comment((s.essay, s.bob_essay)[n % 2], s.carol, f"Comment number {n}.",
+                              at=start + timedelta(minutes=n))
+    newest = start + timedelta(hours=2)  # each newer than all of the above, none of them in the feed
+    f.make_thread_comment(s.essay, s.bob, "Deleted since.", at=newest, deleted_at=newest)
+    f.make_thread_comment(s.essay, s.bob, "Held back.", at=newest, status="held")
+    scheduled = f.make_post(s.course, s.carol, published_at=datetime.now(UTC) + timedelta(days=2))
+    f.make_thread_comment(scheduled, s.alice, "On an essay not out yet.", at=newest)
+    elsewhere = f.make_post(f.make_course(), s.alice)
+    f.make_thread_comment(elsewhere, s.alice, "In another course.", at=newest)
+    db.session.commit()
+    feed = ElementTree.fromstring(client.get(f"/c/{s.course.slug}/comments.atom").data)
+    shown = [entry.find(f"{ATOM}content").text.strip() for entry in feed.findall(f"{ATOM}entry")]
+    assert shown == [f"<p>Comment number {n}.</p>" for n in range(51, 1, -1)]
+    essay = ElementTree.fromstring(client.get(f"/c/{s.course.slug}/essays/{s.essay.slug}/comments.atom").data)
+    shown = [entry.find(f"{ATOM}content").text.strip() for entry in essay.findall(f"{ATOM}entry")]
+    assert shown == [f"<p>Comment number {n}.</p>" for n in range(50, -1, -2)]
+
+
 def test_a_comments_feed_entry_keeps_its_id_and_links_to_the_page_holding_the_comment(client, app):
     """An entry's id never changes (RFC 4287): a reader would show every comment as new again. Its link names the
     comment, so a long thread opens at the page holding it."""
