@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, tuple_
+from sqlalchemy import case, func, or_, select, tuple_, update
 
 from coursesite.extensions import db
 from coursesite.grading.gradebook_csv import Gradebook, GradebookItem, GradebookRow, Person
@@ -232,6 +232,12 @@ class MyGrade:
     result: AssignmentResult | None = None
     rubric: tuple[tuple[RubricCriterion, float | None], ...] = ()
     feedback_html: str = ""
+    grade: Grade | None = None
+
+    @property
+    def unseen(self) -> bool:
+        """Released, and changed since its student last opened My grades (or never opened since)."""
+        return self.released and self.grade is not None and self.grade.seen_version != self.grade.version
 
 
 def student_report(course: Course, student_id: int) -> list[MyGrade]:
@@ -261,8 +267,21 @@ def student_report(course: Course, student_id: int) -> list[MyGrade]:
                            essay_due(book, *pair))
         awarded = (grade.rubric_scores or {}) if grade else {}
         rubric = tuple((c, awarded.get(str(c.id))) for c in criteria if c.assignment_id == a.id)
-        report.append(MyGrade(a, True, result, rubric, grade.feedback_html if grade else ""))
+        report.append(MyGrade(a, True, result, rubric, grade.feedback_html if grade else "", grade))
     return report
+
+
+def mark_seen(report: list[MyGrade]) -> None:
+    """Record that the student has seen each grade of `report` at the version shown. A grade changed by staff
+    since it was read keeps its new version unseen; the grade's own version (staff's check that no one else
+    saved meanwhile) does not change."""
+    for item in report:
+        if item.unseen:
+            db.session.execute(
+                update(Grade).where(Grade.id == item.grade.id, Grade.version == item.grade.version)
+                .values(seen_version=item.grade.version)
+                .execution_options(synchronize_session=False)
+            )
 
 
 @dataclass(frozen=True)

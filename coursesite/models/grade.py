@@ -44,6 +44,9 @@ class Grade(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The version its student last saw on My grades, once released; This week calls a later one "new". Written
+    # by a statement of its own (grading.reports.mark_seen), so seeing a grade is no change to it.
+    seen_version: Mapped[int | None] = mapped_column()
 
     graded_by: Mapped[User | None] = relationship(foreign_keys=[graded_by_id])
 

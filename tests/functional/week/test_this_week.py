@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from coursesite.extensions import db
+from coursesite.grading import grades
 from coursesite.models import Enrollment, PeerAssignment, utcnow
 from coursesite.people import accounts
 from coursesite.text.timefmt import deadline_text
@@ -84,6 +85,34 @@ def test_released_grades_and_feedback_show(app, course):
     text = text_of(week_page(app, course, student))
     assert "Grades and feedback" in text and "Graded one" in text and "8 of 10" in text
     assert "new feedback" in text
+
+
+def test_a_grade_is_new_on_this_week_until_my_grades_shows_it_and_again_once_staff_change_it(app, course):
+    now = utcnow()
+    student, instructor = student_of(course), f.instructor_of(course)
+    graded = f.make_assignment(course, title="Graded one", opens_at=now - timedelta(days=20),
+                               post_due_at=now - timedelta(days=9), comments_due_at=now - timedelta(days=8),
+                               required_comments=0, post_points=10, grades_released_at=now - timedelta(days=1))
+    f.make_post(course, student, assignment_id=graded.id, published_at=graded.post_due_at - timedelta(hours=1))
+    grade = grades.save_grade(graded, student.id, instructor, grades.GradeEntry(single=8, feedback="Good sources."),
+                              0, now)
+    db.session.commit()
+    client = login_client(app, student)
+    week = lambda: text_of(client.get(f"/c/{course.slug}/week/").get_data(as_text=True))  # noqa: E731
+    assert "8 of 10 · new feedback" in week()
+    my_grades = text_of(client.get(f"/c/{course.slug}/my-grades").get_data(as_text=True))
+    assert "Graded one new Total: 8 of 10" in my_grades and "Good sources." in my_grades
+    assert "new feedback" not in week() and "8 of 10" in week()  # still listed, no longer new
+    assert "Graded one new" not in text_of(client.get(f"/c/{course.slug}/my-grades").get_data(as_text=True))
+    # Seeing it changed nothing staff check when they save: the form opened before it still saves.
+    grade = grades.save_grade(graded, student.id, instructor, grades.GradeEntry(single=9, feedback="Good sources."),
+                              grade.version, now)
+    db.session.commit()
+    assert "9 of 10 · new feedback" in week()
+    # Without feedback, a changed grade is new all the same.
+    grades.save_grade(graded, student.id, instructor, grades.GradeEntry(single=9), grade.version, now)
+    db.session.commit()
+    assert re.search(r"9 of 10 · new · released", week()), week()
 
 
 def test_course_home_is_this_week_for_students_and_the_blog_for_others(app, course):
