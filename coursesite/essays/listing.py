@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -172,25 +172,52 @@ def _all_holding(visible: tuple, words: list[str]) -> list[int]:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """Where a search found an essay: its text around the first word, and the comment it was in, if any."""
+    """Where a search found an essay: its text around the first word, and the comment it was in, if any; its
+    title in parts, each a word searched for or not, when the title holds one."""
 
-    before: str
-    found: str
-    after: str
+    before: str = ""
+    found: str = ""
+    after: str = ""
     comment_id: int | None = None
     commenter: str | None = None
+    title: tuple[tuple[str, bool], ...] = ()
 
 
 SNIPPET_CHARS = 80
 
 
+def _haystack(text: str) -> tuple[str, Callable[[str], str]]:
+    """`text` to look for words in, any case, and how to fold a word for it. casefold can change a text's length
+    (ß → ss); then the positions found would be off, so that text is searched as is."""
+    folded = text.casefold()
+    return (folded, str.casefold) if len(folded) == len(text) else (text, str)
+
+
+def marked(text: str, words: list[str]) -> tuple[tuple[str, bool], ...]:
+    """`text` in parts, each one of `words` (any case) or not; () when it holds none."""
+    haystack, fold = _haystack(text)
+    spans = []
+    for word in filter(None, map(fold, words)):
+        at = haystack.find(word)
+        while at >= 0:
+            spans.append((at, at + len(word)))
+            at = haystack.find(word, at + 1)
+    parts, done = [], 0
+    for start, end in sorted(spans):
+        if end <= done:
+            continue
+        start = max(start, done)
+        parts += [(text[done:start], False)] if start > done else []
+        parts.append((text[start:end], True))
+        done = end
+    return (*parts, (text[done:], False)) if parts else ()
+
+
 def snippet(text: str, words: list[str]) -> tuple[str, str, str] | None:
     text = " ".join(text.split())
-    folded = text.casefold()
-    # casefold can change a text's length (ß → ss); then the positions found would be off, so search as is.
-    haystack = folded if len(folded) == len(text) else text
+    haystack, fold = _haystack(text)
     for word in words:
-        at = haystack.find(word.casefold() if haystack is folded else word)
+        at = haystack.find(fold(word))
         if at >= 0:
             start = max(0, at - SNIPPET_CHARS)
             end = min(len(text), at + len(word) + SNIPPET_CHARS)
@@ -206,10 +233,11 @@ def search_hits(course: Course, posts: list[Post], text: str) -> dict[int, Searc
     """For each essay found, where the match is: in its text, else in the first comment holding every word."""
     words = search_words(text)
     hits: dict[int, SearchHit] = {}
+    titles = {post.id: marked(post.title, words) for post in posts}
     for post in posts:
         found = snippet(html_to_text(post.body_html or ""), words)
         if found and all(word.casefold() in (post.title + " " + post.body).casefold() for word in words):
-            hits[post.id] = SearchHit(*found)
+            hits[post.id] = SearchHit(*found, title=titles[post.id])
     rest = [post.id for post in posts if post.id not in hits]
     if rest:
         comments = db.session.scalars(
@@ -220,8 +248,10 @@ def search_hits(course: Course, posts: list[Post], text: str) -> dict[int, Searc
         for comment in comments:
             found = snippet(html_to_text(comment.body_html or comment.body), words)
             if comment.post_id not in hits and found:
-                hits[comment.post_id] = SearchHit(*found, comment_id=comment.id, commenter=names[comment.author_id])
-    return hits
+                hits[comment.post_id] = SearchHit(*found, comment_id=comment.id, commenter=names[comment.author_id],
+                                                  title=titles[comment.post_id])
+    # Found by its title alone: the title's words are marked, above the essay's opening.
+    return hits | {post: SearchHit(title=title) for post, title in titles.items() if title and post not in hits}
 
 
 @dataclass

@@ -16,7 +16,9 @@ def text(response) -> str:
 
 
 def titles(response) -> list[str]:
-    return re.findall(r'class="post-summary__title"><a href="[^"]+">([^<]+)</a>', text(response))
+    """The essays' titles listed, as read (a search marks the words it found in them)."""
+    found = re.findall(r'class="post-summary__title"><a href="[^"]+">(.*?)</a>', text(response))
+    return [re.sub(r"</?mark>", "", title) for title in found]
 
 
 def test_published_essays_newest_first_with_author_wordpress_stamp_and_excerpt(client):
@@ -160,6 +162,20 @@ def test_search_shows_the_essays_words_around_the_match(client):
     db.session.flush()
     html = text(client.get(f"/c/{course.slug}/search?q=COAL"))
     assert "the <mark>coal</mark> came by air." in html and "\u2026Before" in html
+
+
+def test_search_marks_the_words_found_in_a_title_and_shows_an_essay_found_by_its_title_alone(client):
+    course = f.make_course()
+    author = f.make_member(course)
+    f.make_post(course, author, title="The Berlin Airlift: <b>BERLIN</b>, 1948", body="Planes and coal.")
+    f.make_post(course, author, title="Coal in Berlin", body="Coal came by air.")
+    html = text(client.get(f"/c/{course.slug}/search?q=berlin+airl"))
+    # Every word found, in any case, marked in the title as written; markup in a title stays text.
+    assert "The <mark>Berlin</mark> <mark>Airl</mark>ift: &lt;b&gt;<mark>BERLIN</mark>&lt;/b&gt;, 1948</a>" in html
+    # Found by its title alone, the essay shows its opening, as the blog does, without a mark.
+    assert '<p class="post-summary__excerpt">Planes and coal.' in html
+    html = text(client.get(f"/c/{course.slug}/search?q=coal+berlin"))
+    assert "<mark>Coal</mark> in <mark>Berlin</mark></a>" in html and "<mark>Coal</mark> came by air." in html
 
 
 def test_search_shows_hostile_words_around_the_match_as_text(client):
