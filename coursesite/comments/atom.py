@@ -18,8 +18,8 @@ FEED_SIZE = 50
 
 def _rows(course: Course, post: Post | None, now: datetime):
     # An essay's feed is asked for only once its essay is found live (feed_views.post_feed).
-    live = visible_posts(course, now).with_only_columns(Post.id)
-    on = Comment.post_id == post.id if post is not None else Comment.post_id.in_(live)
+    on = (Comment.post_id == post.id if post is not None
+          else Comment.post_id.in_(visible_posts(course, now).with_only_columns(Post.id)))
     newest = (
         select(Comment.id)
         .where(on, Comment.status == "visible", Comment.deleted_at.is_(None))
