@@ -172,7 +172,12 @@
     }
     var messages = Array.prototype.slice.call(flashes.children);
     flashes.parentNode.removeChild(flashes);
-    window.setTimeout(function () { messages.forEach(function (m) { status.appendChild(m); }); }, 100);
+    window.setTimeout(function () {
+      messages.forEach(function (m) { status.appendChild(m); });
+      // The browser keeps the comment where it was as the message grows above it (scroll anchoring), which
+      // would leave the message above the screen: bring it, whole, into view.
+      status.scrollIntoView({ block: "nearest" });
+    }, 100);
     return Boolean(body);
   }
 

@@ -130,3 +130,23 @@ def test_deleting_a_comment_asks_first_and_says_so_where_the_reader_is(new_conte
     message = reader.locator("#comments .flashes--at-comment")
     expect(message).to_contain_text("Your comment is deleted.")
     expect(message).to_be_in_viewport()
+
+
+def test_the_message_about_a_comment_just_posted_is_in_view_whole_on_a_phone(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Short Answers")
+    assignment_id = create_assignment(instructor, slug, "Harbours", "Which harbour made its city?",
+                                      min_comment_words=40)
+    _, essay_url = essay_by_new_student(new_context, code, slug, assignment_id, "Ola Writer", "Ola",
+                                        "Bristol", "The docks came first, the city after them.")
+    for name in ("Ann", "Ben", "Cy"):  # a thread a page long above the comment to come
+        earlier = student_in_course(new_context, code, f"{name} Early", name)
+        earlier.goto(essay_url)
+        post_comment(earlier, f"{name} here: the charter mattered as much as the docks did, " * 4)
+    reader = student_in_course(new_context, code, "Sam Reader", "Sam")
+    reader.set_viewport_size({"width": 390, "height": 844})
+    reader.goto(essay_url)
+    post_comment(reader, "The docks argument is strong, though the city had a charter long before them.")
+    # What the reader most needs to see, that it will not count, comes above the comment the page opens at.
+    message = reader.locator(".flashes--at-comment")
+    expect(message).to_contain_text("does not count")
+    expect(message).to_be_in_viewport(ratio=1)
