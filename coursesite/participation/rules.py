@@ -34,6 +34,10 @@ class Verdict(StrEnum):
     OVER_CAP = "over_cap"  # qualifies, but the essay's share is already counted
 
 
+# The verdicts a comment's length alone can change: it counts, or would with M words.
+LENGTH_DECIDES = frozenset({Verdict.ON_TIME, Verdict.LATE, Verdict.TOO_SHORT})
+
+
 @dataclass(frozen=True)
 class Revision:
     at: datetime

@@ -213,3 +213,14 @@ def test_shortening_a_comment_below_the_minimum_says_it_no_longer_counts(client,
             in response.get_data(as_text=True))
     response = client.post(edit_url(s, c), data={"body": "Still short."}, follow_redirects=True)
     assert "Your comment is updated.</p>" in response.get_data(as_text=True)  # under it already: said once
+
+
+def test_editing_a_comment_that_cannot_count_says_nothing_of_its_length(client, auth, app):
+    """On the writer's own essay, say: My comments and the comment box say it does not count; so does editing."""
+    s = seminar()
+    own = committed_comment(s, s.alice, body="Six words on my own essay.")  # s.essay is Alice's
+    auth.login(s.alice)
+    page = client.get(edit_url(s, own)).get_data(as_text=True)
+    assert "stops counting" not in page and "6 words</p>" in page
+    response = client.post(edit_url(s, own), data={"body": "Too short."}, follow_redirects=True)
+    assert "Your comment is updated.</p>" in response.get_data(as_text=True)
