@@ -61,6 +61,13 @@
   var table = document.querySelector(".matrix-wrap");
   if (!table) { return; }
   table.addEventListener("focusin", function (event) {
-    if (event.target !== table) { event.target.scrollIntoView({block: "nearest", inline: "nearest"}); }
+    var cell = event.target, row = cell.closest("tr");
+    if (!row) { return; }
+    var names = row.querySelector("th");
+    cell.scrollIntoView({block: "nearest", inline: "nearest"});
+    // Wider than the room beside the names (a phone's), a cell is shown from its start, where it reads from.
+    if (!names.contains(cell) && cell.getBoundingClientRect().left < names.getBoundingClientRect().right - 1) {
+      cell.scrollIntoView({block: "nearest", inline: "start"});
+    }
   });
 })();
