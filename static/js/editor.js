@@ -443,6 +443,9 @@
     field.addEventListener("input", onTyping);
     field.addEventListener("blur", function () { if (state.dirty) { writeLocal(true); save(); } });
   });
+  // Writing, the count under the box stays in sight: on a phone the buttons held at the foot of the screen could
+  // cover it (the page's scroll-padding keeps clear of them).
+  body.addEventListener("focus", function () { counter.scrollIntoView({ block: "nearest" }); });
   // Choosing the assignment sets the minimum the counter measures against (each option carries its own).
   var assignmentSelect = form.querySelector("select[name=assignment_id]");
   if (assignmentSelect) {

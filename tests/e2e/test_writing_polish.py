@@ -120,6 +120,28 @@ def test_on_a_phone_save_draft_right_after_typing_the_title_saves(new_context):
     expect(page.get_by_text("Draft saved.")).to_be_visible()
 
 
+def test_on_a_phone_the_word_count_is_not_under_the_buttons_while_writing(new_context):
+    instructor, slug, code = instructor_with_course(new_context, "Counted on Phones")
+    student = student_in_course(new_context, code, "Pho Count", "Pho")
+    phone = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                        storage_state=student.context.storage_state())
+    page = phone.new_page()
+    page.goto(f"/c/{slug}/posts/new")
+    essay = page.get_by_label("Essay", exact=True)
+    essay.fill("Tanganyika reached independence in 1961 through negotiation. " * 40)
+    page.get_by_label("Title").focus()
+    # Scrolled as a reader leaves it: the whole box in view just above the buttons, the count below them.
+    page.evaluate("""() => { const box = document.getElementById('body').getBoundingClientRect();
+        const bar = document.querySelector('.editor__actions').getBoundingClientRect();
+        window.scrollBy(0, box.bottom - bar.top + 4); }""")
+    essay.tap()
+    counter = page.locator("#word-count")
+    expect(counter).to_contain_text("words")
+    bar = page.locator(".editor__actions").bounding_box()
+    shown = counter.bounding_box()
+    assert shown["y"] + shown["height"] <= bar["y"], f"the word count is under the buttons: {shown}, {bar}"
+
+
 def test_choosing_the_assignment_in_the_editor_shows_its_minimum_words(new_context):
     instructor, slug, code = instructor_with_course(new_context, "Counted Words")
     assignment_id = create_assignment(instructor, slug, "Decolonisation", "Choose one country.", required_comments=0)
