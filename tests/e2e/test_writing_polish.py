@@ -25,6 +25,17 @@ def looks_of(page: Page, selector: str) -> dict[str, str]:
     )
 
 
+def new_essay_on_a_phone(new_context, course_title: str, viewport: dict) -> Page:
+    """A new course's student on a phone, at the editor of a new essay."""
+    _, slug, code = instructor_with_course(new_context, course_title)
+    student = student_in_course(new_context, code, "Pho Ne", "Pho")
+    phone = new_context(viewport=viewport, is_mobile=True, has_touch=True,
+                        storage_state=student.context.storage_state())
+    page = phone.new_page()
+    page.goto(f"/c/{slug}/posts/new")
+    return page
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_preview_shows_headings_and_paragraphs_as_the_essay_page_does(new_context, width):
     instructor, slug, code = instructor_with_course(new_context, "Previews")
@@ -109,24 +120,14 @@ def test_a_few_stray_words_make_no_untitled_draft(new_context):
 
 def test_on_a_phone_save_draft_right_after_typing_the_title_saves(new_context):
     """Leaving the title starts an autosave and shows "Saving…": the buttons must not move under the tap."""
-    instructor, slug, code = instructor_with_course(new_context, "Phones")
-    student = student_in_course(new_context, code, "Pho Ne", "Pho")
-    phone = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                        storage_state=student.context.storage_state())
-    page = phone.new_page()
-    page.goto(f"/c/{slug}/posts/new")
+    page = new_essay_on_a_phone(new_context, "Phones", {"width": 360, "height": 740})
     page.get_by_label("Title").fill("Written on the bus")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
 
 
 def test_on_a_phone_the_word_count_is_not_under_the_buttons_while_writing(new_context):
-    instructor, slug, code = instructor_with_course(new_context, "Counted on Phones")
-    student = student_in_course(new_context, code, "Pho Count", "Pho")
-    phone = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                        storage_state=student.context.storage_state())
-    page = phone.new_page()
-    page.goto(f"/c/{slug}/posts/new")
+    page = new_essay_on_a_phone(new_context, "Counted on Phones", {"width": 390, "height": 844})
     essay = page.get_by_label("Essay", exact=True)
     essay.fill("Tanganyika reached independence in 1961 through negotiation. " * 40)
     page.get_by_label("Title").focus()
