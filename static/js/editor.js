@@ -443,9 +443,13 @@
     field.addEventListener("input", onTyping);
     field.addEventListener("blur", function () { if (state.dirty) { writeLocal(true); save(); } });
   });
-  // Writing, the count under the box stays in sight: on a phone the buttons held at the foot of the screen could
-  // cover it (the page's scroll-padding keeps clear of them).
-  body.addEventListener("focus", function () { counter.scrollIntoView({ block: "nearest" }); });
+  // Going in to write, the count under the box comes into sight: on a phone the buttons held at the foot of the
+  // screen could cover it (the page's scroll-padding keeps clear of them). After the click has placed the caret;
+  // not when a toolbar button hands the focus back, which would move the toolbar from under the finger.
+  body.addEventListener("focus", function (event) {
+    if (event.relatedTarget && event.relatedTarget.closest(".toolbar")) { return; }
+    window.setTimeout(function () { counter.scrollIntoView({ block: "nearest" }); }, 0);
+  });
   // Choosing the assignment sets the minimum the counter measures against (each option carries its own).
   var assignmentSelect = form.querySelector("select[name=assignment_id]");
   if (assignmentSelect) {
