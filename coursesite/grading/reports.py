@@ -272,16 +272,15 @@ def student_report(course: Course, student_id: int) -> list[MyGrade]:
 
 
 def mark_seen(report: list[MyGrade]) -> None:
-    """Record that the student has seen each grade of `report` at the version shown. A grade changed by staff
-    since it was read keeps its new version unseen; the grade's own version (staff's check that no one else
-    saved meanwhile) does not change."""
-    for item in report:
-        if item.unseen:
-            db.session.execute(
-                update(Grade).where(Grade.id == item.grade.id, Grade.version == item.grade.version)
-                .values(seen_version=item.grade.version)
-                .execution_options(synchronize_session=False)
-            )
+    """Record that the student has seen each grade of `report` at the version shown, in one statement. A grade
+    changed by staff since it was read keeps its new version unseen; the grade's own version (staff's check that
+    no one else saved meanwhile) does not change."""
+    shown = [(item.grade.id, item.grade.version) for item in report if item.unseen]
+    if shown:
+        db.session.execute(
+            update(Grade).where(tuple_(Grade.id, Grade.version).in_(shown)).values(seen_version=Grade.version)
+            .execution_options(synchronize_session=False)
+        )
 
 
 @dataclass(frozen=True)
