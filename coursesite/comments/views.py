@@ -15,9 +15,9 @@ from coursesite.discussion.thread import FormState
 from coursesite.extensions import db
 from coursesite.forms import id_from
 from coursesite.models import Course, utcnow
-from coursesite.participation.checklist import checklist_of
+from coursesite.participation.checklist import length_decides
 from coursesite.participation.hint import words_needed_to_count
-from coursesite.participation.rules import LENGTH_DECIDES, long_enough
+from coursesite.participation.rules import long_enough
 from coursesite.permissions import course_view, is_member, membership
 from coursesite.security import CSRF_REFUSED_KEPT, form_checks_csrf, login_to_continue, safe_next
 from coursesite.text.words import count_text_words
@@ -94,18 +94,6 @@ def _too_short_to_count(course: Course, post, words: int) -> str:
             f"which needs comments of at least {min_words} words.")
 
 
-def _length_decides(course: Course, comment) -> bool:
-    """Whether the comment's length decides if it counts toward its essay's assignment, as My comments judges it:
-    a student's comment that counts, or would but for its words; not one on their own essay, say."""
-    assignment = comment.post.assignment
-    enrollment = membership(current_user, course)
-    if assignment is None or not assignment.min_comment_words or enrollment is None or enrollment.role != "student":
-        return False
-    checklist = checklist_of(course, current_user.id, assignment.id)
-    written = checklist.counted + checklist.late + checklist.not_counted if checklist else []
-    return any(w.comment_id == comment.id and w.verdict in LENGTH_DECIDES for w in written)
-
-
 @bp.route("/c/<slug>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @course_view(is_member)
 @form_checks_csrf
@@ -115,7 +103,9 @@ def edit(course: Course, comment_id: int):
         abort(403)
     form = CommentForm(data={"body": comment.body} if request.method == "GET" else None)
     assignment = comment.post.assignment
-    min_words = assignment.min_comment_words if _length_decides(course, comment) else 0
+    enrollment = membership(current_user, course)
+    student = enrollment is not None and enrollment.role == "student"
+    min_words = assignment.min_comment_words if student and length_decides(course, current_user.id, comment) else 0
     error, status = None, 200
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -123,8 +113,8 @@ def edit(course: Course, comment_id: int):
         else:
             words_before = comment.word_count
             try:
-                suspended = membership(current_user, course).comment_suspended
-                comment_service.edit_comment(comment, current_user, form.body.data, suspended=suspended)
+                comment_service.edit_comment(comment, current_user, form.body.data,
+                                             suspended=enrollment.comment_suspended)
             except CommentError as exc:
                 db.session.rollback()
                 error, status = str(exc), exc.status

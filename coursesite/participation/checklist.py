@@ -15,7 +15,7 @@ from coursesite.models import Assignment, Comment, Course, Enrollment, PeerAssig
 from coursesite.models.types import UTCDateTime
 from coursesite.participation.deadlines import comment_deadlines
 from coursesite.participation.facts import EssayInfo, ParticipationData, load_course_participation
-from coursesite.participation.rules import Judged, Verdict
+from coursesite.participation.rules import LENGTH_DECIDES, Judged, Verdict
 
 REASONS = {
     Verdict.TOO_SHORT: "shorter than {m} words",
@@ -171,6 +171,17 @@ def checklist_of(course: Course, student_id: int, assignment_id: int,
     comment score, each comment with its verdict (no essays waiting). `overrides` as for checklists()."""
     return next((c for c in checklists(course, student_id, overrides, waiting_for=())
                  if c.assignment.id == assignment_id), None)
+
+
+def length_decides(course: Course, student_id: int, comment: Comment) -> bool:
+    """Whether the student's `comment` counts toward its essay's assignment, or would with the assignment's
+    minimum words: its length then decides. Not so for a comment on their own essay, say (My comments' verdict)."""
+    assignment = comment.post.assignment
+    if assignment is None or not assignment.min_comment_words:
+        return False
+    checklist = checklist_of(course, student_id, assignment.id)
+    written = checklist.counted + checklist.late + checklist.not_counted if checklist else []
+    return any(w.comment_id == comment.id and w.verdict in LENGTH_DECIDES for w in written)
 
 
 WAITING_LISTED = 10
