@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import and_, select
 
+from coursesite.essays.comment_counts import shown_comments
 from coursesite.essays.listing import visible_posts
 from coursesite.extensions import db
 from coursesite.links import comment_url
@@ -22,7 +23,7 @@ def _rows(course: Course, post: Post | None, now: datetime):
           else Comment.post_id.in_(visible_posts(course, now).with_only_columns(Post.id)))
     newest = (
         select(Comment.id)
-        .where(on, Comment.status == "visible", Comment.deleted_at.is_(None))
+        .where(on, shown_comments())
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .limit(FEED_SIZE)
     )
