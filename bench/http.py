@@ -1,5 +1,6 @@
 """Throughput of the essay pages under gunicorn, driven by wrk at 1, 8 and 32 connections (front "app"), and of the
-4-comment essay for visitors through the production nginx front (deploy/, front "nginx") at 8 connections."""
+4-comment essay for visitors through the production nginx front (deploy/, front "nginx") at 8 connections; and the
+app's floor (bench/floor.py) for the 4-comment essay at 8 connections, for visitors and signed in."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ end
 """
 PORT = 5121
 CEILING_PORT = 5122
+FLOOR_PORT = 5123
 NGINX_PORT = 8121
 CACHE_DIR = Path("/tmp/bench-inst/cache")  # server.environment's instance folder
 
@@ -57,12 +59,13 @@ def wrk(url: str, connections: int, seconds: int, cookie: str | None) -> dict:
 
 def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tuple[list[dict], list[dict]]:
     """Our essay pages, and the ceiling measured around them: machines of this kind change speed from minute
-    to minute, so the ceiling of a page is the median of three runs, before and right after each of our
-    8-connection runs, with both servers up (the idle one costs nothing)."""
+    to minute, so the ceiling of a page is the median of the runs before and right after each of our
+    8-connection runs (and the floor's), with every server up (an idle one costs nothing)."""
     slug = course_slug(size)
     results, ceiling = [], []
     shutil.rmtree(CACHE_DIR, ignore_errors=True)  # kept from a run on other data
     with (gunicorn("wsgi:app", PORT, db_url), gunicorn("bench.ceiling:app", CEILING_PORT, db_url),
+          gunicorn("bench.floor:app", FLOOR_PORT, db_url),
           tempfile.TemporaryDirectory(prefix="bench-nginx-") as front_dir,
           nginx(Path(front_dir), NGINX_PORT, PORT)):
         for page, post_slug in PAGES.items():
@@ -85,6 +88,12 @@ def run(db_url: str, size: str, student_session_id: str, seconds: int = 5) -> tu
                 warm(front_url, None)
                 figures = wrk(front_url, 8, seconds, None)
                 results.append({"page": page, "user": "anonymous", "front": "nginx", "connections": 8, **figures})
+                ceiling_runs.append(wrk(ceiling_url, 8, seconds, None)["rps"])
+                floor_url = f"http://127.0.0.1:{FLOOR_PORT}/bench-floor/{slug}/essays/{post_slug}/"
+                for user, cookie in (("anonymous", None), ("student", student)):
+                    warm(floor_url, cookie)
+                    figures = wrk(floor_url, 8, seconds, cookie)
+                    results.append({"page": page, "user": user, "front": "floor", "connections": 8, **figures})
                 ceiling_runs.append(wrk(ceiling_url, 8, seconds, None)["rps"])
             ceiling.append({"page": page, "rps": round(statistics.median(ceiling_runs), 1), "runs": ceiling_runs})
     return results, ceiling
