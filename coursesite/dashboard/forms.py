@@ -138,6 +138,9 @@ class GradeFormBase(FlaskForm):
                 and self[criterion_field(c.id)].data not in (None, self.picked_level_points(c))}
 
 
+NO_LEVEL = ""
+
+
 def level_field(criterion_id: int) -> str:
     return f"criterion_{criterion_id}_level"
 
@@ -151,9 +154,12 @@ def grade_form_class(criteria: list[Criterion]) -> type[GradeFormBase]:
     for criterion in criteria:
         label = f"{criterion.title} (out of {points_text(criterion.points)})"
         if criterion.levels:
-            choices = [SelectChoice(str(n), f"{level.name}: {points_text(level.points)}")
-                       for n, level in enumerate(criterion.levels)]
-            setattr(GradeForm, level_field(criterion.id), RadioField(label, choices=choices, validate_choice=False))
+            # "No level" last, checked when none is: a level picked by mistake can be taken back (a radio
+            # button once checked cannot be unchecked), and the levels keep their numbers.
+            choices = [*(SelectChoice(str(n), f"{level.name}: {points_text(level.points)}")
+                         for n, level in enumerate(criterion.levels)), SelectChoice(NO_LEVEL, "No level")]
+            setattr(GradeForm, level_field(criterion.id),
+                    RadioField(label, choices=choices, default=NO_LEVEL, validate_choice=False))
             label = f"Or type points for {criterion.title} (0 to {points_text(criterion.points)})"
         setattr(GradeForm, criterion_field(criterion.id), NumberField(label))
     return GradeForm

@@ -75,8 +75,10 @@ def rubric(assignment_id: int):
         else:
             readable = form.validate_on_submit()
             if not csrf_failed(form):
-                kept, errors = rubrics.check_rubric([entry.form.row() for entry in form.criteria], form.mode.data,
-                                                    assignment.post_points)
+                rows = [entry.form.row() for entry in form.criteria]
+                kept, errors = rubrics.check_rubric(rows, form.mode.data, assignment.post_points)
+                if kept:
+                    errors = {**rubrics.scores_over(assignment.id, rows), **errors}
                 doomed = rubrics.deleted_by(assignment.id, kept) if readable and not errors else []
                 # The whole rubric, or criteria essays were scored with, go only once confirmed.
                 if doomed and (not kept or rubrics.graded_count(assignment.id)) and not confirmed():

@@ -125,6 +125,30 @@ def level_errors(index: int, row: CriterionRow) -> RubricErrors:
     return errors
 
 
+def scores_over(assignment_id: int, rows: Sequence[CriterionRow]) -> RubricErrors:
+    """Saved criteria whose new points are fewer than saved grades give them. Lowered anyway, a student would
+    be shown "4 of 3", and the grade could not be saved again as it is: the change waits until those grades
+    are changed."""
+    kept = {row.id: (index, row) for index, row in enumerate(rows)
+            if row.id is not None and not row.remove and row.points is not None and math.isfinite(row.points)}
+    over: dict[int, list[float]] = {}
+    if kept:
+        for scores in db.session.scalars(select(Grade.rubric_scores).where(Grade.assignment_id == assignment_id)):
+            for key, points in (scores or {}).items():
+                criterion = kept.get(int(key)) if str(key).isdigit() else None
+                if criterion is not None and points is not None and points > criterion[1].points:
+                    over.setdefault(int(key), []).append(points)
+    errors: RubricErrors = {}
+    for criterion_id, points in over.items():
+        index, row = kept[criterion_id]
+        most, count = max(points), len(points)
+        errors[(index, "points")] = (
+            f"{count} saved {'grade gives' if count == 1 else 'grades give'} {row.title.strip()} up to "
+            f"{points_text(most)} points, more than {points_text(row.points)}: change "
+            f"{'that grade' if count == 1 else 'those grades'} first, or keep at least {points_text(most)} points.")
+    return errors
+
+
 def criteria_of(assignment_id: int) -> list[RubricCriterion]:
     return list(
         db.session.scalars(

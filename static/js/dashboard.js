@@ -1,41 +1,56 @@
 // Progressive enhancement for the dashboard; every page works without it. The rubric editor: "Move up" / "Move
-// down" buttons that reorder the criteria and renumber their "Order" fields (without script, the fields do it).
+// down" buttons that reorder the criteria and renumber their "Order" fields (without script, the fields do it),
+// their legends and the buttons' names, and say where the criterion moved to (a screen reader hears it).
 (function () {
   "use strict";
   var list = document.querySelector("[data-criteria]");
   if (!list) { return; }
+  var said = document.createElement("p");
+  said.className = "visually-hidden";
+  said.setAttribute("role", "status");
+  list.parentNode.insertBefore(said, list.nextSibling);
+
+  function name(row) {
+    var title = row.querySelector("input[name$='-title']");
+    var legend = row.querySelector("[data-legend]");
+    return (title && title.value.trim()) || (legend ? legend.textContent : "criterion");
+  }
 
   function renumber() {
     var rows = list.querySelectorAll("[data-criterion]");
     rows.forEach(function (row, index) {
       var order = row.querySelector("input[name$='-position']");
       if (order) { order.value = String(index + 1); }
+      var legend = row.querySelector("[data-legend][data-numbered]");
+      if (legend) { legend.textContent = "Criterion " + (index + 1); }
       row.querySelectorAll("[data-move]").forEach(function (button) {
         var up = button.getAttribute("data-move") === "up";
         button.disabled = up ? index === 0 : index === rows.length - 1;
+        button.setAttribute("aria-label", button.textContent + ": " + name(row));
       });
     });
+    return rows;
   }
 
-  function button(label, direction, title) {
+  function button(label, direction) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = "button--secondary";
     b.setAttribute("data-move", direction);
     b.textContent = label;
-    b.setAttribute("aria-label", label + ": " + title);
     return b;
   }
 
   list.querySelectorAll("[data-criterion]").forEach(function (row) {
-    var tools = row.querySelector("[data-tools]");
-    var legend = row.querySelector("[data-legend]");
-    var title = legend ? legend.textContent : "criterion";
     var box = document.createElement("div");
     box.className = "criterion__move";
-    box.appendChild(button("Move up", "up", title));
-    box.appendChild(button("Move down", "down", title));
-    tools.appendChild(box);
+    box.appendChild(button("Move up", "up"));
+    box.appendChild(button("Move down", "down"));
+    row.querySelector("[data-tools]").appendChild(box);
+  });
+  // A title typed names the criterion's buttons.
+  list.addEventListener("change", function (event) {
+    if (event.target.matches("input[name$='-title']")) { renumber(); }
   });
 
   list.addEventListener("click", function (event) {
@@ -47,7 +62,8 @@
     } else if (b.getAttribute("data-move") === "down" && row.nextElementSibling) {
       list.insertBefore(row.nextElementSibling, row);
     }
-    renumber();
+    var rows = Array.prototype.slice.call(renumber());
+    said.textContent = name(row) + " is now " + (rows.indexOf(row) + 1) + " of " + rows.length + ".";
     b.focus();
   });
   renumber();

@@ -42,6 +42,11 @@
     if (summary) { summary.hidden = !control.form.querySelector(".field--error"); }
   });
 
+  // A form refused by the server: its summary takes the focus, so the page opens where the refusal is said
+  // (a screen reader reads it; on a phone it may be screens below the top).
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && !summary.hidden) { summary.focus(); }
+
   // A form marked data-warn-unsaved: leaving the page with changes typed in it and not sent asks first. On the
   // account page, a name typed in the profile would otherwise be lost to the password form sent beside it.
   // data-unsaved: what the form shows was refused, so it is not saved even before anything is typed.

@@ -590,6 +590,13 @@ def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_con
             criterion.get_by_label("Level points").nth(n).fill(level_points)
     instructor.get_by_role("button", name="Save scoring").click()
     expect(instructor.get_by_text(f"The rubric of {title} is saved.")).to_be_visible()
+    # Reordering says where a criterion went and keeps the legends and the buttons' names in step.
+    instructor.get_by_role("button", name="Move down: Argument").click()
+    expect(instructor.get_by_text("Argument is now 2 of 3.")).to_be_attached()
+    expect(instructor.locator("[data-legend]")).to_have_text(["Criterion 1", "Criterion 2", "New criterion"])
+    expect(instructor.get_by_role("group", name="Criterion 2").get_by_label("Title")).to_have_value("Argument")
+    instructor.get_by_role("button", name="Move up: Argument").click()
+    expect(instructor.get_by_text("Argument is now 1 of 3.")).to_be_attached()
 
     instructor.goto(f"/c/{slug}/dashboard/")
     expect(instructor.get_by_role("row", name=re.compile(f"^{re.escape(title)} "))).to_contain_text(
@@ -597,6 +604,17 @@ def test_an_essay_graded_with_a_rubric_shows_each_criterion_on_my_grades(new_con
     instructor.get_by_role("link", name=f"Grade next essay of {title}").click()
     expect(instructor.get_by_role("heading", name="Article 231, again")).to_be_visible()
     instructor.get_by_role("group", name="Argument (out of 6)").get_by_role("radio", name="Sound: 5").check()
+    # Refused on a phone, where the form is screens below the essay: the page opens on the summary, which
+    # links the field refused.
+    instructor.set_viewport_size({"width": 390, "height": 844})
+    instructor.get_by_label("Evidence (out of 4)").fill("9")
+    instructor.get_by_role("button", name="Save", exact=True).click()
+    summary = instructor.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    summary.get_by_role("link", name="Evidence (out of 4)").click()
+    expect(instructor.get_by_label("Evidence (out of 4)")).to_be_in_viewport()
+    instructor.set_viewport_size({"width": 1280, "height": 900})
     instructor.get_by_label("Evidence (out of 4)").fill("3.5")
     instructor.get_by_label("Private feedback").fill("Quote the clause itself.")
     instructor.get_by_role("button", name="Save", exact=True).click()

@@ -97,6 +97,29 @@ def test_graded_essays_are_mentioned_before_changing_the_rubric(client, w):
     assert "1 essay already has a score" in client.get(url(w)).get_data(as_text=True)
 
 
+def test_a_criterion_keeps_at_least_the_points_saved_grades_give_it(client, w):
+    thesis, style = f.make_criteria(w.assignment, ("Thesis", 6), ("Style", 4))
+    grades = [f.make_grade(w.assignment, student, post_score=a + b, rubric_scores={str(thesis.id): a, str(style.id): b})
+              for student, (a, b) in zip(w.students, ((6, 4), (5.5, 2), (3, 1)), strict=False)]
+
+    def rubric(thesis_points, style_points):
+        return rows(("Thesis", thesis_points, {"criterion_id": str(thesis.id)}),
+                    ("Style", style_points, {"criterion_id": str(style.id)}))
+
+    response = client.post(url(w), data=rubric("5", "5"))
+    assert response.status_code == 200
+    assert ("2 saved grades give Thesis up to 6 points, more than 5: change those grades first, "
+            "or keep at least 6 points.") in response.get_data(as_text=True)
+    assert saved(w) == [("Thesis", 6), ("Style", 4)]  # no student is shown "6 of 5"
+    page = client.post(url(w), data=rubric("7", "3")).get_data(as_text=True)
+    assert "1 saved grade gives Style up to 4 points, more than 3: change that grade first" in page
+    assert saved(w) == [("Thesis", 6), ("Style", 4)]
+    grades[0].rubric_scores, grades[0].post_score = {str(thesis.id): 6, str(style.id): 3}, 9
+    db.session.flush()
+    assert client.post(url(w), data=rubric("7", "3")).status_code == 302
+    assert saved(w) == [("Thesis", 7), ("Style", 3)]
+
+
 def test_tas_may_edit_the_rubric(client, auth, w):
     auth.logout()
     auth.login(w.ta)

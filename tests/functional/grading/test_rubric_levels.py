@@ -84,6 +84,26 @@ def test_grading_picks_a_level_and_shows_it_picked_again(client, w):
     assert f'checked id="criterion_{thesis.id}_level-1"' in page
 
 
+def test_a_level_picked_by_mistake_is_taken_back_with_no_level(client, w):
+    thesis, style = with_levels(w)
+    page = client.get(grade_url(w)).get_data(as_text=True)
+    no_level = f'checked id="criterion_{thesis.id}_level-3" name="criterion_{thesis.id}_level" type="radio" value=""'
+    assert no_level in page
+    client.post(grade_url(w), data={f"criterion_{thesis.id}_level": "0", f"criterion_{style.id}": "3",
+                                    "version": "0", "action": "save"})
+    grade = db.session.scalar(select(Grade).execution_options(populate_existing=True))
+    assert grade.rubric_scores[str(thesis.id)] == 6
+    # The level stays picked on the form; "No level" beside it, and other points typed, replace it.
+    response = client.post(grade_url(w), data={f"criterion_{thesis.id}_level": "", f"criterion_{thesis.id}": "3.5",
+                                               f"criterion_{style.id}": "3", "version": str(grade.version),
+                                               "action": "save"})
+    assert response.status_code == 302
+    grade = db.session.scalar(select(Grade).execution_options(populate_existing=True))
+    assert grade.rubric_scores[str(thesis.id)] == 3.5
+    page = client.get(grade_url(w)).get_data(as_text=True)
+    assert f'checked id="criterion_{thesis.id}_level-3"' in page and 'value="3.5"' in page
+
+
 def test_points_can_be_typed_instead_of_a_level_within_the_criterion_s_maximum(client, w):
     thesis, style = with_levels(w)
     ok = client.post(grade_url(w), data={f"criterion_{thesis.id}": "5", f"criterion_{style.id}": "3",
