@@ -156,7 +156,7 @@ def _after_save(course: Course, assignment: Assignment, enrollment: Enrollment):
     if following is None:
         flash(f"{saved} Every student of {assignment.title} now has a grade.", "success")
         return redirect(url_for("dashboard.grading_queue", slug=course.slug, assignment_id=assignment.id))
-    flash(f"{saved} Here is the next essay without a grade.", "success")
+    flash(f"{saved} Here is the next student without a grade.", "success")
     return redirect(url_for("dashboard.grade", slug=course.slug, assignment_id=assignment.id, student_id=following))
 
 

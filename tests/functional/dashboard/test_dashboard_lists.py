@@ -75,22 +75,22 @@ def test_the_grading_queue_is_shown_fifty_students_a_page(client, w):
 
 def test_the_queue_can_show_only_the_essays_still_to_grade_across_its_pages(client, w):
     page = get(client, queue(w))
-    assert f'href="{queue(w)}?show=ungraded#queue-filter">only essays still to grade (62)</a>' in page
+    assert f'href="{queue(w)}?show=ungraded#queue-filter">only students still to grade (62)</a>' in page
     todo = get(client, queue(w), show="ungraded")
     shown = names(todo)
     assert len(shown) == 50 and "Bulk Student 0004" not in shown  # graded: left out
     assert shown[:4] == ["Amara Okafor", "Benjamin Hart", "Bulk Student 0003", "Bulk Student 0005"]
-    assert '<strong aria-current="true">only essays still to grade (62)</strong>' in todo
+    assert '<strong aria-current="true">only students still to grade (62)</strong>' in todo
     assert "Students 1–50 of 62" in todo
-    assert re.search(r"<caption[^>]*>[^<]*; only essays still to grade; students 1–50 of 62</caption>", todo)
-    assert "<title>Grading The Berlin Airlift: only essays still to grade · " in todo
+    assert re.search(r"<caption[^>]*>[^<]*; only students still to grade; students 1–50 of 62</caption>", todo)
+    assert "<title>Grading The Berlin Airlift: only students still to grade · " in todo
     assert f'href="{queue(w)}?show=ungraded&amp;page=2#queue-filter" rel="next"' in todo
     rest = get(client, queue(w), show="ungraded", page=2)
     assert len(names(rest)) == 12 and names(rest)[-1] == "Chen Wei"
     assert all(int(name[-4:]) % 2 for name in names(rest) if name.startswith("Bulk"))
     assert f'href="{queue(w)}?show=ungraded#queue-filter" rel="prev"' in rest
     assert f'href="{queue(w)}#queue-filter">every student</a>' in rest
-    assert "<title>Grading The Berlin Airlift: only essays still to grade, page 2 of 2 · " in rest
+    assert "<title>Grading The Berlin Airlift: only students still to grade, page 2 of 2 · " in rest
 
 
 def test_save_and_next_ungraded_goes_on_to_a_student_of_the_next_page(client, w):
