@@ -48,8 +48,21 @@ class CourseSettingsForm(CourseForm):
     send_reminders = BooleanField("Remind students before their own deadlines (by email and a notice)",
                                   default=True)
     reminder_hours = IntegerField(
-        "Hours before the deadline to remind them", validators=[NumberRange(min=1, max=168)], default=24
+        "Hours before the deadline to remind them", validators=[Optional(), NumberRange(min=1, max=168)], default=24
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Blank is only refused for reminders being sent: turning them off needs no lead time.
+        if self.send_reminders.data and self.reminder_hours.data is None and not self.reminder_hours.errors:
+            self.reminder_hours.errors = ["Say how many hours before a deadline to remind students: 1 to 168."]
+            return False
+        return valid
+
+    def populate_obj(self, obj) -> None:
+        if self.reminder_hours.data is None:  # left blank with reminders off: the saved lead time stays
+            self.reminder_hours.data = obj.reminder_hours
+        super().populate_obj(obj)
 
 
 class JoinForm(FlaskForm):

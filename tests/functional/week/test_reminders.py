@@ -156,6 +156,12 @@ def test_instructors_choose_reminders_and_their_lead_time_in_course_settings(app
     assert (course.send_reminders, course.reminder_hours) == (False, 48)
     page = client.get(f"/c/{course.slug}/settings").get_data(as_text=True)
     assert "Remind students before their own deadlines" in page and 'value="48"' in page
+    # Turned off, the lead time may be left blank: the one saved stays for when they are turned on again.
+    blank_off = client.post(f"/c/{course.slug}/settings", data={**data, "reminder_hours": ""})
+    assert blank_off.status_code == 302 and (course.send_reminders, course.reminder_hours) == (False, 48)
+    blank_on = client.post(f"/c/{course.slug}/settings", data={**data, "send_reminders": "y", "reminder_hours": ""})
+    assert blank_on.status_code == 200 and "how many hours before a deadline" in blank_on.get_data(as_text=True)
+    assert (course.send_reminders, course.reminder_hours) == (False, 48)
 
 
 def test_from_cron_the_links_start_with_the_sites_public_address(tmp_path):
