@@ -59,11 +59,14 @@ def regenerate_join_code(course: Course) -> str:
 
 
 def section_named(course: Course, name: str | None) -> Section | None:
-    """The course's section of that name, created on first use; None for a blank name."""
-    name = (name or "").strip()
+    """The course's section of that name, created on first use; None for a blank name. "section  a" is the
+    course's "Section A": a name typed in another case or spacing joins the section, not a new one beside it."""
+    name = " ".join((name or "").split())
     if not name:
         return None
-    section = db.session.scalar(select(Section).where(Section.course_id == course.id, Section.name == name))
+    sections = db.session.scalars(select(Section).where(Section.course_id == course.id)).all()
+    section = next((s for s in sections if s.name == name), None) or next(
+        (s for s in sections if " ".join(s.name.split()).casefold() == name.casefold()), None)
     if section is None:
         section = Section(course=course, name=name)
         db.session.add(section)

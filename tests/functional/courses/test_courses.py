@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coursesite.extensions import db
-from coursesite.models import Course, Enrollment
+from coursesite.models import Course, Enrollment, Section
 from coursesite.permissions import is_member
 from tests import factories as f
 
@@ -300,6 +300,22 @@ def test_edit_role_and_section(client, auth):
     assert response.status_code == 302
     db.session.refresh(enrollment)
     assert enrollment.role == "ta" and enrollment.section.name == "Section C" and enrollment.extra_minutes == 30
+
+
+def test_a_section_typed_in_another_case_joins_the_course_s_section(client, auth):
+    course = f.make_course()
+    section_a = f.make_section(course, "Section A")
+    student = f.make_member(course)
+    enrollment = enrollment_of(student, course)
+    auth.login(f.instructor_of(course))
+    page = text(client.get(f"/c/{course.slug}/roster/{enrollment.id}"))
+    assert '<datalist id="section-names"><option value="Section A"></datalist>' in page
+    response = client.post(f"/c/{course.slug}/roster/{enrollment.id}",
+                           data={"role": "student", "section": "section  a", "course_name": "", "extra_minutes": "0"})
+    assert response.status_code == 302
+    db.session.refresh(enrollment)
+    assert enrollment.section_id == section_a.id
+    assert [s.name for s in db.session.scalars(select(Section).where(Section.course_id == course.id))] == ["Section A"]
 
 
 def test_last_instructor_cannot_be_demoted(client, auth):
