@@ -8,6 +8,7 @@ from datetime import datetime
 from coursesite.dashboard.facts import CourseFacts, GradeInfo, StudentInfo
 from coursesite.dashboard.matrix import Cell, build_cell, build_cells
 from coursesite.models import Assignment
+from coursesite.participation.deadline_rules import Deadlines
 from coursesite.participation.rules import Verdict
 
 VERDICT_TEXT = {
@@ -42,6 +43,7 @@ class GradeLine:
     assignment: Assignment
     grade: GradeInfo | None
     cell: Cell
+    deadlines: Deadlines  # the student's own: section, extension and extra time included
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def student_page(facts: CourseFacts, user_id: int) -> StudentPage | None:
                             "Shown" if r.status == "visible" else r.status.capitalize(), "plain",
                             facts.names.get(r.author_id, "Someone"), r.comment_id))
     events.sort(key=lambda e: (e.at, e.kind), reverse=True)
-    grades = [GradeLine(a, facts.grades.get((a.id, user_id)), c) for a, c in zip(facts.assignments, cells, strict=True)]
+    grades = [GradeLine(a, facts.grades.get((a.id, user_id)), c, facts.deadlines.deadlines(a.id, user_id))
+              for a, c in zip(facts.assignments, cells, strict=True)]
     return StudentPage(student, events, grades, given, received)
 
 

@@ -3,6 +3,7 @@ pictures."""
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -189,6 +190,20 @@ def test_student_page_is_a_timeline_with_grades_and_feedback(client, w):
     assert "On time, counts" in page  # written before the comment deadline
     heading = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", page, re.S)[1])
     assert heading == "Chen Wei · Section A"  # read aloud as two things, not "Chen Wei Section A"
+
+
+def test_student_page_shows_the_student_s_own_due_dates_and_where_to_change_them(client, w):
+    amara, benjamin, _chen = w.students
+    extended = w.assignment.post_due_at + timedelta(days=3)
+    f.make_extension(w.assignment, amara, post_due_at=extended)
+    page = client.get(f"/c/{w.course.slug}/dashboard/students/{amara.id}").get_data(as_text=True)
+    due = re.search(r'<td data-label="Due">(.*?)</td>', page, re.S)[1]
+    shown = extended.astimezone(ZoneInfo(w.course.timezone)).replace(microsecond=0).isoformat()
+    assert f'datetime="{shown}"' in due and "Extended" in due
+    assert f"/assignments/{w.assignment.id}/exceptions?q=Amara+Okafor" in due
+    assert f"/c/{w.course.slug}/roster?q=Amara+Okafor" in page
+    plain = client.get(f"/c/{w.course.slug}/dashboard/students/{benjamin.id}").get_data(as_text=True)
+    assert "Extended" not in re.search(r'<td data-label="Due">(.*?)</td>', plain, re.S)[1]
 
 
 def test_student_page_judges_each_comment_by_its_own_assignment(client, w):
