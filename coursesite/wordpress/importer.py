@@ -121,6 +121,7 @@ class _Import:
             p.wp_post_id: p
             for p in db.session.scalars(select(Post).where(Post.course_id == course.id, Post.wp_post_id.isnot(None)))
         }
+        self.own_essays = self._own_essays()
         self.slugs = UniqueSlugs(set(db.session.scalars(select(Post.slug).where(Post.course_id == course.id))))
         self.terms = {(t.kind, t.slug): t for t in db.session.scalars(select(Term).where(Term.course_id == course.id))}
         self.undated = 0
@@ -130,7 +131,8 @@ class _Import:
 
     def run(self) -> None:
         seen: set[int] = set()
-        essays: list[tuple[WxrItem, Post, bool]] = []  # (item, its essay, made by this import)
+        # (item, its essay, made by this import, one of this course's own essays)
+        essays: list[tuple[WxrItem, Post, bool, bool]] = []
         for item in self.doc.items:
             reason = self._skip_reason(item, seen)
             seen.add(item.post_id)
@@ -139,19 +141,24 @@ class _Import:
                 for c in item.comments:
                     self.report.skip("comment", _comment_label(c, item), f"on a skipped {item.post_type or 'item'}")
                 continue
-            post = self.posts.get(item.post_id)
+            # The course's own essay first: its address is the course's alone, while its id may also be another
+            # essay's WordPress id.
+            post = self.own_essays.get(item.post_id)
+            own = post is not None
+            post = post or self.posts.get(item.post_id)
             if post is None:
-                essays.append((item, self._new_post(item), True))
+                essays.append((item, self._new_post(item), True, False))
             else:
                 self.report.posts_matched.append(post.title)
-                essays.append((item, post, False))
+                essays.append((item, post, False, own))
         # The new essays are written together, in a few statements rather than one each: the import (and the
         # preview, its dry run) holds the database's write lock while it writes.
         db.session.flush()
-        for item, post, made in essays:
+        for item, post, made, own in essays:
             if made:
                 self._first_revision_and_terms(item, post)
-            self._import_comments(item, post, existing={} if made else self._imported_comments(post))
+            existing = {} if made else self._own_comments(post) if own else self._imported_comments(post)
+            self._import_comments(item, post, existing)
         self._write_comments()
         self._first_comment_revisions()
         self.report.notes += self.people.notes()
@@ -257,6 +264,24 @@ class _Import:
     def _first_comment_revisions(self) -> None:
         db.session.add_all(CommentRevision(comment_id=c.id, body=c.body, word_count=c.word_count,
                                            created_at=c.created_at) for c, _ in self.new_comments)
+
+    def _own_essays(self) -> dict[int, Post]:
+        """The course's essays in a file exported from it (its WordPress ids are the essays' and comments' own,
+        its post names their addresses), by id: imported again, such an essay is already here, not a copy to add.
+        An essay of another site with the same id has another address."""
+        in_file = {(item.post_id, item.post_name) for item in self.doc.items}
+        ids = [post_id for post_id, slug in db.session.execute(select(Post.id, Post.slug).where(
+            Post.course_id == self.course.id)) if (post_id, slug) in in_file]
+        own: dict[int, Post] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            own.update((post.id, post) for post in db.session.scalars(select(Post).where(Post.id.in_(chunk))))
+        return own
+
+    @staticmethod
+    def _own_comments(post: Post) -> dict[int, Comment]:
+        """The comments of one of the course's own essays, by their ids (which its export gives as WordPress's)."""
+        return {c.id: c for c in db.session.scalars(select(Comment).where(Comment.post_id == post.id))}
 
     @staticmethod
     def _imported_comments(post: Post) -> dict[int, Comment]:

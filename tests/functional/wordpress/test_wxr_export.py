@@ -157,3 +157,20 @@ def test_essays_read_a_chunk_at_a_time_make_the_same_file(blog, monkeypatch):
     assert [part.count("<item>") for part in parts[1:-1]] == [2, 2, 2, 1]
     assert parts[-1] == "</channel>\n</rss>\n"
     assert len(ET.fromstring(whole).findall("channel/item")) == 7  # noqa: S314
+
+
+def test_the_course_s_own_export_imported_into_it_adds_nothing(blog):
+    essays, comments = len(course_posts(blog)), len(course_comments(blog))
+    shown = [c for c in course_comments(blog) if c.status == "visible" and c.deleted_at is None]
+    doc = parse_wxr(export_wxr(blog, site_url=SITE).encode())
+    report = import_wxr(doc, importer=f.instructor_of(blog), options=ImportOptions(), course=blog)
+    assert report.posts_created == [] and report.comments_created == 0
+    assert sorted(report.posts_matched) == ["Decolonisation", "The Marshall Plan"]
+    assert report.comments_matched == len(shown)
+    assert (len(course_posts(blog)), len(course_comments(blog))) == (essays, comments)
+    # Another site's post whose id is one of these essays' is still new here: its address is not theirs.
+    marshall = next(p for p in course_posts(blog) if p.title == "The Marshall Plan")
+    doc.items = [item for item in doc.items if item.post_id == marshall.id]
+    doc.items[0].post_name = "another-blogs-post"
+    report = import_wxr(doc, importer=f.instructor_of(blog), options=ImportOptions(), course=blog)
+    assert len(report.posts_created) == 1 and len(course_posts(blog)) == essays + 1
