@@ -64,7 +64,9 @@ def section_named(course: Course, name: str | None) -> Section | None:
     name = " ".join((name or "").split())
     if not name:
         return None
-    sections = db.session.scalars(select(Section).where(Section.course_id == course.id)).all()
+    # The course's sections, read once per session: a roster import asks for one per row, and a section made
+    # here joins the list (Section.course's back-reference).
+    sections = course.sections
     section = next((s for s in sections if s.name == name), None) or next(
         (s for s in sections if " ".join(s.name.split()).casefold() == name.casefold()), None)
     if section is None:

@@ -121,6 +121,8 @@ class _Import:
             p.wp_post_id: p
             for p in db.session.scalars(select(Post).where(Post.course_id == course.id, Post.wp_post_id.isnot(None)))
         }
+        # The course's own essays in the file, and their comments by id (its export gives our ids as WordPress's).
+        self.own_comments: dict[int, dict[int, Comment]] = {}
         self.own_essays = self._own_essays()
         self.slugs = UniqueSlugs(set(db.session.scalars(select(Post.slug).where(Post.course_id == course.id))))
         self.terms = {(t.kind, t.slug): t for t in db.session.scalars(select(Term).where(Term.course_id == course.id))}
@@ -157,7 +159,7 @@ class _Import:
         for item, post, made, own in essays:
             if made:
                 self._first_revision_and_terms(item, post)
-            existing = {} if made else self._own_comments(post) if own else self._imported_comments(post)
+            existing = {} if made else self.own_comments.get(post.id, {}) if own else self._imported_comments(post)
             self._import_comments(item, post, existing)
         self._write_comments()
         self._first_comment_revisions()
@@ -276,12 +278,9 @@ class _Import:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             own.update((post.id, post) for post in db.session.scalars(select(Post).where(Post.id.in_(chunk))))
+            for comment in db.session.scalars(select(Comment).where(Comment.post_id.in_(chunk))):
+                self.own_comments.setdefault(comment.post_id, {})[comment.id] = comment
         return own
-
-    @staticmethod
-    def _own_comments(post: Post) -> dict[int, Comment]:
-        """The comments of one of the course's own essays, by their ids (which its export gives as WordPress's)."""
-        return {c.id: c for c in db.session.scalars(select(Comment).where(Comment.post_id == post.id))}
 
     @staticmethod
     def _imported_comments(post: Post) -> dict[int, Comment]:
